@@ -1,0 +1,3 @@
+from passculture.manage import main
+
+main()

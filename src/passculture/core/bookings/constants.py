@@ -1,0 +1,39 @@
+import datetime as dt
+
+from django.db import models
+
+
+class BookingStatus(models.TextChoices):
+    CONFIRMED = "CONFIRMED", "Confirmée"
+    USED = "USED", "Validée"
+    CANCELLED = "CANCELLED", "Annulée"
+    REIMBURSED = "REIMBURSED", "Remboursée"
+
+
+class CancellationReason(models.TextChoices):
+    BENEFICIARY = "BENEFICIARY", "Annulée par le bénéficiaire"
+    OFFERER = "OFFERER", "Annulée par l'acteur culturel"
+    EXPIRED = "EXPIRED", "Expirée"
+    FRAUD = "FRAUD", "Fraude"
+    BACKOFFICE = "BACKOFFICE", "Annulée par le support"
+
+
+# Countermark alphabet: A-Z without I and O, digits 2-7 (no 0/O, 1/I confusion at the counter).
+TOKEN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ234567"  # noqa: S105 - not a secret
+TOKEN_LENGTH = 6
+QR_PAYLOAD_PREFIX = "PASSCULTURE:v3;TOKEN:"
+
+CANCELLATION_DELAY = dt.timedelta(hours=48)
+AUTO_VALIDATION_DELAY = dt.timedelta(hours=48)
+THING_EXPIRY_DELAY = dt.timedelta(days=30)
+THING_EXPIRY_REMINDER_BEFORE = dt.timedelta(days=7)
+MAX_DUO_QUANTITY = 2
+AUTO_VALIDATOR_LABEL = "auto"
+
+
+class CounterResult(models.TextChoices):
+    VALIDATED = "VALIDATED", "Validée"
+    CHECKED = "CHECKED", "Consultée"
+    UNDONE = "UNDONE", "Validation annulée"
+    CANCELLED = "CANCELLED", "Annulée"
+    REFUSED = "REFUSED", "Refusée"

@@ -1,0 +1,442 @@
+"""Booking: book, cancel (beneficiary, offerer, expiry), validate at the counter, auto-validate.
+
+Lock order, everywhere: booking row (when it exists) -> stock -> deposit. Every check that matters is
+re-done after the locks are held, and the database refuses what Python might still get wrong
+(CHECK constraints on stock and deposit, unique partial index on active bookings per offer).
+"""
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from passculture.core.common.audit import log_action
+from passculture.core.common.exceptions import DomainError
+from passculture.core.common.locking import lock
+from passculture.core.common.time import format_local
+from passculture.core.common.time import now as utcnow
+from passculture.core.credit import services as credit_services
+from passculture.core.notifications import services as notifications
+from passculture.core.offerers.selectors import validated_offerer_ids_of
+from passculture.core.offers.exceptions import StockNotFound
+from passculture.core.offers.models import Stock
+from passculture.core.offers.validation import check_stock_is_bookable
+from passculture.core.users.exceptions import NotABeneficiary
+
+from . import rules
+from .constants import (
+    AUTO_VALIDATION_DELAY,
+    AUTO_VALIDATOR_LABEL,
+    MAX_DUO_QUANTITY,
+    THING_EXPIRY_DELAY,
+    THING_EXPIRY_REMINDER_BEFORE,
+    BookingStatus,
+    CancellationReason,
+    CounterResult,
+)
+from .exceptions import (
+    AlreadyBooked,
+    BookingAlreadyUsed,
+    BookingCancelled,
+    BookingNotCancellable,
+    BookingNotFound,
+    BookingNotUsed,
+    BookingNotYetValidatable,
+    BookingOfAnotherOfferer,
+    BookingReimbursed,
+    CancellationLimitPassed,
+    CountermarkNotFound,
+    InvalidBookingQuantity,
+)
+from .models import Booking, CounterAttempt
+
+logger = logging.getLogger(__name__)
+TOKEN_ATTEMPTS = 10
+
+
+# --- Booking -----------------------------------------------------------------------------------
+
+
+def check_quantity(quantity: int, *, is_duo: bool) -> None:
+    allowed = MAX_DUO_QUANTITY if is_duo else 1
+    if not isinstance(quantity, int) or isinstance(quantity, bool) or not 1 <= quantity <= allowed:
+        raise InvalidBookingQuantity()
+
+
+def book_offer(user, stock_id: int, quantity: int = 1, *, at: dt.datetime | None = None) -> Booking:
+    """Books `quantity` places of a stock for a beneficiary, under locks (stock, then deposit)."""
+    for _ in range(TOKEN_ATTEMPTS):
+        try:
+            return _book_offer(user, stock_id, quantity, at=at, token=rules.generate_token())
+        except _TokenCollision:
+            continue
+    raise DomainError(
+        "Impossible de générer une contremarque unique, réessayez.", code="TOKEN_GENERATION_FAILED"
+    )
+
+
+class _TokenCollision(Exception):
+    pass
+
+
+@transaction.atomic
+def _book_offer(user, stock_id: int, quantity: int, *, at: dt.datetime | None, token: str) -> Booking:
+    if not getattr(user, "is_beneficiary", False):
+        raise NotABeneficiary()
+    stock = lock(Stock.objects.select_related("offer__venue__offerer")).filter(pk=stock_id).first()
+    if stock is None:
+        raise StockNotFound()
+    deposit = None
+    at = at or utcnow()  # read after the locks: a long wait must not book a started show
+    offer = stock.offer
+    check_quantity(quantity, is_duo=offer.is_duo)
+    deposit = credit_services.lock_current_deposit(user, at)
+    check_stock_is_bookable(stock, at, quantity)
+    if Booking.objects.filter(user=user, offer=offer).exclude(status=BookingStatus.CANCELLED).exists():
+        raise AlreadyBooked()
+    total = stock.price_cents * quantity
+    credit_services.debit(deposit, total, is_digital=offer.is_digital)
+    Stock.objects.filter(pk=stock.pk).update(booked_quantity=F("booked_quantity") + quantity)
+    try:
+        with transaction.atomic():
+            booking = Booking.objects.create(
+                user=user,
+                deposit=deposit,
+                stock=stock,
+                offer=offer,
+                venue=offer.venue,
+                offerer=offer.venue.offerer,
+                quantity=quantity,
+                amount_cents=stock.price_cents,
+                is_digital=offer.is_digital,
+                token=token,
+                booked_at=at,
+                cancellation_limit_datetime=rules.cancellation_limit(at, stock.beginning_datetime),
+            )
+    except IntegrityError as exc:
+        if Booking.objects.filter(token=token).exists():
+            raise _TokenCollision() from exc
+        raise AlreadyBooked() from exc
+    log_action(
+        "booking.created",
+        actor=user,
+        target=booking,
+        data={"stock_id": stock.pk, "quantity": quantity, "total_cents": total},
+    )
+    notifications.notify_booking_confirmed(booking)
+    return booking
+
+
+# --- Cancellation ------------------------------------------------------------------------------
+
+
+def _lock_booking(**filters) -> Booking | None:
+    return lock(Booking.objects.select_related("stock", "offer", "venue", "user")).filter(**filters).first()
+
+
+def _cancel_locked(
+    booking: Booking, reason: CancellationReason, at: dt.datetime, *, actor=None, actor_label: str = ""
+) -> Booking:
+    """Cancels a booking whose row is locked: frees the places, gives the credit back, tells both sides."""
+    lock(Stock.objects.filter(pk=booking.stock_id)).get()
+    Stock.objects.filter(pk=booking.stock_id).update(booked_quantity=F("booked_quantity") - booking.quantity)
+    if booking.deposit_id is not None:
+        credit_services.refund(booking.deposit_id, booking.total_amount_cents, is_digital=booking.is_digital)
+    booking.mark_as_cancelled(at, reason)
+    booking.save(update_fields=["status", "cancelled_at", "cancellation_reason"])
+    log_action(
+        "booking.cancelled",
+        actor=actor,
+        actor_label=actor_label,
+        target=booking,
+        data={"reason": reason, "token": booking.token},
+    )
+    notifications.notify_booking_cancelled(booking)
+    return booking
+
+
+@transaction.atomic
+def cancel_booking_by_beneficiary(user, booking_id: int, *, at: dt.datetime | None = None) -> Booking:
+    booking = _lock_booking(pk=booking_id, user=user)
+    if booking is None:
+        raise BookingNotFound()
+    at = at or utcnow()
+    if booking.status == BookingStatus.CANCELLED:
+        raise BookingCancelled()
+    if booking.status != BookingStatus.CONFIRMED:
+        raise BookingNotCancellable("Cette réservation a déjà été utilisée : elle ne peut plus être annulée.")
+    limit = booking.cancellation_limit_datetime
+    if limit is not None and at > limit:
+        raise CancellationLimitPassed()
+    return _cancel_locked(booking, CancellationReason.BENEFICIARY, at, actor=user)
+
+
+def _check_offerer_may_cancel(booking: Booking) -> None:
+    if booking.status == BookingStatus.CANCELLED:
+        raise BookingCancelled()
+    if booking.status == BookingStatus.REIMBURSED:
+        raise BookingReimbursed()
+    if booking.status == BookingStatus.USED:
+        raise BookingAlreadyUsed("Cette réservation a été validée : elle ne peut plus être annulée.")
+
+
+@transaction.atomic
+def cancel_booking_by_offerer(
+    actor: "CounterActor",
+    booking_id: int,
+    *,
+    at: dt.datetime | None = None,
+    reason: CancellationReason = CancellationReason.OFFERER,
+) -> Booking:
+    """The pro may cancel any booking not yet used; the beneficiary is told why."""
+    booking = _lock_booking(pk=booking_id)
+    if booking is None:
+        raise BookingNotFound()
+    actor.check_offerer(booking)
+    _check_offerer_may_cancel(booking)
+    return _cancel_locked(booking, reason, at or utcnow(), actor=actor.user, actor_label=actor.label)
+
+
+def cancel_bookings_of_deleted_stock(stock, *, actor=None, at: dt.datetime | None = None) -> int:
+    """Called by offers.services.delete_stock inside its transaction (stock already locked)."""
+    at = at or utcnow()
+    cancelled = 0
+    for booking in (
+        lock(Booking.objects.select_related("offer", "venue", "user", "stock"))
+        .filter(stock=stock, status=BookingStatus.CONFIRMED)
+        .order_by("id")
+    ):
+        _cancel_locked(booking, CancellationReason.OFFERER, at, actor=actor)
+        cancelled += 1
+    return cancelled
+
+
+# --- Counter (guichet) ---------------------------------------------------------------------------
+
+
+@dataclass
+class CounterActor:
+    """Who is at the counter: a pro user, or ticketing software with an offerer's API key."""
+
+    offerer_ids: set[int]
+    user: Any = None
+    label: str = ""
+    device: str = ""
+    ip_address: str | None = None
+    extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def for_user(cls, user, *, device: str = "", ip_address: str | None = None) -> "CounterActor":
+        return cls(
+            offerer_ids=validated_offerer_ids_of(user),
+            user=user,
+            label=getattr(user, "email", ""),
+            device=device,
+            ip_address=ip_address,
+        )
+
+    def check_offerer(self, booking: Booking) -> None:
+        if booking.offerer_id not in self.offerer_ids:
+            raise BookingOfAnotherOfferer()
+
+
+def _record_attempt(
+    actor: CounterActor,
+    token: str,
+    action: str,
+    booking: Booking | None,
+    result: CounterResult,
+    error_code: str = "",
+) -> None:
+    CounterAttempt.objects.create(
+        token=token[:64],
+        booking=booking,
+        actor=actor.user if getattr(actor.user, "pk", None) else None,
+        actor_label=actor.label[:100],
+        action=action,
+        result=result,
+        error_code=error_code,
+        device=actor.device[:255],
+        ip_address=actor.ip_address,
+    )
+
+
+def _with_attempt_log(action: str, success: CounterResult):
+    """Runs a counter operation in its own transaction and logs the attempt whatever the outcome."""
+
+    def decorator(func):
+        def wrapper(actor: CounterActor, raw_token: str, *args, **kwargs):
+            booking_ref: list[Booking] = []
+            try:
+                with transaction.atomic():
+                    token = rules.normalize_token(raw_token)
+                    result = func(actor, token, booking_ref, *args, **kwargs)
+            except DomainError as error:
+                booking = booking_ref[0] if booking_ref else None
+                # Never log a booking that is not the actor's: the attempt row would link to it.
+                safe = booking if booking is not None and booking.offerer_id in actor.offerer_ids else None
+                _record_attempt(actor, raw_token or "", action, safe, CounterResult.REFUSED, error.code)
+                raise
+            _record_attempt(actor, raw_token, action, result, success)
+            return result
+
+        wrapper.__name__ = func.__name__
+        wrapper.__doc__ = func.__doc__
+        return wrapper
+
+    return decorator
+
+
+def _find_for_counter(actor: CounterActor, token: str, ref: list[Booking]) -> Booking:
+    booking = _lock_booking(token=token)
+    if booking is None:
+        raise CountermarkNotFound()
+    ref.append(booking)
+    actor.check_offerer(booking)
+    return booking
+
+
+def _check_validatable(booking: Booking, at: dt.datetime) -> None:
+    if booking.status == BookingStatus.CANCELLED:
+        raise BookingCancelled()
+    if booking.status == BookingStatus.REIMBURSED:
+        raise BookingReimbursed()
+    if booking.status == BookingStatus.USED:
+        raise BookingAlreadyUsed()
+    limit = booking.cancellation_limit_datetime
+    if booking.stock.beginning_datetime is not None and limit is not None and at < limit:
+        when = format_local(limit, booking.venue.timezone)
+        raise BookingNotYetValidatable(
+            f"Cette réservation est encore annulable par le bénéficiaire : "
+            f"vous pourrez la valider à partir du {when}."
+        )
+
+
+@_with_attempt_log("check", CounterResult.CHECKED)
+def check_countermark(
+    actor: CounterActor, token: str, ref: list, *, at: dt.datetime | None = None
+) -> Booking:
+    """What the counter shows before validating: the booking if it can be validated now, else why not."""
+    booking = _find_for_counter(actor, token, ref)
+    _check_validatable(booking, at or utcnow())
+    return booking
+
+
+@_with_attempt_log("use", CounterResult.VALIDATED)
+def validate_countermark(
+    actor: CounterActor, token: str, ref: list, *, at: dt.datetime | None = None
+) -> Booking:
+    booking = _find_for_counter(actor, token, ref)
+    at = at or utcnow()
+    _check_validatable(booking, at)
+    booking.mark_as_used(at, by=actor.user if getattr(actor.user, "pk", None) else None, label=actor.label)
+    booking.save(update_fields=["status", "used_at", "validated_by", "validated_by_label"])
+    log_action(
+        "booking.used",
+        actor=actor.user,
+        actor_label=actor.label,
+        target=booking,
+        data={"token": booking.token, "device": actor.device},
+    )
+    return booking
+
+
+@_with_attempt_log("keep", CounterResult.UNDONE)
+def undo_validation(actor: CounterActor, token: str, ref: list, *, at: dt.datetime | None = None) -> Booking:
+    """Gives a validated booking back its CONFIRMED status while it is not reimbursed."""
+    booking = _find_for_counter(actor, token, ref)
+    if booking.status == BookingStatus.CANCELLED:
+        raise BookingCancelled()
+    if booking.status == BookingStatus.REIMBURSED:
+        raise BookingReimbursed()
+    if booking.status != BookingStatus.USED:
+        raise BookingNotUsed()
+    booking.mark_as_unused()
+    booking.save(update_fields=["status", "used_at", "validated_by", "validated_by_label"])
+    log_action(
+        "booking.unused",
+        actor=actor.user,
+        actor_label=actor.label,
+        target=booking,
+        data={"token": booking.token},
+    )
+    return booking
+
+
+@_with_attempt_log("cancel", CounterResult.CANCELLED)
+def cancel_countermark(
+    actor: CounterActor, token: str, ref: list, *, at: dt.datetime | None = None
+) -> Booking:
+    """Cancellation by the offerer from the counter or the ticketing API."""
+    booking = _find_for_counter(actor, token, ref)
+    _check_offerer_may_cancel(booking)
+    return _cancel_locked(
+        booking, CancellationReason.OFFERER, at or utcnow(), actor=actor.user, actor_label=actor.label
+    )
+
+
+# --- Jobs --------------------------------------------------------------------------------------
+
+BATCH_SIZE = 500
+
+
+def auto_validate_bookings(at: dt.datetime | None = None) -> dict:
+    """Event bookings still CONFIRMED 48 h after the start become USED (validated by "auto")."""
+    at = at or utcnow()
+    threshold = at - AUTO_VALIDATION_DELAY
+    validated = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                lock(Booking.objects.all(), skip_locked=True)
+                .filter(
+                    status=BookingStatus.CONFIRMED,
+                    stock__beginning_datetime__isnull=False,
+                    stock__beginning_datetime__lte=threshold,
+                )
+                .order_by("id")[:BATCH_SIZE]
+            )
+            for booking in batch:
+                booking.mark_as_used(at, label=AUTO_VALIDATOR_LABEL)
+            Booking.objects.bulk_update(batch, ["status", "used_at", "validated_by", "validated_by_label"])
+            if batch:
+                log_action(
+                    "booking.auto_validated",
+                    actor_label=AUTO_VALIDATOR_LABEL,
+                    data={"booking_ids": [b.pk for b in batch]},
+                )
+        validated += len(batch)
+        if len(batch) < BATCH_SIZE:
+            return {"validated": validated}
+
+
+def expire_bookings(at: dt.datetime | None = None) -> dict:
+    """Unused bookings of things are cancelled (EXPIRED) 30 days after booking; reminder 7 days before."""
+    at = at or utcnow()
+    expired = reminded = 0
+    things = Booking.objects.filter(status=BookingStatus.CONFIRMED, stock__beginning_datetime__isnull=True)
+    for booking_id in things.filter(booked_at__lte=at - THING_EXPIRY_DELAY).values_list("id", flat=True):
+        with transaction.atomic():
+            booking = _lock_booking(pk=booking_id, status=BookingStatus.CONFIRMED)
+            if booking is not None:  # someone validated or cancelled it meanwhile
+                _cancel_locked(booking, CancellationReason.EXPIRED, at, actor_label="expiry")
+                expired += 1
+    reminder_threshold = at - (THING_EXPIRY_DELAY - THING_EXPIRY_REMINDER_BEFORE)
+    for booking_id in things.filter(
+        booked_at__lte=reminder_threshold,
+        booked_at__gt=at - THING_EXPIRY_DELAY,
+        expiry_reminder_sent_at__isnull=True,
+    ).values_list("id", flat=True):
+        with transaction.atomic():
+            booking = _lock_booking(
+                pk=booking_id, status=BookingStatus.CONFIRMED, expiry_reminder_sent_at__isnull=True
+            )
+            if booking is not None:
+                booking.expiry_reminder_sent_at = at
+                booking.save(update_fields=["expiry_reminder_sent_at"])
+                notifications.notify_booking_expiry_reminder(booking)
+                reminded += 1
+    return {"expired": expired, "reminded": reminded}

@@ -1,0 +1,60 @@
+"""Times are stored in UTC and shown in the venue's timezone."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+FRENCH_MONTHS = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
+FRENCH_WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+
+
+def now() -> dt.datetime:
+    return timezone.now()
+
+
+def to_local(moment: dt.datetime, tz_name: str) -> dt.datetime:
+    return moment.astimezone(ZoneInfo(tz_name))
+
+
+def local_to_utc(naive: dt.datetime, tz_name: str) -> dt.datetime:
+    """Interpret a naive local wall-clock time in `tz_name`, return an aware UTC datetime."""
+    if naive.tzinfo is not None:
+        return naive.astimezone(dt.UTC)
+    return naive.replace(tzinfo=ZoneInfo(tz_name)).astimezone(dt.UTC)
+
+
+def format_local(moment: dt.datetime, tz_name: str, *, with_weekday: bool = False) -> str:
+    """`samedi 12 décembre 2026 à 20h30` in the given timezone."""
+    local = to_local(moment, tz_name)
+    text = f"{local.day} {FRENCH_MONTHS[local.month - 1]} {local.year} à {local.hour:02d}h{local.minute:02d}"
+    if with_weekday:
+        text = f"{FRENCH_WEEKDAYS[local.weekday()]} {text}"
+    return text
+
+
+def age_on(birth_date: dt.date, day: dt.date) -> int:
+    years = day.year - birth_date.year
+    if (day.month, day.day) < (birth_date.month, birth_date.day):
+        years -= 1
+    return years
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February -> 28 February
+        return day.replace(year=day.year + years, day=28)

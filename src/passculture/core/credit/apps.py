@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CreditConfig(AppConfig):
+    name = "passculture.core.credit"
+    label = "credit"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,51 @@
+from passculture.core.common.exceptions import DomainError
+
+
+class NotEligible(DomainError):
+    code = "NOT_ELIGIBLE"
+    message = "Vous n'êtes pas éligible au pass Culture."
+
+
+class NotYetEligible(NotEligible):
+    code = "NOT_YET_ELIGIBLE"
+    message = "Pas encore : le pass Culture est ouvert à partir de 18 ans."
+
+
+class NoLongerEligible(NotEligible):
+    code = "NO_LONGER_ELIGIBLE"
+    message = "Vous n'êtes plus éligible : le pass Culture se demande à 18 ans."
+
+
+class NoPolicyInForce(DomainError):
+    code = "NO_CREDIT_POLICY"
+    message = "Aucun crédit n'est ouvert à cette date pour cet âge."
+
+
+class DepositAlreadyGranted(DomainError):
+    code = "DEPOSIT_ALREADY_GRANTED"
+    message = "Le crédit a déjà été attribué à ce bénéficiaire."
+
+
+class NoDeposit(DomainError):
+    code = "NO_DEPOSIT"
+    message = "Vous n'avez pas de crédit pass Culture : faites d'abord vérifier votre identité."
+
+
+class DepositExpired(DomainError):
+    code = "DEPOSIT_EXPIRED"
+    message = "Votre crédit pass Culture a expiré."
+
+
+class InsufficientCredit(DomainError):
+    code = "INSUFFICIENT_CREDIT"
+    message = "Le solde de votre pass Culture est insuffisant pour cette réservation."
+
+
+class DigitalCapReached(DomainError):
+    code = "DIGITAL_CAP_REACHED"
+    message = "Le plafond des offres numériques de votre pass Culture est atteint."
+
+
+class PhysicalCapReached(DomainError):
+    code = "PHYSICAL_CAP_REACHED"
+    message = "Le plafond des biens physiques de votre pass Culture est atteint."

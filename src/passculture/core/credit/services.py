@@ -1,0 +1,118 @@
+"""Deposits: grant, and the debit/refund that bookings perform under the deposit's row lock."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from passculture.core.common.audit import log_action
+from passculture.core.common.locking import lock
+from passculture.core.common.time import add_years, age_on
+from passculture.core.common.time import now as utcnow
+
+from .exceptions import (
+    DepositAlreadyGranted,
+    DepositExpired,
+    DigitalCapReached,
+    InsufficientCredit,
+    NoDeposit,
+    NoLongerEligible,
+    NoPolicyInForce,
+    NotYetEligible,
+)
+from .models import CreditPolicy, Deposit
+from .selectors import policy_in_force
+
+MIN_GRANT_AGE = 17
+MAX_GRANT_AGE = 18
+
+
+def _expiry(policy: CreditPolicy, granted_at: dt.datetime, birth_date: dt.date) -> dt.datetime:
+    tz = ZoneInfo(settings.TIME_ZONE)
+    if policy.expires_at_age is not None:
+        day = add_years(birth_date, policy.expires_at_age)
+        return dt.datetime.combine(day, dt.time.min, tzinfo=tz).astimezone(dt.UTC)
+    assert policy.validity_years is not None
+    local = granted_at.astimezone(tz)
+    day = add_years(local.date(), policy.validity_years)
+    return dt.datetime.combine(day, local.time(), tzinfo=tz).astimezone(dt.UTC)
+
+
+@transaction.atomic
+def grant_deposit(user, *, at: dt.datetime | None = None, actor=None, source: str = "") -> Deposit:
+    """Grants the credit of the policy in force on that day for the user's age."""
+    at = at or utcnow()
+    day = at.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
+    if user.birth_date is None:
+        raise NotYetEligible("Date de naissance inconnue : impossible d'attribuer le crédit.")
+    age = age_on(user.birth_date, day)
+    if age < MIN_GRANT_AGE:
+        raise NotYetEligible()
+    if age > MAX_GRANT_AGE:
+        raise NoLongerEligible()
+    policy = policy_in_force(day, age)
+    if policy is None:
+        if age < MAX_GRANT_AGE:
+            raise NotYetEligible()
+        raise NoPolicyInForce()
+    if Deposit.objects.filter(user=user, policy__age=age).exists():
+        raise DepositAlreadyGranted()
+    try:
+        with transaction.atomic():
+            deposit = Deposit.objects.create(
+                user=user,
+                policy=policy,
+                amount_cents=policy.amount_cents,
+                digital_cap_cents=policy.digital_cap_cents,
+                physical_cap_cents=policy.physical_cap_cents,
+                granted_at=at,
+                expires_at=_expiry(policy, at, user.birth_date),
+                source=source,
+            )
+    except IntegrityError as exc:
+        raise DepositAlreadyGranted() from exc
+    log_action(
+        "deposit.granted",
+        actor=actor,
+        target=deposit,
+        data={"user_id": user.pk, "policy": policy.code, "amount_cents": policy.amount_cents},
+    )
+    return deposit
+
+
+def lock_current_deposit(user, at: dt.datetime) -> Deposit:
+    """Locks the beneficiary's latest deposit row (call after locking the stock: fixed lock order)."""
+    deposit = lock(Deposit.objects.filter(user=user)).order_by("-granted_at", "-id").first()
+    if deposit is None:
+        raise NoDeposit()
+    if deposit.expires_at <= at:
+        raise DepositExpired()
+    return deposit
+
+
+def debit(deposit: Deposit, amount_cents: int, *, is_digital: bool) -> None:
+    """Spend from a deposit already locked by the caller; checks then updates."""
+    if deposit.spent_cents + amount_cents > deposit.amount_cents:
+        raise InsufficientCredit()
+    if (
+        is_digital
+        and deposit.digital_cap_cents is not None
+        and deposit.digital_spent_cents + amount_cents > deposit.digital_cap_cents
+    ):
+        raise DigitalCapReached()
+    Deposit.objects.filter(pk=deposit.pk).update(
+        spent_cents=F("spent_cents") + amount_cents,
+        digital_spent_cents=F("digital_spent_cents") + (amount_cents if is_digital else 0),
+    )
+    deposit.refresh_from_db(fields=["spent_cents", "digital_spent_cents"])
+
+
+def refund(deposit_id: int, amount_cents: int, *, is_digital: bool) -> None:
+    """Gives credit back when a booking is cancelled (the caller holds the locks)."""
+    deposit = lock(Deposit.objects.filter(pk=deposit_id)).get()
+    Deposit.objects.filter(pk=deposit.pk).update(
+        spent_cents=F("spent_cents") - amount_cents,
+        digital_spent_cents=F("digital_spent_cents") - (amount_cents if is_digital else 0),
+    )

@@ -1,0 +1,47 @@
+"""The schedule of periodic jobs: one table, in code. Each job is an idempotent function."""
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    every: dt.timedelta
+    func: str  # dotted path, imported lazily so this table stays import-light
+    description: str
+
+    def load(self) -> Callable[..., dict | None]:
+        module_name, _, attr = self.func.rpartition(".")
+        module = __import__(module_name, fromlist=[attr])
+        return getattr(module, attr)
+
+
+SCHEDULE: tuple[Job, ...] = (
+    Job(
+        "deliver_emails",
+        dt.timedelta(minutes=1),
+        "passculture.core.notifications.services.deliver_due_emails",
+        "Envoie les emails en attente de l'outbox (relances avec délai croissant).",
+    ),
+    Job(
+        "auto_validate_bookings",
+        dt.timedelta(hours=1),
+        "passculture.core.bookings.services.auto_validate_bookings",
+        "Valide les réservations d'événements 48 h après leur début.",
+    ),
+    Job(
+        "expire_bookings",
+        dt.timedelta(days=1),
+        "passculture.core.bookings.services.expire_bookings",
+        "Annule les réservations de biens non retirées après 30 jours, rappel 7 jours avant.",
+    ),
+)
+
+
+def get_job(name: str) -> Job:
+    for job in SCHEDULE:
+        if job.name == name:
+            return job
+    raise KeyError(name)

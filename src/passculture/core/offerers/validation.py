@@ -1,0 +1,43 @@
+import re
+
+from stdnum.fr import siren as stdnum_siren
+from stdnum.fr import siret as stdnum_siret
+
+from .exceptions import InvalidPostalCode, InvalidSiren, InvalidSiret, SiretNotMatchingSiren
+
+POSTAL_CODE_RE = re.compile(r"^[0-9]{5}$")
+
+
+def check_siren(value: str) -> str:
+    compact = stdnum_siren.compact(value or "")
+    if not stdnum_siren.is_valid(compact):
+        raise InvalidSiren()
+    return compact
+
+
+def check_siret(value: str, *, siren: str | None = None) -> str:
+    compact = stdnum_siret.compact(value or "")
+    if not stdnum_siret.is_valid(compact):
+        raise InvalidSiret()
+    if siren is not None and not compact.startswith(siren):
+        raise SiretNotMatchingSiren()
+    return compact
+
+
+def check_postal_code(value: str) -> str:
+    value = (value or "").strip()
+    if not POSTAL_CODE_RE.match(value):
+        raise InvalidPostalCode()
+    return value
+
+
+def check_can_act_for_offerer(actor, offerer_id: int) -> None:
+    """A pro acts only for offerers they are a validated member of. actor=None is the system itself
+    (jobs, imports, demo); staff act for everyone."""
+    from .exceptions import OffererAccessDenied
+    from .selectors import user_can_act_for_offerer
+
+    if actor is None or getattr(actor, "is_staff", False):
+        return
+    if not user_can_act_for_offerer(actor, offerer_id):
+        raise OffererAccessDenied()

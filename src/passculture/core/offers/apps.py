@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class OffersConfig(AppConfig):
+    name = "passculture.core.offers"
+    label = "offers"
+    default_auto_field = "django.db.models.BigAutoField"

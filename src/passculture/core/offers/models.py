@@ -1,0 +1,75 @@
+from django.db import models
+from django.db.models import F, Q
+
+from .constants import EVENT_CATEGORIES, MAX_THING_PRICE_CENTS, Category, Version
+
+
+class Offer(models.Model):
+    """A film at a venue, a cinema card, a subscription."""
+
+    venue = models.ForeignKey("offerers.Venue", on_delete=models.PROTECT, related_name="offers")
+    name = models.CharField(max_length=140)
+    description = models.TextField(blank=True)
+    image = models.ImageField(upload_to="offers/", blank=True)
+    category = models.CharField(max_length=32, choices=Category.choices, default=Category.SHOWTIME)
+    duration_minutes = models.PositiveIntegerField(null=True, blank=True)
+    languages = models.JSONField(default=list, blank=True)
+    is_duo = models.BooleanField(default=False)
+    url = models.URLField(blank=True, help_text="Set for digital offers.")
+    booking_email = models.EmailField(blank=True)
+    is_active = models.BooleanField(default=True, db_index=True)
+    extra_data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_event(self) -> bool:
+        return self.category in EVENT_CATEGORIES
+
+    @property
+    def is_digital(self) -> bool:
+        return bool(self.url)
+
+
+class Stock(models.Model):
+    """A showtime (event) or a stock of a thing. quantity None = unlimited."""
+
+    offer = models.ForeignKey(Offer, on_delete=models.PROTECT, related_name="stocks")
+    price_cents = models.IntegerField()
+    quantity = models.PositiveIntegerField(null=True, blank=True)
+    booked_quantity = models.PositiveIntegerField(default=0)
+    beginning_datetime = models.DateTimeField(null=True, blank=True, db_index=True)
+    booking_limit_datetime = models.DateTimeField(null=True, blank=True)
+    version = models.CharField(max_length=2, choices=Version.choices, blank=True, default="")
+    is_deleted = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["beginning_datetime", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(price_cents__gte=0), name="stock_price_not_negative"),
+            models.CheckConstraint(
+                condition=Q(quantity__isnull=True) | Q(booked_quantity__lte=F("quantity")),
+                name="stock_never_overbooked",
+            ),
+            models.CheckConstraint(
+                condition=Q(beginning_datetime__isnull=False) | Q(price_cents__lte=MAX_THING_PRICE_CENTS),
+                name="stock_thing_price_at_most_300_eur",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.offer} @ {self.beginning_datetime or '-'}"
+
+    @property
+    def remaining_quantity(self) -> int | None:
+        if self.quantity is None:
+            return None
+        return max(self.quantity - self.booked_quantity, 0)

@@ -1,0 +1,70 @@
+"""The ONE table from DomainError codes to HTTP statuses. Views never build error bodies."""
+
+from passculture.core.common.exceptions import DomainError, InvalidInput, NotFound, PermissionDenied
+
+STATUS_BY_CODE: dict[str, int] = {
+    # authentication
+    "INVALID_CREDENTIALS": 401,
+    "INVALID_TOKEN": 401,
+    "ACCOUNT_INACTIVE": 401,
+    "EMAIL_NOT_VALIDATED": 403,
+    "NOT_A_BENEFICIARY": 403,
+    # credit
+    "NO_DEPOSIT": 403,
+    "DEPOSIT_EXPIRED": 403,
+    "INSUFFICIENT_CREDIT": 400,
+    "DIGITAL_CAP_REACHED": 400,
+    "PHYSICAL_CAP_REACHED": 400,
+    "NOT_ELIGIBLE": 403,
+    "NOT_YET_ELIGIBLE": 403,
+    "NO_LONGER_ELIGIBLE": 403,
+    "NO_CREDIT_POLICY": 409,
+    "DEPOSIT_ALREADY_GRANTED": 409,
+    # offers and stocks
+    "OFFER_INACTIVE": 400,
+    "VENUE_NOT_VALIDATED": 400,
+    "OFFERER_NOT_VALIDATED": 400,
+    "STOCK_DELETED": 400,
+    "BOOKING_LIMIT_PASSED": 400,
+    "EVENT_STARTED": 400,
+    "NOT_ENOUGH_PLACES": 400,
+    "STOCK_DELETION_TOO_LATE": 400,
+    # bookings
+    "ALREADY_BOOKED": 409,
+    "INVALID_BOOKING_QUANTITY": 400,
+    "CANCELLATION_LIMIT_PASSED": 400,
+    "BOOKING_NOT_CANCELLABLE": 400,
+    "TOKEN_GENERATION_FAILED": 503,
+    # counter (RULES.md "Counter"): 404 unknown, 403 other offerer, 410 cancelled or already used,
+    # 403 reimbursed, 403 still inside the cancellation window
+    "COUNTERMARK_NOT_FOUND": 404,
+    "INVALID_COUNTERMARK": 404,
+    "BOOKING_OTHER_OFFERER": 403,
+    "BOOKING_CANCELLED": 410,
+    "BOOKING_ALREADY_USED": 410,
+    "BOOKING_REIMBURSED": 403,
+    "BOOKING_NOT_YET_VALIDATABLE": 403,
+    "BOOKING_NOT_USED": 410,
+    # offerers
+    "OFFERER_ACCESS_DENIED": 403,
+    "SIREN_ALREADY_REGISTERED": 409,
+    "SIRET_ALREADY_REGISTERED": 409,
+    "EMAIL_ALREADY_USED": 409,
+    "RATE_LIMITED": 429,
+}
+
+
+def status_for(error: DomainError) -> int:
+    if error.code in STATUS_BY_CODE:
+        return STATUS_BY_CODE[error.code]
+    if isinstance(error, NotFound):
+        return 404
+    if isinstance(error, PermissionDenied):
+        return 403
+    if isinstance(error, InvalidInput):
+        return 400
+    return 400
+
+
+def error_body(error: DomainError) -> dict:
+    return {"code": error.code, "message": error.message}
