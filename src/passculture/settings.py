@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Serves the API docs page with django-ninja's bundled Swagger UI instead of a CDN.
+    "ninja",
     "passculture.core.common",
     "passculture.core.users",
     "passculture.core.offerers",
@@ -67,6 +69,7 @@ INSTALLED_APPS = [
     "passculture.core.jobs",
     "passculture.interfaces.app",
     "passculture.interfaces.backoffice",
+    "passculture.demo",
 ]
 
 MIDDLEWARE = [
@@ -143,6 +146,10 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Development: whitenoise serves straight from the finders and picks up edited files without
+# collectstatic; production serves the collected, compressed files.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -150,6 +157,15 @@ STORAGES = {
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
+}
+
+# Cache (rate limits): set CACHE_URL=redis://127.0.0.1:6379/1 when running several workers, so that
+# counters are shared; the default keeps them per process.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 
 # Emails. EMAIL_BACKEND: "files" (default: .eml files under var/mail/ and printed), "smtp",

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("backoffice/", admin.site.urls),
+    path("api/native/v1/", include("passculture.interfaces.api.native.v1.urls")),
     path("", include("passculture.interfaces.app.urls")),
 ]
 

@@ -6,6 +6,8 @@ STATUS_BY_CODE: dict[str, int] = {
     # authentication
     "INVALID_CREDENTIALS": 401,
     "INVALID_TOKEN": 401,
+    "TOKEN_EXPIRED": 401,
+    "UNAUTHENTICATED": 401,
     "ACCOUNT_INACTIVE": 401,
     "EMAIL_NOT_VALIDATED": 403,
     "NOT_A_BENEFICIARY": 403,
@@ -52,6 +54,9 @@ STATUS_BY_CODE: dict[str, int] = {
     "EMAIL_ALREADY_USED": 409,
     "RATE_LIMITED": 429,
 }
+
+# A request that does not match the API schema (wrong type, missing field), before any domain rule runs.
+REQUEST_VALIDATION_STATUS = 422
 
 
 def status_for(error: DomainError) -> int:

@@ -34,3 +34,20 @@ def cancellation_limit(booked_at: dt.datetime, event_start: dt.datetime | None) 
     if event_start is None:
         return None
     return max(min(event_start - CANCELLATION_DELAY, booked_at + CANCELLATION_DELAY), booked_at)
+
+
+# Without a known duration, a showtime is considered over this long after it starts.
+DEFAULT_EVENT_DURATION = dt.timedelta(hours=3)
+
+
+def event_end(event_start: dt.datetime, duration_minutes: int | None) -> dt.datetime:
+    return event_start + (dt.timedelta(minutes=duration_minutes) if duration_minutes else DEFAULT_EVENT_DURATION)
+
+
+def is_qr_code_visible(
+    *, is_confirmed: bool, event_start: dt.datetime | None, duration_minutes: int | None, at: dt.datetime
+) -> bool:
+    """The QR code is shown while the booking is confirmed and the event is not over."""
+    if not is_confirmed:
+        return False
+    return event_start is None or at < event_end(event_start, duration_minutes)

@@ -5,9 +5,13 @@ from django.db import connection, models
 
 
 def lock(queryset: models.QuerySet, *, skip_locked: bool = False) -> models.QuerySet:
-    if connection.features.has_select_for_update:
+    """Locks the rows of the queryset's own table only: without `OF`, PostgreSQL would also lock every
+    row joined by select_related (the venue, the offerer), serialising all bookings of a cinema."""
+    features = connection.features
+    if features.has_select_for_update:
         return queryset.select_for_update(
-            skip_locked=skip_locked and connection.features.has_select_for_update_skip_locked
+            skip_locked=skip_locked and features.has_select_for_update_skip_locked,
+            of=("self",) if features.has_select_for_update_of else (),
         )
     return queryset
 

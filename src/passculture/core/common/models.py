@@ -3,6 +3,17 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 
+class AuditLogQuerySet(models.QuerySet):
+    """Bulk updates and deletes would bypass the model's guards: refuse them too. (Deleting a user
+    still nulls `actor`: Django's collector goes through the plain base manager.)"""
+
+    def update(self, **kwargs):
+        raise ValueError("Audit log entries are append-only.")
+
+    def delete(self):
+        raise ValueError("Audit log entries are append-only.")
+
+
 class AuditLog(models.Model):
     """Append-only record of who did what. Never updated nor deleted by the application."""
 
@@ -17,6 +28,8 @@ class AuditLog(models.Model):
     target_id = models.CharField(max_length=64, blank=True)
     data = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = AuditLogQuerySet.as_manager()
 
     class Meta:
         ordering = ["-id"]

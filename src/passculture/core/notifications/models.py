@@ -18,6 +18,9 @@ class OutboxEmail(models.Model):
     text_body = models.TextField()
     html_body = models.TextField(blank=True)
     headers = models.JSONField(default=dict, blank=True)
+    # Inline images (the QR code): [{"filename", "content_type", "content_id", "content_b64"}].
+    # Stored with the message so that a retry days later sends exactly what was queued.
+    attachments = models.JSONField(default=list, blank=True)
     status = models.CharField(
         max_length=16, choices=EmailStatus.choices, default=EmailStatus.PENDING, db_index=True
     )

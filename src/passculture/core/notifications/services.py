@@ -1,15 +1,58 @@
-"""Outbox: emails are queued in the caller's transaction, delivered after commit (with retries).
+"""Outbox: an email is written in the caller's transaction and delivered after commit, with retries.
 
-Placeholder builders; the full French templates live in builders.py (see notifications issue work).
+- `notify_*` are called inside the transaction that causes the email (a booking, a cancellation):
+  the OutboxEmail rows commit or roll back with it, so no email is lost and none is sent for a
+  change that did not happen.
+- After commit, delivery is scheduled: with a broker, the Celery task `deliver_email` is enqueued;
+  without one (or when the broker is down), it is delivered in-process or left PENDING for
+  `runjobs` (`deliver_due_emails`, every minute). Nothing here ever makes the caller fail.
+- Whoever sends (the worker, the in-process fallback, runjobs) first *claims* the email with one
+  conditional UPDATE that increments `attempts` and pushes `next_attempt_at` forward by a lease.
+  Only one concurrent claimer matches the row, so a worker and runjobs never both send it; no row
+  lock is held while talking to the mail server. A sender that dies mid-send leaves the email to be
+  claimed again when the lease ends (at-least-once; the stored Message-ID lets receivers dedupe).
+- A failure retries with exponential backoff (1, 2, 4 ... minutes, capped at one hour) and gives up
+  (FAILED) after settings.EMAIL_MAX_ATTEMPTS attempts.
 """
 
+import base64
 import datetime as dt
+import logging
+import smtplib
+from email.mime.image import MIMEImage
+from email.utils import make_msgid, parseaddr
+from functools import partial
 
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
+from django.db.models import F
 
 from passculture.core.common.time import now as utcnow
 
-from .models import OutboxEmail
+from . import builders
+from .builders import EmailContent
+from .models import EmailStatus, OutboxEmail
+
+logger = logging.getLogger(__name__)
+
+CLAIM_LEASE = dt.timedelta(minutes=15)  # far above EMAIL_TIMEOUT: a live sender never loses its claim
+BACKOFF_BASE = dt.timedelta(minutes=1)
+BACKOFF_MAX = dt.timedelta(hours=1)
+BATCH_SIZE = 200
+# Enqueuing happens after the commit, in the request: a dead broker must cost little, runjobs catches up.
+ENQUEUE_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+
+SENT, RETRIED, FAILED, SKIPPED = "sent", "retried", "failed", "skipped"
+
+
+# --- Queueing (inside the caller's transaction) ------------------------------------------------
+
+
+def _message_id() -> str:
+    # Our own domain: Django would otherwise resolve the host's FQDN, and a retried email keeps its id.
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "passculture.local"
+    return make_msgid(domain=domain)
 
 
 def queue_email(
@@ -20,54 +63,204 @@ def queue_email(
     text_body: str,
     html_body: str = "",
     reply_to: list[str] | None = None,
+    headers: dict | None = None,
+    attachments: list | None = None,
     related=None,
 ) -> OutboxEmail:
+    """Writes the email in the current transaction; delivery is scheduled for after the commit."""
     email = OutboxEmail.objects.create(
         kind=kind,
         to=list(to),
         reply_to=list(reply_to or []),
-        subject=subject,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        subject=subject[:255],
         text_body=text_body,
         html_body=html_body,
+        headers={"Message-ID": _message_id(), **(headers or {})},
+        attachments=[a.as_json() if isinstance(a, builders.InlineImage) else a for a in attachments or []],
         next_attempt_at=utcnow(),
         related_type=related._meta.label_lower if related is not None else "",
         related_id=str(related.pk) if related is not None else "",
     )
+    transaction.on_commit(partial(_deliver_after_commit, email.pk), robust=True)
     return email
 
 
-def notify_booking_confirmed(booking) -> None:
-    queue_email(
-        kind="booking_confirmed_beneficiary",
-        to=[booking.user.email],
-        subject=f"Réservation confirmée : {booking.offer.name}",
-        text_body=f"Contremarque : {booking.token}",
-        related=booking,
+def queue_built(content: EmailContent | None, *, related=None) -> OutboxEmail | None:
+    if content is None:
+        return None
+    return queue_email(
+        kind=content.kind,
+        to=content.to,
+        subject=content.subject,
+        text_body=content.text,
+        html_body=content.html,
+        reply_to=content.reply_to,
+        attachments=list(content.attachments),
+        related=related,
     )
+
+
+def notify_booking_confirmed(booking) -> None:
+    """To the venue (if it has a booking email) and to the beneficiary."""
+    queue_built(builders.booking_confirmed_to_pro(booking), related=booking)
+    queue_built(builders.booking_confirmed_to_beneficiary(booking), related=booking)
 
 
 def notify_booking_cancelled(booking) -> None:
-    queue_email(
-        kind="booking_cancelled_beneficiary",
-        to=[booking.user.email],
-        subject=f"Réservation annulée : {booking.offer.name}",
-        text_body=f"Contremarque : {booking.token}",
-        related=booking,
-    )
+    """Both sides are told who cancelled and why (booking.cancellation_reason)."""
+    queue_built(builders.booking_cancelled_to_pro(booking), related=booking)
+    queue_built(builders.booking_cancelled_to_beneficiary(booking), related=booking)
 
 
 def notify_booking_expiry_reminder(booking) -> None:
-    queue_email(
-        kind="booking_expiry_reminder",
-        to=[booking.user.email],
-        subject=f"Votre réservation expire bientôt : {booking.offer.name}",
-        text_body=f"Contremarque : {booking.token}",
-        related=booking,
+    queue_built(builders.booking_expiry_reminder_to_beneficiary(booking), related=booking)
+
+
+# --- After commit --------------------------------------------------------------------------------
+
+
+def _deliver_after_commit(email_id: int) -> None:
+    """Never raises: the change that caused the email is committed, whatever happens to the email."""
+    if settings.CELERY_BROKER_URL:
+        try:
+            from .tasks import deliver_email as deliver_email_task
+
+            deliver_email_task.apply_async((email_id,), retry=True, retry_policy=ENQUEUE_RETRY_POLICY)
+        except Exception:
+            logger.warning("email %s: broker unreachable, left pending for runjobs", email_id, exc_info=True)
+        return
+    try:
+        deliver_email(email_id)
+    except Exception:
+        logger.exception("email %s: in-process delivery crashed, left for runjobs", email_id)
+
+
+# --- Delivery ------------------------------------------------------------------------------------
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """Delay before the next try after `attempts` failed ones: 1, 2, 4 ... minutes, at most one hour."""
+    return min(BACKOFF_BASE * 2 ** max(attempts - 1, 0), BACKOFF_MAX)
+
+
+def claim(email_id: int, at: dt.datetime) -> bool:
+    """Takes the right to send one due email; False if it is not due or someone else took it."""
+    claimed = OutboxEmail.objects.filter(
+        pk=email_id, status=EmailStatus.PENDING, next_attempt_at__lte=at
+    ).update(attempts=F("attempts") + 1, next_attempt_at=at + CLAIM_LEASE)
+    return claimed == 1
+
+
+def build_message(email: OutboxEmail, connection=None) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.text_body,
+        from_email=email.from_email or settings.DEFAULT_FROM_EMAIL,
+        to=email.to,
+        reply_to=email.reply_to or None,
+        headers=email.headers or None,
+        connection=connection,
     )
+    if email.html_body:
+        message.attach_alternative(email.html_body, "text/html")
+    for item in email.attachments:
+        subtype = item["content_type"].partition("/")[2]
+        image = MIMEImage(base64.b64decode(item["content_b64"]), _subtype=subtype or "png")
+        image.add_header("Content-ID", f"<{item['content_id']}>")
+        image.add_header("Content-Disposition", "inline", filename=item["filename"])
+        message.attach(image)
+    if email.attachments:
+        # multipart/related lets the HTML part show the images through `cid:` references.
+        message.mixed_subtype = "related"
+    return message
 
 
-def deliver_due_emails(at: dt.datetime | None = None) -> dict:
-    return {"sent": 0, "failed": 0}
+def _is_connection_error(error: BaseException) -> bool:
+    """The mail server is unreachable (not one message refused): the rest of a batch would fail too."""
+    if isinstance(error, smtplib.SMTPResponseException | smtplib.SMTPRecipientsRefused):
+        return False
+    return isinstance(error, OSError)
 
 
-_ = transaction
+def _deliver(email_id: int, at: dt.datetime | None, connection) -> tuple[str, BaseException | None]:
+    at = at or utcnow()
+    if not claim(email_id, at):
+        return SKIPPED, None
+    email = OutboxEmail.objects.get(pk=email_id)
+    try:
+        if connection is not None:
+            connection.open()  # reuses the batch's SMTP session when it is already open
+        build_message(email, connection).send(fail_silently=False)
+    except Exception as error:
+        return _record_failure(email, error, at), error
+    OutboxEmail.objects.filter(pk=email.pk).update(status=EmailStatus.SENT, sent_at=at, last_error="")
+    logger.info("email %s (%s) sent to %s", email.pk, email.kind, ", ".join(email.to))
+    return SENT, None
+
+
+def _record_failure(email: OutboxEmail, error: BaseException, at: dt.datetime) -> str:
+    message = f"{type(error).__name__}: {error}"[:2000]
+    if email.attempts >= settings.EMAIL_MAX_ATTEMPTS:
+        OutboxEmail.objects.filter(pk=email.pk).update(status=EmailStatus.FAILED, last_error=message)
+        logger.error(
+            "email %s (%s) failed for good after %s attempts: %s",
+            email.pk,
+            email.kind,
+            email.attempts,
+            message,
+        )
+        return FAILED
+    OutboxEmail.objects.filter(pk=email.pk).update(
+        next_attempt_at=at + backoff(email.attempts), last_error=message
+    )
+    logger.warning(
+        "email %s (%s) attempt %s failed, will retry: %s", email.pk, email.kind, email.attempts, message
+    )
+    return RETRIED
+
+
+def deliver_email(email_id: int, *, at: dt.datetime | None = None) -> str:
+    """Sends one email if it is due and nobody else is sending it: sent / retried / failed / skipped."""
+    outcome, _ = _deliver(email_id, at, None)
+    return outcome
+
+
+def seconds_until_next_attempt(email_id: int, *, at: dt.datetime | None = None) -> float | None:
+    """For the Celery task's own retry; None when the email no longer waits (sent, failed, gone)."""
+    next_at = (
+        OutboxEmail.objects.filter(pk=email_id, status=EmailStatus.PENDING)
+        .values_list("next_attempt_at", flat=True)
+        .first()
+    )
+    if next_at is None:
+        return None
+    return max((next_at - (at or utcnow())).total_seconds(), 0.0)
+
+
+def deliver_due_emails(at: dt.datetime | None = None, *, limit: int = BATCH_SIZE) -> dict:
+    """The runjobs job: sends every due PENDING email (oldest first), one SMTP session per run."""
+    now = at or utcnow()
+    due = (
+        OutboxEmail.objects.filter(status=EmailStatus.PENDING, next_attempt_at__lte=now)
+        .order_by("next_attempt_at", "id")
+        .values_list("id", flat=True)[:limit]
+    )
+    counts = {SENT: 0, RETRIED: 0, FAILED: 0, SKIPPED: 0}
+    email_ids = list(due)
+    connection = get_connection(fail_silently=False)
+    try:
+        for position, email_id in enumerate(email_ids):
+            outcome, error = _deliver(email_id, at, connection)
+            counts[outcome] += 1
+            if error is not None and _is_connection_error(error):
+                # The others stay untouched (no attempt counted) until the next run.
+                left = len(email_ids) - position - 1
+                logger.warning("mail server unreachable, %s email(s) left for the next run", left)
+                break
+    finally:
+        try:
+            connection.close()
+        except Exception:
+            logger.debug("closing the mail connection failed", exc_info=True)
+    return counts

@@ -42,5 +42,19 @@ def get_offer(offer_id: int) -> Offer | None:
     return Offer.objects.select_related("venue__offerer").filter(pk=offer_id).first()
 
 
+def get_public_offer(offer_id: int) -> Offer | None:
+    """An offer beneficiaries may see: active, of a validated venue and offerer (open stocks or not)."""
+    return (
+        Offer.objects.select_related("venue__offerer")
+        .filter(
+            pk=offer_id,
+            is_active=True,
+            venue__validation_status=ValidationStatus.VALIDATED,
+            venue__offerer__validation_status=ValidationStatus.VALIDATED,
+        )
+        .first()
+    )
+
+
 def stocks_of_offer(offer: Offer) -> QuerySet[Stock]:
     return offer.stocks.filter(is_deleted=False).order_by("beginning_datetime", "id")

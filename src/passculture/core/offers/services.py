@@ -83,10 +83,13 @@ def update_stock(stock_id: int, *, actor=None, **changes) -> Stock:
     )
     if quantity is not None and quantity < stock.booked_quantity:
         raise QuantityBelowBookings()
+    moved = beginning != stock.beginning_datetime
     stock.price_cents, stock.quantity = price, quantity
     stock.beginning_datetime, stock.booking_limit_datetime = beginning, limit
     stock.version = changes.get("version", stock.version)
     stock.save()
+    if moved:
+        booking_services.recompute_cancellation_limits(stock)
     log_action("stock.updated", actor=actor, target=stock, data={k: str(v) for k, v in changes.items()})
     return stock
 

@@ -34,3 +34,18 @@ class NotABeneficiary(DomainError):
 class InvalidToken(DomainError):
     code = "INVALID_TOKEN"
     message = "Jeton invalide ou expiré : reconnectez-vous."
+
+
+class TokenExpired(InvalidToken):
+    code = "TOKEN_EXPIRED"
+    message = "Votre session a expiré : reconnectez-vous ou renouvelez votre jeton."
+
+
+class NotAuthenticated(DomainError):
+    code = "UNAUTHENTICATED"
+    message = "Vous devez être connecté pour effectuer cette opération."
+
+
+class TooManySigninAttempts(DomainError):
+    code = "RATE_LIMITED"
+    message = "Trop de tentatives de connexion : réessayez dans une minute."

@@ -1,0 +1,476 @@
+"""Booking throughput on PostgreSQL under contention, beside pgbench -N measured in the same run.
+
+N client processes book random showtimes among M (limited seats) during a fixed time, each through
+core.bookings.services.book_offer, the code path of the app and the API. The beneficiaries are shared
+by all clients, so clients fight over stock rows and over deposit rows. At the end the database must
+show zero oversell and zero overspend; a fast but wrong run fails.
+
+Processes, not threads: book_offer spends much of its time in Python (ORM query building, model
+instances, audit and outbox rows). Threads would be serialised by the GIL, so the number would
+measure one CPU core running Python rather than PostgreSQL's row locking, and would not be
+comparable with pgbench, whose C clients are not limited that way. Each process has its own
+connection, like one gunicorn worker.
+
+pgbench -N (TPC-B without the branch/teller updates: 3 UPDATE/SELECT/INSERT on accounts and
+history) runs in the same run on a scratch database with the same number of clients and the same
+duration. The ratio bookings/s / pgbench TPS says what fraction of this machine's raw transactional
+throughput a booking costs; compare ratios between runs and machines, never raw numbers.
+"""
+
+import argparse
+import logging
+import multiprocessing as mp
+import os
+import platform
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import time
+from collections import Counter
+from urllib.parse import unquote, urlsplit, urlunsplit
+
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/pc_bench"
+READY_TIMEOUT = 120  # seconds for the client processes to start and connect
+
+
+def add_arguments(group: argparse._ArgumentGroup) -> None:
+    group.add_argument("--clients", type=int, default=8, help="concurrent client processes (N)")
+    group.add_argument("--showtimes", type=int, default=20, help="showtimes to book (M)")
+    group.add_argument("--seats", type=int, default=500, help="seats of the odd showtimes")
+    group.add_argument(
+        "--hot-seats", type=int, default=10, help="seats of the even showtimes, which sell out early"
+    )
+    group.add_argument(
+        "--beneficiaries-per-client", type=int, default=100, help="k: N*k beneficiaries, shared"
+    )
+    group.add_argument("--duration", type=int, default=15, help="seconds of booking (and of pgbench)")
+    group.add_argument("--seed", type=int, default=1)
+    group.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL")
+        or os.environ.get("DATABASE_URL")
+        or DEFAULT_DATABASE_URL,
+        help="PostgreSQL database to DROP and recreate (default: BENCH_DATABASE_URL, DATABASE_URL, "
+        f"then {DEFAULT_DATABASE_URL})",
+    )
+    group.add_argument(
+        "--allow-drop",
+        action="store_true",
+        help="allow dropping a database whose name does not contain 'bench'",
+    )
+    group.add_argument(
+        "--emails",
+        choices=["queued", "inline"],
+        default="queued",
+        help="queued: enqueued after commit as with a broker (default); inline: sent in the client",
+    )
+    group.add_argument("--no-pgbench", action="store_true", help="skip the pgbench reference")
+
+
+# --- Databases ----------------------------------------------------------------------------------
+
+
+def _database_name(url: str) -> str:
+    return unquote(urlsplit(url).path.lstrip("/"))
+
+
+def _with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path="/" + name))
+
+
+def recreate_database(url: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    name = _database_name(url)
+    with psycopg.connect(_with_database(url, "postgres"), autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def drop_database(url: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(_with_database(url, "postgres"), autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(_database_name(url)))
+        )
+
+
+def setup_django(url: str, email_delivery: str = "queued") -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "passculture.settings")
+    # No mail leaves a benchmark, whatever the caller's environment says.
+    os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.dummy.EmailBackend"
+    if email_delivery == "queued":
+        # An in-memory broker: after commit a booking enqueues its emails as it would in production
+        # with Redis, and no worker sends them. "inline" is the embedded default (no broker): they
+        # are built and handed to the (dummy) mail backend in the client, after the commit.
+        os.environ["CELERY_BROKER_URL"] = "memory://localhost/"
+    else:
+        os.environ.pop("CELERY_BROKER_URL", None)
+    import django
+    from django.conf import settings
+
+    django.setup()
+    logging.getLogger("passculture").setLevel(logging.WARNING)  # one INFO line per email otherwise
+    # DEBUG keeps every SQL query in memory: a cost that production does not pay.
+    settings.DEBUG = False
+
+
+# --- Data ---------------------------------------------------------------------------------------
+
+
+def generate_data(args: argparse.Namespace) -> dict:
+    import datetime as dt
+
+    from django.contrib.auth.hashers import make_password
+    from django.db import transaction
+    from django.utils import timezone
+
+    from passculture.core.credit.factories import DepositFactory
+    from passculture.core.credit.models import Deposit
+    from passculture.core.offerers.factories import VenueFactory
+    from passculture.core.offers.factories import OfferFactory, StockFactory
+    from passculture.core.users.constants import Role
+    from passculture.core.users.models import User
+
+    rng = random.Random(args.seed)
+    start = timezone.now() + dt.timedelta(days=10)
+    unusable = make_password(None)
+    with transaction.atomic():
+        venue = VenueFactory()
+        # Half the showtimes are small and sell out within seconds: the place check is contended and
+        # the refusals are real. The others are large enough that the run never runs out of places,
+        # so bookings/s measures booking, not the size of the data set.
+        stocks = [
+            StockFactory(
+                offer=OfferFactory(venue=venue, name=f"Film {i}"),
+                quantity=args.hot_seats if i % 2 == 0 else args.seats,
+                price_cents=rng.randrange(5_00, 80_01, 50),
+                beginning_datetime=start + dt.timedelta(hours=i),
+                booking_limit_datetime=start + dt.timedelta(hours=i),
+            )
+            for i in range(args.showtimes)
+        ]
+        count = args.clients * args.beneficiaries_per_client
+        birth = timezone.localdate().replace(year=timezone.localdate().year - 18) - dt.timedelta(days=30)
+        users = User.objects.bulk_create(
+            User(
+                email=f"bench{i}@example.com",
+                first_name="Camille",
+                last_name=f"Banc{i}",
+                role=Role.BENEFICIARY,
+                is_email_validated=True,
+                birth_date=birth,
+                password=unusable,
+            )
+            for i in range(count)
+        )
+        # A quarter have only 50 EUR (like the 2025 grant at 17): they run out of credit during the
+        # run, so the credit check is contended too; the others keep enough not to cap bookings/s.
+        Deposit.objects.bulk_create(
+            DepositFactory.build(user=user, **({"amount_cents": 50_00} if i % 4 == 0 else {}))
+            for i, user in enumerate(users)
+        )
+    return {"stock_ids": [s.pk for s in stocks], "user_ids": [u.pk for u in users]}
+
+
+# --- Clients ------------------------------------------------------------------------------------
+
+
+def client_main(url, emails, index, user_ids, stock_ids, seed, duration, barrier, results) -> None:
+    """One client process: books random (beneficiary, showtime) pairs until its time is up."""
+    try:
+        setup_django(url, emails)
+        from django.db import connection
+
+        from passculture.core.bookings.services import book_offer
+        from passculture.core.common.exceptions import DomainError
+        from passculture.core.users.models import User
+
+        users = list(User.objects.filter(pk__in=user_ids))
+        rng = random.Random(seed * 1000 + index)
+        outcomes: Counter = Counter()
+        errors: Counter = Counter()
+        latencies: list[float] = []
+        barrier.wait(READY_TIMEOUT)
+        began = time.perf_counter()
+        end = began + duration
+        while time.perf_counter() < end:
+            user, stock_id = rng.choice(users), rng.choice(stock_ids)
+            t0 = time.perf_counter()
+            try:
+                book_offer(user, stock_id)
+                outcomes["OK"] += 1
+            except DomainError as error:
+                outcomes[error.code] += 1
+            except Exception as error:  # reported, and fails the run's checks
+                outcomes["ERROR"] += 1
+                errors[repr(error)[:300]] += 1
+            latencies.append(time.perf_counter() - t0)
+        elapsed = time.perf_counter() - began
+        connection.close()
+        results.put(
+            {
+                "index": index,
+                "outcomes": outcomes,
+                "errors": errors,
+                "latencies": latencies,
+                "elapsed": elapsed,
+            }
+        )
+    except Exception as error:
+        results.put({"index": index, "fatal": repr(error)})
+        barrier.abort()
+
+
+def run_clients(url: str, args: argparse.Namespace, data: dict) -> list[dict]:
+    ctx = mp.get_context("spawn")  # a clean interpreter per client: no connection inherited by fork
+    barrier = ctx.Barrier(args.clients + 1)
+    results = ctx.Queue()
+    procs = [
+        ctx.Process(
+            target=client_main,
+            args=(
+                url,
+                args.emails,
+                i,
+                data["user_ids"],
+                data["stock_ids"],
+                args.seed,
+                args.duration,
+                barrier,
+                results,
+            ),
+            name=f"client-{i}",
+        )
+        for i in range(args.clients)
+    ]
+    for proc in procs:
+        proc.start()
+    try:
+        barrier.wait(READY_TIMEOUT)
+        print(f"  {args.clients} clients booking for {args.duration} s...", flush=True)
+        collected = [results.get(timeout=args.duration + READY_TIMEOUT) for _ in procs]
+    finally:
+        for proc in procs:
+            proc.join(timeout=30)
+            if proc.is_alive():
+                proc.terminate()
+    fatal = [r for r in collected if "fatal" in r]
+    if fatal:
+        raise RuntimeError(f"client processes failed: {fatal}")
+    return collected
+
+
+# --- Checks -------------------------------------------------------------------------------------
+
+
+def check_invariants(successes: int) -> dict:
+    from django.db.models import F, Q, Sum, Value
+    from django.db.models.functions import Coalesce
+
+    from passculture.core.bookings.constants import BookingStatus
+    from passculture.core.bookings.models import Booking
+    from passculture.core.credit.models import Deposit
+    from passculture.core.offers.models import Stock
+
+    active = ~Q(bookings__status=BookingStatus.CANCELLED)
+    stocks = Stock.objects.annotate(active=Coalesce(Sum("bookings__quantity", filter=active), Value(0)))
+    deposits = Deposit.objects.annotate(
+        active=Coalesce(Sum(F("bookings__amount_cents") * F("bookings__quantity"), filter=active), Value(0))
+    )
+    checks = {
+        "stocks_over_quantity": Stock.objects.filter(
+            quantity__isnull=False, booked_quantity__gt=F("quantity")
+        ).count(),
+        "stocks_counter_mismatch": stocks.exclude(booked_quantity=F("active")).count(),
+        "deposits_over_amount": Deposit.objects.filter(spent_cents__gt=F("amount_cents")).count(),
+        "deposits_spent_mismatch": deposits.exclude(spent_cents=F("active")).count(),
+        "bookings_in_db": Booking.objects.count(),
+        "bookings_reported_by_clients": successes,
+    }
+    checks["oversell"] = checks["stocks_over_quantity"] + checks["stocks_counter_mismatch"]
+    checks["overspend"] = checks["deposits_over_amount"] + checks["deposits_spent_mismatch"]
+    checks["sold_out_showtimes"] = Stock.objects.filter(booked_quantity=F("quantity")).count()
+    return checks
+
+
+# --- pgbench ------------------------------------------------------------------------------------
+
+TPS_RE = re.compile(r"^tps = ([0-9.]+) \(without initial connection time\)", re.MULTILINE)
+
+
+def _pg_env(url: str) -> dict:
+    parts = urlsplit(url)
+    env = dict(os.environ)
+    env.update(
+        PGHOST=parts.hostname or "127.0.0.1",
+        PGPORT=str(parts.port or 5432),
+        PGUSER=unquote(parts.username or "postgres"),
+        PGDATABASE=_database_name(url),
+    )
+    if parts.password:
+        env["PGPASSWORD"] = unquote(parts.password)
+    return env
+
+
+def run_pgbench(url: str, clients: int, duration: int) -> dict:
+    exe = shutil.which("pgbench")
+    if exe is None:
+        return {"skipped": "pgbench not found (Debian: postgresql-contrib or postgresql-client)"}
+    scratch = _with_database(url, _database_name(url) + "_pgbench")
+    threads = min(2, clients)
+    recreate_database(scratch)
+    try:
+        env = _pg_env(scratch)
+        subprocess.run([exe, "-i", "-s", "1", "-q"], env=env, check=True, capture_output=True, timeout=300)
+        print(f"  pgbench -N -c {clients} -j {threads} -T {duration}...", flush=True)
+        proc = subprocess.run(
+            [exe, "-N", "-c", str(clients), "-j", str(threads), "-T", str(duration)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=duration + 120,
+        )
+    finally:
+        drop_database(scratch)
+    match = TPS_RE.search(proc.stdout)
+    return {
+        "command": f"pgbench -N -c {clients} -j {threads} -T {duration} (scale 1)",
+        "database": _database_name(scratch),
+        "tps": float(match.group(1)) if match else None,
+        "returncode": proc.returncode,
+        "output_tail": (proc.stdout + proc.stderr).strip().splitlines()[-6:],
+    }
+
+
+# --- Run ----------------------------------------------------------------------------------------
+
+
+def _percentile_ms(values: list[float], q: int) -> float | None:
+    if len(values) < 2:
+        return round(values[0] * 1000, 2) if values else None
+    return round(statistics.quantiles(values, n=100, method="inclusive")[q - 1] * 1000, 2)
+
+
+def _environment() -> dict:
+    import django
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        server = cursor.fetchone()[0]
+    return {
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "postgresql": server,
+        "cpus": os.cpu_count(),
+        "machine": platform.machine(),
+    }
+
+
+def run(args: argparse.Namespace) -> dict:
+    url = args.database_url
+    name = _database_name(url)
+    if not url.startswith(("postgres://", "postgresql://")):
+        raise SystemExit(f"booking_contention needs PostgreSQL, got {url!r}")
+    if "bench" not in name and not args.allow_drop:
+        raise SystemExit(f"refusing to drop database {name!r} (no 'bench' in its name): pass --allow-drop")
+    if args.clients < 1 or args.showtimes < 1 or args.duration < 1:
+        raise SystemExit("--clients, --showtimes and --duration must be at least 1")
+
+    print(f"booking_contention on {name}: recreate, migrate, generate data...", flush=True)
+    recreate_database(url)
+    setup_django(url, args.emails)
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0, interactive=False)
+    data = generate_data(args)
+    environment = _environment()
+    connection.close()  # the clients are the only load while they run
+
+    clients = run_clients(url, args, data)
+    outcomes: Counter = Counter()
+    errors: Counter = Counter()
+    latencies: list[float] = []
+    for client in clients:
+        outcomes.update(client["outcomes"])
+        errors.update(client["errors"])
+        latencies.extend(client["latencies"])
+    window = max(client["elapsed"] for client in clients)
+    successes = outcomes.pop("OK", 0)
+    failures = outcomes.pop("ERROR", 0)
+    refusals = sum(outcomes.values())
+
+    checks = check_invariants(successes)
+    connection.close()
+    pgbench = (
+        {"skipped": "--no-pgbench"} if args.no_pgbench else run_pgbench(url, args.clients, args.duration)
+    )
+
+    bookings_per_s = round(successes / window, 1)
+    pgbench_tps = pgbench.get("tps")
+    ok = (
+        checks["oversell"] == 0
+        and checks["overspend"] == 0
+        and checks["bookings_in_db"] == successes
+        and failures == 0
+    )
+    result = {
+        "params": {
+            "clients": args.clients,
+            "showtimes": args.showtimes,
+            "seats_per_showtime": args.seats,
+            "seats_per_hot_showtime": args.hot_seats,
+            "beneficiaries": len(data["user_ids"]),
+            "duration_s": args.duration,
+            "seed": args.seed,
+            "client_model": "processes (spawn), one connection each",
+            "emails": args.emails,
+        },
+        "environment": environment,
+        "window_s": round(window, 2),
+        "attempts": successes + refusals + failures,
+        "bookings": successes,
+        "refusals": refusals,
+        "refusals_by_code": dict(outcomes.most_common()),
+        "errors": failures,
+        "error_samples": dict(errors.most_common(5)),
+        "bookings_per_s": bookings_per_s,
+        "refusals_per_s": round(refusals / window, 1),
+        "attempts_per_s": round((successes + refusals + failures) / window, 1),
+        "latency_ms": {
+            "p50": _percentile_ms(latencies, 50),
+            "p95": _percentile_ms(latencies, 95),
+            "p99": _percentile_ms(latencies, 99),
+            "max": round(max(latencies) * 1000, 2) if latencies else None,
+        },
+        "oversell": checks["oversell"],
+        "overspend": checks["overspend"],
+        "checks": checks,
+        "pgbench": pgbench,
+        "pgbench_tps": pgbench_tps,
+        "ratio": round(bookings_per_s / pgbench_tps, 4) if pgbench_tps else None,
+        "ok": ok,
+    }
+    _print_summary(result)
+    return result
+
+
+def _print_summary(result: dict) -> None:
+    lat = result["latency_ms"]
+    print(
+        f"  bookings/s {result['bookings_per_s']}  refusals/s {result['refusals_per_s']}  "
+        f"p50 {lat['p50']} ms  p95 {lat['p95']} ms\n"
+        f"  refusals {result['refusals_by_code']}  errors {result['errors']}\n"
+        f"  oversell {result['oversell']}  overspend {result['overspend']}  "
+        f"sold-out showtimes {result['checks']['sold_out_showtimes']}\n"
+        f"  pgbench tps {result['pgbench_tps']}  ratio bookings/s / tps = {result['ratio']}"
+    )

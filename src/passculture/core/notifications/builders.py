@@ -1,0 +1,196 @@
+"""One builder per email: the booking in, the French message out (subject, text, HTML, To, Reply-To).
+
+Builders read the booking and its related rows and render Django templates under
+templates/emails/; they never write anything, so they can be tested (and previewed) on their own.
+
+The QR code goes to the beneficiary as an inline PNG attachment referenced by `cid:` from the HTML.
+Data URIs are stripped by Gmail and most webmails, and SVG images are not displayed by Gmail or
+Outlook, while a `cid:` PNG shows in all of them, needs no public URL (no tracking pixel, works
+offline once downloaded) and segno writes PNG without Pillow. The countermark is always printed in
+clear too, so the email stays usable when images are blocked.
+"""
+
+import base64
+import io
+import re
+from dataclasses import dataclass, field
+
+import segno
+from django.template.loader import render_to_string
+
+from passculture.core.bookings.constants import THING_EXPIRY_DELAY, CancellationReason
+from passculture.core.common.money import format_euros
+from passculture.core.common.time import format_local
+
+
+@dataclass(frozen=True)
+class InlineImage:
+    filename: str
+    content_type: str
+    content_id: str  # without angle brackets, as written after `cid:` in the HTML
+    content: bytes
+
+    def as_json(self) -> dict:
+        return {
+            "filename": self.filename,
+            "content_type": self.content_type,
+            "content_id": self.content_id,
+            "content_b64": base64.b64encode(self.content).decode("ascii"),
+        }
+
+
+@dataclass(frozen=True)
+class EmailContent:
+    kind: str
+    subject: str
+    text: str
+    html: str
+    to: list[str]
+    reply_to: list[str] = field(default_factory=list)
+    attachments: list[InlineImage] = field(default_factory=list)
+
+
+# Who cancelled, as told to both sides.
+CANCELLED_BY = {
+    CancellationReason.BENEFICIARY: "le bénéficiaire",
+    CancellationReason.OFFERER: "l'acteur culturel",
+    CancellationReason.EXPIRED: "le pass Culture (expiration automatique)",
+    CancellationReason.FRAUD: "l'équipe pass Culture",
+    CancellationReason.BACKOFFICE: "le support pass Culture",
+}
+
+# Why, in the beneficiary's words ("vous") ...
+BENEFICIARY_REASONS = {
+    CancellationReason.BENEFICIARY: "vous avez annulé votre réservation.",
+    CancellationReason.OFFERER: "{venue} a annulé votre réservation. Pour en savoir plus, contactez le lieu.",
+    CancellationReason.EXPIRED: "la réservation n'a pas été retirée dans les 30 jours qui ont suivi la réservation.",
+    CancellationReason.FRAUD: "une utilisation frauduleuse du pass Culture est suspectée sur cette réservation.",
+    CancellationReason.BACKOFFICE: "le support pass Culture a annulé votre réservation. "
+    "Pour en savoir plus, répondez à ce message.",
+}
+
+# ... and in the venue's.
+PRO_REASONS = {
+    CancellationReason.BENEFICIARY: "{name} a annulé sa réservation depuis l'application pass Culture.",
+    CancellationReason.OFFERER: "votre structure a annulé cette réservation "
+    "(espace pro, guichet ou logiciel de billetterie).",
+    CancellationReason.EXPIRED: "la réservation n'a pas été retirée dans les 30 jours qui ont suivi la réservation.",
+    CancellationReason.FRAUD: "l'équipe pass Culture a annulé cette réservation après une suspicion de fraude.",
+    CancellationReason.BACKOFFICE: "le support pass Culture a annulé cette réservation.",
+}
+
+QR_SCALE = 6  # pixels per module: ~200 px for the payload's version, readable from a phone screen
+
+
+def qr_code_png(payload: str) -> bytes:
+    buffer = io.BytesIO()
+    segno.make(payload, error="m", micro=False).save(buffer, kind="png", scale=QR_SCALE, border=2)
+    return buffer.getvalue()
+
+
+def pro_recipient(booking) -> str:
+    """The offer's booking email, else the venue's; empty when neither is set (no email then)."""
+    return booking.offer.booking_email or booking.venue.booking_email or ""
+
+
+def _booking_context(booking) -> dict:
+    venue, offer, stock, user = booking.venue, booking.offer, booking.stock, booking.user
+    tz = venue.timezone
+    begins = stock.beginning_datetime
+    limit = booking.cancellation_limit_datetime
+    quantity = booking.quantity
+    return {
+        "offer_name": offer.name,
+        "when": format_local(begins, tz, with_weekday=True) if begins is not None else "",
+        "version": stock.get_version_display() if stock.version else "",
+        "venue_name": venue.display_name,
+        "venue_address": venue.full_address,
+        "withdrawal_details": venue.withdrawal_details,
+        "quantity": quantity,
+        "quantity_label": "1 place" if quantity == 1 else f"{quantity} places (duo)",
+        "unit_price": format_euros(booking.amount_cents),
+        "total_price": format_euros(booking.total_amount_cents),
+        "countermark": booking.token,
+        "booked_at": format_local(booking.booked_at, tz),
+        "cancellation_limit": format_local(limit, tz) if limit is not None else "",
+        "expires_at": format_local(booking.booked_at + THING_EXPIRY_DELAY, tz),
+        "cancelled_at": format_local(booking.cancelled_at, tz) if booking.cancelled_at else "",
+        "beneficiary_first_name": user.first_name,
+        "beneficiary_last_name": user.last_name,
+        "beneficiary_email": user.email,
+        "beneficiary_phone": user.phone_number,
+    }
+
+
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def _render(kind: str, subject: str, context: dict) -> tuple[str, str]:
+    context = {**context, "subject": subject}
+    rendered = render_to_string(f"emails/{kind}.txt", context)
+    text = "\n".join(line.rstrip() for line in rendered.strip().splitlines())
+    html = str(render_to_string(f"emails/{kind}.html", context))
+    return _BLANK_LINES.sub("\n\n", text) + "\n", html
+
+
+def _build(kind: str, subject: str, context: dict, to: list[str], **extra) -> EmailContent:
+    text, html = _render(kind, subject, context)
+    return EmailContent(kind=kind, subject=subject, text=text, html=html, to=to, **extra)
+
+
+def booking_confirmed_to_pro(booking) -> EmailContent | None:
+    recipient = pro_recipient(booking)
+    if not recipient:
+        return None
+    context = {**_booking_context(booking), "reply_to_beneficiary": True}
+    subject = f"Nouvelle réservation : {booking.offer.name} ({booking.token})"
+    return _build("booking_confirmed_pro", subject, context, [recipient], reply_to=[booking.user.email])
+
+
+def booking_confirmed_to_beneficiary(booking) -> EmailContent:
+    content_id = f"qrcode-{booking.token.lower()}@passculture"
+    qr = InlineImage(
+        filename=f"contremarque-{booking.token}.png",
+        content_type="image/png",
+        content_id=content_id,
+        content=qr_code_png(booking.qr_payload),
+    )
+    context = {**_booking_context(booking), "qr_content_id": content_id}
+    subject = f"Votre réservation est confirmée : {booking.offer.name}"
+    return _build("booking_confirmed_beneficiary", subject, context, [booking.user.email], attachments=[qr])
+
+
+def _cancellation_context(booking) -> dict:
+    reason = CancellationReason(booking.cancellation_reason or CancellationReason.OFFERER)
+    context = _booking_context(booking)
+    context.update(
+        cancelled_by=CANCELLED_BY[reason],
+        refunded=booking.deposit_id is not None and booking.total_amount_cents > 0,
+    )
+    return context
+
+
+def booking_cancelled_to_beneficiary(booking) -> EmailContent:
+    context = _cancellation_context(booking)
+    reason = CancellationReason(booking.cancellation_reason or CancellationReason.OFFERER)
+    context["reason_text"] = BENEFICIARY_REASONS[reason].format(venue=context["venue_name"])
+    subject = f"Votre réservation est annulée : {booking.offer.name}"
+    return _build("booking_cancelled_beneficiary", subject, context, [booking.user.email])
+
+
+def booking_cancelled_to_pro(booking) -> EmailContent | None:
+    recipient = pro_recipient(booking)
+    if not recipient:
+        return None
+    context = {**_cancellation_context(booking), "reply_to_beneficiary": True}
+    reason = CancellationReason(booking.cancellation_reason or CancellationReason.OFFERER)
+    name = f"{booking.user.first_name} {booking.user.last_name}".strip() or "Le bénéficiaire"
+    context["reason_text"] = PRO_REASONS[reason].format(name=name)
+    subject = f"Réservation annulée : {booking.offer.name} ({booking.token})"
+    return _build("booking_cancelled_pro", subject, context, [recipient], reply_to=[booking.user.email])
+
+
+def booking_expiry_reminder_to_beneficiary(booking) -> EmailContent:
+    context = _booking_context(booking)
+    subject = f"Votre réservation expire bientôt : {booking.offer.name}"
+    return _build("booking_expiry_reminder", subject, context, [booking.user.email])

@@ -1,0 +1,79 @@
+"""The demo accounts table, read back from the database so it tells the truth on every run."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+
+from passculture.core.common.money import format_euros
+from passculture.core.common.time import age_on, format_local, to_local
+from passculture.core.common.time import now as utcnow
+from passculture.core.credit.selectors import balance_of, latest_deposit
+from passculture.core.offerers.constants import ValidationStatus
+from passculture.core.offerers.models import Membership
+from passculture.core.users.constants import Role
+
+from . import data
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    email: str
+    role: str
+    situation: str
+
+
+def _beneficiary_situation(user, at: dt.datetime) -> str:
+    day = to_local(at, settings.TIME_ZONE).date()
+    age = age_on(user.birth_date, day) if user.birth_date else None
+    if latest_deposit(user) is None:
+        return f"{age} ans, pas encore éligible au crédit" if age is not None else "sans crédit"
+    balance = balance_of(user, at)
+    if balance.is_expired:
+        assert balance.expires_at is not None
+        return f"{age} ans, crédit expiré le {format_local(balance.expires_at, settings.TIME_ZONE)}"
+    spent = f", {format_euros(balance.spent_cents)} dépensés" if balance.spent_cents else ""
+    return (
+        f"{age} ans, identité vérifiée, {format_euros(balance.remaining_cents)} disponibles "
+        f"sur {format_euros(balance.initial_cents)}{spent}"
+    )
+
+
+def _pro_situation(user) -> str:
+    memberships = Membership.objects.filter(user=user).select_related("offerer").order_by("offerer__name")
+    parts = []
+    for membership in memberships:
+        offerer = membership.offerer
+        state = (
+            "validée"
+            if offerer.validation_status == ValidationStatus.VALIDATED
+            else "en attente de validation"
+        )
+        parts.append(f"{offerer.name} ({membership.get_role_display().lower()}, structure {state})")
+    return "membre de " + " ; ".join(parts) if parts else "rattaché à aucune structure"
+
+
+def account_rows(at: dt.datetime | None = None) -> list[AccountRow]:
+    at = at or utcnow()
+    users = {user.email: user for user in get_user_model().objects.filter(email__in=data.ACCOUNT_EMAILS)}
+    rows = []
+    for email in data.ACCOUNT_EMAILS:
+        user = users.get(email)
+        if user is None:
+            continue
+        if user.role == Role.BENEFICIARY:
+            rows.append(AccountRow(email, "jeune", _beneficiary_situation(user, at)))
+        elif user.role == Role.PRO:
+            rows.append(AccountRow(email, "pro", _pro_situation(user)))
+        else:
+            rows.append(AccountRow(email, "équipe", "back office /backoffice/ (accès staff)"))
+    return rows
+
+
+def format_accounts(rows: list[AccountRow]) -> str:
+    width = max((len(row.email) for row in rows), default=0)
+    lines = [f"Comptes de démonstration (mot de passe pour tous : {data.DEMO_PASSWORD})", ""]
+    for row in rows:
+        lines.append(f"  {row.email.ljust(width)}  {row.role.ljust(6)}  {row.situation}")
+    return "\n".join(lines)

@@ -1,0 +1,358 @@
+"""The back office: Django's admin at /backoffice/, for pass Culture staff.
+
+Access: any active user with `is_staff` (staff accounts get it from their role) sees and edits every
+model; there are no finer staff roles yet. Fields that carry a domain invariant (amounts spent,
+booked quantities, booking states) are read-only here: they change only through the core services,
+which the admin actions below call.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm
+from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
+from django.db import models
+
+from passculture.core.bookings.constants import CancellationReason
+from passculture.core.bookings.models import Booking, CounterAttempt
+from passculture.core.bookings.services import CounterActor, cancel_booking_by_offerer
+from passculture.core.common.exceptions import DomainError
+from passculture.core.common.models import AuditLog
+from passculture.core.common.money import format_euros
+from passculture.core.credit.models import CreditPolicy, Deposit
+from passculture.core.jobs.models import JobRun
+from passculture.core.notifications.models import OutboxEmail
+from passculture.core.offerers.models import Membership, Offerer, Venue
+from passculture.core.offerers.services import validate_offerer
+from passculture.core.offers.models import Offer, Stock
+from passculture.core.users.models import User
+
+admin.site.site_header = "pass Culture · back office"
+admin.site.site_title = "Back office pass Culture"
+admin.site.index_title = "Administration"
+
+
+def _euros(cents: int | None) -> str:
+    return "" if cents is None else format_euros(cents)
+
+
+class StaffAdmin(admin.ModelAdmin):
+    """Staff (is_staff) may see and edit everything, without per-model permissions to maintain."""
+
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def _is_staff(self, request) -> bool:
+        return bool(request.user.is_active and request.user.is_staff)
+
+    def has_module_permission(self, request):
+        return self._is_staff(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._is_staff(request)
+
+    def has_add_permission(self, request):
+        return self._is_staff(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._is_staff(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._is_staff(request)
+
+
+class ReadOnlyAdmin(StaffAdmin):
+    """Logs: consulted, never written from the back office."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# --- Users ----------------------------------------------------------------------------------------
+
+
+class UserCreationForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email",)
+
+
+class UserChangeForm(DjangoUserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(StaffAdmin, DjangoUserAdmin):
+    form = UserChangeForm
+    add_form = UserCreationForm
+    ordering = ("email",)
+    list_display = ("email", "first_name", "last_name", "role", "is_email_validated", "is_staff", "is_active")
+    list_filter = ("role", "is_email_validated", "is_staff", "is_active")
+    search_fields = ("email", "first_name", "last_name", "phone_number")
+    readonly_fields = ("last_login", "date_joined")
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (
+            "Identité",
+            {"fields": ("first_name", "last_name", "birth_date", "phone_number", "postal_code", "city")},
+        ),
+        (
+            "Rôle et accès",
+            {"fields": ("role", "is_email_validated", "is_active", "is_staff", "is_superuser")},
+        ),
+        ("Dates", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "usable_password", "password1", "password2")}),
+    )
+    filter_horizontal = ()
+
+
+# --- Offerers -------------------------------------------------------------------------------------
+
+
+class VenueInline(admin.TabularInline):
+    model = Venue
+    fields = ("name", "siret", "city", "timezone", "validation_status")
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    fields = ("user", "role", "validation_status")
+    raw_id_fields = ("user",)
+    extra = 0
+
+
+@admin.register(Offerer)
+class OffererAdmin(StaffAdmin):
+    list_display = ("name", "siren", "city", "validation_status", "validated_at", "created_at")
+    list_filter = ("validation_status",)
+    search_fields = ("name", "siren", "city")
+    readonly_fields = ("validated_at", "created_at")
+    inlines = (VenueInline, MembershipInline)
+    actions = ("validate_selected",)
+
+    @admin.action(description="Valider les structures sélectionnées")
+    def validate_selected(self, request, queryset):
+        for offerer in queryset:
+            validate_offerer(offerer, actor=request.user)
+        self.message_user(request, f"{queryset.count()} structure(s) validée(s).", messages.SUCCESS)
+
+
+@admin.register(Venue)
+class VenueAdmin(StaffAdmin):
+    list_display = (
+        "name",
+        "offerer",
+        "city",
+        "postal_code",
+        "department_code",
+        "timezone",
+        "siret",
+        "validation_status",
+    )
+    list_filter = ("validation_status", "timezone", "department_code")
+    search_fields = ("name", "public_name", "siret", "city", "offerer__name", "offerer__siren")
+    list_select_related = ("offerer",)
+    raw_id_fields = ("offerer",)
+    readonly_fields = ("created_at",)
+
+
+@admin.register(Membership)
+class MembershipAdmin(StaffAdmin):
+    list_display = ("user", "offerer", "role", "validation_status", "created_at")
+    list_filter = ("role", "validation_status")
+    search_fields = ("user__email", "offerer__name", "offerer__siren")
+    list_select_related = ("user", "offerer")
+    raw_id_fields = ("user", "offerer")
+
+
+# --- Offers ---------------------------------------------------------------------------------------
+
+
+@admin.register(Offer)
+class OfferAdmin(StaffAdmin):
+    list_display = ("name", "venue", "category", "is_duo", "is_active", "created_at")
+    list_filter = ("category", "is_active", "is_duo")
+    search_fields = ("name", "venue__name", "venue__city")
+    list_select_related = ("venue",)
+    raw_id_fields = ("venue",)
+    readonly_fields = ("created_at", "updated_at")
+
+
+@admin.register(Stock)
+class StockAdmin(StaffAdmin):
+    list_display = (
+        "offer",
+        "venue",
+        "beginning_datetime",
+        "version",
+        "price",
+        "quantity",
+        "booked_quantity",
+        "is_deleted",
+    )
+    list_filter = ("is_deleted", "version")
+    search_fields = ("offer__name", "offer__venue__name")
+    date_hierarchy = "beginning_datetime"
+    list_select_related = ("offer__venue",)
+    raw_id_fields = ("offer",)
+    # Bookings move it under a row lock; an edit here would let a stock oversell.
+    readonly_fields = ("booked_quantity", "created_at", "updated_at")
+
+    @admin.display(description="Lieu", ordering="offer__venue__name")
+    def venue(self, stock: Stock):
+        return stock.offer.venue
+
+    @admin.display(description="Prix", ordering="price_cents")
+    def price(self, stock: Stock) -> str:
+        return _euros(stock.price_cents)
+
+
+# --- Credit ---------------------------------------------------------------------------------------
+
+
+@admin.register(CreditPolicy)
+class CreditPolicyAdmin(StaffAdmin):
+    list_display = (
+        "code",
+        "label",
+        "age",
+        "valid_from",
+        "valid_until",
+        "amount",
+        "validity_years",
+        "expires_at_age",
+        "is_active",
+    )
+    list_filter = ("is_active", "age")
+    search_fields = ("code", "label")
+
+    @admin.display(description="Montant", ordering="amount_cents")
+    def amount(self, policy: CreditPolicy) -> str:
+        return _euros(policy.amount_cents)
+
+
+@admin.register(Deposit)
+class DepositAdmin(StaffAdmin):
+    list_display = ("user", "policy", "amount", "spent", "granted_at", "expires_at")
+    list_filter = ("policy",)
+    search_fields = ("user__email", "user__last_name")
+    date_hierarchy = "granted_at"
+    list_select_related = ("user", "policy")
+    raw_id_fields = ("user",)
+    # Amounts are debited and refunded by bookings under the deposit's row lock.
+    readonly_fields = (
+        "amount_cents",
+        "digital_cap_cents",
+        "physical_cap_cents",
+        "spent_cents",
+        "digital_spent_cents",
+    )
+
+    @admin.display(description="Montant", ordering="amount_cents")
+    def amount(self, deposit: Deposit) -> str:
+        return _euros(deposit.amount_cents)
+
+    @admin.display(description="Dépensé", ordering="spent_cents")
+    def spent(self, deposit: Deposit) -> str:
+        return _euros(deposit.spent_cents)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# --- Bookings -------------------------------------------------------------------------------------
+
+
+@admin.register(Booking)
+class BookingAdmin(StaffAdmin):
+    list_display = ("token", "user", "offer", "venue", "status", "quantity", "total", "booked_at", "used_at")
+    list_filter = ("status", "cancellation_reason", "is_digital")
+    search_fields = ("token", "user__email", "offer__name", "venue__name")
+    date_hierarchy = "booked_at"
+    list_select_related = ("user", "offer", "venue")
+    actions = ("cancel_by_support",)
+    # A booking changes state only through the services (credit, places and emails go with it).
+    readonly_fields = tuple(
+        field.name for field in Booking._meta.get_fields() if field.concrete and not field.auto_created
+    )
+
+    @admin.display(description="Total", ordering="amount_cents")
+    def total(self, booking: Booking) -> str:
+        return _euros(booking.total_amount_cents)
+
+    @admin.action(description="Annuler les réservations sélectionnées (support)")
+    def cancel_by_support(self, request, queryset):
+        cancelled = 0
+        for booking in queryset:
+            actor = CounterActor(
+                offerer_ids={booking.offerer_id}, user=request.user, label=request.user.email
+            )
+            try:
+                cancel_booking_by_offerer(actor, booking.pk, reason=CancellationReason.BACKOFFICE)
+            except DomainError as error:
+                self.message_user(request, f"{booking.token} : {error.message}", messages.ERROR)
+            else:
+                cancelled += 1
+        if cancelled:
+            self.message_user(request, f"{cancelled} réservation(s) annulée(s).", messages.SUCCESS)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CounterAttempt)
+class CounterAttemptAdmin(ReadOnlyAdmin):
+    list_display = ("token", "action", "result", "error_code", "actor_label", "device", "created_at")
+    list_filter = ("result", "action")
+    search_fields = ("token", "actor_label", "error_code")
+    date_hierarchy = "created_at"
+
+
+# --- Logs, emails, jobs ---------------------------------------------------------------------------
+
+
+@admin.register(AuditLog)
+class AuditLogAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "action", "actor_label", "target_type", "target_id")
+    list_filter = ("target_type",)
+    search_fields = ("action", "actor_label", "target_id")
+    date_hierarchy = "created_at"
+
+
+@admin.register(OutboxEmail)
+class OutboxEmailAdmin(StaffAdmin):
+    list_display = ("subject", "kind", "recipients", "status", "attempts", "next_attempt_at", "sent_at")
+    list_filter = ("status", "kind")
+    search_fields = ("subject", "kind", "related_id")
+    date_hierarchy = "created_at"
+    readonly_fields = ("created_at", "sent_at", "attempts", "last_error")
+
+    @admin.display(description="Destinataires")
+    def recipients(self, email: OutboxEmail) -> str:
+        return ", ".join(email.to or [])
+
+
+@admin.register(JobRun)
+class JobRunAdmin(StaffAdmin):
+    list_display = ("name", "last_started_at", "last_finished_at", "last_status", "lease_until")
+    list_filter = ("last_status",)
+    search_fields = ("name",)
+    readonly_fields = ("last_started_at", "last_finished_at", "last_status", "last_error", "last_result")

@@ -1,0 +1,52 @@
+import datetime as dt
+
+import pytest
+
+from passculture.core.common.time import add_years, age_on, format_local, local_to_utc, to_local
+from tests.conftest import utc
+
+
+def test_format_local_shows_the_time_in_the_given_timezone():
+    moment = utc(2026, 12, 12, 19, 30)
+    assert format_local(moment, "Europe/Paris") == "12 décembre 2026 à 20h30"
+    assert format_local(moment, "Indian/Reunion") == "12 décembre 2026 à 23h30"
+    assert format_local(moment, "America/Cayenne") == "12 décembre 2026 à 16h30"
+
+
+def test_format_local_can_name_the_weekday():
+    assert format_local(utc(2026, 12, 12, 19, 30), "Europe/Paris", with_weekday=True) == (
+        "samedi 12 décembre 2026 à 20h30"
+    )
+
+
+def test_format_local_follows_daylight_saving_time_in_paris():
+    assert format_local(utc(2026, 7, 1, 18, 0), "Europe/Paris").endswith("20h00")
+    assert format_local(utc(2026, 1, 1, 18, 0), "Europe/Paris").endswith("19h00")
+
+
+def test_local_to_utc_reads_a_wall_clock_time_in_the_venue_timezone():
+    assert local_to_utc(dt.datetime(2026, 3, 10, 20, 0), "Indian/Reunion") == utc(2026, 3, 10, 16, 0)
+    assert local_to_utc(dt.datetime(2026, 7, 10, 20, 0), "Europe/Paris") == utc(2026, 7, 10, 18, 0)
+
+
+def test_local_to_utc_keeps_an_aware_datetime_as_the_same_instant():
+    aware = to_local(utc(2026, 3, 10, 16, 0), "Pacific/Noumea")
+    assert local_to_utc(aware, "Europe/Paris") == utc(2026, 3, 10, 16, 0)
+
+
+@pytest.mark.parametrize(
+    ("day", "age"),
+    [
+        (dt.date(2026, 5, 14), 17),
+        (dt.date(2026, 5, 15), 18),
+        (dt.date(2027, 5, 14), 18),
+        (dt.date(2027, 5, 15), 19),
+    ],
+)
+def test_age_changes_on_the_birthday(day, age):
+    assert age_on(dt.date(2008, 5, 15), day) == age
+
+
+def test_add_years_maps_29_february_to_28_february():
+    assert add_years(dt.date(2008, 2, 29), 18) == dt.date(2026, 2, 28)
+    assert add_years(dt.date(2008, 2, 29), 20) == dt.date(2028, 2, 29)

@@ -1,0 +1,130 @@
+"""The production path: booking -> commit -> Celery task on Redis -> a real worker sends the email."""
+
+import signal
+import socket
+import threading
+import uuid
+from contextlib import contextmanager
+from unittest import mock
+
+import pytest
+import time_machine
+from celery.contrib.testing.worker import start_worker
+from celery.exceptions import Retry
+from celery.signals import task_postrun
+from django.core import mail
+from django.db import connections
+
+from passculture.core.bookings import services as bookings
+from passculture.core.notifications import services, tasks
+from passculture.core.notifications.models import EmailStatus, OutboxEmail
+from tests.conftest import utc
+
+from .conftest import celery_broker
+
+NOW = utc(2026, 12, 1, 9, 0)
+
+REDIS_HOST, REDIS_PORT, REDIS_DB = "127.0.0.1", 6379, 13
+REDIS_URL = f"redis://{REDIS_HOST}:{REDIS_PORT}/{REDIS_DB}"
+WAIT_SECONDS = 60  # generous: a deadline against hangs, not a performance assertion
+
+
+def _redis_answers() -> bool:
+    try:
+        with socket.create_connection((REDIS_HOST, REDIS_PORT), timeout=1) as conn:
+            conn.sendall(b"PING\r\n")
+            return conn.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+@contextmanager
+def _hard_deadline(seconds: int):
+    """Interrupts the test (instead of hanging CI) if the worker never starts or never stops."""
+
+    def interrupt(signum, frame):
+        raise TimeoutError(f"the Celery worker test did not finish within {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_deliver_email_task_sends_a_pending_email(beneficiary, stock):
+    booking = bookings.book_offer(beneficiary, stock.pk, 1)
+    email = OutboxEmail.objects.filter(related_id=str(booking.pk), kind="booking_confirmed_beneficiary").get()
+    assert tasks.deliver_email.apply(args=(email.pk,)).get() == "sent"
+    email.refresh_from_db()
+    assert email.status == EmailStatus.SENT
+    assert [m.to for m in mail.outbox] == [[beneficiary.email]]
+
+
+def test_deliver_email_task_skips_an_email_already_sent(beneficiary, stock):
+    booking = bookings.book_offer(beneficiary, stock.pk, 1)
+    email = OutboxEmail.objects.filter(related_id=str(booking.pk)).first()
+    services.deliver_email(email.pk)
+    assert tasks.deliver_email.apply(args=(email.pk,)).get() == "skipped"
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.redis
+# serialized_rollback: the closing flush would otherwise also erase the credit policies seeded by migration.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_real_celery_worker_on_redis_delivers_the_booking_emails(settings, beneficiary, stock):
+    if not _redis_answers():
+        pytest.skip(
+            f"needs a Redis server at {REDIS_HOST}:{REDIS_PORT} (the production broker); start redis-server"
+        )
+    # A queue of our own: parallel test runs sharing this Redis database never take each other's tasks.
+    queue = f"passculture-test-{uuid.uuid4().hex}"
+    finished: list[str] = []
+    all_done = threading.Event()
+
+    def on_task_done(sender=None, retval=None, **kwargs):
+        if sender is not None and sender.name == tasks.deliver_email.name:
+            finished.append(retval)
+            if len(finished) >= 2:
+                all_done.set()
+        # The worker thread's own database connection must not outlive the test (DROP DATABASE).
+        connections.close_all()
+
+    task_postrun.connect(on_task_done, weak=False)
+    try:
+        with (
+            _hard_deadline(WAIT_SECONDS + 30),
+            celery_broker(settings, REDIS_URL, queue=queue) as app,
+            start_worker(app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=15),
+        ):
+            try:
+                booking = bookings.book_offer(beneficiary, stock.pk, 1)  # commits: enqueued after commit
+                assert all_done.wait(timeout=WAIT_SECONDS), f"the worker finished only {finished}"
+            finally:
+                with app.connection_for_write() as conn:
+                    conn.default_channel.queue_delete(queue)
+    finally:
+        task_postrun.disconnect(on_task_done)
+
+    assert sorted(finished) == ["sent", "sent"]
+    rows = OutboxEmail.objects.filter(related_id=str(booking.pk))
+    assert {row.status for row in rows} == {EmailStatus.SENT}
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [beneficiary.email, stock.offer.venue.booking_email]
+    )
+
+
+def test_the_worker_retries_on_the_outbox_backoff(beneficiary, stock, smtp_down):
+    with time_machine.travel(NOW, tick=False):
+        booking = bookings.book_offer(beneficiary, stock.pk, 1)
+        email = OutboxEmail.objects.filter(related_id=str(booking.pk)).first()
+        with (
+            mock.patch.object(tasks.deliver_email, "retry", side_effect=Retry) as retry,
+            pytest.raises(Retry),
+        ):
+            tasks.deliver_email(email.pk)
+    assert retry.call_args.kwargs["countdown"] == 60
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == (EmailStatus.PENDING, 1)

@@ -1,0 +1,191 @@
+import datetime as dt
+
+import pytest
+
+from passculture.core.bookings import services as bookings
+from passculture.core.bookings.constants import BookingStatus, CancellationReason
+from passculture.core.common.exceptions import DomainError
+from passculture.core.common.models import AuditLog
+from passculture.core.credit.selectors import balance_of
+from passculture.core.notifications.models import OutboxEmail
+from passculture.core.offers.factories import OfferFactory, StockFactory, ThingOfferFactory, ThingStockFactory
+from passculture.core.offers.models import Stock
+from passculture.core.offers.services import (
+    create_offer,
+    create_stock,
+    delete_stock,
+    set_offer_active,
+    update_stock,
+)
+from passculture.core.offers.validation import is_bookable
+from passculture.core.users.factories import ProFactory
+
+from .conftest import NOW
+
+pytestmark = pytest.mark.django_db
+START = NOW + dt.timedelta(days=5)
+
+
+@pytest.fixture
+def offer(venue):
+    return OfferFactory(venue=venue)
+
+
+@pytest.fixture
+def thing_offer(venue):
+    return ThingOfferFactory(venue=venue)
+
+
+def _code(func, *args, **kwargs) -> str:
+    with pytest.raises(DomainError) as exc:
+        func(*args, **kwargs)
+    return exc.value.code
+
+
+def test_thing_price_cannot_exceed_300_eur(thing_offer, pro):
+    assert _code(create_stock, offer=thing_offer, price_cents=300_01, actor=pro) == "PRICE_TOO_HIGH"
+    assert create_stock(offer=thing_offer, price_cents=300_00, actor=pro).price_cents == 300_00
+
+
+def test_thing_price_cannot_be_raised_above_300_eur(thing_offer, pro):
+    stock = create_stock(offer=thing_offer, price_cents=100_00, actor=pro)
+    assert _code(update_stock, stock.pk, price_cents=300_01, actor=pro) == "PRICE_TOO_HIGH"
+
+
+def test_showtime_price_is_not_capped_at_300_eur(offer, pro):
+    assert create_stock(offer=offer, price_cents=350_00, beginning=START, actor=pro).price_cents == 350_00
+
+
+def test_stock_price_cannot_be_negative(offer, pro):
+    assert _code(create_stock, offer=offer, price_cents=-1, beginning=START, actor=pro) == "INVALID_PRICE"
+
+
+def test_stock_quantity_cannot_be_negative(offer, pro):
+    assert (
+        _code(create_stock, offer=offer, price_cents=800, quantity=-1, beginning=START, actor=pro)
+        == "INVALID_STOCK_QUANTITY"
+    )
+
+
+def test_showtime_needs_a_start(offer, pro):
+    assert _code(create_stock, offer=offer, price_cents=800, actor=pro) == "BEGINNING_REQUIRED"
+
+
+def test_showtime_booking_limit_defaults_to_its_start(offer, pro):
+    stock = create_stock(offer=offer, price_cents=800, quantity=None, beginning=START, actor=pro)
+    assert stock.booking_limit_datetime == START
+    assert stock.quantity is None
+
+
+def test_showtime_booking_limit_cannot_follow_its_start(offer, pro):
+    code = _code(
+        create_stock,
+        offer=offer,
+        price_cents=800,
+        beginning=START,
+        booking_limit=START + dt.timedelta(minutes=1),
+        actor=pro,
+    )
+    assert code == "BOOKING_LIMIT_AFTER_BEGINNING"
+
+
+def test_moving_a_showtime_moves_its_default_booking_limit(offer, pro):
+    stock = create_stock(offer=offer, price_cents=800, beginning=START, actor=pro)
+    later = START + dt.timedelta(hours=3)
+    stock = update_stock(stock.pk, beginning=later, actor=pro)
+    assert stock.booking_limit_datetime == later
+
+
+def test_thing_stock_has_no_date(thing_offer, pro):
+    stock = create_stock(offer=thing_offer, price_cents=20_00, beginning=START, actor=pro)
+    assert (stock.beginning_datetime, stock.booking_limit_datetime) == (None, None)
+
+
+def test_stock_quantity_cannot_go_below_booked_places(stock, beneficiary, pro):
+    bookings.book_offer(beneficiary, stock.pk, 1)
+    assert _code(update_stock, stock.pk, quantity=0, actor=pro) == "QUANTITY_BELOW_BOOKINGS"
+    assert update_stock(stock.pk, quantity=1, actor=pro).quantity == 1
+
+
+def test_only_members_of_the_offerer_manage_its_offers(offer, venue):
+    stranger = ProFactory()
+    assert _code(create_offer, venue=venue, name="Film", actor=stranger) == "OFFERER_ACCESS_DENIED"
+    assert _code(create_stock, offer=offer, price_cents=800, beginning=START, actor=stranger) == (
+        "OFFERER_ACCESS_DENIED"
+    )
+    assert _code(set_offer_active, offer, False, actor=stranger) == "OFFERER_ACCESS_DENIED"
+
+
+def test_pro_can_deactivate_an_offer_and_its_showtimes_become_unbookable(stock, pro):
+    set_offer_active(stock.offer, False, actor=pro)
+    stock.refresh_from_db()
+    assert stock.offer.is_active is False
+    assert not is_bookable(stock, NOW)
+    assert AuditLog.objects.filter(action="offer.deactivated").exists()
+
+
+def test_deleting_a_showtime_with_bookings_cancels_them_reason_offerer(stock, beneficiary, pro):
+    booking = bookings.book_offer(beneficiary, stock.pk, 1)
+    assert delete_stock(stock.pk, actor=pro) == 1
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CANCELLED
+    assert booking.cancellation_reason == CancellationReason.OFFERER
+    assert balance_of(beneficiary).remaining_cents == 300_00
+    stock.refresh_from_db()
+    assert (stock.is_deleted, stock.booked_quantity) == (True, 0)
+
+
+def test_deleting_a_showtime_tells_the_beneficiaries(stock, beneficiary, pro):
+    bookings.book_offer(beneficiary, stock.pk, 1)
+    before = set(OutboxEmail.objects.values_list("pk", flat=True))
+    delete_stock(stock.pk, actor=pro)
+    new_emails = OutboxEmail.objects.exclude(pk__in=before)
+    assert any(beneficiary.email in email.to for email in new_emails)
+
+
+def test_deleting_a_showtime_keeps_its_used_bookings(stock, beneficiary, pro):
+    booking = bookings.book_offer(beneficiary, stock.pk, 1)
+    bookings.validate_countermark(
+        bookings.CounterActor.for_user(pro), booking.token, at=booking.cancellation_limit_datetime
+    )
+    assert delete_stock(stock.pk, actor=pro, at=stock.beginning_datetime) == 0
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.USED
+
+
+def test_event_stock_can_be_deleted_until_48h_after_its_start(pro, venue):
+    stock = StockFactory(offer__venue=venue, beginning_datetime=START)
+    assert delete_stock(stock.pk, actor=pro, at=START + dt.timedelta(hours=48)) == 0
+    assert Stock.objects.get(pk=stock.pk).is_deleted
+
+
+def test_event_stock_cannot_be_deleted_more_than_48h_after_its_start(pro, venue):
+    stock = StockFactory(offer__venue=venue, beginning_datetime=START)
+    at = START + dt.timedelta(hours=48, seconds=1)
+    assert _code(delete_stock, stock.pk, actor=pro, at=at) == "STOCK_DELETION_TOO_LATE"
+    assert not Stock.objects.get(pk=stock.pk).is_deleted
+
+
+def test_thing_stock_can_be_deleted_at_any_time(pro, venue):
+    stock = ThingStockFactory(offer__venue=venue)
+    delete_stock(stock.pk, actor=pro, at=NOW + dt.timedelta(days=3650))
+    assert Stock.objects.get(pk=stock.pk).is_deleted
+
+
+def test_deleted_stock_cannot_be_deleted_again_nor_edited(stock, pro):
+    delete_stock(stock.pk, actor=pro)
+    assert _code(delete_stock, stock.pk, actor=pro) == "STOCK_NOT_FOUND"
+    assert _code(update_stock, stock.pk, price_cents=500, actor=pro) == "STOCK_NOT_FOUND"
+
+
+def test_only_members_of_the_offerer_delete_its_showtimes(stock):
+    assert _code(delete_stock, stock.pk, actor=ProFactory()) == "OFFERER_ACCESS_DENIED"
+
+
+def test_moving_a_showtime_moves_the_cancellation_limit_of_its_bookings(stock, beneficiary, pro):
+    booking = bookings.book_offer(beneficiary, stock.pk, 1)
+    assert booking.cancellation_limit_datetime == NOW + dt.timedelta(hours=48)
+    sooner = NOW + dt.timedelta(hours=60)
+    update_stock(stock.pk, beginning=sooner, actor=pro)
+    booking.refresh_from_db()
+    assert booking.cancellation_limit_datetime == sooner - dt.timedelta(hours=48)

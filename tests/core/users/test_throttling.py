@@ -1,0 +1,84 @@
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.utils import timezone
+
+from passculture.core.users.exceptions import InvalidCredentials, TooManySigninAttempts
+from passculture.core.users.factories import TEST_PASSWORD, UserFactory
+from passculture.core.users.throttling import authenticate_throttled
+
+WRONG = "Wrong-password-2026"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
+
+
+def fail(user, times, client="1.2.3.4"):
+    for _ in range(times):
+        with pytest.raises(InvalidCredentials):
+            authenticate_throttled(user.email, WRONG, client=client)
+
+
+def test_nine_failures_still_let_the_right_password_in(user):
+    fail(user, 9)
+
+    assert authenticate_throttled(user.email, TEST_PASSWORD, client="1.2.3.4") == user
+
+
+def test_the_eleventh_attempt_is_refused_even_with_the_right_password(user):
+    fail(user, 10)
+
+    with pytest.raises(TooManySigninAttempts):
+        authenticate_throttled(user.email, TEST_PASSWORD, client="1.2.3.4")
+
+
+def test_failures_are_counted_per_identifier(user):
+    fail(user, 10)
+    other = UserFactory()
+
+    assert authenticate_throttled(other.email, TEST_PASSWORD, client="1.2.3.4") == other
+
+
+def test_failures_are_counted_per_client(user):
+    fail(user, 10, client="1.2.3.4")
+
+    assert authenticate_throttled(user.email, TEST_PASSWORD, client="5.6.7.8") == user
+
+
+def test_the_identifier_case_does_not_dodge_the_limit(user):
+    fail(user, 10)
+
+    with pytest.raises(TooManySigninAttempts):
+        authenticate_throttled(user.email.upper(), TEST_PASSWORD, client="1.2.3.4")
+
+
+def test_a_success_resets_the_count(user):
+    fail(user, 9)
+    authenticate_throttled(user.email, TEST_PASSWORD, client="1.2.3.4")
+    fail(user, 9)
+
+    assert authenticate_throttled(user.email, TEST_PASSWORD, client="1.2.3.4") == user
+
+
+def test_the_window_starts_at_the_first_failure_and_lasts_a_minute(user):
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        fail(user, 5)
+        traveller.shift(dt.timedelta(seconds=50))
+        fail(user, 5)
+        with pytest.raises(TooManySigninAttempts):
+            authenticate_throttled(user.email, TEST_PASSWORD, client="1.2.3.4")
+
+        traveller.shift(dt.timedelta(seconds=11))
+
+        assert authenticate_throttled(user.email, TEST_PASSWORD, client="1.2.3.4") == user

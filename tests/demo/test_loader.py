@@ -1,0 +1,142 @@
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from PIL import Image
+from stdnum.fr import siren, siret
+
+from passculture.core.bookings.constants import BookingStatus
+from passculture.core.bookings.factories import BookingFactory
+from passculture.core.bookings.models import Booking
+from passculture.core.common.time import age_on, to_local
+from passculture.core.common.time import now as utcnow
+from passculture.core.credit.selectors import balance_of
+from passculture.core.offerers.constants import ValidationStatus
+from passculture.core.offerers.models import Membership, Offerer, Venue
+from passculture.core.offers.constants import Category, Version
+from passculture.core.offers.models import Offer, Stock
+from passculture.core.users.models import User
+from passculture.core.users.services import authenticate_user
+from passculture.demo import data
+from passculture.demo.loader import mark_booking_reimbursed_for_demo
+from passculture.demo.posters import POSTER_SIZE
+
+pytestmark = pytest.mark.usefixtures("demo")
+
+
+def _user(email: str) -> User:
+    return User.objects.get(email=email)
+
+
+def test_bookings_exist_in_every_status(db):
+    statuses = set(Booking.objects.values_list("status", flat=True))
+    assert statuses == set(BookingStatus.values)
+
+
+def test_every_demo_account_logs_in_with_the_demo_password(db):
+    for email in data.ACCOUNT_EMAILS:
+        assert authenticate_user(email, data.DEMO_PASSWORD).email == email
+
+
+def test_jeune_has_the_full_300_eur_credit(db):
+    balance = balance_of(_user(data.YOUNG_EMAIL))
+    assert (balance.remaining_cents, balance.is_expired) == (300_00, False)
+
+
+def test_jeune_depense_has_spent_part_of_the_credit(db):
+    balance = balance_of(_user(data.YOUNG_SPENT_EMAIL))
+    assert 0 < balance.spent_cents < balance.initial_cents
+    assert balance.remaining_cents == balance.initial_cents - balance.spent_cents
+
+
+def test_jeune_expire_credit_has_expired_after_two_years(db):
+    user = _user(data.YOUNG_EXPIRED_EMAIL)
+    balance = balance_of(user)
+    assert balance.is_expired and balance.remaining_cents == 0
+    granted = user.deposits.get().granted_at
+    assert age_on(user.birth_date, to_local(granted, settings.TIME_ZONE).date()) == 18
+
+
+def test_jeune17_is_17_and_has_no_credit(db):
+    user = _user(data.YOUNG_17_EMAIL)
+    assert age_on(user.birth_date, to_local(utcnow(), settings.TIME_ZONE).date()) == 17
+    assert not user.deposits.exists()
+
+
+def test_pro_is_a_validated_member_of_a_validated_offerer(db):
+    memberships = Membership.objects.filter(
+        user__email=data.PRO_EMAIL, offerer__validation_status=ValidationStatus.VALIDATED
+    )
+    assert ValidationStatus.VALIDATED in {m.validation_status for m in memberships}
+
+
+def test_pro_attente_offerer_awaits_validation(db):
+    offerers = Offerer.objects.filter(memberships__user__email=data.PRO_PENDING_EMAIL)
+    assert [o.is_validated for o in offerers] == [False]
+
+
+def test_admin_is_staff(db):
+    assert _user(data.ADMIN_EMAIL).is_staff
+
+
+def test_la_reunion_venue_uses_indian_reunion_time(db):
+    venue = Venue.objects.get(postal_code="97400")
+    assert (venue.city, venue.department_code, venue.timezone) == ("Saint-Denis", "974", "Indian/Reunion")
+
+
+def test_about_ten_cinemas_in_at_least_five_cities(db):
+    venues = Venue.objects.all()
+    assert 9 <= venues.count() <= 12
+    assert len({v.city for v in venues if v.timezone == "Europe/Paris"}) >= 5
+
+
+def test_siren_and_siret_are_valid(db):
+    assert all(siren.is_valid(o.siren) for o in Offerer.objects.all())
+    assert all(siret.is_valid(v.siret) and v.siret.startswith(v.offerer.siren) for v in Venue.objects.all())
+
+
+def test_about_25_films_each_with_a_400x600_png_poster(db):
+    films = Offer.objects.filter(category=Category.SHOWTIME)
+    assert films.values("name").distinct().count() == len(data.FILMS) == 25
+    for name in set(films.values_list("image", flat=True)):
+        with Image.open(Path(settings.MEDIA_ROOT) / name) as image:
+            assert (image.format, image.size) == ("PNG", POSTER_SIZE)
+
+
+def test_showtimes_cover_the_next_14_days_at_wall_clock_slots_of_the_venue(db):
+    now = utcnow()
+    future = Stock.objects.filter(beginning_datetime__gt=now).select_related("offer__venue")
+    assert max(s.beginning_datetime for s in future) - now > dt.timedelta(days=12)
+    assert max(s.beginning_datetime for s in future) - now < dt.timedelta(days=15)
+    for stock in future:
+        local = to_local(stock.beginning_datetime, stock.offer.venue.timezone)
+        assert (local.hour, local.minute) in data.SHOWTIME_SLOTS
+
+
+def test_showtimes_come_in_vf_and_vo_with_some_duo_offers_and_limited_seats(db):
+    assert set(Stock.objects.exclude(version="").values_list("version", flat=True)) == {
+        Version.VF,
+        Version.VO,
+    }
+    assert Offer.objects.filter(is_duo=True).exists()
+    assert Offer.objects.filter(is_duo=False, category=Category.SHOWTIME).exists()
+    assert Stock.objects.filter(quantity__isnull=False).exists()
+    assert Stock.objects.filter(quantity__isnull=True).exists()
+
+
+def test_a_cinema_card_offer_has_a_dateless_stock(db):
+    card = Offer.objects.get(category=Category.CINEMA_CARD)
+    assert [s.beginning_datetime for s in card.stocks.all()] == [None]
+
+
+def test_reimbursed_bookings_were_used_first(db):
+    reimbursed = Booking.objects.filter(status=BookingStatus.REIMBURSED)
+    assert reimbursed.exists()
+    assert all(b.used_at is not None and b.reimbursed_at is not None for b in reimbursed)
+
+
+def test_reimbursing_for_the_demo_refuses_a_booking_not_used(db):
+    booking = BookingFactory()
+    with pytest.raises(ValueError):
+        mark_booking_reimbursed_for_demo(booking, utcnow())

@@ -1,0 +1,254 @@
+import datetime as dt
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.utils import timezone
+
+from passculture.core.bookings.services import book_offer
+from passculture.core.credit.factories import DepositFactory
+from passculture.core.offers.factories import StockFactory
+from passculture.core.users import tokens
+from passculture.core.users.factories import TEST_PASSWORD, UserFactory
+
+from .conftest import ApiClient
+
+pytestmark = pytest.mark.django_db
+
+
+def signin(client, email, password=TEST_PASSWORD):
+    return client.post("/signin", {"identifier": email, "password": password})
+
+
+# --- signin -------------------------------------------------------------------------------------
+
+
+def test_signin_returns_an_access_and_a_refresh_token(anonymous, beneficiary):
+    response = signin(anonymous, beneficiary.email)
+
+    assert response.status_code == 200
+    body = response.json()
+    assert set(body) == {"accessToken", "refreshToken"}
+    assert ApiClient(token=body["accessToken"]).get("/me").json()["id"] == beneficiary.pk
+
+
+def test_signin_identifier_is_case_insensitive(anonymous, beneficiary):
+    assert signin(anonymous, f"  {beneficiary.email.upper()} ").status_code == 200
+
+
+def test_signin_with_a_wrong_password_is_401_invalid_credentials(anonymous, beneficiary):
+    response = signin(anonymous, beneficiary.email, "Wrong-password-2026")
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "INVALID_CREDENTIALS"
+
+
+def test_signin_with_an_unknown_email_is_the_same_401(anonymous, db):
+    response = signin(anonymous, "nobody@example.com")
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "INVALID_CREDENTIALS"
+
+
+def test_signin_with_an_unconfirmed_email_is_403(anonymous, db):
+    user = UserFactory(is_email_validated=False)
+
+    response = signin(anonymous, user.email)
+
+    assert response.status_code == 403
+    assert response.json()["code"] == "EMAIL_NOT_VALIDATED"
+
+
+def test_signin_of_a_deactivated_account_is_401_account_inactive(anonymous, db):
+    user = UserFactory(is_active=False)
+
+    response = signin(anonymous, user.email)
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "ACCOUNT_INACTIVE"
+
+
+def test_signin_without_password_is_422_invalid_input(anonymous, beneficiary):
+    response = anonymous.post("/signin", {"identifier": beneficiary.email})
+
+    assert response.status_code == 422
+    body = response.json()
+    assert body["code"] == "INVALID_INPUT"
+    assert body["errors"][0]["loc"][-1] == "password"
+    assert body["errors"][0]["message"] == "Ce champ est obligatoire."
+
+
+def test_signin_is_refused_with_429_after_ten_failures_even_with_the_right_password(anonymous, beneficiary):
+    for _ in range(10):
+        assert signin(anonymous, beneficiary.email, "Wrong-password-2026").status_code == 401
+
+    response = signin(anonymous, beneficiary.email)
+
+    assert response.status_code == 429
+    assert response.json()["code"] == "RATE_LIMITED"
+    assert int(response["Retry-After"]) > 0
+
+
+def test_signin_rate_limit_is_per_client_ip(beneficiary):
+    attacker = ApiClient(remote_addr="198.51.100.1")
+    for _ in range(10):
+        signin(attacker, beneficiary.email, "Wrong-password-2026")
+
+    assert signin(ApiClient(remote_addr="198.51.100.2"), beneficiary.email).status_code == 200
+
+
+def test_signin_rate_limit_lifts_after_a_minute(anonymous, beneficiary):
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        for _ in range(10):
+            signin(anonymous, beneficiary.email, "Wrong-password-2026")
+        assert signin(anonymous, beneficiary.email).status_code == 429
+
+        traveller.shift(dt.timedelta(seconds=61))
+
+        assert signin(anonymous, beneficiary.email).status_code == 200
+
+
+# --- refresh ------------------------------------------------------------------------------------
+
+
+def test_refresh_with_a_refresh_token_returns_a_new_access_token(anonymous, beneficiary):
+    refresh = signin(anonymous, beneficiary.email).json()["refreshToken"]
+
+    response = anonymous.post("/refresh_access_token", token=refresh)
+
+    assert response.status_code == 200
+    assert set(response.json()) == {"accessToken"}
+    assert ApiClient(token=response.json()["accessToken"]).get("/me").status_code == 200
+
+
+def test_refresh_with_an_access_token_is_refused(anonymous, beneficiary):
+    access = signin(anonymous, beneficiary.email).json()["accessToken"]
+
+    response = anonymous.post("/refresh_access_token", token=access)
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "INVALID_TOKEN"
+
+
+def test_refresh_without_a_token_is_401_unauthenticated(anonymous):
+    response = anonymous.post("/refresh_access_token")
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "UNAUTHENTICATED"
+
+
+def test_an_expired_refresh_token_is_refused(anonymous, beneficiary):
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        refresh = tokens.issue_refresh_token(beneficiary)
+        traveller.shift(dt.timedelta(seconds=settings.REFRESH_TOKEN_LIFETIME_SECONDS + 1))
+
+        response = anonymous.post("/refresh_access_token", token=refresh)
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "TOKEN_EXPIRED"
+
+
+# --- authentication of the other routes ----------------------------------------------------------
+
+
+def test_a_route_without_token_is_401_unauthenticated(anonymous):
+    response = anonymous.get("/me")
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "UNAUTHENTICATED"
+    assert response["WWW-Authenticate"] == "Bearer"
+
+
+def test_an_expired_access_token_is_401_token_expired(beneficiary):
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        client = ApiClient(token=tokens.issue_access_token(beneficiary))
+        assert client.get("/me").status_code == 200
+
+        traveller.shift(dt.timedelta(seconds=settings.ACCESS_TOKEN_LIFETIME_SECONDS + 1))
+
+        response = client.get("/me")
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "TOKEN_EXPIRED"
+
+
+def test_a_refresh_token_does_not_authenticate_other_routes(beneficiary):
+    response = ApiClient(token=tokens.issue_refresh_token(beneficiary)).get("/me")
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "INVALID_TOKEN"
+
+
+def test_a_forged_token_is_401_invalid_token(beneficiary):
+    response = ApiClient(token=tokens.issue_access_token(beneficiary) + "x").get("/me")
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "INVALID_TOKEN"
+
+
+def test_the_token_of_a_deactivated_user_is_refused(beneficiary, client_of):
+    beneficiary.is_active = False
+    beneficiary.save(update_fields=["is_active"])
+
+    response = client_of.get("/me")
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "INVALID_TOKEN"
+
+
+# --- me -----------------------------------------------------------------------------------------
+
+
+def test_me_returns_identity_and_credit_in_camel_case(beneficiary, client_of):
+    response = client_of.get("/me")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert set(body) == {"id", "email", "firstName", "lastName", "birthDate", "isBeneficiary", "credit"}
+    assert body["email"] == beneficiary.email
+    assert body["lastName"] == beneficiary.last_name
+    assert body["birthDate"] == beneficiary.birth_date.isoformat()
+    assert body["isBeneficiary"] is True
+    credit = body["credit"]
+    expires_at = dt.datetime.fromisoformat(credit.pop("expirationDate"))
+    assert credit == {
+        "initial": 300_00,
+        "remaining": 300_00,
+        "digitalCapRemaining": 100_00,
+        "isExpired": False,
+    }
+    # JSON datetimes carry milliseconds.
+    assert abs(expires_at - beneficiary.deposits.get().expires_at) < dt.timedelta(milliseconds=1)
+
+
+def test_me_remaining_credit_is_reduced_by_bookings(beneficiary, client_of):
+    stock = StockFactory(price_cents=12_50)
+    book_offer(beneficiary, stock.pk, 1)
+
+    credit = client_of.get("/me").json()["credit"]
+
+    assert credit["remaining"] == 300_00 - 12_50
+    assert credit["initial"] == 300_00
+
+
+def test_me_credit_is_null_before_the_deposit_is_granted(db, as_user):
+    body = as_user(UserFactory()).get("/me").json()
+
+    assert body["credit"] is None
+
+
+def test_me_remaining_credit_is_zero_once_the_deposit_expired(db, as_user):
+    user = UserFactory()
+    DepositFactory(user=user, granted_at=timezone.now() - dt.timedelta(days=800))
+
+    credit = as_user(user).get("/me").json()["credit"]
+
+    assert credit["remaining"] == 0
+    assert credit["isExpired"] is True
+
+
+def test_me_of_a_pro_says_not_a_beneficiary(pro, as_user):
+    body = as_user(pro).get("/me").json()
+
+    assert body["isBeneficiary"] is False
+    assert body["credit"] is None

@@ -1,0 +1,132 @@
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from passculture.core.offerers.constants import ValidationStatus
+from passculture.core.offers.factories import OfferFactory, StockFactory, ThingStockFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def offer(venue):
+    return OfferFactory(venue=venue, is_duo=True, languages=["fr", "en"])
+
+
+def test_an_offer_is_public_and_returned_in_camel_case(anonymous, offer):
+    stock = StockFactory(offer=offer, price_cents=12_50, quantity=80)
+
+    response = anonymous.get(f"/offers/{offer.pk}")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert set(body) == {
+        "id", "name", "description", "category", "durationMinutes", "languages", "isDuo",
+        "isDigital", "isEvent", "imageUrl", "venue", "stocks",
+    }  # fmt: skip
+    assert (body["id"], body["name"], body["isDuo"], body["languages"]) == (
+        offer.pk,
+        offer.name,
+        True,
+        ["fr", "en"],
+    )
+    assert body["imageUrl"] is None
+    venue = offer.venue
+    assert body["venue"] == {
+        "id": venue.pk,
+        "name": venue.name,
+        "address": venue.address,
+        "postalCode": venue.postal_code,
+        "city": venue.city,
+        "latitude": float(venue.latitude),
+        "longitude": float(venue.longitude),
+        "timezone": "Europe/Paris",
+    }
+    [stock_out] = body["stocks"]
+    assert set(stock_out) == {
+        "id", "beginningDatetime", "bookingLimitDatetime", "price", "remainingQuantity", "version", "isBookable",
+    }  # fmt: skip
+    assert stock_out["id"] == stock.pk
+    assert stock_out["isBookable"] is True
+
+
+def test_stock_price_is_in_integer_cents(anonymous, offer):
+    StockFactory(offer=offer, price_cents=12_50)
+
+    assert anonymous.get(f"/offers/{offer.pk}").json()["stocks"][0]["price"] == 1250
+
+
+def test_remaining_quantity_is_places_left_and_null_when_unlimited(anonymous, venue):
+    limited = StockFactory(offer__venue=venue, quantity=10, booked_quantity=3)
+    unlimited = ThingStockFactory(offer__venue=venue)
+
+    assert anonymous.get(f"/offers/{limited.offer_id}").json()["stocks"][0]["remainingQuantity"] == 7
+    assert anonymous.get(f"/offers/{unlimited.offer_id}").json()["stocks"][0]["remainingQuantity"] is None
+
+
+def test_deleted_stocks_are_not_listed(anonymous, offer):
+    kept = StockFactory(offer=offer)
+    StockFactory(offer=offer, is_deleted=True)
+
+    assert [s["id"] for s in anonymous.get(f"/offers/{offer.pk}").json()["stocks"]] == [kept.pk]
+
+
+def test_a_started_showtime_is_listed_but_not_bookable(anonymous, offer):
+    past = timezone.now() - dt.timedelta(hours=1)
+    StockFactory(offer=offer, beginning_datetime=past, booking_limit_datetime=past)
+
+    assert anonymous.get(f"/offers/{offer.pk}").json()["stocks"][0]["isBookable"] is False
+
+
+def test_a_sold_out_showtime_is_not_bookable(anonymous, offer):
+    StockFactory(offer=offer, quantity=5, booked_quantity=5)
+
+    assert anonymous.get(f"/offers/{offer.pk}").json()["stocks"][0]["isBookable"] is False
+
+
+def test_the_image_url_is_absolute(anonymous, offer):
+    offer.image.name = "offers/affiche.jpg"
+    offer.save(update_fields=["image"])
+
+    assert (
+        anonymous.get(f"/offers/{offer.pk}").json()["imageUrl"]
+        == "http://testserver/media/offers/affiche.jpg"
+    )
+
+
+def test_an_unknown_offer_is_404_offer_not_found(anonymous, db):
+    response = anonymous.get("/offers/999999")
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "OFFER_NOT_FOUND"
+
+
+def test_an_inactive_offer_is_404_offer_not_found(anonymous, venue):
+    offer = OfferFactory(venue=venue, is_active=False)
+
+    response = anonymous.get(f"/offers/{offer.pk}")
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "OFFER_NOT_FOUND"
+
+
+def test_an_offer_of_a_venue_not_validated_is_404(anonymous, venue):
+    venue.validation_status = ValidationStatus.PENDING
+    venue.save(update_fields=["validation_status"])
+
+    assert anonymous.get(f"/offers/{OfferFactory(venue=venue).pk}").json()["code"] == "OFFER_NOT_FOUND"
+
+
+def test_an_offer_of_an_offerer_not_validated_is_404(anonymous, venue):
+    venue.offerer.validation_status = ValidationStatus.NEW
+    venue.offerer.save(update_fields=["validation_status"])
+
+    assert anonymous.get(f"/offers/{OfferFactory(venue=venue).pk}").status_code == 404
+
+
+def test_offer_detail_queries_do_not_grow_with_stocks(anonymous, offer, django_assert_max_num_queries):
+    StockFactory.create_batch(5, offer=offer)
+
+    with django_assert_max_num_queries(2):
+        assert len(anonymous.get(f"/offers/{offer.pk}").json()["stocks"]) == 5

@@ -1,0 +1,76 @@
+import datetime as dt
+
+import pytest
+import time_machine
+
+from passculture.core.offerers.constants import ValidationStatus
+from passculture.core.offerers.factories import OffererFactory, VenueFactory
+from passculture.core.offers.factories import OfferFactory, StockFactory
+from tests.conftest import utc
+
+NOW = utc(2026, 12, 1, 8, 0)
+
+
+@pytest.fixture(autouse=True)
+def _clock():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def test_home_lists_upcoming_films_with_cinema_city_and_price(client, db):
+    venue = VenueFactory(name="Ciné Lumière Bellecour", city="Lyon")
+    StockFactory(
+        offer__venue=venue,
+        offer__name="Orbite basse",
+        price_cents=750,
+        beginning_datetime=NOW + dt.timedelta(days=2),
+    )
+    page = client.get("/").content.decode()
+    assert "Orbite basse" in page
+    assert "Ciné Lumière Bellecour" in page
+    assert "Lyon" in page
+    assert "7,50\u00a0€" in page
+
+
+def test_home_shows_showtimes_in_the_venue_timezone(client, db):
+    venue = VenueFactory(
+        city="Saint-Denis", postal_code="97400", department_code="974", timezone="Indian/Reunion"
+    )
+    # 16:30 UTC is 20:30 in La Réunion (UTC+4), 17:30 in Paris.
+    StockFactory(offer__venue=venue, beginning_datetime=utc(2026, 12, 3, 16, 30))
+    page = client.get("/").content.decode()
+    assert "à 20h30" in page
+    assert 'datetime="2026-12-03T20:30:00+04:00"' in page
+    assert "heure locale" in page
+
+
+def test_home_hides_films_of_offerers_awaiting_validation(client, db):
+    venue = VenueFactory(offerer=OffererFactory(validation_status=ValidationStatus.NEW))
+    StockFactory(offer__venue=venue, offer__name="Film en attente")
+    assert "Film en attente" not in client.get("/").content.decode()
+
+
+def test_home_queries_do_not_grow_with_the_number_of_films(client, db, django_assert_max_num_queries):
+    for index in range(8):
+        offer = OfferFactory(name=f"Film {index}", venue=VenueFactory())
+        for day in range(1, 4):
+            StockFactory(offer=offer, beginning_datetime=NOW + dt.timedelta(days=day, hours=index))
+    with django_assert_max_num_queries(3):
+        response = client.get("/")
+    assert response.content.decode().count('class="card"') == 8
+
+
+def test_home_links_to_the_pro_portal_and_the_back_office(client, db):
+    page = client.get("/").content.decode()
+    assert 'href="/pro/"' in page
+    assert 'href="/backoffice/"' in page
+
+
+def test_home_page_is_in_french(client, db):
+    assert '<html lang="fr">' in client.get("/").content.decode()
+
+
+def test_pro_portal_placeholder_says_it_is_coming(client, db):
+    response = client.get("/pro/")
+    assert response.status_code == 200
+    assert "arrive bientôt" in response.content.decode()
