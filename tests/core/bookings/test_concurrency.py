@@ -325,3 +325,107 @@ def test_database_refuses_a_second_active_booking_of_the_same_offer(beneficiary,
     BookingFactory(user=beneficiary, stock=stock)
     with pytest.raises(IntegrityError), transaction.atomic():
         BookingFactory(user=beneficiary, stock=stock)
+
+
+# --- Locks cover the booked rows only -----------------------------------------------------------
+
+
+@concurrent
+def test_bookings_of_two_showtimes_of_one_cinema_do_not_wait_for_each_other(venue, monkeypatch):
+    first, second = StockFactory(offer__venue=venue), StockFactory(offer__venue=venue)
+    a_holds_locks, release_a, b_finished = threading.Event(), threading.Event(), threading.Event()
+    state: dict[str, Any] = {}
+    real_check = services.check_stock_is_bookable
+
+    def check_then_pause_in_a(stock, at, quantity=1):
+        real_check(stock, at, quantity)
+        if threading.current_thread().name == "A":
+            a_holds_locks.set()  # A is inside book_offer, after taking its locks
+            release_a.wait(JOIN_TIMEOUT)
+
+    monkeypatch.setattr(services, "check_stock_is_bookable", check_then_pause_in_a)
+
+    def book(name: str, stock: Stock, done: threading.Event | None = None) -> threading.Thread:
+        def run() -> None:
+            try:
+                _prepare_connection()
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_backend_pid()")
+                    state[f"{name}_pid"] = cursor.fetchone()[0]
+                state[name] = _call(lambda: services.book_offer(new_beneficiary(), stock.pk))
+            finally:
+                if done is not None:
+                    done.set()
+                connection.close()
+
+        thread = threading.Thread(target=run, daemon=True, name=name)
+        thread.start()
+        return thread
+
+    a = book("A", first)
+    try:
+        assert a_holds_locks.wait(JOIN_TIMEOUT), f"A never reached its locked section: {state.get('A')}"
+        b = book("B", second, b_finished)
+        _poll(lambda: b_finished.is_set() or ("B_pid" in state and _backend_waits_on_lock(state["B_pid"])))
+        assert b_finished.is_set(), "B waits for A's locks although they book different showtimes"
+    finally:
+        release_a.set()
+    join_all([a, b])
+    assert state["A"].kind == state["B"].kind == "ok", state
+
+
+# --- Lock order: a cancellation racing the deletion of its showtime ------------------------------
+
+
+@concurrent
+def test_beneficiary_cancel_racing_showtime_deletion_never_deadlocks(venue, pro, beneficiary, monkeypatch):
+    from passculture.core.offers import services as offer_services
+
+    stock = StockFactory(offer__venue=venue, quantity=10)
+    booking = services.book_offer(beneficiary, stock.pk)
+    a_holds_locks, release_a = threading.Event(), threading.Event()
+    state: dict[str, Any] = {}
+    real_now = services.utcnow
+
+    def now_then_pause_in_a():
+        if threading.current_thread().name == "cancel":
+            a_holds_locks.set()  # the cancellation has locked what it locks before reading the clock
+            release_a.wait(JOIN_TIMEOUT)
+        return real_now()
+
+    monkeypatch.setattr(services, "utcnow", now_then_pause_in_a)
+
+    def start(name: str, func: Callable[[], Any]) -> threading.Thread:
+        def run() -> None:
+            try:
+                _prepare_connection()
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_backend_pid()")
+                    state[f"{name}_pid"] = cursor.fetchone()[0]
+                state[name] = _call(func)
+            finally:
+                connection.close()
+
+        thread = threading.Thread(target=run, daemon=True, name=name)
+        thread.start()
+        return thread
+
+    cancel = start("cancel", lambda: services.cancel_booking_by_beneficiary(beneficiary, booking.pk))
+    try:
+        assert a_holds_locks.wait(JOIN_TIMEOUT), f"the cancellation never got its locks: {state}"
+        delete = start("delete", lambda: offer_services.delete_stock(stock.pk, actor=pro))
+        _poll(
+            lambda: (
+                "delete" in state or ("delete_pid" in state and _backend_waits_on_lock(state["delete_pid"]))
+            )
+        )
+    finally:
+        release_a.set()
+    join_all([cancel, delete])
+
+    assert_no_errors([state["cancel"], state["delete"]])
+    assert state["cancel"].kind == "ok", state["cancel"]
+    assert state["delete"].kind == "ok" and state["delete"].value == 0, state["delete"]
+    stock.refresh_from_db()
+    assert stock.is_deleted and stock.booked_quantity == 0
+    assert Deposit.objects.get(user=beneficiary).spent_cents == 0

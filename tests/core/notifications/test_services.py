@@ -210,6 +210,12 @@ def test_a_claim_abandoned_by_a_crashed_sender_is_taken_again_after_the_lease(be
     assert services.deliver_email(row.pk, at=NOW + services.CLAIM_LEASE) == "sent"
 
 
+def test_a_worker_whose_clock_is_slightly_behind_still_sends_a_fresh_email(beneficiary, stock, clock):
+    booking = bookings.book_offer(beneficiary, stock.pk, 1)  # stamped with the web server's clock
+    row = _outbox(booking)["booking_confirmed_pro"]
+    assert services.deliver_email(row.pk, at=NOW - dt.timedelta(seconds=5)) == "sent"
+
+
 @pytest.mark.postgres_only
 # serialized_rollback: the closing flush would otherwise also erase the credit policies seeded by migration.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

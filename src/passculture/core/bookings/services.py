@@ -1,6 +1,6 @@
 """Booking: book, cancel (beneficiary, offerer, expiry), validate at the counter, auto-validate.
 
-Lock order, everywhere: booking row (when it exists) -> stock -> deposit. Every check that matters is
+Lock order, everywhere: stock -> booking row (when it exists) -> deposit. Every check that matters is
 re-done after the locks are held, and the database refuses what Python might still get wrong
 (CHECK constraints on stock and deposit, unique partial index on active bookings per offer).
 """
@@ -134,6 +134,12 @@ def _book_offer(user, stock_id: int, quantity: int, *, at: dt.datetime | None, t
 
 
 def _lock_booking(**filters) -> Booking | None:
+    # The stock first, like book_offer and delete_stock/update_stock (which lock the stock, then its
+    # bookings): locking the booking first would deadlock with a deletion of its showtime.
+    stock_id = Booking.objects.filter(**filters).values_list("stock_id", flat=True).first()
+    if stock_id is None:
+        return None
+    lock(Stock.objects.filter(pk=stock_id)).first()
     return lock(Booking.objects.select_related("stock", "offer", "venue", "user")).filter(**filters).first()
 
 

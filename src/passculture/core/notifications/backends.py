@@ -13,6 +13,6 @@ class FileAndConsoleBackend(FileBackend):
 
     def write_message(self, message):
         super().write_message(message)
-        msg = message.message()
-        sys.stdout.write(f"[email] To: {msg['To']} | Subject: {msg['Subject']}\n")
+        # The EmailMessage's own fields: the MIME headers would show RFC 2047-encoded French subjects.
+        sys.stdout.write(f"[email] To: {', '.join(message.to)} | Subject: {message.subject}\n")
         sys.stdout.flush()

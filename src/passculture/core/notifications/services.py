@@ -40,6 +40,10 @@ CLAIM_LEASE = dt.timedelta(minutes=15)  # far above EMAIL_TIMEOUT: a live sender
 BACKOFF_BASE = dt.timedelta(minutes=1)
 BACKOFF_MAX = dt.timedelta(hours=1)
 BATCH_SIZE = 200
+# The web server stamps next_attempt_at with its clock and the worker compares with its own, a few
+# milliseconds later: a worker clock slightly behind must not leave a fresh email to runjobs. Far below
+# CLAIM_LEASE, so a claimed email is never taken early by someone else.
+CLOCK_SKEW_TOLERANCE = dt.timedelta(seconds=30)
 # Enqueuing happens after the commit, in the request: a dead broker must cost little, runjobs catches up.
 ENQUEUE_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 
@@ -144,10 +148,10 @@ def backoff(attempts: int) -> dt.timedelta:
     return min(BACKOFF_BASE * 2 ** max(attempts - 1, 0), BACKOFF_MAX)
 
 
-def claim(email_id: int, at: dt.datetime) -> bool:
+def claim(email_id: int, at: dt.datetime, *, early: dt.timedelta = dt.timedelta(0)) -> bool:
     """Takes the right to send one due email; False if it is not due or someone else took it."""
     claimed = OutboxEmail.objects.filter(
-        pk=email_id, status=EmailStatus.PENDING, next_attempt_at__lte=at
+        pk=email_id, status=EmailStatus.PENDING, next_attempt_at__lte=at + early
     ).update(attempts=F("attempts") + 1, next_attempt_at=at + CLAIM_LEASE)
     return claimed == 1
 
@@ -183,9 +187,11 @@ def _is_connection_error(error: BaseException) -> bool:
     return isinstance(error, OSError)
 
 
-def _deliver(email_id: int, at: dt.datetime | None, connection) -> tuple[str, BaseException | None]:
+def _deliver(
+    email_id: int, at: dt.datetime | None, connection, *, early: dt.timedelta = dt.timedelta(0)
+) -> tuple[str, BaseException | None]:
     at = at or utcnow()
-    if not claim(email_id, at):
+    if not claim(email_id, at, early=early):
         return SKIPPED, None
     email = OutboxEmail.objects.get(pk=email_id)
     try:
@@ -222,7 +228,7 @@ def _record_failure(email: OutboxEmail, error: BaseException, at: dt.datetime) -
 
 def deliver_email(email_id: int, *, at: dt.datetime | None = None) -> str:
     """Sends one email if it is due and nobody else is sending it: sent / retried / failed / skipped."""
-    outcome, _ = _deliver(email_id, at, None)
+    outcome, _ = _deliver(email_id, at, None, early=CLOCK_SKEW_TOLERANCE)
     return outcome
 
 

@@ -1,0 +1,91 @@
+"""`passculture serve` in a real subprocess, against a temporary SQLite file."""
+
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+STARTUP_BOUND_SECONDS = 60
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(url: str) -> int | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback only
+            return response.status
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return None
+
+
+def _wait_for(predicate, bound: float):
+    deadline = time.monotonic() + bound
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    return None
+
+
+@pytest.fixture
+def sqlite_env(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+    env.update(
+        PASSCULTURE_VAR_DIR=str(tmp_path),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        EMAIL_BACKEND="locmem",
+        DEBUG="1",
+    )
+    subprocess.run(
+        [sys.executable, "-m", "passculture", "migrate", "--no-input", "-v", "0"],
+        env=env,
+        check=True,
+        timeout=180,
+        capture_output=True,
+    )
+    return env
+
+
+@pytest.mark.enable_socket
+def test_serve_answers_on_its_port_runs_the_jobs_and_stops_on_sigterm(sqlite_env, tmp_path):
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "passculture", "serve", "--port", str(port)],
+        env=sqlite_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        status = _wait_for(lambda: _get(f"http://127.0.0.1:{port}/"), STARTUP_BOUND_SECONDS)
+        assert status == 200
+        assert _get(f"http://127.0.0.1:{port}/static/app/app.css") == 200
+
+        def jobs_ran() -> bool:
+            with sqlite3.connect(tmp_path / "db.sqlite3") as db:
+                return (
+                    db.execute("SELECT count(*) FROM jobs_jobrun WHERE last_status = 'ok'").fetchone()[0] > 0
+                )
+
+        assert _wait_for(jobs_ran, STARTUP_BOUND_SECONDS)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            output, _ = server.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            output, _ = server.communicate()
+    assert server.returncode == 0, output
+    assert "periodic jobs stopped" in output

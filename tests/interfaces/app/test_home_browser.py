@@ -1,0 +1,83 @@
+"""The home page in a real browser: Playwright driving Debian's Chromium (never a downloaded one)."""
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from passculture.core.common.time import local_to_utc, to_local
+from passculture.core.common.time import now as utcnow
+from passculture.core.offerers.factories import VenueFactory
+from passculture.core.offers.factories import StockFactory
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--headless=new",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="needs Debian's Chromium: apt-get install chromium chromium-driver"
+    ),
+]
+
+
+@pytest.fixture
+def page(monkeypatch):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test around it are
+    # still plain synchronous code.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser.new_page(locale="fr-FR")
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def film(transactional_db):
+    venue = VenueFactory(name="Ciné Lumière Bellecour", city="Lyon", timezone="Europe/Paris")
+    day = to_local(utcnow(), "Europe/Paris").date() + dt.timedelta(days=2)
+    start = local_to_utc(dt.datetime.combine(day, dt.time(20, 30)), "Europe/Paris")
+    return StockFactory(
+        offer__venue=venue,
+        offer__name="Orbite basse",
+        offer__image="offers/demo/orbite-basse.png",
+        price_cents=750,
+        beginning_datetime=start,
+    ).offer
+
+
+def test_home_lists_a_film_with_its_cinema_showtime_and_price(live_server, page, film):
+    page.goto(f"{live_server.url}/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Films à l'affiche"
+    card = page.get_by_role("article").filter(has_text="Orbite basse")
+    text = card.inner_text()
+    assert "Ciné Lumière Bellecour" in text
+    assert "Lyon" in text
+    assert "à 20h30" in text
+    assert "7,50" in text
+    assert card.get_by_alt_text("Affiche du film Orbite basse").count() == 1
+
+
+def test_keyboard_users_can_skip_to_the_content(live_server, page, film):
+    page.goto(f"{live_server.url}/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Aller au contenu"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "contenu"
+
+
+def test_the_pro_portal_link_leads_to_its_page(live_server, page, film):
+    page.goto(f"{live_server.url}/")
+    page.get_by_role("link", name="Espace professionnel").first.click()
+    page.wait_for_url(f"{live_server.url}/pro/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Espace professionnel"
