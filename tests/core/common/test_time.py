@@ -50,3 +50,8 @@ def test_age_changes_on_the_birthday(day, age):
 def test_add_years_maps_29_february_to_28_february():
     assert add_years(dt.date(2008, 2, 29), 18) == dt.date(2026, 2, 28)
     assert add_years(dt.date(2008, 2, 29), 20) == dt.date(2028, 2, 29)
+
+
+def test_first_of_the_month_is_written_1er():
+    moment = dt.datetime(2026, 12, 1, 19, 30, tzinfo=dt.UTC)
+    assert format_local(moment, "Europe/Paris") == "1er décembre 2026 à 20h30"

@@ -4,6 +4,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from passculture.core.common.time import local_to_utc, to_local
 from passculture.core.common.time import now as utcnow
@@ -40,6 +41,9 @@ def page(monkeypatch):
             yield browser.new_page(locale="fr-FR")
         finally:
             browser.close()
+            # Inside this block the ORM runs in Playwright's context, with its own connections:
+            # left open, PostgreSQL would refuse to drop the test database at the end.
+            connections.close_all()
 
 
 @pytest.fixture
@@ -56,7 +60,7 @@ def film(transactional_db):
     ).offer
 
 
-def test_home_lists_a_film_with_its_cinema_showtime_and_price(live_server, page, film):
+def test_home_lists_a_film_with_its_cinema_showtime_and_price(live_server, film, page):
     page.goto(f"{live_server.url}/")
     assert page.get_by_role("heading", level=1).inner_text() == "Films à l'affiche"
     card = page.get_by_role("article").filter(has_text="Orbite basse")
@@ -68,7 +72,7 @@ def test_home_lists_a_film_with_its_cinema_showtime_and_price(live_server, page,
     assert card.get_by_alt_text("Affiche du film Orbite basse").count() == 1
 
 
-def test_keyboard_users_can_skip_to_the_content(live_server, page, film):
+def test_keyboard_users_can_skip_to_the_content(live_server, film, page):
     page.goto(f"{live_server.url}/")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent.trim()") == "Aller au contenu"
@@ -76,7 +80,7 @@ def test_keyboard_users_can_skip_to_the_content(live_server, page, film):
     assert page.evaluate("document.activeElement.id") == "contenu"
 
 
-def test_the_pro_portal_link_leads_to_its_page(live_server, page, film):
+def test_the_pro_portal_link_leads_to_its_page(live_server, film, page):
     page.goto(f"{live_server.url}/")
     page.get_by_role("link", name="Espace professionnel").first.click()
     page.wait_for_url(f"{live_server.url}/pro/")

@@ -213,7 +213,9 @@ def cancel_bookings_of_deleted_stock(stock, *, actor=None, at: dt.datetime | Non
     for booking in (
         lock(Booking.objects.select_related("offer", "venue", "user", "stock"))
         .filter(stock=stock, status=BookingStatus.CONFIRMED)
-        .order_by("id")
+        # Refunds lock one deposit per booking: ascending deposit ids, so two deletions sharing
+        # beneficiaries take those locks in the same order and cannot deadlock.
+        .order_by("deposit_id", "id")
     ):
         _cancel_locked(booking, CancellationReason.OFFERER, at, actor=actor)
         cancelled += 1

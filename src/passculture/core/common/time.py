@@ -40,7 +40,8 @@ def local_to_utc(naive: dt.datetime, tz_name: str) -> dt.datetime:
 def format_local(moment: dt.datetime, tz_name: str, *, with_weekday: bool = False) -> str:
     """`samedi 12 décembre 2026 à 20h30` in the given timezone."""
     local = to_local(moment, tz_name)
-    text = f"{local.day} {FRENCH_MONTHS[local.month - 1]} {local.year} à {local.hour:02d}h{local.minute:02d}"
+    day = "1er" if local.day == 1 else str(local.day)
+    text = f"{day} {FRENCH_MONTHS[local.month - 1]} {local.year} à {local.hour:02d}h{local.minute:02d}"
     if with_weekday:
         text = f"{FRENCH_WEEKDAYS[local.weekday()]} {text}"
     return text

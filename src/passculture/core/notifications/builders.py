@@ -40,6 +40,36 @@ class InlineImage:
 
 
 @dataclass(frozen=True)
+class QrCodeImage:
+    """An inline QR code stored as its payload and drawn only when the email is sent: drawing the PNG
+    takes longer than the rest of the booking, and the booking's row locks are held while queueing."""
+
+    filename: str
+    content_id: str
+    payload: str
+    content_type: str = "image/png"
+
+    @property
+    def content(self) -> bytes:
+        return qr_code_png(self.payload)
+
+    def as_json(self) -> dict:
+        return {
+            "filename": self.filename,
+            "content_type": self.content_type,
+            "content_id": self.content_id,
+            "qr_payload": self.payload,
+        }
+
+
+def attachment_bytes(item: dict) -> bytes:
+    """The bytes of a stored attachment: a drawn QR code, or base64 content."""
+    if "qr_payload" in item:
+        return qr_code_png(item["qr_payload"])
+    return base64.b64decode(item["content_b64"])
+
+
+@dataclass(frozen=True)
 class EmailContent:
     kind: str
     subject: str
@@ -47,7 +77,7 @@ class EmailContent:
     html: str
     to: list[str]
     reply_to: list[str] = field(default_factory=list)
-    attachments: list[InlineImage] = field(default_factory=list)
+    attachments: list[InlineImage | QrCodeImage] = field(default_factory=list)
 
 
 # Who cancelled, as told to both sides.
@@ -149,11 +179,8 @@ def booking_confirmed_to_pro(booking) -> EmailContent | None:
 
 def booking_confirmed_to_beneficiary(booking) -> EmailContent:
     content_id = f"qrcode-{booking.token.lower()}@passculture"
-    qr = InlineImage(
-        filename=f"contremarque-{booking.token}.png",
-        content_type="image/png",
-        content_id=content_id,
-        content=qr_code_png(booking.qr_payload),
+    qr = QrCodeImage(
+        filename=f"contremarque-{booking.token}.png", content_id=content_id, payload=booking.qr_payload
     )
     context = {**_booking_context(booking), "qr_content_id": content_id}
     subject = f"Votre réservation est confirmée : {booking.offer.name}"

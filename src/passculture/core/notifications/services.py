@@ -15,7 +15,6 @@
   (FAILED) after settings.EMAIL_MAX_ATTEMPTS attempts.
 """
 
-import base64
 import datetime as dt
 import logging
 import smtplib
@@ -81,7 +80,10 @@ def queue_email(
         text_body=text_body,
         html_body=html_body,
         headers={"Message-ID": _message_id(), **(headers or {})},
-        attachments=[a.as_json() if isinstance(a, builders.InlineImage) else a for a in attachments or []],
+        attachments=[
+            a.as_json() if isinstance(a, builders.InlineImage | builders.QrCodeImage) else a
+            for a in attachments or []
+        ],
         next_attempt_at=utcnow(),
         related_type=related._meta.label_lower if related is not None else "",
         related_id=str(related.pk) if related is not None else "",
@@ -170,7 +172,7 @@ def build_message(email: OutboxEmail, connection=None) -> EmailMultiAlternatives
         message.attach_alternative(email.html_body, "text/html")
     for item in email.attachments:
         subtype = item["content_type"].partition("/")[2]
-        image = MIMEImage(base64.b64decode(item["content_b64"]), _subtype=subtype or "png")
+        image = MIMEImage(builders.attachment_bytes(item), _subtype=subtype or "png")
         image.add_header("Content-ID", f"<{item['content_id']}>")
         image.add_header("Content-Disposition", "inline", filename=item["filename"])
         message.attach(image)

@@ -1,0 +1,37 @@
+"""The benchmark harness's pure parts (the scenario itself needs PostgreSQL: `make bench`)."""
+
+import argparse
+
+import pytest
+from benchmarks.run import build_parser
+from benchmarks.scenarios import booking_contention as scenario
+
+PGBENCH_OUTPUT = """\
+number of failed transactions: 0 (0.000%)
+latency average = 2.297 ms
+initial connection time = 28.881 ms
+tps = 3482.687094 (without initial connection time)
+"""
+
+
+def test_pgbench_tps_is_read_from_its_summary_line():
+    assert float(scenario.TPS_RE.search(PGBENCH_OUTPUT).group(1)) == 3482.687094
+
+
+def test_scratch_database_url_keeps_the_server_and_changes_the_name():
+    url = "postgres://bench:s3cret@db.local:5433/pc_bench"
+    scratch = scenario._with_database(url, "pc_bench_pgbench")
+    assert scratch == "postgres://bench:s3cret@db.local:5433/pc_bench_pgbench"
+    assert scenario._database_name(scratch) == "pc_bench_pgbench"
+
+
+def test_runner_refuses_to_drop_a_database_without_bench_in_its_name():
+    args = argparse.Namespace(database_url="postgres://postgres@127.0.0.1:5432/passculture", allow_drop=False)
+    with pytest.raises(SystemExit, match="refusing to drop"):
+        scenario.run(args)
+
+
+def test_runner_exposes_the_booking_contention_defaults():
+    parser, _ = build_parser()
+    args = parser.parse_args([])
+    assert (args.scenario, args.clients, args.showtimes, args.duration) == ("booking_contention", 8, 20, 15)
