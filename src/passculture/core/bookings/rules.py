@@ -41,7 +41,9 @@ DEFAULT_EVENT_DURATION = dt.timedelta(hours=3)
 
 
 def event_end(event_start: dt.datetime, duration_minutes: int | None) -> dt.datetime:
-    return event_start + (dt.timedelta(minutes=duration_minutes) if duration_minutes else DEFAULT_EVENT_DURATION)
+    return event_start + (
+        dt.timedelta(minutes=duration_minutes) if duration_minutes else DEFAULT_EVENT_DURATION
+    )
 
 
 def is_qr_code_visible(
