@@ -34,7 +34,7 @@ lint: install
 	$(BIN)/mypy src/passculture/core
 
 test-sqlite: install
-	env -u DATABASE_URL $(BIN)/pytest -q -p no:randomly
+	env -u DATABASE_URL $(BIN)/pytest -q
 
 test: lint test-sqlite
 

@@ -1,5 +1,6 @@
 import pytest
 
+from passculture.core.bookings.models import Booking
 from passculture.core.bookings.services import CounterActor
 from tests.conftest import utc
 
@@ -17,3 +18,8 @@ def frozen_clock(time_machine):
 @pytest.fixture
 def counter(pro):
     return CounterActor.for_user(pro, device="Caisse 1 (Firefox)", ip_address="192.0.2.10")
+
+
+def set_status(booking, status):
+    """Puts a booking in a state no service reaches yet (REIMBURSED) or skips the path to it."""
+    Booking.objects.filter(pk=booking.pk).update(status=status, used_at=NOW)

@@ -10,7 +10,6 @@ from passculture.core.bookings.services import (
     cancel_booking_by_beneficiary,
     cancel_booking_by_offerer,
 )
-from passculture.core.common.exceptions import DomainError
 from passculture.core.common.models import AuditLog
 from passculture.core.credit.factories import DepositFactory
 from passculture.core.credit.selectors import balance_of
@@ -19,21 +18,12 @@ from passculture.core.offerers.factories import MembershipFactory
 from passculture.core.offers.factories import StockFactory, ThingStockFactory
 from passculture.core.offers.models import Stock
 from passculture.core.users.factories import UserFactory
+from tests.helpers import error_code
 
-from .conftest import NOW
+from .conftest import NOW, set_status
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 H = dt.timedelta(hours=1)
-
-
-def _code(func, *args, **kwargs) -> str:
-    with pytest.raises(DomainError) as exc:
-        func(*args, **kwargs)
-    return exc.value.code
-
-
-def _set_status(booking, status):
-    Booking.objects.filter(pk=booking.pk).update(status=status, used_at=NOW)
 
 
 @pytest.fixture
@@ -73,7 +63,10 @@ def test_beneficiary_can_cancel_own_confirmed_booking_before_its_limit(beneficia
 
 def test_beneficiary_cannot_cancel_after_the_limit(beneficiary, booking):
     at = booking.cancellation_limit_datetime + dt.timedelta(seconds=1)
-    assert _code(cancel_booking_by_beneficiary, beneficiary, booking.pk, at=at) == "CANCELLATION_LIMIT_PASSED"
+    assert (
+        error_code(cancel_booking_by_beneficiary, beneficiary, booking.pk, at=at)
+        == "CANCELLATION_LIMIT_PASSED"
+    )
     assert Booking.objects.get(pk=booking.pk).status == BookingStatus.CONFIRMED
 
 
@@ -82,7 +75,8 @@ def test_beneficiary_booked_72h_before_can_cancel_until_48h_before_the_show(bene
     booking = book_offer(beneficiary, stock.pk)
     late = NOW + 24 * H + dt.timedelta(seconds=1)
     assert (
-        _code(cancel_booking_by_beneficiary, beneficiary, booking.pk, at=late) == "CANCELLATION_LIMIT_PASSED"
+        error_code(cancel_booking_by_beneficiary, beneficiary, booking.pk, at=late)
+        == "CANCELLATION_LIMIT_PASSED"
     )
     cancel_booking_by_beneficiary(beneficiary, booking.pk, at=NOW + 24 * H)
 
@@ -92,7 +86,8 @@ def test_beneficiary_cannot_cancel_a_last_minute_booking(beneficiary):
     booking = book_offer(beneficiary, stock.pk)
     later = NOW + dt.timedelta(minutes=1)
     assert (
-        _code(cancel_booking_by_beneficiary, beneficiary, booking.pk, at=later) == "CANCELLATION_LIMIT_PASSED"
+        error_code(cancel_booking_by_beneficiary, beneficiary, booking.pk, at=later)
+        == "CANCELLATION_LIMIT_PASSED"
     )
 
 
@@ -103,20 +98,20 @@ def test_beneficiary_can_cancel_an_unused_thing_booking_at_any_time(beneficiary)
 
 
 def test_beneficiary_cannot_cancel_a_used_booking(beneficiary, booking):
-    _set_status(booking, BookingStatus.USED)
-    assert _code(cancel_booking_by_beneficiary, beneficiary, booking.pk) == "BOOKING_NOT_CANCELLABLE"
+    set_status(booking, BookingStatus.USED)
+    assert error_code(cancel_booking_by_beneficiary, beneficiary, booking.pk) == "BOOKING_NOT_CANCELLABLE"
 
 
 def test_beneficiary_cannot_cancel_twice(beneficiary, booking):
     cancel_booking_by_beneficiary(beneficiary, booking.pk)
-    assert _code(cancel_booking_by_beneficiary, beneficiary, booking.pk) == "BOOKING_CANCELLED"
+    assert error_code(cancel_booking_by_beneficiary, beneficiary, booking.pk) == "BOOKING_CANCELLED"
     assert balance_of(beneficiary).remaining_cents == 300_00
 
 
 def test_beneficiary_cannot_cancel_someone_elses_booking(booking):
     other = UserFactory()
     DepositFactory(user=other)
-    assert _code(cancel_booking_by_beneficiary, other, booking.pk) == "BOOKING_NOT_FOUND"
+    assert error_code(cancel_booking_by_beneficiary, other, booking.pk) == "BOOKING_NOT_FOUND"
     assert Booking.objects.get(pk=booking.pk).status == BookingStatus.CONFIRMED
 
 
@@ -135,25 +130,25 @@ def test_pro_can_cancel_any_booking_not_yet_used_even_after_its_limit(beneficiar
 
 
 def test_pro_cannot_cancel_a_used_booking(booking, counter):
-    _set_status(booking, BookingStatus.USED)
-    assert _code(cancel_booking_by_offerer, counter, booking.pk) == "BOOKING_ALREADY_USED"
+    set_status(booking, BookingStatus.USED)
+    assert error_code(cancel_booking_by_offerer, counter, booking.pk) == "BOOKING_ALREADY_USED"
 
 
 def test_pro_cannot_cancel_a_reimbursed_booking(booking, counter):
-    _set_status(booking, BookingStatus.REIMBURSED)
-    assert _code(cancel_booking_by_offerer, counter, booking.pk) == "BOOKING_REIMBURSED"
+    set_status(booking, BookingStatus.REIMBURSED)
+    assert error_code(cancel_booking_by_offerer, counter, booking.pk) == "BOOKING_REIMBURSED"
 
 
 def test_pro_cannot_cancel_a_cancelled_booking(beneficiary, booking, counter):
     cancel_booking_by_beneficiary(beneficiary, booking.pk)
-    assert _code(cancel_booking_by_offerer, counter, booking.pk) == "BOOKING_CANCELLED"
+    assert error_code(cancel_booking_by_offerer, counter, booking.pk) == "BOOKING_CANCELLED"
 
 
 def test_pro_cannot_cancel_a_booking_of_another_offerer(booking):
     stranger = CounterActor.for_user(MembershipFactory().user)
-    assert _code(cancel_booking_by_offerer, stranger, booking.pk) == "BOOKING_OTHER_OFFERER"
+    assert error_code(cancel_booking_by_offerer, stranger, booking.pk) == "BOOKING_OTHER_OFFERER"
     assert Booking.objects.get(pk=booking.pk).status == BookingStatus.CONFIRMED
 
 
 def test_pro_cancelling_an_unknown_booking_gets_not_found(counter):
-    assert _code(cancel_booking_by_offerer, counter, 999_999) == "BOOKING_NOT_FOUND"
+    assert error_code(cancel_booking_by_offerer, counter, 999_999) == "BOOKING_NOT_FOUND"

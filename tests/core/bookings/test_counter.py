@@ -19,21 +19,12 @@ from passculture.core.credit.selectors import balance_of
 from passculture.core.offerers.constants import ValidationStatus
 from passculture.core.offerers.factories import MembershipFactory, VenueFactory
 from passculture.core.offers.factories import StockFactory, ThingStockFactory
+from tests.helpers import error_code
 
-from .conftest import NOW
+from .conftest import NOW, set_status
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 H = dt.timedelta(hours=1)
-
-
-def _code(func, *args, **kwargs) -> str:
-    with pytest.raises(DomainError) as exc:
-        func(*args, **kwargs)
-    return exc.value.code
-
-
-def _set_status(booking, status):
-    Booking.objects.filter(pk=booking.pk).update(status=status, used_at=NOW)
 
 
 @pytest.fixture
@@ -64,41 +55,47 @@ def test_countermark_read_from_the_qr_code_is_found(booking, counter, validatabl
 
 
 def test_unknown_countermark_is_refused(counter):
-    assert _code(validate_countermark, counter, "ZZZ777") == "COUNTERMARK_NOT_FOUND"
+    assert error_code(validate_countermark, counter, "ZZZ777") == "COUNTERMARK_NOT_FOUND"
 
 
 def test_malformed_countermark_is_refused(counter):
-    assert _code(validate_countermark, counter, "0I1O") == "INVALID_COUNTERMARK"
+    assert error_code(validate_countermark, counter, "0I1O") == "INVALID_COUNTERMARK"
 
 
 def test_countermark_of_another_offerer_is_refused(booking, validatable_at):
     stranger = CounterActor.for_user(MembershipFactory().user)
-    assert _code(validate_countermark, stranger, booking.token, at=validatable_at) == "BOOKING_OTHER_OFFERER"
+    assert (
+        error_code(validate_countermark, stranger, booking.token, at=validatable_at)
+        == "BOOKING_OTHER_OFFERER"
+    )
     assert Booking.objects.get(pk=booking.pk).status == BookingStatus.CONFIRMED
 
 
 def test_pro_with_a_pending_membership_cannot_validate(booking, venue, validatable_at):
     pending = MembershipFactory(offerer=venue.offerer, validation_status=ValidationStatus.PENDING).user
     actor = CounterActor.for_user(pending)
-    assert _code(validate_countermark, actor, booking.token, at=validatable_at) == "BOOKING_OTHER_OFFERER"
+    assert (
+        error_code(validate_countermark, actor, booking.token, at=validatable_at) == "BOOKING_OTHER_OFFERER"
+    )
 
 
 def test_cancelled_booking_cannot_be_validated(beneficiary, booking, counter, validatable_at):
     cancel_booking_by_beneficiary(beneficiary, booking.pk)
-    assert _code(validate_countermark, counter, booking.token, at=validatable_at) == "BOOKING_CANCELLED"
+    assert error_code(validate_countermark, counter, booking.token, at=validatable_at) == "BOOKING_CANCELLED"
 
 
 def test_already_validated_booking_cannot_be_validated_again(booking, counter, validatable_at):
     validate_countermark(counter, booking.token, at=validatable_at)
     assert (
-        _code(validate_countermark, counter, booking.token, at=validatable_at + H) == "BOOKING_ALREADY_USED"
+        error_code(validate_countermark, counter, booking.token, at=validatable_at + H)
+        == "BOOKING_ALREADY_USED"
     )
     assert Booking.objects.get(pk=booking.pk).used_at == validatable_at
 
 
 def test_reimbursed_booking_cannot_be_validated(booking, counter, validatable_at):
-    _set_status(booking, BookingStatus.REIMBURSED)
-    assert _code(validate_countermark, counter, booking.token, at=validatable_at) == "BOOKING_REIMBURSED"
+    set_status(booking, BookingStatus.REIMBURSED)
+    assert error_code(validate_countermark, counter, booking.token, at=validatable_at) == "BOOKING_REIMBURSED"
 
 
 def test_event_booking_inside_its_cancellation_window_is_not_yet_validatable(booking, counter):
@@ -137,7 +134,7 @@ def test_thing_booking_is_validatable_at_once(beneficiary, venue, counter):
 def test_checking_a_countermark_changes_nothing(booking, counter, validatable_at):
     assert check_countermark(counter, booking.token, at=validatable_at) == booking
     assert Booking.objects.get(pk=booking.pk).status == BookingStatus.CONFIRMED
-    assert _code(check_countermark, counter, booking.token, at=NOW) == "BOOKING_NOT_YET_VALIDATABLE"
+    assert error_code(check_countermark, counter, booking.token, at=NOW) == "BOOKING_NOT_YET_VALIDATABLE"
 
 
 def test_validation_can_be_undone_while_not_reimbursed(booking, counter, validatable_at):
@@ -149,24 +146,24 @@ def test_validation_can_be_undone_while_not_reimbursed(booking, counter, validat
 
 
 def test_validation_cannot_be_undone_once_reimbursed(booking, counter):
-    _set_status(booking, BookingStatus.REIMBURSED)
-    assert _code(undo_validation, counter, booking.token) == "BOOKING_REIMBURSED"
+    set_status(booking, BookingStatus.REIMBURSED)
+    assert error_code(undo_validation, counter, booking.token) == "BOOKING_REIMBURSED"
     assert Booking.objects.get(pk=booking.pk).status == BookingStatus.REIMBURSED
 
 
 def test_undo_refused_for_a_booking_not_validated(booking, counter):
-    assert _code(undo_validation, counter, booking.token) == "BOOKING_NOT_USED"
+    assert error_code(undo_validation, counter, booking.token) == "BOOKING_NOT_USED"
 
 
 def test_undo_refused_for_a_cancelled_booking(beneficiary, booking, counter):
     cancel_booking_by_beneficiary(beneficiary, booking.pk)
-    assert _code(undo_validation, counter, booking.token) == "BOOKING_CANCELLED"
+    assert error_code(undo_validation, counter, booking.token) == "BOOKING_CANCELLED"
 
 
 def test_undo_refused_for_another_offerer(booking, counter, validatable_at):
     validate_countermark(counter, booking.token, at=validatable_at)
     stranger = CounterActor.for_user(MembershipFactory().user)
-    assert _code(undo_validation, stranger, booking.token) == "BOOKING_OTHER_OFFERER"
+    assert error_code(undo_validation, stranger, booking.token) == "BOOKING_OTHER_OFFERER"
     assert Booking.objects.get(pk=booking.pk).status == BookingStatus.USED
 
 
@@ -181,7 +178,7 @@ def test_pro_cancels_a_countermark_and_the_credit_comes_back(beneficiary, bookin
 
 def test_pro_cannot_cancel_a_validated_countermark(booking, counter, validatable_at):
     validate_countermark(counter, booking.token, at=validatable_at)
-    assert _code(cancel_countermark, counter, booking.token) == "BOOKING_ALREADY_USED"
+    assert error_code(cancel_countermark, counter, booking.token) == "BOOKING_ALREADY_USED"
 
 
 def test_successful_attempt_is_logged_with_who_device_and_result(booking, counter, pro, validatable_at):

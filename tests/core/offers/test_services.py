@@ -4,7 +4,6 @@ import pytest
 
 from passculture.core.bookings import services as bookings
 from passculture.core.bookings.constants import BookingStatus, CancellationReason
-from passculture.core.common.exceptions import DomainError
 from passculture.core.common.models import AuditLog
 from passculture.core.credit.selectors import balance_of
 from passculture.core.notifications.models import OutboxEmail
@@ -19,6 +18,7 @@ from passculture.core.offers.services import (
 )
 from passculture.core.offers.validation import is_bookable
 from passculture.core.users.factories import ProFactory
+from tests.helpers import error_code
 
 from .conftest import NOW
 
@@ -36,20 +36,14 @@ def thing_offer(venue):
     return ThingOfferFactory(venue=venue)
 
 
-def _code(func, *args, **kwargs) -> str:
-    with pytest.raises(DomainError) as exc:
-        func(*args, **kwargs)
-    return exc.value.code
-
-
 def test_thing_price_cannot_exceed_300_eur(thing_offer, pro):
-    assert _code(create_stock, offer=thing_offer, price_cents=300_01, actor=pro) == "PRICE_TOO_HIGH"
+    assert error_code(create_stock, offer=thing_offer, price_cents=300_01, actor=pro) == "PRICE_TOO_HIGH"
     assert create_stock(offer=thing_offer, price_cents=300_00, actor=pro).price_cents == 300_00
 
 
 def test_thing_price_cannot_be_raised_above_300_eur(thing_offer, pro):
     stock = create_stock(offer=thing_offer, price_cents=100_00, actor=pro)
-    assert _code(update_stock, stock.pk, price_cents=300_01, actor=pro) == "PRICE_TOO_HIGH"
+    assert error_code(update_stock, stock.pk, price_cents=300_01, actor=pro) == "PRICE_TOO_HIGH"
 
 
 def test_showtime_price_is_not_capped_at_300_eur(offer, pro):
@@ -57,18 +51,20 @@ def test_showtime_price_is_not_capped_at_300_eur(offer, pro):
 
 
 def test_stock_price_cannot_be_negative(offer, pro):
-    assert _code(create_stock, offer=offer, price_cents=-1, beginning=START, actor=pro) == "INVALID_PRICE"
+    assert (
+        error_code(create_stock, offer=offer, price_cents=-1, beginning=START, actor=pro) == "INVALID_PRICE"
+    )
 
 
 def test_stock_quantity_cannot_be_negative(offer, pro):
     assert (
-        _code(create_stock, offer=offer, price_cents=800, quantity=-1, beginning=START, actor=pro)
+        error_code(create_stock, offer=offer, price_cents=800, quantity=-1, beginning=START, actor=pro)
         == "INVALID_STOCK_QUANTITY"
     )
 
 
 def test_showtime_needs_a_start(offer, pro):
-    assert _code(create_stock, offer=offer, price_cents=800, actor=pro) == "BEGINNING_REQUIRED"
+    assert error_code(create_stock, offer=offer, price_cents=800, actor=pro) == "BEGINNING_REQUIRED"
 
 
 def test_showtime_booking_limit_defaults_to_its_start(offer, pro):
@@ -78,7 +74,7 @@ def test_showtime_booking_limit_defaults_to_its_start(offer, pro):
 
 
 def test_showtime_booking_limit_cannot_follow_its_start(offer, pro):
-    code = _code(
+    code = error_code(
         create_stock,
         offer=offer,
         price_cents=800,
@@ -103,17 +99,17 @@ def test_thing_stock_has_no_date(thing_offer, pro):
 
 def test_stock_quantity_cannot_go_below_booked_places(stock, beneficiary, pro):
     bookings.book_offer(beneficiary, stock.pk, 1)
-    assert _code(update_stock, stock.pk, quantity=0, actor=pro) == "QUANTITY_BELOW_BOOKINGS"
+    assert error_code(update_stock, stock.pk, quantity=0, actor=pro) == "QUANTITY_BELOW_BOOKINGS"
     assert update_stock(stock.pk, quantity=1, actor=pro).quantity == 1
 
 
 def test_only_members_of_the_offerer_manage_its_offers(offer, venue):
     stranger = ProFactory()
-    assert _code(create_offer, venue=venue, name="Film", actor=stranger) == "OFFERER_ACCESS_DENIED"
-    assert _code(create_stock, offer=offer, price_cents=800, beginning=START, actor=stranger) == (
+    assert error_code(create_offer, venue=venue, name="Film", actor=stranger) == "OFFERER_ACCESS_DENIED"
+    assert error_code(create_stock, offer=offer, price_cents=800, beginning=START, actor=stranger) == (
         "OFFERER_ACCESS_DENIED"
     )
-    assert _code(set_offer_active, offer, False, actor=stranger) == "OFFERER_ACCESS_DENIED"
+    assert error_code(set_offer_active, offer, False, actor=stranger) == "OFFERER_ACCESS_DENIED"
 
 
 def test_pro_can_deactivate_an_offer_and_its_showtimes_become_unbookable(stock, pro):
@@ -162,7 +158,7 @@ def test_event_stock_can_be_deleted_until_48h_after_its_start(pro, venue):
 def test_event_stock_cannot_be_deleted_more_than_48h_after_its_start(pro, venue):
     stock = StockFactory(offer__venue=venue, beginning_datetime=START)
     at = START + dt.timedelta(hours=48, seconds=1)
-    assert _code(delete_stock, stock.pk, actor=pro, at=at) == "STOCK_DELETION_TOO_LATE"
+    assert error_code(delete_stock, stock.pk, actor=pro, at=at) == "STOCK_DELETION_TOO_LATE"
     assert not Stock.objects.get(pk=stock.pk).is_deleted
 
 
@@ -174,12 +170,12 @@ def test_thing_stock_can_be_deleted_at_any_time(pro, venue):
 
 def test_deleted_stock_cannot_be_deleted_again_nor_edited(stock, pro):
     delete_stock(stock.pk, actor=pro)
-    assert _code(delete_stock, stock.pk, actor=pro) == "STOCK_NOT_FOUND"
-    assert _code(update_stock, stock.pk, price_cents=500, actor=pro) == "STOCK_NOT_FOUND"
+    assert error_code(delete_stock, stock.pk, actor=pro) == "STOCK_NOT_FOUND"
+    assert error_code(update_stock, stock.pk, price_cents=500, actor=pro) == "STOCK_NOT_FOUND"
 
 
 def test_only_members_of_the_offerer_delete_its_showtimes(stock):
-    assert _code(delete_stock, stock.pk, actor=ProFactory()) == "OFFERER_ACCESS_DENIED"
+    assert error_code(delete_stock, stock.pk, actor=ProFactory()) == "OFFERER_ACCESS_DENIED"
 
 
 def test_moving_a_showtime_moves_the_cancellation_limit_of_its_bookings(stock, beneficiary, pro):
