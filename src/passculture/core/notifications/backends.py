@@ -23,8 +23,9 @@ class FileAndConsoleBackend(BaseEmailBackend):
             msg = message.message()
             name = f"{timezone.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:8]}.eml"
             (self.directory / name).write_bytes(msg.as_bytes(linesep="\r\n"))
-            subject = str(make_header(decode_header(msg["Subject"] or "")))
-            sys.stdout.write(f"[email] To: {msg['To']} | Subject: {subject} | {self.directory / name}\n")
+            if getattr(settings, "EMAIL_CONSOLE_ECHO", True):
+                subject = str(make_header(decode_header(msg["Subject"] or "")))
+                sys.stdout.write(f"[email] To: {msg['To']} | Subject: {subject} | {self.directory / name}\n")
             sent += 1
         sys.stdout.flush()
         return sent

@@ -1,28 +1,22 @@
 import contextlib
 import logging
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
 from passculture.demo.loader import DemoLoader, any_user_exists, demo_data_exists
 from passculture.demo.summary import account_rows, format_accounts
 
-CONSOLE_ECHO_BACKEND = "passculture.core.notifications.backends.FileAndConsoleBackend"
-
 
 @contextlib.contextmanager
 def quiet_emails():
     """The demo books dozens of shows: their emails are still written under var/mail/, but not echoed
     one by one to the console, where they would bury the accounts table."""
-    if settings.EMAIL_BACKEND != CONSOLE_ECHO_BACKEND:
-        yield
-        return
     notifications_logger = logging.getLogger("passculture.core.notifications")
     level = notifications_logger.level
     notifications_logger.setLevel(logging.WARNING)
     try:
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend"):
+        with override_settings(EMAIL_CONSOLE_ECHO=False):
             yield
     finally:
         notifications_logger.setLevel(level)
