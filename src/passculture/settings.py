@@ -57,6 +57,10 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
+    # The French State design system (templates, vendored DSFR assets) for the pro portal.
+    "dsfr",
+    "widget_tweaks",
     # Serves the API docs page with django-ninja's bundled Swagger UI instead of a CDN.
     "ninja",
     "passculture.core.common",
@@ -68,6 +72,7 @@ INSTALLED_APPS = [
     "passculture.core.notifications",
     "passculture.core.jobs",
     "passculture.interfaces.app",
+    "passculture.interfaces.pro",
     "passculture.interfaces.backoffice",
     "passculture.demo",
 ]
@@ -85,6 +90,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "passculture.urls"
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "passculture.wsgi.application"
 
 TEMPLATES = [
@@ -97,6 +103,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "passculture.interfaces.pro.context_processors.pro_menu",
             ],
         },
     },

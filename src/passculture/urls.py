@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
+    path("pro/", include("passculture.interfaces.pro.urls")),
+    path("backoffice/", include("passculture.interfaces.backoffice.urls")),
     path("backoffice/", admin.site.urls),
     path("api/native/v1/", include("passculture.interfaces.api.native.v1.urls")),
     path("", include("passculture.interfaces.app.urls")),

@@ -83,5 +83,5 @@ def test_keyboard_users_can_skip_to_the_content(live_server, film, page):
 def test_the_pro_portal_link_leads_to_its_page(live_server, film, page):
     page.goto(f"{live_server.url}/")
     page.get_by_role("link", name="Espace professionnel").first.click()
-    page.wait_for_url(f"{live_server.url}/pro/")
-    assert page.get_by_role("heading", level=1).inner_text() == "Espace professionnel"
+    page.wait_for_url(f"{live_server.url}/pro/connexion/?next=/pro/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Se connecter à pass Culture Pro"

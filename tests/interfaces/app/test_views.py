@@ -70,7 +70,7 @@ def test_home_page_is_in_french(client, db):
     assert '<html lang="fr">' in client.get("/").content.decode()
 
 
-def test_pro_portal_placeholder_says_it_is_coming(client, db):
-    response = client.get("/pro/")
-    assert response.status_code == 200
-    assert "arrive bientôt" in response.content.decode()
+def test_the_pro_portal_link_asks_a_visitor_to_log_in(client, db):
+    response = client.get("/pro/", follow=True)
+    assert response.redirect_chain[-1][0].startswith("/pro/connexion/")
+    assert "Se connecter à pass Culture Pro" in response.content.decode()

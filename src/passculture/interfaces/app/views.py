@@ -114,8 +114,3 @@ def home(request):
     others = [_card(offer, at) for offer in offers if not offer.is_event]
     cities = sorted({card.city for card in films})
     return render(request, "app/home.html", {"films": films, "others": others, "cities": cities})
-
-
-def pro_coming_soon(request):
-    """Placeholder until the pro portal (interfaces/pro) takes over /pro/."""
-    return render(request, "app/pro_coming_soon.html")

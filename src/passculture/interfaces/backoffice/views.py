@@ -1,0 +1,8 @@
+from django.contrib.admin.views.decorators import staff_member_required
+from django.shortcuts import render
+
+
+@staff_member_required(login_url="admin:login")
+def queues(request):
+    """Staff's validation queues (each area adds its queue to this page)."""
+    return render(request, "backoffice/queues.html", {"title": "Files de validation"})
