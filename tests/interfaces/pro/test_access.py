@@ -32,7 +32,9 @@ def test_a_pro_can_switch_only_to_their_own_offerers(client):
     other = OffererFactory()
     client.force_login(pro)
     assert client.post(reverse("pro:switch-offerer", args=[other.pk])).status_code == 404
-    response = client.post(reverse("pro:switch-offerer", args=[mine[1].pk]), {"next": "https://evil.example/"})
+    response = client.post(
+        reverse("pro:switch-offerer", args=[mine[1].pk]), {"next": "https://evil.example/"}
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse("pro:dashboard")
     assert mine[1].name in client.get(reverse("pro:dashboard")).content.decode()
