@@ -8,6 +8,8 @@ from passculture.core.offerers.factories import MembershipFactory, VenueFactory
 from passculture.core.offers.factories import StockFactory
 from passculture.core.users.factories import ProFactory, UserFactory
 
+pytest_plugins = ["tests.browser"]
+
 
 def pytest_collection_modifyitems(config, items):
     from django.conf import settings

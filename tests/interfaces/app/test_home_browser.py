@@ -1,49 +1,16 @@
 """The home page in a real browser: Playwright driving Debian's Chromium (never a downloaded one)."""
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
-from django.db import connections
 
 from passculture.core.common.time import local_to_utc, to_local
 from passculture.core.common.time import now as utcnow
 from passculture.core.offerers.factories import VenueFactory
 from passculture.core.offers.factories import StockFactory
+from tests.browser import BROWSER_MARKS
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--headless=new",
-]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="needs Debian's Chromium: apt-get install chromium chromium-driver"
-    ),
-]
-
-
-@pytest.fixture
-def page(monkeypatch):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test around it are
-    # still plain synchronous code.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser.new_page(locale="fr-FR")
-        finally:
-            browser.close()
-            # Inside this block the ORM runs in Playwright's context, with its own connections:
-            # left open, PostgreSQL would refuse to drop the test database at the end.
-            connections.close_all()
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
