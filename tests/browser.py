@@ -2,7 +2,8 @@
 
 Use `pytestmark = BROWSER_MARKS` in a test module and the `page` fixture (with `live_server`).
 `screenshot(page, "name")` saves a PNG under var/screenshots/ (kept by CI runs for review).
-Extra Chromium flags (e.g. a fake camera) go through `@pytest.mark.chromium_args([...])`.
+Extra Chromium flags (e.g. a fake camera) go through `@pytest.mark.chromium_args([...])`, or, when
+they are only known at run time, by overriding the `chromium_extra_args` fixture.
 """
 
 from pathlib import Path
@@ -31,13 +32,19 @@ BROWSER_MARKS = [
 
 
 @pytest.fixture
-def page(request, monkeypatch):
+def chromium_extra_args() -> list[str]:
+    """Flags known only at run time (e.g. a fake camera file under tmp_path): a test overrides this."""
+    return []
+
+
+@pytest.fixture
+def page(request, monkeypatch, chromium_extra_args):
     sync_api = pytest.importorskip("playwright.sync_api")
     # Playwright's sync API runs an event loop in this thread; the ORM calls of the test around it are
     # still plain synchronous code.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
     marker = request.node.get_closest_marker("chromium_args")
-    extra = list(marker.args[0]) if marker else []
+    extra = (list(marker.args[0]) if marker else []) + list(chromium_extra_args)
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS + extra)
         try:

@@ -11,9 +11,27 @@ from passculture.core.users.factories import ProFactory, UserFactory
 pytest_plugins = ["tests.browser"]
 
 
+def _restore_seeded_data_after_transactional_tests(items):
+    """A transactional test ends with a flush, which erases the rows seeded by migrations (credit
+    policies) and re-creates the content types; a later serialized-rollback test then fails to restore
+    them (duplicate content types). With serialized rollback on every transactional test, no flush
+    re-creates anything and each test starts from the migrated data."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        kwargs = dict(marker.kwargs) if marker else {}
+        fixtures = getattr(item, "fixturenames", ())
+        transactional = (
+            kwargs.get("transaction") or "transactional_db" in fixtures or "live_server" in fixtures
+        )
+        if transactional and not kwargs.get("serialized_rollback"):
+            kwargs.update(transaction=True, serialized_rollback=True)
+            item.add_marker(pytest.mark.django_db(*(marker.args if marker else ()), **kwargs), append=False)
+
+
 def pytest_collection_modifyitems(config, items):
     from django.conf import settings
 
+    _restore_seeded_data_after_transactional_tests(items)
     engine = settings.DATABASES["default"]["ENGINE"]
     if "postgresql" in engine:
         return
@@ -29,6 +47,12 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(autouse=True)
 def _fast_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _offline_geocoder(settings):
+    # Never the real address API: tests that need it point ADRESSE_API_URL at a local replay server.
+    settings.ADRESSE_API_URL = ""
 
 
 @pytest.fixture

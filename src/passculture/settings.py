@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "passculture.core.bookings",
     "passculture.core.notifications",
     "passculture.core.jobs",
+    "passculture.core.finance",
     "passculture.interfaces.app",
     "passculture.interfaces.pro",
     "passculture.interfaces.backoffice",
@@ -153,6 +154,13 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Uploaded files (offer images) over this size are dropped while they arrive, never stored.
+MAX_UPLOAD_FILE_BYTES = 10 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "passculture.interfaces.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # Development: whitenoise serves straight from the finders and picks up edited files without
 # collectstatic; production serves the collected, compressed files.
 WHITENOISE_USE_FINDERS = DEBUG
@@ -212,8 +220,20 @@ CELERY_TIMEZONE = TIME_ZONE
 ACCESS_TOKEN_LIFETIME_SECONDS = int(os.environ.get("ACCESS_TOKEN_LIFETIME_SECONDS", "900"))
 REFRESH_TOKEN_LIFETIME_SECONDS = int(os.environ.get("REFRESH_TOKEN_LIFETIME_SECONDS", str(30 * 24 * 3600)))
 
+# National address API (BAN format) for geocoding venues; an empty string disables it and the packaged
+# gazetteer of communes answers alone (offline).
+ADRESSE_API_URL = os.environ.get("ADRESSE_API_URL", "https://api-adresse.data.gouv.fr").rstrip("/")
+ADRESSE_API_TIMEOUT = float(os.environ.get("ADRESSE_API_TIMEOUT", "3"))
+ADRESSE_API_MIN_SCORE = float(os.environ.get("ADRESSE_API_MIN_SCORE", "0.5"))
+
 # Public base URL, used in emails.
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Company registry ("API Recherche d'entreprises") used at pro sign-up to check a SIREN.
+ENTREPRISES_API_URL = os.environ.get(
+    "ENTREPRISES_API_URL", "https://recherche-entreprises.api.gouv.fr"
+).rstrip("/")
+ENTREPRISES_API_TIMEOUT = float(os.environ.get("ENTREPRISES_API_TIMEOUT", "5"))
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)

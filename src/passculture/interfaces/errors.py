@@ -53,6 +53,19 @@ STATUS_BY_CODE: dict[str, int] = {
     "SIRET_ALREADY_REGISTERED": 409,
     "EMAIL_ALREADY_USED": 409,
     "RATE_LIMITED": 429,
+    # bank details (the input errors INVALID_IBAN, BIC_IBAN_MISMATCH... are InvalidInput: 400)
+    "BANK_ACCOUNT_NOT_PENDING": 409,
+    "BANK_ACCOUNT_ALREADY_SUBMITTED": 409,
+    "BANK_ACCOUNT_CHANGED_CONCURRENTLY": 409,
+    # pro sign-up, account links and validation queues
+    "REGISTRY_UNAVAILABLE": 503,
+    "NOT_A_PROFESSIONAL": 403,
+    "EMAIL_CONFIRMATION_LINK_EXPIRED": 410,
+    "INVALID_EMAIL_CONFIRMATION_LINK": 400,
+    "INVALID_PASSWORD_RESET_LINK": 400,
+    "NOT_OFFERER_ADMIN": 403,
+    "MEMBERSHIP_NOT_PENDING": 409,
+    "OFFERER_NOT_PENDING": 409,
 }
 
 # A request that does not match the API schema (wrong type, missing field), before any domain rule runs.

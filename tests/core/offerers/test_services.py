@@ -22,7 +22,8 @@ def offerer():
 def _venue(offerer, **fields):
     fields.setdefault("siret", SIRET)
     fields.setdefault("postal_code", "75011")
-    return create_venue(offerer=offerer, name="Le Lumière", address="1 rue Oberkampf", city="Paris", **fields)
+    fields.setdefault("city", "Paris")
+    return create_venue(offerer=offerer, name="Le Lumière", address="1 rue Oberkampf", **fields)
 
 
 def test_new_offerer_waits_for_staff_validation_and_its_creator_administers_it():
@@ -55,12 +56,12 @@ def test_validating_an_offerer_dates_it():
 
 
 def test_venue_timezone_derives_from_postal_code(offerer):
-    venue = _venue(offerer, postal_code="97400")
+    venue = _venue(offerer, postal_code="97400", city="Saint-Denis")
     assert (venue.department_code, venue.timezone) == ("974", "Indian/Reunion")
 
 
 def test_venue_in_corsica_is_in_department_2a_and_paris_time(offerer):
-    venue = _venue(offerer, postal_code="20000")
+    venue = _venue(offerer, postal_code="20000", city="Ajaccio")
     assert (venue.department_code, venue.timezone) == ("2A", "Europe/Paris")
 
 

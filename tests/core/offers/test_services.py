@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.core.files.base import ContentFile
 
 from passculture.core.bookings import services as bookings
 from passculture.core.bookings.constants import BookingStatus, CancellationReason
@@ -8,12 +9,15 @@ from passculture.core.common.models import AuditLog
 from passculture.core.credit.selectors import balance_of
 from passculture.core.notifications.models import OutboxEmail
 from passculture.core.offers.factories import OfferFactory, StockFactory, ThingOfferFactory, ThingStockFactory
-from passculture.core.offers.models import Stock
+from passculture.core.offers.models import Offer, Stock
+from passculture.core.offers.scheduling import Schedule
 from passculture.core.offers.services import (
     create_offer,
+    create_showtimes,
     create_stock,
     delete_stock,
     set_offer_active,
+    update_offer,
     update_stock,
 )
 from passculture.core.offers.validation import is_bookable
@@ -185,3 +189,143 @@ def test_moving_a_showtime_moves_the_cancellation_limit_of_its_bookings(stock, b
     update_stock(stock.pk, beginning=sooner, actor=pro)
     booking.refresh_from_db()
     assert booking.cancellation_limit_datetime == sooner - dt.timedelta(hours=48)
+
+
+# --- Offers by hand (pro portal) -----------------------------------------------------------------
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def week_schedule(**options):
+    return Schedule(
+        start_date=dt.date(2026, 3, 16),
+        end_date=dt.date(2026, 3, 22),
+        times=(dt.time(14, 0), dt.time(20, 30)),
+        version="VF",
+        price_cents=750,
+        **options,
+    )
+
+
+def test_create_showtimes_creates_every_planned_showtime_with_its_price_and_seats(offer, pro):
+    stocks, plan = create_showtimes(offer, week_schedule(quantity=80), actor=pro)
+    assert len(stocks) == plan.count == 14
+    saved = list(Stock.objects.filter(offer=offer).order_by("beginning_datetime"))
+    assert [stock.beginning_datetime for stock in saved] == [p.beginning for p in plan.showtimes]
+    assert {(s.price_cents, s.quantity, s.version) for s in saved} == {(750, 80, "VF")}
+
+
+def test_create_showtimes_with_empty_seats_means_unlimited(offer, pro):
+    stocks, _plan = create_showtimes(offer, week_schedule(), actor=pro)
+    assert {stock.quantity for stock in Stock.objects.filter(offer=offer)} == {None}
+    assert len(stocks) == 14
+
+
+def test_create_showtimes_twice_creates_the_duplicates_only_once(offer, pro):
+    create_showtimes(offer, week_schedule(), actor=pro)
+    assert error_code(create_showtimes, offer, week_schedule(), actor=pro) == "NO_SHOWTIME_TO_CREATE"
+    assert Stock.objects.filter(offer=offer).count() == 14
+
+
+def test_create_showtimes_is_written_to_the_audit_log(offer, pro):
+    stocks, _plan = create_showtimes(offer, week_schedule(), actor=pro)
+    entry = AuditLog.objects.get(action="stock.bulk_created")
+    assert (entry.actor, entry.data["count"]) == (pro, 14)
+    assert entry.data["stock_ids"] == [stock.pk for stock in stocks]
+
+
+def test_create_showtimes_over_the_cap_creates_nothing(offer, pro):
+    too_many = Schedule(
+        start_date=dt.date(2026, 4, 1),
+        end_date=dt.date(2026, 12, 31),
+        times=(dt.time(14, 0), dt.time(20, 30)),
+        price_cents=750,
+    )
+    assert error_code(create_showtimes, offer, too_many, actor=pro) == "TOO_MANY_SHOWTIMES"
+    assert not Stock.objects.filter(offer=offer).exists()
+
+
+def test_only_members_of_the_offerer_create_showtimes(offer):
+    assert error_code(create_showtimes, offer, week_schedule(), actor=ProFactory()) == "OFFERER_ACCESS_DENIED"
+    assert not Stock.objects.filter(offer=offer).exists()
+
+
+def test_a_card_has_a_single_stock(thing_offer, pro):
+    create_stock(offer=thing_offer, price_cents=20_00, actor=pro)
+    assert (
+        error_code(create_stock, offer=thing_offer, price_cents=25_00, actor=pro) == "THING_OFFER_HAS_A_STOCK"
+    )
+
+
+def test_a_card_gets_a_new_stock_once_the_old_one_is_deleted(thing_offer, pro):
+    stock = create_stock(offer=thing_offer, price_cents=20_00, actor=pro)
+    delete_stock(stock.pk, actor=pro)
+    assert create_stock(offer=thing_offer, price_cents=25_00, actor=pro).price_cents == 25_00
+
+
+def test_offer_description_is_sanitised_on_creation(venue, pro):
+    offer = create_offer(
+        venue=venue,
+        name="Film",
+        description='<p onclick="x()">Un <b>grand</b> film<script>alert(1)</script><img src=x></p>',
+        actor=pro,
+    )
+    assert offer.description == "<p>Un <b>grand</b> film</p>"
+
+
+def test_offer_description_is_sanitised_on_update(offer, pro):
+    update_offer(offer, description='<a href="javascript:alert(1)">voir</a><iframe></iframe>', actor=pro)
+    offer.refresh_from_db()
+    assert offer.description == '<a rel="noopener noreferrer">voir</a>'
+
+
+def test_offer_fields_are_checked(venue, pro):
+    assert error_code(create_offer, venue=venue, name="  ", actor=pro) == "OFFER_NAME_REQUIRED"
+    assert (
+        error_code(create_offer, venue=venue, name="F", duration_minutes=0, actor=pro) == "INVALID_DURATION"
+    )
+    assert (
+        error_code(create_offer, venue=venue, name="F", languages=["fr", "zz"], actor=pro)
+        == "INVALID_LANGUAGE"
+    )
+    assert error_code(create_offer, venue=venue, name="F", category="LIVRE", actor=pro) == "INVALID_CATEGORY"
+    assert error_code(create_offer, venue=venue, name="F", description="a" * 1001, actor=pro) == (
+        "DESCRIPTION_TOO_LONG"
+    )
+
+
+def test_update_offer_changes_the_given_fields_and_logs_them(offer, pro):
+    update_offer(offer, name="Nouveau titre", is_duo=True, languages=["en"], actor=pro)
+    offer.refresh_from_db()
+    assert (offer.name, offer.is_duo, offer.languages) == ("Nouveau titre", True, ["en"])
+    entry = AuditLog.objects.get(action="offer.updated")
+    assert entry.data["fields"] == ["is_duo", "languages", "name"]
+
+
+def test_only_members_of_the_offerer_edit_its_offers(offer):
+    assert error_code(update_offer, offer, name="Piraté", actor=ProFactory()) == "OFFERER_ACCESS_DENIED"
+    offer.refresh_from_db()
+    assert offer.name != "Piraté"
+
+
+def test_a_new_image_replaces_the_old_file(offer, pro, media_root, django_capture_on_commit_callbacks):
+    update_offer(offer, image_file=ContentFile(b"first", name="first.jpg"), actor=pro)
+    old = Offer.objects.get(pk=offer.pk).image.name
+    assert (media_root / old).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        update_offer(offer, image_file=ContentFile(b"second", name="second.jpg"), actor=pro)
+    assert not (media_root / old).exists()
+    assert (media_root / Offer.objects.get(pk=offer.pk).image.name).read_bytes() == b"second"
+
+
+def test_deleting_a_showtime_refuses_when_more_bookings_than_confirmed_would_be_cancelled(
+    stock, beneficiary, pro
+):
+    bookings.book_offer(beneficiary, stock.pk, 1)
+    assert error_code(delete_stock, stock.pk, actor=pro, expected_cancellations=0) == "STOCK_BOOKINGS_CHANGED"
+    assert not Stock.objects.get(pk=stock.pk).is_deleted
+    assert delete_stock(stock.pk, actor=pro, expected_cancellations=1) == 1

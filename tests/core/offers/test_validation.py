@@ -78,3 +78,24 @@ def test_stock_with_unlimited_quantity_never_runs_out():
 def test_thing_stock_has_no_start_nor_limit_and_stays_bookable():
     stock = ThingStockFactory()
     assert is_bookable(stock, NOW + dt.timedelta(days=3650))
+
+
+def test_description_keeps_only_light_formatting_and_links():
+    from passculture.core.offers.validation import sanitize_description
+
+    dirty = (
+        '<p style="color:red">Un <b>grand</b> <i>film</i><br><strong>!</strong></p>'
+        '<a href="https://allocine.fr/film" onclick="steal()" target="_blank">détails</a>'
+        "<script>alert(1)</script><style>p{}</style><img src=x onerror=alert(1)><h1>Titre</h1>"
+    )
+    assert sanitize_description(dirty) == (
+        "<p>Un <b>grand</b> <i>film</i><br><strong>!</strong></p>"
+        '<a href="https://allocine.fr/film" rel="noopener noreferrer">détails</a>Titre'
+    )
+
+
+def test_description_links_keep_only_web_and_mail_addresses():
+    from passculture.core.offers.validation import sanitize_description
+
+    assert sanitize_description('<a href="javascript:alert(1)">x</a>') == '<a rel="noopener noreferrer">x</a>'
+    assert sanitize_description('<a href="data:text/html,x">x</a>') == '<a rel="noopener noreferrer">x</a>'

@@ -82,3 +82,35 @@ def test_the_window_starts_at_the_first_failure_and_lasts_a_minute(user):
         traveller.shift(dt.timedelta(seconds=11))
 
         assert authenticate_throttled(user.email, TEST_PASSWORD, client="1.2.3.4") == user
+
+
+def test_one_client_failing_on_many_accounts_is_blocked_on_every_account(settings, db):
+    settings.SIGNIN_MAX_FAILURES_PER_CLIENT = 5
+    victims = UserFactory.create_batch(5)
+    for victim in victims:
+        fail(victim, 1)
+    other = UserFactory()
+
+    with pytest.raises(TooManySigninAttempts):
+        authenticate_throttled(other.email, TEST_PASSWORD, client="1.2.3.4")
+    assert authenticate_throttled(other.email, TEST_PASSWORD, client="9.9.9.9") == other
+
+
+def test_many_clients_failing_on_one_account_block_it_for_everyone(settings, user):
+    settings.SIGNIN_MAX_FAILURES_PER_IDENTIFIER = 5
+    for n in range(5):
+        fail(user, 1, client=f"10.0.0.{n}")
+
+    with pytest.raises(TooManySigninAttempts):
+        authenticate_throttled(user.email, TEST_PASSWORD, client="10.0.0.99")
+
+
+def test_the_refusal_says_how_long_to_wait(user):
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        fail(user, 10)
+        traveller.shift(dt.timedelta(seconds=20))
+        with pytest.raises(TooManySigninAttempts) as exc:
+            authenticate_throttled(user.email, TEST_PASSWORD, client="1.2.3.4")
+
+    assert exc.value.details["retry_after"] == 40
+    assert "40 secondes" in exc.value.message

@@ -1,6 +1,14 @@
-from django.db.models import QuerySet
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
 
-from .models import Booking
+from django.db.models import Q, QuerySet
+
+from passculture.core.common.periods import local_days_q
+from passculture.core.offerers.selectors import venues_of_offerers
+
+from .constants import BookingStatus
+from .models import Booking, CounterAttempt
 
 
 def bookings_of_beneficiary(user) -> QuerySet[Booking]:
@@ -10,3 +18,88 @@ def bookings_of_beneficiary(user) -> QuerySet[Booking]:
         .select_related("stock", "offer", "venue")
         .order_by("-booked_at", "-id")
     )
+
+
+def latest_counter_attempts(user, offerer_ids, limit: int = 20) -> QuerySet[CounterAttempt]:
+    """The counter's recent scan log for a pro: attempts on bookings of their offerers (whoever made
+    them, ticketing software included) and their own attempts that matched no booking of theirs.
+
+    Another user's misses are left out: they link to no booking, so nothing ties them to these offerers.
+    """
+    return (
+        CounterAttempt.objects.filter(
+            Q(booking__offerer_id__in=offerer_ids) | Q(booking__isnull=True, actor=user)
+        )
+        .select_related("booking__venue", "actor")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+# --- Pro bookings list -------------------------------------------------------------------------
+
+
+class DateKind:
+    BOOKING = "booking"
+    EVENT = "event"
+
+
+@dataclass(frozen=True)
+class BookingFilters:
+    """What a pro narrows their bookings list (and its exports) to. Days are local to each venue."""
+
+    date_kind: str = DateKind.BOOKING
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    venue_id: int | None = None
+    offer_id: int | None = None
+    status: BookingStatus | str | None = None
+
+    def as_dict(self) -> dict:
+        """JSON-friendly, for the audit log."""
+        return {
+            "date_kind": self.date_kind,
+            "date_from": self.date_from.isoformat() if self.date_from else None,
+            "date_to": self.date_to.isoformat() if self.date_to else None,
+            "venue_id": self.venue_id,
+            "offer_id": self.offer_id,
+            "status": str(self.status) if self.status else None,
+        }
+
+
+def _timezones_of_venues(offerer_ids: Iterable[int]) -> list[str]:
+    # Read from the (small) venue table rather than a DISTINCT over every booking.
+    return list(venues_of_offerers(offerer_ids).order_by().values_list("timezone", flat=True).distinct())
+
+
+def bookings_for_offerers(
+    offerer_ids: Iterable[int], filters: BookingFilters | None = None
+) -> QuerySet[Booking]:
+    """Bookings of these offerers only, newest first, with what the pro list shows joined in (one query).
+
+    Ids of another offerer's venue or offer in `filters` simply match nothing.
+    """
+    offerer_ids = list(offerer_ids)
+    filters = filters or BookingFilters()
+    queryset = Booking.objects.filter(offerer_id__in=offerer_ids)
+    if filters.venue_id is not None:
+        queryset = queryset.filter(venue_id=filters.venue_id)
+    if filters.offer_id is not None:
+        queryset = queryset.filter(offer_id=filters.offer_id)
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    if filters.date_from or filters.date_to:
+        field = "stock__beginning_datetime" if filters.date_kind == DateKind.EVENT else "booked_at"
+        queryset = queryset.filter(
+            local_days_q(
+                field,
+                "venue__timezone",
+                _timezones_of_venues(offerer_ids),
+                filters.date_from,
+                filters.date_to,
+            )
+        )
+    return queryset.select_related("venue", "offer", "stock", "user").order_by("-booked_at", "-id")
+
+
+def latest_bookings_for_offerers(offerer_ids: Iterable[int], limit: int = 10) -> list[Booking]:
+    return list(bookings_for_offerers(offerer_ids)[:limit])

@@ -8,6 +8,14 @@ class ValidationStatus(models.TextChoices):
     REJECTED = "REJECTED", "Rejeté"
 
 
+class RegistryStatus(models.TextChoices):
+    """What the company registry said about an offerer when it signed up."""
+
+    VERIFIED = "VERIFIED", "Vérifiée au répertoire"
+    UNVERIFIED = "UNVERIFIED", "Non vérifiée"
+    UNREACHABLE = "UNREACHABLE", "Répertoire injoignable (saisie manuelle)"
+
+
 class MembershipRole(models.TextChoices):
     ADMIN = "ADMIN", "Administrateur"
     EDITOR = "EDITOR", "Éditeur"

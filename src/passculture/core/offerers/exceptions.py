@@ -1,4 +1,4 @@
-from passculture.core.common.exceptions import DomainError, InvalidInput, NotFound
+from passculture.core.common.exceptions import DomainError, InvalidInput, NotFound, PermissionDenied
 
 
 class InvalidSiren(InvalidInput):
@@ -49,3 +49,75 @@ class VenueNotFound(NotFound):
 class OffererAccessDenied(DomainError):
     code = "OFFERER_ACCESS_DENIED"
     message = "Vous n'êtes pas membre de la structure concernée."
+
+
+# --- Company registry and sign-up -----------------------------------------------------------------
+
+
+class RegistryUnavailable(DomainError):
+    code = "REGISTRY_UNAVAILABLE"
+    message = (
+        "Le répertoire des entreprises est momentanément indisponible : saisissez la raison sociale "
+        "et l'adresse de votre structure, l'équipe pass Culture les vérifiera."
+    )
+
+
+class CompanyNotFound(InvalidInput):
+    code = "COMPANY_NOT_FOUND"
+    message = "Aucune entreprise avec ce SIREN dans le répertoire des entreprises (INSEE) : vérifiez-le."
+
+
+class CompanyClosed(InvalidInput):
+    code = "COMPANY_CLOSED"
+    message = (
+        "Cette entreprise est fermée (cessation d'activité au répertoire des entreprises) : "
+        "elle ne peut pas s'inscrire."
+    )
+
+
+class ManualCompanyDetailsRequired(InvalidInput):
+    code = "COMPANY_DETAILS_REQUIRED"
+    message = "Saisissez la raison sociale, l'adresse, le code postal et la ville de votre structure."
+
+
+# --- Validation queues ----------------------------------------------------------------------------
+
+
+class NotOffererAdmin(PermissionDenied):
+    code = "NOT_OFFERER_ADMIN"
+    message = "Seul un administrateur de la structure peut gérer ses membres."
+
+
+class MembershipNotFound(NotFound):
+    code = "MEMBERSHIP_NOT_FOUND"
+    message = "Rattachement introuvable."
+
+
+class MembershipNotPending(DomainError):
+    code = "MEMBERSHIP_NOT_PENDING"
+    message = "Ce rattachement a déjà été traité."
+
+
+class OffererNotPending(DomainError):
+    code = "OFFERER_NOT_PENDING"
+    message = "Cette structure a déjà été validée ou rejetée."
+
+
+class RejectionReasonRequired(InvalidInput):
+    code = "REJECTION_REASON_REQUIRED"
+    message = "Indiquez le motif du rejet : il est envoyé au professionnel."
+
+
+class VenueNameRequired(InvalidInput):
+    code = "VENUE_NAME_REQUIRED"
+    message = "Indiquez le nom du lieu."
+
+
+class VenueAddressRequired(InvalidInput):
+    code = "VENUE_ADDRESS_REQUIRED"
+    message = "Indiquez l'adresse et la ville du lieu."
+
+
+class InvalidBookingEmail(InvalidInput):
+    code = "INVALID_BOOKING_EMAIL"
+    message = "L'adresse e-mail de réservation est invalide."

@@ -2,7 +2,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from .constants import DEFAULT_TIMEZONE, MembershipRole, ValidationStatus
+from passculture.core.geo.services import CoordinatesSource
+
+from .constants import DEFAULT_TIMEZONE, MembershipRole, RegistryStatus, ValidationStatus
 
 
 class Offerer(models.Model):
@@ -17,6 +19,11 @@ class Offerer(models.Model):
         max_length=16, choices=ValidationStatus.choices, default=ValidationStatus.NEW, db_index=True
     )
     validated_at = models.DateTimeField(null=True, blank=True)
+    # Staff compare what the pro typed with what the company registry answered at sign-up.
+    registry_status = models.CharField(
+        max_length=16, choices=RegistryStatus.choices, default=RegistryStatus.UNVERIFIED
+    )
+    registry_data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -47,9 +54,14 @@ class Venue(models.Model):
     department_code = models.CharField(max_length=3, db_index=True)
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    coordinates_source = models.CharField(max_length=16, choices=CoordinatesSource.choices, blank=True)
     timezone = models.CharField(max_length=50, default=DEFAULT_TIMEZONE)
     booking_email = models.EmailField(blank=True)
     withdrawal_details = models.TextField(blank=True)
+    audio_disability_accessible = models.BooleanField(default=False)
+    mental_disability_accessible = models.BooleanField(default=False)
+    motor_disability_accessible = models.BooleanField(default=False)
+    visual_disability_accessible = models.BooleanField(default=False)
     validation_status = models.CharField(
         max_length=16, choices=ValidationStatus.choices, default=ValidationStatus.VALIDATED, db_index=True
     )

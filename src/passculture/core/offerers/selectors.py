@@ -1,6 +1,6 @@
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 
-from .constants import ValidationStatus
+from .constants import MembershipRole, ValidationStatus
 from .models import Membership, Offerer, Venue
 
 
@@ -8,10 +8,11 @@ def validated_offerer_ids_of(user) -> set[int]:
     """Offerers the user may act for: validated memberships only."""
     if user is None or not getattr(user, "is_authenticated", False):
         return set()
+    # A rejected offerer is closed to its members too (staff refused it; nothing is published for it).
     return set(
-        Membership.objects.filter(user=user, validation_status=ValidationStatus.VALIDATED).values_list(
-            "offerer_id", flat=True
-        )
+        Membership.objects.filter(user=user, validation_status=ValidationStatus.VALIDATED)
+        .exclude(offerer__validation_status=ValidationStatus.REJECTED)
+        .values_list("offerer_id", flat=True)
     )
 
 
@@ -29,3 +30,86 @@ def venues_of(user) -> QuerySet[Venue]:
 
 def get_venue(venue_id: int) -> Venue | None:
     return Venue.objects.select_related("offerer").filter(pk=venue_id).first()
+
+
+def admin_emails_of_offerer(offerer_id: int) -> list[str]:
+    """Emails of the offerer's validated administrators (who receive its bank and payment news)."""
+    return list(
+        Membership.objects.filter(
+            offerer_id=offerer_id,
+            role=MembershipRole.ADMIN,
+            validation_status=ValidationStatus.VALIDATED,
+            user__is_active=True,
+        )
+        .order_by("user__email")
+        .values_list("user__email", flat=True)
+    )
+
+
+def pending_memberships_of(user) -> QuerySet[Membership]:
+    """The user's memberships still waiting for approval (by the offerer's admin or by staff)."""
+    return (
+        Membership.objects.filter(
+            user=user, validation_status__in=[ValidationStatus.NEW, ValidationStatus.PENDING]
+        )
+        .select_related("offerer")
+        .order_by("offerer__name", "id")
+    )
+
+
+def venues_of_offerers(offerer_ids) -> QuerySet[Venue]:
+    return Venue.objects.filter(offerer_id__in=list(offerer_ids)).order_by("name", "id")
+
+
+def members_of_offerer(offerer_id: int) -> QuerySet[Membership]:
+    """Everyone attached to the offerer, pending requests first."""
+    pending_first = Case(
+        When(validation_status__in=[ValidationStatus.NEW, ValidationStatus.PENDING], then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return (
+        Membership.objects.filter(offerer_id=offerer_id)
+        .select_related("user")
+        .order_by(pending_first, "user__last_name", "user__email")
+    )
+
+
+def can_manage_members(user, offerer: Offerer) -> bool:
+    """Whether the members page offers the accept / refuse buttons (the services check it again)."""
+    from .exceptions import NotOffererAdmin
+    from .validation import check_can_manage_members
+
+    try:
+        check_can_manage_members(user, offerer)
+    except NotOffererAdmin:
+        return False
+    return True
+
+
+def offerers_waiting_for_validation() -> QuerySet[Offerer]:
+    """The staff queue: new offerers, oldest first, with who signed them up."""
+    return (
+        Offerer.objects.filter(validation_status__in=[ValidationStatus.NEW, ValidationStatus.PENDING])
+        .prefetch_related("memberships__user")
+        .order_by("created_at", "id")
+    )
+
+
+def memberships_waiting_for_validation() -> QuerySet[Membership]:
+    """The staff queue of membership requests, oldest first."""
+    return (
+        Membership.objects.filter(validation_status__in=[ValidationStatus.NEW, ValidationStatus.PENDING])
+        .select_related("user", "offerer")
+        .order_by("created_at", "id")
+    )
+
+
+def venues_of_offerer(offerer_id: int) -> QuerySet[Venue]:
+    """The venues list of the pro portal, for one offerer."""
+    return Venue.objects.filter(offerer_id=offerer_id).select_related("offerer").order_by("name", "pk")
+
+
+def venue_of_offerers(venue_id: int, offerer_ids) -> Venue | None:
+    """A venue only if it belongs to one of these offerers (the pro's own): None otherwise."""
+    return Venue.objects.select_related("offerer").filter(pk=venue_id, offerer_id__in=offerer_ids).first()

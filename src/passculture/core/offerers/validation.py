@@ -41,3 +41,24 @@ def check_can_act_for_offerer(actor, offerer_id: int) -> None:
         return
     if not user_can_act_for_offerer(actor, offerer_id):
         raise OffererAccessDenied()
+
+
+def check_can_manage_members(actor, offerer) -> None:
+    """Staff, or a validated ADMIN member of a validated offerer. Until staff have validated the
+    offerer, its self-declared admin is unverified and may not let others in."""
+    from .constants import MembershipRole, ValidationStatus
+    from .exceptions import NotOffererAdmin
+    from .models import Membership
+
+    if actor is not None and getattr(actor, "is_staff", False) and actor.is_active:
+        return
+    if actor is None or not offerer.is_validated:
+        raise NotOffererAdmin()
+    is_admin = Membership.objects.filter(
+        user=actor,
+        offerer=offerer,
+        role=MembershipRole.ADMIN,
+        validation_status=ValidationStatus.VALIDATED,
+    ).exists()
+    if not is_admin:
+        raise NotOffererAdmin()

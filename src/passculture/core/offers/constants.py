@@ -21,3 +21,28 @@ class Version(models.TextChoices):
 MAX_THING_PRICE_CENTS = 300_00
 # An event stock may be deleted by its offerer until this long after its start.
 STOCK_DELETION_DELAY_HOURS = 48
+
+# Languages a pro can tick on an offer (ISO 639-1 codes), in the order shown.
+LANGUAGES = [
+    ("fr", "Français"),
+    ("en", "Anglais"),
+    ("es", "Espagnol"),
+    ("de", "Allemand"),
+    ("it", "Italien"),
+    ("pt", "Portugais"),
+    ("ar", "Arabe"),
+    ("zh", "Chinois"),
+    ("ja", "Japonais"),
+    ("ko", "Coréen"),
+    ("hi", "Hindi"),
+    ("ru", "Russe"),
+    ("xx", "Sans dialogue"),
+]
+LANGUAGE_CODES = frozenset(code for code, _label in LANGUAGES)
+
+DESCRIPTION_MAX_LENGTH = 1000
+MAX_DURATION_MINUTES = 24 * 60
+# Adding showtimes in bulk: a bound on one request keeps the transaction (and a typo in the dates) small.
+MAX_SHOWTIMES_PER_REQUEST = 500
+MAX_SCHEDULE_DAYS = 366
+MAX_BOOKING_LIMIT_HOURS_BEFORE = 24 * 30

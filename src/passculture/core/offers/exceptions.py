@@ -79,3 +79,98 @@ class QuantityBelowBookings(InvalidInput):
 class StockDeletionTooLate(DomainError):
     code = "STOCK_DELETION_TOO_LATE"
     message = "Une séance ne peut plus être supprimée plus de 48 h après son début."
+
+
+class StockBookingsChanged(DomainError):
+    code = "STOCK_BOOKINGS_CHANGED"
+    message = "De nouvelles réservations ont été faites sur cette séance : vérifiez avant de la supprimer."
+
+
+class OfferNameRequired(InvalidInput):
+    code = "OFFER_NAME_REQUIRED"
+    message = "Le titre de l'offre est obligatoire."
+
+
+class InvalidCategory(InvalidInput):
+    code = "INVALID_CATEGORY"
+    message = "Cette catégorie d'offre n'existe pas."
+
+
+class DescriptionTooLong(InvalidInput):
+    code = "DESCRIPTION_TOO_LONG"
+    message = "La description ne peut pas dépasser 1000 caractères."
+
+
+class InvalidDuration(InvalidInput):
+    code = "INVALID_DURATION"
+    message = "La durée doit être comprise entre 1 et 1440 minutes."
+
+
+class InvalidLanguage(InvalidInput):
+    code = "INVALID_LANGUAGE"
+    message = "Une des langues choisies n'est pas proposée."
+
+
+class ShowtimesForEventsOnly(InvalidInput):
+    code = "SHOWTIMES_FOR_EVENTS_ONLY"
+    message = "Seule une séance de cinéma peut recevoir des séances datées."
+
+
+class ThingOfferHasAStock(InvalidInput):
+    code = "THING_OFFER_HAS_A_STOCK"
+    message = "Cette offre a déjà un stock : modifiez-le plutôt que d'en ajouter un."
+
+
+class ScheduleEndBeforeStart(InvalidInput):
+    code = "SCHEDULE_END_BEFORE_START"
+    message = "La date de fin doit être postérieure ou égale à la date de début."
+
+
+class ScheduleTooLong(InvalidInput):
+    code = "SCHEDULE_TOO_LONG"
+    message = "La période ne peut pas dépasser 366 jours."
+
+
+class ScheduleWithoutTime(InvalidInput):
+    code = "SCHEDULE_WITHOUT_TIME"
+    message = "Indiquez au moins un horaire."
+
+
+class InvalidBookingLimitDelay(InvalidInput):
+    code = "INVALID_BOOKING_LIMIT_DELAY"
+    message = "Le délai de réservation doit être compris entre 0 et 720 heures avant la séance."
+
+
+class TooManyShowtimes(InvalidInput):
+    code = "TOO_MANY_SHOWTIMES"
+    message = "Trop de séances d'un coup : 500 au maximum par envoi."
+
+
+class NoShowtimeToCreate(InvalidInput):
+    code = "NO_SHOWTIME_TO_CREATE"
+    message = "Aucune séance à créer : toutes sont passées ou existent déjà."
+
+
+class ImageTooLarge(InvalidInput):
+    code = "IMAGE_TOO_LARGE"
+    message = "L'image est trop lourde : 10 Mo au maximum."
+
+
+class ImageInvalidType(InvalidInput):
+    code = "IMAGE_INVALID_TYPE"
+    message = "Format d'image non accepté : envoyez un fichier JPEG, PNG ou WebP."
+
+
+class ImageTooSmall(InvalidInput):
+    code = "IMAGE_TOO_SMALL"
+    message = "L'image est trop petite : 400 × 600 pixels au minimum (largeur × hauteur)."
+
+
+class ImageTooManyPixels(InvalidInput):
+    code = "IMAGE_TOO_MANY_PIXELS"
+    message = "Les dimensions de l'image sont trop grandes pour être traitées."
+
+
+class ImageUnreadable(InvalidInput):
+    code = "IMAGE_UNREADABLE"
+    message = "L'image est illisible ou incomplète : réenregistrez-la et envoyez-la de nouveau."

@@ -1,7 +1,9 @@
 import datetime as dt
 
-from django.db.models import Min, Prefetch, Q, QuerySet
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
 
+from passculture.core.bookings.constants import BookingStatus
+from passculture.core.common.periods import local_days_q
 from passculture.core.offerers.constants import ValidationStatus
 
 from .models import Offer, Stock
@@ -58,3 +60,72 @@ def get_public_offer(offer_id: int) -> Offer | None:
 
 def stocks_of_offer(offer: Offer) -> QuerySet[Stock]:
     return offer.stocks.filter(is_deleted=False).order_by("beginning_datetime", "id")
+
+
+def offers_of_offerers(offerer_ids) -> QuerySet[Offer]:
+    return Offer.objects.filter(venue__offerer_id__in=list(offerer_ids)).order_by("name", "id")
+
+
+def showtimes_of_offerers_between(
+    offerer_ids, first_day: dt.date, last_day: dt.date, limit: int = 200
+) -> list[Stock]:
+    """Showtimes (not deleted) of these offerers on the local days first_day..last_day, each day taken
+    on its venue's clock, in start order, with offer and venue joined in (one query plus the timezones)."""
+    offerer_ids = list(offerer_ids)
+    timezones = (
+        Offer.objects.filter(venue__offerer_id__in=offerer_ids)
+        .order_by()
+        .values_list("venue__timezone", flat=True)
+        .distinct()
+    )
+    return list(
+        Stock.objects.filter(
+            local_days_q("beginning_datetime", "offer__venue__timezone", timezones, first_day, last_day),
+            offer__venue__offerer_id__in=offerer_ids,
+            is_deleted=False,
+        )
+        .select_related("offer__venue")
+        .order_by("beginning_datetime", "id")[:limit]
+    )
+
+
+def cancellable_bookings_count(stock: Stock) -> int:
+    """Bookings that deleting the stock would cancel (used ones stay)."""
+    return stock.bookings.filter(status=BookingStatus.CONFIRMED).count()
+
+
+def offers_of_offerer(
+    offerer_id: int,
+    *,
+    at: dt.datetime,
+    venue_id: int | None = None,
+    active: bool | None = None,
+    query: str = "",
+) -> QuerySet[Offer]:
+    """The pro's offer list: newest first, with the count and first start of upcoming showtimes."""
+    offers = Offer.objects.filter(venue__offerer_id=offerer_id).select_related("venue")
+    if venue_id is not None:
+        offers = offers.filter(venue_id=venue_id)
+    if active is not None:
+        offers = offers.filter(is_active=active)
+    if query.strip():
+        offers = offers.filter(name__icontains=query.strip())
+    upcoming = Q(stocks__is_deleted=False) & (
+        Q(stocks__beginning_datetime__isnull=True) | Q(stocks__beginning_datetime__gt=at)
+    )
+    return offers.annotate(
+        upcoming_stock_count=Count("stocks", filter=upcoming),
+        next_start=Min("stocks__beginning_datetime", filter=upcoming),
+    ).order_by("-created_at", "-id")
+
+
+def stocks_for_pro(offer: Offer, *, at: dt.datetime, past: bool = False) -> QuerySet[Stock]:
+    """The offer's showtimes still to come (or already started when `past`), not deleted."""
+    stocks = offer.stocks.filter(is_deleted=False).annotate(
+        cancellable_bookings=Count("bookings", filter=Q(bookings__status=BookingStatus.CONFIRMED))
+    )
+    if not offer.is_event:
+        return stocks.order_by("id")
+    if past:
+        return stocks.filter(beginning_datetime__lte=at).order_by("-beginning_datetime", "-id")
+    return stocks.filter(beginning_datetime__gt=at).order_by("beginning_datetime", "id")

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.core.files import File
 from django.db import transaction
 
 from passculture.core.bookings import services as booking_services
@@ -11,16 +12,92 @@ from passculture.core.common.time import now as utcnow
 from passculture.core.offerers.validation import check_can_act_for_offerer
 
 from .constants import STOCK_DELETION_DELAY_HOURS, Category
-from .exceptions import OfferNotFound, QuantityBelowBookings, StockDeletionTooLate, StockNotFound
+from .exceptions import (
+    NoShowtimeToCreate,
+    OfferNotFound,
+    QuantityBelowBookings,
+    StockBookingsChanged,
+    StockDeletionTooLate,
+    StockNotFound,
+    ThingOfferHasAStock,
+)
 from .models import Offer, Stock
-from .validation import check_stock_fields
+from .scheduling import Schedule, ShowtimePlan, plan_showtimes
+from .selectors import cancellable_bookings_count
+from .validation import check_offer_fields, check_stock_fields, sanitize_description
+
+# Fields a pro may change on an offer after creation. Venue and category stay: bookings copy the
+# venue, and a film's dated showtimes make no sense on a card (and the reverse).
+EDITABLE_OFFER_FIELDS = frozenset(
+    {"name", "description", "duration_minutes", "languages", "is_duo", "booking_email"}
+)
 
 
 @transaction.atomic
-def create_offer(*, venue, name: str, category: str = Category.SHOWTIME, actor=None, **fields) -> Offer:
+def create_offer(
+    *,
+    venue,
+    name: str,
+    category: str = Category.SHOWTIME,
+    actor=None,
+    image_file: File | None = None,
+    **fields,
+) -> Offer:
+    """`image_file` is an image already checked and re-encoded by `images.prepare_offer_image`."""
     check_can_act_for_offerer(actor, venue.offerer_id)
-    offer = Offer.objects.create(venue=venue, name=name.strip(), category=category, **fields)
+    if "description" in fields:
+        fields["description"] = sanitize_description(fields["description"])
+    check_offer_fields(
+        name=name,
+        category=category,
+        description=fields.get("description"),
+        duration_minutes=fields.get("duration_minutes"),
+        languages=fields.get("languages"),
+    )
+    offer = Offer(venue=venue, name=name.strip(), category=category, **fields)
+    if image_file is not None:
+        offer.image.save(image_file.name, image_file, save=False)
+    offer.save()
     log_action("offer.created", actor=actor, target=offer, data={"venue_id": venue.pk})
+    return offer
+
+
+@transaction.atomic
+def update_offer(
+    offer: Offer, *, actor=None, image_file: File | None = None, remove_image: bool = False, **changes
+) -> Offer:
+    """Changes the editable fields given; a new image replaces the old one, whose file is removed once
+    the change is committed."""
+    unknown = set(changes) - EDITABLE_OFFER_FIELDS
+    if unknown:
+        raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
+    check_can_act_for_offerer(actor, offer.venue.offerer_id)
+    offer = lock(Offer.objects.select_related("venue")).get(pk=offer.pk)
+    if "description" in changes:
+        changes["description"] = sanitize_description(changes["description"])
+    if "name" in changes:
+        changes["name"] = (changes["name"] or "").strip()
+    check_offer_fields(
+        name=changes.get("name"),
+        description=changes.get("description"),
+        duration_minutes=changes.get("duration_minutes"),
+        languages=changes.get("languages"),
+    )
+    changed = sorted(key for key, value in changes.items() if getattr(offer, key) != value)
+    for key, value in changes.items():
+        setattr(offer, key, value)
+    old_image = offer.image.name
+    if image_file is not None:
+        offer.image.save(image_file.name, image_file, save=False)
+        changed.append("image")
+    elif remove_image and old_image:
+        offer.image = ""
+        changed.append("image")
+    offer.save()
+    if "image" in changed and old_image:
+        storage = offer.image.storage
+        transaction.on_commit(lambda: storage.delete(old_image))
+    log_action("offer.updated", actor=actor, target=offer, data={"fields": changed})
     return offer
 
 
@@ -45,6 +122,8 @@ def create_stock(
     actor=None,
 ) -> Stock:
     check_can_act_for_offerer(actor, offer.venue.offerer_id)
+    if not offer.is_event and offer.stocks.filter(is_deleted=False).exists():
+        raise ThingOfferHasAStock()
     if offer.is_event and booking_limit is None:
         booking_limit = beginning
     check_stock_fields(
@@ -95,13 +174,21 @@ def update_stock(stock_id: int, *, actor=None, **changes) -> Stock:
 
 
 @transaction.atomic
-def delete_stock(stock_id: int, *, actor=None, at: dt.datetime | None = None) -> int:
-    """Soft-deletes a stock and cancels its unused bookings (reason OFFERER). Returns how many."""
+def delete_stock(
+    stock_id: int, *, actor=None, at: dt.datetime | None = None, expected_cancellations: int | None = None
+) -> int:
+    """Soft-deletes a stock and cancels its unused bookings (reason OFFERER). Returns how many.
+
+    `expected_cancellations`: how many bookings the pro agreed to cancel (the confirmation page). More
+    than that once the stock is locked (someone booked meanwhile) raises StockBookingsChanged."""
     at = at or utcnow()
     stock = lock(Stock.objects.select_related("offer__venue")).filter(pk=stock_id, is_deleted=False).first()
     if stock is None:
         raise StockNotFound()
     check_can_act_for_offerer(actor, stock.offer.venue.offerer_id)
+    # The stock row is locked: no booking can be added until we commit, so the count is final.
+    if expected_cancellations is not None and cancellable_bookings_count(stock) > expected_cancellations:
+        raise StockBookingsChanged()
     if stock.beginning_datetime is not None and at > stock.beginning_datetime + dt.timedelta(
         hours=STOCK_DELETION_DELAY_HOURS
     ):
@@ -110,6 +197,44 @@ def delete_stock(stock_id: int, *, actor=None, at: dt.datetime | None = None) ->
     cancelled = booking_services.cancel_bookings_of_deleted_stock(stock, actor=actor, at=at)
     log_action("stock.deleted", actor=actor, target=stock, data={"cancelled_bookings": cancelled})
     return cancelled
+
+
+@transaction.atomic
+def create_showtimes(
+    offer: Offer, schedule: Schedule, *, actor=None, at: dt.datetime | None = None
+) -> tuple[list[Stock], ShowtimePlan]:
+    """Creates every showtime of the schedule at once (all or none), skipping past ones and duplicates.
+    Raises NoShowtimeToCreate when nothing is left to create."""
+    check_can_act_for_offerer(actor, offer.venue.offerer_id)
+    # Two batches for the same film at once would both miss the other's showtimes as duplicates.
+    offer = lock(Offer.objects.select_related("venue")).get(pk=offer.pk)
+    plan = plan_showtimes(offer, schedule, at=at)
+    if not plan.showtimes:
+        raise NoShowtimeToCreate()
+    stocks = Stock.objects.bulk_create(
+        Stock(
+            offer=offer,
+            price_cents=schedule.price_cents,
+            quantity=schedule.quantity,
+            beginning_datetime=planned.beginning,
+            booking_limit_datetime=planned.booking_limit,
+            version=schedule.version,
+        )
+        for planned in plan.showtimes
+    )
+    log_action(
+        "stock.bulk_created",
+        actor=actor,
+        target=offer,
+        data={
+            "count": len(stocks),
+            "stock_ids": [stock.pk for stock in stocks],
+            "skipped_past": plan.skipped_past,
+            "skipped_duplicates": plan.skipped_duplicates,
+            "skipped_nonexistent": plan.skipped_nonexistent,
+        },
+    )
+    return stocks, plan
 
 
 def get_offer_or_raise(offer_id: int) -> Offer:

@@ -1,16 +1,29 @@
 import datetime as dt
 
-from .constants import MAX_THING_PRICE_CENTS
+import nh3
+
+from .constants import (
+    DESCRIPTION_MAX_LENGTH,
+    LANGUAGE_CODES,
+    MAX_DURATION_MINUTES,
+    MAX_THING_PRICE_CENTS,
+    Category,
+)
 from .exceptions import (
     BeginningRequired,
     BookingLimitAfterBeginning,
     BookingLimitPassed,
+    DescriptionTooLong,
     EventStarted,
+    InvalidCategory,
+    InvalidDuration,
+    InvalidLanguage,
     InvalidPrice,
     InvalidQuantity,
     NotEnoughPlaces,
     OffererNotValidated,
     OfferInactive,
+    OfferNameRequired,
     StockDeleted,
     ThingPriceTooHigh,
     VenueNotValidated,
@@ -65,3 +78,42 @@ def is_bookable(stock: Stock, at: dt.datetime) -> bool:
     except Exception:
         return False
     return True
+
+
+# Descriptions are shown as HTML in the pro portal and sent as such to the apps: only light formatting
+# and plain links survive; scripts, styles, images, event handlers and unknown tags are removed.
+DESCRIPTION_TAGS = {"p", "br", "b", "strong", "i", "em", "a"}
+DESCRIPTION_ATTRIBUTES = {"a": {"href"}}
+DESCRIPTION_URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def sanitize_description(html: str) -> str:
+    return nh3.clean(
+        (html or "").strip(),
+        tags=DESCRIPTION_TAGS,
+        clean_content_tags={"script", "style"},
+        attributes=DESCRIPTION_ATTRIBUTES,
+        url_schemes=DESCRIPTION_URL_SCHEMES,
+        link_rel="noopener noreferrer",
+    ).strip()
+
+
+def check_offer_fields(
+    *,
+    name: str | None = None,
+    category: str | None = None,
+    description: str | None = None,
+    duration_minutes: int | None = None,
+    languages: list[str] | None = None,
+) -> None:
+    """Checks the fields given (None = not given). `description` is the sanitised text."""
+    if name is not None and not name.strip():
+        raise OfferNameRequired()
+    if category is not None and category not in Category.values:
+        raise InvalidCategory()
+    if description is not None and len(description) > DESCRIPTION_MAX_LENGTH:
+        raise DescriptionTooLong()
+    if duration_minutes is not None and not 0 < duration_minutes <= MAX_DURATION_MINUTES:
+        raise InvalidDuration()
+    if languages is not None and not set(languages) <= LANGUAGE_CODES:
+        raise InvalidLanguage()

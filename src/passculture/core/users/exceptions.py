@@ -49,3 +49,28 @@ class NotAuthenticated(DomainError):
 class TooManySigninAttempts(DomainError):
     code = "RATE_LIMITED"
     message = "Trop de tentatives de connexion : réessayez dans une minute."
+
+
+class InvalidPhoneNumber(DomainError):
+    code = "INVALID_PHONE_NUMBER"
+    message = "Le numéro de téléphone est invalide : indiquez un numéro français, par exemple 06 12 34 56 78."
+
+
+class InvalidEmailConfirmationLink(DomainError):
+    code = "INVALID_EMAIL_CONFIRMATION_LINK"
+    message = "Ce lien de confirmation est invalide. Demandez un nouveau lien."
+
+
+class EmailConfirmationLinkExpired(InvalidEmailConfirmationLink):
+    code = "EMAIL_CONFIRMATION_LINK_EXPIRED"
+    message = "Ce lien de confirmation a expiré (il est valable 3 jours). Demandez un nouveau lien."
+
+
+class InvalidPasswordResetLink(DomainError):
+    code = "INVALID_PASSWORD_RESET_LINK"
+    message = "Ce lien de réinitialisation est invalide, expiré ou déjà utilisé. Demandez un nouveau lien."
+
+
+class NotAProfessional(DomainError):
+    code = "NOT_A_PROFESSIONAL"
+    message = "Ce compte n'est pas un compte professionnel : utilisez l'application pass Culture."

@@ -38,3 +38,10 @@ def eligibility(birth_date: dt.date | None, day: dt.date, age: int = ELIGIBLE_AG
 
 def user_age(user: User, day: dt.date) -> int | None:
     return age_on(user.birth_date, day) if user.birth_date else None
+
+
+def staff_emails() -> list[str]:
+    """Who receives the validation queues' notices: every active staff account."""
+    return list(
+        User.objects.filter(is_staff=True, is_active=True).order_by("email").values_list("email", flat=True)
+    )

@@ -1,9 +1,14 @@
-"""Sign-in throttling: failed attempts are counted per client and identifier in Django's cache.
+"""Sign-in throttling: failed attempts are counted in Django's cache, per client and identifier pair,
+per client alone (one address trying many accounts) and per identifier alone (many addresses trying
+one account).
 
 The cache must be shared by every worker in production (Redis) for the limit to hold across them.
 """
 
 import hashlib
+import math
+import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -13,6 +18,10 @@ from .models import User
 from .services import authenticate_user
 
 DEFAULT_MAX_FAILURES = 10
+# Looser than the pair limit: offices and mobile carriers put many people behind one address, and a
+# per-account limit lets anyone lock a known account out for the window.
+DEFAULT_MAX_FAILURES_PER_CLIENT = 50
+DEFAULT_MAX_FAILURES_PER_IDENTIFIER = 30
 DEFAULT_WINDOW_SECONDS = 60
 
 
@@ -20,37 +29,85 @@ def _max_failures() -> int:
     return int(getattr(settings, "SIGNIN_MAX_FAILURES", DEFAULT_MAX_FAILURES))
 
 
+def _max_failures_per_client() -> int:
+    return int(getattr(settings, "SIGNIN_MAX_FAILURES_PER_CLIENT", DEFAULT_MAX_FAILURES_PER_CLIENT))
+
+
+def _max_failures_per_identifier() -> int:
+    return int(getattr(settings, "SIGNIN_MAX_FAILURES_PER_IDENTIFIER", DEFAULT_MAX_FAILURES_PER_IDENTIFIER))
+
+
 def _window_seconds() -> int:
     return int(getattr(settings, "SIGNIN_FAILURE_WINDOW_SECONDS", DEFAULT_WINDOW_SECONDS))
 
 
-def _key(client: str, identifier: str) -> str:
+@dataclass(frozen=True)
+class _Counter:
+    key: str
+    limit: int
+
+
+def _key(scope: str, value: str) -> str:
     # Hashed: identifiers are personal data and may hold characters some cache backends refuse in keys.
-    digest = hashlib.sha256(f"{client}|{(identifier or '').strip().lower()}".encode()).hexdigest()
-    return f"signin-failures:{digest}"
+    digest = hashlib.sha256(value.encode()).hexdigest()
+    return f"signin-failures:{scope}:{digest}"
+
+
+def _counters(client: str, identifier: str) -> list[_Counter]:
+    identifier = (identifier or "").strip().lower()
+    return [
+        _Counter(_key("pair", f"{client}|{identifier}"), _max_failures()),
+        _Counter(_key("client", client), _max_failures_per_client()),
+        _Counter(_key("identifier", identifier), _max_failures_per_identifier()),
+    ]
 
 
 def _record_failure(key: str) -> None:
     # add() sets the expiry on the first failure only: a fixed window that retries cannot keep open.
-    if cache.add(key, 1, timeout=_window_seconds()):
+    window = _window_seconds()
+    if cache.add(key, 1, timeout=window):
+        cache.set(f"{key}:until", time.time() + window, timeout=window)
         return
     try:
         cache.incr(key)
     except ValueError:  # expired between add() and incr()
-        cache.add(key, 1, timeout=_window_seconds())
+        cache.add(key, 1, timeout=window)
+        cache.set(f"{key}:until", time.time() + window, timeout=window)
+
+
+def _seconds_left(key: str) -> int:
+    until = cache.get(f"{key}:until")
+    if until is None:
+        return _window_seconds()
+    return max(1, math.ceil(until - time.time()))
+
+
+def wait_label(seconds: int) -> str:
+    if seconds < 60:
+        return f"{seconds} seconde{'s' if seconds > 1 else ''}"
+    minutes = math.ceil(seconds / 60)
+    return f"{minutes} minute{'s' if minutes > 1 else ''}"
 
 
 def authenticate_throttled(identifier: str, password: str, *, client: str) -> User:
-    """authenticate_user, refused once a client has failed too often with the same identifier.
+    """authenticate_user, refused once a client, an identifier or the pair has failed too often.
 
-    A blocked attempt is refused before the password is checked, so guessing gains nothing."""
-    key = _key(client, identifier)
-    if (cache.get(key) or 0) >= _max_failures():
-        raise TooManySigninAttempts(retry_after=_window_seconds())
+    A blocked attempt is refused before the password is checked, so guessing gains nothing. The
+    error carries `retry_after` (seconds until the window that blocks ends) and says it in French."""
+    counters = _counters(client, identifier)
+    blocked = [c for c in counters if (cache.get(c.key) or 0) >= c.limit]
+    if blocked:
+        retry_after = max(_seconds_left(c.key) for c in blocked)
+        raise TooManySigninAttempts(
+            f"Trop de tentatives de connexion : réessayez dans {wait_label(retry_after)}.",
+            retry_after=retry_after,
+        )
     try:
         user = authenticate_user(identifier, password)
     except InvalidCredentials:
-        _record_failure(key)
+        for counter in counters:
+            _record_failure(counter.key)
         raise
-    cache.delete(key)
+    # Only the pair is forgiven: a success on one account must not reset an address's count.
+    cache.delete(counters[0].key)
     return user

@@ -19,6 +19,7 @@ from passculture.core.common.exceptions import DomainError
 from passculture.core.common.models import AuditLog
 from passculture.core.common.money import format_euros
 from passculture.core.credit.models import CreditPolicy, Deposit
+from passculture.core.finance.models import BankAccount
 from passculture.core.jobs.models import JobRun
 from passculture.core.notifications.models import OutboxEmail
 from passculture.core.offerers.models import Membership, Offerer, Venue
@@ -138,10 +139,19 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Offerer)
 class OffererAdmin(StaffAdmin):
-    list_display = ("name", "siren", "city", "validation_status", "validated_at", "created_at")
-    list_filter = ("validation_status",)
+    list_display = (
+        "name",
+        "siren",
+        "city",
+        "validation_status",
+        "registry_status",
+        "validated_at",
+        "created_at",
+    )
+    list_filter = ("validation_status", "registry_status")
     search_fields = ("name", "siren", "city")
-    readonly_fields = ("validated_at", "created_at")
+    # What the company registry answered at sign-up: evidence, never edited.
+    readonly_fields = ("validated_at", "created_at", "registry_status", "registry_data")
     inlines = (VenueInline, MembershipInline)
     actions = ("validate_selected",)
 
@@ -324,6 +334,48 @@ class CounterAttemptAdmin(ReadOnlyAdmin):
     list_filter = ("result", "action")
     search_fields = ("token", "actor_label", "error_code")
     date_hierarchy = "created_at"
+
+
+# --- Finance --------------------------------------------------------------------------------------
+
+
+@admin.register(BankAccount)
+class BankAccountAdmin(StaffAdmin):
+    """Consulted here; decided in the queue (backoffice:bank-accounts), whose services log and notify."""
+
+    list_display = (
+        "venue",
+        "holder",
+        "formatted_iban",
+        "bic",
+        "status",
+        "submitted_at",
+        "decided_at",
+        "archived_at",
+    )
+    list_filter = ("status", ("archived_at", admin.EmptyFieldListFilter))
+    search_fields = (
+        "venue__name",
+        "venue__siret",
+        "venue__offerer__name",
+        "venue__offerer__siren",
+        "holder",
+        "iban",
+    )
+    list_select_related = ("venue",)
+    readonly_fields = tuple(
+        field.name for field in BankAccount._meta.get_fields() if field.concrete and not field.auto_created
+    )
+
+    @admin.display(description="IBAN", ordering="iban")
+    def formatted_iban(self, account: BankAccount) -> str:
+        return account.formatted_iban
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 # --- Logs, emails, jobs ---------------------------------------------------------------------------

@@ -2,9 +2,34 @@
 
 from django.urls import path
 
-from . import views
+from . import bank_accounts, offerers, views
 
 app_name = "backoffice"
 urlpatterns = [
     path("files/", views.queues, name="queues"),
+    path("files/structures/", offerers.offerer_queue, name="offerer-queue"),
+    path("files/structures/<int:offerer_id>/valider/", offerers.offerer_validate, name="offerer-validate"),
+    path("files/structures/<int:offerer_id>/rejeter/", offerers.offerer_reject, name="offerer-reject"),
+    path("files/rattachements/", offerers.membership_queue, name="membership-queue"),
+    path(
+        "files/rattachements/<int:membership_id>/valider/",
+        offerers.membership_validate,
+        name="membership-validate",
+    ),
+    path(
+        "files/rattachements/<int:membership_id>/refuser/",
+        offerers.membership_reject,
+        name="membership-reject",
+    ),
+    path("files/coordonnees-bancaires/", bank_accounts.bank_account_queue, name="bank-accounts"),
+    path(
+        "files/coordonnees-bancaires/<int:account_id>/valider/",
+        bank_accounts.accept,
+        name="bank-account-accept",
+    ),
+    path(
+        "files/coordonnees-bancaires/<int:account_id>/refuser/",
+        bank_accounts.reject,
+        name="bank-account-reject",
+    ),
 ]

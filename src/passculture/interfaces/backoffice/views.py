@@ -1,8 +1,11 @@
 from django.contrib.admin.views.decorators import staff_member_required
 from django.shortcuts import render
 
+from . import bank_accounts, offerers
+
 
 @staff_member_required(login_url="admin:login")
 def queues(request):
     """Staff's validation queues (each area adds its queue to this page)."""
-    return render(request, "backoffice/queues.html", {"title": "Files de validation"})
+    queues = [*offerers.queue_entries(), bank_accounts.queue_entry()]
+    return render(request, "backoffice/queues.html", {"title": "Files de validation", "queues": queues})

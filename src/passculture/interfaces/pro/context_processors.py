@@ -9,6 +9,8 @@ MENU = [
     ("pro:offers", "Offres"),
     ("pro:bookings", "Réservations"),
     ("pro:counter", "Guichet"),
+    ("pro:bank-accounts", "Coordonnées bancaires"),
+    ("pro:members", "Membres"),
 ]
 
 

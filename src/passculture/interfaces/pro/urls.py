@@ -1,16 +1,54 @@
 """The pro portal at /pro/. Each area adds its routes here (one line each)."""
 
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import auth, counter, members, venues, views
+from . import bookings as bookings_views
+from . import finance as finance_views
+from .offers import views as offer_views
 
 app_name = "pro"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
-    # Auth (the sign-up area replaces these with rate-limited views).
-    path("connexion/", auth_views.LoginView.as_view(template_name="pro/login.html"), name="login"),
-    path("deconnexion/", auth_views.LogoutView.as_view(next_page="pro:login"), name="logout"),
-    path("inscription/", views.dashboard, name="signup"),
+    # Accounts: sign-up with a SIREN, email confirmation, rate-limited login, password reset, members.
+    path("connexion/", auth.login_view, name="login"),
+    path("deconnexion/", auth.logout_view, name="logout"),
+    path("inscription/", auth.signup, name="signup"),
+    path("inscription/envoye/", auth.signup_done, name="signup-done"),
+    path("inscription/confirmer/<str:token>/", auth.confirm_email, name="confirm-email"),
+    path("inscription/nouveau-lien/", auth.resend_confirmation, name="resend-confirmation"),
+    path("mot-de-passe/oublie/", auth.password_reset_request, name="password-reset"),
+    path(
+        "mot-de-passe/<str:uidb64>/<str:token>/", auth.password_reset_confirm, name="password-reset-confirm"
+    ),
+    path("membres/", members.member_list, name="members"),
+    path("membres/<int:membership_id>/accepter/", members.member_accept, name="member-accept"),
+    path("membres/<int:membership_id>/refuser/", members.member_reject, name="member-reject"),
     path("structure/<int:offerer_id>/choisir/", views.switch_offerer, name="switch-offerer"),
+    path("reservations/", bookings_views.booking_list, name="bookings"),
+    path("reservations/export.csv", bookings_views.export_csv, name="bookings-export-csv"),
+    path("reservations/export.xlsx", bookings_views.export_xlsx, name="bookings-export-xlsx"),
+    path("guichet/", counter.counter, name="counter"),
+    path("guichet/valider/", counter.validate, name="counter-validate"),
+    path("guichet/annuler-validation/", counter.undo, name="counter-undo"),
+    path("coordonnees-bancaires/", finance_views.bank_account_list, name="bank-accounts"),
+    path("coordonnees-bancaires/bic/", finance_views.bic_lookup, name="bank-bic-lookup"),
+    path("lieux/", venues.venue_list, name="venues"),
+    path("lieux/nouveau/", venues.venue_create, name="venue-create"),
+    path("lieux/<int:venue_id>/", venues.venue_detail, name="venue"),
+    path("lieux/<int:venue_id>/modifier/", venues.venue_edit, name="venue-edit"),
+    path("lieux/<int:venue_id>/coordonnees-bancaires/", finance_views.bank_account, name="bank-account"),
+    path("offres/", offer_views.offer_list, name="offers"),
+    path("offres/nouvelle/", offer_views.offer_create, name="offer-create"),
+    path("offres/<int:offer_id>/", offer_views.offer_detail, name="offer-detail"),
+    path("offres/<int:offer_id>/modifier/", offer_views.offer_edit, name="offer-edit"),
+    path("offres/<int:offer_id>/statut/", offer_views.offer_set_active, name="offer-set-active"),
+    path("offres/<int:offer_id>/seances/ajouter/", offer_views.showtimes_add, name="offer-showtimes"),
+    path("offres/<int:offer_id>/stock/ajouter/", offer_views.thing_stock_add, name="offer-stock-add"),
+    path("offres/<int:offer_id>/seances/<int:stock_id>/modifier/", offer_views.stock_edit, name="stock-edit"),
+    path(
+        "offres/<int:offer_id>/seances/<int:stock_id>/supprimer/",
+        offer_views.stock_delete,
+        name="stock-delete",
+    ),
 ]

@@ -4,11 +4,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from .access import SESSION_OFFERER_KEY, pro_required
+from .dashboard import dashboard_context
 
 
 @pro_required
 def dashboard(request):
-    return render(request, "pro/dashboard.html", {"title": "Accueil"})
+    return render(request, "pro/dashboard.html", dashboard_context(request))
 
 
 @require_POST

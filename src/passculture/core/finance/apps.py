@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class FinanceConfig(AppConfig):
+    name = "passculture.core.finance"
+    label = "finance"
+    verbose_name = "Finance"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,75 @@
+from passculture.core.common.exceptions import DomainError, InvalidInput
+
+
+class BankAccountInputError(InvalidInput):
+    """An error about one field of the bank details form (`field` says which)."""
+
+    field: str | None = None
+
+
+class InvalidIban(BankAccountInputError):
+    code = "INVALID_IBAN"
+    message = "IBAN invalide : vérifiez les caractères saisis et la clé de contrôle."
+    field = "iban"
+
+
+class IbanRequired(BankAccountInputError):
+    code = "IBAN_REQUIRED"
+    message = "Indiquez l'IBAN du compte."
+    field = "iban"
+
+
+class IbanOutsideSepa(BankAccountInputError):
+    code = "IBAN_OUTSIDE_SEPA"
+    message = "IBAN hors zone SEPA : les remboursements sont versés par virement SEPA uniquement."
+    field = "iban"
+
+
+class InvalidBic(BankAccountInputError):
+    code = "INVALID_BIC"
+    message = "BIC invalide : 8 ou 11 caractères (lettres et chiffres), par exemple AGRIFRPP."
+    field = "bic"
+
+
+class BicIbanMismatch(BankAccountInputError):
+    code = "BIC_IBAN_MISMATCH"
+    message = "BIC incohérent avec l'IBAN : le pays du BIC ne correspond pas à celui de l'IBAN."
+    field = "bic"
+
+
+class BicRequired(BankAccountInputError):
+    code = "BIC_REQUIRED"
+    message = "BIC introuvable pour cet IBAN : indiquez le BIC de votre banque (il figure sur votre RIB)."
+    field = "bic"
+
+
+class HolderRequired(BankAccountInputError):
+    code = "BANK_ACCOUNT_HOLDER_REQUIRED"
+    message = "Indiquez le titulaire du compte (70 caractères au plus)."
+    field = "holder"
+
+
+class RejectionReasonRequired(BankAccountInputError):
+    code = "REJECTION_REASON_REQUIRED"
+    message = "Indiquez le motif du refus : il est envoyé au professionnel."
+    field = "reason"
+
+
+class BankAccountNotPending(DomainError):
+    code = "BANK_ACCOUNT_NOT_PENDING"
+    message = "Ces coordonnées bancaires ne sont plus en attente de validation (déjà traitées ou modifiées)."
+
+
+class BankAccountAlreadySubmitted(DomainError):
+    code = "BANK_ACCOUNT_ALREADY_SUBMITTED"
+    message = (
+        "Ces coordonnées bancaires ont déjà été transmises : une modification doit être envoyée "
+        "pour validation, elle ne peut pas rester en brouillon."
+    )
+
+
+class BankAccountChangedConcurrently(DomainError):
+    code = "BANK_ACCOUNT_CHANGED_CONCURRENTLY"
+    message = (
+        "Les coordonnées bancaires de ce lieu viennent d'être modifiées par ailleurs : rechargez la page."
+    )

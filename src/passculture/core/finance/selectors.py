@@ -1,0 +1,72 @@
+from collections.abc import Iterable
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+
+from passculture.core.offerers.models import Venue
+
+from .constants import BankAccountStatus
+from .models import BankAccount
+
+
+def current_bank_account(venue) -> BankAccount | None:
+    """The venue's current bank details (any status), or None if it never gave any."""
+    return BankAccount.objects.filter(venue_id=venue.pk, archived_at__isnull=True).first()
+
+
+def previous_bank_account(account: BankAccount) -> BankAccount | None:
+    """The details this account replaced (shown to staff beside a change)."""
+    return (
+        BankAccount.objects.filter(venue_id=account.venue_id, archived_at__isnull=False, pk__lt=account.pk)
+        .order_by("-pk")
+        .first()
+    )
+
+
+def bank_account_history(venue) -> QuerySet[BankAccount]:
+    return BankAccount.objects.filter(venue_id=venue.pk).order_by("-pk")
+
+
+def is_venue_payable(venue) -> bool:
+    """Reimbursements go only to bank details approved by staff (RULES.md "Reimbursement")."""
+    return BankAccount.objects.filter(
+        venue_id=venue.pk, archived_at__isnull=True, status=BankAccountStatus.ACCEPTED
+    ).exists()
+
+
+def _current_status_subquery() -> Subquery:
+    return Subquery(
+        BankAccount.objects.filter(venue_id=OuterRef("pk"), archived_at__isnull=True).values("status")[:1]
+    )
+
+
+def venues_with_bank_status(offerer_ids: Iterable[int]) -> QuerySet[Venue]:
+    """The offerers' venues, each annotated with `bank_account_status` (None: no bank details)."""
+    return (
+        Venue.objects.filter(offerer_id__in=list(offerer_ids))
+        .select_related("offerer")
+        .annotate(bank_account_status=_current_status_subquery())
+        .order_by("offerer__name", "name", "pk")
+    )
+
+
+def venues_missing_bank_details(offerer_ids: Iterable[int]) -> QuerySet[Venue]:
+    """The offerers' venues without accepted bank details (none, draft, pending or rejected), annotated
+    with `bank_account_status` like `venues_with_bank_status`."""
+    return venues_with_bank_status(offerer_ids).filter(
+        Q(bank_account_status__isnull=True) | ~Q(bank_account_status=BankAccountStatus.ACCEPTED)
+    )
+
+
+def bank_accounts_of_venues(venue_ids: Iterable[int]) -> dict[int, BankAccount]:
+    """Current bank details by venue id, in one query (for lists)."""
+    accounts = BankAccount.objects.filter(venue_id__in=list(venue_ids), archived_at__isnull=True)
+    return {account.venue_id: account for account in accounts}
+
+
+def pending_bank_accounts() -> QuerySet[BankAccount]:
+    """Staff's queue: submitted details waiting for a decision, oldest first."""
+    return (
+        BankAccount.objects.filter(status=BankAccountStatus.PENDING, archived_at__isnull=True)
+        .select_related("venue__offerer")
+        .order_by("submitted_at", "pk")
+    )

@@ -1,0 +1,170 @@
+"""Emails of the professionals' accounts and of staff validations (sign-up, password, offerers,
+memberships). Each builder takes plain values and returns an EmailContent; callers queue it with
+services.queue_built inside their transaction.
+
+They share one short template pair (a greeting, paragraphs, an optional button): these are notices,
+not documents, and one layout keeps them consistent.
+"""
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from .builders import EmailContent
+
+TEMPLATE = "emails/account/message"
+
+
+def absolute_url(route: str, **kwargs) -> str:
+    """A link for an email: the public base URL, since there is no request to take a host from."""
+    return f"{settings.PUBLIC_BASE_URL}{reverse(route, kwargs=kwargs or None)}"
+
+
+def _message(
+    kind: str,
+    subject: str,
+    to: list[str],
+    *,
+    greeting: str,
+    paragraphs: list[str],
+    action_url: str = "",
+    action_label: str = "",
+    footer: str = "",
+) -> EmailContent:
+    context = {
+        "subject": subject,
+        "greeting": greeting,
+        "paragraphs": paragraphs,
+        "action_url": action_url,
+        "action_label": action_label,
+        "footer_note": footer,
+    }
+    rendered = str(render_to_string(f"{TEMPLATE}.txt", context))
+    text = "\n".join(line.rstrip() for line in rendered.strip().splitlines()) + "\n"
+    html = str(render_to_string(f"{TEMPLATE}.html", context))
+    return EmailContent(kind=kind, subject=subject, text=text, html=html, to=to)
+
+
+def _hello(first_name: str) -> str:
+    return f"Bonjour {first_name}," if first_name else "Bonjour,"
+
+
+def email_confirmation(*, email: str, first_name: str, link: str) -> EmailContent:
+    return _message(
+        "account_email_confirmation",
+        "Confirmez votre adresse email — pass Culture Pro",
+        [email],
+        greeting=_hello(first_name),
+        paragraphs=[
+            "Vous venez de créer votre compte sur pass Culture Pro.",
+            "Confirmez votre adresse email pour pouvoir vous connecter. Ce lien est valable 3 jours.",
+        ],
+        action_url=link,
+        action_label="Confirmer mon adresse email",
+        footer="Si vous n'êtes pas à l'origine de cette inscription, ignorez ce message.",
+    )
+
+
+def password_reset(*, email: str, first_name: str, link: str) -> EmailContent:
+    return _message(
+        "account_password_reset",
+        "Réinitialisation de votre mot de passe — pass Culture Pro",
+        [email],
+        greeting=_hello(first_name),
+        paragraphs=[
+            "Une réinitialisation du mot de passe de votre compte pass Culture Pro a été demandée.",
+            "Ce lien ne sert qu'une fois et est valable 3 jours.",
+        ],
+        action_url=link,
+        action_label="Choisir un nouveau mot de passe",
+        footer="Si vous n'avez rien demandé, ignorez ce message : votre mot de passe reste inchangé.",
+    )
+
+
+def offerer_created_to_staff(
+    *, to: list[str], offerer_name: str, siren: str, creator_email: str, registry_label: str, link: str
+) -> EmailContent:
+    return _message(
+        "offerer_created_staff",
+        f"Nouvelle structure à valider : {offerer_name} ({siren})",
+        to,
+        greeting="Bonjour,",
+        paragraphs=[
+            f"{creator_email} a inscrit la structure {offerer_name} (SIREN {siren}).",
+            f"Répertoire des entreprises : {registry_label}.",
+        ],
+        action_url=link,
+        action_label="Ouvrir la file de validation",
+    )
+
+
+def membership_requested(
+    *, to: list[str], offerer_name: str, siren: str, member_name: str, member_email: str, link: str
+) -> EmailContent:
+    return _message(
+        "membership_requested",
+        f"Demande de rattachement à {offerer_name}",
+        to,
+        greeting="Bonjour,",
+        paragraphs=[
+            f"{member_name} ({member_email}) demande à rejoindre la structure {offerer_name} (SIREN {siren}) "
+            "sur pass Culture Pro.",
+            "Acceptez ou refusez cette demande depuis la page des membres de la structure.",
+        ],
+        action_url=link,
+        action_label="Voir les demandes",
+    )
+
+
+def offerer_decision(
+    *, to: list[str], offerer_name: str, siren: str, validated: bool, reason: str = "", link: str = ""
+) -> EmailContent:
+    if validated:
+        return _message(
+            "offerer_validated",
+            f"Votre structure {offerer_name} est validée",
+            to,
+            greeting="Bonjour,",
+            paragraphs=[
+                f"L'équipe pass Culture a validé votre structure {offerer_name} (SIREN {siren}).",
+                "Vos offres peuvent désormais être réservées par les jeunes.",
+            ],
+            action_url=link,
+            action_label="Aller sur pass Culture Pro",
+        )
+    return _message(
+        "offerer_rejected",
+        f"Votre structure {offerer_name} n'a pas été validée",
+        to,
+        greeting="Bonjour,",
+        paragraphs=[
+            f"L'équipe pass Culture n'a pas validé votre structure {offerer_name} (SIREN {siren}).",
+            f"Motif : {reason}",
+            "Pour toute question, répondez à ce message.",
+        ],
+    )
+
+
+def membership_decision(
+    *, email: str, first_name: str, offerer_name: str, validated: bool, reason: str = "", link: str = ""
+) -> EmailContent:
+    if validated:
+        return _message(
+            "membership_validated",
+            f"Votre rattachement à {offerer_name} est accepté",
+            [email],
+            greeting=_hello(first_name),
+            paragraphs=[f"Votre demande de rattachement à la structure {offerer_name} a été acceptée."],
+            action_url=link,
+            action_label="Aller sur pass Culture Pro",
+        )
+    paragraphs = [f"Votre demande de rattachement à la structure {offerer_name} a été refusée."]
+    if reason:
+        paragraphs.append(f"Motif : {reason}")
+    return _message(
+        "membership_rejected",
+        f"Votre rattachement à {offerer_name} est refusé",
+        [email],
+        greeting=_hello(first_name),
+        paragraphs=paragraphs,
+    )

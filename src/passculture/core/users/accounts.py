@@ -1,0 +1,139 @@
+"""Account links sent by email: confirming the address, resetting the password.
+
+- Email confirmation: a signed, timestamped token (django.core.signing) valid 3 days, bound to the
+  user id and the address it was sent to: changing the address voids older links.
+- Password reset: Django's PasswordResetTokenGenerator (valid settings.PASSWORD_RESET_TIMEOUT, 3 days
+  by default). Its token hashes the password and last login, so it works once.
+- Requests never say whether an address has an account.
+"""
+
+import datetime as dt
+import logging
+
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import default_token_generator
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.encoding import force_bytes, force_str
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+
+from passculture.core.common.audit import log_action
+from passculture.core.common.exceptions import InvalidInput
+from passculture.core.notifications import account_builders
+from passculture.core.notifications.services import queue_built
+
+from .constants import Role
+from .exceptions import EmailConfirmationLinkExpired, InvalidEmailConfirmationLink, InvalidPasswordResetLink
+from .models import User
+
+EMAIL_CONFIRMATION_MAX_AGE = dt.timedelta(days=3)
+EMAIL_CONFIRMATION_SALT = "passculture.users.email-confirmation"
+# The portal's accounts; beneficiaries reset their password in their own app.
+PORTAL_ROLES = (Role.PRO, Role.STAFF)
+
+logger = logging.getLogger(__name__)
+
+
+# --- Email confirmation ----------------------------------------------------------------------------
+
+
+def email_confirmation_token(user: User) -> str:
+    return signing.TimestampSigner(salt=EMAIL_CONFIRMATION_SALT).sign_object({"u": user.pk, "e": user.email})
+
+
+def send_email_confirmation(user: User) -> None:
+    """Queues the link in the caller's transaction (sent once it commits)."""
+    link = account_builders.absolute_url("pro:confirm-email", token=email_confirmation_token(user))
+    queue_built(
+        account_builders.email_confirmation(email=user.email, first_name=user.first_name, link=link),
+        related=user,
+    )
+
+
+@transaction.atomic
+def confirm_email(token: str) -> User:
+    signer = signing.TimestampSigner(salt=EMAIL_CONFIRMATION_SALT)
+    try:
+        payload = signer.unsign_object(token, max_age=EMAIL_CONFIRMATION_MAX_AGE)
+    except signing.SignatureExpired as exc:
+        raise EmailConfirmationLinkExpired() from exc
+    except (signing.BadSignature, ValueError, TypeError) as exc:
+        raise InvalidEmailConfirmationLink() from exc
+    if not isinstance(payload, dict) or not isinstance(payload.get("u"), int):
+        raise InvalidEmailConfirmationLink()
+    user = User.objects.select_for_update().filter(pk=payload["u"], is_active=True).first()
+    if user is None or user.email != payload.get("e"):
+        raise InvalidEmailConfirmationLink()
+    if not user.is_email_validated:
+        user.is_email_validated = True
+        user.save(update_fields=["is_email_validated"])
+        log_action("user.email_confirmed", actor=user, target=user)
+    return user
+
+
+@transaction.atomic
+def resend_email_confirmation(email: str) -> None:
+    """A new link for an unconfirmed portal account; silent in every other case."""
+    user = (
+        User.objects.filter(
+            email__iexact=(email or "").strip(),
+            is_active=True,
+            is_email_validated=False,
+            role__in=PORTAL_ROLES,
+        )
+        .order_by("pk")
+        .first()
+    )
+    if user is not None:
+        send_email_confirmation(user)
+        log_action("user.email_confirmation_resent", actor=user, target=user)
+
+
+# --- Password reset --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_password_reset(email: str) -> None:
+    """Emails a one-time link if a portal account has that address; says nothing either way."""
+    user = (
+        User.objects.filter(email__iexact=(email or "").strip(), is_active=True, role__in=PORTAL_ROLES)
+        .order_by("pk")
+        .first()
+    )
+    if user is None:
+        return
+    uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    link = account_builders.absolute_url("pro:password-reset-confirm", uidb64=uidb64, token=token)
+    queue_built(
+        account_builders.password_reset(email=user.email, first_name=user.first_name, link=link),
+        related=user,
+    )
+    log_action("user.password_reset_requested", actor=user, target=user)
+
+
+def user_for_password_reset(uidb64: str, token: str) -> User:
+    try:
+        user_id = int(force_str(urlsafe_base64_decode(uidb64)))
+    except (TypeError, ValueError, OverflowError, UnicodeDecodeError) as exc:
+        raise InvalidPasswordResetLink() from exc
+    user = User.objects.filter(pk=user_id, is_active=True, role__in=PORTAL_ROLES).first()
+    if user is None or not default_token_generator.check_token(user, token):
+        raise InvalidPasswordResetLink()
+    return user
+
+
+@transaction.atomic
+def reset_password(uidb64: str, token: str, new_password: str) -> User:
+    user = user_for_password_reset(uidb64, token)
+    try:
+        validate_password(new_password, user=user)
+    except ValidationError as exc:
+        raise InvalidInput(" ".join(exc.messages), code="WEAK_PASSWORD") from exc
+    user.set_password(new_password)
+    # The link reached the mailbox: the address is proven, as a confirmation link would.
+    user.is_email_validated = True
+    user.save(update_fields=["password", "is_email_validated"])
+    log_action("user.password_reset", actor=user, target=user)
+    return user

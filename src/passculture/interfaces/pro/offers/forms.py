@@ -1,0 +1,379 @@
+"""Forms of the pro offer pages: they parse and convert (euros -> cents, local times -> UTC); the rules
+are checked by core.offers (its DomainErrors come back here as form errors, in French)."""
+
+import datetime as dt
+import hashlib
+import json
+from decimal import Decimal
+
+from django import forms
+from django.utils.html import escape
+from dsfr.forms import DsfrBaseForm
+
+from passculture.core.common.exceptions import DomainError
+from passculture.core.common.money import cents_to_euros, euros_to_cents
+from passculture.core.common.time import FRENCH_WEEKDAYS, local_to_utc, to_local
+from passculture.core.offers.constants import LANGUAGES, Category, Version
+from passculture.core.offers.images import ACCEPTED_CONTENT_TYPES, prepare_offer_image
+from passculture.core.offers.scheduling import Schedule
+
+# Which field shows a domain error, by code; others go on top of the form.
+FIELD_OF_ERROR = {
+    "OFFER_NAME_REQUIRED": "name",
+    "INVALID_CATEGORY": "category",
+    "DESCRIPTION_TOO_LONG": "description",
+    "INVALID_DURATION": "duration_minutes",
+    "INVALID_LANGUAGE": "languages",
+    "INVALID_PRICE": "price",
+    "PRICE_TOO_HIGH": "price",
+    "INVALID_STOCK_QUANTITY": "quantity",
+    "QUANTITY_BELOW_BOOKINGS": "quantity",
+    "BOOKING_LIMIT_AFTER_BEGINNING": "booking_limit_date",
+    "SCHEDULE_END_BEFORE_START": "end_date",
+    "SCHEDULE_TOO_LONG": "end_date",
+    "SCHEDULE_WITHOUT_TIME": "times",
+    "INVALID_BOOKING_LIMIT_DELAY": "booking_limit_hours",
+}
+VERSION_CHOICES = [(Version.VF.value, "VF (version française)"), (Version.VO.value, "VO (version originale)")]
+MAX_TIMES_PER_DAY = 12
+
+
+def add_domain_error(form: forms.Form, error: DomainError) -> None:
+    field = FIELD_OF_ERROR.get(error.code)
+    form.add_error(field if field in form.fields else None, error.message)
+
+
+class ProForm(DsfrBaseForm):
+    def set_help_text(self, name: str, text: str) -> None:
+        """`text` is HTML (django-dsfr shows help texts unescaped): escape what comes from data.
+        DsfrBaseForm builds the bound fields in __init__, and a bound field copies its help text then."""
+        self.fields[name].help_text = text
+        self[name].help_text = text
+
+    def get_context(self):
+        # Skips django-dsfr's transitional deprecation warning (about marking optional fields), which
+        # would be printed on every render; the project-wide choice belongs to settings.
+        return forms.Form.get_context(self)
+
+
+class EurosField(forms.DecimalField):
+    """Euros typed the French way ("7,50") or not ("7.50"); a text input, as a number input refuses commas."""
+
+    widget = forms.TextInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", Decimal("0"))
+        kwargs.setdefault("max_digits", 8)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
+
+    def widget_attrs(self, widget):
+        return {}
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace(",", ".").replace("€", "").strip()
+        return super().to_python(value)
+
+
+class InlineCheckboxes(forms.CheckboxSelectMultiple):
+    inline = True  # django-dsfr lays the boxes out on one line
+
+
+def seats_field() -> forms.IntegerField:
+    return forms.IntegerField(
+        label="Nombre de places",
+        required=False,
+        min_value=0,
+        help_text="Laissez vide pour un nombre de places illimité.",
+    )
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
+class OfferForm(ProForm):
+    venue = forms.ModelChoiceField(queryset=None, label="Lieu", empty_label=None)
+    name = forms.CharField(label="Titre de l'offre", max_length=140)
+    category = forms.ChoiceField(
+        label="Catégorie",
+        choices=Category.choices,
+        help_text="Ne peut plus être changée une fois l'offre créée.",
+    )
+    description = forms.CharField(
+        label="Description courte",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="1000 caractères au plus. Mise en forme possible : gras &lt;b&gt;, italique &lt;i&gt;, "
+        "paragraphes &lt;p&gt;, retours à la ligne &lt;br&gt; et liens &lt;a href&gt; ; le reste est retiré.",
+    )
+    duration_minutes = forms.IntegerField(
+        label="Durée (minutes)", required=False, min_value=1, max_value=1440
+    )
+    languages = forms.MultipleChoiceField(
+        label="Langues",
+        choices=LANGUAGES,
+        required=False,
+        widget=InlineCheckboxes,
+        help_text="Langues parlées dans le film. La version (VF ou VO) se choisit pour chaque séance.",
+    )
+    is_duo = forms.TypedChoiceField(
+        label="Offre duo",
+        choices=[("0", "Non"), ("1", "Oui : le jeune peut réserver 2 places")],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+        initial="0",
+    )
+    booking_email = forms.EmailField(label="Email de réception des réservations", required=False)
+    image = forms.FileField(
+        label="Image (affiche)",
+        required=False,
+        widget=forms.FileInput(attrs={"accept": ACCEPTED_CONTENT_TYPES}),
+        help_text="JPEG, PNG ou WebP, 10 Mo au plus, 400 × 600 pixels au moins. "
+        "Elle est redimensionnée et ses métadonnées (position GPS, appareil) sont retirées.",
+    )
+    remove_image = forms.BooleanField(label="Retirer l'image actuelle", required=False)
+
+    def __init__(self, *args, venues=None, offer=None, **kwargs):
+        self.offer = offer
+        if offer is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "name": offer.name,
+                    "description": offer.description,
+                    "duration_minutes": offer.duration_minutes,
+                    "languages": offer.languages,
+                    "is_duo": "1" if offer.is_duo else "0",
+                    "booking_email": offer.booking_email,
+                },
+            )
+        super().__init__(*args, **kwargs)
+        if offer is None:
+            self.fields["venue"].queryset = venues
+            del self.fields["remove_image"]
+        else:
+            del self.fields["venue"], self.fields["category"]
+            if not offer.image:
+                del self.fields["remove_image"]
+            if not offer.is_event:
+                del self.fields["duration_minutes"]
+        venue_email = offer.venue.booking_email if offer is not None else ""
+        self.set_help_text(
+            "booking_email",
+            "Facultatif. À défaut, l'email du lieu" + (f" ({escape(venue_email)})." if venue_email else "."),
+        )
+
+    def clean_image(self):
+        upload = self.cleaned_data.get("image")
+        if not upload:
+            return None
+        try:
+            return prepare_offer_image(upload)
+        except DomainError as error:
+            raise forms.ValidationError(error.message, code=error.code.lower()) from error
+
+    def service_fields(self) -> dict:
+        data = self.cleaned_data
+        fields = {
+            "name": data["name"],
+            "description": data["description"],
+            "languages": data["languages"],
+            "is_duo": data["is_duo"],
+            "booking_email": data["booking_email"],
+        }
+        if "duration_minutes" in self.fields:
+            fields["duration_minutes"] = data["duration_minutes"]
+        return fields
+
+
+class OfferFilterForm(forms.Form):
+    venue = forms.ModelChoiceField(queryset=None, label="Lieu", required=False, empty_label="Tous les lieux")
+    status = forms.ChoiceField(
+        label="Statut",
+        required=False,
+        choices=[("", "Toutes"), ("active", "Actives"), ("inactive", "Désactivées")],
+    )
+    q = forms.CharField(label="Rechercher un titre", required=False, max_length=140)
+
+    def __init__(self, *args, venues=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["venue"].queryset = venues
+        self.fields["venue"].widget.attrs["class"] = "fr-select"
+        self.fields["status"].widget.attrs["class"] = "fr-select"
+        self.fields["q"].widget.attrs.update({"class": "fr-input", "type": "search"})
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        active = {"active": True, "inactive": False}.get(data["status"])
+        return {
+            "venue_id": data["venue"].pk if data["venue"] else None,
+            "active": active,
+            "query": data["q"],
+        }
+
+
+class TimesField(forms.CharField):
+    """Several times of day typed in one field: "14:00, 20h30" -> [14:00, 20:30]."""
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        times: list[dt.time] = []
+        for part in text.replace(";", ",").replace(" ", ",").split(","):
+            part = part.strip().lower().replace("h", ":")
+            if not part:
+                continue
+            if part.endswith(":"):
+                part += "00"
+            try:
+                hours, minutes = (int(piece) for piece in part.split(":"))
+                times.append(dt.time(hours, minutes))
+            except ValueError as error:
+                raise forms.ValidationError(
+                    f"Horaire « {part} » illisible : écrivez par exemple 14:00, 20:30."
+                ) from error
+        times = sorted(set(times))
+        if len(times) > MAX_TIMES_PER_DAY:
+            raise forms.ValidationError(f"{MAX_TIMES_PER_DAY} horaires par jour au maximum.")
+        return times
+
+
+class ShowtimesForm(ProForm):
+    start_date = forms.DateField(label="Du", widget=DateInput())
+    end_date = forms.DateField(label="Au (inclus)", widget=DateInput())
+    weekdays = forms.TypedMultipleChoiceField(
+        label="Jours de la semaine",
+        required=False,
+        coerce=int,
+        choices=[(index, name.capitalize()) for index, name in enumerate(FRENCH_WEEKDAYS)],
+        widget=InlineCheckboxes,
+        help_text="Aucun jour coché : tous les jours de la période.",
+    )
+    times = TimesField(
+        label="Horaires",
+        help_text="Heures de début, à l'heure du lieu, séparées par des virgules : 14:00, 20:30",
+    )
+    version = forms.ChoiceField(label="Version", choices=VERSION_CHOICES)
+    price = EurosField(label="Prix (€)")
+    quantity = seats_field()
+    booking_limit_hours = forms.IntegerField(
+        label="Fin des réservations (heures avant la séance)",
+        required=False,
+        min_value=0,
+        max_value=720,
+        help_text="Laissez vide pour accepter les réservations jusqu'au début de la séance.",
+    )
+
+    def schedule(self) -> Schedule:
+        data = self.cleaned_data
+        return Schedule(
+            start_date=data["start_date"],
+            end_date=data["end_date"],
+            times=tuple(data["times"]),
+            weekdays=frozenset(data["weekdays"] or ()),
+            version=data["version"],
+            price_cents=euros_to_cents(data["price"]),
+            quantity=data["quantity"],
+            booking_limit_hours_before=data["booking_limit_hours"],
+        )
+
+    def fingerprint(self) -> str:
+        """Of the previewed parameters: "create" only creates what the pro has seen in the preview."""
+        schedule = self.schedule()
+        payload = json.dumps(
+            [
+                schedule.start_date.isoformat(),
+                schedule.end_date.isoformat(),
+                [time.isoformat() for time in schedule.times],
+                sorted(schedule.weekdays),
+                schedule.version,
+                schedule.price_cents,
+                schedule.quantity,
+                schedule.booking_limit_hours_before,
+            ]
+        )
+        return hashlib.sha256(payload.encode()).hexdigest()[:32]
+
+
+class StockForm(ProForm):
+    """One showtime (event offer) or the single stock of a card/subscription (thing offer)."""
+
+    date = forms.DateField(label="Date", widget=DateInput())
+    time = forms.TimeField(label="Heure", widget=TimeInput())
+    version = forms.ChoiceField(label="Version", choices=VERSION_CHOICES)
+    price = EurosField(label="Prix (€)")
+    quantity = seats_field()
+    booking_limit_date = forms.DateField(
+        label="Date limite de réservation", required=False, widget=DateInput()
+    )
+    booking_limit_time = forms.TimeField(
+        label="Heure limite de réservation", required=False, widget=TimeInput()
+    )
+
+    def __init__(self, *args, offer, stock=None, **kwargs):
+        self.offer = offer
+        self.tz_name = offer.venue.timezone
+        if stock is not None:
+            initial = {
+                "version": stock.version or Version.VF,
+                "price": cents_to_euros(stock.price_cents),
+                "quantity": stock.quantity,
+            }
+            if stock.beginning_datetime is not None:
+                start = to_local(stock.beginning_datetime, self.tz_name)
+                initial.update(date=start.date(), time=start.time())
+            limit = stock.booking_limit_datetime
+            if limit is not None and limit != stock.beginning_datetime:
+                local_limit = to_local(limit, self.tz_name)
+                initial.update(booking_limit_date=local_limit.date(), booking_limit_time=local_limit.time())
+            kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+        if offer.is_event:
+            self.set_help_text(
+                "quantity",
+                "Laissez vide pour un nombre illimité ; jamais moins que les places déjà réservées.",
+            )
+            self.set_help_text(
+                "booking_limit_date",
+                "Laissez vide pour accepter les réservations jusqu'au début de la séance.",
+            )
+        else:
+            for name in ("date", "time", "version", "booking_limit_date", "booking_limit_time"):
+                del self.fields[name]
+            self.set_help_text("price", "300 € au maximum.")
+
+    def clean(self):
+        data = super().clean()
+        if self.offer.is_event and bool(data.get("booking_limit_date")) != bool(
+            data.get("booking_limit_time")
+        ):
+            self.add_error("booking_limit_time", "Indiquez la date et l'heure limites, ou aucune des deux.")
+        return data
+
+    def service_fields(self) -> dict:
+        data = self.cleaned_data
+        fields = {"price_cents": euros_to_cents(data["price"]), "quantity": data["quantity"]}
+        if self.offer.is_event:
+            start = local_to_utc(dt.datetime.combine(data["date"], data["time"]), self.tz_name)
+            limit = start
+            if data.get("booking_limit_date"):
+                limit = local_to_utc(
+                    dt.datetime.combine(data["booking_limit_date"], data["booking_limit_time"]), self.tz_name
+                )
+            fields.update(beginning=start, booking_limit=limit, version=data["version"])
+        return fields

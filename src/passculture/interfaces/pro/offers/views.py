@@ -1,0 +1,374 @@
+"""Offers by hand: list, create/edit, (de)activate, showtimes in bulk, edit/delete one showtime.
+
+Every object is looked up through `own_or_404`: another offerer's offer or stock answers 404.
+"""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from passculture.core.common.exceptions import DomainError
+from passculture.core.common.money import format_euros
+from passculture.core.common.time import format_local, to_local
+from passculture.core.common.time import now as utcnow
+from passculture.core.offerers.selectors import venues_of
+from passculture.core.offers import selectors
+from passculture.core.offers import services as offer_services
+from passculture.core.offers.constants import LANGUAGES
+from passculture.core.offers.exceptions import StockBookingsChanged
+from passculture.core.offers.models import Offer, Stock
+from passculture.core.offers.scheduling import plan_showtimes
+from passculture.core.offers.validation import sanitize_description
+
+from ..access import own_or_404, pro_required
+from .forms import OfferFilterForm, OfferForm, ShowtimesForm, StockForm, add_domain_error
+
+OFFERS_PER_PAGE = 20
+STOCKS_PER_PAGE = 50
+PREVIEW_SIZE = 20
+
+
+def _own_offer(request, offer_id: int) -> Offer:
+    return own_or_404(
+        Offer.objects.select_related("venue__offerer"), request, "venue__offerer_id", pk=offer_id
+    )
+
+
+def _own_stock(request, offer_id: int, stock_id: int) -> Stock:
+    return own_or_404(
+        Stock.objects.select_related("offer__venue__offerer"),
+        request,
+        "offer__venue__offerer_id",
+        pk=stock_id,
+        offer_id=offer_id,
+        is_deleted=False,
+    )
+
+
+def _current_venues(request):
+    current_id = request.pro.current_id
+    return venues_of(request.user).filter(offerer_id=current_id).order_by("name")
+
+
+def _detail_url(offer: Offer) -> str:
+    return reverse("pro:offer-detail", args=[offer.pk])
+
+
+def _showtime_label(moment, offer: Offer) -> str:
+    return format_local(moment, offer.venue.timezone, with_weekday=True) if moment else "—"
+
+
+@pro_required
+def offer_list(request):
+    current = request.pro.current
+    if current is None:
+        return render(request, "pro/offers/list.html", {"title": "Offres", "no_offerer": True})
+    venues = _current_venues(request)
+    filters = OfferFilterForm(request.GET or None, venues=venues)
+    offers = selectors.offers_of_offerer(current.pk, at=utcnow(), **filters.filters())
+    page = Paginator(offers, OFFERS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    rows = [
+        {
+            "offer": offer,
+            "next_start": _showtime_label(offer.next_start, offer) if offer.is_event else "",
+        }
+        for offer in page
+    ]
+    return render(
+        request,
+        "pro/offers/list.html",
+        {
+            "title": "Offres",
+            "filters": filters,
+            "page": page,
+            "rows": rows,
+            "querystring": query.urlencode(),
+            "has_venues": venues.exists(),
+        },
+    )
+
+
+@pro_required
+def offer_create(request):
+    venues = _current_venues(request)
+    form = OfferForm(request.POST or None, request.FILES or None, venues=venues)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            offer = offer_services.create_offer(
+                venue=data["venue"],
+                category=data["category"],
+                actor=request.user,
+                image_file=data["image"],
+                **form.service_fields(),
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            follow = "ajoutez maintenant ses séances." if offer.is_event else "indiquez maintenant son prix."
+            messages.success(request, f"Offre « {offer.name} » créée : {follow}")
+            target = "pro:offer-showtimes" if offer.is_event else "pro:offer-stock-add"
+            return redirect(target, offer_id=offer.pk)
+    return render(
+        request,
+        "pro/offers/form.html",
+        {"title": "Créer une offre", "form": form, "has_venues": venues.exists()},
+    )
+
+
+@pro_required
+def offer_edit(request, offer_id: int):
+    offer = _own_offer(request, offer_id)
+    form = OfferForm(request.POST or None, request.FILES or None, offer=offer)
+    if request.method == "POST" and form.is_valid():
+        try:
+            offer_services.update_offer(
+                offer,
+                actor=request.user,
+                image_file=form.cleaned_data["image"],
+                remove_image=form.cleaned_data.get("remove_image", False),
+                **form.service_fields(),
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, "Offre enregistrée.")
+            return redirect(_detail_url(offer))
+    return render(
+        request,
+        "pro/offers/form.html",
+        {"title": f"Modifier « {offer.name} »", "form": form, "offer": offer, "has_venues": True},
+    )
+
+
+@require_POST
+@pro_required
+def offer_set_active(request, offer_id: int):
+    offer = _own_offer(request, offer_id)
+    active = request.POST.get("active") == "1"
+    try:
+        offer_services.set_offer_active(offer, active, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            "Offre réactivée : elle est de nouveau visible des jeunes."
+            if active
+            else "Offre désactivée : les jeunes ne peuvent plus la réserver. Les réservations faites restent valables.",
+        )
+    return redirect(_detail_url(offer))
+
+
+@pro_required
+def offer_detail(request, offer_id: int):
+    offer = _own_offer(request, offer_id)
+    past = request.GET.get("periode") == "passees"
+    stocks = selectors.stocks_for_pro(offer, at=utcnow(), past=past)
+    page = Paginator(stocks, STOCKS_PER_PAGE).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "stock": stock,
+            "when": _showtime_label(stock.beginning_datetime, offer),
+            "limit": _showtime_label(stock.booking_limit_datetime, offer)
+            if stock.booking_limit_datetime and stock.booking_limit_datetime != stock.beginning_datetime
+            else "",
+            "price": format_euros(stock.price_cents),
+        }
+        for stock in page
+    ]
+    return render(
+        request,
+        "pro/offers/detail.html",
+        {
+            "title": offer.name,
+            "offer": offer,
+            "rows": rows,
+            "page": page,
+            "past": past,
+            "can_add_stock": offer.is_event or not stocks.exists(),
+            "languages": ", ".join(label for code, label in LANGUAGES if code in offer.languages),
+            # Sanitised on save already; again here for rows written by imports or by hand in the admin.
+            "description": sanitize_description(offer.description),
+        },
+    )
+
+
+@pro_required
+def showtimes_add(request, offer_id: int):
+    offer = _own_offer(request, offer_id)
+    if not offer.is_event:
+        return redirect("pro:offer-stock-add", offer_id=offer.pk)
+    form = ShowtimesForm(request.POST or None, initial=_showtimes_initial(offer))
+    preview = None
+    fingerprint = ""
+    if request.method == "POST" and form.is_valid():
+        schedule = form.schedule()
+        fingerprint = form.fingerprint()
+        wants_creation = request.POST.get("action") == "create"
+        try:
+            if wants_creation and request.POST.get("previewed") == fingerprint:
+                stocks, plan = offer_services.create_showtimes(offer, schedule, actor=request.user)
+                messages.success(request, _created_message(len(stocks), plan))
+                return redirect(_detail_url(offer))
+            plan = plan_showtimes(offer, schedule)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            if wants_creation:
+                messages.warning(
+                    request, "Les paramètres ont changé depuis l'aperçu : vérifiez-le de nouveau."
+                )
+            preview = {
+                "plan": plan,
+                "first": [
+                    _showtime_label(planned.beginning, offer) for planned in plan.showtimes[:PREVIEW_SIZE]
+                ],
+                "more": max(plan.count - PREVIEW_SIZE, 0),
+                "price": format_euros(schedule.price_cents),
+                "quantity": schedule.quantity,
+                "version": schedule.version,
+            }
+    return render(
+        request,
+        "pro/offers/showtimes_form.html",
+        {
+            "title": f"Ajouter des séances — {offer.name}",
+            "offer": offer,
+            "form": form,
+            "preview": preview,
+            "fingerprint": fingerprint,
+        },
+    )
+
+
+def _showtimes_initial(offer: Offer) -> dict:
+    today = to_local(utcnow(), offer.venue.timezone).date()
+    return {"start_date": today, "end_date": today + dt.timedelta(days=6), "version": "VF"}
+
+
+def _created_message(count: int, plan) -> str:
+    text = f"{count} séance{'s' if count > 1 else ''} créée{'s' if count > 1 else ''}."
+    skipped = []
+    if plan.skipped_duplicates:
+        skipped.append(
+            f"{plan.skipped_duplicates} existai{'en' if plan.skipped_duplicates > 1 else ''}t déjà"
+        )
+    if plan.skipped_past:
+        skipped.append(f"{plan.skipped_past} déjà passée{'s' if plan.skipped_past > 1 else ''}")
+    if plan.skipped_nonexistent:
+        skipped.append(f"{plan.skipped_nonexistent} à une heure inexistante (changement d'heure)")
+    if skipped:
+        text += " Non créées : " + ", ".join(skipped) + "."
+    return text
+
+
+@pro_required
+def thing_stock_add(request, offer_id: int):
+    offer = _own_offer(request, offer_id)
+    if offer.is_event:
+        return redirect("pro:offer-showtimes", offer_id=offer.pk)
+    form = StockForm(request.POST or None, offer=offer)
+    if request.method == "POST" and form.is_valid():
+        try:
+            offer_services.create_stock(offer=offer, actor=request.user, **form.service_fields())
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, "Stock enregistré.")
+            return redirect(_detail_url(offer))
+    return render(
+        request,
+        "pro/offers/stock_form.html",
+        {"title": f"Prix et stock — {offer.name}", "offer": offer, "form": form},
+    )
+
+
+@pro_required
+def stock_edit(request, offer_id: int, stock_id: int):
+    stock = _own_stock(request, offer_id, stock_id)
+    offer = stock.offer
+    form = StockForm(request.POST or None, offer=offer, stock=stock)
+    if request.method == "POST" and form.is_valid():
+        try:
+            offer_services.update_stock(stock.pk, actor=request.user, **form.service_fields())
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, "Séance modifiée." if offer.is_event else "Stock modifié.")
+            return redirect(_detail_url(offer))
+    return render(
+        request,
+        "pro/offers/stock_form.html",
+        {
+            "title": "Modifier la séance" if offer.is_event else "Modifier le stock",
+            "offer": offer,
+            "stock": stock,
+            "when": _showtime_label(stock.beginning_datetime, offer),
+            "form": form,
+        },
+    )
+
+
+@pro_required
+def stock_delete(request, offer_id: int, stock_id: int):
+    """GET: the confirmation page. POST: deletes at once when no booking would be cancelled; otherwise
+    only with `confirm`, and only if no booking arrived since the confirmation page was shown."""
+    stock = _own_stock(request, offer_id, stock_id)
+    offer = stock.offer
+    count = selectors.cancellable_bookings_count(stock)
+    error = ""
+    if request.method == "POST":
+        confirmed = request.POST.get("confirm") == "1"
+        if confirmed or count == 0:
+            expected = _int_or_zero(request.POST.get("expected")) if confirmed else 0
+            try:
+                cancelled = offer_services.delete_stock(
+                    stock.pk, actor=request.user, expected_cancellations=expected
+                )
+            except StockBookingsChanged as changed:
+                error = changed.message
+                count = selectors.cancellable_bookings_count(stock)
+            except DomainError as failure:
+                messages.error(request, failure.message)
+                return redirect(_detail_url(offer))
+            else:
+                messages.success(request, _deleted_message(offer, cancelled))
+                return redirect(_detail_url(offer))
+    return render(
+        request,
+        "pro/offers/stock_delete.html",
+        {
+            "title": "Supprimer la séance" if offer.is_event else "Supprimer le stock",
+            "offer": offer,
+            "stock": stock,
+            "when": _showtime_label(stock.beginning_datetime, offer),
+            "price": format_euros(stock.price_cents),
+            "count": count,
+            "error": error,
+        },
+    )
+
+
+def _int_or_zero(value) -> int:
+    try:
+        return max(int(value), 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _deleted_message(offer: Offer, cancelled: int) -> str:
+    text = "Séance supprimée." if offer.is_event else "Stock supprimé."
+    if cancelled:
+        plural = "s" if cancelled > 1 else ""
+        text += (
+            f" {cancelled} réservation{plural} annulée{plural} : "
+            f"le{plural} bénéficiaire{plural} {'sont prévenus' if plural else 'est prévenu'} par email."
+        )
+    return text

@@ -1,0 +1,144 @@
+/*
+ * The counter's QR scanner: reads the beneficiary's QR code with the device camera and submits the
+ * lookup form with the countermark it carries. Typing the code always works without it.
+ *
+ * The QR payload is PASSCULTURE:v3;TOKEN:<countermark> (the real service's format). Frames are
+ * decoded with the vendored jsQR (static/pro/vendor/, pinned, see its README).
+ */
+(function () {
+  "use strict";
+
+  var PAYLOAD = /^PASSCULTURE:v3;TOKEN:([A-Za-z0-9]{6})$/;
+  var DECODE_EVERY_MS = 120; // jsQR on a full frame is heavy: a few decodes a second are enough.
+
+  var form = document.getElementById("counter-form");
+  var input = document.getElementById("id_token");
+  var startButton = document.getElementById("scan-start");
+  var stopButton = document.getElementById("scan-stop");
+  var scanner = document.getElementById("scanner");
+  var video = document.getElementById("scan-video");
+  var status = document.getElementById("scan-status");
+  if (!form || !input || !startButton || !video) {
+    return;
+  }
+
+  var stream = null;
+  var canvas = document.createElement("canvas");
+  var context = canvas.getContext("2d", { willReadFrequently: true });
+  var lastDecode = 0;
+  var warnedForeignCode = false;
+
+  function say(message, kind) {
+    status.innerHTML = "";
+    if (!message) {
+      return;
+    }
+    var alert = document.createElement("div");
+    alert.className = "fr-alert fr-alert--sm fr-alert--" + (kind || "info");
+    var text = document.createElement("p");
+    text.textContent = message;
+    alert.appendChild(text);
+    status.appendChild(alert);
+  }
+
+  function stop() {
+    if (stream) {
+      stream.getTracks().forEach(function (track) { track.stop(); });
+      stream = null;
+    }
+    video.srcObject = null;
+    scanner.hidden = true;
+    startButton.hidden = false;
+  }
+
+  function found(token) {
+    stop();
+    say("QR code lu : contremarque " + token.toUpperCase() + ". Recherche de la réservation…", "success");
+    input.value = token.toUpperCase();
+    if (form.requestSubmit) {
+      form.requestSubmit();
+    } else {
+      form.submit();
+    }
+  }
+
+  function tick(now) {
+    if (!stream) {
+      return;
+    }
+    if (now - lastDecode >= DECODE_EVERY_MS && video.readyState >= video.HAVE_CURRENT_DATA && video.videoWidth) {
+      lastDecode = now;
+      canvas.width = video.videoWidth;
+      canvas.height = video.videoHeight;
+      context.drawImage(video, 0, 0, canvas.width, canvas.height);
+      var image = context.getImageData(0, 0, canvas.width, canvas.height);
+      var code = window.jsQR(image.data, image.width, image.height, { inversionAttempts: "dontInvert" });
+      if (code && code.data) {
+        var match = PAYLOAD.exec(code.data.trim());
+        if (match) {
+          found(match[1]);
+          return;
+        }
+        if (!warnedForeignCode) {
+          warnedForeignCode = true;
+          say("Ce QR code n'est pas une contremarque pass Culture. Présentez le QR code de la réservation.", "warning");
+        }
+      }
+    }
+    window.requestAnimationFrame(tick);
+  }
+
+  function explain(error) {
+    var name = error && error.name;
+    if (name === "NotAllowedError" || name === "SecurityError") {
+      return "L'accès à la caméra a été refusé. Autorisez la caméra pour ce site dans le navigateur, ou saisissez la contremarque.";
+    }
+    if (name === "NotFoundError" || name === "OverconstrainedError" || name === "DevicesNotFoundError") {
+      return "Aucune caméra n'a été trouvée sur cet appareil. Saisissez la contremarque.";
+    }
+    if (name === "NotReadableError" || name === "TrackStartError") {
+      return "La caméra est déjà utilisée par une autre application. Fermez-la, ou saisissez la contremarque.";
+    }
+    return "La caméra n'a pas pu être ouverte. Saisissez la contremarque.";
+  }
+
+  function start() {
+    // Browsers give the camera only to secure pages: HTTPS, or localhost / 127.0.0.1 in development.
+    if (!window.isSecureContext || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+      say("La caméra n'est disponible que sur une connexion sécurisée (HTTPS) ou en local (localhost). Saisissez la contremarque.", "error");
+      return;
+    }
+    if (typeof window.jsQR !== "function") {
+      say("Le lecteur de QR code n'a pas pu être chargé. Saisissez la contremarque.", "error");
+      return;
+    }
+    warnedForeignCode = false;
+    say("Ouverture de la caméra… Présentez le QR code de la réservation.", "info");
+    navigator.mediaDevices
+      .getUserMedia({ video: { facingMode: "environment" }, audio: false })
+      .then(function (mediaStream) {
+        stream = mediaStream;
+        video.srcObject = mediaStream;
+        scanner.hidden = false;
+        startButton.hidden = true;
+        return video.play();
+      })
+      .then(function () {
+        say("Caméra ouverte : présentez le QR code de la réservation.", "info");
+        window.requestAnimationFrame(tick);
+      })
+      .catch(function (error) {
+        stop();
+        say(explain(error), "error");
+      });
+  }
+
+  startButton.hidden = false;
+  startButton.addEventListener("click", start);
+  stopButton.addEventListener("click", function () {
+    stop();
+    say("");
+    input.focus();
+  });
+  window.addEventListener("pagehide", stop);
+})();

@@ -1,0 +1,170 @@
+"""Venues (lieux): list for the current offerer, create, detail, edit.
+
+The rules (SIRET of the offerer's SIREN or a reason, geocoding, department and timezone, audit log)
+live in core.offerers.services; these views parse the form, call one service and show its French
+messages next to the field they are about.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.views.decorators.http import require_http_methods
+
+from passculture.core.common.exceptions import DomainError
+from passculture.core.common.time import format_local, now
+from passculture.core.offerers import selectors, services
+
+from .access import pro_required
+
+BANK_SUMMARY_TEMPLATE = "pro/finance/bank_account_summary.html"
+ACCESSIBILITY = [
+    ("audio_disability_accessible", "Handicap auditif"),
+    ("mental_disability_accessible", "Handicap psychique ou cognitif"),
+    ("motor_disability_accessible", "Handicap moteur"),
+    ("visual_disability_accessible", "Handicap visuel"),
+]
+# Which form field a domain refusal is about (the message itself comes from the domain).
+FIELD_BY_ERROR_CODE = {
+    "INVALID_SIRET": "siret",
+    "SIRET_NOT_MATCHING_SIREN": "siret",
+    "SIRET_ALREADY_REGISTERED": "siret",
+    "SIRET_OR_REASON_REQUIRED": "siret",
+    "INVALID_POSTAL_CODE": "postal_code",
+    "VENUE_NAME_REQUIRED": "name",
+    "VENUE_ADDRESS_REQUIRED": "address",
+    "INVALID_BOOKING_EMAIL": "booking_email",
+    "INVALID_COORDINATES": "latitude",
+    "COORDINATES_INCOMPLETE": "latitude",
+}
+# Refusals that the pro fixes in the "Corriger la position" section: it opens by itself.
+POSITION_ERROR_CODES = {"ADDRESS_NOT_GEOCODED", "INVALID_COORDINATES", "COORDINATES_INCOMPLETE"}
+
+
+class VenueForm(forms.Form):
+    name = forms.CharField(label="Nom du lieu", max_length=140)
+    public_name = forms.CharField(label="Nom public", max_length=255, required=False)
+    siret = forms.CharField(label="SIRET", max_length=20, required=False)
+    no_siret_reason = forms.CharField(
+        label="Raison de l'absence de SIRET", max_length=500, required=False, widget=forms.Textarea
+    )
+    address = forms.CharField(label="Adresse", max_length=200)
+    postal_code = forms.CharField(label="Code postal", max_length=5, min_length=5)
+    city = forms.CharField(label="Ville", max_length=100)
+    booking_email = forms.EmailField(label="E-mail de réservation", required=False)
+    withdrawal_details = forms.CharField(
+        label="Modalités de retrait", max_length=2000, required=False, widget=forms.Textarea
+    )
+    audio_disability_accessible = forms.BooleanField(required=False)
+    mental_disability_accessible = forms.BooleanField(required=False)
+    motor_disability_accessible = forms.BooleanField(required=False)
+    visual_disability_accessible = forms.BooleanField(required=False)
+    # Text, not numbers: French decimal commas are welcome, and the domain checks the ranges.
+    latitude = forms.CharField(label="Latitude", max_length=20, required=False)
+    longitude = forms.CharField(label="Longitude", max_length=20, required=False)
+
+    def add_domain_error(self, error: DomainError) -> None:
+        self.add_error(FIELD_BY_ERROR_CODE.get(error.code), error.message)
+
+    @classmethod
+    def initial_for(cls, venue) -> dict:
+        initial = {name: getattr(venue, name) for name in cls.base_fields}
+        initial["siret"] = venue.siret or ""
+        initial["latitude"] = "" if venue.latitude is None else str(venue.latitude)
+        initial["longitude"] = "" if venue.longitude is None else str(venue.longitude)
+        return initial
+
+
+def _own_venue(request, venue_id: int):
+    venue = selectors.venue_of_offerers(venue_id, request.pro.offerer_ids)
+    if venue is None:
+        raise Http404
+    return venue
+
+
+def _form_page(request, form, *, venue=None, position_open=False):
+    offerer = venue.offerer if venue is not None else request.pro.current
+    return render(
+        request,
+        "pro/venues/form.html",
+        {
+            "title": f"Modifier {venue.display_name}" if venue else "Nouveau lieu",
+            "form": form,
+            "venue": venue,
+            "offerer": offerer,
+            "accessibility": [(form[name], label) for name, label in ACCESSIBILITY],
+            "position_open": position_open or bool(form["latitude"].errors or form["longitude"].errors),
+        },
+    )
+
+
+@pro_required
+def venue_list(request):
+    offerer = request.pro.current
+    venues = list(selectors.venues_of_offerer(offerer.pk)) if offerer else []
+    return render(request, "pro/venues/list.html", {"title": "Lieux", "offerer": offerer, "venues": venues})
+
+
+@require_http_methods(["GET", "POST"])
+@pro_required
+def venue_create(request):
+    offerer = request.pro.current
+    if offerer is None:
+        messages.warning(request, "Vous pourrez créer un lieu dès que votre structure sera validée.")
+        return redirect("pro:venues")
+    form = VenueForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            venue = services.create_venue(offerer=offerer, actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            form.add_domain_error(error)
+            return _form_page(request, form, position_open=error.code in POSITION_ERROR_CODES)
+        messages.success(
+            request, f"Le lieu « {venue.display_name} » est créé. Vérifiez sa position ci-dessous."
+        )
+        return redirect("pro:venue", venue_id=venue.pk)
+    return _form_page(request, form)
+
+
+@pro_required
+def venue_detail(request, venue_id: int):
+    venue = _own_venue(request, venue_id)
+    try:
+        get_template(BANK_SUMMARY_TEMPLATE)
+        has_bank_summary = True
+    except TemplateDoesNotExist:
+        has_bank_summary = False
+    return render(
+        request,
+        "pro/venues/detail.html",
+        {
+            "title": venue.display_name,
+            "venue": venue,
+            "accessibility": [(label, getattr(venue, name)) for name, label in ACCESSIBILITY],
+            "local_now": format_local(now(), venue.timezone),
+            "has_bank_summary": has_bank_summary,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@pro_required
+def venue_edit(request, venue_id: int):
+    venue = _own_venue(request, venue_id)
+    if request.method == "POST":
+        form = VenueForm(request.POST, initial=VenueForm.initial_for(venue))
+        if form.is_valid():
+            try:
+                services.update_venue(venue, actor=request.user, **form.cleaned_data)
+            except DomainError as error:
+                form.add_domain_error(error)
+                return _form_page(
+                    request, form, venue=venue, position_open=error.code in POSITION_ERROR_CODES
+                )
+            messages.success(request, "Modifications enregistrées.")
+            return redirect("pro:venue", venue_id=venue.pk)
+    else:
+        form = VenueForm(initial=VenueForm.initial_for(venue))
+    return _form_page(request, form, venue=venue)

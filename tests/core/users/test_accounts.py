@@ -1,0 +1,177 @@
+"""Email confirmation and password reset links."""
+
+import datetime as dt
+import re
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from passculture.core.common.models import AuditLog
+from passculture.core.notifications.models import OutboxEmail
+from passculture.core.users import accounts
+from passculture.core.users.factories import TEST_PASSWORD, ProFactory, UserFactory
+from passculture.core.users.services import authenticate_user
+from tests.helpers import error_code
+
+pytestmark = pytest.mark.django_db
+NEW_PASSWORD = "Nouveau-mot-de-passe-2026"
+
+
+@pytest.fixture
+def unconfirmed():
+    return ProFactory(is_email_validated=False)
+
+
+def _link_parts(kind: str) -> list[str]:
+    body = OutboxEmail.objects.get(kind=kind).text_body
+    return re.search(r"http\S+/pro/\S+", body).group(0).rstrip("/").split("/")
+
+
+# --- Email confirmation ----------------------------------------------------------------------------
+
+
+def test_a_confirmation_link_confirms_the_email(unconfirmed):
+    accounts.confirm_email(accounts.email_confirmation_token(unconfirmed))
+
+    unconfirmed.refresh_from_db()
+    assert unconfirmed.is_email_validated
+    assert AuditLog.objects.filter(action="user.email_confirmed").exists()
+
+
+def test_the_emailed_link_carries_a_working_token(unconfirmed):
+    accounts.send_email_confirmation(unconfirmed)
+
+    accounts.confirm_email(_link_parts("account_email_confirmation")[-1])
+
+    unconfirmed.refresh_from_db()
+    assert unconfirmed.is_email_validated
+
+
+def test_a_confirmation_link_works_for_three_days(unconfirmed):
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        token = accounts.email_confirmation_token(unconfirmed)
+        traveller.shift(dt.timedelta(days=3) - dt.timedelta(minutes=1))
+        accounts.confirm_email(token)
+
+    unconfirmed.refresh_from_db()
+    assert unconfirmed.is_email_validated
+
+
+def test_a_confirmation_link_expires_after_three_days(unconfirmed):
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        token = accounts.email_confirmation_token(unconfirmed)
+        traveller.shift(dt.timedelta(days=3, minutes=1))
+        code = error_code(accounts.confirm_email, token)
+
+    assert code == "EMAIL_CONFIRMATION_LINK_EXPIRED"
+    unconfirmed.refresh_from_db()
+    assert not unconfirmed.is_email_validated
+
+
+def test_a_tampered_confirmation_link_is_refused(unconfirmed):
+    other = ProFactory(is_email_validated=False)
+    token = accounts.email_confirmation_token(unconfirmed)
+    forged = accounts.email_confirmation_token(other).split(":")[0] + ":" + token.split(":", 1)[1]
+
+    assert error_code(accounts.confirm_email, forged) == "INVALID_EMAIL_CONFIRMATION_LINK"
+    assert error_code(accounts.confirm_email, token[:-2]) == "INVALID_EMAIL_CONFIRMATION_LINK"
+    assert error_code(accounts.confirm_email, "n'importe quoi") == "INVALID_EMAIL_CONFIRMATION_LINK"
+
+
+def test_a_confirmation_link_is_void_once_the_address_changed(unconfirmed):
+    token = accounts.email_confirmation_token(unconfirmed)
+    unconfirmed.email = "nouvelle@cinema.example.com"
+    unconfirmed.save()
+
+    assert error_code(accounts.confirm_email, token) == "INVALID_EMAIL_CONFIRMATION_LINK"
+
+
+def test_a_new_confirmation_link_is_sent_only_to_unconfirmed_portal_accounts(unconfirmed):
+    accounts.resend_email_confirmation(unconfirmed.email.upper())
+    accounts.resend_email_confirmation(ProFactory().email)  # already confirmed
+    accounts.resend_email_confirmation(UserFactory(is_email_validated=False).email)  # beneficiary
+    accounts.resend_email_confirmation("inconnu@example.com")
+
+    assert list(OutboxEmail.objects.values_list("to", flat=True)) == [[unconfirmed.email]]
+
+
+# --- Password reset --------------------------------------------------------------------------------
+
+
+def test_a_reset_request_emails_a_link_to_the_account():
+    pro = ProFactory()
+
+    accounts.request_password_reset(pro.email)
+
+    assert OutboxEmail.objects.get(kind="account_password_reset").to == [pro.email]
+
+
+def test_a_reset_request_for_an_unknown_address_sends_nothing_and_says_nothing():
+    assert accounts.request_password_reset("personne@example.com") is None
+    assert not OutboxEmail.objects.exists()
+
+
+def test_the_reset_link_sets_a_new_password():
+    pro = ProFactory()
+    accounts.request_password_reset(pro.email)
+    uidb64, token = _link_parts("account_password_reset")[-2:]
+
+    accounts.reset_password(uidb64, token, NEW_PASSWORD)
+
+    assert authenticate_user(pro.email, NEW_PASSWORD) == pro
+    assert AuditLog.objects.filter(action="user.password_reset").exists()
+
+
+def test_the_reset_link_works_only_once():
+    pro = ProFactory()
+    accounts.request_password_reset(pro.email)
+    uidb64, token = _link_parts("account_password_reset")[-2:]
+    accounts.reset_password(uidb64, token, NEW_PASSWORD)
+
+    assert (
+        error_code(accounts.reset_password, uidb64, token, "Encore-un-autre-2026")
+        == "INVALID_PASSWORD_RESET_LINK"
+    )
+
+
+def test_the_reset_link_expires_after_three_days():
+    pro = ProFactory()
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        accounts.request_password_reset(pro.email)
+        uidb64, token = _link_parts("account_password_reset")[-2:]
+        traveller.shift(dt.timedelta(days=3, hours=1))
+        code = error_code(accounts.reset_password, uidb64, token, NEW_PASSWORD)
+
+    assert code == "INVALID_PASSWORD_RESET_LINK"
+
+
+def test_the_new_password_follows_the_password_rules():
+    pro = ProFactory()
+    accounts.request_password_reset(pro.email)
+    uidb64, token = _link_parts("account_password_reset")[-2:]
+
+    assert error_code(accounts.reset_password, uidb64, token, "court") == "WEAK_PASSWORD"
+    assert authenticate_user(pro.email, TEST_PASSWORD) == pro
+
+
+def test_a_reset_link_proves_the_address():
+    pro = ProFactory(is_email_validated=False)
+    accounts.request_password_reset(pro.email)
+    uidb64, token = _link_parts("account_password_reset")[-2:]
+
+    accounts.reset_password(uidb64, token, NEW_PASSWORD)
+
+    pro.refresh_from_db()
+    assert pro.is_email_validated
+
+
+def test_a_tampered_reset_link_is_refused():
+    pro = ProFactory()
+    accounts.request_password_reset(pro.email)
+    uidb64, token = _link_parts("account_password_reset")[-2:]
+
+    assert error_code(accounts.reset_password, uidb64, token[:-1] + "x", NEW_PASSWORD) == (
+        "INVALID_PASSWORD_RESET_LINK"
+    )
+    assert error_code(accounts.reset_password, "!!", token, NEW_PASSWORD) == "INVALID_PASSWORD_RESET_LINK"
