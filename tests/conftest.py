@@ -50,6 +50,17 @@ def _fast_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    # Rate-limit counters live in the cache, keyed by address (127.0.0.1 for every test client):
+    # without this, one test's requests would count against the next.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _offline_geocoder(settings):
     # Never the real address API: tests that need it point ADRESSE_API_URL at a local replay server.
     settings.ADRESSE_API_URL = ""

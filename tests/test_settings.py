@@ -137,3 +137,59 @@ def test_sqlite_concurrent_writers_wait_instead_of_failing(tmp_path):
         env,
     )
     assert count.stdout.split() == ["90", "wal"]
+
+
+PRODUCTION = {"DEBUG": "0", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "example.org"}
+PROXY_HEADER = "from django.conf import settings; print(settings.SECURE_PROXY_SSL_HEADER)"
+
+
+def test_production_does_not_trust_x_forwarded_proto_by_default(tmp_path):
+    result = _run(PROXY_HEADER, {**PRODUCTION, "PASSCULTURE_VAR_DIR": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "None"
+
+
+def test_x_forwarded_proto_is_trusted_when_the_operator_says_the_proxy_sets_it(tmp_path):
+    env = {**PRODUCTION, "TRUST_X_FORWARDED_PROTO": "1", "PASSCULTURE_VAR_DIR": str(tmp_path)}
+    result = _run(PROXY_HEADER, env)
+    assert result.stdout.strip() == "('HTTP_X_FORWARDED_PROTO', 'https')"
+
+
+CHECKS = """
+    import django; django.setup()
+    from django.core.checks import run_checks
+    print(sorted(message.id for message in run_checks()))
+"""
+
+
+def test_production_without_a_shared_cache_warns_that_rate_limits_are_per_process(tmp_path):
+    result = _run(CHECKS, {**PRODUCTION, "PASSCULTURE_VAR_DIR": str(tmp_path), "CACHE_URL": ""})
+    assert result.returncode == 0, result.stderr
+    assert "passculture.W001" in result.stdout
+
+
+def test_production_with_a_shared_cache_does_not_warn(tmp_path):
+    env = {**PRODUCTION, "PASSCULTURE_VAR_DIR": str(tmp_path), "CACHE_URL": "redis://127.0.0.1:6379/1"}
+    result = _run(CHECKS, env)
+    assert result.returncode == 0, result.stderr
+    assert "passculture.W001" not in result.stdout
+
+
+def test_development_does_not_warn_about_the_per_process_cache(tmp_path):
+    result = _run(CHECKS, {"PASSCULTURE_VAR_DIR": str(tmp_path), "CACHE_URL": ""})
+    assert result.returncode == 0, result.stderr
+    assert "passculture.W001" not in result.stdout
+
+
+def test_the_check_command_shows_the_rate_limit_warning(tmp_path):
+    base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY", "ALLOWED_HOSTS"}}
+    result = subprocess.run(
+        [PY, "-m", "passculture", "check"],
+        env={**base, **PRODUCTION, "PASSCULTURE_VAR_DIR": str(tmp_path), "CACHE_URL": ""},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "passculture.W001" in result.stderr + result.stdout
+    assert "per process" in result.stderr + result.stdout

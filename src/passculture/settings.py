@@ -57,9 +57,10 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django.forms",
-    # The French State design system (templates, vendored DSFR assets) for the pro portal.
+    # The French State design system (templates, vendored DSFR assets) for the pro portal. Before
+    # django.forms so that its checkbox/radio widget templates take precedence.
     "dsfr",
+    "django.forms",
     "widget_tweaks",
     # Serves the API docs page with django-ninja's bundled Swagger UI instead of a CDN.
     "ninja",
@@ -238,8 +239,12 @@ ENTREPRISES_API_TIMEOUT = float(os.environ.get("ENTREPRISES_API_TIMEOUT", "5"))
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_CONTENT_TYPE_NOSNIFF = True
+# Only behind a reverse proxy that sets X-Forwarded-Proto itself (overwriting the client's): trusted
+# otherwise, any client could make a plain-HTTP request look secure to Django.
+TRUST_X_FORWARDED_PROTO = env_bool("TRUST_X_FORWARDED_PROTO", False)
+if TRUST_X_FORWARDED_PROTO:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
     "version": 1,

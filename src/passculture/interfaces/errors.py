@@ -16,7 +16,6 @@ STATUS_BY_CODE: dict[str, int] = {
     "DEPOSIT_EXPIRED": 403,
     "INSUFFICIENT_CREDIT": 400,
     "DIGITAL_CAP_REACHED": 400,
-    "PHYSICAL_CAP_REACHED": 400,
     "NOT_ELIGIBLE": 403,
     "NOT_YET_ELIGIBLE": 403,
     "NO_LONGER_ELIGIBLE": 403,
@@ -31,11 +30,14 @@ STATUS_BY_CODE: dict[str, int] = {
     "EVENT_STARTED": 400,
     "NOT_ENOUGH_PLACES": 400,
     "STOCK_DELETION_TOO_LATE": 400,
+    "STOCK_START_IN_PAST": 400,
+    "STOCK_ALREADY_STARTED": 400,
     # bookings
     "ALREADY_BOOKED": 409,
     "INVALID_BOOKING_QUANTITY": 400,
     "CANCELLATION_LIMIT_PASSED": 400,
     "BOOKING_NOT_CANCELLABLE": 400,
+    "CANCELLATION_MESSAGE_TOO_LONG": 400,
     "TOKEN_GENERATION_FAILED": 503,
     # counter (RULES.md "Counter"): 404 unknown, 403 other offerer, 410 cancelled or already used,
     # 403 reimbursed, 403 still inside the cancellation window
@@ -51,6 +53,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "OFFERER_ACCESS_DENIED": 403,
     "SIREN_ALREADY_REGISTERED": 409,
     "SIRET_ALREADY_REGISTERED": 409,
+    "VENUE_CHANGED_CONCURRENTLY": 409,
     "EMAIL_ALREADY_USED": 409,
     "RATE_LIMITED": 429,
     # bank details (the input errors INVALID_IBAN, BIC_IBAN_MISMATCH... are InvalidInput: 400)

@@ -209,3 +209,23 @@ def test_booking_gives_up_cleanly_when_no_unique_countermark_can_be_drawn(benefi
     assert _refusal(beneficiary, stock.pk) == "TOKEN_GENERATION_FAILED"
     assert Stock.objects.get(pk=stock.pk).booked_quantity == 0
     assert balance_of(beneficiary).remaining_cents == 300_00
+
+
+def test_booking_reads_the_clock_after_locking_the_deposit(stock, time_machine, monkeypatch):
+    # The deposit expires during the wait for its lock: the booking must see it expired.
+    from passculture.core.credit import services as credit_services
+
+    user = UserFactory()
+    DepositFactory(
+        user=user, granted_at=NOW - dt.timedelta(days=730), expires_at=NOW + dt.timedelta(minutes=1)
+    )
+    real_lock = credit_services.lock_current_deposit
+
+    def lock_after_a_long_wait(*args, **kwargs):
+        deposit = real_lock(*args, **kwargs)
+        time_machine.move_to(NOW + dt.timedelta(minutes=2), tick=False)
+        return deposit
+
+    monkeypatch.setattr(credit_services, "lock_current_deposit", lock_after_a_long_wait)
+    assert _refusal(user, stock.pk) == "DEPOSIT_EXPIRED"
+    assert not Booking.objects.exists()

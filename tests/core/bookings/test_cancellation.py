@@ -152,3 +152,25 @@ def test_pro_cannot_cancel_a_booking_of_another_offerer(booking):
 
 def test_pro_cancelling_an_unknown_booking_gets_not_found(counter):
     assert error_code(cancel_booking_by_offerer, counter, 999_999) == "BOOKING_NOT_FOUND"
+
+
+def test_pro_cancellation_may_carry_a_message_to_the_beneficiary(beneficiary, booking, counter):
+    cancel_booking_by_offerer(counter, booking.pk, reason_text="Séance privatisée, toutes nos excuses.")
+    to_beneficiary = OutboxEmail.objects.get(kind="booking_cancelled_beneficiary")
+    assert "Séance privatisée, toutes nos excuses." in to_beneficiary.text_body
+    assert "Séance privatisée, toutes nos excuses." in to_beneficiary.html_body
+    entry = AuditLog.objects.get(action="booking.cancelled")
+    assert entry.data["message"] == "Séance privatisée, toutes nos excuses."
+
+
+def test_pro_cancellation_without_a_message_writes_none(beneficiary, booking, counter):
+    cancel_booking_by_offerer(counter, booking.pk)
+    to_beneficiary = OutboxEmail.objects.get(kind="booking_cancelled_beneficiary")
+    assert "Message de" not in to_beneficiary.text_body
+    assert "message" not in AuditLog.objects.get(action="booking.cancelled").data
+
+
+def test_pro_cancellation_message_is_refused_above_500_characters(booking, counter):
+    code = error_code(cancel_booking_by_offerer, counter, booking.pk, reason_text="x" * 501)
+    assert code == "CANCELLATION_MESSAGE_TOO_LONG"
+    assert Booking.objects.get(pk=booking.pk).status == BookingStatus.CONFIRMED

@@ -257,6 +257,44 @@ def test_booking_waits_for_the_stock_lock_and_rechecks_places_after_it(venue, be
     assert Deposit.objects.get(user=beneficiary).spent_cents == 0
 
 
+@concurrent
+def test_booking_that_waits_for_the_deposit_lock_reads_the_clock_after_it(venue, beneficiary):
+    stock = StockFactory(offer__venue=venue)
+    deposit = Deposit.objects.get(user=beneficiary)
+    ready, finished = threading.Event(), threading.Event()
+    state: dict[str, Any] = {}
+
+    def book_as_b() -> None:
+        try:
+            _prepare_connection()
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                state["pid"] = cursor.fetchone()[0]
+            ready.set()
+            state["outcome"] = _call(lambda: services.book_offer(beneficiary, stock.pk))
+        finally:
+            finished.set()
+            connection.close()
+
+    b = threading.Thread(target=book_as_b, daemon=True, name="connection-B")
+    with transaction.atomic():  # connection A: another booking of the same beneficiary holds the deposit
+        Deposit.objects.select_for_update().get(pk=deposit.pk)
+        b.start()
+        assert ready.wait(JOIN_TIMEOUT), "connection B never started"
+        waited = _poll(lambda: _backend_waits_on_lock(state["pid"]) or finished.is_set())
+        assert waited, "connection B neither waited on a lock nor finished"
+        assert not finished.is_set(), f"B finished while A held the deposit lock: {state.get('outcome')}"
+        # The credit expires while B waits: B must read the clock once it holds the lock.
+        Deposit.objects.filter(pk=deposit.pk).update(expires_at=timezone.now())
+    join_all([b])
+
+    assert state["outcome"].kind == "refused", state["outcome"]
+    assert state["outcome"].value == "DEPOSIT_EXPIRED"
+    assert not Booking.objects.filter(stock=stock).exists()
+    stock.refresh_from_db()
+    assert stock.booked_quantity == 0
+
+
 def _poll(condition: Callable[[], bool]) -> bool:
     """Waits until `condition` holds (an ordering check, not a speed check); False after the timeout."""
     deadline = time.monotonic() + JOIN_TIMEOUT

@@ -241,3 +241,32 @@ def test_ticketing_software_acts_with_its_offerer_ids_and_label(booking, venue, 
     assert (used.validated_by, used.validated_by_label) == (None, "api-key:abc123")
     attempt = CounterAttempt.objects.get()
     assert (attempt.actor, attempt.actor_label) == (None, "api-key:abc123")
+
+
+def test_attempt_that_crashes_is_logged_as_an_internal_error(booking, counter, monkeypatch):
+    from passculture.core.bookings import services
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(services, "_check_validatable", crash)
+    with pytest.raises(RuntimeError):
+        validate_countermark(counter, booking.token)
+    attempt = CounterAttempt.objects.get()
+    assert (attempt.action, attempt.result, attempt.error_code) == (
+        "use",
+        CounterResult.REFUSED,
+        "INTERNAL_ERROR",
+    )
+    assert attempt.booking == booking
+    assert Booking.objects.get(pk=booking.pk).status == BookingStatus.CONFIRMED
+
+
+def test_pro_cancelling_at_the_counter_may_tell_the_beneficiary_why(beneficiary, booking, counter):
+    from passculture.core.notifications.models import OutboxEmail
+
+    cancel_countermark(counter, booking.token, reason_text="  Panne du projecteur, séance reportée.  ")
+    [email] = OutboxEmail.objects.filter(kind="booking_cancelled_beneficiary")
+    assert "Panne du projecteur, séance reportée." in email.text_body
+    entry = AuditLog.objects.get(action="booking.cancelled")
+    assert entry.data["message"] == "Panne du projecteur, séance reportée."

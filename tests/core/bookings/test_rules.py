@@ -4,13 +4,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from passculture.core.bookings.constants import TOKEN_ALPHABET
+from passculture.core.bookings.constants import TOKEN_ALPHABET, BookingStatus
 from passculture.core.bookings.exceptions import InvalidCountermark
 from passculture.core.bookings.rules import (
     cancellation_limit,
     generate_token,
     is_qr_code_visible,
     normalize_token,
+    offerer_may_cancel,
     qr_payload,
 )
 from tests.conftest import utc
@@ -111,3 +112,16 @@ def test_cancellation_limit_follows_its_formula(booked_at, lead):
     assert limit == max(min(start - 48 * H, booked_at + 48 * H), booked_at)
     assert booked_at <= limit <= booked_at + 48 * H
     assert limit <= start - 48 * H or limit == booked_at
+
+
+@pytest.mark.parametrize(
+    ("status", "allowed"),
+    [
+        (BookingStatus.CONFIRMED, True),
+        (BookingStatus.USED, False),
+        (BookingStatus.REIMBURSED, False),
+        (BookingStatus.CANCELLED, False),
+    ],
+)
+def test_the_pro_may_cancel_only_a_booking_not_yet_used(status, allowed):
+    assert offerer_may_cancel(status) is allowed

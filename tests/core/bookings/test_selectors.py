@@ -6,7 +6,12 @@ import pytest
 
 from passculture.core.bookings.constants import BookingStatus
 from passculture.core.bookings.factories import BookingFactory
-from passculture.core.bookings.selectors import BookingFilters, DateKind, bookings_for_offerers
+from passculture.core.bookings.selectors import (
+    BookingFilters,
+    DateKind,
+    booking_of_offerers,
+    bookings_for_offerers,
+)
 from passculture.core.offerers.factories import VenueFactory
 from passculture.core.offers.factories import StockFactory
 from tests.conftest import utc
@@ -104,3 +109,9 @@ def test_the_list_reads_bookings_with_venue_offer_stock_and_beneficiary_in_one_q
     with django_assert_num_queries(1):
         rows = list(bookings_for_offerers([venue.offerer_id]))
         _ = [(b.venue.timezone, b.offer.name, b.stock.beginning_datetime, b.user.email) for b in rows]
+
+
+def test_a_booking_is_found_only_among_the_given_offerers():
+    booking = BookingFactory()
+    assert booking_of_offerers(booking.pk, {booking.offerer_id}) == booking
+    assert booking_of_offerers(booking.pk, {BookingFactory().offerer_id}) is None

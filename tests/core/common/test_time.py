@@ -2,7 +2,14 @@ import datetime as dt
 
 import pytest
 
-from passculture.core.common.time import add_years, age_on, format_local, local_to_utc, to_local
+from passculture.core.common.time import (
+    add_years,
+    age_on,
+    format_local,
+    local_time_exists,
+    local_to_utc,
+    to_local,
+)
 from tests.conftest import utc
 
 
@@ -55,3 +62,17 @@ def test_add_years_maps_29_february_to_28_february():
 def test_first_of_the_month_is_written_1er():
     moment = dt.datetime(2026, 12, 1, 19, 30, tzinfo=dt.UTC)
     assert format_local(moment, "Europe/Paris") == "1er décembre 2026 à 20h30"
+
+
+@pytest.mark.parametrize(
+    ("wall", "tz_name", "exists"),
+    [
+        (dt.datetime(2027, 3, 28, 2, 30), "Europe/Paris", False),  # spring forward: 02:00 -> 03:00
+        (dt.datetime(2027, 3, 28, 3, 0), "Europe/Paris", True),
+        (dt.datetime(2027, 3, 27, 2, 30), "Europe/Paris", True),
+        (dt.datetime(2027, 10, 31, 2, 30), "Europe/Paris", True),  # ambiguous, but it exists
+        (dt.datetime(2027, 3, 28, 2, 30), "Indian/Reunion", True),  # no summer time there
+    ],
+)
+def test_a_local_time_skipped_by_summer_time_does_not_exist(wall, tz_name, exists):
+    assert local_time_exists(wall, tz_name) is exists

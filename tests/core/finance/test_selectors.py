@@ -7,7 +7,7 @@ from passculture.core.finance.selectors import (
     current_bank_account,
     is_venue_payable,
     pending_bank_accounts,
-    previous_bank_account,
+    previous_bank_accounts,
     venues_missing_bank_details,
 )
 from passculture.core.offerers.factories import OffererFactory, VenueFactory
@@ -52,11 +52,20 @@ def test_venues_missing_bank_details_are_those_without_accepted_details():
 
 def test_the_current_account_is_the_one_not_archived():
     venue = VenueFactory()
-    old = BankAccountFactory(venue=venue, accepted=True, archived_at=now())
+    BankAccountFactory(venue=venue, accepted=True, archived_at=now())
     new = BankAccountFactory(venue=venue)
     assert current_bank_account(venue) == new
-    assert previous_bank_account(new) == old
-    assert previous_bank_account(old) is None
+
+
+def test_the_previous_account_is_the_latest_one_archived_before_it(django_assert_num_queries):
+    venue, other_venue = VenueFactory(), VenueFactory()
+    oldest = BankAccountFactory(venue=venue, accepted=True, archived_at=now())
+    old = BankAccountFactory(venue=venue, accepted=True, archived_at=now())
+    new = BankAccountFactory(venue=venue)
+    first = BankAccountFactory(venue=other_venue)
+    with django_assert_num_queries(1):
+        previous = previous_bank_accounts([new, old, oldest, first])
+    assert previous == {new.pk: old, old.pk: oldest}
 
 
 def test_the_staff_queue_lists_current_pending_details_oldest_first():

@@ -212,3 +212,89 @@ def test_expiry_reminder_gives_the_expiry_date_in_the_venue_timezone(db, reunion
     assert email.to == [booking.user.email]
     assert "avant le 2 décembre 2026 à 01h00" in email.text
     assert booking.token in email.text
+
+
+# --- Cancellation limit in the confirmation: the 48 h rule seen from the email ------------------
+
+
+def _booked(beneficiary, show_in: dt.timedelta | None):
+    stock = ThingStockFactory() if show_in is None else StockFactory(beginning_datetime=NOW + show_in)
+    with time_machine.travel(NOW, tick=False):
+        return bookings.book_offer(beneficiary, stock.pk, 1)
+
+
+def test_confirmation_booked_well_ahead_gives_the_limit_48h_after_booking(db, beneficiary):
+    booking = _booked(beneficiary, dt.timedelta(days=10))  # Paris: booked 1 Dec at 10h00
+    for email in (
+        builders.booking_confirmed_to_beneficiary(booking),
+        builders.booking_confirmed_to_pro(booking),
+    ):
+        assert "jusqu'au 3 décembre 2026 à 10h00" in email.text
+        assert "définitive" not in email.text
+
+
+def test_confirmation_booked_72h_before_gives_the_limit_48h_before_the_show(db, beneficiary):
+    booking = _booked(beneficiary, dt.timedelta(hours=72))  # show 4 Dec at 10h00, limit 2 Dec at 10h00
+    for email in (
+        builders.booking_confirmed_to_beneficiary(booking),
+        builders.booking_confirmed_to_pro(booking),
+    ):
+        assert "jusqu'au 2 décembre 2026 à 10h00" in email.text
+        assert "définitive" not in email.text
+
+
+def test_confirmation_booked_at_the_last_minute_says_it_is_final(db, beneficiary):
+    booking = _booked(beneficiary, dt.timedelta(hours=47))
+    assert booking.cancellation_limit_datetime == booking.booked_at
+    to_beneficiary = builders.booking_confirmed_to_beneficiary(booking)
+    to_pro = builders.booking_confirmed_to_pro(booking)
+    for body in (to_beneficiary.text, to_beneficiary.html.replace("&#x27;", "'")):
+        assert "Réservation définitive" in body
+        assert "elle n'est plus annulable." in body
+        assert "jusqu'au" not in body
+    for body in (to_pro.text, to_pro.html.replace("&#x27;", "'")):
+        assert "Réservation définitive : le bénéficiaire ne peut plus l'annuler" in body
+        assert "jusqu'au" not in body
+
+
+def test_confirmation_of_a_thing_is_never_final(db, beneficiary):
+    booking = _booked(beneficiary, None)
+    for email in (
+        builders.booking_confirmed_to_beneficiary(booking),
+        builders.booking_confirmed_to_pro(booking),
+    ):
+        assert "définitive" not in email.text
+        assert "tant que la réservation n'a pas été retirée" in email.text
+
+
+# --- Cancellation: a deleted showtime, the offerer's own words ------------------------------------
+
+
+def test_cancellation_of_a_deleted_showtime_does_not_offer_the_place_again(db):
+    booking = _booking(stock=StockFactory(is_deleted=True))
+    booking.mark_as_cancelled(NOW, CancellationReason.OFFERER)
+    to_pro = builders.booking_cancelled_to_pro(booking)
+    for body in (to_pro.text, to_pro.html):
+        assert "La séance a été supprimée" in body
+        assert "de nouveau disponible" not in body
+    to_beneficiary = builders.booking_cancelled_to_beneficiary(booking)
+    assert f"Motif : {booking.venue.display_name} a supprimé la séance." in to_beneficiary.text
+
+
+def test_cancellation_of_a_showtime_still_on_sale_offers_the_place_again(db):
+    booking = _booking(stock=StockFactory())
+    booking.mark_as_cancelled(NOW, CancellationReason.BENEFICIARY)
+    to_pro = builders.booking_cancelled_to_pro(booking)
+    assert "la place est de nouveau disponible" in to_pro.text
+    assert "supprimée" not in to_pro.text
+
+
+def test_cancellation_carries_the_offerer_message_to_both_sides(db):
+    booking = _booking(stock=StockFactory(offer__venue__name="Le Méliès"))
+    booking.mark_as_cancelled(NOW, CancellationReason.OFFERER)
+    message = "Panne du projecteur <b>numérique</b>."
+    to_beneficiary = builders.booking_cancelled_to_beneficiary(booking, message=message)
+    to_pro = builders.booking_cancelled_to_pro(booking, message=message)
+    assert f"Message de Le Méliès : {message}" in to_beneficiary.text
+    assert "Panne du projecteur &lt;b&gt;numérique&lt;/b&gt;." in to_beneficiary.html
+    assert f"Message transmis au bénéficiaire : {message}" in to_pro.text

@@ -14,7 +14,7 @@ from passculture.core.bookings.models import Booking
 from passculture.core.jobs.schedule import get_job
 from passculture.core.jobs.services import run_job
 from passculture.core.notifications import services
-from passculture.core.notifications.models import EmailStatus, OutboxEmail
+from passculture.core.notifications.models import REDACTED_BODY, EmailStatus, OutboxEmail
 from passculture.core.offers.factories import ThingStockFactory
 from tests.conftest import utc
 
@@ -304,3 +304,64 @@ def test_delivery_through_a_real_smtp_server(settings, beneficiary, stock, smtp_
     assert f"cid:{content_id}" in html_part.get_content()
     assert image.get_content().startswith(b"\x89PNG")
     assert young.get_content_type() == "multipart/related"
+
+
+# --- Sensitive emails (sign-in links) --------------------------------------------------------------
+
+
+def _password_reset_email() -> OutboxEmail:
+    from passculture.core.notifications import account_builders
+
+    content = account_builders.password_reset(
+        email="pro@example.com",
+        first_name="Claire",
+        link="https://pro.example/reinitialiser/abc/secret-token/",
+    )
+    return services.queue_built(content)
+
+
+def test_a_password_reset_email_is_flagged_sensitive(db):
+    assert _password_reset_email().is_sensitive is True
+
+
+def test_a_sensitive_email_is_sent_with_its_link_then_redacted_in_the_outbox(db, clock):
+    row = _password_reset_email()
+
+    assert services.deliver_email(row.pk) == "sent"
+
+    assert "secret-token" in mail.outbox[0].body
+    assert "secret-token" in mail.outbox[0].alternatives[0][0]
+    row.refresh_from_db()
+    assert row.status == EmailStatus.SENT
+    assert "secret-token" not in row.text_body + row.html_body
+    assert row.text_body == REDACTED_BODY
+
+
+def test_a_sensitive_email_keeps_its_link_while_it_may_still_be_retried(db, smtp_down, clock):
+    row = _password_reset_email()
+
+    assert services.deliver_email(row.pk) == "retried"
+
+    row.refresh_from_db()
+    assert "secret-token" in row.text_body
+
+
+def test_a_sensitive_email_that_failed_for_good_is_redacted(settings, db, smtp_down, clock):
+    settings.EMAIL_MAX_ATTEMPTS = 1
+    row = _password_reset_email()
+
+    assert services.deliver_email(row.pk) == "failed"
+
+    row.refresh_from_db()
+    assert "secret-token" not in row.text_body + row.html_body
+
+
+def test_an_ordinary_email_keeps_its_bodies_once_sent(beneficiary, stock, clock):
+    booking = bookings.book_offer(beneficiary, stock.pk, 1)
+    row = _outbox(booking)["booking_confirmed_beneficiary"]
+    body = row.text_body
+
+    services.deliver_email(row.pk)
+
+    row.refresh_from_db()
+    assert (row.status, row.text_body) == (EmailStatus.SENT, body)

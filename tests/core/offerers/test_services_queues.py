@@ -1,17 +1,22 @@
 """Validation queues: staff decide on new offerers; an offerer's admin (or staff) on membership requests."""
 
+import threading
+
 import pytest
+from django.db import connections
 
 from passculture.core.common.models import AuditLog
 from passculture.core.notifications.models import OutboxEmail
 from passculture.core.offerers.constants import MembershipRole, ValidationStatus
 from passculture.core.offerers.factories import MembershipFactory, OffererFactory
+from passculture.core.offerers.models import Offerer
 from passculture.core.offerers.selectors import validated_offerer_ids_of
 from passculture.core.offerers.services import (
     reject_membership,
     reject_offerer,
     request_membership,
     validate_membership,
+    validate_offerer,
     validate_pending_offerer,
 )
 from passculture.core.users.factories import ProFactory, StaffFactory
@@ -165,3 +170,64 @@ def test_a_membership_already_decided_cannot_be_decided_again(admin, pending):
 
 def test_an_unknown_membership_is_not_found(admin):
     assert error_code(validate_membership, 999_999, actor=admin) == "MEMBERSHIP_NOT_FOUND"
+
+
+# --- validate_offerer (demo loader, admin): the same lock and the same refusals as the queue -------
+
+
+def test_validate_offerer_refuses_a_rejected_offerer(staff, new_offerer):
+    reject_offerer(new_offerer.pk, actor=staff, reason="SIREN d'une autre activité")
+
+    assert error_code(validate_offerer, new_offerer, actor=staff) == "OFFERER_NOT_PENDING"
+    new_offerer.refresh_from_db()
+    assert new_offerer.validation_status == ValidationStatus.REJECTED
+
+
+def test_validate_offerer_refuses_an_already_validated_offerer(staff, new_offerer):
+    validate_offerer(new_offerer, actor=staff)
+
+    assert error_code(validate_offerer, new_offerer, actor=staff) == "OFFERER_NOT_PENDING"
+    assert AuditLog.objects.filter(action="offerer.validated").count() == 1
+    assert OutboxEmail.objects.filter(kind="offerer_validated").count() == 1
+
+
+def test_validate_offerer_reads_the_status_from_the_database_not_the_callers_copy(staff, new_offerer):
+    stale = Offerer.objects.get(pk=new_offerer.pk)
+    reject_offerer(new_offerer.pk, actor=staff, reason="Structure fermée")
+
+    assert stale.validation_status == ValidationStatus.NEW
+    assert error_code(validate_offerer, stale, actor=staff) == "OFFERER_NOT_PENDING"
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_validation_and_a_rejection_racing_leave_one_decision():
+    offerer = OffererFactory(validation_status=ValidationStatus.NEW)
+    staff = StaffFactory()
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def decide(action):
+        try:
+            barrier.wait(timeout=10)
+            action()
+            outcomes.append("ok")
+        except Exception as error:
+            outcomes.append(getattr(error, "code", repr(error)))
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=decide, args=(lambda: validate_offerer(offerer, actor=staff),)),
+        threading.Thread(
+            target=decide, args=(lambda: reject_offerer(offerer.pk, actor=staff, reason="Doublon"),)
+        ),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(outcomes) == ["OFFERER_NOT_PENDING", "ok"]
+    decisions = AuditLog.objects.filter(action__in=["offerer.validated", "offerer.rejected"])
+    assert decisions.count() == 1

@@ -1,11 +1,17 @@
 """Venue services: create_venue and update_venue (SIRET rules, geocoding, timezone, audit log)."""
 
+import threading
+import time
 from decimal import Decimal
 
 import pytest
+from django.db import connection, transaction
 
 from passculture.core.common.models import AuditLog
+from passculture.core.geo import services as geo_services
+from passculture.core.geo.services import CoordinatesSource, GeocodeResult
 from passculture.core.offerers.factories import MembershipFactory, OffererFactory, VenueFactory
+from passculture.core.offerers.models import Venue
 from passculture.core.offerers.services import create_venue, update_venue
 from passculture.core.users.factories import ProFactory
 from tests.core.geo import ban_payloads
@@ -213,3 +219,121 @@ def test_a_pro_updates_only_venues_of_their_own_offerers(venue):
 def test_update_refuses_fields_that_are_not_editable(venue, member):
     with pytest.raises(TypeError):
         update_venue(venue, actor=member, offerer_id=1)
+
+
+# --- The address API is called outside any transaction ----------------------------------------------
+# On SQLite a write transaction locks the whole database: it must not stay open while the API answers.
+
+
+def _placed_at(latitude: float, longitude: float) -> GeocodeResult:
+    return GeocodeResult(latitude, longitude, CoordinatesSource.BAN, "placé", 0.9)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_venue_is_geocoded_before_its_transaction_opens(offerer, monkeypatch):
+    calls = []
+
+    def geocoder(address, postal_code, city):
+        calls.append(connection.in_atomic_block)
+        return _placed_at(48.86, 2.37)
+
+    monkeypatch.setattr(geo_services, "geocode_address", geocoder)
+    venue = _create(offerer)
+    assert calls == [False]
+    assert venue.coordinates_source == "ban"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_moved_venue_is_geocoded_before_its_transaction_opens(venue, member, monkeypatch):
+    calls = []
+
+    def geocoder(address, postal_code, city):
+        calls.append(connection.in_atomic_block)
+        return _placed_at(48.87, 2.36)
+
+    monkeypatch.setattr(geo_services, "geocode_address", geocoder)
+    update_venue(venue, actor=member, address="12 boulevard Voltaire")
+    venue.refresh_from_db()
+    assert calls == [False]
+    assert (venue.address, venue.latitude) == ("12 boulevard Voltaire", Decimal("48.870000"))
+
+
+def test_a_venue_moved_by_someone_else_while_being_placed_is_placed_again(venue, member, monkeypatch):
+    addresses = []
+
+    def geocoder(address, postal_code, city):
+        addresses.append(address)
+        if len(addresses) == 1:  # another member changes the street meanwhile
+            Venue.objects.filter(pk=venue.pk).update(address="1 rue de Lyon")
+        return _placed_at(45.76 if address == "1 rue de Lyon" else 48.86, 4.83)
+
+    monkeypatch.setattr(geo_services, "geocode_address", geocoder)
+    update_venue(venue, actor=member, postal_code="69001", city="Lyon")
+    venue.refresh_from_db()
+    assert addresses == ["10 boulevard Voltaire", "1 rue de Lyon"]
+    assert (venue.address, venue.postal_code, venue.latitude) == (
+        "1 rue de Lyon",
+        "69001",
+        Decimal("45.760000"),
+    )
+
+
+def test_a_venue_that_keeps_moving_while_being_placed_asks_the_pro_to_save_again(venue, member, monkeypatch):
+    calls = []
+
+    def geocoder(address, postal_code, city):
+        calls.append(address)
+        Venue.objects.filter(pk=venue.pk).update(address=f"{len(calls)} rue de Lyon")
+        return _placed_at(45.76, 4.83)
+
+    monkeypatch.setattr(geo_services, "geocode_address", geocoder)
+    code = error_code(update_venue, venue, actor=member, postal_code="69001", city="Lyon")
+    assert code == "VENUE_CHANGED_CONCURRENTLY"
+    assert len(calls) == 3
+    venue.refresh_from_db()
+    assert venue.postal_code == "75011"
+    assert not AuditLog.objects.filter(action="venue.updated").exists()
+
+
+def _backend_waits_on_lock(pid: int) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_locks WHERE pid = %s AND NOT granted", [pid])
+        return cursor.fetchone()[0] > 0
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_update_waiting_for_the_venue_lock_keeps_what_the_holder_saved(venue, member):
+    ready, finished = threading.Event(), threading.Event()
+    state: dict = {}
+
+    def update_as_b() -> None:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SET lock_timeout = '20s'")
+                cursor.execute("SELECT pg_backend_pid()")
+                state["pid"] = cursor.fetchone()[0]
+            ready.set()
+            update_venue(venue, actor=member, public_name="Le Lumière Voltaire")
+            state["done"] = True
+        except Exception as exc:  # reported by the assertion below
+            state["error"] = exc
+        finally:
+            finished.set()
+            connection.close()
+
+    b = threading.Thread(target=update_as_b, daemon=True, name="connection-B")
+    with transaction.atomic():  # connection A: another member is saving the same venue
+        Venue.objects.select_for_update().get(pk=venue.pk)
+        b.start()
+        assert ready.wait(60), "connection B never started"
+        for _ in range(600):  # until B waits on the lock (or, wrongly, finishes)
+            if finished.is_set() or _backend_waits_on_lock(state["pid"]):
+                break
+            time.sleep(0.05)
+        assert not finished.is_set(), f"B did not wait for the venue lock: {state}"
+        Venue.objects.filter(pk=venue.pk).update(booking_email="caisse@lumiere.example.com")
+    b.join(60)
+    assert state.get("done"), state
+    venue.refresh_from_db()
+    assert (venue.public_name, venue.booking_email) == ("Le Lumière Voltaire", "caisse@lumiere.example.com")

@@ -329,3 +329,65 @@ def test_deleting_a_showtime_refuses_when_more_bookings_than_confirmed_would_be_
     assert error_code(delete_stock, stock.pk, actor=pro, expected_cancellations=0) == "STOCK_BOOKINGS_CHANGED"
     assert not Stock.objects.get(pk=stock.pk).is_deleted
     assert delete_stock(stock.pk, actor=pro, expected_cancellations=1) == 1
+
+
+def test_deleting_too_late_says_so_before_asking_to_confirm_new_bookings(pro, venue, beneficiary):
+    stock = StockFactory(offer__venue=venue, beginning_datetime=START)
+    bookings.book_offer(beneficiary, stock.pk, 1)
+    at = START + dt.timedelta(hours=48, seconds=1)
+    code = error_code(delete_stock, stock.pk, actor=pro, at=at, expected_cancellations=0)
+    assert code == "STOCK_DELETION_TOO_LATE"
+
+
+def test_a_showtime_cannot_be_moved_into_the_past(stock, pro):
+    assert error_code(update_stock, stock.pk, beginning=NOW, actor=pro) == "STOCK_START_IN_PAST"
+    assert error_code(update_stock, stock.pk, beginning=NOW - dt.timedelta(days=1), actor=pro) == (
+        "STOCK_START_IN_PAST"
+    )
+    assert Stock.objects.get(pk=stock.pk).beginning_datetime == stock.beginning_datetime
+
+
+def test_a_started_showtime_keeps_its_start_and_price(pro, venue):
+    stock = StockFactory(offer__venue=venue, beginning_datetime=START, price_cents=800)
+    started = START + dt.timedelta(minutes=1)
+    later = START + dt.timedelta(days=1)
+    assert (
+        error_code(update_stock, stock.pk, beginning=later, actor=pro, at=started) == "STOCK_ALREADY_STARTED"
+    )
+    assert (
+        error_code(update_stock, stock.pk, price_cents=900, actor=pro, at=started) == "STOCK_ALREADY_STARTED"
+    )
+    stock.refresh_from_db()
+    assert (stock.beginning_datetime, stock.price_cents) == (START, 800)
+
+
+def test_a_started_showtime_may_still_change_its_seats(pro, venue):
+    stock = StockFactory(offer__venue=venue, beginning_datetime=START, price_cents=800, quantity=100)
+    # A form sends every field back: unchanged start and price are not a change.
+    updated = update_stock(
+        stock.pk, beginning=START, price_cents=800, quantity=120, actor=pro, at=START + dt.timedelta(hours=1)
+    )
+    assert updated.quantity == 120
+
+
+def test_a_thing_stock_price_can_change_at_any_time(thing_offer, pro):
+    stock = create_stock(offer=thing_offer, price_cents=20_00, actor=pro)
+    at = NOW + dt.timedelta(days=3650)
+    assert update_stock(stock.pk, price_cents=25_00, actor=pro, at=at).price_cents == 25_00
+
+
+def test_deleting_a_showtime_tells_the_venue_the_showtime_was_deleted(stock, beneficiary, pro):
+    stock.offer.venue.booking_email = "resa@cinema.example.com"
+    stock.offer.venue.save(update_fields=["booking_email"])
+    bookings.book_offer(beneficiary, stock.pk, 1)
+    delete_stock(stock.pk, actor=pro)
+    to_pro = OutboxEmail.objects.get(kind="booking_cancelled_pro")
+    assert "La séance a été supprimée" in to_pro.text_body
+    assert "de nouveau disponible" not in to_pro.text_body
+
+
+def test_a_thing_stock_stays_without_a_date_when_edited(thing_offer, pro):
+    stock = create_stock(offer=thing_offer, price_cents=20_00, actor=pro)
+    updated = update_stock(stock.pk, beginning=START, price_cents=25_00, actor=pro)
+    assert (updated.beginning_datetime, updated.price_cents) == (None, 25_00)
+    assert Stock.objects.get(pk=stock.pk).beginning_datetime is None

@@ -99,3 +99,14 @@ def test_description_links_keep_only_web_and_mail_addresses():
 
     assert sanitize_description('<a href="javascript:alert(1)">x</a>') == '<a rel="noopener noreferrer">x</a>'
     assert sanitize_description('<a href="data:text/html,x">x</a>') == '<a rel="noopener noreferrer">x</a>'
+
+
+def test_is_bookable_answers_for_rule_refusals_only_and_lets_bugs_through(monkeypatch):
+    from passculture.core.offers import validation
+
+    def broken(stock, at, quantity=1):
+        raise AttributeError("a bug, not a refusal")
+
+    monkeypatch.setattr(validation, "check_stock_is_bookable", broken)
+    with pytest.raises(AttributeError):
+        is_bookable(StockFactory.build(), NOW)

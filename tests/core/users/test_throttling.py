@@ -5,9 +5,10 @@ import time_machine
 from django.core.cache import cache
 from django.utils import timezone
 
-from passculture.core.users.exceptions import InvalidCredentials, TooManySigninAttempts
+from passculture.core.users import throttling
+from passculture.core.users.exceptions import InvalidCredentials, RateLimited, TooManySigninAttempts
 from passculture.core.users.factories import TEST_PASSWORD, UserFactory
-from passculture.core.users.throttling import authenticate_throttled
+from passculture.core.users.throttling import RateLimit, authenticate_throttled
 
 WRONG = "Wrong-password-2026"
 
@@ -114,3 +115,71 @@ def test_the_refusal_says_how_long_to_wait(user):
 
     assert exc.value.details["retry_after"] == 40
     assert "40 secondes" in exc.value.message
+
+
+# --- Generic rate limits ---------------------------------------------------------------------------
+
+THREE_PER_TEN_MINUTES = RateLimit("test", 3, 600, "Trop d'essais : réessayez dans {wait}.")
+
+
+def test_a_rate_limit_lets_its_quota_through_then_refuses():
+    with time_machine.travel(timezone.now(), tick=False):
+        for _ in range(3):
+            throttling.hit((THREE_PER_TEN_MINUTES, "1.2.3.4"))
+
+        with pytest.raises(RateLimited) as exc:
+            throttling.hit((THREE_PER_TEN_MINUTES, "1.2.3.4"))
+
+    assert exc.value.code == "RATE_LIMITED"
+    assert exc.value.message == "Trop d'essais : réessayez dans 10 minutes."
+    assert exc.value.details["retry_after"] == 600
+
+
+def test_a_rate_limit_counts_each_value_apart():
+    for _ in range(3):
+        throttling.hit((THREE_PER_TEN_MINUTES, "1.2.3.4"))
+
+    throttling.hit((THREE_PER_TEN_MINUTES, "5.6.7.8"))
+
+
+def test_a_rate_limit_ignores_the_case_of_its_value():
+    for _ in range(3):
+        throttling.hit((THREE_PER_TEN_MINUTES, "Claire@Example.com"))
+
+    with pytest.raises(RateLimited):
+        throttling.hit((THREE_PER_TEN_MINUTES, "claire@example.com "))
+
+
+def test_a_rate_limit_window_ends_and_refusals_do_not_extend_it():
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        for _ in range(3):
+            throttling.hit((THREE_PER_TEN_MINUTES, "1.2.3.4"))
+        traveller.shift(dt.timedelta(minutes=9))
+        with pytest.raises(RateLimited) as exc:
+            throttling.hit((THREE_PER_TEN_MINUTES, "1.2.3.4"))
+        assert exc.value.details["retry_after"] == 60
+
+        traveller.shift(dt.timedelta(minutes=1, seconds=1))
+
+        throttling.hit((THREE_PER_TEN_MINUTES, "1.2.3.4"))
+
+
+def test_check_refuses_without_counting_and_count_counts_without_refusing():
+    throttling.check((THREE_PER_TEN_MINUTES, "1.2.3.4"))
+    for _ in range(5):
+        throttling.count((THREE_PER_TEN_MINUTES, "1.2.3.4"))
+
+    with pytest.raises(RateLimited):
+        throttling.check((THREE_PER_TEN_MINUTES, "1.2.3.4"))
+
+
+def test_a_request_refused_by_one_limit_is_counted_by_none():
+    other = RateLimit("other", 10, 600)
+    for _ in range(3):
+        throttling.hit((THREE_PER_TEN_MINUTES, "1.2.3.4"), (other, "user-1"))
+
+    for _ in range(5):
+        with pytest.raises(RateLimited):
+            throttling.hit((THREE_PER_TEN_MINUTES, "1.2.3.4"), (other, "user-1"))
+
+    assert cache.get(other.key("user-1")) == 3

@@ -77,3 +77,48 @@ def test_the_token_of_a_deactivated_user_is_invalid(user):
 def test_two_tokens_issued_at_the_same_second_differ(user):
     with time_machine.travel(timezone.now(), tick=False):
         assert tokens.issue_access_token(user) != tokens.issue_access_token(user)
+
+
+def test_a_password_change_voids_the_access_tokens_issued_before(user):
+    token = tokens.issue_access_token(user)
+    user.set_password("Un-nouveau-mot-de-passe-2026!")
+    user.save(update_fields=["password"])
+
+    with pytest.raises(InvalidToken) as exc:
+        tokens.user_from_access_token(token)
+    assert exc.value.code == "INVALID_TOKEN"
+
+
+def test_a_password_change_voids_the_refresh_tokens_issued_before(user):
+    token = tokens.issue_refresh_token(user)
+    user.set_password("Un-nouveau-mot-de-passe-2026!")
+    user.save(update_fields=["password"])
+
+    with pytest.raises(InvalidToken) as exc:
+        tokens.user_from_refresh_token(token)
+    assert exc.value.code == "INVALID_TOKEN"
+
+
+def test_tokens_issued_after_a_password_change_are_accepted(user):
+    user.set_password("Un-nouveau-mot-de-passe-2026!")
+    user.save(update_fields=["password"])
+
+    assert tokens.user_from_refresh_token(tokens.issue_refresh_token(user)) == user
+
+
+def test_a_token_without_the_password_claim_is_invalid(user):
+    legacy = jwt.encode(
+        {"sub": str(user.pk), "type": "access", "iat": 0, "exp": 4_000_000_000},
+        settings.SECRET_KEY,
+        algorithm="HS256",
+    )
+
+    with pytest.raises(InvalidToken):
+        tokens.user_from_access_token(legacy)
+
+
+def test_the_password_claim_does_not_carry_the_password_hash(user):
+    payload = jwt.decode(tokens.issue_access_token(user), settings.SECRET_KEY, algorithms=["HS256"])
+
+    assert len(payload["pwd"]) == 10
+    assert payload["pwd"] not in user.password

@@ -49,6 +49,20 @@ def test_the_queue_shows_the_previous_details_of_a_change(staff_client):
     assert "IBAN modifié" in content
 
 
+def test_the_queue_query_count_does_not_grow_with_its_rows(staff_client, django_assert_max_num_queries):
+    old = BankAccountFactory(accepted=True, archived_at=now())
+    BankAccountFactory(venue=old.venue, iban=IBAN_LA_BANQUE_POSTALE, bic="PSSTFRPP")
+    with django_assert_max_num_queries(20) as few:
+        staff_client.get(reverse("backoffice:bank-accounts"))
+    for _ in range(5):
+        changed = BankAccountFactory(accepted=True, archived_at=now())
+        BankAccountFactory(venue=changed.venue, iban=IBAN_LA_BANQUE_POSTALE, bic="PSSTFRPP")
+        BankAccountFactory()
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        content = staff_client.get(reverse("backoffice:bank-accounts")).content.decode()
+    assert content.count("IBAN modifié") == 6
+
+
 def test_the_queues_page_counts_pending_details(staff_client):
     BankAccountFactory()
     content = staff_client.get(reverse("backoffice:queues")).content.decode()

@@ -414,3 +414,93 @@ def test_password_reset_flow_sets_a_new_password_once(client):
     reused = client.get(client.get(link)["Location"])
     assert reused.status_code == 400
     assert "Demander un nouveau lien" in reused.content.decode()
+
+
+# --- Rate limits on the requests that send an email or ask the registry -----------------------------
+
+
+def _reset(client, email, ip="192.0.2.10"):
+    return client.post(reverse("pro:password-reset"), {"email": email}, REMOTE_ADDR=ip)
+
+
+def _resend(client, email, ip="192.0.2.10"):
+    return client.post(reverse("pro:resend-confirmation"), {"email": email}, REMOTE_ADDR=ip)
+
+
+def test_password_reset_requests_are_limited_per_target_email(client):
+    pro = ProFactory()
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        for ip in ("192.0.2.1", "192.0.2.2", "192.0.2.3"):
+            assert _reset(client, pro.email, ip).status_code == 200
+
+        refused = _reset(client, pro.email.upper(), "192.0.2.4")
+
+        assert refused.status_code == 429
+        assert "Trop de demandes de réinitialisation : réessayez dans 15 minutes." in refused.content.decode()
+        assert refused["Retry-After"] == str(15 * 60)
+        assert OutboxEmail.objects.filter(kind="account_password_reset").count() == 3
+
+        traveller.shift(dt.timedelta(minutes=15, seconds=1))
+        assert _reset(client, pro.email, "192.0.2.4").status_code == 200
+
+
+def test_password_reset_requests_are_limited_per_address(client):
+    with time_machine.travel(timezone.now(), tick=False):
+        for number in range(10):
+            assert _reset(client, f"inconnu{number}@example.com").status_code == 200
+
+        assert _reset(client, "encore@example.com").status_code == 429
+        assert _reset(client, "encore@example.com", ip="198.51.100.7").status_code == 200
+
+
+def test_a_refused_password_reset_says_nothing_about_the_account(client):
+    pro = ProFactory()
+    with time_machine.travel(timezone.now(), tick=False):
+        for _ in range(3):
+            _reset(client, pro.email)
+            _reset(client, "personne@example.com")
+
+        known, unknown = _reset(client, pro.email), _reset(client, "personne@example.com")
+
+    assert known.status_code == unknown.status_code == 429
+
+    def page(response, email):
+        # The CSRF token is masked afresh on every page: the only expected difference besides the email.
+        html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+        return html.replace(email, "")
+
+    assert page(known, pro.email) == page(unknown, "personne@example.com")
+
+
+def test_confirmation_link_requests_are_limited_per_target_email(client):
+    pro = ProFactory(is_email_validated=False)
+    with time_machine.travel(timezone.now(), tick=False):
+        for ip in ("192.0.2.1", "192.0.2.2", "192.0.2.3"):
+            assert _resend(client, pro.email, ip).status_code == 200
+
+        refused = _resend(client, pro.email, "192.0.2.4")
+
+    assert refused.status_code == 429
+    assert "Trop de demandes de lien : réessayez dans 15 minutes." in refused.content.decode()
+    assert OutboxEmail.objects.filter(kind="account_email_confirmation").count() == 3
+
+
+def test_confirmation_link_requests_are_limited_per_address(client):
+    with time_machine.travel(timezone.now(), tick=False):
+        for number in range(10):
+            assert _resend(client, f"inconnu{number}@example.com").status_code == 200
+
+        assert _resend(client, "encore@example.com").status_code == 429
+
+
+def test_registry_lookups_at_sign_up_are_limited_per_address(client):
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        for _ in range(30):
+            assert lookup(client).status_code == 200
+
+        refused = lookup(client)
+
+        assert refused.status_code == 429
+        assert "Trop de recherches de SIREN : réessayez dans 10 minutes." in refused.content.decode()
+        traveller.shift(dt.timedelta(minutes=10, seconds=1))
+        assert lookup(client).status_code == 200

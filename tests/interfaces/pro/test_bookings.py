@@ -6,12 +6,15 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from passculture.core.bookings import services as bookings_services
 from passculture.core.bookings.constants import BookingStatus
 from passculture.core.bookings.factories import BookingFactory
 from passculture.core.common.models import AuditLog
+from passculture.core.notifications.models import OutboxEmail
 from passculture.core.offerers.factories import MembershipFactory, VenueFactory
 from passculture.core.offers.factories import StockFactory
 from passculture.core.users.factories import ProFactory, UserFactory
@@ -369,3 +372,128 @@ def test_xlsx_export_contains_only_the_pros_offerer_and_follows_filters(logged_i
 
 def test_xlsx_export_with_another_offerers_offer_is_refused(logged_in, venue, theirs):
     assert logged_in.get(XLSX, {"offer": theirs.offer_id}).status_code == 400
+
+
+# --- Cancelling a booking (RULES.md: the pro may cancel any booking not yet used) -------------------
+
+
+def cancel_url(booking) -> str:
+    return reverse("pro:booking-cancel", args=[booking.pk])
+
+
+@pytest.fixture
+def booked(venue, beneficiary):
+    """A real booking (credit debited, seat counted) of the pro's venue."""
+    stock = StockFactory(
+        offer__venue=venue, offer__name="Orbite basse", beginning_datetime=utc(2026, 3, 14, 19)
+    )
+    return bookings_services.book_offer(beneficiary, stock.pk, 1)
+
+
+def test_cancel_pages_require_login(client, booked):
+    response = client.get(cancel_url(booked))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("pro:login"))
+
+
+def test_beneficiaries_cannot_cancel_from_the_pro_portal(client, booked):
+    client.force_login(UserFactory())
+    assert client.post(cancel_url(booked)).status_code == 302
+    booked.refresh_from_db()
+    assert booked.status == BookingStatus.CONFIRMED
+
+
+def test_the_list_offers_to_cancel_only_bookings_not_yet_used(logged_in, venue):
+    confirmed = make(venue)
+    used = make(venue, status=BookingStatus.USED, used_at=NOW)
+    cancelled = make(venue, status=BookingStatus.CANCELLED, cancelled_at=NOW)
+    html = logged_in.get(LIST).content.decode()
+    assert cancel_url(confirmed) in html
+    assert cancel_url(used) not in html
+    assert cancel_url(cancelled) not in html
+
+
+def test_the_cancel_page_asks_for_confirmation_and_changes_nothing(logged_in, booked):
+    response = logged_in.get(cancel_url(booked))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert booked.token in html
+    assert "Orbite basse" in html
+    assert "samedi 14 mars 2026 à 20h00" in html
+    assert "Annuler la réservation" in html
+    booked.refresh_from_db()
+    assert booked.status == BookingStatus.CONFIRMED
+
+
+def test_a_pro_cancels_a_booking_and_the_beneficiary_gets_the_message(logged_in, booked, beneficiary):
+    response = logged_in.post(cancel_url(booked), {"reason_text": "Séance annulée : panne du projecteur."})
+    assert response.status_code == 302
+    assert response["Location"] == LIST
+    booked.refresh_from_db()
+    assert (booked.status, booked.cancellation_reason) == (BookingStatus.CANCELLED, "OFFERER")
+    email = OutboxEmail.objects.get(kind="booking_cancelled_beneficiary")
+    assert beneficiary.email in email.to
+    assert "Séance annulée : panne du projecteur." in email.text_body
+    assert AuditLog.objects.filter(action="booking.cancelled", target_id=str(booked.pk)).exists()
+    assert f"La réservation {booked.token} est annulée" in logged_in.get(LIST).content.decode()
+
+
+def test_a_pro_cancels_a_booking_without_a_message(logged_in, booked):
+    assert logged_in.post(cancel_url(booked), {"reason_text": ""}).status_code == 302
+    booked.refresh_from_db()
+    assert booked.status == BookingStatus.CANCELLED
+
+
+def test_a_message_over_500_characters_is_a_form_error(logged_in, booked):
+    response = logged_in.post(cancel_url(booked), {"reason_text": "x" * 501})
+    assert response.status_code == 400
+    assert response.context["form"].errors["reason_text"]
+    booked.refresh_from_db()
+    assert booked.status == BookingStatus.CONFIRMED
+
+
+@pytest.mark.parametrize(
+    ("status", "http_status", "message"),
+    [
+        (BookingStatus.USED, 410, "Cette réservation a été validée : elle ne peut plus être annulée."),
+        (BookingStatus.REIMBURSED, 403, "Cette réservation a déjà été remboursée."),
+        (BookingStatus.CANCELLED, 410, "Cette réservation a été annulée."),
+    ],
+)
+def test_a_booking_used_reimbursed_or_cancelled_cannot_be_cancelled(
+    logged_in, venue, status, http_status, message
+):
+    dates = {"cancelled_at": NOW} if status == BookingStatus.CANCELLED else {"used_at": NOW}
+    booking = make(venue, status=status, **dates)
+    page = logged_in.get(cancel_url(booking))
+    assert "ne peut plus être annulée" in page.content.decode()
+    assert page.context["cancellable"] is False
+    response = logged_in.post(cancel_url(booking), {"reason_text": ""})
+    assert response.status_code == http_status
+    assert response.context["error"].message == message
+    assert message in response.content.decode()
+    booking.refresh_from_db()
+    assert booking.status == status
+
+
+def test_another_offerers_booking_cannot_be_cancelled(logged_in, theirs):
+    assert logged_in.get(cancel_url(theirs)).status_code == 404
+    assert logged_in.post(cancel_url(theirs), {"reason_text": ""}).status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.status == BookingStatus.CONFIRMED
+
+
+def test_a_pro_of_a_second_offerer_cannot_cancel_the_firsts_booking(client, booked):
+    second_offerer_pro = MembershipFactory().user
+    client.force_login(second_offerer_pro)
+    assert client.post(cancel_url(booked), {"reason_text": ""}).status_code == 404
+    booked.refresh_from_db()
+    assert booked.status == BookingStatus.CONFIRMED
+
+
+def test_the_cancel_form_is_protected_against_csrf(pro, booked):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(pro)
+    assert client.post(cancel_url(booked), {"reason_text": ""}).status_code == 403
+    booked.refresh_from_db()
+    assert booked.status == BookingStatus.CONFIRMED

@@ -137,3 +137,25 @@ def test_pro_sees_todays_showtimes_and_latest_bookings_on_the_home_page(pro_page
     screenshot(page, "pro-dashboard")
     page.get_by_role("link", name="Toutes les réservations").click()
     page.wait_for_url(f"{live_server.url}/pro/reservations/")
+
+
+def test_pro_cancels_a_booking_from_the_list_after_confirming(pro_page, live_server, bookings):
+    page = pro_page
+    confirmed, used = bookings["confirmed"], bookings["used"]
+    page.goto(f"{live_server.url}/pro/reservations/")
+    assert (
+        page.locator(f'tr[data-countermark="{used.token}"]').get_by_role("link", name="Annuler").count() == 0
+    )
+    page.locator(f'tr[data-countermark="{confirmed.token}"]').get_by_role("link", name="Annuler").click()
+    page.wait_for_url(f"**/pro/reservations/{confirmed.pk}/annuler/")
+    assert confirmed.token in page.locator("#booking-summary").inner_text()
+    page.get_by_label("Message au bénéficiaire (facultatif)").fill("Séance annulée : panne du projecteur.")
+    screenshot(page, "pro-bookings-cancel")
+    page.get_by_role("button", name="Annuler la réservation").click()
+    page.wait_for_url(f"{live_server.url}/pro/reservations/")
+    assert f"La réservation {confirmed.token} est annulée" in page.content()
+    row = page.locator(f'tr[data-countermark="{confirmed.token}"]')
+    assert "ANNULÉE" in row.inner_text().upper()
+    assert row.get_by_role("link", name="Annuler").count() == 0
+    confirmed.refresh_from_db()
+    assert confirmed.status == BookingStatus.CANCELLED

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import hashlib
+import itertools
 import re
 from html import unescape
 from pathlib import Path
@@ -370,3 +371,75 @@ def test_the_vendored_qr_decoder_matches_its_pinned_checksum():
     for name, digest in sums.items():
         assert hashlib.sha256((vendor / name).read_bytes()).hexdigest() == digest
     assert (vendor / "jsQR-1.4.0.LICENSE").read_text().lstrip().startswith("Apache License")
+
+
+# --- Rate limits (countermarks are bearer secrets: no walking the code space) ----------------------
+
+
+def _unknown_codes(count: int) -> list[str]:
+    # Well-formed countermarks (its alphabet has no 0, 1, 8, 9) that no booking of these tests holds.
+    return [f"ZZZZ{a}{b}" for a, b in itertools.product("ABCDEFGH", repeat=2)][:count]
+
+
+def test_unknown_countermarks_are_limited_per_user(logged_pro, time_machine):
+    for code in _unknown_codes(20):
+        assert post(logged_pro, COUNTER, code).status_code == 404
+
+    refused = post(logged_pro, COUNTER, "ZZZZZZ")
+
+    assert_refused(
+        refused, 429, "RATE_LIMITED", "Trop de contremarques inconnues saisies : réessayez dans 10 minutes."
+    )
+    assert refused["Retry-After"] == str(10 * 60)
+
+
+def test_the_unknown_countermark_limit_also_blocks_real_countermarks_until_it_ends(
+    logged_pro, last_minute, time_machine
+):
+    for code in _unknown_codes(20):
+        post(logged_pro, COUNTER, code)
+
+    assert post(logged_pro, VALIDATE, last_minute.token).status_code == 429
+    assert status_of(last_minute) == BookingStatus.CONFIRMED
+
+    time_machine.shift(dt.timedelta(minutes=10, seconds=1))
+    assert post(logged_pro, VALIDATE, last_minute.token).status_code == 200
+    assert status_of(last_minute) == BookingStatus.USED
+
+
+def test_found_countermarks_do_not_count_as_unknown(logged_pro, last_minute):
+    for _ in range(25):
+        assert post(logged_pro, COUNTER, last_minute.token).status_code == 200
+
+
+def test_unknown_countermarks_are_limited_per_address_across_accounts(client, venue):
+    for _ in range(2):
+        client.force_login(MembershipFactory(offerer=venue.offerer, user=ProFactory()).user)
+        for code in _unknown_codes(20):
+            assert post(client, COUNTER, code).status_code == 404
+    client.force_login(MembershipFactory(offerer=venue.offerer, user=ProFactory()).user)
+
+    assert post(client, COUNTER, "ZZZZZZ").status_code == 429
+
+
+def test_lookups_are_limited_per_user_per_minute(logged_pro, last_minute, time_machine):
+    for _ in range(60):
+        assert post(logged_pro, COUNTER, last_minute.token).status_code == 200
+
+    refused = post(logged_pro, COUNTER, last_minute.token)
+
+    assert_refused(
+        refused, 429, "RATE_LIMITED", "Trop de recherches de contremarques : réessayez dans 1 minute."
+    )
+    time_machine.shift(dt.timedelta(seconds=61))
+    assert post(logged_pro, COUNTER, last_minute.token).status_code == 200
+
+
+def test_a_refused_lookup_is_not_logged_as_a_counter_attempt(logged_pro):
+    for code in _unknown_codes(20):
+        post(logged_pro, COUNTER, code)
+    logged = CounterAttempt.objects.count()
+
+    post(logged_pro, COUNTER, "ZZZZZZ")
+
+    assert CounterAttempt.objects.count() == logged

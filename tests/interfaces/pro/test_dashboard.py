@@ -10,7 +10,6 @@ from passculture.core.offerers.constants import ValidationStatus
 from passculture.core.offerers.factories import MembershipFactory, OffererFactory, VenueFactory
 from passculture.core.offers.factories import StockFactory
 from passculture.core.users.factories import ProFactory
-from passculture.interfaces.pro import dashboard as dashboard_module
 from tests.conftest import utc
 
 pytestmark = pytest.mark.django_db
@@ -96,20 +95,6 @@ def test_venues_missing_bank_details_are_listed(logged_in, venue):
     assert "Coordonnées bancaires manquantes" in response.content.decode()
 
 
-def test_without_the_finance_app_the_bank_panel_is_left_out(logged_in, venue, monkeypatch):
-    import builtins
-
-    real_import = builtins.__import__
-
-    def no_finance(name, *args, **kwargs):
-        if name.startswith("passculture.core.finance"):
-            raise ImportError(name)
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", no_finance)
-    assert dashboard_module._venues_missing_bank_details([venue.offerer_id]) == []
-
-
 def test_a_pending_membership_is_announced(client):
     pro = ProFactory()
     MembershipFactory(user=pro, offerer__name="Cinéma en attente", validation_status=ValidationStatus.PENDING)
@@ -146,3 +131,65 @@ def test_the_dashboard_query_count_does_not_grow_with_data(logged_in, venue, dja
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = logged_in.get(DASHBOARD)
     assert len(response.context["upcoming_showtimes"]) == 5
+
+
+# "Today" is each venue's own date: Réunion is UTC+4, Guadeloupe UTC-4 (neither has summer time).
+
+
+@pytest.fixture
+def reunion(venue):
+    return VenueFactory(offerer=venue.offerer, timezone="Indian/Reunion", postal_code="97400")
+
+
+@pytest.fixture
+def guadeloupe(venue):
+    return VenueFactory(offerer=venue.offerer, timezone="America/Guadeloupe", postal_code="97110")
+
+
+def _dashboard_at(client, time_machine, moment):
+    time_machine.move_to(moment, tick=False)
+    context = client.get(DASHBOARD).context
+    return context["todays_showtimes"], context["upcoming_showtimes"]
+
+
+def test_at_21h_utc_a_reunion_venues_today_is_already_the_next_day(logged_in, reunion, time_machine):
+    StockFactory(offer__venue=reunion, beginning_datetime=utc(2026, 3, 10, 15, 0))  # the 10th at 19:00
+    tonight = StockFactory(offer__venue=reunion, beginning_datetime=utc(2026, 3, 11, 16, 0))  # 11th, 20:00
+    later = StockFactory(offer__venue=reunion, beginning_datetime=utc(2026, 3, 12, 16, 0))
+    todays, upcoming = _dashboard_at(logged_in, time_machine, utc(2026, 3, 10, 21, 0))  # 11th, 01:00
+    assert todays == [tonight]
+    assert upcoming == [later]
+
+
+def test_at_21h_utc_a_guadeloupe_venue_is_still_on_the_same_day(logged_in, guadeloupe, time_machine):
+    earlier = StockFactory(offer__venue=guadeloupe, beginning_datetime=utc(2026, 3, 10, 14, 0))  # 10:00
+    tonight = StockFactory(offer__venue=guadeloupe, beginning_datetime=utc(2026, 3, 11, 1, 0))  # 21:00
+    tomorrow = StockFactory(offer__venue=guadeloupe, beginning_datetime=utc(2026, 3, 11, 18, 0))
+    todays, upcoming = _dashboard_at(logged_in, time_machine, utc(2026, 3, 10, 21, 0))  # 10th, 17:00
+    assert todays == [earlier, tonight]
+    assert upcoming == [tomorrow]
+
+
+def test_at_3h_utc_a_guadeloupe_venues_today_is_still_the_previous_day(logged_in, guadeloupe, time_machine):
+    late_show = StockFactory(offer__venue=guadeloupe, beginning_datetime=utc(2026, 3, 10, 3, 30))  # 9th 23:30
+    evening = StockFactory(offer__venue=guadeloupe, beginning_datetime=utc(2026, 3, 10, 22, 0))  # 10th 18:00
+    todays, upcoming = _dashboard_at(logged_in, time_machine, utc(2026, 3, 10, 3, 0))  # 9th, 23:00
+    assert todays == [late_show]
+    assert upcoming == [evening]
+
+
+def test_at_3h_utc_a_reunion_venue_is_on_the_utc_day(logged_in, reunion, time_machine):
+    StockFactory(offer__venue=reunion, beginning_datetime=utc(2026, 3, 9, 19, 0))  # the 9th at 23:00
+    evening = StockFactory(offer__venue=reunion, beginning_datetime=utc(2026, 3, 10, 16, 0))  # 10th 20:00
+    after_midnight = StockFactory(offer__venue=reunion, beginning_datetime=utc(2026, 3, 10, 20, 30))
+    todays, upcoming = _dashboard_at(logged_in, time_machine, utc(2026, 3, 10, 3, 0))  # 10th, 07:00
+    assert todays == [evening]
+    assert upcoming == [after_midnight]
+
+
+def test_each_venue_of_the_offerer_has_its_own_today(logged_in, reunion, guadeloupe, time_machine):
+    reunion_tonight = StockFactory(offer__venue=reunion, beginning_datetime=utc(2026, 3, 11, 16, 0))
+    guadeloupe_tonight = StockFactory(offer__venue=guadeloupe, beginning_datetime=utc(2026, 3, 11, 1, 0))
+    todays, upcoming = _dashboard_at(logged_in, time_machine, utc(2026, 3, 10, 21, 0))
+    assert todays == [guadeloupe_tonight, reunion_tonight]
+    assert upcoming == []

@@ -203,3 +203,33 @@ def test_the_summary_of_a_venue_without_details_says_none(venue):
     html = render_to_string("pro/finance/bank_account_summary.html", {"venue": venue})
     assert "Aucune" in html
     assert "Renseigner les coordonnées bancaires" in html
+
+
+def test_bic_lookups_are_limited_per_user(logged_pro, time_machine):
+    url = reverse("pro:bank-bic-lookup")
+    time_machine.move_to("2026-03-10T12:00:00+00:00", tick=False)
+    for _ in range(30):
+        assert logged_pro.post(url, {"iban": IBAN_CREDIT_AGRICOLE}).status_code == 200
+
+    refused = logged_pro.post(url, {"iban": IBAN_CREDIT_AGRICOLE})
+
+    assert refused.status_code == 429
+    assert refused.json() == {
+        "code": "RATE_LIMITED",
+        "message": "Trop de vérifications d'IBAN : réessayez dans 1 minute.",
+    }
+    assert refused["Retry-After"] == "60"
+    time_machine.shift(61)
+    assert logged_pro.post(url, {"iban": IBAN_CREDIT_AGRICOLE}).status_code == 200
+
+
+def test_bic_lookups_are_limited_per_address_across_accounts(client, venue, time_machine):
+    url = reverse("pro:bank-bic-lookup")
+    time_machine.move_to("2026-03-10T12:00:00+00:00", tick=False)
+    for _ in range(2):
+        client.force_login(MembershipFactory(offerer=venue.offerer).user)
+        for _ in range(30):
+            assert client.post(url, {"iban": IBAN_CREDIT_AGRICOLE}).status_code == 200
+    client.force_login(MembershipFactory(offerer=venue.offerer).user)
+
+    assert client.post(url, {"iban": IBAN_CREDIT_AGRICOLE}).status_code == 429

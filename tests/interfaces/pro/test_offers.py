@@ -299,6 +299,47 @@ def test_pro_edits_one_showtime_on_the_venue_clock(pro_client, offer):
     assert stock.booking_limit_datetime == stock.beginning_datetime
 
 
+def test_a_showtime_at_a_time_skipped_by_summer_time_is_refused(pro_client, offer):
+    stock = StockFactory(offer=offer, beginning_datetime=utc(2026, 3, 20, 19, 30))
+    # 02:30 does not exist in Paris on 28 March 2027: the clocks go from 02:00 straight to 03:00.
+    data = {"date": "2027-03-28", "time": "02:30", "version": "VF", "price": "8", "quantity": ""}
+    response = pro_client.post(reverse("pro:stock-edit", args=[offer.pk, stock.pk]), data)
+    assert response.status_code == 200
+    (error,) = response.context["form"].errors["time"]
+    assert error == (
+        "02h30 n'existe pas le 28/03/2027 dans le fuseau du lieu (Europe/Paris) : c'est le passage à "
+        "l'heure d'été. Choisissez une autre heure."
+    )
+    stock.refresh_from_db()
+    assert stock.beginning_datetime == utc(2026, 3, 20, 19, 30)
+
+
+def test_a_booking_limit_at_a_time_skipped_by_summer_time_is_refused(pro_client, offer):
+    stock = StockFactory(offer=offer, beginning_datetime=utc(2026, 3, 20, 19, 30))
+    data = {
+        "date": "2027-03-28",
+        "time": "20:30",
+        "version": "VF",
+        "price": "8",
+        "quantity": "",
+        "booking_limit_date": "2027-03-28",
+        "booking_limit_time": "02:15",
+    }
+    response = pro_client.post(reverse("pro:stock-edit", args=[offer.pk, stock.pk]), data)
+    assert "n'existe pas le 28/03/2027" in response.context["form"].errors["booking_limit_time"][0]
+    stock.refresh_from_db()
+    assert stock.beginning_datetime == utc(2026, 3, 20, 19, 30)
+
+
+def test_the_same_time_on_an_ordinary_day_is_accepted(pro_client, offer):
+    stock = StockFactory(offer=offer, beginning_datetime=utc(2026, 3, 20, 19, 30))
+    data = {"date": "2027-03-27", "time": "02:30", "version": "VF", "price": "8", "quantity": ""}
+    response = pro_client.post(reverse("pro:stock-edit", args=[offer.pk, stock.pk]), data)
+    assert response.status_code == 302
+    stock.refresh_from_db()
+    assert stock.beginning_datetime == utc(2027, 3, 27, 1, 30)
+
+
 def test_seats_cannot_go_below_the_booked_places(pro_client, offer, beneficiary):
     stock = StockFactory(offer=offer, beginning_datetime=utc(2026, 3, 20, 19, 30))
     bookings.book_offer(beneficiary, stock.pk, 1)

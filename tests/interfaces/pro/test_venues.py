@@ -1,11 +1,11 @@
 from decimal import Decimal
 
 import pytest
-from django.template import TemplateDoesNotExist
 from django.test import Client
 from django.urls import reverse
 
 from passculture.core.common.models import AuditLog
+from passculture.core.finance.factories import BankAccountFactory
 from passculture.core.offerers.constants import MembershipRole, ValidationStatus
 from passculture.core.offerers.factories import MembershipFactory, OffererFactory, VenueFactory
 from passculture.core.offerers.models import Venue
@@ -126,14 +126,12 @@ def test_the_detail_page_shows_the_venue_timezone_position_and_bank_details(logg
     assert "Coordonnées bancaires" in content
 
 
-def test_the_detail_page_works_without_the_bank_details_template(logged, own_venue, monkeypatch):
-    def missing(name):
-        raise TemplateDoesNotExist(name)
-
-    monkeypatch.setattr(venue_views, "get_template", missing)
-    response = logged.get(reverse("pro:venue", args=[own_venue.pk]))
-    assert response.status_code == 200
-    assert response.context["has_bank_summary"] is False
+def test_the_detail_page_shows_the_venues_current_bank_details(logged, own_venue):
+    account = BankAccountFactory(venue=own_venue, holder="Voltaire SAS")
+    content = logged.get(reverse("pro:venue", args=[own_venue.pk])).content.decode()
+    assert "Voltaire SAS" in content
+    assert account.masked_iban in content
+    assert "pro/finance/finance.css" in content
 
 
 def test_the_edit_form_is_prefilled(logged, own_venue):

@@ -28,6 +28,8 @@ AUTO_VALIDATION_DELAY = dt.timedelta(hours=48)
 THING_EXPIRY_DELAY = dt.timedelta(days=30)
 THING_EXPIRY_REMINDER_BEFORE = dt.timedelta(days=7)
 MAX_DUO_QUANTITY = 2
+# The offerer's own words to the beneficiary when cancelling: a short note, not a letter.
+CANCELLATION_MESSAGE_MAX_LENGTH = 500
 AUTO_VALIDATOR_LABEL = "auto"
 
 

@@ -64,3 +64,8 @@ class CancellationLimitPassed(DomainError):
 class BookingNotCancellable(DomainError):
     code = "BOOKING_NOT_CANCELLABLE"
     message = "Cette réservation ne peut plus être annulée."
+
+
+class CancellationMessageTooLong(InvalidInput):
+    code = "CANCELLATION_MESSAGE_TOO_LONG"
+    message = "Le message au bénéficiaire ne peut pas dépasser 500 caractères."

@@ -3,7 +3,7 @@
 import datetime as dt
 import secrets
 
-from .constants import CANCELLATION_DELAY, QR_PAYLOAD_PREFIX, TOKEN_ALPHABET, TOKEN_LENGTH
+from .constants import CANCELLATION_DELAY, QR_PAYLOAD_PREFIX, TOKEN_ALPHABET, TOKEN_LENGTH, BookingStatus
 from .exceptions import InvalidCountermark
 
 _TOKEN_CHARS = frozenset(TOKEN_ALPHABET)
@@ -53,3 +53,9 @@ def is_qr_code_visible(
     if not is_confirmed:
         return False
     return event_start is None or at < event_end(event_start, duration_minutes)
+
+
+def offerer_may_cancel(status: str) -> bool:
+    """RULES.md "Cancellation": the pro may cancel any booking not yet used (nor cancelled). Shown as an
+    action in the pro's list; cancel_booking_by_offerer checks it again on the locked row."""
+    return status == BookingStatus.CONFIRMED

@@ -103,3 +103,12 @@ def bookings_for_offerers(
 
 def latest_bookings_for_offerers(offerer_ids: Iterable[int], limit: int = 10) -> list[Booking]:
     return list(bookings_for_offerers(offerer_ids)[:limit])
+
+
+def booking_of_offerers(booking_id: int, offerer_ids) -> Booking | None:
+    """A booking only if it is one of these offerers' (the pro's own): None otherwise."""
+    return (
+        Booking.objects.select_related("stock", "offer", "venue", "user")
+        .filter(pk=booking_id, offerer_id__in=list(offerer_ids))
+        .first()
+    )

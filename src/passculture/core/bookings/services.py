@@ -30,6 +30,7 @@ from . import rules
 from .constants import (
     AUTO_VALIDATION_DELAY,
     AUTO_VALIDATOR_LABEL,
+    CANCELLATION_MESSAGE_MAX_LENGTH,
     MAX_DUO_QUANTITY,
     THING_EXPIRY_DELAY,
     THING_EXPIRY_REMINDER_BEFORE,
@@ -48,6 +49,7 @@ from .exceptions import (
     BookingOfAnotherOfferer,
     BookingReimbursed,
     CancellationLimitPassed,
+    CancellationMessageTooLong,
     CountermarkNotFound,
     InvalidBookingQuantity,
 )
@@ -89,11 +91,13 @@ def _book_offer(user, stock_id: int, quantity: int, *, at: dt.datetime | None, t
     stock = lock(Stock.objects.select_related("offer__venue__offerer")).filter(pk=stock_id).first()
     if stock is None:
         raise StockNotFound()
-    deposit = None
-    at = at or utcnow()  # read after the locks: a long wait must not book a started show
     offer = stock.offer
     check_quantity(quantity, is_duo=offer.is_duo)
-    deposit = credit_services.lock_current_deposit(user, at)
+    deposit = credit_services.lock_current_deposit(user)
+    # The clock is read once both locks are held: a long wait on either must not book a started show
+    # nor spend a credit that expired meanwhile.
+    at = at or utcnow()
+    credit_services.check_deposit_not_expired(deposit, at)
     check_stock_is_bookable(stock, at, quantity)
     if Booking.objects.filter(user=user, offer=offer).exclude(status=BookingStatus.CANCELLED).exists():
         raise AlreadyBooked()
@@ -144,9 +148,16 @@ def _lock_booking(**filters) -> Booking | None:
 
 
 def _cancel_locked(
-    booking: Booking, reason: CancellationReason, at: dt.datetime, *, actor=None, actor_label: str = ""
+    booking: Booking,
+    reason: CancellationReason,
+    at: dt.datetime,
+    *,
+    actor=None,
+    actor_label: str = "",
+    message: str = "",
 ) -> Booking:
-    """Cancels a booking whose row is locked: frees the places, gives the credit back, tells both sides."""
+    """Cancels a booking whose row is locked: frees the places, gives the credit back, tells both sides.
+    `message` is the offerer's own words to the beneficiary, if any."""
     lock(Stock.objects.filter(pk=booking.stock_id)).get()
     Stock.objects.filter(pk=booking.stock_id).update(booked_quantity=F("booked_quantity") - booking.quantity)
     if booking.deposit_id is not None:
@@ -158,10 +169,37 @@ def _cancel_locked(
         actor=actor,
         actor_label=actor_label,
         target=booking,
-        data={"reason": reason, "token": booking.token},
+        data={"reason": reason, "token": booking.token, **({"message": message} if message else {})},
     )
-    notifications.notify_booking_cancelled(booking)
+    notifications.notify_booking_cancelled(booking, message=message)
     return booking
+
+
+def _clean_cancellation_message(text: str) -> str:
+    text = (text or "").strip()
+    if len(text) > CANCELLATION_MESSAGE_MAX_LENGTH:
+        raise CancellationMessageTooLong()
+    return text
+
+
+def _check_status(
+    booking: Booking,
+    expected: BookingStatus,
+    *,
+    used: DomainError | None = None,
+    reimbursed: DomainError | None = None,
+) -> None:
+    """Refuses an operation that needs the booking in the `expected` status, with the error matching its
+    actual status. `used`/`reimbursed` replace the default error where the wording depends on the operation."""
+    if booking.status == expected:
+        return
+    if booking.status == BookingStatus.CANCELLED:
+        raise BookingCancelled()
+    if booking.status == BookingStatus.REIMBURSED:
+        raise reimbursed or BookingReimbursed()
+    if booking.status == BookingStatus.USED:
+        raise used or BookingAlreadyUsed()
+    raise BookingNotUsed()
 
 
 @transaction.atomic
@@ -170,10 +208,10 @@ def cancel_booking_by_beneficiary(user, booking_id: int, *, at: dt.datetime | No
     if booking is None:
         raise BookingNotFound()
     at = at or utcnow()
-    if booking.status == BookingStatus.CANCELLED:
-        raise BookingCancelled()
-    if booking.status != BookingStatus.CONFIRMED:
-        raise BookingNotCancellable("Cette réservation a déjà été utilisée : elle ne peut plus être annulée.")
+    already_used = BookingNotCancellable(
+        "Cette réservation a déjà été utilisée : elle ne peut plus être annulée."
+    )
+    _check_status(booking, BookingStatus.CONFIRMED, used=already_used, reimbursed=already_used)
     limit = booking.cancellation_limit_datetime
     if limit is not None and at > limit:
         raise CancellationLimitPassed()
@@ -181,12 +219,11 @@ def cancel_booking_by_beneficiary(user, booking_id: int, *, at: dt.datetime | No
 
 
 def _check_offerer_may_cancel(booking: Booking) -> None:
-    if booking.status == BookingStatus.CANCELLED:
-        raise BookingCancelled()
-    if booking.status == BookingStatus.REIMBURSED:
-        raise BookingReimbursed()
-    if booking.status == BookingStatus.USED:
-        raise BookingAlreadyUsed("Cette réservation a été validée : elle ne peut plus être annulée.")
+    _check_status(
+        booking,
+        BookingStatus.CONFIRMED,
+        used=BookingAlreadyUsed("Cette réservation a été validée : elle ne peut plus être annulée."),
+    )
 
 
 @transaction.atomic
@@ -196,14 +233,19 @@ def cancel_booking_by_offerer(
     *,
     at: dt.datetime | None = None,
     reason: CancellationReason = CancellationReason.OFFERER,
+    reason_text: str = "",
 ) -> Booking:
-    """The pro may cancel any booking not yet used; the beneficiary is told why."""
+    """The pro may cancel any booking not yet used; the beneficiary is told why, in the pro's own words
+    (`reason_text`) when given."""
+    message = _clean_cancellation_message(reason_text)
     booking = _lock_booking(pk=booking_id)
     if booking is None:
         raise BookingNotFound()
     actor.check_offerer(booking)
     _check_offerer_may_cancel(booking)
-    return _cancel_locked(booking, reason, at or utcnow(), actor=actor.user, actor_label=actor.label)
+    return _cancel_locked(
+        booking, reason, at or utcnow(), actor=actor.user, actor_label=actor.label, message=message
+    )
 
 
 def cancel_bookings_of_deleted_stock(stock, *, actor=None, at: dt.datetime | None = None) -> int:
@@ -284,6 +326,27 @@ def _record_attempt(
     )
 
 
+INTERNAL_ERROR_CODE = "INTERNAL_ERROR"
+
+
+def _record_refusal(
+    actor: CounterActor, raw_token: str, action: str, booking_ref: list[Booking], error_code: str
+) -> None:
+    booking = booking_ref[0] if booking_ref else None
+    # Never log a booking that is not the actor's: the attempt row would link to it.
+    safe = booking if booking is not None and booking.offerer_id in actor.offerer_ids else None
+    if error_code != INTERNAL_ERROR_CODE:
+        _record_attempt(actor, raw_token or "", action, safe, CounterResult.REFUSED, error_code)
+        return
+    # After a crash, logging the attempt must neither hide the original error nor break the caller's
+    # transaction: its own savepoint, and a failure here is only logged.
+    try:
+        with transaction.atomic():
+            _record_attempt(actor, raw_token or "", action, safe, CounterResult.REFUSED, error_code)
+    except Exception:
+        logger.exception("counter attempt %s could not be logged after an internal error", action)
+
+
 def _with_attempt_log(action: str, success: CounterResult):
     """Runs a counter operation in its own transaction and logs the attempt whatever the outcome."""
 
@@ -295,10 +358,11 @@ def _with_attempt_log(action: str, success: CounterResult):
                     token = rules.normalize_token(raw_token)
                     result = func(actor, token, booking_ref, *args, **kwargs)
             except DomainError as error:
-                booking = booking_ref[0] if booking_ref else None
-                # Never log a booking that is not the actor's: the attempt row would link to it.
-                safe = booking if booking is not None and booking.offerer_id in actor.offerer_ids else None
-                _record_attempt(actor, raw_token or "", action, safe, CounterResult.REFUSED, error.code)
+                _record_refusal(actor, raw_token, action, booking_ref, error.code)
+                raise
+            except Exception:
+                # A crash is an attempt too: the counter's history must show it, not only the logs.
+                _record_refusal(actor, raw_token, action, booking_ref, INTERNAL_ERROR_CODE)
                 raise
             _record_attempt(actor, raw_token, action, result, success)
             return result
@@ -320,12 +384,7 @@ def _find_for_counter(actor: CounterActor, token: str, ref: list[Booking]) -> Bo
 
 
 def _check_validatable(booking: Booking, at: dt.datetime) -> None:
-    if booking.status == BookingStatus.CANCELLED:
-        raise BookingCancelled()
-    if booking.status == BookingStatus.REIMBURSED:
-        raise BookingReimbursed()
-    if booking.status == BookingStatus.USED:
-        raise BookingAlreadyUsed()
+    _check_status(booking, BookingStatus.CONFIRMED)
     limit = booking.cancellation_limit_datetime
     if booking.stock.beginning_datetime is not None and limit is not None and at < limit:
         when = format_local(limit, booking.venue.timezone)
@@ -368,12 +427,7 @@ def validate_countermark(
 def undo_validation(actor: CounterActor, token: str, ref: list, *, at: dt.datetime | None = None) -> Booking:
     """Gives a validated booking back its CONFIRMED status while it is not reimbursed."""
     booking = _find_for_counter(actor, token, ref)
-    if booking.status == BookingStatus.CANCELLED:
-        raise BookingCancelled()
-    if booking.status == BookingStatus.REIMBURSED:
-        raise BookingReimbursed()
-    if booking.status != BookingStatus.USED:
-        raise BookingNotUsed()
+    _check_status(booking, BookingStatus.USED)
     booking.mark_as_unused()
     booking.save(update_fields=["status", "used_at", "validated_by", "validated_by_label"])
     log_action(
@@ -388,13 +442,19 @@ def undo_validation(actor: CounterActor, token: str, ref: list, *, at: dt.dateti
 
 @_with_attempt_log("cancel", CounterResult.CANCELLED)
 def cancel_countermark(
-    actor: CounterActor, token: str, ref: list, *, at: dt.datetime | None = None
+    actor: CounterActor, token: str, ref: list, *, at: dt.datetime | None = None, reason_text: str = ""
 ) -> Booking:
-    """Cancellation by the offerer from the counter or the ticketing API."""
+    """Cancellation by the offerer from the counter or the ticketing API (optional words to the beneficiary)."""
+    message = _clean_cancellation_message(reason_text)
     booking = _find_for_counter(actor, token, ref)
     _check_offerer_may_cancel(booking)
     return _cancel_locked(
-        booking, CancellationReason.OFFERER, at or utcnow(), actor=actor.user, actor_label=actor.label
+        booking,
+        CancellationReason.OFFERER,
+        at or utcnow(),
+        actor=actor.user,
+        actor_label=actor.label,
+        message=message,
     )
 
 

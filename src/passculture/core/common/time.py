@@ -37,6 +37,12 @@ def local_to_utc(naive: dt.datetime, tz_name: str) -> dt.datetime:
     return naive.replace(tzinfo=ZoneInfo(tz_name)).astimezone(dt.UTC)
 
 
+def local_time_exists(naive: dt.datetime, tz_name: str) -> bool:
+    """False for a wall-clock time skipped by a daylight-saving change (02:30 on the last Sunday of
+    March in Paris): `local_to_utc` would silently move it an hour later."""
+    return to_local(local_to_utc(naive, tz_name), tz_name).replace(tzinfo=None) == naive
+
+
 def format_local(moment: dt.datetime, tz_name: str, *, with_weekday: bool = False) -> str:
     """`samedi 12 décembre 2026 à 20h30` in the given timezone."""
     local = to_local(moment, tz_name)

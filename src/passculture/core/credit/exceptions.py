@@ -44,8 +44,3 @@ class InsufficientCredit(DomainError):
 class DigitalCapReached(DomainError):
     code = "DIGITAL_CAP_REACHED"
     message = "Le plafond des offres numériques de votre pass Culture est atteint."
-
-
-class PhysicalCapReached(DomainError):
-    code = "PHYSICAL_CAP_REACHED"
-    message = "Le plafond des biens physiques de votre pass Culture est atteint."

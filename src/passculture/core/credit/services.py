@@ -82,14 +82,22 @@ def grant_deposit(user, *, at: dt.datetime | None = None, actor=None, source: st
     return deposit
 
 
-def lock_current_deposit(user, at: dt.datetime) -> Deposit:
-    """Locks the beneficiary's latest deposit row (call after locking the stock: fixed lock order)."""
+def lock_current_deposit(user, at: dt.datetime | None = None) -> Deposit:
+    """Locks the beneficiary's latest deposit row (call after locking the stock: fixed lock order).
+
+    With `at`, also refuses an expired deposit. Callers that wait for the lock should leave `at` out and
+    read the clock once the lock is held, then call `check_deposit_not_expired`."""
     deposit = lock(Deposit.objects.filter(user=user)).order_by("-granted_at", "-id").first()
     if deposit is None:
         raise NoDeposit()
+    if at is not None:
+        check_deposit_not_expired(deposit, at)
+    return deposit
+
+
+def check_deposit_not_expired(deposit: Deposit, at: dt.datetime) -> None:
     if deposit.expires_at <= at:
         raise DepositExpired()
-    return deposit
 
 
 def debit(deposit: Deposit, amount_cents: int, *, is_digital: bool) -> None:

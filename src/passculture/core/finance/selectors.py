@@ -1,3 +1,4 @@
+from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
@@ -13,17 +14,21 @@ def current_bank_account(venue) -> BankAccount | None:
     return BankAccount.objects.filter(venue_id=venue.pk, archived_at__isnull=True).first()
 
 
-def previous_bank_account(account: BankAccount) -> BankAccount | None:
-    """The details this account replaced (shown to staff beside a change)."""
-    return (
-        BankAccount.objects.filter(venue_id=account.venue_id, archived_at__isnull=False, pk__lt=account.pk)
-        .order_by("-pk")
-        .first()
-    )
-
-
-def bank_account_history(venue) -> QuerySet[BankAccount]:
-    return BankAccount.objects.filter(venue_id=venue.pk).order_by("-pk")
+def previous_bank_accounts(accounts: Iterable[BankAccount]) -> dict[int, BankAccount]:
+    """The details each of these accounts replaced (shown to staff beside a change), by the account's
+    id, in one query for the whole queue."""
+    accounts = list(accounts)
+    archived_by_venue: dict[int, list[BankAccount]] = defaultdict(list)
+    for archived in BankAccount.objects.filter(
+        venue_id__in={account.venue_id for account in accounts}, archived_at__isnull=False
+    ).order_by("-pk"):
+        archived_by_venue[archived.venue_id].append(archived)
+    previous = {}
+    for account in accounts:
+        found = next((old for old in archived_by_venue[account.venue_id] if old.pk < account.pk), None)
+        if found is not None:
+            previous[account.pk] = found
+    return previous
 
 
 def is_venue_payable(venue) -> bool:

@@ -30,6 +30,7 @@ def _message(
     action_url: str = "",
     action_label: str = "",
     footer: str = "",
+    sensitive: bool = False,
 ) -> EmailContent:
     context = {
         "subject": subject,
@@ -42,7 +43,7 @@ def _message(
     rendered = str(render_to_string(f"{TEMPLATE}.txt", context))
     text = "\n".join(line.rstrip() for line in rendered.strip().splitlines()) + "\n"
     html = str(render_to_string(f"{TEMPLATE}.html", context))
-    return EmailContent(kind=kind, subject=subject, text=text, html=html, to=to)
+    return EmailContent(kind=kind, subject=subject, text=text, html=html, to=to, sensitive=sensitive)
 
 
 def _hello(first_name: str) -> str:
@@ -62,6 +63,7 @@ def email_confirmation(*, email: str, first_name: str, link: str) -> EmailConten
         action_url=link,
         action_label="Confirmer mon adresse email",
         footer="Si vous n'êtes pas à l'origine de cette inscription, ignorez ce message.",
+        sensitive=True,
     )
 
 
@@ -78,6 +80,7 @@ def password_reset(*, email: str, first_name: str, link: str) -> EmailContent:
         action_url=link,
         action_label="Choisir un nouveau mot de passe",
         footer="Si vous n'avez rien demandé, ignorez ce message : votre mot de passe reste inchangé.",
+        sensitive=True,
     )
 
 

@@ -78,6 +78,9 @@ class EmailContent:
     to: list[str]
     reply_to: list[str] = field(default_factory=list)
     attachments: list[InlineImage | QrCodeImage] = field(default_factory=list)
+    # Carries a sign-in link (password reset, email confirmation): its bodies are wiped from the outbox
+    # once delivered, so that nobody reading the outbox (staff, a database dump) can use the link.
+    sensitive: bool = False
 
 
 # Who cancelled, as told to both sides.
@@ -98,6 +101,8 @@ BENEFICIARY_REASONS = {
     CancellationReason.BACKOFFICE: "le support pass Culture a annulé votre réservation. "
     "Pour en savoir plus, répondez à ce message.",
 }
+
+SHOWTIME_DELETED_REASON = "{venue} a supprimé la séance. Pour en savoir plus, contactez le lieu."
 
 # ... and in the venue's.
 PRO_REASONS = {
@@ -143,6 +148,9 @@ def _booking_context(booking) -> dict:
         "countermark": booking.token,
         "booked_at": format_local(booking.booked_at, tz),
         "cancellation_limit": format_local(limit, tz) if limit is not None else "",
+        # Booked less than 48 h before the show: the limit is the booking time itself, nothing to cancel.
+        "is_final": limit is not None and limit <= booking.booked_at,
+        "is_event": begins is not None,
         "expires_at": format_local(booking.booked_at + THING_EXPIRY_DELAY, tz),
         "cancelled_at": format_local(booking.cancelled_at, tz) if booking.cancelled_at else "",
         "beneficiary_first_name": user.first_name,
@@ -187,29 +195,36 @@ def booking_confirmed_to_beneficiary(booking) -> EmailContent:
     return _build("booking_confirmed_beneficiary", subject, context, [booking.user.email], attachments=[qr])
 
 
-def _cancellation_context(booking) -> dict:
+def _cancellation_context(booking, message: str) -> dict:
     reason = CancellationReason(booking.cancellation_reason or CancellationReason.OFFERER)
     context = _booking_context(booking)
     context.update(
         cancelled_by=CANCELLED_BY[reason],
         refunded=booking.deposit_id is not None and booking.total_amount_cents > 0,
+        # The showtime (or the thing's stock) is gone: its places are not offered again.
+        stock_deleted=booking.stock.is_deleted,
+        offerer_message=message,
     )
     return context
 
 
-def booking_cancelled_to_beneficiary(booking) -> EmailContent:
-    context = _cancellation_context(booking)
+def booking_cancelled_to_beneficiary(booking, *, message: str = "") -> EmailContent:
+    """`message`: the offerer's own words about the cancellation, if any."""
+    context = _cancellation_context(booking, message)
     reason = CancellationReason(booking.cancellation_reason or CancellationReason.OFFERER)
-    context["reason_text"] = BENEFICIARY_REASONS[reason].format(venue=context["venue_name"])
+    why = BENEFICIARY_REASONS[reason]
+    if reason == CancellationReason.OFFERER and context["stock_deleted"] and context["is_event"]:
+        why = SHOWTIME_DELETED_REASON
+    context["reason_text"] = why.format(venue=context["venue_name"])
     subject = f"Votre réservation est annulée : {booking.offer.name}"
     return _build("booking_cancelled_beneficiary", subject, context, [booking.user.email])
 
 
-def booking_cancelled_to_pro(booking) -> EmailContent | None:
+def booking_cancelled_to_pro(booking, *, message: str = "") -> EmailContent | None:
     recipient = pro_recipient(booking)
     if not recipient:
         return None
-    context = {**_cancellation_context(booking), "reply_to_beneficiary": True}
+    context = {**_cancellation_context(booking, message), "reply_to_beneficiary": True}
     reason = CancellationReason(booking.cancellation_reason or CancellationReason.OFFERER)
     name = f"{booking.user.first_name} {booking.user.last_name}".strip() or "Le bénéficiaire"
     context["reason_text"] = PRO_REASONS[reason].format(name=name)

@@ -1,5 +1,10 @@
 from django.db import models
 
+# Kinds that carry a sign-in link: hidden from staff even on rows queued before `is_sensitive` existed.
+SENSITIVE_KIND_PREFIX = "account_"
+# What stays of a sensitive email's bodies once it left the outbox (sent or given up).
+REDACTED_BODY = "(contenu effacé après l'envoi : ce message contenait un lien de connexion)"
+
 
 class EmailStatus(models.TextChoices):
     PENDING = "PENDING", "À envoyer"
@@ -31,6 +36,9 @@ class OutboxEmail(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     related_type = models.CharField(max_length=64, blank=True)
     related_id = models.CharField(max_length=64, blank=True)
+    # Set by the builder of an email that carries a sign-in link: its bodies are redacted once it is
+    # sent or has failed for good, and the back office never shows them.
+    is_sensitive = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["id"]
@@ -38,3 +46,7 @@ class OutboxEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} -> {', '.join(self.to)} ({self.status})"
+
+    @property
+    def hides_body(self) -> bool:
+        return self.is_sensitive or self.kind.startswith(SENSITIVE_KIND_PREFIX)

@@ -13,6 +13,8 @@
   claimed again when the lease ends (at-least-once; the stored Message-ID lets receivers dedupe).
 - A failure retries with exponential backoff (1, 2, 4 ... minutes, capped at one hour) and gives up
   (FAILED) after settings.EMAIL_MAX_ATTEMPTS attempts.
+- A sensitive email (one carrying a sign-in link) keeps its bodies only while it may still be sent:
+  once SENT or FAILED they are replaced by a placeholder, so the outbox never keeps a usable link.
 """
 
 import datetime as dt
@@ -31,7 +33,7 @@ from passculture.core.common.time import now as utcnow
 
 from . import builders
 from .builders import EmailContent
-from .models import EmailStatus, OutboxEmail
+from .models import REDACTED_BODY, EmailStatus, OutboxEmail
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +71,7 @@ def queue_email(
     headers: dict | None = None,
     attachments: list | None = None,
     related=None,
+    sensitive: bool = False,
 ) -> OutboxEmail:
     """Writes the email in the current transaction; delivery is scheduled for after the commit."""
     email = OutboxEmail.objects.create(
@@ -87,6 +90,7 @@ def queue_email(
         next_attempt_at=utcnow(),
         related_type=related._meta.label_lower if related is not None else "",
         related_id=str(related.pk) if related is not None else "",
+        is_sensitive=sensitive,
     )
     transaction.on_commit(partial(_deliver_after_commit, email.pk), robust=True)
     return email
@@ -104,6 +108,7 @@ def queue_built(content: EmailContent | None, *, related=None) -> OutboxEmail | 
         reply_to=content.reply_to,
         attachments=list(content.attachments),
         related=related,
+        sensitive=content.sensitive,
     )
 
 
@@ -113,10 +118,11 @@ def notify_booking_confirmed(booking) -> None:
     queue_built(builders.booking_confirmed_to_beneficiary(booking), related=booking)
 
 
-def notify_booking_cancelled(booking) -> None:
-    """Both sides are told who cancelled and why (booking.cancellation_reason)."""
-    queue_built(builders.booking_cancelled_to_pro(booking), related=booking)
-    queue_built(builders.booking_cancelled_to_beneficiary(booking), related=booking)
+def notify_booking_cancelled(booking, *, message: str = "") -> None:
+    """Both sides are told who cancelled and why (booking.cancellation_reason, and the offerer's
+    `message` when it wrote one)."""
+    queue_built(builders.booking_cancelled_to_pro(booking, message=message), related=booking)
+    queue_built(builders.booking_cancelled_to_beneficiary(booking, message=message), related=booking)
 
 
 def notify_booking_expiry_reminder(booking) -> None:
@@ -202,15 +208,26 @@ def _deliver(
         build_message(email, connection).send(fail_silently=False)
     except Exception as error:
         return _record_failure(email, error, at), error
-    OutboxEmail.objects.filter(pk=email.pk).update(status=EmailStatus.SENT, sent_at=at, last_error="")
+    OutboxEmail.objects.filter(pk=email.pk).update(
+        status=EmailStatus.SENT, sent_at=at, last_error="", **_redaction(email)
+    )
     logger.info("email %s (%s) sent to %s", email.pk, email.kind, ", ".join(email.to))
     return SENT, None
+
+
+def _redaction(email: OutboxEmail) -> dict:
+    """The bodies to store once the email leaves the outbox: a placeholder if it carries a link."""
+    if not email.hides_body:
+        return {}
+    return {"text_body": REDACTED_BODY, "html_body": ""}
 
 
 def _record_failure(email: OutboxEmail, error: BaseException, at: dt.datetime) -> str:
     message = f"{type(error).__name__}: {error}"[:2000]
     if email.attempts >= settings.EMAIL_MAX_ATTEMPTS:
-        OutboxEmail.objects.filter(pk=email.pk).update(status=EmailStatus.FAILED, last_error=message)
+        OutboxEmail.objects.filter(pk=email.pk).update(
+            status=EmailStatus.FAILED, last_error=message, **_redaction(email)
+        )
         logger.error(
             "email %s (%s) failed for good after %s attempts: %s",
             email.pk,

@@ -121,3 +121,11 @@ class VenueAddressRequired(InvalidInput):
 class InvalidBookingEmail(InvalidInput):
     code = "INVALID_BOOKING_EMAIL"
     message = "L'adresse e-mail de réservation est invalide."
+
+
+class VenueChangedConcurrently(DomainError):
+    code = "VENUE_CHANGED_CONCURRENTLY"
+    message = (
+        "Ce lieu vient d'être modifié par quelqu'un d'autre pendant l'enregistrement : vérifiez son adresse "
+        "puis enregistrez de nouveau."
+    )

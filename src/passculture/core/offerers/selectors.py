@@ -20,16 +20,8 @@ def user_can_act_for_offerer(user, offerer_id: int) -> bool:
     return offerer_id in validated_offerer_ids_of(user)
 
 
-def offerers_of(user) -> QuerySet[Offerer]:
-    return Offerer.objects.filter(pk__in=validated_offerer_ids_of(user))
-
-
 def venues_of(user) -> QuerySet[Venue]:
     return Venue.objects.filter(offerer_id__in=validated_offerer_ids_of(user))
-
-
-def get_venue(venue_id: int) -> Venue | None:
-    return Venue.objects.select_related("offerer").filter(pk=venue_id).first()
 
 
 def admin_emails_of_offerer(offerer_id: int) -> list[str]:
@@ -113,3 +105,17 @@ def venues_of_offerer(offerer_id: int) -> QuerySet[Venue]:
 def venue_of_offerers(venue_id: int, offerer_ids) -> Venue | None:
     """A venue only if it belongs to one of these offerers (the pro's own): None otherwise."""
     return Venue.objects.select_related("offerer").filter(pk=venue_id, offerer_id__in=offerer_ids).first()
+
+
+def offerers_with_ids(offerer_ids) -> QuerySet[Offerer]:
+    """These offerers by name (the pro portal's offerer switch)."""
+    return Offerer.objects.filter(pk__in=list(offerer_ids)).order_by("name", "pk")
+
+
+def membership_of_offerers(membership_id: int, offerer_ids) -> Membership | None:
+    """A membership only if it is attached to one of these offerers (the pro's own): None otherwise."""
+    return (
+        Membership.objects.select_related("user", "offerer")
+        .filter(pk=membership_id, offerer_id__in=list(offerer_ids))
+        .first()
+    )

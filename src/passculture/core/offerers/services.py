@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from passculture.core.common.audit import log_action
+from passculture.core.common.locking import lock
 from passculture.core.geo import services as geo_services
 from passculture.core.notifications import account_builders
 from passculture.core.notifications.services import queue_built
@@ -24,6 +25,7 @@ from .exceptions import (
     SiretAlreadyRegistered,
     SiretOrReasonRequired,
     VenueAddressRequired,
+    VenueChangedConcurrently,
     VenueNameRequired,
 )
 from .geography import department_code_from_postal_code, timezone_for_department
@@ -81,6 +83,15 @@ def create_offerer(
 
 @transaction.atomic
 def validate_offerer(offerer: Offerer, *, actor=None) -> Offerer:
+    """Validates a NEW or PENDING offerer; OFFERER_NOT_PENDING if it was already validated or rejected
+    (a rejection is final here: re-opening it is a decision of its own, not a side effect)."""
+    locked = _validate_locked(_pending_offerer_for_update(offerer.pk), actor=actor)
+    # The caller's instance reflects the decision, as it did before the row was re-read under lock.
+    offerer.validation_status, offerer.validated_at = locked.validation_status, locked.validated_at
+    return offerer
+
+
+def _validate_locked(offerer: Offerer, *, actor) -> Offerer:
     offerer.validation_status = ValidationStatus.VALIDATED
     offerer.validated_at = timezone.now()
     offerer.save(update_fields=["validation_status", "validated_at"])
@@ -147,7 +158,6 @@ def _check_venue_texts(values: dict) -> None:
             raise InvalidBookingEmail() from exc
 
 
-@transaction.atomic
 def create_venue(
     *,
     offerer: Offerer,
@@ -169,7 +179,10 @@ def create_venue(
     actor=None,
 ) -> Venue:
     """A new venue of the offerer. Without coordinates, the address is geocoded (national address API,
-    else the commune centre); the department and timezone follow the postal code."""
+    else the commune centre); the department and timezone follow the postal code.
+
+    The address API is called before the transaction opens: on SQLite a write transaction locks the
+    whole database, and it would stay locked for as long as the API takes to answer."""
     check_can_act_for_offerer(actor, offerer.pk)
     texts = {
         "name": name,
@@ -193,32 +206,33 @@ def create_venue(
         longitude=longitude,
     )
     department = department_code_from_postal_code(postal_code)
-    try:
-        with transaction.atomic():
-            venue = Venue.objects.create(
-                offerer=offerer,
-                siret=siret,
-                no_siret_reason=no_siret_reason,
-                postal_code=postal_code,
-                department_code=department,
-                timezone=timezone_for_department(department),
-                latitude=lat,
-                longitude=lon,
-                coordinates_source=source,
-                audio_disability_accessible=bool(audio_disability_accessible),
-                mental_disability_accessible=bool(mental_disability_accessible),
-                motor_disability_accessible=bool(motor_disability_accessible),
-                visual_disability_accessible=bool(visual_disability_accessible),
-                **texts,
-            )
-    except IntegrityError as exc:  # the same SIRET saved concurrently
-        raise SiretAlreadyRegistered() from exc
-    log_action(
-        "venue.created",
-        actor=actor,
-        target=venue,
-        data={"siret": venue.siret, "offerer_id": offerer.pk, "coordinates_source": source},
-    )
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                venue = Venue.objects.create(
+                    offerer=offerer,
+                    siret=siret,
+                    no_siret_reason=no_siret_reason,
+                    postal_code=postal_code,
+                    department_code=department,
+                    timezone=timezone_for_department(department),
+                    latitude=lat,
+                    longitude=lon,
+                    coordinates_source=source,
+                    audio_disability_accessible=bool(audio_disability_accessible),
+                    mental_disability_accessible=bool(mental_disability_accessible),
+                    motor_disability_accessible=bool(motor_disability_accessible),
+                    visual_disability_accessible=bool(visual_disability_accessible),
+                    **texts,
+                )
+        except IntegrityError as exc:  # the same SIRET saved concurrently (checked above, unlocked)
+            raise SiretAlreadyRegistered() from exc
+        log_action(
+            "venue.created",
+            actor=actor,
+            target=venue,
+            data={"siret": venue.siret, "offerer_id": offerer.pk, "coordinates_source": source},
+        )
     return venue
 
 
@@ -226,21 +240,14 @@ def _audit_value(value):
     return str(value) if isinstance(value, Decimal) else value
 
 
-@transaction.atomic
-def update_venue(venue: Venue, *, actor=None, **changes: Any) -> Venue:
-    """Edits a venue; only the given fields change. Writes the changed fields to the audit log.
+# Someone else moving the venue while its new address is being placed makes us place it again: a few
+# times, then the pro is asked to check and save again.
+VENUE_UPDATE_ATTEMPTS = 3
 
-    Moving the venue (address, postal code or city) geocodes it again unless the pro typed other
-    coordinates; blank coordinates also mean "place it from the address". A new postal code brings
-    its department and timezone.
-    """
-    unknown = set(changes) - VENUE_EDITABLE_FIELDS
-    if unknown:
-        raise TypeError(f"update_venue() got unexpected fields: {sorted(unknown)}")
-    # Locked: two members saving the same venue must not overwrite each other's half of the changes.
-    venue = Venue.objects.select_for_update().select_related("offerer").get(pk=venue.pk)
-    check_can_act_for_offerer(actor, venue.offerer_id)
 
+def _venue_update_values(venue: Venue, changes: dict[str, Any]) -> tuple[dict[str, Any], tuple | None]:
+    """The venue's values after `changes`, and the (address, postal code, city) to place when it moved
+    without typed coordinates: its position is then left out, placing it is a network call."""
     values: dict[str, Any] = {}
     for field in VENUE_TEXT_FIELDS:
         values[field] = (changes[field] or "").strip() if field in changes else getattr(venue, field)
@@ -267,21 +274,56 @@ def update_venue(venue: Venue, *, actor=None, **changes: Any) -> Venue:
                 typed = None  # the prefilled position sent back untouched
         else:
             moved = True
+    to_place = None
     if typed is not None:
         values["latitude"], values["longitude"] = typed
         values["coordinates_source"] = geo_services.CoordinatesSource.MANUAL
     elif moved:
-        values["latitude"], values["longitude"], values["coordinates_source"] = _venue_position(
-            address=values["address"],
-            postal_code=values["postal_code"],
-            city=values["city"],
-            latitude=None,
-            longitude=None,
-        )
+        to_place = (values["address"], values["postal_code"], values["city"])
     if values["postal_code"] != venue.postal_code:
         values["department_code"] = department_code_from_postal_code(values["postal_code"])
         values["timezone"] = timezone_for_department(values["department_code"])
+    return values, to_place
 
+
+def update_venue(venue: Venue, *, actor=None, **changes: Any) -> Venue:
+    """Edits a venue; only the given fields change. Writes the changed fields to the audit log.
+
+    Moving the venue (address, postal code or city) geocodes it again unless the pro typed other
+    coordinates; blank coordinates also mean "place it from the address". A new postal code brings
+    its department and timezone.
+
+    The address API is called before the transaction (see create_venue); the changes are then worked
+    out again on the locked row, and if someone moved the venue meanwhile so that the position found
+    is no longer the one to use, the venue is placed again (VENUE_CHANGED_CONCURRENTLY in the end).
+    """
+    unknown = set(changes) - VENUE_EDITABLE_FIELDS
+    if unknown:
+        raise TypeError(f"update_venue() got unexpected fields: {sorted(unknown)}")
+    check_can_act_for_offerer(actor, venue.offerer_id)
+    for _attempt in range(VENUE_UPDATE_ATTEMPTS):
+        current = Venue.objects.select_related("offerer").get(pk=venue.pk)
+        _values, placed = _venue_update_values(current, changes)
+        position = None
+        if placed is not None:
+            address, postal_code, city = placed
+            position = _venue_position(
+                address=address, postal_code=postal_code, city=city, latitude=None, longitude=None
+            )
+        with transaction.atomic():
+            # Locked (the venue row only): two members saving the same venue must not overwrite each
+            # other's half of the changes, so they are computed again from the locked row.
+            locked = lock(Venue.objects.select_related("offerer")).get(pk=venue.pk)
+            values, to_place = _venue_update_values(locked, changes)
+            if to_place is not None:
+                if to_place != placed or position is None:
+                    continue  # moved by someone else meanwhile: place it again, outside the transaction
+                values["latitude"], values["longitude"], values["coordinates_source"] = position
+            return _save_venue_changes(locked, values, actor=actor)
+    raise VenueChangedConcurrently()
+
+
+def _save_venue_changes(venue: Venue, values: dict[str, Any], *, actor) -> Venue:
     changed = sorted(field for field, value in values.items() if getattr(venue, field) != value)
     if not changed:
         return venue
@@ -359,8 +401,7 @@ def _pending_offerer_for_update(offerer_id: int) -> Offerer:
 @transaction.atomic
 def validate_pending_offerer(offerer_id: int, *, actor) -> Offerer:
     """Staff's decision from the queue: refused if someone already decided (two staff, one queue)."""
-    offerer = _pending_offerer_for_update(offerer_id)
-    return validate_offerer(offerer, actor=actor)
+    return _validate_locked(_pending_offerer_for_update(offerer_id), actor=actor)
 
 
 @transaction.atomic

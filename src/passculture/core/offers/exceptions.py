@@ -81,6 +81,16 @@ class StockDeletionTooLate(DomainError):
     message = "Une séance ne peut plus être supprimée plus de 48 h après son début."
 
 
+class StockStartInPast(DomainError):
+    code = "STOCK_START_IN_PAST"
+    message = "Une séance ne peut pas être déplacée à une date passée."
+
+
+class StockAlreadyStarted(DomainError):
+    code = "STOCK_ALREADY_STARTED"
+    message = "Cette séance a déjà commencé : sa date et son prix ne peuvent plus être modifiés."
+
+
 class StockBookingsChanged(DomainError):
     code = "STOCK_BOOKINGS_CHANGED"
     message = "De nouvelles réservations ont été faites sur cette séance : vérifiez avant de la supprimer."

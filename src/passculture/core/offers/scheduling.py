@@ -12,9 +12,8 @@ their own zone.
 
 import datetime as dt
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
-from passculture.core.common.time import local_to_utc
+from passculture.core.common.time import local_time_exists, local_to_utc
 from passculture.core.common.time import now as utcnow
 
 from .constants import MAX_BOOKING_LIMIT_HOURS_BEFORE, MAX_SCHEDULE_DAYS, MAX_SHOWTIMES_PER_REQUEST
@@ -80,7 +79,6 @@ def check_schedule(schedule: Schedule) -> None:
 
 def local_starts(schedule: Schedule, tz_name: str) -> tuple[list[dt.datetime], int]:
     """UTC starts of every (day, time) of the schedule, in order, and how many local times do not exist."""
-    zone = ZoneInfo(tz_name)
     starts: list[dt.datetime] = []
     nonexistent = 0
     times = sorted(set(schedule.times))
@@ -89,12 +87,10 @@ def local_starts(schedule: Schedule, tz_name: str) -> tuple[list[dt.datetime], i
         if not schedule.weekdays or day.weekday() in schedule.weekdays:
             for time in times:
                 wall = dt.datetime.combine(day, time.replace(second=0, microsecond=0, tzinfo=None))
-                start = local_to_utc(wall, tz_name)
-                # A time inside the spring-forward gap comes back as another wall-clock time.
-                if start.astimezone(zone).replace(tzinfo=None) != wall:
+                if not local_time_exists(wall, tz_name):
                     nonexistent += 1
                     continue
-                starts.append(start)
+                starts.append(local_to_utc(wall, tz_name))
         day += dt.timedelta(days=1)
     return starts, nonexistent
 

@@ -3,7 +3,8 @@ import datetime as dt
 from django.db.models import Count, Min, Prefetch, Q, QuerySet
 
 from passculture.core.bookings.constants import BookingStatus
-from passculture.core.common.periods import local_days_q
+from passculture.core.common.periods import utc_bounds
+from passculture.core.common.time import to_local
 from passculture.core.offerers.constants import ValidationStatus
 
 from .models import Offer, Stock
@@ -40,10 +41,6 @@ def upcoming_offers(at: dt.datetime, limit: int = 50) -> list[Offer]:
     )
 
 
-def get_offer(offer_id: int) -> Offer | None:
-    return Offer.objects.select_related("venue__offerer").filter(pk=offer_id).first()
-
-
 def get_public_offer(offer_id: int) -> Offer | None:
     """An offer beneficiaries may see: active, of a validated venue and offerer (open stocks or not)."""
     return (
@@ -66,11 +63,12 @@ def offers_of_offerers(offerer_ids) -> QuerySet[Offer]:
     return Offer.objects.filter(venue__offerer_id__in=list(offerer_ids)).order_by("name", "id")
 
 
-def showtimes_of_offerers_between(
-    offerer_ids, first_day: dt.date, last_day: dt.date, limit: int = 200
-) -> list[Stock]:
-    """Showtimes (not deleted) of these offerers on the local days first_day..last_day, each day taken
-    on its venue's clock, in start order, with offer and venue joined in (one query plus the timezones)."""
+def showtimes_of_offerers_from(offerer_ids, at: dt.datetime, days: int, limit: int = 200) -> list[Stock]:
+    """Showtimes (not deleted) of these offerers from each venue's own today (the local date at `at`)
+    to `days` days later, in start order, with offer and venue joined in (one query plus the timezones).
+
+    At 21:00 UTC it is already tomorrow in La Réunion and still today in Guadeloupe: each timezone gets
+    its own window, so that a venue's "today" is never Paris's."""
     offerer_ids = list(offerer_ids)
     timezones = (
         Offer.objects.filter(venue__offerer_id__in=offerer_ids)
@@ -78,12 +76,15 @@ def showtimes_of_offerers_between(
         .values_list("venue__timezone", flat=True)
         .distinct()
     )
-    return list(
-        Stock.objects.filter(
-            local_days_q("beginning_datetime", "offer__venue__timezone", timezones, first_day, last_day),
-            offer__venue__offerer_id__in=offerer_ids,
-            is_deleted=False,
+    windows = Q(pk__in=[])  # no venue: nothing can match
+    for tz_name in sorted(set(timezones)):
+        today = to_local(at, tz_name).date()
+        start, end = utc_bounds(today, today + dt.timedelta(days=days), tz_name)
+        windows |= Q(
+            offer__venue__timezone=tz_name, beginning_datetime__gte=start, beginning_datetime__lt=end
         )
+    return list(
+        Stock.objects.filter(windows, offer__venue__offerer_id__in=offerer_ids, is_deleted=False)
         .select_related("offer__venue")
         .order_by("beginning_datetime", "id")[:limit]
     )
@@ -129,3 +130,23 @@ def stocks_for_pro(offer: Offer, *, at: dt.datetime, past: bool = False) -> Quer
     if past:
         return stocks.filter(beginning_datetime__lte=at).order_by("-beginning_datetime", "-id")
     return stocks.filter(beginning_datetime__gt=at).order_by("beginning_datetime", "id")
+
+
+def offer_of_offerers(offer_id: int, offerer_ids) -> Offer | None:
+    """An offer only if one of these offerers (the pro's own) publishes it: None otherwise."""
+    return (
+        Offer.objects.select_related("venue__offerer")
+        .filter(pk=offer_id, venue__offerer_id__in=list(offerer_ids))
+        .first()
+    )
+
+
+def stock_of_offerers(stock_id: int, offerer_ids, *, offer_id: int | None = None) -> Stock | None:
+    """A stock (not deleted) only if it belongs to one of these offerers, and to `offer_id` when given
+    (so that a URL cannot pair an offer with another offer's stock): None otherwise."""
+    stocks = Stock.objects.select_related("offer__venue__offerer").filter(
+        pk=stock_id, offer__venue__offerer_id__in=list(offerer_ids), is_deleted=False
+    )
+    if offer_id is not None:
+        stocks = stocks.filter(offer_id=offer_id)
+    return stocks.first()

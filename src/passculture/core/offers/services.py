@@ -14,11 +14,12 @@ from passculture.core.offerers.validation import check_can_act_for_offerer
 from .constants import STOCK_DELETION_DELAY_HOURS, Category
 from .exceptions import (
     NoShowtimeToCreate,
-    OfferNotFound,
     QuantityBelowBookings,
+    StockAlreadyStarted,
     StockBookingsChanged,
     StockDeletionTooLate,
     StockNotFound,
+    StockStartInPast,
     ThingOfferHasAStock,
 )
 from .models import Offer, Stock
@@ -122,8 +123,11 @@ def create_stock(
     actor=None,
 ) -> Stock:
     check_can_act_for_offerer(actor, offer.venue.offerer_id)
-    if not offer.is_event and offer.stocks.filter(is_deleted=False).exists():
-        raise ThingOfferHasAStock()
+    if not offer.is_event:
+        # Two concurrent creations would both see no stock: the offer row serialises them.
+        lock(Offer.objects.filter(pk=offer.pk)).get()
+        if offer.stocks.filter(is_deleted=False).exists():
+            raise ThingOfferHasAStock()
     if offer.is_event and booking_limit is None:
         booking_limit = beginning
     check_stock_fields(
@@ -142,15 +146,25 @@ def create_stock(
 
 
 @transaction.atomic
-def update_stock(stock_id: int, *, actor=None, **changes) -> Stock:
+def update_stock(stock_id: int, *, actor=None, at: dt.datetime | None = None, **changes) -> Stock:
+    """Changes the given fields. Once a showtime has started, its start and price are history (the
+    bookings and the reimbursement rely on them); only the seats may still change."""
     stock = lock(Stock.objects.select_related("offer__venue")).filter(pk=stock_id, is_deleted=False).first()
     if stock is None:
         raise StockNotFound()
     check_can_act_for_offerer(actor, stock.offer.venue.offerer_id)
+    at = at or utcnow()
     price = changes.get("price_cents", stock.price_cents)
     quantity = changes.get("quantity", stock.quantity)
-    beginning = changes.get("beginning", stock.beginning_datetime)
+    # Like create_stock: a thing's stock has no date, whatever a caller sends.
+    beginning = changes.get("beginning", stock.beginning_datetime) if stock.offer.is_event else None
     limit = changes.get("booking_limit", stock.booking_limit_datetime)
+    moved = beginning != stock.beginning_datetime
+    if stock.beginning_datetime is not None and stock.beginning_datetime <= at:
+        if moved or price != stock.price_cents:
+            raise StockAlreadyStarted()
+    elif moved and beginning is not None and beginning <= at:
+        raise StockStartInPast()
     if (
         "beginning" in changes
         and "booking_limit" not in changes
@@ -162,7 +176,6 @@ def update_stock(stock_id: int, *, actor=None, **changes) -> Stock:
     )
     if quantity is not None and quantity < stock.booked_quantity:
         raise QuantityBelowBookings()
-    moved = beginning != stock.beginning_datetime
     stock.price_cents, stock.quantity = price, quantity
     stock.beginning_datetime, stock.booking_limit_datetime = beginning, limit
     stock.version = changes.get("version", stock.version)
@@ -181,18 +194,19 @@ def delete_stock(
 
     `expected_cancellations`: how many bookings the pro agreed to cancel (the confirmation page). More
     than that once the stock is locked (someone booked meanwhile) raises StockBookingsChanged."""
-    at = at or utcnow()
     stock = lock(Stock.objects.select_related("offer__venue")).filter(pk=stock_id, is_deleted=False).first()
     if stock is None:
         raise StockNotFound()
     check_can_act_for_offerer(actor, stock.offer.venue.offerer_id)
-    # The stock row is locked: no booking can be added until we commit, so the count is final.
-    if expected_cancellations is not None and cancellable_bookings_count(stock) > expected_cancellations:
-        raise StockBookingsChanged()
+    at = at or utcnow()  # after the lock: a long wait must not turn a late deletion into an allowed one
+    # Too late is final, whereas new bookings only ask the pro to confirm again: say the final one first.
     if stock.beginning_datetime is not None and at > stock.beginning_datetime + dt.timedelta(
         hours=STOCK_DELETION_DELAY_HOURS
     ):
         raise StockDeletionTooLate()
+    # The stock row is locked: no booking can be added until we commit, so the count is final.
+    if expected_cancellations is not None and cancellable_bookings_count(stock) > expected_cancellations:
+        raise StockBookingsChanged()
     Stock.objects.filter(pk=stock.pk).update(is_deleted=True)
     cancelled = booking_services.cancel_bookings_of_deleted_stock(stock, actor=actor, at=at)
     log_action("stock.deleted", actor=actor, target=stock, data={"cancelled_bookings": cancelled})
@@ -235,10 +249,3 @@ def create_showtimes(
         },
     )
     return stocks, plan
-
-
-def get_offer_or_raise(offer_id: int) -> Offer:
-    offer = Offer.objects.select_related("venue__offerer").filter(pk=offer_id).first()
-    if offer is None:
-        raise OfferNotFound()
-    return offer

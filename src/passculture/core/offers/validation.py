@@ -2,6 +2,8 @@ import datetime as dt
 
 import nh3
 
+from passculture.core.common.exceptions import DomainError
+
 from .constants import (
     DESCRIPTION_MAX_LENGTH,
     LANGUAGE_CODES,
@@ -75,7 +77,7 @@ def check_stock_is_bookable(stock: Stock, at: dt.datetime, quantity: int = 1) ->
 def is_bookable(stock: Stock, at: dt.datetime) -> bool:
     try:
         check_stock_is_bookable(stock, at)
-    except Exception:
+    except DomainError:
         return False
     return True
 

@@ -46,8 +46,14 @@ class NotAuthenticated(DomainError):
     message = "Vous devez être connecté pour effectuer cette opération."
 
 
-class TooManySigninAttempts(DomainError):
+class RateLimited(DomainError):
+    """Too many requests for now; `details["retry_after"]` holds the seconds to wait."""
+
     code = "RATE_LIMITED"
+    message = "Trop de demandes : réessayez dans une minute."
+
+
+class TooManySigninAttempts(RateLimited):
     message = "Trop de tentatives de connexion : réessayez dans une minute."
 
 

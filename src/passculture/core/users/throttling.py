@@ -1,8 +1,12 @@
-"""Sign-in throttling: failed attempts are counted in Django's cache, per client and identifier pair,
-per client alone (one address trying many accounts) and per identifier alone (many addresses trying
-one account).
+"""Throttling in Django's cache, in fixed windows.
 
-The cache must be shared by every worker in production (Redis) for the limit to hold across them.
+- Sign-in: failed attempts are counted per client and identifier pair, per client alone (one address
+  trying many accounts) and per identifier alone (many addresses trying one account).
+- Rate limits (`RateLimit`, `hit`, `check`, `count`): requests that cost something to someone (an
+  email sent, a registry call) or that could be used to guess (countermarks) are counted per client,
+  per user or per target; past the limit they are refused with RATE_LIMITED and the wait in French.
+
+The cache must be shared by every worker in production (Redis) for the limits to hold across them.
 """
 
 import hashlib
@@ -13,7 +17,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 
-from .exceptions import InvalidCredentials, TooManySigninAttempts
+from .exceptions import InvalidCredentials, RateLimited, TooManySigninAttempts
 from .models import User
 from .services import authenticate_user
 
@@ -62,9 +66,9 @@ def _counters(client: str, identifier: str) -> list[_Counter]:
     ]
 
 
-def _record_failure(key: str) -> None:
+def _record_failure(key: str, window: int | None = None) -> None:
     # add() sets the expiry on the first failure only: a fixed window that retries cannot keep open.
-    window = _window_seconds()
+    window = window or _window_seconds()
     if cache.add(key, 1, timeout=window):
         cache.set(f"{key}:until", time.time() + window, timeout=window)
         return
@@ -75,10 +79,10 @@ def _record_failure(key: str) -> None:
         cache.set(f"{key}:until", time.time() + window, timeout=window)
 
 
-def _seconds_left(key: str) -> int:
+def _seconds_left(key: str, window: int | None = None) -> int:
     until = cache.get(f"{key}:until")
     if until is None:
-        return _window_seconds()
+        return window or _window_seconds()
     return max(1, math.ceil(until - time.time()))
 
 
@@ -111,3 +115,48 @@ def authenticate_throttled(identifier: str, password: str, *, client: str) -> Us
     # Only the pair is forgiven: a success on one account must not reset an address's count.
     cache.delete(counters[0].key)
     return user
+
+
+# --- Rate limits -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """At most `limit` events per `window_seconds` for one value (an address, a user id, an email).
+
+    `message` is French and says what is limited; "{wait}" becomes the time left, e.g. "3 minutes"."""
+
+    scope: str
+    limit: int
+    window_seconds: int
+    message: str = "Trop de demandes : réessayez dans {wait}."
+
+    def key(self, value: object) -> str:
+        digest = hashlib.sha256(str(value).strip().lower().encode()).hexdigest()
+        return f"rate:{self.scope}:{digest}"
+
+
+def check(*pairs: tuple[RateLimit, object]) -> None:
+    """Raises RateLimited if any (limit, value) pair has used up its window; counts nothing."""
+    blocked = [
+        (rule, rule.key(value)) for rule, value in pairs if (cache.get(rule.key(value)) or 0) >= rule.limit
+    ]
+    if not blocked:
+        return
+    waits = [(_seconds_left(key, rule.window_seconds), rule) for rule, key in blocked]
+    retry_after, rule = max(waits, key=lambda item: item[0])
+    raise RateLimited(rule.message.format(wait=wait_label(retry_after)), retry_after=retry_after)
+
+
+def count(*pairs: tuple[RateLimit, object]) -> None:
+    """Counts one event for each (limit, value) pair."""
+    for rule, value in pairs:
+        _record_failure(rule.key(value), rule.window_seconds)
+
+
+def hit(*pairs: tuple[RateLimit, object]) -> None:
+    """One more request: refused (RateLimited) once any pair used up its window, else counted.
+
+    A refused request is not counted, so a client that keeps trying waits out the same window."""
+    check(*pairs)
+    count(*pairs)

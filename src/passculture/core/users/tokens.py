@@ -3,6 +3,9 @@
 A short-lived access token authenticates each call; a long-lived refresh token, sent only to the
 refresh route, gets a new access token without asking for the password again. The `type` claim keeps
 one from being used as the other.
+
+The `pwd` claim is a short keyed hash of the user's password hash: changing the password (a reset after
+a stolen phone, an admin's change) voids every token issued before, like Django voids sessions.
 """
 
 import datetime as dt
@@ -11,6 +14,7 @@ from dataclasses import dataclass
 
 import jwt
 from django.conf import settings
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from passculture.core.common.time import now as utcnow
 
@@ -21,12 +25,21 @@ from .selectors import get_user
 ALGORITHM = "HS256"
 ACCESS = "access"
 REFRESH = "refresh"
+PASSWORD_CLAIM_SALT = "passculture.users.tokens.password"  # noqa: S105 - an HMAC salt, not a secret
+PASSWORD_CLAIM_LENGTH = 10
 
 
 @dataclass(frozen=True)
 class TokenPair:
     access: str
     refresh: str
+
+
+def password_claim(user: User) -> str:
+    """Changes with the password hash; keyed with SECRET_KEY so the token reveals nothing of the hash."""
+    return salted_hmac(PASSWORD_CLAIM_SALT, user.password, algorithm="sha256").hexdigest()[
+        :PASSWORD_CLAIM_LENGTH
+    ]
 
 
 def _issue(user: User, token_type: str, lifetime_seconds: int, at: dt.datetime | None) -> str:
@@ -37,6 +50,7 @@ def _issue(user: User, token_type: str, lifetime_seconds: int, at: dt.datetime |
         "iat": int(at.timestamp()),
         "exp": int((at + dt.timedelta(seconds=lifetime_seconds)).timestamp()),
         "jti": secrets.token_hex(8),
+        "pwd": password_claim(user),
     }
     return jwt.encode(payload, settings.SECRET_KEY, algorithm=ALGORITHM)
 
@@ -59,7 +73,7 @@ def _user_from(token: str, expected_type: str) -> User:
             token,
             settings.SECRET_KEY,
             algorithms=[ALGORITHM],
-            options={"require": ["exp", "iat", "sub", "type"]},
+            options={"require": ["exp", "iat", "sub", "type", "pwd"]},
         )
     except jwt.ExpiredSignatureError as exc:
         raise TokenExpired() from exc
@@ -74,6 +88,8 @@ def _user_from(token: str, expected_type: str) -> User:
     # Only active accounts: deactivating a user cuts their sessions at the next call.
     user = get_user(user_id)
     if user is None:
+        raise InvalidToken()
+    if not constant_time_compare(str(payload["pwd"]), password_claim(user)):
         raise InvalidToken()
     return user
 

@@ -21,9 +21,3 @@ class RefreshToken(HttpBearer):
 
     def authenticate(self, request: HttpRequest, token: str):
         return tokens.user_from_refresh_token(token)
-
-
-def client_ip(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is client-controlled unless the reverse proxy rewrites
-    # REMOTE_ADDR, which is its job, not ours.
-    return request.META.get("REMOTE_ADDR") or "unknown"

@@ -1,20 +1,27 @@
 """The back office: Django's admin at /backoffice/, for pass Culture staff.
 
 Access: any active user with `is_staff` (staff accounts get it from their role) sees and edits every
-model; there are no finer staff roles yet. Fields that carry a domain invariant (amounts spent,
-booked quantities, booking states) are read-only here: they change only through the core services,
-which the admin actions below call.
+model; there are no finer staff roles yet, except that only superusers grant privileges (role, staff,
+superuser, groups, permissions), set another user's password or edit another staff account, and
+every such change is in the audit log. Fields that carry a domain invariant (amounts spent, booked
+quantities, booking states, offerer and membership decisions) are read-only here: they change only
+through the core services, which the admin actions below call. The email outbox is read-only.
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
 from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.template.response import TemplateResponse
 
 from passculture.core.bookings.constants import CancellationReason
 from passculture.core.bookings.models import Booking, CounterAttempt
 from passculture.core.bookings.services import CounterActor, cancel_booking_by_offerer
+from passculture.core.common.audit import log_action
 from passculture.core.common.exceptions import DomainError
 from passculture.core.common.models import AuditLog
 from passculture.core.common.money import format_euros
@@ -23,7 +30,12 @@ from passculture.core.finance.models import BankAccount
 from passculture.core.jobs.models import JobRun
 from passculture.core.notifications.models import OutboxEmail
 from passculture.core.offerers.models import Membership, Offerer, Venue
-from passculture.core.offerers.services import validate_offerer
+from passculture.core.offerers.services import (
+    reject_membership,
+    reject_offerer,
+    validate_membership,
+    validate_pending_offerer,
+)
 from passculture.core.offers.models import Offer, Stock
 from passculture.core.users.models import User
 
@@ -76,6 +88,15 @@ class ReadOnlyAdmin(StaffAdmin):
 # --- Users ----------------------------------------------------------------------------------------
 
 
+PRIVILEGED_USER_FIELDS = ("role", "is_staff", "is_superuser", "groups", "user_permissions")
+
+
+def _audit_value(value):
+    if hasattr(value, "__iter__") and not isinstance(value, str):
+        return sorted(str(getattr(item, "pk", item)) for item in value)
+    return value
+
+
 class UserCreationForm(AdminUserCreationForm):
     class Meta:
         model = User
@@ -114,6 +135,73 @@ class UserAdmin(StaffAdmin, DjangoUserAdmin):
     )
     filter_horizontal = ()
 
+    # Staff who are not superusers run the back office but do not hand out its keys: a role, a staff
+    # flag or a password set here would let one staff member become another, or a superuser.
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if request.user.is_superuser:
+            return fields
+        return fields + tuple(name for name in PRIVILEGED_USER_FIELDS if name not in fields)
+
+    def _guards_privileged_account(self, request, obj) -> bool:
+        """Another staff or superuser account: only superusers touch it (its email leads to its password)."""
+        return (
+            obj is not None
+            and not request.user.is_superuser
+            and obj.pk != request.user.pk
+            and (obj.is_staff or obj.is_superuser)
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self._guards_privileged_account(
+            request, obj
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self._guards_privileged_account(
+            request, obj
+        )
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not request.user.is_superuser:
+            # The bulk delete checks no object: it would reach the accounts guarded above.
+            actions.pop("delete_selected", None)
+        return actions
+
+    def save_model(self, request, obj, form, change):
+        changed = set(form.changed_data) if change else set()
+        if not request.user.is_superuser and changed & set(PRIVILEGED_USER_FIELDS):
+            raise PermissionDenied  # the form has them read-only; a crafted POST must not get through either
+        super().save_model(request, obj, form, change)
+        if not change:
+            log_action("user.created_in_backoffice", actor=request.user, target=obj)
+            return
+        privileges = {
+            name: [_audit_value(form.initial.get(name)), _audit_value(form.cleaned_data.get(name))]
+            for name in PRIVILEGED_USER_FIELDS
+            if name in changed
+        }
+        others = sorted(changed - set(PRIVILEGED_USER_FIELDS))
+        if privileges:
+            log_action(
+                "user.privileges_changed",
+                actor=request.user,
+                target=obj,
+                data={"changes": privileges, "other_fields": others},
+            )
+        elif others:
+            log_action("user.changed_in_backoffice", actor=request.user, target=obj, data={"fields": others})
+
+    def user_change_password(self, request, id, form_url=""):
+        user = self.get_object(request, unquote(id))
+        if user is not None and not request.user.is_superuser and user.pk != request.user.pk:
+            raise PermissionDenied
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302 and user is not None:
+            log_action("user.password_set_in_backoffice", actor=request.user, target=user)
+        return response
+
 
 # --- Offerers -------------------------------------------------------------------------------------
 
@@ -131,10 +219,31 @@ class VenueInline(admin.TabularInline):
 
 
 class MembershipInline(admin.TabularInline):
+    """Who belongs to the offerer; decisions on requests are the membership list's actions."""
+
     model = Membership
     fields = ("user", "role", "validation_status")
-    raw_id_fields = ("user",)
+    readonly_fields = fields
     extra = 0
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+def _decide_each(modeladmin, request, queryset, decide, done: str) -> None:
+    """Runs one core service per selected row: each decision is locked, logged and notified there."""
+    decided = 0
+    for obj in queryset:
+        try:
+            decide(obj)
+        except DomainError as error:
+            modeladmin.message_user(request, f"{obj} : {error.message}", messages.ERROR)
+        else:
+            decided += 1
+    if decided:
+        modeladmin.message_user(request, f"{decided} {done}", messages.SUCCESS)
 
 
 @admin.register(Offerer)
@@ -150,16 +259,42 @@ class OffererAdmin(StaffAdmin):
     )
     list_filter = ("validation_status", "registry_status")
     search_fields = ("name", "siren", "city")
-    # What the company registry answered at sign-up: evidence, never edited.
-    readonly_fields = ("validated_at", "created_at", "registry_status", "registry_data")
+    # What the company registry answered at sign-up: evidence, never edited. The status changes only
+    # through the actions (or the queue), whose services lock the row, log and tell the offerer.
+    readonly_fields = ("validation_status", "validated_at", "created_at", "registry_status", "registry_data")
     inlines = (VenueInline, MembershipInline)
-    actions = ("validate_selected",)
+    actions = ("validate_selected", "reject_selected")
 
     @admin.action(description="Valider les structures sélectionnées")
     def validate_selected(self, request, queryset):
-        for offerer in queryset:
-            validate_offerer(offerer, actor=request.user)
-        self.message_user(request, f"{queryset.count()} structure(s) validée(s).", messages.SUCCESS)
+        _decide_each(
+            self,
+            request,
+            queryset,
+            lambda offerer: validate_pending_offerer(offerer.pk, actor=request.user),
+            "structure(s) validée(s).",
+        )
+
+    @admin.action(description="Rejeter les structures sélectionnées (motif demandé)")
+    def reject_selected(self, request, queryset):
+        reason = (request.POST.get("reason") or "").strip()
+        if "apply" not in request.POST or not reason:
+            context = {
+                **self.admin_site.each_context(request),
+                "title": "Rejeter des structures",
+                "offerers": queryset,
+                "missing_reason": "apply" in request.POST,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "backoffice/reject_offerers.html", context)
+        _decide_each(
+            self,
+            request,
+            queryset,
+            lambda offerer: reject_offerer(offerer.pk, actor=request.user, reason=reason),
+            "structure(s) rejetée(s).",
+        )
+        return None
 
 
 @admin.register(Venue)
@@ -183,11 +318,40 @@ class VenueAdmin(StaffAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(StaffAdmin):
+    """Who may act for an offerer: decided through the actions (services log and notify), never typed."""
+
     list_display = ("user", "offerer", "role", "validation_status", "created_at")
     list_filter = ("role", "validation_status")
     search_fields = ("user__email", "offerer__name", "offerer__siren")
     list_select_related = ("user", "offerer")
-    raw_id_fields = ("user", "offerer")
+    readonly_fields = ("user", "offerer", "role", "validation_status", "created_at")
+    actions = ("validate_selected", "reject_selected")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Accepter les rattachements sélectionnés")
+    def validate_selected(self, request, queryset):
+        _decide_each(
+            self,
+            request,
+            queryset,
+            lambda membership: validate_membership(membership.pk, actor=request.user),
+            "rattachement(s) accepté(s).",
+        )
+
+    @admin.action(description="Refuser les rattachements sélectionnés")
+    def reject_selected(self, request, queryset):
+        _decide_each(
+            self,
+            request,
+            queryset,
+            lambda membership: reject_membership(membership.pk, actor=request.user),
+            "rattachement(s) refusé(s).",
+        )
 
 
 # --- Offers ---------------------------------------------------------------------------------------
@@ -389,17 +553,48 @@ class AuditLogAdmin(ReadOnlyAdmin):
     date_hierarchy = "created_at"
 
 
+HIDDEN_BODY = "(masqué : contient un lien de connexion)"
+
+
 @admin.register(OutboxEmail)
-class OutboxEmailAdmin(StaffAdmin):
+class OutboxEmailAdmin(ReadOnlyAdmin):
+    """Consulted only: editing a recipient or a body would send staff's words in pass Culture's name,
+    and an account email's bodies hold a sign-in link, never shown (the outbox wipes them once sent)."""
+
     list_display = ("subject", "kind", "recipients", "status", "attempts", "next_attempt_at", "sent_at")
     list_filter = ("status", "kind")
     search_fields = ("subject", "kind", "related_id")
     date_hierarchy = "created_at"
-    readonly_fields = ("created_at", "sent_at", "attempts", "last_error")
+    fields = (
+        "kind",
+        "status",
+        "recipients",
+        "reply_to",
+        "from_email",
+        "subject",
+        "text",
+        "html",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
+        "created_at",
+        "sent_at",
+        "related_type",
+        "related_id",
+    )
+    readonly_fields = fields
 
     @admin.display(description="Destinataires")
     def recipients(self, email: OutboxEmail) -> str:
         return ", ".join(email.to or [])
+
+    @admin.display(description="Texte")
+    def text(self, email: OutboxEmail) -> str:
+        return HIDDEN_BODY if email.hides_body else email.text_body
+
+    @admin.display(description="HTML (source)")
+    def html(self, email: OutboxEmail) -> str:
+        return HIDDEN_BODY if email.hides_body else email.html_body
 
 
 @admin.register(JobRun)

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from passculture.core.common.exceptions import DomainError
-from passculture.core.finance.selectors import pending_bank_accounts, previous_bank_account
+from passculture.core.finance.selectors import pending_bank_accounts, previous_bank_accounts
 from passculture.core.finance.services import accept_bank_account, reject_bank_account
 from passculture.core.finance.validation import bank_name
 
@@ -23,9 +23,11 @@ def queue_entry() -> dict:
 
 @staff_member_required(login_url="admin:login")
 def bank_account_queue(request):
+    accounts = list(pending_bank_accounts())
+    previous = previous_bank_accounts(accounts)
     rows = [
-        {"account": account, "bank_name": bank_name(account.iban), "previous": previous_bank_account(account)}
-        for account in pending_bank_accounts()
+        {"account": account, "bank_name": bank_name(account.iban), "previous": previous.get(account.pk)}
+        for account in accounts
     ]
     context = {
         **admin.site.each_context(request),

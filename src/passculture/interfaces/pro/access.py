@@ -7,16 +7,18 @@ other cinemas' bookings, offers or venues by trying ids.
 
 from dataclasses import dataclass
 from functools import wraps
+from typing import TypeVar
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.urls import reverse
 
-from passculture.core.offerers.models import Offerer
-from passculture.core.offerers.selectors import validated_offerer_ids_of
+from passculture.core.offerers.models import Offerer, Venue
+from passculture.core.offerers.selectors import offerers_with_ids, validated_offerer_ids_of, venue_of_offerers
 from passculture.core.users.constants import Role
 
 SESSION_OFFERER_KEY = "pro_offerer_id"
+T = TypeVar("T")
 
 
 @dataclass
@@ -32,7 +34,7 @@ class ProContext:
 
 def build_pro_context(request) -> ProContext:
     ids = validated_offerer_ids_of(request.user)
-    offerers = list(Offerer.objects.filter(pk__in=ids).order_by("name"))
+    offerers = list(offerers_with_ids(ids))
     wanted = request.session.get(SESSION_OFFERER_KEY)
     current = next((o for o in offerers if o.pk == wanted), offerers[0] if offerers else None)
     return ProContext(offerer_ids=ids, offerers=offerers, current=current)
@@ -55,9 +57,13 @@ def pro_required(view):
     return wrapper
 
 
-def own_or_404(queryset, request, offerer_field: str = "offerer_id", **lookup):
-    """The object if it belongs to one of the user's offerers, else 404 (never 403: no existence leak)."""
-    obj = queryset.filter(**{f"{offerer_field}__in": request.pro.offerer_ids}, **lookup).first()
-    if obj is None:
+def own_or_404(found: T | None) -> T:
+    """What a `*_of_offerers(id, request.pro.offerer_ids)` selector found, else 404 (never 403: another
+    offerer's object and a missing one look the same)."""
+    if found is None:
         raise Http404
-    return obj
+    return found
+
+
+def own_venue_or_404(request, venue_id: int) -> Venue:
+    return own_or_404(venue_of_offerers(venue_id, request.pro.offerer_ids))

@@ -18,6 +18,7 @@ from passculture.core.offerers.pro_signup import ManualCompany, SirenPreview, pr
 from passculture.core.users import accounts, throttling
 from passculture.core.users.validation import check_portal_access
 from passculture.interfaces.errors import status_for
+from passculture.interfaces.http import client_ip
 
 from .auth_forms import EmailForm, LoginForm, SetPasswordForm, SignupForm, SirenForm
 
@@ -27,6 +28,31 @@ SESSION_RESET_TOKEN = "pro_password_reset_token"  # noqa: S105 - a session key, 
 # Put in the URL in place of the token once it is in the session, so that it does not leak through
 # the Referer header of the set-password page (the same trick as Django's own reset view).
 RESET_URL_TOKEN = "nouveau-mot-de-passe"  # noqa: S105 - a URL segment, not a secret
+
+# Each request sends an email (or asks the company registry): counted per address and per typed email,
+# so nobody can flood a mailbox or use us to hammer the registry.
+WINDOW_15_MIN = 15 * 60
+PASSWORD_RESET_PER_CLIENT = throttling.RateLimit(
+    "pro-password-reset:client",
+    10,
+    WINDOW_15_MIN,
+    "Trop de demandes de réinitialisation : réessayez dans {wait}.",
+)
+PASSWORD_RESET_PER_EMAIL = throttling.RateLimit(
+    "pro-password-reset:email",
+    3,
+    WINDOW_15_MIN,
+    "Trop de demandes de réinitialisation : réessayez dans {wait}.",
+)
+RESEND_CONFIRMATION_PER_CLIENT = throttling.RateLimit(
+    "pro-resend-confirmation:client", 10, WINDOW_15_MIN, "Trop de demandes de lien : réessayez dans {wait}."
+)
+RESEND_CONFIRMATION_PER_EMAIL = throttling.RateLimit(
+    "pro-resend-confirmation:email", 3, WINDOW_15_MIN, "Trop de demandes de lien : réessayez dans {wait}."
+)
+SIGNUP_LOOKUP_PER_CLIENT = throttling.RateLimit(
+    "pro-signup-lookup:client", 30, 10 * 60, "Trop de recherches de SIREN : réessayez dans {wait}."
+)
 
 # Where a domain error of the sign-up shows: next to its field, or above the form.
 SIGNUP_ERROR_FIELDS = {
@@ -42,10 +68,10 @@ SIGNUP_ERROR_FIELDS = {
 }
 
 
-def client_ip(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is client-controlled unless the reverse proxy rewrites
-    # REMOTE_ADDR, which is its job, not ours.
-    return request.META.get("REMOTE_ADDR") or "unknown"
+def with_retry_after(response: HttpResponse, error: DomainError | None) -> HttpResponse:
+    if error is not None and error.details.get("retry_after"):
+        response["Retry-After"] = str(error.details["retry_after"])
+    return response
 
 
 def _safe_next(request: HttpRequest, target: str) -> str:
@@ -68,7 +94,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             user = throttling.authenticate_throttled(
-                form.cleaned_data["username"], form.cleaned_data["password"], client=client_ip(request)
+                form.cleaned_data["username"],
+                form.cleaned_data["password"],
+                client=client_ip(request, "unknown"),
             )
             check_portal_access(user)
         except DomainError as exc:
@@ -84,9 +112,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         "next": next_url if url_has_allowed_host_and_scheme(next_url, {request.get_host()}) else "",
     }
     response = render(request, "pro/login.html", context, status=status_for(error) if error else 200)
-    if error is not None and error.details.get("retry_after"):
-        response["Retry-After"] = str(error.details["retry_after"])
-    return response
+    return with_retry_after(response, error)
 
 
 @require_POST
@@ -138,6 +164,7 @@ def _lookup_form(request) -> tuple[SignupForm, int]:
         _only_siren_errors(form)
         return form, 400
     try:
+        throttling.hit((SIGNUP_LOOKUP_PER_CLIENT, client_ip(request, "unknown")))
         preview = preview_siren(siren_form.cleaned_data["siren"])
     except DomainError as error:
         _only_siren_errors(form)
@@ -232,15 +259,36 @@ def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "pro/auth/confirm_email.html", {"title": "Adresse confirmée", "confirmed": user})
 
 
+def _throttled_email_request(request, form, per_client, per_email) -> DomainError | None:
+    """Counts one emailing request; the refusal is shown on the email field."""
+    try:
+        throttling.hit((per_client, client_ip(request, "unknown")), (per_email, form.cleaned_data["email"]))
+    except DomainError as error:
+        form.add_error("email", error.message)
+        return error
+    return None
+
+
 @never_cache
 def resend_confirmation(request: HttpRequest) -> HttpResponse:
     form = EmailForm(request.POST or None)
+    error = None
     if request.method == "POST" and form.is_valid():
-        accounts.resend_email_confirmation(form.cleaned_data["email"])
-        return render(request, "pro/auth/email_sent.html", {"title": "Email envoyé", "kind": "confirmation"})
-    return render(
-        request, "pro/auth/resend_confirmation.html", {"title": "Recevoir un nouveau lien", "form": form}
+        error = _throttled_email_request(
+            request, form, RESEND_CONFIRMATION_PER_CLIENT, RESEND_CONFIRMATION_PER_EMAIL
+        )
+        if error is None:
+            accounts.resend_email_confirmation(form.cleaned_data["email"])
+            return render(
+                request, "pro/auth/email_sent.html", {"title": "Email envoyé", "kind": "confirmation"}
+            )
+    response = render(
+        request,
+        "pro/auth/resend_confirmation.html",
+        {"title": "Recevoir un nouveau lien", "form": form},
+        status=status_for(error) if error else 200,
     )
+    return with_retry_after(response, error)
 
 
 # --- Password reset ----------------------------------------------------------------------------
@@ -249,13 +297,21 @@ def resend_confirmation(request: HttpRequest) -> HttpResponse:
 @never_cache
 def password_reset_request(request: HttpRequest) -> HttpResponse:
     form = EmailForm(request.POST or None)
+    error = None
     if request.method == "POST" and form.is_valid():
-        accounts.request_password_reset(form.cleaned_data["email"])
-        # The same answer whether or not the address has an account.
-        return render(request, "pro/auth/email_sent.html", {"title": "Email envoyé", "kind": "reset"})
-    return render(
-        request, "pro/auth/password_reset_request.html", {"title": "Mot de passe oublié", "form": form}
+        # Counted whether or not the address has an account, so the refusal says nothing either.
+        error = _throttled_email_request(request, form, PASSWORD_RESET_PER_CLIENT, PASSWORD_RESET_PER_EMAIL)
+        if error is None:
+            accounts.request_password_reset(form.cleaned_data["email"])
+            # The same answer whether or not the address has an account.
+            return render(request, "pro/auth/email_sent.html", {"title": "Email envoyé", "kind": "reset"})
+    response = render(
+        request,
+        "pro/auth/password_reset_request.html",
+        {"title": "Mot de passe oublié", "form": form},
+        status=status_for(error) if error else 200,
     )
+    return with_retry_after(response, error)
 
 
 @sensitive_post_parameters("password1", "password2")

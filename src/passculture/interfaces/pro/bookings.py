@@ -1,20 +1,34 @@
-"""The pro's bookings: a filtered, paginated list and its CSV / XLSX exports."""
+"""The pro's bookings: a filtered, paginated list, its CSV / XLSX exports, and cancelling one booking."""
 
 from django import forms
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
 
-from passculture.core.bookings.constants import BookingStatus
+from passculture.core.bookings import services as booking_services
+from passculture.core.bookings.constants import CANCELLATION_MESSAGE_MAX_LENGTH, BookingStatus
 from passculture.core.bookings.exports import export_bookings
-from passculture.core.bookings.selectors import BookingFilters, DateKind, bookings_for_offerers
+from passculture.core.bookings.rules import offerer_may_cancel
+from passculture.core.bookings.selectors import (
+    BookingFilters,
+    DateKind,
+    booking_of_offerers,
+    bookings_for_offerers,
+)
+from passculture.core.common.exceptions import DomainError
 from passculture.core.common.exports import iter_csv_bytes, write_xlsx
+from passculture.core.common.time import format_local
 from passculture.core.offerers.selectors import venues_of_offerers
 from passculture.core.offers.selectors import offers_of_offerers
+from passculture.interfaces.errors import status_for
+from passculture.interfaces.http import client_ip
 
-from .access import pro_required
+from .access import own_or_404, pro_required
 
 PAGE_SIZE = 50
+DEVICE_MAX_LENGTH = 255
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -140,3 +154,67 @@ def export_csv(request):
 @pro_required
 def export_xlsx(request):
     return _export(request, "xlsx")
+
+
+# --- Cancelling one booking (RULES.md: the pro may cancel any booking not yet used) ---------------
+
+
+class CancelBookingForm(forms.Form):
+    reason_text = forms.CharField(
+        label="Message au bénéficiaire (facultatif)",
+        help_text="Il figure dans l'e-mail qui prévient le bénéficiaire de l'annulation.",
+        required=False,
+        max_length=CANCELLATION_MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+def _cancel_page(request, booking, form, error: DomainError | None = None):
+    start = booking.stock.beginning_datetime
+    status = 200
+    if error is not None:
+        status = status_for(error)
+    elif form.is_bound and form.errors:
+        status = 400
+    return render(
+        request,
+        "pro/bookings/cancel.html",
+        {
+            "title": "Annuler une réservation",
+            "booking": booking,
+            "when": format_local(start, booking.venue.timezone, with_weekday=True) if start else "",
+            "cancellable": offerer_may_cancel(booking.status),
+            "form": form,
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@pro_required
+def booking_cancel(request, booking_id: int):
+    """A confirmation page, then the cancellation: places and credit go back, the beneficiary is told."""
+    booking = own_or_404(booking_of_offerers(booking_id, request.pro.offerer_ids))
+    form = CancelBookingForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        actor = booking_services.CounterActor.for_user(
+            request.user,
+            device=request.META.get("HTTP_USER_AGENT", "")[:DEVICE_MAX_LENGTH],
+            ip_address=client_ip(request),
+        )
+        try:
+            booking_services.cancel_booking_by_offerer(
+                actor, booking.pk, reason_text=form.cleaned_data["reason_text"]
+            )
+        except DomainError as error:
+            # Shown with the booking as it is now (used or cancelled meanwhile, for instance).
+            booking = own_or_404(booking_of_offerers(booking_id, request.pro.offerer_ids))
+            return _cancel_page(request, booking, form, error)
+        messages.success(
+            request,
+            f"La réservation {booking.token} est annulée : le bénéficiaire en est informé et récupère "
+            "son crédit.",
+        )
+        return redirect("pro:bookings")
+    return _cancel_page(request, booking, form)

@@ -4,6 +4,9 @@ Every operation goes through core.bookings.services with a CounterActor built fr
 attempt (found or not, allowed or not) lands in the scan log with the device and the IP address.
 Lookups are POSTed, not GET parameters: a countermark is what the beneficiary shows to get in, it has
 no business in access logs or the browser history.
+
+A countermark is also a bearer secret: lookups are rate-limited per user and per address, and unknown
+countermarks much more, so that nobody can walk the code space to find (and validate) others' bookings.
 """
 
 from django import forms
@@ -18,12 +21,22 @@ from passculture.core.common.exceptions import DomainError
 from passculture.core.common.money import format_euros
 from passculture.core.common.time import format_local
 from passculture.core.offerers.constants import DEFAULT_TIMEZONE
+from passculture.core.users import throttling
 from passculture.interfaces.errors import status_for
+from passculture.interfaces.http import client_ip
 
 from .access import pro_required
 
 DEVICE_MAX_LENGTH = 255
 RECENT_ATTEMPTS = 20
+
+# Per address, twice the per-user figures: the tills of a multiplex share one public address.
+_LOOKUPS_MESSAGE = "Trop de recherches de contremarques : réessayez dans {wait}."
+_MISSES_MESSAGE = "Trop de contremarques inconnues saisies : réessayez dans {wait}."
+LOOKUPS_PER_USER = throttling.RateLimit("pro-counter-lookups:user", 60, 60, _LOOKUPS_MESSAGE)
+LOOKUPS_PER_CLIENT = throttling.RateLimit("pro-counter-lookups:client", 120, 60, _LOOKUPS_MESSAGE)
+MISSES_PER_USER = throttling.RateLimit("pro-counter-misses:user", 20, 10 * 60, _MISSES_MESSAGE)
+MISSES_PER_CLIENT = throttling.RateLimit("pro-counter-misses:client", 40, 10 * 60, _MISSES_MESSAGE)
 
 ACTION_LABELS = {
     "check": "Recherche",
@@ -53,9 +66,7 @@ def _actor(request) -> services.CounterActor:
     return services.CounterActor.for_user(
         request.user,
         device=request.META.get("HTTP_USER_AGENT", "")[:DEVICE_MAX_LENGTH],
-        # REMOTE_ADDR only: a forwarded header is the client's word unless the proxy rewrites
-        # REMOTE_ADDR, which is the proxy's job.
-        ip_address=request.META.get("REMOTE_ADDR") or None,
+        ip_address=client_ip(request),
     )
 
 
@@ -115,11 +126,17 @@ def _run(request, operation, *, success_message: str, keep_typed_value: bool):
     if not form.is_valid():
         return _render(request, form=form, status=400)
     raw = form.cleaned_data["token"]
+    user, client = request.user.pk, client_ip(request, "unknown")
+    misses = ((MISSES_PER_USER, user), (MISSES_PER_CLIENT, client))
     try:
+        throttling.check(*misses)
+        throttling.hit((LOOKUPS_PER_USER, user), (LOOKUPS_PER_CLIENT, client))
         booking = operation(_actor(request), raw)
     except DomainError as error:
+        if error.code == booking_exceptions.CountermarkNotFound.code:
+            throttling.count(*misses)
         typed = CountermarkForm(initial={"token": raw}) if keep_typed_value else None
-        return _render(
+        response = _render(
             request,
             form=typed,
             error=error,
@@ -128,6 +145,9 @@ def _run(request, operation, *, success_message: str, keep_typed_value: bool):
             undo_token=raw if error.code == booking_exceptions.BookingAlreadyUsed.code else "",
             status=status_for(error),
         )
+        if error.details.get("retry_after"):
+            response["Retry-After"] = str(error.details["retry_after"])
+        return response
     return _render(request, booking=booking, success=success_message.format(token=booking.token))
 
 

@@ -15,11 +15,18 @@ from passculture.core.finance.selectors import (
 )
 from passculture.core.finance.services import save_bank_account
 from passculture.core.finance.validation import describe_iban
-from passculture.core.offerers.models import Venue
+from passculture.core.users import throttling
+from passculture.interfaces.errors import error_body, status_for
+from passculture.interfaces.http import client_ip
 
-from .access import own_or_404, pro_required
+from .access import own_venue_or_404, pro_required
 
 SUBMIT, DRAFT = "submit", "draft"
+
+# The form asks once per typed IBAN; more than this is a script probing IBANs, not a person typing.
+_BIC_LOOKUP_MESSAGE = "Trop de vérifications d'IBAN : réessayez dans {wait}."
+BIC_LOOKUPS_PER_USER = throttling.RateLimit("pro-bic-lookup:user", 30, 60, _BIC_LOOKUP_MESSAGE)
+BIC_LOOKUPS_PER_CLIENT = throttling.RateLimit("pro-bic-lookup:client", 60, 60, _BIC_LOOKUP_MESSAGE)
 
 
 class BankAccountForm(forms.Form):
@@ -29,13 +36,9 @@ class BankAccountForm(forms.Form):
     action = forms.ChoiceField(choices=[(SUBMIT, SUBMIT), (DRAFT, DRAFT)], required=False)
 
 
-def _venue_or_404(request, venue_id: int) -> Venue:
-    return own_or_404(Venue.objects.select_related("offerer"), request, pk=venue_id)
-
-
 @pro_required
 def bank_account(request, venue_id: int):
-    venue = _venue_or_404(request, venue_id)
+    venue = own_venue_or_404(request, venue_id)
     account = current_bank_account(venue)
     if request.method == "POST":
         form = BankAccountForm(request.POST)
@@ -106,4 +109,12 @@ def bank_account_list(request):
 @pro_required
 def bic_lookup(request):
     """The BIC and bank name the registry gives for a typed IBAN (POST: an IBAN stays out of URLs and logs)."""
+    try:
+        throttling.hit(
+            (BIC_LOOKUPS_PER_USER, request.user.pk), (BIC_LOOKUPS_PER_CLIENT, client_ip(request, "unknown"))
+        )
+    except DomainError as error:
+        response = JsonResponse(error_body(error), status=status_for(error))
+        response["Retry-After"] = str(error.details.get("retry_after", 60))
+        return response
     return JsonResponse(describe_iban(request.POST.get("iban", "")))

@@ -6,8 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from passculture.core.common.exceptions import DomainError
-from passculture.core.offerers.models import Membership
-from passculture.core.offerers.selectors import can_manage_members, members_of_offerer
+from passculture.core.offerers.selectors import can_manage_members, members_of_offerer, membership_of_offerers
 from passculture.core.offerers.services import reject_membership, validate_membership
 from passculture.interfaces.errors import status_for
 
@@ -33,7 +32,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @pro_required
 def member_accept(request: HttpRequest, membership_id: int) -> HttpResponse:
-    membership = own_or_404(Membership.objects.all(), request, pk=membership_id)
+    membership = own_or_404(membership_of_offerers(membership_id, request.pro.offerer_ids))
     try:
         membership = validate_membership(membership.pk, actor=request.user)
     except DomainError as error:
@@ -45,7 +44,7 @@ def member_accept(request: HttpRequest, membership_id: int) -> HttpResponse:
 @require_POST
 @pro_required
 def member_reject(request: HttpRequest, membership_id: int) -> HttpResponse:
-    membership = own_or_404(Membership.objects.all(), request, pk=membership_id)
+    membership = own_or_404(membership_of_offerers(membership_id, request.pro.offerer_ids))
     try:
         membership = reject_membership(
             membership.pk, actor=request.user, reason=request.POST.get("reason", "")

@@ -28,6 +28,7 @@ urlpatterns = [
     path("reservations/", bookings_views.booking_list, name="bookings"),
     path("reservations/export.csv", bookings_views.export_csv, name="bookings-export-csv"),
     path("reservations/export.xlsx", bookings_views.export_xlsx, name="bookings-export-xlsx"),
+    path("reservations/<int:booking_id>/annuler/", bookings_views.booking_cancel, name="booking-cancel"),
     path("guichet/", counter.counter, name="counter"),
     path("guichet/valider/", counter.validate, name="counter-validate"),
     path("guichet/annuler-validation/", counter.undo, name="counter-undo"),

@@ -7,19 +7,16 @@ messages next to the field they are about.
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.views.decorators.http import require_http_methods
 
 from passculture.core.common.exceptions import DomainError
 from passculture.core.common.time import format_local, now
+from passculture.core.finance.selectors import current_bank_account
 from passculture.core.offerers import selectors, services
 
-from .access import pro_required
+from .access import own_venue_or_404, pro_required
 
-BANK_SUMMARY_TEMPLATE = "pro/finance/bank_account_summary.html"
 ACCESSIBILITY = [
     ("audio_disability_accessible", "Handicap auditif"),
     ("mental_disability_accessible", "Handicap psychique ou cognitif"),
@@ -77,13 +74,6 @@ class VenueForm(forms.Form):
         return initial
 
 
-def _own_venue(request, venue_id: int):
-    venue = selectors.venue_of_offerers(venue_id, request.pro.offerer_ids)
-    if venue is None:
-        raise Http404
-    return venue
-
-
 def _form_page(request, form, *, venue=None, position_open=False):
     offerer = venue.offerer if venue is not None else request.pro.current
     return render(
@@ -130,12 +120,7 @@ def venue_create(request):
 
 @pro_required
 def venue_detail(request, venue_id: int):
-    venue = _own_venue(request, venue_id)
-    try:
-        get_template(BANK_SUMMARY_TEMPLATE)
-        has_bank_summary = True
-    except TemplateDoesNotExist:
-        has_bank_summary = False
+    venue = own_venue_or_404(request, venue_id)
     return render(
         request,
         "pro/venues/detail.html",
@@ -144,7 +129,7 @@ def venue_detail(request, venue_id: int):
             "venue": venue,
             "accessibility": [(label, getattr(venue, name)) for name, label in ACCESSIBILITY],
             "local_now": format_local(now(), venue.timezone),
-            "has_bank_summary": has_bank_summary,
+            "bank_account": current_bank_account(venue),
         },
     )
 
@@ -152,7 +137,7 @@ def venue_detail(request, venue_id: int):
 @require_http_methods(["GET", "POST"])
 @pro_required
 def venue_edit(request, venue_id: int):
-    venue = _own_venue(request, venue_id)
+    venue = own_venue_or_404(request, venue_id)
     if request.method == "POST":
         form = VenueForm(request.POST, initial=VenueForm.initial_for(venue))
         if form.is_valid():

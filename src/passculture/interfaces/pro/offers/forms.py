@@ -12,7 +12,7 @@ from dsfr.forms import DsfrBaseForm
 
 from passculture.core.common.exceptions import DomainError
 from passculture.core.common.money import cents_to_euros, euros_to_cents
-from passculture.core.common.time import FRENCH_WEEKDAYS, local_to_utc, to_local
+from passculture.core.common.time import FRENCH_WEEKDAYS, local_time_exists, local_to_utc, to_local
 from passculture.core.offers.constants import LANGUAGES, Category, Version
 from passculture.core.offers.images import ACCEPTED_CONTENT_TYPES, prepare_offer_image
 from passculture.core.offers.scheduling import Schedule
@@ -359,10 +359,20 @@ class StockForm(ProForm):
 
     def clean(self):
         data = super().clean()
-        if self.offer.is_event and bool(data.get("booking_limit_date")) != bool(
-            data.get("booking_limit_time")
-        ):
+        if not self.offer.is_event:
+            return data
+        if bool(data.get("booking_limit_date")) != bool(data.get("booking_limit_time")):
             self.add_error("booking_limit_time", "Indiquez la date et l'heure limites, ou aucune des deux.")
+        # The same check as the bulk scheduler: a time skipped by the change to summer time would be
+        # moved an hour later without a word.
+        for date_field, time_field in (("date", "time"), ("booking_limit_date", "booking_limit_time")):
+            day, time = data.get(date_field), data.get(time_field)
+            if day and time and not local_time_exists(dt.datetime.combine(day, time), self.tz_name):
+                self.add_error(
+                    time_field,
+                    f"{time.strftime('%Hh%M')} n'existe pas le {day.strftime('%d/%m/%Y')} dans le fuseau "
+                    f"du lieu ({self.tz_name}) : c'est le passage à l'heure d'été. Choisissez une autre heure.",
+                )
         return data
 
     def service_fields(self) -> dict:

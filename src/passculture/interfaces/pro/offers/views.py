@@ -1,6 +1,7 @@
 """Offers by hand: list, create/edit, (de)activate, showtimes in bulk, edit/delete one showtime.
 
-Every object is looked up through `own_or_404`: another offerer's offer or stock answers 404.
+Every object is looked up among the pro's offerers' (`*_of_offerers` selectors): another offerer's offer
+or stock answers 404.
 """
 
 import datetime as dt
@@ -15,7 +16,7 @@ from passculture.core.common.exceptions import DomainError
 from passculture.core.common.money import format_euros
 from passculture.core.common.time import format_local, to_local
 from passculture.core.common.time import now as utcnow
-from passculture.core.offerers.selectors import venues_of
+from passculture.core.offerers.selectors import venues_of_offerer, venues_of_offerers
 from passculture.core.offers import selectors
 from passculture.core.offers import services as offer_services
 from passculture.core.offers.constants import LANGUAGES
@@ -33,25 +34,17 @@ PREVIEW_SIZE = 20
 
 
 def _own_offer(request, offer_id: int) -> Offer:
-    return own_or_404(
-        Offer.objects.select_related("venue__offerer"), request, "venue__offerer_id", pk=offer_id
-    )
+    return own_or_404(selectors.offer_of_offerers(offer_id, request.pro.offerer_ids))
 
 
 def _own_stock(request, offer_id: int, stock_id: int) -> Stock:
-    return own_or_404(
-        Stock.objects.select_related("offer__venue__offerer"),
-        request,
-        "offer__venue__offerer_id",
-        pk=stock_id,
-        offer_id=offer_id,
-        is_deleted=False,
-    )
+    return own_or_404(selectors.stock_of_offerers(stock_id, request.pro.offerer_ids, offer_id=offer_id))
 
 
 def _current_venues(request):
+    # current is one of the user's validated offerers (or None: no venue at all).
     current_id = request.pro.current_id
-    return venues_of(request.user).filter(offerer_id=current_id).order_by("name")
+    return venues_of_offerer(current_id) if current_id is not None else venues_of_offerers([])
 
 
 def _detail_url(offer: Offer) -> str:

@@ -2,6 +2,7 @@
 
 from django import template
 
+from passculture.core.bookings import rules
 from passculture.core.bookings.constants import BookingStatus
 from passculture.core.common.money import format_euros
 
@@ -26,3 +27,8 @@ def euros(cents):
 @register.filter
 def status_badge_class(status) -> str:
     return _BADGES.get(status, "")
+
+
+@register.filter
+def offerer_may_cancel(status) -> bool:
+    return rules.offerer_may_cancel(status)

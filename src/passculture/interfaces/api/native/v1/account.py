@@ -5,7 +5,8 @@ from ninja import Router
 
 from passculture.core.credit.selectors import balance_of_deposit, latest_deposit
 from passculture.core.users import throttling, tokens
-from passculture.interfaces.api.auth import RefreshToken, client_ip
+from passculture.interfaces.api.auth import RefreshToken
+from passculture.interfaces.http import client_ip
 
 from .schemas import AccessTokenOut, ErrorOut, InvalidInputOut, MeOut, SigninIn, SigninOut
 
@@ -22,7 +23,9 @@ router = Router(tags=["Compte"])
     "même adresse IP : 429 `RATE_LIMITED` pendant une minute.",
 )
 def signin(request: HttpRequest, payload: SigninIn):
-    user = throttling.authenticate_throttled(payload.identifier, payload.password, client=client_ip(request))
+    user = throttling.authenticate_throttled(
+        payload.identifier, payload.password, client=client_ip(request, "unknown")
+    )
     pair = tokens.issue_tokens(user)
     return {"access_token": pair.access, "refresh_token": pair.refresh}
 
