@@ -37,7 +37,7 @@ def test_a_found_company_gives_its_legal_name_head_office_and_naf_code(httpserve
         "LYON",
     )
     assert (company.head_office_siret, company.naf_code, company.legal_category) == (
-        "83214567600019",
+        "83214567600017",
         "59.14Z",
         "5710",
     )

@@ -133,3 +133,14 @@ def test_staff_creates_an_account_that_logs_in_by_email(staff_client):
 def test_credit_policies_are_editable(staff_client, db):
     policy = CreditPolicy.objects.get(code="GRANT_18_2021")
     assert staff_client.get(_url(CreditPolicy, "change", policy.pk)).status_code == 200
+
+
+def test_the_admin_index_links_to_the_validation_queues(client, db):
+    from django.urls import reverse
+
+    from passculture.core.users.factories import StaffFactory
+
+    client.force_login(StaffFactory())
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 200
+    assert reverse("backoffice:queues") in response.content.decode()

@@ -16,7 +16,7 @@ REGISTRY = {
     "address": "12 RUE DE LA REPUBLIQUE",
     "postal_code": "69002",
     "city": "LYON",
-    "head_office_siret": "83214567600019",
+    "head_office_siret": "83214567600017",
     "naf_code": "59.14Z",
     "legal_category": "5710",
     "active": True,

@@ -98,10 +98,11 @@ def test_a_pro_submits_bank_details_and_sees_them_pending(logged_pro, venue):
         {"iban": "fr76 3000 6000 0112 3456 7890 189", "holder": "Cinéma SAS", "action": "submit"},
     )
     assert response.status_code == 302
+    assert response["Location"] == reverse("pro:venue", args=[venue.pk])
     account = BankAccount.objects.get(venue=venue)
     assert account.status == BankAccountStatus.PENDING
     assert account.bic == "AGRIFRPP"
-    page = logged_pro.get(edit_url(venue)).content.decode()
+    page = logged_pro.get(response["Location"]).content.decode()
     assert "En attente de validation" in page
     assert "BIC renseigné d&#x27;après l&#x27;IBAN : AGRIFRPP" in page
 

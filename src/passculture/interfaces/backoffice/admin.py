@@ -40,6 +40,7 @@ from passculture.core.offers.models import Offer, Stock
 from passculture.core.users.models import User
 
 admin.site.site_header = "pass Culture · back office"
+admin.site.index_template = "backoffice/index.html"
 admin.site.site_title = "Back office pass Culture"
 admin.site.index_title = "Administration"
 

@@ -71,6 +71,10 @@ def bank_account(request, venue_id: int):
                     )
                 if not data["bic"] and saved.bic:
                     messages.info(request, f"BIC renseigné d'après l'IBAN : {saved.bic}.")
+                if saved.status == BankAccountStatus.PENDING:
+                    # Sent: back to the venue, where the state is shown, rather than an empty form that
+                    # invites a second submission.
+                    return redirect("pro:venue", venue_id=venue.pk)
                 return redirect("pro:bank-account", venue_id=venue.pk)
     else:
         form = BankAccountForm(

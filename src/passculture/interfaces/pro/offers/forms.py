@@ -117,8 +117,8 @@ class OfferForm(ProForm):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="1000 caractères au plus. Mise en forme possible : gras &lt;b&gt;, italique &lt;i&gt;, "
-        "paragraphes &lt;p&gt;, retours à la ligne &lt;br&gt; et liens &lt;a href&gt; ; le reste est retiré.",
+        help_text="1000 caractères au plus, en texte simple : le synopsis et les informations utiles "
+        "aux jeunes. Les retours à la ligne sont conservés.",
     )
     duration_minutes = forms.IntegerField(
         label="Durée (minutes)", required=False, min_value=1, max_value=1440
