@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "passculture.core.notifications",
     "passculture.core.jobs",
     "passculture.core.finance",
+    "passculture.core.providers.allocine",
     "passculture.interfaces.app",
     "passculture.interfaces.pro",
     "passculture.interfaces.backoffice",
@@ -227,6 +228,11 @@ ADRESSE_API_URL = os.environ.get("ADRESSE_API_URL", "https://api-adresse.data.go
 ADRESSE_API_TIMEOUT = float(os.environ.get("ADRESSE_API_TIMEOUT", "3"))
 ADRESSE_API_MIN_SCORE = float(os.environ.get("ADRESSE_API_MIN_SCORE", "0.5"))
 
+# Where pros write for help (shown, e.g., when a cinema is not on the Allociné theatre list).
+PASSCULTURE_SUPPORT_PRO_EMAIL = os.environ.get(
+    "PASSCULTURE_SUPPORT_PRO_EMAIL", "support-pro@passculture.local"
+)
+
 # Public base URL, used in emails.
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -235,6 +241,13 @@ ENTREPRISES_API_URL = os.environ.get(
     "ENTREPRISES_API_URL", "https://recherche-entreprises.api.gouv.fr"
 ).rstrip("/")
 ENTREPRISES_API_TIMEOUT = float(os.environ.get("ENTREPRISES_API_TIMEOUT", "5"))
+
+# Allociné's GraphQL proxy, read by the showtime import (`movieShowtimeList?theater=<id>`, bearer token).
+ALLOCINE_API_DEFAULT_URL = "https://graph-api-proxy.allocine.fr/api/query"
+ALLOCINE_API_URL = (os.environ.get("ALLOCINE_API_URL") or ALLOCINE_API_DEFAULT_URL).rstrip("/")
+ALLOCINE_API_KEY = os.environ.get("ALLOCINE_API_KEY", "")
+# Read timeout in seconds (connecting has its own 5 s): a large theatre's feed takes a while to build.
+ALLOCINE_API_TIMEOUT = float(os.environ.get("ALLOCINE_API_TIMEOUT", "20"))
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)

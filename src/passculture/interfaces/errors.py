@@ -69,6 +69,11 @@ STATUS_BY_CODE: dict[str, int] = {
     "NOT_OFFERER_ADMIN": 403,
     "MEMBERSHIP_NOT_PENDING": 409,
     "OFFERER_NOT_PENDING": 409,
+    # Allociné import: the upstream service failed, not the caller's request
+    "ALLOCINE_UNAVAILABLE": 503,
+    "ALLOCINE_UNAUTHORIZED": 502,
+    "ALLOCINE_REQUEST_REJECTED": 502,
+    "ALLOCINE_BAD_PAYLOAD": 502,
 }
 
 # A request that does not match the API schema (wrong type, missing field), before any domain rule runs.

@@ -37,6 +37,7 @@ from passculture.core.offerers.services import (
     validate_pending_offerer,
 )
 from passculture.core.offers.models import Offer, Stock
+from passculture.core.providers.allocine.models import AllocineTheater
 from passculture.core.users.models import User
 
 admin.site.site_header = "pass Culture · back office"
@@ -541,6 +542,16 @@ class BankAccountAdmin(StaffAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AllocineTheater)
+class AllocineTheaterAdmin(ReadOnlyAdmin):
+    """Changed only by the CSV import (backoffice:allocine-theaters), which is audited."""
+
+    list_display = ("siret", "theater_id", "internal_id", "is_active", "updated_at", "imported_by")
+    list_filter = ("is_active",)
+    search_fields = ("siret", "theater_id", "internal_id")
+    list_select_related = ("imported_by",)
 
 
 # --- Logs, emails, jobs ---------------------------------------------------------------------------

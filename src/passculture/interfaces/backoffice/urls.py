@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import bank_accounts, offerers, views
+from . import allocine, bank_accounts, offerers, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -22,6 +22,7 @@ urlpatterns = [
         name="membership-reject",
     ),
     path("files/coordonnees-bancaires/", bank_accounts.bank_account_queue, name="bank-accounts"),
+    path("files/allocine/", allocine.theaters, name="allocine-theaters"),
     path(
         "files/coordonnees-bancaires/<int:account_id>/valider/",
         bank_accounts.accept,

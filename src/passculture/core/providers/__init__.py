@@ -1,0 +1,1 @@
+"""Imports of offers from external providers (ticketing and listing services)."""

@@ -1,0 +1,1 @@
+"""Allociné: a theatre's showtimes read from the GraphQL proxy, the theatre reference list, the import."""
