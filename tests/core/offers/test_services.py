@@ -96,6 +96,21 @@ def test_moving_a_showtime_moves_its_default_booking_limit(offer, pro):
     assert stock.booking_limit_datetime == later
 
 
+def test_update_stock_remembers_the_fields_the_pro_edited(offer, pro):
+    stock = create_stock(offer=offer, price_cents=800, quantity=50, beginning=START, actor=pro)
+    stock = update_stock(stock.pk, price_cents=900, quantity=50, actor=pro)
+    assert stock.edited_fields == ["price_cents"]
+    stock = update_stock(stock.pk, quantity=40, booking_limit=START - dt.timedelta(hours=1), actor=pro)
+    stock.refresh_from_db()
+    assert stock.edited_fields == ["price_cents", "quantity", "booking_limit_datetime"]
+
+
+def test_moving_a_showtime_does_not_count_as_editing_its_booking_limit(offer, pro):
+    stock = create_stock(offer=offer, price_cents=800, beginning=START, actor=pro)
+    stock = update_stock(stock.pk, beginning=START + dt.timedelta(hours=3), actor=pro)
+    assert stock.edited_fields == []
+
+
 def test_thing_stock_has_no_date(thing_offer, pro):
     stock = create_stock(offer=thing_offer, price_cents=20_00, beginning=START, actor=pro)
     assert (stock.beginning_datetime, stock.booking_limit_datetime) == (None, None)

@@ -13,11 +13,26 @@ from passculture.core.jobs.models import JobRun
 from passculture.core.notifications.models import OutboxEmail
 from passculture.core.offerers.constants import ValidationStatus
 from passculture.core.offerers.factories import OffererFactory
+from passculture.core.providers.allocine.models import (
+    AllocineImportRun,
+    AllocineTheater,
+    AllocineVenueSettings,
+)
 from passculture.core.users.constants import Role
 from passculture.core.users.factories import UserFactory
 from passculture.core.users.models import User
 
-PROJECT_APPS = {"users", "offerers", "offers", "credit", "bookings", "common", "notifications", "jobs"}
+PROJECT_APPS = {
+    "users",
+    "offerers",
+    "offers",
+    "credit",
+    "bookings",
+    "common",
+    "notifications",
+    "jobs",
+    "allocine",
+}
 MODELS = sorted(
     (model for model in admin.site._registry if model._meta.app_label in PROJECT_APPS),
     key=lambda model: model._meta.label,
@@ -52,6 +67,10 @@ def one_of_each(booking):
         defaults={"to": ["a@example.com"], "next_attempt_at": utcnow()},
     )
     JobRun.objects.get_or_create(name="deliver_emails")
+    venue = booking.stock.offer.venue
+    theater = AllocineTheater.objects.create(siret=venue.siret, theater_id="P0001")
+    AllocineVenueSettings.objects.create(venue=venue, theater=theater, price_cents=700)
+    AllocineImportRun.objects.create(venue=venue, started_at=utcnow(), errors=["Erreur"])
 
 
 def _url(model, view: str, *args) -> str:

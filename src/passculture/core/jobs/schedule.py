@@ -37,6 +37,12 @@ SCHEDULE: tuple[Job, ...] = (
         "passculture.core.bookings.services.expire_bookings",
         "Annule les réservations de biens non retirées après 30 jours, rappel 7 jours avant.",
     ),
+    Job(
+        "allocine_sync",
+        dt.timedelta(days=1),
+        "passculture.core.providers.allocine.sync.sync_all",
+        "Importe le programme AlloCiné des cinémas qui l'ont activé (offres, séances, affiches).",
+    ),
 )
 
 

@@ -19,11 +19,20 @@ class Offer(models.Model):
     booking_email = models.EmailField(blank=True)
     is_active = models.BooleanField(default=True, db_index=True)
     extra_data = models.JSONField(default=dict, blank=True)
+    # Set by an import ("allocine:<movie id>"): how the next import finds the offer again.
+    provider_ref = models.CharField(max_length=200, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["venue", "provider_ref"],
+                condition=~Q(provider_ref=""),
+                name="offer_unique_venue_provider_ref",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -48,12 +57,23 @@ class Stock(models.Model):
     booking_limit_datetime = models.DateTimeField(null=True, blank=True)
     version = models.CharField(max_length=2, choices=Version.choices, blank=True, default="")
     is_deleted = models.BooleanField(default=False)
+    # Set by an import ("allocine:<movie id>:<local start ISO>:<version>"); kept on a deleted stock so
+    # that a showtime the pro deleted is recognised and never imported again.
+    provider_ref = models.CharField(max_length=200, blank=True)
+    # Fields the pro changed by hand ("price_cents", "quantity", "booking_limit_datetime"): an import
+    # never overwrites them.
+    edited_fields = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["beginning_datetime", "id"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["offer", "provider_ref"],
+                condition=~Q(provider_ref=""),
+                name="stock_unique_offer_provider_ref",
+            ),
             models.CheckConstraint(condition=Q(price_cents__gte=0), name="stock_price_not_negative"),
             models.CheckConstraint(
                 condition=Q(quantity__isnull=True) | Q(booked_quantity__lte=F("quantity")),

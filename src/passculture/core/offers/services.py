@@ -176,6 +176,22 @@ def update_stock(stock_id: int, *, actor=None, at: dt.datetime | None = None, **
     )
     if quantity is not None and quantity < stock.booked_quantity:
         raise QuantityBelowBookings()
+    # An import (Allociné) must not overwrite what the pro set by hand on this showtime.
+    edited = [
+        name
+        for name, old_value, new_value in (
+            ("price_cents", stock.price_cents, price),
+            ("quantity", stock.quantity, quantity),
+            # A limit that merely follows a moved start is not an edit of the limit.
+            (
+                "booking_limit_datetime",
+                stock.booking_limit_datetime,
+                changes.get("booking_limit", stock.booking_limit_datetime),
+            ),
+        )
+        if old_value != new_value and name not in stock.edited_fields
+    ]
+    stock.edited_fields = [*stock.edited_fields, *edited]
     stock.price_cents, stock.quantity = price, quantity
     stock.beginning_datetime, stock.booking_limit_datetime = beginning, limit
     stock.version = changes.get("version", stock.version)

@@ -37,7 +37,11 @@ from passculture.core.offerers.services import (
     validate_pending_offerer,
 )
 from passculture.core.offers.models import Offer, Stock
-from passculture.core.providers.allocine.models import AllocineTheater
+from passculture.core.providers.allocine.models import (
+    AllocineImportRun,
+    AllocineTheater,
+    AllocineVenueSettings,
+)
 from passculture.core.users.models import User
 
 admin.site.site_header = "pass Culture · back office"
@@ -552,6 +556,36 @@ class AllocineTheaterAdmin(ReadOnlyAdmin):
     list_filter = ("is_active",)
     search_fields = ("siret", "theater_id", "internal_id")
     list_select_related = ("imported_by",)
+
+
+@admin.register(AllocineVenueSettings)
+class AllocineVenueSettingsAdmin(StaffAdmin):
+    list_display = ("venue", "theater", "price_cents", "quantity", "is_duo", "is_active", "last_synced_at")
+    list_filter = ("is_active", "is_duo")
+    search_fields = ("venue__name", "venue__siret", "theater__theater_id")
+    list_select_related = ("venue", "theater")
+    raw_id_fields = ("venue", "theater")
+    readonly_fields = ("created_at", "updated_at", "last_synced_at")
+
+
+@admin.register(AllocineImportRun)
+class AllocineImportRunAdmin(ReadOnlyAdmin):
+    list_display = (
+        "started_at",
+        "venue",
+        "status",
+        "films_seen",
+        "offers_created",
+        "offers_updated",
+        "showtimes_created",
+        "showtimes_updated",
+        "showtimes_deleted",
+        "posters_failed",
+    )
+    list_filter = ("status",)
+    search_fields = ("venue__name", "venue__siret")
+    list_select_related = ("venue",)
+    date_hierarchy = "started_at"
 
 
 # --- Logs, emails, jobs ---------------------------------------------------------------------------

@@ -37,3 +37,72 @@ class AllocineTheater(models.Model):
 
     def __str__(self) -> str:
         return f"{self.theater_id} (SIRET {self.siret})"
+
+
+class AllocineVenueSettings(models.Model):
+    """How one venue imports its programme: one price and capacity for every imported showtime."""
+
+    venue = models.OneToOneField(
+        "offerers.Venue", verbose_name="lieu", on_delete=models.CASCADE, related_name="allocine_settings"
+    )
+    theater = models.ForeignKey(
+        AllocineTheater,
+        verbose_name="cinéma AlloCiné",
+        on_delete=models.PROTECT,
+        related_name="venue_settings",
+    )
+    price_cents = models.PositiveIntegerField("prix (centimes)")
+    # None = unlimited seats, like Stock.quantity.
+    quantity = models.PositiveIntegerField("places par séance", null=True, blank=True)
+    is_duo = models.BooleanField("offres duo", default=False)
+    is_active = models.BooleanField("actif", default=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+    last_synced_at = models.DateTimeField("dernier import", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "importation AlloCiné d'un lieu"
+        verbose_name_plural = "importations AlloCiné des lieux"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(price_cents__gte=0), name="allocine_settings_price_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.venue} <- {self.theater.theater_id}"
+
+
+class AllocineImportRun(models.Model):
+    class Status(models.TextChoices):
+        RUNNING = "running", "En cours"
+        OK = "ok", "Réussi"
+        PARTIAL = "partial", "Partiel"
+        ERROR = "error", "Échec"
+
+    venue = models.ForeignKey(
+        "offerers.Venue", verbose_name="lieu", on_delete=models.CASCADE, related_name="allocine_runs"
+    )
+    started_at = models.DateTimeField("début")
+    finished_at = models.DateTimeField("fin", null=True, blank=True)
+    status = models.CharField("état", max_length=16, choices=Status.choices, default=Status.RUNNING)
+    films_seen = models.PositiveIntegerField("films lus", default=0)
+    offers_created = models.PositiveIntegerField("offres créées", default=0)
+    offers_updated = models.PositiveIntegerField("offres modifiées", default=0)
+    showtimes_created = models.PositiveIntegerField("séances créées", default=0)
+    showtimes_updated = models.PositiveIntegerField("séances modifiées", default=0)
+    showtimes_deleted = models.PositiveIntegerField("séances supprimées", default=0)
+    # Vanished from the feed but booked: kept, and the pro was alerted.
+    showtimes_kept_booked = models.PositiveIntegerField("séances réservées signalées", default=0)
+    posters_fetched = models.PositiveIntegerField("affiches récupérées", default=0)
+    posters_failed = models.PositiveIntegerField("affiches en échec", default=0)
+    errors = models.JSONField("erreurs", default=list, blank=True)
+
+    class Meta:
+        verbose_name = "import AlloCiné"
+        verbose_name_plural = "imports AlloCiné"
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["venue", "-started_at"], name="allocine_run_venue_started")]
+
+    def __str__(self) -> str:
+        return f"{self.venue} {self.started_at:%Y-%m-%d %H:%M} ({self.status})"
