@@ -32,14 +32,26 @@ from passculture.core.offerers.models import Offerer, Venue
 from passculture.core.offers import services as offer_services
 from passculture.core.offers.constants import Category, Version
 from passculture.core.offers.models import Offer, Stock
+from passculture.core.providers.allocine.client import AllocineClient
+from passculture.core.providers.allocine.models import AllocineTheater, AllocineVenueSettings
+from passculture.core.providers.allocine.sync import sync_venue
+from passculture.core.providers.allocine.theaters import import_theaters_csv
 from passculture.core.users import services as user_services
 from passculture.core.users.constants import Role
 
-from . import data
+from . import allocine_feed, data
 from .posters import render_poster
 
 POSTER_DIR = "offers/demo"
 DAYS_AHEAD = 14
+# Cinemas whose programme comes from the bundled Allociné feed: (cinema key, Allociné theatre id,
+# internal id, duo offers).
+ALLOCINE_CINEMAS = (
+    ("paris-belleville", "P9D075", "9075", True),
+    ("saint-denis-974", "P9D974", "9974", False),
+)
+ALLOCINE_PRICE_CENTS = 690
+ALLOCINE_SEATS = 100
 
 
 def demo_data_exists() -> bool:
@@ -98,6 +110,8 @@ class DemoLoader:
             self._create_offers_and_showtimes()
             self._create_cinema_card()
             self._create_bookings()
+            # Last, so that the seeded choices above stay what they were before the import existed.
+            self.import_allocine_programmes()
 
     # --- Accounts ------------------------------------------------------------------------------
 
@@ -298,6 +312,48 @@ class DemoLoader:
         )
         offer_services.create_stock(offer=offer, price_cents=card["price_cents"], quantity=None)
         self.card_offer = offer
+
+    # --- Programmes imported from Allociné ---------------------------------------------------------
+
+    def import_allocine_programmes(self) -> None:
+        """Two cinemas get their programme through the real Allociné import, fed by the bundled feed.
+
+        Idempotent: the theatre list is upserted, the settings reused and the import updates what it
+        already created."""
+        admin = get_user_model().objects.get(email=data.ADMIN_EMAIL)
+        venues = {key: self._venue(key) for key, *_ in ALLOCINE_CINEMAS}
+        rows = ["siret;theater_id;internal_id"]
+        rows += [
+            f"{venues[key].siret};{theater};{internal}" for key, theater, internal, _ in ALLOCINE_CINEMAS
+        ]
+        import_theaters_csv("\n".join(rows) + "\n", actor=admin, actor_label="démo")
+        today_by_theater = {
+            theater_id: to_local(self.at, venues[key].timezone).date()
+            for key, theater_id, *_ in ALLOCINE_CINEMAS
+        }
+        transport = allocine_feed.replay_transport(today_by_theater)
+        with AllocineClient(
+            allocine_feed.DEMO_API_URL, allocine_feed.DEMO_API_KEY, transport=transport
+        ) as client:
+            for key, theater_id, _internal_id, is_duo in ALLOCINE_CINEMAS:
+                settings_obj, _created = AllocineVenueSettings.objects.get_or_create(
+                    venue=venues[key],
+                    defaults={
+                        "theater": AllocineTheater.objects.get(theater_id=theater_id),
+                        "price_cents": ALLOCINE_PRICE_CENTS,
+                        "quantity": ALLOCINE_SEATS,
+                        "is_duo": is_duo,
+                    },
+                )
+                sync_venue(settings_obj, client=client, at=self.at, poster_transport=transport)
+
+    def _venue(self, key: str) -> Venue:
+        if key in self.cinemas:
+            return self.cinemas[key].venue
+        name = next(
+            cinema.name for offerer in data.OFFERERS for cinema in offerer.cinemas if cinema.key == key
+        )
+        return Venue.objects.get(name=name, siret__isnull=False)
 
     # --- Bookings ------------------------------------------------------------------------------
 

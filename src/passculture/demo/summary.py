@@ -12,6 +12,7 @@ from passculture.core.common.time import now as utcnow
 from passculture.core.credit.selectors import balance_of, latest_deposit
 from passculture.core.offerers.constants import ValidationStatus
 from passculture.core.offerers.models import Membership
+from passculture.core.providers.allocine.models import AllocineVenueSettings
 from passculture.core.users.constants import Role
 
 from . import data
@@ -77,3 +78,11 @@ def format_accounts(rows: list[AccountRow]) -> str:
     for row in rows:
         lines.append(f"  {row.email.ljust(width)}  {row.role.ljust(6)}  {row.situation}")
     return "\n".join(lines)
+
+
+def allocine_summary() -> str:
+    count = AllocineVenueSettings.objects.filter(is_active=True).count()
+    if not count:
+        return ""
+    plural = "s" if count > 1 else ""
+    return f"{count} cinéma{plural} importé{plural} depuis AlloCiné (flux de démonstration)."

@@ -43,6 +43,12 @@ SCHEDULE: tuple[Job, ...] = (
         "passculture.core.providers.allocine.sync.sync_all",
         "Importe le programme AlloCiné des cinémas qui l'ont activé (offres, séances, affiches).",
     ),
+    Job(
+        "allocine_requested_imports",
+        dt.timedelta(minutes=1),
+        "passculture.core.providers.allocine.services.sync_requested_imports",
+        "Importe le programme AlloCiné des cinémas dont le pro vient d'enregistrer les réglages.",
+    ),
 )
 
 

@@ -50,6 +50,8 @@ class OfferCard:
     price_label: str
     duration_label: str
     is_duo: bool
+    # The film's page on allocine.fr, for the films imported from Allociné.
+    allocine_url: str = ""
 
 
 def _day_label(local: dt.datetime, today: dt.date) -> str:
@@ -104,7 +106,14 @@ def _card(offer, at: dt.datetime) -> OfferCard:
         price_label=_price_label([stock.price_cents for stock in stocks]),
         duration_label=duration,
         is_duo=offer.is_duo,
+        allocine_url=_allocine_url(offer),
     )
+
+
+def _allocine_url(offer) -> str:
+    url = (offer.extra_data or {}).get("allocine_url") or ""
+    # Only a plain web link may become an href.
+    return url if isinstance(url, str) and url.startswith("https://") else ""
 
 
 def home(request):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import allocine, bank_accounts, offerers, views
+from . import allocine, allocine_imports, bank_accounts, offerers, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -23,6 +23,7 @@ urlpatterns = [
     ),
     path("files/coordonnees-bancaires/", bank_accounts.bank_account_queue, name="bank-accounts"),
     path("files/allocine/", allocine.theaters, name="allocine-theaters"),
+    path("files/allocine/imports/", allocine_imports.imports, name="allocine-imports"),
     path(
         "files/coordonnees-bancaires/<int:account_id>/valider/",
         bank_accounts.accept,

@@ -1,11 +1,16 @@
 from django.contrib.admin.views.decorators import staff_member_required
 from django.shortcuts import render
 
-from . import allocine, bank_accounts, offerers
+from . import allocine, allocine_imports, bank_accounts, offerers
 
 
 @staff_member_required(login_url="admin:login")
 def queues(request):
     """Staff's validation queues (each area adds its queue to this page)."""
-    queues = [*offerers.queue_entries(), bank_accounts.queue_entry(), allocine.queue_entry()]
+    queues = [
+        *offerers.queue_entries(),
+        bank_accounts.queue_entry(),
+        allocine.queue_entry(),
+        allocine_imports.queue_entry(),
+    ]
     return render(request, "backoffice/queues.html", {"title": "Files de validation", "queues": queues})

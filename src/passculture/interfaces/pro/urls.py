@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import auth, counter, members, venues, views
+from . import allocine, auth, counter, members, venues, views
 from . import bookings as bookings_views
 from . import finance as finance_views
 from .offers import views as offer_views
@@ -38,6 +38,7 @@ urlpatterns = [
     path("lieux/nouveau/", venues.venue_create, name="venue-create"),
     path("lieux/<int:venue_id>/", venues.venue_detail, name="venue"),
     path("lieux/<int:venue_id>/modifier/", venues.venue_edit, name="venue-edit"),
+    path("lieux/<int:venue_id>/allocine/", allocine.venue_allocine, name="venue-allocine"),
     path("lieux/<int:venue_id>/coordonnees-bancaires/", finance_views.bank_account, name="bank-account"),
     path("offres/", offer_views.offer_list, name="offers"),
     path("offres/nouvelle/", offer_views.offer_create, name="offer-create"),

@@ -14,9 +14,9 @@ from passculture.core.common.exceptions import DomainError
 from passculture.core.common.time import format_local, now
 from passculture.core.finance.selectors import current_bank_account
 from passculture.core.offerers import selectors, services
-from passculture.core.providers.allocine.selectors import venue_allocine_eligibility
 
 from .access import own_venue_or_404, pro_required
+from .allocine import allocine_context
 
 ACCESSIBILITY = [
     ("audio_disability_accessible", "Handicap auditif"),
@@ -131,7 +131,7 @@ def venue_detail(request, venue_id: int):
             "accessibility": [(label, getattr(venue, name)) for name, label in ACCESSIBILITY],
             "local_now": format_local(now(), venue.timezone),
             "bank_account": current_bank_account(venue),
-            "allocine": venue_allocine_eligibility(venue),
+            **allocine_context(venue),
         },
     )
 

@@ -1,4 +1,4 @@
-from passculture.core.common.exceptions import DomainError
+from passculture.core.common.exceptions import DomainError, InvalidInput, PermissionDenied
 
 
 class AllocineError(DomainError):
@@ -24,3 +24,20 @@ class AllocineBadPayload(AllocineError):
 class AllocineRequestRejected(AllocineError):
     code = "ALLOCINE_REQUEST_REJECTED"
     message = "AlloCiné a refusé la demande (cinéma inconnu ou trop de demandes)."
+
+
+class AllocineNotEligible(PermissionDenied):
+    """Raised with the eligibility message, which says why and whom to contact."""
+
+    code = "ALLOCINE_NOT_ELIGIBLE"
+    message = "Ce lieu ne peut pas importer ses séances depuis AlloCiné."
+
+
+class AllocinePriceInvalid(InvalidInput):
+    code = "ALLOCINE_PRICE_INVALID"
+    message = "Le prix des séances est obligatoire et ne peut pas être négatif."
+
+
+class AllocineQuantityInvalid(InvalidInput):
+    code = "ALLOCINE_QUANTITY_INVALID"
+    message = "Le nombre de places par séance doit être d'au moins 1 (laissez vide pour illimité)."

@@ -59,6 +59,9 @@ class AllocineVenueSettings(models.Model):
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
     last_synced_at = models.DateTimeField("dernier import", null=True, blank=True)
+    # Set when the pro saves the settings, cleared when a worker or runjobs takes the import: the web
+    # request never waits on Allociné.
+    import_requested_at = models.DateTimeField("import demandé le", null=True, blank=True)
 
     class Meta:
         verbose_name = "importation AlloCiné d'un lieu"

@@ -3,9 +3,9 @@
 from typing import NamedTuple
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Case, QuerySet, Value, When
 
-from .models import AllocineTheater
+from .models import AllocineImportRun, AllocineTheater, AllocineVenueSettings
 
 
 class AllocineEligibility(NamedTuple):
@@ -60,3 +60,39 @@ def search_theaters(search: str = "") -> QuerySet[AllocineTheater]:
 
 def active_theater_count() -> int:
     return AllocineTheater.objects.filter(is_active=True).count()
+
+
+def settings_of_venue(venue) -> AllocineVenueSettings | None:
+    return AllocineVenueSettings.objects.select_related("theater").filter(venue=venue).first()
+
+
+def runs_of_venue(venue, limit: int = 10) -> list[AllocineImportRun]:
+    """The venue's latest import runs, newest first."""
+    return list(AllocineImportRun.objects.filter(venue=venue).order_by("-started_at", "-id")[:limit])
+
+
+def import_state(settings_obj: AllocineVenueSettings | None, runs: list[AllocineImportRun]) -> str:
+    """What the pro reads: a requested import is pending until a worker takes it, then the last run."""
+    if settings_obj is None:
+        return "non paramétrée"
+    if settings_obj.import_requested_at is not None:
+        return "importation en attente"
+    if not runs:
+        return "aucune importation pour le moment"
+    return runs[0].get_status_display()
+
+
+FAILED_STATUSES = (AllocineImportRun.Status.ERROR, AllocineImportRun.Status.PARTIAL)
+
+
+def latest_runs(status: str = "", limit: int = 200) -> list[AllocineImportRun]:
+    """For staff: failures (error, partial) first, then the newest."""
+    runs = AllocineImportRun.objects.select_related("venue", "venue__allocine_settings__theater")
+    if status:
+        runs = runs.filter(status=status)
+    failed_first = Case(When(status__in=FAILED_STATUSES, then=Value(0)), default=Value(1))
+    return list(runs.order_by(failed_first, "-started_at", "-id")[:limit])
+
+
+def failed_run_count() -> int:
+    return AllocineImportRun.objects.filter(status__in=FAILED_STATUSES).count()

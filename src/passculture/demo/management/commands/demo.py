@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
 from passculture.demo.loader import DemoLoader, any_user_exists, demo_data_exists
-from passculture.demo.summary import account_rows, format_accounts
+from passculture.demo.summary import account_rows, allocine_summary, format_accounts
 
 
 @contextlib.contextmanager
@@ -50,3 +50,6 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS("Données de démonstration chargées."))
         self.stdout.write("")
         self.stdout.write(format_accounts(account_rows()))
+        if line := allocine_summary():
+            self.stdout.write("")
+            self.stdout.write(line)
