@@ -440,3 +440,11 @@ def test_the_command_syncs_one_venue(connected, allocine, monkeypatch, capsys):
 
     assert Offer.objects.filter(venue=connected.venue).count() == 4
     assert "4 offres créées" in capsys.readouterr().out
+
+
+def test_the_daily_import_is_skipped_without_an_api_key(connected, settings):
+    settings.ALLOCINE_API_KEY = ""
+    results = sync_all()
+    assert results["configured"] is False
+    assert results["venues"] == 0
+    assert not AllocineImportRun.objects.exists()

@@ -14,6 +14,7 @@ import logging
 from dataclasses import dataclass, field
 
 import httpx
+from django.conf import settings as django_settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 
@@ -456,6 +457,11 @@ def sync_all(
 ) -> dict:
     """Every active venue whose SIRET is still on the list; one failing theatre never stops the others."""
     results = {"venues": 0, "ok": 0, "partial": 0, "error": 0, "skipped": 0}
+    if client is None and not django_settings.ALLOCINE_API_KEY:
+        # No key (the embedded default, the demo): the daily job would only record an error run per
+        # venue every day. Say it once in the job result and the log instead.
+        logger.warning("allocine: ALLOCINE_API_KEY is not set, daily import skipped")
+        return {**results, "configured": False}
     all_settings = AllocineVenueSettings.objects.filter(is_active=True).select_related("venue", "theater")
     for settings_obj in all_settings.order_by("pk"):
         if not venue_allocine_eligibility(settings_obj.venue).eligible:
