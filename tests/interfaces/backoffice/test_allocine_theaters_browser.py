@@ -1,22 +1,17 @@
 """Staff upload the Allociné theatre list in a real browser and read the report (screenshot)."""
 
 import pytest
-from django.conf import settings
 
 from passculture.core.providers.allocine.models import AllocineTheater
 from passculture.core.users.factories import StaffFactory
-from tests.browser import BROWSER_MARKS, screenshot
+from tests.browser import BROWSER_MARKS, log_in, screenshot
 
 pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
 def staff_page(transactional_db, live_server, page, client):
-    client.force_login(StaffFactory())
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
-    )
+    log_in(page, client, StaffFactory(), live_server.url)
     return page
 
 

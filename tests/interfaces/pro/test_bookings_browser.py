@@ -5,7 +5,6 @@ import datetime as dt
 import io
 
 import pytest
-from django.conf import settings
 from openpyxl import load_workbook
 
 from passculture.core.bookings.constants import BookingStatus
@@ -14,7 +13,7 @@ from passculture.core.common.time import now as utcnow
 from passculture.core.offerers.factories import MembershipFactory, VenueFactory
 from passculture.core.offers.factories import StockFactory
 from passculture.core.users.factories import UserFactory
-from tests.browser import BROWSER_MARKS, screenshot
+from tests.browser import BROWSER_MARKS, log_in, screenshot
 
 # serialized_rollback: the closing flush would otherwise erase the credit policies seeded by migration.
 pytestmark = [*BROWSER_MARKS, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -58,11 +57,7 @@ def bookings(transactional_db):
 @pytest.fixture
 def pro_page(page, live_server, bookings, client):
     pro = MembershipFactory(offerer=bookings["venue"].offerer).user
-    client.force_login(pro)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
-    )
+    log_in(page, client, pro, live_server.url)
     return page
 
 

@@ -15,7 +15,7 @@ from passculture.core.credit.factories import DepositFactory
 from passculture.core.offerers.factories import MembershipFactory, VenueFactory
 from passculture.core.offers.models import Offer, Stock
 from passculture.core.users.factories import UserFactory
-from tests.browser import BROWSER_MARKS, screenshot
+from tests.browser import BROWSER_MARKS, log_in, screenshot
 from tests.image_files import image_bytes
 
 # serialized_rollback: the closing flush would otherwise erase the credit policies seeded by migration.
@@ -31,11 +31,7 @@ def venue(transactional_db):
 def pro_page(page, live_server, venue, client, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     pro = MembershipFactory(offerer=venue.offerer).user
-    client.force_login(pro)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
-    )
+    log_in(page, client, pro, live_server.url)
     return page
 
 

@@ -1,11 +1,10 @@
 """The pro sets up the Allociné import in a real browser (screenshot)."""
 
 import pytest
-from django.conf import settings
 
 from passculture.core.offerers.factories import MembershipFactory, OffererFactory, VenueFactory
 from passculture.core.providers.allocine.models import AllocineTheater, AllocineVenueSettings
-from tests.browser import BROWSER_MARKS, screenshot
+from tests.browser import BROWSER_MARKS, log_in, screenshot
 
 pytestmark = BROWSER_MARKS
 SIRET = "73282932000074"
@@ -15,11 +14,7 @@ SIRET = "73282932000074"
 def pro_page(transactional_db, live_server, page, client):
     offerer = OffererFactory(siren="732829320", name="Cinémas Voltaire")
     pro = MembershipFactory(offerer=offerer).user
-    client.force_login(pro)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
-    )
+    log_in(page, client, pro, live_server.url)
     page.offerer = offerer
     return page
 

@@ -2,11 +2,10 @@
 server), see its coordinates and its timezone, correct its position; screenshots of each page."""
 
 import pytest
-from django.conf import settings
 
 from passculture.core.offerers.factories import MembershipFactory, OffererFactory
 from passculture.core.offerers.models import Venue
-from tests.browser import BROWSER_MARKS, screenshot
+from tests.browser import BROWSER_MARKS, log_in, screenshot
 from tests.core.geo import ban_payloads
 
 pytestmark = BROWSER_MARKS
@@ -28,11 +27,7 @@ def ban_replay(httpserver, settings):
 def pro_page(transactional_db, live_server, page, client):
     offerer = OffererFactory(siren=SIREN, name="Cinémas du Lagon")
     pro = MembershipFactory(offerer=offerer).user
-    client.force_login(pro)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
-    )
+    log_in(page, client, pro, live_server.url)
     return page
 
 
