@@ -150,3 +150,8 @@ def stock_of_offerers(stock_id: int, offerer_ids, *, offer_id: int | None = None
     if offer_id is not None:
         stocks = stocks.filter(offer_id=offer_id)
     return stocks.first()
+
+
+def accepts_new_stock(offer: Offer) -> bool:
+    """A film takes any number of showtimes; a card or a subscription has one live stock."""
+    return offer.is_event or not offer.stocks.filter(is_deleted=False).exists()

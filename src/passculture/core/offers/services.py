@@ -24,7 +24,7 @@ from .exceptions import (
 )
 from .models import Offer, Stock
 from .scheduling import Schedule, ShowtimePlan, plan_showtimes
-from .selectors import cancellable_bookings_count
+from .selectors import accepts_new_stock, cancellable_bookings_count
 from .validation import check_offer_fields, check_stock_fields, sanitize_description
 
 # Fields a pro may change on an offer after creation. Venue and category stay: bookings copy the
@@ -126,7 +126,7 @@ def create_stock(
     if not offer.is_event:
         # Two concurrent creations would both see no stock: the offer row serialises them.
         lock(Offer.objects.filter(pk=offer.pk)).get()
-        if offer.stocks.filter(is_deleted=False).exists():
+        if not accepts_new_stock(offer):
             raise ThingOfferHasAStock()
     if offer.is_event and booking_limit is None:
         booking_limit = beginning

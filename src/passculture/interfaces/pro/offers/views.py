@@ -185,7 +185,7 @@ def offer_detail(request, offer_id: int):
             "rows": rows,
             "page": page,
             "past": past,
-            "can_add_stock": offer.is_event or not stocks.exists(),
+            "can_add_stock": selectors.accepts_new_stock(offer),
             "languages": ", ".join(label for code, label in LANGUAGES if code in offer.languages),
             # Sanitised on save already; again here for rows written by imports or by hand in the admin.
             "description": sanitize_description(offer.description),
