@@ -5,7 +5,7 @@ from ninja import NinjaAPI
 from passculture.interfaces.api.auth import AccessToken
 from passculture.interfaces.api.handlers import install_error_handlers
 
-from . import account, bookings, offers
+from . import account, bookings, credit, identity, offers
 
 DESCRIPTION = """API de l'application des jeunes bénéficiaires du pass Culture.
 
@@ -27,3 +27,5 @@ install_error_handlers(api)
 api.add_router("", account.router)
 api.add_router("", offers.router)
 api.add_router("", bookings.router)
+api.add_router("", identity.router)
+api.add_router("", credit.router)
