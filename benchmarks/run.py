@@ -19,22 +19,33 @@ RESULTS_DIR = Path(__file__).resolve().parent / "results"
 DEFAULT_SCENARIO = "booking_contention"
 
 
-def build_parser() -> tuple[argparse.ArgumentParser, dict]:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n")[0])
+def _chosen_scenario(argv: list[str] | None) -> str:
+    """The scenario named on the command line, else the default."""
+    words = sys.argv[1:] if argv is None else argv
+    return next((word for word in words if word in SCENARIOS), DEFAULT_SCENARIO)
+
+
+def build_parser(argv: list[str] | None = None) -> tuple[argparse.ArgumentParser, dict]:
+    """Only the chosen scenario's options are added: each scenario owns its options and their defaults
+    (two scenarios may both have `--database-url`, each with its own default database)."""
+    scenario = _chosen_scenario(argv)
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.run",
+        description=__doc__.split("\n")[0],
+        epilog="Scenarios: " + ", ".join(sorted(SCENARIOS)) + ". Options of one scenario: "
+        "python -m benchmarks.run <scenario> --help",
+    )
     parser.add_argument("scenario", nargs="?", default=DEFAULT_SCENARIO, choices=sorted(SCENARIOS))
     parser.add_argument(
         "--out", type=Path, help="JSON file (default: benchmarks/results/<scenario>-<time>.json)"
     )
-    modules = {}
-    for name, dotted in SCENARIOS.items():
-        module = importlib.import_module(dotted)
-        module.add_arguments(parser.add_argument_group(name))
-        modules[name] = module
-    return parser, modules
+    module = importlib.import_module(SCENARIOS[scenario])
+    module.add_arguments(parser.add_argument_group(scenario))
+    return parser, {scenario: module}
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser, modules = build_parser()
+    parser, modules = build_parser(argv)
     args = parser.parse_args(argv)
     started = dt.datetime.now(dt.UTC)
     result = {

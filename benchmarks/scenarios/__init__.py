@@ -1,5 +1,6 @@
 """One module per scenario. Each exposes `add_arguments(parser)` and `run(args) -> dict`."""
 
 SCENARIOS = {
+    "allocine_national": "benchmarks.scenarios.allocine_national",
     "booking_contention": "benchmarks.scenarios.booking_contention",
 }

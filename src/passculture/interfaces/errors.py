@@ -74,6 +74,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "ALLOCINE_UNAUTHORIZED": 502,
     "ALLOCINE_REQUEST_REJECTED": 502,
     "ALLOCINE_BAD_PAYLOAD": 502,
+    "ALLOCINE_ALERT_NOT_FOUND": 404,
 }
 
 # A request that does not match the API schema (wrong type, missing field), before any domain rule runs.

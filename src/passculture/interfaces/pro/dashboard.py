@@ -7,6 +7,9 @@ from passculture.core.common.time import now, to_local
 from passculture.core.finance.selectors import venues_missing_bank_details
 from passculture.core.offerers.selectors import pending_memberships_of
 from passculture.core.offers.selectors import showtimes_of_offerers_from
+from passculture.core.providers.allocine.selectors import vanished_showtime_alerts_of_offerers
+
+from .allocine import vanished_alerts_context
 
 UPCOMING_DAYS = 7
 LATEST_BOOKINGS = 10
@@ -58,5 +61,10 @@ def dashboard_context(request) -> dict:
         venues_missing_bank_details=_venues_missing_bank_details(offerer_ids),
         upcoming_days=UPCOMING_DAYS,
         bank_accounts_url=reverse("pro:bank-accounts"),
+        # Every offerer of the user, not only the current one: a booked showtime about to be cancelled
+        # by the cinema cannot wait for the pro to switch structure.
+        **vanished_alerts_context(
+            vanished_showtime_alerts_of_offerers(pro.offerer_ids, at=at), reverse("pro:dashboard")
+        ),
     )
     return context

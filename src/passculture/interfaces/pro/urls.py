@@ -39,6 +39,12 @@ urlpatterns = [
     path("lieux/<int:venue_id>/", venues.venue_detail, name="venue"),
     path("lieux/<int:venue_id>/modifier/", venues.venue_edit, name="venue-edit"),
     path("lieux/<int:venue_id>/allocine/", allocine.venue_allocine, name="venue-allocine"),
+    path("lieux/<int:venue_id>/allocine/etat/", allocine.venue_allocine_status, name="venue-allocine-status"),
+    path(
+        "allocine/seances-disparues/<int:alert_id>/garder/",
+        allocine.vanished_showtime_keep,
+        name="allocine-vanished-keep",
+    ),
     path("lieux/<int:venue_id>/coordonnees-bancaires/", finance_views.bank_account, name="bank-account"),
     path("offres/", offer_views.offer_list, name="offers"),
     path("offres/nouvelle/", offer_views.offer_create, name="offer-create"),

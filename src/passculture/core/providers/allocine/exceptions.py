@@ -1,4 +1,4 @@
-from passculture.core.common.exceptions import DomainError, InvalidInput, PermissionDenied
+from passculture.core.common.exceptions import DomainError, InvalidInput, NotFound, PermissionDenied
 
 
 class AllocineError(DomainError):
@@ -41,3 +41,10 @@ class AllocinePriceInvalid(InvalidInput):
 class AllocineQuantityInvalid(InvalidInput):
     code = "ALLOCINE_QUANTITY_INVALID"
     message = "Le nombre de places par séance doit être d'au moins 1 (laissez vide pour illimité)."
+
+
+class AllocineAlertNotFound(NotFound):
+    """Also raised for another offerer's alert: a pro learns nothing about other cinemas by trying ids."""
+
+    code = "ALLOCINE_ALERT_NOT_FOUND"
+    message = "Cette alerte n'existe pas ou a déjà été traitée."

@@ -62,6 +62,9 @@ class AllocineVenueSettings(models.Model):
     # Set when the pro saves the settings, cleared when a worker or runjobs takes the import: the web
     # request never waits on Allociné.
     import_requested_at = models.DateTimeField("import demandé le", null=True, blank=True)
+    # What the last clean import saw and left (feed and settings digest, state fingerprint, validity
+    # window): an identical feed on an identical state then needs no compare (sync._programme_unchanged).
+    last_import_memo = models.JSONField("mémo du dernier import", default=dict, blank=True)
 
     class Meta:
         verbose_name = "importation AlloCiné d'un lieu"
@@ -99,6 +102,8 @@ class AllocineImportRun(models.Model):
     showtimes_kept_booked = models.PositiveIntegerField("séances réservées signalées", default=0)
     posters_fetched = models.PositiveIntegerField("affiches récupérées", default=0)
     posters_failed = models.PositiveIntegerField("affiches en échec", default=0)
+    # Same feed, same settings, nothing touched since the last import: nothing to compare nor write.
+    programme_unchanged = models.BooleanField("programme inchangé", default=False)
     errors = models.JSONField("erreurs", default=list, blank=True)
 
     class Meta:
@@ -109,3 +114,55 @@ class AllocineImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.venue} {self.started_at:%Y-%m-%d %H:%M} ({self.status})"
+
+
+class AllocineVanishedShowtime(models.Model):
+    """A booked future showtime that vanished from the venue's Allociné feed: the import keeps it and the
+    pro is alerted (email once, dashboard until they act). One row per episode: a showtime listed again
+    closes its alert (`resolved_at`), and vanishing again later opens a new one (and a new email)."""
+
+    venue = models.ForeignKey(
+        "offerers.Venue", verbose_name="lieu", on_delete=models.CASCADE, related_name="+"
+    )
+    stock = models.ForeignKey(
+        "offers.Stock",
+        verbose_name="séance",
+        on_delete=models.CASCADE,
+        related_name="allocine_vanished_alerts",
+    )
+    detected_at = models.DateTimeField("disparition constatée le")
+    # The pro chose "Garder la séance": the alert leaves the dashboard, the showtime stays.
+    acknowledged_at = models.DateTimeField("séance gardée le", null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="gardée par",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Allociné lists the showtime again, or the import deleted it once its bookings were all cancelled.
+    resolved_at = models.DateTimeField("résolue le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "séance réservée disparue d'AlloCiné"
+        verbose_name_plural = "séances réservées disparues d'AlloCiné"
+        ordering = ["-detected_at", "-id"]
+        constraints = [
+            # One open alert per showtime: the import never emails twice for the same disappearance.
+            models.UniqueConstraint(
+                fields=["stock"],
+                condition=Q(resolved_at__isnull=True),
+                name="allocine_vanished_one_open_per_stock",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["venue"],
+                condition=Q(resolved_at__isnull=True),
+                name="allocine_vanished_open_venue",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"séance {self.stock_id} disparue le {self.detected_at:%Y-%m-%d}"

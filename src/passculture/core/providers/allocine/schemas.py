@@ -8,14 +8,23 @@ and reported, the others are kept. Only an answer that is not the expected envel
 """
 
 import datetime as dt
+import hashlib
 import html
 import json
 import logging
 import re
 from dataclasses import dataclass, field
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+)
 
 from .exceptions import AllocineBadPayload
 
@@ -57,7 +66,15 @@ def _require_text(value: Any) -> Any:
     return value
 
 
-EmptyIfNull = Annotated[list[T], BeforeValidator(_none_to_empty)]
+# Null is accepted, then replaced by an empty list. After-validators (not before-validators) so that
+# pydantic reads a feed's JSON text straight into the models: a before-validator would need each list
+# turned into Python objects first (see parse_feed).
+if TYPE_CHECKING:
+    EmptyIfNull = list[T]
+    StrList = list[str]
+else:
+    EmptyIfNull = Annotated[list[T] | None, AfterValidator(_none_to_empty)]
+    StrList = Annotated[list[str] | str | None, AfterValidator(_to_str_list)]
 NonBlankStr = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 _DURATION = re.compile(
@@ -286,7 +303,7 @@ class Showtime(_Lenient):
     starts_at: Annotated[dt.datetime, BeforeValidator(_require_text)] = Field(alias="startsAt")
     diffusion_version: str | None = Field(default=None, alias="diffusionVersion")
     projection: EmptyIfNull[str] = Field(default_factory=list)
-    experience: Annotated[list[str], BeforeValidator(_to_str_list)] = Field(default_factory=list)
+    experience: StrList = Field(default_factory=list)
     languages: EmptyIfNull[str] = Field(default_factory=list)
 
     @property
@@ -317,12 +334,31 @@ class _Envelope(_Lenient):
     movie_showtime_list: _Connection = Field(alias="movieShowtimeList")
 
 
+class _Edge(_Lenient):
+    node: Film
+
+
+class _ValidConnection(_Lenient):
+    total_count: int | None = Field(default=None, alias="totalCount")
+    edges: EmptyIfNull[_Edge] = Field(default_factory=list)
+
+
+class _ValidEnvelope(_Lenient):
+    """The whole answer at once, read from the JSON text by pydantic: no intermediate dicts and lists
+    (a theatre's feed is tens of thousands of them), which is most of the cost of reading a feed in
+    which every film is valid, the common case."""
+
+    movie_showtime_list: _ValidConnection = Field(alias="movieShowtimeList")
+
+
 @dataclass(frozen=True)
 class FeedParseResult:
     films: list[Film] = field(default_factory=list)
     # (movie id, or "#<index>" when the film has no readable id; message)
     errors: list[tuple[str, str]] = field(default_factory=list)
     total_count: int | None = None
+    # SHA-256 of the answer as received ("" when it was given as a dict): tells an identical feed.
+    content_sha256: str = ""
 
 
 def _summary(error: ValidationError) -> str:
@@ -344,7 +380,19 @@ def _film_ident(edge: Any, index: int) -> str:
 
 def parse_feed(raw: str | bytes | dict[str, Any], *, theater_id: str | None = None) -> FeedParseResult:
     """Read a `movieShowtimeList` answer film by film; raises AllocineBadPayload if it is no such answer."""
+    content_sha256 = ""
     if isinstance(raw, str | bytes):
+        content_sha256 = hashlib.sha256(raw.encode() if isinstance(raw, str) else raw).hexdigest()
+        try:
+            valid = _ValidEnvelope.model_validate_json(raw).movie_showtime_list
+        except ValidationError:
+            pass  # read again film by film below, to keep the valid films and say what is wrong
+        else:
+            return FeedParseResult(
+                films=[edge.node for edge in valid.edges],
+                total_count=valid.total_count,
+                content_sha256=content_sha256,
+            )
         try:
             raw = json.loads(raw)
         except (ValueError, UnicodeDecodeError) as error:
@@ -368,4 +416,9 @@ def parse_feed(raw: str | bytes | dict[str, Any], *, theater_id: str | None = No
             message = _summary(error) if isinstance(error, ValidationError) else str(error)
             logger.warning("allocine: theater %s: film %s dropped: %s", theater_id, ident, message)
             errors.append((ident, message))
-    return FeedParseResult(films=films, errors=errors, total_count=envelope.movie_showtime_list.total_count)
+    return FeedParseResult(
+        films=films,
+        errors=errors,
+        total_count=envelope.movie_showtime_list.total_count,
+        content_sha256=content_sha256,
+    )

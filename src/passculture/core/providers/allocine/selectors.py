@@ -1,11 +1,15 @@
 """Read queries on the Allociné theatre reference list."""
 
+import datetime as dt
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import Case, QuerySet, Value, When
 
-from .models import AllocineImportRun, AllocineTheater, AllocineVenueSettings
+from passculture.core.common.time import now as utcnow
+
+from .models import AllocineImportRun, AllocineTheater, AllocineVanishedShowtime, AllocineVenueSettings
 
 
 class AllocineEligibility(NamedTuple):
@@ -19,6 +23,12 @@ def theater_for_siret(siret: str | None) -> AllocineTheater | None:
     if not siret:
         return None
     return AllocineTheater.objects.filter(siret=siret, is_active=True).first()
+
+
+def active_theater_sirets() -> set[str]:
+    """The SIRETs of the active list: `venue_allocine_eligibility`'s rule for many venues in one query
+    (a venue is eligible when its SIRET is in this set)."""
+    return set(AllocineTheater.objects.filter(is_active=True).values_list("siret", flat=True))
 
 
 def venue_allocine_eligibility(venue) -> AllocineEligibility:
@@ -71,15 +81,45 @@ def runs_of_venue(venue, limit: int = 10) -> list[AllocineImportRun]:
     return list(AllocineImportRun.objects.filter(venue=venue).order_by("-started_at", "-id")[:limit])
 
 
-def import_state(settings_obj: AllocineVenueSettings | None, runs: list[AllocineImportRun]) -> str:
-    """What the pro reads: a requested import is pending until a worker takes it, then the last run."""
+# A run still "running" after this long was cut short (a worker killed mid-import, a deploy): the page
+# says so and stops waiting for it. A venue's import takes seconds; a national one, minutes.
+RUN_STALE_AFTER = dt.timedelta(hours=1)
+STATE_PENDING = "importation en attente"
+STATE_RUNNING = "importation en cours"
+STATE_INTERRUPTED = "importation interrompue"
+
+
+def is_run_in_progress(run: AllocineImportRun | None, at: dt.datetime | None = None) -> bool:
+    return (
+        run is not None
+        and run.status == AllocineImportRun.Status.RUNNING
+        and run.started_at > (at or utcnow()) - RUN_STALE_AFTER
+    )
+
+
+def is_import_pending(settings_obj: AllocineVenueSettings | None, at: dt.datetime | None = None) -> bool:
+    """Requested by the pro and not yet taken by a worker (nor forgotten for an hour: no runner)."""
+    requested = settings_obj.import_requested_at if settings_obj is not None else None
+    return requested is not None and requested > (at or utcnow()) - RUN_STALE_AFTER
+
+
+def import_state(
+    settings_obj: AllocineVenueSettings | None, runs: list[AllocineImportRun], at: dt.datetime | None = None
+) -> str:
+    """What the pro reads: the run in progress, else a requested import waiting for a worker, else the
+    last run's outcome."""
     if settings_obj is None:
         return "non paramétrée"
+    latest = runs[0] if runs else None
+    if is_run_in_progress(latest, at):
+        return STATE_RUNNING
     if settings_obj.import_requested_at is not None:
-        return "importation en attente"
-    if not runs:
+        return STATE_PENDING
+    if latest is None:
         return "aucune importation pour le moment"
-    return runs[0].get_status_display()
+    if latest.status == AllocineImportRun.Status.RUNNING:
+        return STATE_INTERRUPTED
+    return latest.get_status_display()
 
 
 FAILED_STATUSES = (AllocineImportRun.Status.ERROR, AllocineImportRun.Status.PARTIAL)
@@ -96,3 +136,49 @@ def latest_runs(status: str = "", limit: int = 200) -> list[AllocineImportRun]:
 
 def failed_run_count() -> int:
     return AllocineImportRun.objects.filter(status__in=FAILED_STATUSES).count()
+
+
+# --- Booked showtimes that vanished from the feed ---------------------------------------------------
+
+MAX_VANISHED_ALERTS = 100
+
+
+def _pending_vanished_alerts(at: dt.datetime | None) -> QuerySet[AllocineVanishedShowtime]:
+    """Alerts the pro still has to act on: open, not kept, on a future showtime that is still live and
+    booked (a showtime deleted or emptied since the import needs nothing more from them)."""
+    return (
+        AllocineVanishedShowtime.objects.filter(
+            resolved_at__isnull=True,
+            acknowledged_at__isnull=True,
+            stock__is_deleted=False,
+            stock__booked_quantity__gt=0,
+            stock__beginning_datetime__gt=at or utcnow(),
+        )
+        .select_related("stock__offer", "venue")
+        .order_by("stock__beginning_datetime", "pk")
+    )
+
+
+def vanished_showtime_alerts_of_offerers(
+    offerer_ids: Iterable[int], *, at: dt.datetime | None = None, limit: int = MAX_VANISHED_ALERTS
+) -> list[AllocineVanishedShowtime]:
+    return list(_pending_vanished_alerts(at).filter(venue__offerer_id__in=list(offerer_ids))[:limit])
+
+
+def vanished_showtime_alerts_of_venue(
+    venue, *, at: dt.datetime | None = None, limit: int = MAX_VANISHED_ALERTS
+) -> list[AllocineVanishedShowtime]:
+    return list(_pending_vanished_alerts(at).filter(venue=venue)[:limit])
+
+
+def vanished_showtime_alert_of_offerers(
+    alert_id: int, offerer_ids: Iterable[int]
+) -> AllocineVanishedShowtime | None:
+    """An open alert of one of these offerers (None for another offerer's: the caller answers 404)."""
+    return (
+        AllocineVanishedShowtime.objects.filter(
+            pk=alert_id, resolved_at__isnull=True, venue__offerer_id__in=list(offerer_ids)
+        )
+        .select_related("venue")
+        .first()
+    )

@@ -13,11 +13,17 @@ from django.db import transaction
 
 from passculture.core.common.audit import log_action
 from passculture.core.common.time import now as utcnow
+from passculture.core.offerers.exceptions import OffererAccessDenied
 from passculture.core.offerers.validation import check_can_act_for_offerer
 
 from .client import AllocineClient
-from .exceptions import AllocineNotEligible, AllocinePriceInvalid, AllocineQuantityInvalid
-from .models import AllocineImportRun, AllocineVenueSettings
+from .exceptions import (
+    AllocineAlertNotFound,
+    AllocineNotEligible,
+    AllocinePriceInvalid,
+    AllocineQuantityInvalid,
+)
+from .models import AllocineImportRun, AllocineVanishedShowtime, AllocineVenueSettings
 from .selectors import venue_allocine_eligibility
 from .sync import UNEXPECTED_ERROR_MESSAGE, sync_venue
 
@@ -125,3 +131,36 @@ def sync_requested_imports(at: dt.datetime | None = None, *, client: AllocineCli
         status = run_requested_import(settings_id, client=client, at=at)
         results[status] = results.get(status, 0) + 1
     return results
+
+
+def keep_vanished_showtime(
+    actor, alert_id: int, *, at: dt.datetime | None = None
+) -> AllocineVanishedShowtime:
+    """ "Garder la séance": the pro knows the booked showtime vanished from Allociné and keeps it. The
+    alert leaves their dashboard; it stays open so that the next imports do not alert again, until
+    Allociné lists the showtime again."""
+    with transaction.atomic():
+        alert = (
+            AllocineVanishedShowtime.objects.select_for_update()
+            .select_related("venue")
+            .filter(pk=alert_id, resolved_at__isnull=True)
+            .first()
+        )
+        if alert is None:
+            raise AllocineAlertNotFound()
+        try:
+            check_can_act_for_offerer(actor, alert.venue.offerer_id)
+        except OffererAccessDenied:
+            raise AllocineAlertNotFound() from None
+        if alert.acknowledged_at is not None:
+            return alert  # a second click changes nothing
+        alert.acknowledged_at = at or utcnow()
+        alert.acknowledged_by = actor if getattr(actor, "pk", None) else None
+        alert.save(update_fields=["acknowledged_at", "acknowledged_by"])
+        log_action(
+            "allocine.vanished_showtime_kept",
+            actor=actor,
+            target=alert.stock,
+            data={"alert_id": alert.pk, "venue_id": alert.venue_id},
+        )
+    return alert

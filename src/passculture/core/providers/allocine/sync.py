@@ -7,16 +7,29 @@ never fails a film). `sync_all` runs every active venue, each isolated from the 
 The pro keeps control: an offer they deactivated is never re-activated, a showtime they deleted never
 comes back (its `provider_ref` is kept on the deleted stock), and the fields they edited by hand on a
 showtime (`Stock.edited_fields`) are never overwritten.
+
+Speed (benchmarks/scenarios/allocine_national.py, 2,000 theatres): a venue costs a fixed number of
+statements whatever its number of showtimes, existing showtimes are compared as rows, HTTP clients and
+prepared posters are shared by the whole run, and an unchanged programme is not compared again
+(`_programme_unchanged`).
 """
 
 import datetime as dt
+import hashlib
+import json
 import logging
+import uuid
+from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import httpx
 from django.conf import settings as django_settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import QuerySet, TextField
+from django.db.models.functions import Cast, Left
 
 from passculture.core.common.audit import log_action
 from passculture.core.common.exceptions import DomainError
@@ -31,15 +44,17 @@ from passculture.core.offers.models import Offer, Stock
 
 from .client import AllocineClient
 from .exceptions import AllocineError
-from .models import AllocineImportRun, AllocineVenueSettings
-from .schemas import DESCRIPTION_LINK_PREFIX, Film, clean_text
-from .selectors import venue_allocine_eligibility
+from .models import AllocineImportRun, AllocineVanishedShowtime, AllocineVenueSettings
+from .schemas import DESCRIPTION_LINK_PREFIX, FeedParseResult, Film, clean_text
+from .selectors import active_theater_sirets
 
 logger = logging.getLogger(__name__)
 
 REF_PREFIX = "allocine:"
 POSTER_REFRESH = dt.timedelta(days=1)
 POSTER_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
+# Prepared posters kept during one import (about 100 KB each): more than the films on show nationally.
+POSTER_CACHE_SIZE = 500
 OFFER_NAME_MAX_LENGTH = 140
 # Allociné's language names -> the ISO 639-1 codes an offer carries (core.offers.constants.LANGUAGES).
 LANGUAGE_CODES = {
@@ -60,8 +75,6 @@ LANGUAGE_CODES = {
 }
 UNEXPECTED_ERROR_MESSAGE = "Erreur inattendue pendant l'import : l'équipe technique a été prévenue."
 ALERT_KIND = "allocine_booked_showtime_vanished"
-# Offer.extra_data key: refs of the booked showtimes the pro was already alerted about (one email each).
-ALERTED_KEY = "allocine_vanished_alerted"
 OFFER_SYNCED_FIELDS = ("name", "description", "duration_minutes", "languages", "is_duo", "extra_data")
 STOCK_SYNCED_FIELDS = ("price_cents", "quantity", "booking_limit_datetime", "version")
 
@@ -123,6 +136,24 @@ def _film_extra_data(film: Film) -> dict:
 class _Outcome:
     posters: list[tuple[int, str]] = field(default_factory=list)
     vanished_booked: list[Stock] = field(default_factory=list)
+    # The earliest future showtime of the feed: until it starts, the feed means the same thing.
+    next_start: dt.datetime | None = None
+
+
+class _StockRow(NamedTuple):
+    """The columns of an imported future showtime that the import compares. Rows, not model instances:
+    an unchanged re-import reads every future showtime of the venue and writes none of them, and building
+    a Stock per row (with its JSON and date conversions) was most of that re-import's cost."""
+
+    pk: int
+    offer_id: int
+    price_cents: int
+    quantity: int | None
+    booked_quantity: int
+    booking_limit_datetime: dt.datetime | None
+    version: str
+    is_deleted: bool
+    edited_fields: tuple[str, ...] | list[str]
 
 
 def _apply_feed(
@@ -136,16 +167,26 @@ def _apply_feed(
     be taken for vanished ones (None: a film without a readable id was dropped, so no deletion at all)."""
     venue = settings_obj.venue
     outcome = _Outcome()
-    offers = {
-        offer.provider_ref: offer
-        for offer in Offer.objects.filter(venue=venue, provider_ref__startswith=REF_PREFIX)
-    }
-    # Past showtimes are history: only the future ones can be updated, deleted or recreated.
-    stocks = {
-        stock.provider_ref: stock
-        for stock in Stock.objects.filter(
-            offer__venue=venue, provider_ref__startswith=REF_PREFIX, beginning_datetime__gt=at
+    offers = {offer.provider_ref: offer for offer in _imported_offers(venue.pk)}
+    # Past showtimes are history: only the future ones can be updated, deleted or recreated. Imported
+    # showtimes only exist under the venue's imported offers: asking by offer ids (rather than joining on
+    # the venue) keeps the plan on the offer index even when the statistics are stale, e.g. right after
+    # the first national import, where the join was planned as a scan of every future showtime.
+    future_stocks = (
+        Stock.objects.filter(
+            offer_id__in=[offer.pk for offer in offers.values()],
+            provider_ref__startswith=REF_PREFIX,
+            beginning_datetime__gt=at,
         )
+        if offers
+        else Stock.objects.none()
+    )
+    stocks = {
+        provider_ref: _StockRow._make((*columns, _edited_fields(edited)))
+        for provider_ref, *columns, edited in future_stocks.order_by()
+        # The JSON list as text: almost always "[]", decoded only when the pro edited something.
+        .annotate(edited_text=Cast("edited_fields", TextField()))
+        .values_list("provider_ref", *_StockRow._fields[:-1], "edited_text")
     }
 
     new_offers: list[Offer] = []
@@ -154,6 +195,7 @@ def _apply_feed(
     planned: list[tuple[Offer, list[Stock]]] = []
     changed_stocks: list[Stock] = []
     seen_stock_refs: set[str] = set()
+    tz = venue.timezone
     for film in films:
         if film.movie.is_special_event:
             continue
@@ -191,15 +233,17 @@ def _apply_feed(
                 continue
             version = showtime.version or ""
             local_start = showtime.starts_at.replace(tzinfo=None)
-            start = local_to_utc(local_start, venue.timezone)
+            start = local_to_utc(local_start, tz)
             if start <= at:
                 continue
+            if outcome.next_start is None or start < outcome.next_start:
+                outcome.next_start = start
             sref = stock_ref(film, local_start, version)
             if sref in seen_stock_refs:
                 continue
             seen_stock_refs.add(sref)
-            stock = stocks.get(sref)
-            if stock is None:
+            existing = stocks.get(sref)
+            if existing is None:
                 new_stocks.append(
                     Stock(
                         price_cents=settings_obj.price_cents,
@@ -210,8 +254,10 @@ def _apply_feed(
                         provider_ref=sref,
                     )
                 )
-            elif not stock.is_deleted and _refresh_stock(stock, settings_obj, start, version):
-                changed_stocks.append(stock)
+            elif not existing.is_deleted:
+                refreshed = _refresh_stock(existing, settings_obj, start, version)
+                if refreshed is not None:
+                    changed_stocks.append(refreshed)
         planned.append((offer, new_stocks))
 
     if new_offers:
@@ -225,26 +271,40 @@ def _apply_feed(
     if stock_rows:
         Stock.objects.bulk_create(stock_rows)
 
+    # Open alerts of this venue, one query: a showtime listed again (or gone) closes its alert, a booked
+    # one that vanished without an open alert opens one (and gets the single email).
+    open_alerts = dict(
+        AllocineVanishedShowtime.objects.filter(venue=venue, resolved_at__isnull=True).values_list(
+            "stock_id", "pk"
+        )
+    )
+    resolved_alerts: list[int] = []
     vanished_free: list[int] = []
+    to_alert: list[int] = []
     offers_by_pk = {offer.pk: offer for offer in offers.values()}
-    for sref, stock in stocks.items():
-        if stock.is_deleted or sref in seen_stock_refs:
+    for sref, row in stocks.items():
+        if row.is_deleted or sref in seen_stock_refs:
+            if row.pk in open_alerts:
+                resolved_alerts.append(open_alerts[row.pk])
             continue
         if protected_offer_refs is None or _offer_ref_of(sref) in protected_offer_refs:
             continue
-        if stock.booked_quantity == 0:
-            vanished_free.append(stock.pk)
+        if row.booked_quantity == 0:
+            vanished_free.append(row.pk)
+            if row.pk in open_alerts:
+                resolved_alerts.append(open_alerts[row.pk])
             continue
-        offer = offers_by_pk.get(stock.offer_id)
+        offer = offers_by_pk.get(row.offer_id)
         if offer is None:
             continue
         run.showtimes_kept_booked += 1
-        alerted = list(offer.extra_data.get(ALERTED_KEY, []))
-        if sref not in alerted:
-            offer.extra_data = {**offer.extra_data, ALERTED_KEY: [*alerted, sref]}
-            changed_offers.setdefault(offer.pk, offer)
-            stock.offer = offer
-            outcome.vanished_booked.append(stock)
+        if row.pk not in open_alerts:
+            to_alert.append(row.pk)
+    if to_alert:
+        # Instances for the alert rows and the email; the offers are the ones this import just refreshed.
+        for booked in Stock.objects.filter(pk__in=to_alert).order_by("pk"):
+            booked.offer = offers_by_pk[booked.offer_id]
+            outcome.vanished_booked.append(booked)
     if vanished_free:
         # A soft delete without bookings to cancel; the ref is cleared so that the showtime may come back
         # if Allociné lists it again (only a deletion by the pro is final).
@@ -254,6 +314,13 @@ def _apply_feed(
             actor_label="import AlloCiné",
             target=venue,
             data={"stock_ids": vanished_free},
+        )
+    if resolved_alerts:
+        AllocineVanishedShowtime.objects.filter(pk__in=resolved_alerts).update(resolved_at=at)
+    if outcome.vanished_booked:
+        AllocineVanishedShowtime.objects.bulk_create(
+            AllocineVanishedShowtime(venue=venue, stock=stock, detected_at=at)
+            for stock in outcome.vanished_booked
         )
 
     if changed_offers:
@@ -273,11 +340,137 @@ def _apply_feed(
     run.showtimes_created = len(stock_rows)
     run.showtimes_updated = len(changed_stocks)
     run.showtimes_deleted = len(vanished_free)
-    for offer in offers.values():
-        url = offer.extra_data.get("poster_url")
-        if url and _poster_due(offer, url, at):
-            outcome.posters.append((offer.pk, url))
+    outcome.posters = _due_posters(offers.values(), at)
     return outcome
+
+
+def _imported_offers(venue_id: int) -> QuerySet[Offer]:
+    # Not `provider_ref LIKE 'allocine:%'`: with the statistics of a table that just grew (after the first
+    # national import) PostgreSQL intersects the venue index with the provider_ref index, that is reads the
+    # ref of every imported offer of the country for each venue. Comparing the first characters leaves it
+    # the venue index only.
+    return (
+        Offer.objects.alias(ref_prefix=Left("provider_ref", len(REF_PREFIX)))
+        .filter(venue_id=venue_id, ref_prefix=REF_PREFIX)
+        .order_by()
+    )
+
+
+def _due_posters(offers: Iterable[Offer], at: dt.datetime) -> list[tuple[int, str]]:
+    return [
+        (offer.pk, url)
+        for offer in offers
+        if (url := offer.extra_data.get("poster_url")) and _poster_due(offer, url, at)
+    ]
+
+
+# --- An unchanged programme -----------------------------------------------------------------------
+#
+# Most days a theatre's answer differs from the day before (a new day of showtimes), but a second import
+# on the same day (a retry, an import the pro requested, a manual run) often reads the very same answer:
+# comparing it again reads and compares every future showtime, to write nothing. The memo of the last
+# clean import proves that in two statements, when all of this holds:
+#   - the answer's bytes, the settings (price, seats, duo) and the venue's timezone are those of that
+#     import (`digest`);
+#   - everything the import reads in the database (the venue's imported offers, their future showtimes,
+#     its open alerts) is exactly as that import left it (`state`, computed by PostgreSQL: a pro's edit,
+#     a deletion, a booking or an alert changes it);
+#   - the clock has not gone back (`from`) and no showtime of the feed has started since (`until`), so
+#     the same showtimes are future on both sides.
+# Applying a feed is idempotent and a clean import (no invalid film, no booked showtime kept out of the
+# feed) leaves nothing to resolve, so the compare would write nothing: it is skipped. Posters are still
+# refreshed when due; the run records the films seen and that the programme was unchanged.
+# Bump MEMO_VERSION whenever the mapping changes, so that no memo written by older code is trusted.
+MEMO_VERSION = 1
+
+_STATE_SQL = """
+WITH offers AS (
+    SELECT id, format(
+        'o|%%s|%%L|%%L|%%L|%%L|%%L|%%L|%%L', id, provider_ref, name, description, duration_minutes,
+        languages, is_duo, extra_data - 'poster_fetched_at' - 'poster_fetched_url'
+    ) AS line
+    FROM {offer} WHERE venue_id = %s AND left(provider_ref, %s) = %s
+), stocks AS (
+    SELECT id, format(
+        's|%%s|%%s|%%L|%%s|%%L|%%s|%%L|%%L|%%L|%%s|%%L', id, offer_id, provider_ref, price_cents, quantity,
+        booked_quantity, booking_limit_datetime, beginning_datetime, version, is_deleted, edited_fields
+    ) AS line
+    FROM {stock}
+    WHERE offer_id IN (SELECT id FROM offers) AND provider_ref LIKE %s AND beginning_datetime > %s
+), alerts AS (
+    SELECT id, format('a|%%s|%%s', id, stock_id) AS line
+    FROM {alert} WHERE venue_id = %s AND resolved_at IS NULL
+)
+SELECT encode(sha256(convert_to(concat(
+    (SELECT string_agg(line, E'\\n' ORDER BY id) FROM offers), E'\\n',
+    (SELECT string_agg(line, E'\\n' ORDER BY id) FROM stocks), E'\\n',
+    (SELECT string_agg(line, E'\\n' ORDER BY id) FROM alerts)
+), 'UTF8')), 'hex')
+"""
+
+
+def _memo_enabled() -> bool:
+    # The state fingerprint needs PostgreSQL; elsewhere every import compares (and the setting turns the
+    # shortcut off, e.g. to measure the compare itself).
+    return connection.vendor == "postgresql" and getattr(django_settings, "ALLOCINE_SKIP_UNCHANGED", True)
+
+
+def _memo_digest(settings_obj: AllocineVenueSettings, feed: FeedParseResult) -> str:
+    if not feed.content_sha256 or feed.errors or not _memo_enabled():
+        return ""
+    parts = (
+        MEMO_VERSION,
+        feed.content_sha256,
+        settings_obj.price_cents,
+        settings_obj.quantity,
+        settings_obj.is_duo,
+        settings_obj.venue.timezone,
+    )
+    return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()
+
+
+def _state_fingerprint(venue_id: int, at: dt.datetime) -> str:
+    sql = _STATE_SQL.format(
+        offer=Offer._meta.db_table,
+        stock=Stock._meta.db_table,
+        alert=AllocineVanishedShowtime._meta.db_table,
+    )
+    pattern = REF_PREFIX + "%"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [venue_id, len(REF_PREFIX), REF_PREFIX, pattern, at, venue_id])
+        return cursor.fetchone()[0]
+
+
+def _memo_after_apply(
+    venue_id: int, digest: str, run: AllocineImportRun, outcome: _Outcome, at: dt.datetime
+) -> dict:
+    """The memo of a clean import ({} otherwise), read inside its transaction, after its writes."""
+    if not digest or run.showtimes_kept_booked or outcome.vanished_booked:
+        return {}
+    return {
+        "version": MEMO_VERSION,
+        "digest": digest,
+        "state": _state_fingerprint(venue_id, at),
+        "from": at.isoformat(),
+        "until": outcome.next_start.isoformat() if outcome.next_start else None,
+    }
+
+
+def _programme_unchanged(memo: dict, digest: str, venue_id: int, at: dt.datetime) -> bool:
+    if not digest or memo.get("version") != MEMO_VERSION or memo.get("digest") != digest:
+        return False
+    try:
+        since = dt.datetime.fromisoformat(memo["from"])
+        until = dt.datetime.fromisoformat(memo["until"]) if memo.get("until") else None
+    except (KeyError, TypeError, ValueError):
+        return False
+    if at < since or (until is not None and at >= until):
+        return False
+    return memo.get("state") == _state_fingerprint(venue_id, at)
+
+
+def _edited_fields(text: str | None) -> tuple[str, ...] | list[str]:
+    return json.loads(text) if text and text != "[]" else ()
 
 
 def _offer_ref_of(sref: str) -> str:
@@ -286,24 +479,30 @@ def _offer_ref_of(sref: str) -> str:
 
 
 def _refresh_stock(
-    stock: Stock, settings_obj: AllocineVenueSettings, start: dt.datetime, version: str
-) -> bool:
-    wanted = {
-        "price_cents": settings_obj.price_cents,
-        "quantity": settings_obj.quantity,
-        "booking_limit_datetime": start,
-        "version": version,
-    }
-    if wanted["quantity"] is not None:
+    stock: _StockRow, settings_obj: AllocineVenueSettings, start: dt.datetime, version: str
+) -> Stock | None:
+    """The stock to write (every synced field set) when the feed or the settings changed one of its
+    fields that the pro did not edit; None when nothing changes (the common case, kept cheap)."""
+    quantity = settings_obj.quantity
+    if quantity is not None and quantity < stock.booked_quantity:
         # Never fewer seats than already booked (the database refuses it anyway).
-        wanted["quantity"] = max(wanted["quantity"], stock.booked_quantity)
-    changed = False
-    for name, value in wanted.items():
-        if name in stock.edited_fields or getattr(stock, name) == value:
-            continue
-        setattr(stock, name, value)
-        changed = True
-    return changed
+        quantity = stock.booked_quantity
+    # In STOCK_SYNCED_FIELDS order.
+    current: tuple[object, ...] = (
+        stock.price_cents,
+        stock.quantity,
+        stock.booking_limit_datetime,
+        stock.version,
+    )
+    wanted: tuple[object, ...] = (settings_obj.price_cents, quantity, start, version)
+    if stock.edited_fields:
+        wanted = tuple(
+            now if name in stock.edited_fields else value
+            for name, now, value in zip(STOCK_SYNCED_FIELDS, current, wanted, strict=True)
+        )
+    if wanted == current:
+        return None
+    return Stock(pk=stock.pk, offer_id=stock.offer_id, **dict(zip(STOCK_SYNCED_FIELDS, wanted, strict=True)))
 
 
 def _poster_due(offer: Offer, url: str, at: dt.datetime) -> bool:
@@ -346,9 +545,10 @@ def _alert_booked_vanished(venue, stocks: list[Stock]) -> None:
         f"Ces séances de {venue.display_name} ne figurent plus dans votre programme AlloCiné, mais des "
         "bénéficiaires les ont réservées :\n\n"
         + "\n".join(lines)
-        + "\n\nElles n'ont pas été supprimées. Si elles sont annulées, supprimez-les depuis votre espace "
-        "pass Culture pro : les réservations seront annulées et les bénéficiaires prévenus. Sinon, "
-        "vous n'avez rien à faire.\n\nL'équipe pass Culture"
+        + "\n\nElles n'ont pas été supprimées et restent signalées sur l'accueil de votre espace pass "
+        "Culture pro. Si elles sont annulées, supprimez-les depuis cet espace : les réservations seront "
+        "annulées et les bénéficiaires prévenus. Sinon, choisissez « Garder la séance ». Si AlloCiné "
+        "les affiche de nouveau, l'alerte disparaîtra d'elle-même.\n\nL'équipe pass Culture"
     )
     queue_email(
         kind=ALERT_KIND,
@@ -359,34 +559,92 @@ def _alert_booked_vanished(venue, stocks: list[Stock]) -> None:
     )
 
 
+class _Connections:
+    """The Allociné client and the poster HTTP client of one import, opened at first use and shared by
+    every venue of `sync_all`: creating an httpx client loads the CA bundle (about 25 ms), which a
+    national import would otherwise pay twice per venue, and one client keeps its connection alive."""
+
+    def __init__(self, client: AllocineClient | None, poster_transport: httpx.BaseTransport | None) -> None:
+        self._client = client
+        self._own_client = client is None
+        self._poster_transport = poster_transport
+        self._posters: httpx.Client | None = None
+        self._prepared: OrderedDict[str, bytes | Exception] = OrderedDict()
+
+    @property
+    def allocine(self) -> AllocineClient:
+        if self._client is None:
+            self._client = AllocineClient()
+        return self._client
+
+    @property
+    def posters(self) -> httpx.Client:
+        if self._posters is None:
+            self._posters = httpx.Client(
+                timeout=POSTER_TIMEOUT, transport=self._poster_transport, follow_redirects=True
+            )
+        return self._posters
+
+    def poster_image(self, url: str) -> ContentFile:
+        """The checked and resized poster at `url`, downloaded and resized once per import: a national
+        run meets each film's poster in hundreds of cinemas (about 300 distinct posters for 40,000
+        offers) and preparing one costs tens of milliseconds. A failure is remembered for the run too,
+        so that a broken or hanging image server is asked once, not once per cinema."""
+        prepared = self._prepared.get(url)
+        if prepared is None:
+            try:
+                prepared = _download_poster(self.posters, url)
+            except Exception as error:
+                prepared = error
+            self._prepared[url] = prepared
+            if len(self._prepared) > POSTER_CACHE_SIZE:
+                self._prepared.popitem(last=False)
+        else:
+            self._prepared.move_to_end(url)
+        if isinstance(prepared, Exception):
+            raise prepared.with_traceback(None)
+        # Each offer gets its own file: replacing one offer's poster deletes only that offer's file.
+        return ContentFile(prepared, name=f"{uuid.uuid4().hex}.jpg")
+
+    def __enter__(self) -> "_Connections":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._posters is not None:
+            self._posters.close()
+        if self._own_client and self._client is not None:
+            self._client.close()
+
+
 def _fetch_posters(
     posters: list[tuple[int, str]],
     run: AllocineImportRun,
     at: dt.datetime,
-    transport: httpx.BaseTransport | None,
+    connections: _Connections,
 ) -> None:
-    if not posters:
-        return
-    with httpx.Client(timeout=POSTER_TIMEOUT, transport=transport, follow_redirects=True) as http:
-        for offer_id, url in posters:
-            try:
-                _store_poster(http, offer_id, url, at)
-            except Exception as error:  # a poster never fails the film, whatever goes wrong
-                run.posters_failed += 1
-                message = error.message if isinstance(error, DomainError) else type(error).__name__
-                logger.warning("allocine: poster %s for offer %s failed: %r", url, offer_id, error)
-                run.errors.append(f"Affiche non récupérée ({url}) : {message}")
-            else:
-                run.posters_fetched += 1
+    for offer_id, url in posters:
+        try:
+            _store_poster(connections, offer_id, url, at)
+        except Exception as error:  # a poster never fails the film, whatever goes wrong
+            run.posters_failed += 1
+            message = error.message if isinstance(error, DomainError) else type(error).__name__
+            logger.warning("allocine: poster %s for offer %s failed: %r", url, offer_id, error)
+            run.errors.append(f"Affiche non récupérée ({url}) : {message}")
+        else:
+            run.posters_fetched += 1
 
 
-def _store_poster(http: httpx.Client, offer_id: int, url: str, at: dt.datetime) -> None:
+def _download_poster(http: httpx.Client, url: str) -> bytes:
     response = http.get(url)
     response.raise_for_status()
     content = response.content
     if len(content) > MAX_IMAGE_BYTES:
         raise ValueError("image trop lourde")
-    image = prepare_offer_image(ContentFile(content, name="poster"))
+    return prepare_offer_image(ContentFile(content, name="poster")).read()
+
+
+def _store_poster(connections: _Connections, offer_id: int, url: str, at: dt.datetime) -> None:
+    image = connections.poster_image(url)
     with transaction.atomic():
         offer = Offer.objects.select_for_update().get(pk=offer_id)
         old_image = offer.image.name
@@ -417,35 +675,47 @@ def sync_venue(
     poster_transport: httpx.BaseTransport | None = None,
 ) -> AllocineImportRun:
     """Imports one venue's programme; never raises for a failure of Allociné (the run records it)."""
-    at = at or utcnow()
+    with _Connections(client, poster_transport) as connections:
+        return _sync_venue(settings_obj, connections, at or utcnow())
+
+
+def _sync_venue(
+    settings_obj: AllocineVenueSettings, connections: _Connections, at: dt.datetime
+) -> AllocineImportRun:
     venue = settings_obj.venue
     run = AllocineImportRun.objects.create(venue=venue, started_at=at, errors=[])
-    own_client = client is None
     try:
-        if client is None:
-            client = AllocineClient()
-        feed = client.get_movie_showtimes(settings_obj.theater.theater_id)
+        feed = connections.allocine.get_movie_showtimes(settings_obj.theater.theater_id)
     except AllocineError as error:
         run.errors.append(error.message)
         return _finish(run, AllocineImportRun.Status.ERROR)
-    finally:
-        if own_client and client is not None:
-            client.close()
 
     run.errors.extend(f"Film {ident} ignoré : {message}" for ident, message in feed.errors)
     protected: set[str] | None = {f"{REF_PREFIX}{ident}" for ident, _ in feed.errors}
     if any(ident.startswith("#") for ident, _ in feed.errors):
         protected = None
+    digest = _memo_digest(settings_obj, feed)
     try:
         with transaction.atomic():
-            outcome = _apply_feed(settings_obj, feed.films, protected, run, at)
-            AllocineVenueSettings.objects.filter(pk=settings_obj.pk).update(last_synced_at=at)
+            memo = settings_obj.last_import_memo or {}
+            if _programme_unchanged(memo, digest, venue.pk, at):
+                imported = _imported_offers(venue.pk).only("pk", "image", "extra_data")
+                outcome = _Outcome(posters=_due_posters(imported, at))
+                run.films_seen = len(feed.films)
+                run.programme_unchanged = True
+            else:
+                outcome = _apply_feed(settings_obj, feed.films, protected, run, at)
+                memo = _memo_after_apply(venue.pk, digest, run, outcome, at)
+            AllocineVenueSettings.objects.filter(pk=settings_obj.pk).update(
+                last_synced_at=at, last_import_memo=memo
+            )
     except Exception:
         logger.exception("allocine: venue %s: import failed", venue.pk)
         run.errors.append(UNEXPECTED_ERROR_MESSAGE)
         return _finish(run, AllocineImportRun.Status.ERROR)
     settings_obj.last_synced_at = at
-    _fetch_posters(outcome.posters, run, at, poster_transport)
+    settings_obj.last_import_memo = memo
+    _fetch_posters(outcome.posters, run, at, connections)
     return _finish(run, AllocineImportRun.Status.PARTIAL if run.errors else AllocineImportRun.Status.OK)
 
 
@@ -463,23 +733,27 @@ def sync_all(
         logger.warning("allocine: ALLOCINE_API_KEY is not set, daily import skipped")
         return {**results, "configured": False}
     all_settings = AllocineVenueSettings.objects.filter(is_active=True).select_related("venue", "theater")
-    for settings_obj in all_settings.order_by("pk"):
-        if not venue_allocine_eligibility(settings_obj.venue).eligible:
-            results["skipped"] += 1
-            continue
-        results["venues"] += 1
-        try:
-            run = sync_venue(settings_obj, client=client, at=at, poster_transport=poster_transport)
-            status = run.status
-        except Exception:
-            logger.exception("allocine: venue %s: sync crashed", settings_obj.venue_id)
-            AllocineImportRun.objects.create(
-                venue=settings_obj.venue,
-                started_at=at or utcnow(),
-                finished_at=utcnow(),
-                status=AllocineImportRun.Status.ERROR,
-                errors=[UNEXPECTED_ERROR_MESSAGE],
-            )
-            status = AllocineImportRun.Status.ERROR
-        results[status] = results.get(status, 0) + 1
+    # venue_allocine_eligibility's rule (the venue's SIRET is on the active list), for every venue in one
+    # query; the list as it is when the job starts.
+    listed = active_theater_sirets()
+    with _Connections(client, poster_transport) as connections:
+        for settings_obj in all_settings.order_by("pk"):
+            if settings_obj.venue.siret not in listed:
+                results["skipped"] += 1
+                continue
+            results["venues"] += 1
+            try:
+                run = _sync_venue(settings_obj, connections, at or utcnow())
+                status = run.status
+            except Exception:
+                logger.exception("allocine: venue %s: sync crashed", settings_obj.venue_id)
+                AllocineImportRun.objects.create(
+                    venue=settings_obj.venue,
+                    started_at=at or utcnow(),
+                    finished_at=utcnow(),
+                    status=AllocineImportRun.Status.ERROR,
+                    errors=[UNEXPECTED_ERROR_MESSAGE],
+                )
+                status = AllocineImportRun.Status.ERROR
+            results[status] = results.get(status, 0) + 1
     return results

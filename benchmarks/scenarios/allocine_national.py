@@ -1,0 +1,978 @@
+"""The national Allociné import: 2,000 theatres, ~20 films and ~300 showtimes each, from a local server.
+
+A national day is generated deterministically (same seed, same feeds): a catalogue of films with a
+long-tailed popularity (a few films play almost everywhere, most in a handful of theatres), each theatre
+showing about 20 of them over the next seven days in its own local time (a few theatres are overseas),
+in VF and VO, with some 3D / IMAX / 4DX / Dolby / 35 mm showtimes and some special events that the
+import must leave out. The feeds are written in the real `movieShowtimeList` shape and served by a local
+HTTP server in another process (it checks the Bearer key, answers `movieShowtimeList?theater=<id>`), so
+the import goes through the real `AllocineClient`, as the daily job does: settings ALLOCINE_API_URL and
+ALLOCINE_API_KEY point at the server and `sync_all()` runs with no injected client.
+
+Measured, each in its own phase: the first import (empty database) and an unchanged re-import (same
+feeds, a clock one hour later so every showtime is still in the future): wall time, CPU time of this
+process, showtimes/s, peak RSS of this process during the phase, SQL statements. The result checks
+exact counts (offers, stocks), that the re-import created/updated/deleted nothing, that every run is ok,
+and the two targets: first import under 10 minutes, re-import at least 3 times faster.
+
+Posters: a real feed has one poster URL per film, and the import downloads, checks, resizes and stores
+it once per offer (40,000 offers for a national day), after each venue's commit. That is image work,
+not the import's database work, and it would measure the local disk and Pillow rather than the sync;
+so the timed national replay sends `poster: null` (a shape the real feed also has). `--posters` serves
+a small JPEG for every film and the same phases then include the poster path (at most once a day per
+offer, so the re-import fetches none).
+"""
+
+import argparse
+import base64
+import contextlib
+import datetime as dt
+import io
+import json
+import logging
+import multiprocessing as mp
+import os
+import platform
+import random
+import shutil
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
+
+DEFAULT_DATABASE_NAME = "passculture_bench_allocine"
+API_KEY = "bench-allocine-key"
+API_PATH = "/api/query"
+POSTER_PATH = "/pictures/"
+SERVER_START_TIMEOUT = 600  # seconds: the server writes every feed before it answers
+FIRST_IMPORT_TARGET_S = 600.0
+REIMPORT_SPEEDUP_TARGET = 3.0
+RE_IMPORT_DELAY = dt.timedelta(hours=1)
+# Showtimes from 10:00 to 22:40 every 20 minutes, for seven days, from the day after tomorrow (UTC):
+# whatever the theatre's timezone (UTC-10 to UTC+11), every showtime is future at both imports.
+FIRST_SLOT_MINUTES = 10 * 60
+SLOT_STEP_MINUTES = 20
+SLOTS_PER_DAY = 39
+DAYS = 7
+FIRST_DAY_OFFSET = 2
+# One theatre in 40 is overseas; the rest are in metropolitan France (Europe/Paris).
+OVERSEAS = (
+    ("974", "Indian/Reunion", "97400", "Saint-Denis"),
+    ("971", "America/Guadeloupe", "97110", "Pointe-à-Pitre"),
+    ("972", "America/Martinique", "97200", "Fort-de-France"),
+    ("973", "America/Cayenne", "97300", "Cayenne"),
+    ("976", "Indian/Mayotte", "97600", "Mamoudzou"),
+    ("987", "Pacific/Tahiti", "98714", "Papeete"),
+    ("988", "Pacific/Noumea", "98800", "Nouméa"),
+)
+LANGUAGES = (
+    ("FRENCH", 45),
+    ("ENGLISH", 35),
+    ("JAPANESE", 5),
+    ("SPANISH", 4),
+    ("KOREAN", 4),
+    ("ITALIAN", 4),
+    ("GERMAN", 3),
+)
+COUNTRIES = {
+    "FRENCH": ("France", "FRA"),
+    "ENGLISH": ("États-Unis", "USA"),
+    "JAPANESE": ("Japon", "JPN"),
+    "SPANISH": ("Espagne", "ESP"),
+    "KOREAN": ("Corée du Sud", "KOR"),
+    "ITALIAN": ("Italie", "ITA"),
+    "GERMAN": ("Allemagne", "DEU"),
+}
+GENRE_LABELS = {
+    "DRAMA": "drame",
+    "COMEDY": "comédie",
+    "THRILLER": "suspense",
+    "ANIMATION": "animation",
+    "ADVENTURE": "aventure",
+    "DOCUMENTARY": "documentaire",
+    "SCIENCE_FICTION": "science-fiction",
+}
+GENRES = tuple(GENRE_LABELS)
+TITLE_STARTS = (
+    "Le Dernier", "La Nuit du", "Les Enfants du", "Le Secret du", "L'Été du", "La Promesse du",
+    "Le Retour du", "Les Ombres du", "La Route du", "Le Silence du", "Un Hiver au", "La Chute du",
+    "Le Chant du", "Les Gardiens du", "La Légende du", "Le Rêve du",
+)  # fmt: skip
+TITLE_ENDS = (
+    "Phare", "Volcan", "Fleuve", "Désert", "Royaume", "Capitaine", "Marais", "Glacier", "Labyrinthe",
+    "Vent", "Sommet", "Port", "Cirque", "Jardin", "Village", "Détective", "Train", "Moulin", "Loup",
+    "Soleil", "Miroir", "Nord", "Bal", "Pont",
+)  # fmt: skip
+FIRST_NAMES = ("Camille", "Louis", "Inès", "Hugo", "Maya", "Karim", "Léa", "Tom", "Nora", "Yann")
+LAST_NAMES = ("Martin", "Bernard", "Diallo", "Nguyen", "Moreau", "Lefèvre", "Garcia", "Roux", "Haddad")
+# (share of the showtimes, what the feed says): everything but "classic" is left out by the import.
+NON_CLASSIC = (
+    (0.030, {"projection": ["DIGITAL"], "experience": "3D"}),
+    (0.020, {"projection": ["DIGITAL"], "experience": ["IMAX"]}),
+    (0.010, {"projection": ["DIGITAL"], "experience": ["4DX"]}),
+    (0.010, {"projection": ["DIGITAL"], "experience": ["DOLBY_CINEMA", "DOLBY_ATMOS"]}),
+    (0.005, {"projection": ["FILM_35MM"], "experience": None}),
+)
+SPECIAL_EVENT_EVERY = 25  # one catalogue film in 25 is a special event (opera, concert, e-sport)
+
+
+def add_arguments(group: argparse._ArgumentGroup) -> None:
+    group.add_argument("--theaters", type=int, default=2000, help="theatres (venues) imported")
+    group.add_argument("--films-per-theater", type=int, default=20, help="films in each feed")
+    group.add_argument(
+        "--showtimes-per-theater", type=int, default=300, help="showtimes in each feed (all versions)"
+    )
+    group.add_argument(
+        "--catalogue", type=int, default=0, help="films of the national catalogue (default 15 x films)"
+    )
+    group.add_argument("--seed", type=int, default=1)
+    group.add_argument(
+        "--posters",
+        action="store_true",
+        help="feeds carry poster URLs served as a small JPEG (default: poster null, see the doc)",
+    )
+    group.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_ALLOCINE_DATABASE_URL") or "",
+        help="PostgreSQL database to DROP, recreate and drop at the end (default: the server of "
+        f"BENCH_DATABASE_URL or DATABASE_URL, else 127.0.0.1, database {DEFAULT_DATABASE_NAME})",
+    )
+    group.add_argument(
+        "--allow-drop",
+        action="store_true",
+        help="allow dropping a database whose name does not contain 'bench'",
+    )
+    group.add_argument("--keep-database", action="store_true", help="do not drop the database at the end")
+    group.add_argument(
+        "--no-shortcut",
+        action="store_true",
+        help="compare every showtime even when the programme is unchanged (ALLOCINE_SKIP_UNCHANGED=False)",
+    )
+    group.add_argument(
+        "--profile",
+        type=Path,
+        metavar="DIR",
+        help="write a pyinstrument profile of each import phase to DIR (pip install pyinstrument)",
+    )
+
+
+# --- The national day (pure: no Django) ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Day:
+    theaters: int
+    films_per_theater: int
+    showtimes_per_theater: int
+    catalogue: int
+    seed: int
+    first_day: dt.date  # local date of the first showtimes in every theatre
+    posters: bool = False  # False: every film has `poster: null`
+    shortcut: bool = True  # an unchanged programme is not compared again (sync._programme_unchanged)
+
+    @property
+    def catalogue_size(self) -> int:
+        return self.catalogue or max(15 * self.films_per_theater, 30)
+
+    def check(self) -> None:
+        if self.theaters < 1 or self.films_per_theater < 1 or self.showtimes_per_theater < 0:
+            raise SystemExit("--theaters and --films-per-theater must be at least 1")
+        if self.films_per_theater > self.catalogue_size:
+            raise SystemExit("--catalogue must hold at least --films-per-theater films")
+        if self.showtimes_per_theater > self.films_per_theater * SLOTS_PER_DAY * DAYS:
+            raise SystemExit("too many showtimes per theatre for the films and slots of a week")
+
+
+@dataclass(frozen=True)
+class CatalogueFilm:
+    internal_id: int
+    rank: int  # 0 = the most popular
+    title: str
+    original_title: str
+    language: str
+    runtime_minutes: int
+    genres: tuple[str, ...]
+    director: tuple[str, str]
+    cast: tuple[tuple[str, str, str], ...]
+    release: dt.date
+    visa: str
+    special_event: bool
+
+    @property
+    def weight(self) -> float:
+        return 1.0 / (self.rank + 1)
+
+    @property
+    def movie_id(self) -> str:
+        """Allociné's global id: base64 of "Movie:<internal id>"."""
+        return base64.b64encode(f"Movie:{self.internal_id}".encode()).decode()
+
+
+@dataclass(frozen=True)
+class TheaterFeed:
+    body: bytes
+    films: int
+    special_event_films: int
+    showtimes: int
+    classic_showtimes: int  # of the films that are not special events: the stocks the import creates
+    offers: int  # films that are not special events
+    film_ids: tuple[int, ...]
+
+
+def theater_id(index: int) -> str:
+    return f"B{index:05d}"
+
+
+def venue_siren(index: int) -> str:
+    return f"9{index:08d}"
+
+
+def venue_siret(index: int) -> str:
+    return f"{venue_siren(index)}00011"
+
+
+def venue_place(index: int) -> tuple[str, str, str, str]:
+    """(department, timezone, postal code, city)."""
+    if index % 40 == 39:
+        return OVERSEAS[(index // 40) % len(OVERSEAS)]
+    department = f"{1 + index % 95:02d}"
+    return department, "Europe/Paris", f"{department}000", f"Ville {index}"
+
+
+def build_catalogue(day: Day) -> list[CatalogueFilm]:
+    rng = random.Random(f"{day.seed}:catalogue")
+    names = [language for language, _ in LANGUAGES]
+    weights = [weight for _, weight in LANGUAGES]
+    films = []
+    for rank in range(day.catalogue_size):
+        language = rng.choices(names, weights)[0]
+        special = rank % SPECIAL_EVENT_EVERY == SPECIAL_EVENT_EVERY - 1
+        title = f"{TITLE_STARTS[rank % len(TITLE_STARTS)]} {TITLE_ENDS[(rank // len(TITLE_STARTS)) % 24]}"
+        if rank >= len(TITLE_STARTS) * 24:
+            title = f"{title} {rank // (len(TITLE_STARTS) * 24) + 1}"
+        if special:
+            title = f"Retransmission : {title}"
+        films.append(
+            CatalogueFilm(
+                internal_id=500_000 + rank,
+                rank=rank,
+                title=title,
+                original_title=title if language == "FRENCH" else f"{title} ({language.title()})",
+                language=language,
+                runtime_minutes=rng.randint(78, 175),
+                genres=tuple(rng.sample(GENRES, rng.randint(1, 2))),
+                director=(rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)),
+                cast=tuple(
+                    (rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES), f"Rôle {i + 1}")
+                    for i in range(rng.randint(0, 4))
+                ),
+                release=day.first_day - dt.timedelta(days=rng.randint(0, 60)),
+                visa=str(150_000 + rank),
+                special_event=special,
+            )
+        )
+    return films
+
+
+def _runtime(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    return f"PT{hours}H{rest}M0S"
+
+
+def _escaped(url: str) -> str:
+    # The proxy sends URLs JSON-escaped twice ("https:\/\/..."), which the import unescapes.
+    return url.replace("/", "\\/")
+
+
+def movie_node(film: CatalogueFilm, posters_base_url: str | None) -> dict:
+    page = f"https://www.allocine.fr/film/fichefilm_gen_cfilm={film.internal_id}.html"
+    poster = (
+        {"url": _escaped(f"{posters_base_url}{POSTER_PATH}{film.internal_id}.jpg")}
+        if posters_base_url
+        else None
+    )
+    country = COUNTRIES[film.language]
+    return {
+        "id": film.movie_id,
+        "internalId": film.internal_id,
+        "title": film.title,
+        "originalTitle": film.original_title,
+        "type": "SPECIAL_EVENT" if film.special_event else "COMMERCIAL",
+        "runtime": _runtime(film.runtime_minutes),
+        "poster": poster,
+        "synopsis": f"<p>{film.title} : {GENRE_LABELS[film.genres[0]]}.<br/>"
+        "Un film que l&#039;on n&#039;oublie pas.</p>",
+        "backlink": {"url": _escaped(page), "label": "Tous les détails du film sur AlloCiné"},
+        "data": {"eidr": None, "productionYear": film.release.year},
+        "releases": [
+            {
+                "name": "Released",
+                "releaseDate": {"date": film.release.isoformat()},
+                "data": {"visa_number": film.visa},
+            }
+        ],
+        "credits": {
+            "edges": [
+                {
+                    "node": {
+                        "person": {"firstName": film.director[0], "lastName": film.director[1]},
+                        "position": {"name": "DIRECTOR"},
+                    }
+                }
+            ]
+        },
+        "cast": {
+            "edges": [
+                {"node": {"actor": {"firstName": first, "lastName": last}, "role": role}}
+                for first, last, role in film.cast
+            ]
+        }
+        if film.cast
+        else None,
+        "countries": [{"name": country[0], "alpha3": country[1]}],
+        "genres": list(film.genres),
+        "companies": [{"activity": "Distribution", "company": {"name": "Distribution Banc d'essai"}}],
+        "stats": None,
+    }
+
+
+def _pick_films(rng: random.Random, catalogue: list[CatalogueFilm], count: int) -> list[CatalogueFilm]:
+    """`count` distinct films drawn by popularity (weighted sampling without replacement)."""
+    keyed = sorted(catalogue, key=lambda film: rng.random() ** (1.0 / film.weight), reverse=True)
+    return sorted(keyed[:count], key=lambda film: film.rank)
+
+
+def _split_showtimes(rng: random.Random, films: list[CatalogueFilm], total: int) -> list[int]:
+    """Showtimes per film: the popular films get more, every film at least one when there are enough."""
+    capacity = SLOTS_PER_DAY * DAYS
+    counts = [min(1, total // len(films)) for _ in films]
+    weights = [film.weight**0.5 for film in films]
+    for _ in range(total - sum(counts)):
+        while True:
+            index = rng.choices(range(len(films)), weights)[0]
+            if counts[index] < capacity:
+                counts[index] += 1
+                break
+    return counts
+
+
+def _presentation(rng: random.Random) -> dict:
+    draw = rng.random()
+    for share, presentation in NON_CLASSIC:
+        if draw < share:
+            return presentation
+        draw -= share
+    return {"projection": ["DIGITAL"], "experience": None}
+
+
+def build_theater_feed(
+    day: Day, catalogue: list[CatalogueFilm], index: int, posters_base_url: str | None = None
+) -> TheaterFeed:
+    rng = random.Random(f"{day.seed}:theater:{index}")
+    films = _pick_films(rng, catalogue, day.films_per_theater)
+    counts = _split_showtimes(rng, films, day.showtimes_per_theater)
+    edges = []
+    classic = offers = special = 0
+    for film, count in zip(films, counts, strict=True):
+        showtimes = []
+        for slot in sorted(rng.sample(range(SLOTS_PER_DAY * DAYS), count)):
+            day_offset, slot_of_day = divmod(slot, SLOTS_PER_DAY)
+            start = dt.datetime.combine(
+                day.first_day + dt.timedelta(days=day_offset), dt.time()
+            ) + dt.timedelta(minutes=FIRST_SLOT_MINUTES + SLOT_STEP_MINUTES * slot_of_day)
+            if film.language == "FRENCH":
+                version, languages = "LOCAL", ["FRENCH"]
+            elif rng.random() < 0.3:
+                version, languages = "ORIGINAL", [film.language]
+            else:
+                version, languages = "DUBBED", ["FRENCH"]
+            presentation = _presentation(rng)
+            if not film.special_event and presentation["experience"] is None:
+                classic += presentation["projection"][0] == "DIGITAL"
+            showtimes.append(
+                {
+                    "startsAt": start.strftime("%Y-%m-%dT%H:%M:%S"),
+                    "diffusionVersion": version,
+                    **presentation,
+                    "languages": languages,
+                    "service": [],
+                }
+            )
+        special += film.special_event
+        offers += not film.special_event
+        edges.append({"node": {"movie": movie_node(film, posters_base_url), "showtimes": showtimes}})
+    body = json.dumps(
+        {"movieShowtimeList": {"totalCount": len(edges), "edges": edges}}, ensure_ascii=False
+    ).encode()
+    return TheaterFeed(
+        body=body,
+        films=len(films),
+        special_event_films=special,
+        showtimes=sum(counts),
+        classic_showtimes=classic,
+        offers=offers,
+        film_ids=tuple(film.internal_id for film in films),
+    )
+
+
+def poster_jpeg() -> bytes:
+    """A plain 1000 x 1500 JPEG: above the offer image maximum, so the import resizes it."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (1000, 1500), (32, 48, 96))
+    draw = ImageDraw.Draw(image)
+    for step in range(0, 1500, 50):
+        draw.rectangle((0, step, 1000, step + 20), fill=(200, 80 + step % 120, 60))
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=80)
+    return buffer.getvalue()
+
+
+# --- The local Allociné server (another process) ------------------------------------------------
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as the real proxy
+    # Headers and body go out in two writes: with Nagle's algorithm the client's delayed ACK would add
+    # up to 40 ms per answer, a latency of this test server, not of the import.
+    disable_nagle_algorithm = True
+    feeds_dir: Path
+    poster: bytes
+    counters: dict
+
+    def do_GET(self) -> None:
+        parts = urlsplit(self.path)
+        if parts.path.startswith(POSTER_PATH) and parts.path.endswith(".jpg"):
+            self._count("posters")
+            self._send(200, self.poster, "image/jpeg")
+            return
+        if parts.path != f"{API_PATH}/movieShowtimeList":
+            self._send(404, b'{"error": "not found"}')
+            return
+        if self.headers.get("Authorization") != f"Bearer {API_KEY}":
+            self._count("unauthorized")
+            self._send(401, b'{"error": "unauthorized"}')
+            return
+        theater = parse_qs(parts.query).get("theater", [""])[0]
+        path = self.feeds_dir / f"{theater}.json"
+        if not theater.isalnum() or not path.is_file():
+            self._send(404, b'{"error": "unknown theater"}')
+            return
+        self._count("feeds")
+        self._send(200, path.read_bytes())
+
+    def _count(self, name: str) -> None:
+        with self.counters["lock"]:
+            self.counters[name] = self.counters.get(name, 0) + 1
+
+    def _send(self, status: int, body: bytes, content_type: str = "application/json") -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args) -> None:
+        pass
+
+
+def server_main(day: Day, feeds_dir: str, conn) -> None:
+    """Writes every theatre's feed to `feeds_dir`, then serves them until the parent says stop."""
+    try:
+        counters: dict = {"lock": threading.Lock()}
+        handler = type(
+            "Handler",
+            (_Handler,),
+            {"feeds_dir": Path(feeds_dir), "poster": poster_jpeg(), "counters": counters},
+        )
+        # Bound first: the poster URLs in the feeds name this server.
+        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        server.daemon_threads = True
+        base_url = f"http://127.0.0.1:{server.server_address[1]}"
+        catalogue = build_catalogue(day)
+        totals = {
+            "feeds": 0,
+            "films": 0,
+            "special_event_films": 0,
+            "showtimes": 0,
+            "expected_offers": 0,
+            "expected_stocks": 0,
+            "feed_bytes": 0,
+        }
+        distinct: set[int] = set()
+        directory = Path(feeds_dir)
+        for index in range(day.theaters):
+            feed = build_theater_feed(day, catalogue, index, base_url if day.posters else None)
+            (directory / f"{theater_id(index)}.json").write_bytes(feed.body)
+            totals["feeds"] += 1
+            totals["films"] += feed.films
+            totals["special_event_films"] += feed.special_event_films
+            totals["showtimes"] += feed.showtimes
+            totals["expected_offers"] += feed.offers
+            totals["expected_stocks"] += feed.classic_showtimes
+            totals["feed_bytes"] += len(feed.body)
+            distinct.update(feed.film_ids)
+        totals["distinct_films"] = len(distinct)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        conn.send({"base_url": base_url, "totals": totals})
+        conn.recv()  # any message: stop
+        server.shutdown()
+        conn.send({name: value for name, value in counters.items() if name != "lock"})
+    except Exception as error:
+        conn.send({"fatal": repr(error)})
+
+
+@contextlib.contextmanager
+def allocine_server(day: Day):
+    """(base URL of the API, totals of the generated feeds, the server's request counters when done)."""
+    ctx = mp.get_context("spawn")  # no Django state nor database connection inherited
+    parent, child = ctx.Pipe()
+    feeds_dir = tempfile.mkdtemp(prefix="bench-allocine-")
+    proc = ctx.Process(target=server_main, args=(day, feeds_dir, child), name="allocine-server")
+    proc.start()
+    child.close()  # the parent's copy: the pipe reports EOF if the server dies
+    try:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT
+        while not parent.poll(0.5):
+            if not proc.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the local Allociné server did not start")
+        ready = parent.recv()
+        if "fatal" in ready:
+            raise RuntimeError(f"the local Allociné server failed: {ready['fatal']}")
+        counters: dict = {}
+        yield ready["base_url"], ready["totals"], counters
+        parent.send("stop")
+        if parent.poll(30):
+            counters.update(parent.recv())
+    finally:
+        proc.join(timeout=30)
+        if proc.is_alive():
+            proc.terminate()
+            proc.join(timeout=10)
+        shutil.rmtree(feeds_dir, ignore_errors=True)
+
+
+# --- Database -----------------------------------------------------------------------------------
+
+
+def create_venues(day: Day) -> None:
+    """Validated offerers and venues on the theatre list, with import settings; in bulk."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from passculture.core.offerers.constants import ValidationStatus
+    from passculture.core.offerers.models import Offerer, Venue
+    from passculture.core.providers.allocine.models import AllocineTheater, AllocineVenueSettings
+
+    now = timezone.now()
+    with transaction.atomic():
+        offerers = Offerer.objects.bulk_create(
+            Offerer(
+                siren=venue_siren(index),
+                name=f"Cinémas du banc d'essai {index}",
+                validation_status=ValidationStatus.VALIDATED,
+                validated_at=now,
+            )
+            for index in range(day.theaters)
+        )
+        venues = []
+        for index, offerer in enumerate(offerers):
+            department, tz, postal_code, city = venue_place(index)
+            venues.append(
+                Venue(
+                    offerer=offerer,
+                    name=f"Cinéma Banc d'essai {index}",
+                    siret=venue_siret(index),
+                    address=f"{index % 200 + 1} rue du Cinéma",
+                    postal_code=postal_code,
+                    city=city,
+                    department_code=department,
+                    timezone=tz,
+                    booking_email=f"cinema{index}@bench.example.com",
+                    validation_status=ValidationStatus.VALIDATED,
+                )
+            )
+        venues = Venue.objects.bulk_create(venues)
+        theaters = AllocineTheater.objects.bulk_create(
+            AllocineTheater(siret=venue_siret(index), theater_id=theater_id(index), internal_id=str(index))
+            for index in range(day.theaters)
+        )
+        # Varied settings: price 4 to 9 EUR, a fifth with unlimited seats, a third duo.
+        AllocineVenueSettings.objects.bulk_create(
+            AllocineVenueSettings(
+                venue=venue,
+                theater=theater,
+                price_cents=400 + 50 * (index % 11),
+                quantity=None if index % 5 == 0 else 80 + 20 * (index % 10),
+                is_duo=index % 3 == 0,
+            )
+            for index, (venue, theater) in enumerate(zip(venues, theaters, strict=True))
+        )
+
+
+# --- Phases -------------------------------------------------------------------------------------
+
+
+def _status_kb(field: str) -> int | None:
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+def _reset_peak_rss() -> bool:
+    """Linux resets the process's peak RSS (VmHWM) when "5" is written to clear_refs."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as clear_refs:
+            clear_refs.write("5")
+        return True
+    except OSError:
+        return False
+
+
+class _Phase:
+    """Wall time, CPU time, SQL statements and peak RSS of this process during one phase."""
+
+    def __init__(self) -> None:
+        self.statements = 0
+
+    def _count(self, execute, sql, params, many, context):
+        self.statements += 1
+        return execute(sql, params, many, context)
+
+    def __enter__(self) -> "_Phase":
+        from django.db import connection
+
+        self.peak_reset = _reset_peak_rss()
+        self.rss_before_kb = _status_kb("VmRSS")
+        self._wrapper = connection.execute_wrapper(self._count)
+        self._wrapper.__enter__()
+        self.cpu0 = time.process_time()
+        self.t0 = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.wall_s = time.perf_counter() - self.t0
+        self.cpu_s = time.process_time() - self.cpu0
+        self._wrapper.__exit__(*exc)
+        # Without the reset (not Linux), the peak is the process's since it started.
+        self.peak_rss_kb = _status_kb("VmHWM") if self.peak_reset else None
+        if self.peak_rss_kb is None:
+            import resource
+
+            self.peak_rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def _runs_summary(since_id: int) -> dict:
+    from django.db.models import Count, Sum
+
+    from passculture.core.providers.allocine.models import AllocineImportRun
+
+    runs = AllocineImportRun.objects.filter(pk__gt=since_id)
+    counted = (
+        "films_seen",
+        "offers_created",
+        "offers_updated",
+        "showtimes_created",
+        "showtimes_updated",
+        "showtimes_deleted",
+        "showtimes_kept_booked",
+        "posters_fetched",
+        "posters_failed",
+    )
+    sums = runs.aggregate(**{name: Sum(name) for name in counted})
+    unchanged = runs.filter(programme_unchanged=True).count()
+    by_status = dict(runs.values_list("status").annotate(count=Count("id")).order_by("status"))
+    errors = [error for (run_errors,) in runs.values_list("errors")[:2000] for error in run_errors]
+    return {
+        "runs": runs.count(),
+        "by_status": by_status,
+        "programme_unchanged": unchanged,
+        **{name: sums[name] or 0 for name in counted},
+        "error_samples": errors[:5],
+    }
+
+
+def _db_counts() -> dict:
+    from passculture.core.offers.models import Offer, Stock
+
+    return {
+        "offers": Offer.objects.count(),
+        "stocks": Stock.objects.count(),
+        "live_stocks": Stock.objects.filter(is_deleted=False).count(),
+    }
+
+
+@contextlib.contextmanager
+def _profiled(profile_dir: Path | None, name: str):
+    if profile_dir is None:
+        yield
+        return
+    from pyinstrument import Profiler
+
+    profiler = Profiler(interval=0.005)
+    profiler.start()
+    try:
+        yield
+    finally:
+        profiler.stop()
+        profile_dir.mkdir(parents=True, exist_ok=True)
+        (profile_dir / f"{name}.txt").write_text(profiler.output_text(unicode=True, show_all=False))
+        (profile_dir / f"{name}.html").write_text(profiler.output_html())
+
+
+def _import_phase(at: dt.datetime, name: str, profile_dir: Path | None) -> dict:
+    from django.db.models import Max
+
+    from passculture.core.providers.allocine.models import AllocineImportRun
+    from passculture.core.providers.allocine.sync import sync_all
+
+    last_run = AllocineImportRun.objects.aggregate(last=Max("id"))["last"] or 0
+    with _Phase() as phase, _profiled(profile_dir, name):
+        job = sync_all(at=at)
+    return {
+        "at": at.isoformat(timespec="seconds"),
+        "wall_s": round(phase.wall_s, 2),
+        "cpu_s": round(phase.cpu_s, 2),
+        "peak_rss_mb": round(phase.peak_rss_kb / 1024, 1),
+        "rss_before_mb": round(phase.rss_before_kb / 1024, 1) if phase.rss_before_kb else None,
+        "sql_statements": phase.statements,
+        "job": job,
+        "runs": _runs_summary(last_run),
+        "db": _db_counts(),
+    }
+
+
+def measure(day: Day, *, log=print, profile_dir: Path | None = None) -> dict:
+    """Creates the venues, serves the feeds, runs the first import then the unchanged re-import and
+    checks them. Runs on the configured database (a fresh one in `run`, the test database in tests)."""
+    from django.test import override_settings
+
+    day.check()
+    with allocine_server(day) as (base_url, totals, server_counters):
+        log(
+            f"  {totals['feeds']} feeds served from {base_url}: {totals['showtimes']} showtimes, "
+            f"{totals['films']} films ({totals['distinct_films']} distinct), "
+            f"{totals['feed_bytes'] / 1e6:.0f} MB of JSON",
+            flush=True,
+        )
+        t0 = time.perf_counter()
+        create_venues(day)
+        setup_s = time.perf_counter() - t0
+        log(f"  {day.theaters} offerers, venues, theatres and settings created in {setup_s:.1f} s")
+        media = tempfile.mkdtemp(prefix="bench-allocine-media-")
+        try:
+            with override_settings(
+                ALLOCINE_API_URL=base_url + API_PATH,
+                ALLOCINE_API_KEY=API_KEY,
+                ALLOCINE_SKIP_UNCHANGED=day.shortcut,
+                MEDIA_ROOT=media,
+            ):
+                first_at = _now()
+                log("  first import...", flush=True)
+                first = _import_phase(first_at, "first_import", profile_dir)
+                log(_phase_line("first import", first, totals), flush=True)
+                log("  unchanged re-import...", flush=True)
+                again = _import_phase(first_at + RE_IMPORT_DELAY, "reimport", profile_dir)
+                log(_phase_line("re-import", again, totals), flush=True)
+        finally:
+            shutil.rmtree(media, ignore_errors=True)
+    for phase in (first, again):
+        phase["showtimes_per_s"] = round(totals["showtimes"] / phase["wall_s"], 1)
+        phase["stocks_per_s"] = round(totals["expected_stocks"] / phase["wall_s"], 1)
+    ratio = first["wall_s"] / again["wall_s"] if again["wall_s"] else None
+    checks = _checks(day, totals, first, again, server_counters, ratio)
+    return {
+        "params": {
+            "theaters": day.theaters,
+            "films_per_theater": day.films_per_theater,
+            "showtimes_per_theater": day.showtimes_per_theater,
+            "catalogue": day.catalogue_size,
+            "seed": day.seed,
+            "posters": day.posters,
+            "shortcut": day.shortcut,
+            "first_day_local": day.first_day.isoformat(),
+            "transport": "HTTP/1.1 to a local server in another process; sync_all() without client",
+        },
+        "feeds": totals,
+        "server_requests": server_counters,
+        "setup_s": round(setup_s, 2),
+        "first_import": first,
+        "reimport": again,
+        "speedup": round(ratio, 2) if ratio else None,
+        "checks": checks,
+        "ok": all(value is True for value in checks.values()),
+    }
+
+
+def _now() -> dt.datetime:
+    from passculture.core.common.time import now
+
+    return now()
+
+
+def _phase_line(name: str, phase: dict, totals: dict) -> str:
+    runs = phase["runs"]
+    return (
+        f"  {name}: {phase['wall_s']} s wall, {phase['cpu_s']} s CPU, "
+        f"{totals['showtimes'] / phase['wall_s']:.0f} showtimes/s, peak RSS {phase['peak_rss_mb']} MB, "
+        f"{phase['sql_statements']} SQL; runs {runs['by_status']}, offers +{runs['offers_created']} "
+        f"~{runs['offers_updated']}, showtimes +{runs['showtimes_created']} ~{runs['showtimes_updated']} "
+        f"-{runs['showtimes_deleted']}, posters {runs['posters_fetched']}, "
+        f"unchanged programmes {runs['programme_unchanged']}"
+    )
+
+
+def _checks(day: Day, totals: dict, first: dict, again: dict, server: dict, ratio) -> dict:
+    theaters = day.theaters
+    offers, stocks = totals["expected_offers"], totals["expected_stocks"]
+    posters = offers if day.posters else 0
+    one, two = first["runs"], again["runs"]
+    return {
+        "first_all_runs_ok": one["runs"] == theaters and one["by_status"] == {"ok": theaters},
+        "first_offers_created": one["offers_created"] == offers and first["db"]["offers"] == offers,
+        "first_stocks_created": one["showtimes_created"] == stocks
+        and first["db"]["stocks"] == stocks
+        and first["db"]["live_stocks"] == stocks,
+        "first_films_seen": one["films_seen"] == totals["films"],
+        "first_posters_fetched": one["posters_fetched"] == posters and one["posters_failed"] == 0,
+        "reimport_all_runs_ok": two["runs"] == theaters and two["by_status"] == {"ok": theaters},
+        "reimport_changes_nothing": all(
+            two[name] == 0
+            for name in (
+                "offers_created",
+                "offers_updated",
+                "showtimes_created",
+                "showtimes_updated",
+                "showtimes_deleted",
+                "showtimes_kept_booked",
+                "posters_fetched",
+                "posters_failed",
+            )
+        )
+        and again["db"] == first["db"],
+        "reimport_films_seen": two["films_seen"] == totals["films"],
+        "first_compares_everything": one["programme_unchanged"] == 0,
+        # The shortcut needs PostgreSQL; without it (or on SQLite) every theatre is compared again.
+        "reimport_unchanged_programmes": two["programme_unchanged"]
+        == (theaters if day.shortcut and _is_postgresql() else 0),
+        "every_feed_fetched_twice": server.get("feeds") == 2 * theaters and not server.get("unauthorized"),
+        "first_import_under_10_min": first["wall_s"] < FIRST_IMPORT_TARGET_S,
+        "reimport_3x_faster": ratio is not None and ratio >= REIMPORT_SPEEDUP_TARGET,
+    }
+
+
+def _is_postgresql() -> bool:
+    from django.db import connection
+
+    return connection.vendor == "postgresql"
+
+
+# --- Run ----------------------------------------------------------------------------------------
+
+TIMING_CHECKS = ("first_import_under_10_min", "reimport_3x_faster")
+
+
+def _database_name(url: str) -> str:
+    return unquote(urlsplit(url).path.lstrip("/"))
+
+
+def _with_database(url: str, name: str) -> str:
+    return urlunsplit(urlsplit(url)._replace(path="/" + name))
+
+
+def default_database_url() -> str:
+    base = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL") or ""
+    if not base.startswith(("postgres://", "postgresql://")):
+        base = "postgres://postgres@127.0.0.1:5432/postgres"
+    return _with_database(base, DEFAULT_DATABASE_NAME)
+
+
+def _recreate_database(url: str, *, drop_only: bool = False) -> None:
+    import psycopg
+    from psycopg import sql
+
+    name = sql.Identifier(_database_name(url))
+    with psycopg.connect(_with_database(url, "postgres"), autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+        if not drop_only:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
+
+
+def _setup_django(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "passculture.settings")
+    os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.dummy.EmailBackend"
+    os.environ.pop("CELERY_BROKER_URL", None)
+    import django
+    from django.conf import settings
+
+    django.setup()
+    logging.getLogger("passculture").setLevel(logging.WARNING)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one INFO line per request otherwise
+    settings.DEBUG = False  # DEBUG keeps every SQL statement in memory, which production does not
+
+
+def _environment() -> dict:
+    import django
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        server = cursor.fetchone()[0]
+    try:
+        load = os.getloadavg()
+    except OSError:
+        load = None
+    return {
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "postgresql": server,
+        "cpus": os.cpu_count(),
+        "machine": platform.machine(),
+        "load_average_at_start": [round(value, 2) for value in load] if load else None,
+    }
+
+
+def run(args: argparse.Namespace) -> dict:
+    url = args.database_url or default_database_url()
+    name = _database_name(url)
+    if not url.startswith(("postgres://", "postgresql://")):
+        raise SystemExit(f"allocine_national needs PostgreSQL, got {url!r}")
+    if "bench" not in name and not args.allow_drop:
+        raise SystemExit(f"refusing to drop database {name!r} (no 'bench' in its name): pass --allow-drop")
+    first_day = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=FIRST_DAY_OFFSET)
+    day = Day(
+        theaters=args.theaters,
+        films_per_theater=args.films_per_theater,
+        showtimes_per_theater=args.showtimes_per_theater,
+        catalogue=args.catalogue,
+        seed=args.seed,
+        first_day=first_day,
+        posters=args.posters,
+        shortcut=not args.no_shortcut,
+    )
+    day.check()
+    print(f"allocine_national on {name}: recreate, migrate...", flush=True)
+    _recreate_database(url)
+    try:
+        _setup_django(url)
+        from django.core.management import call_command
+        from django.db import connection
+
+        call_command("migrate", verbosity=0, interactive=False)
+        environment = _environment()
+        result = measure(day, profile_dir=args.profile)
+        connection.close()
+    finally:
+        if not args.keep_database:
+            _recreate_database(url, drop_only=True)
+    return {"environment": environment, **result}

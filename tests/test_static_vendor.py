@@ -1,0 +1,21 @@
+"""The front-end libraries vendored for every interface are the pinned files, licence alongside."""
+
+import hashlib
+from pathlib import Path
+
+import passculture
+
+VENDOR = Path(passculture.__file__).parent / "static" / "vendor"
+
+
+def test_every_vendored_file_matches_its_pinned_checksum():
+    sums = dict(
+        reversed(line.split("  ", 1)) for line in (VENDOR / "SHA256SUMS").read_text().splitlines() if line
+    )
+    assert "htmx-2.0.11.min.js" in sums
+    for name, digest in sums.items():
+        assert hashlib.sha256((VENDOR / name).read_bytes()).hexdigest() == digest
+
+
+def test_htmx_ships_with_its_licence():
+    assert (VENDOR / "htmx-2.0.11.LICENSE").read_text().lstrip().startswith("Zero-Clause BSD")
