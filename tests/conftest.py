@@ -8,7 +8,7 @@ from passculture.core.offerers.factories import MembershipFactory, VenueFactory
 from passculture.core.offers.factories import StockFactory
 from passculture.core.users.factories import ProFactory, UserFactory
 
-pytest_plugins = ["tests.browser"]
+pytest_plugins = ["tests.browser", "tests.api_schema"]
 
 
 def _restore_seeded_data_after_transactional_tests(items):

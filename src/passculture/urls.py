@@ -7,6 +7,7 @@ urlpatterns = [
     path("backoffice/", include("passculture.interfaces.backoffice.urls")),
     path("backoffice/", admin.site.urls),
     path("api/native/v1/", include("passculture.interfaces.api.native.v1.urls")),
+    path("api/v2/", include("passculture.interfaces.api.public.v2.urls")),
     path("", include("passculture.interfaces.app.urls")),
 ]
 

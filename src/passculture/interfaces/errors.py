@@ -69,6 +69,13 @@ STATUS_BY_CODE: dict[str, int] = {
     "NOT_OFFERER_ADMIN": 403,
     "MEMBERSHIP_NOT_PENDING": 409,
     "OFFERER_NOT_PENDING": 409,
+    # ticketing API keys (API v2)
+    "INVALID_API_KEY": 401,
+    "API_KEY_REVOKED": 401,
+    "API_KEY_LIMIT_REACHED": 409,
+    "API_KEY_NOT_FOUND": 404,
+    "API_KEYS_ADMIN_ONLY": 403,
+    "API_KEY_GENERATION_FAILED": 503,
     # Allociné import: the upstream service failed, not the caller's request
     "ALLOCINE_UNAVAILABLE": 503,
     "ALLOCINE_UNAUTHORIZED": 502,

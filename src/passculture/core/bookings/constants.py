@@ -39,3 +39,10 @@ class CounterResult(models.TextChoices):
     UNDONE = "UNDONE", "Validation annulée"
     CANCELLED = "CANCELLED", "Annulée"
     REFUSED = "REFUSED", "Refusée"
+
+
+class CounterChannel(models.TextChoices):
+    """Where a counter attempt came from: the pro portal's counter page or ticketing software (API v2)."""
+
+    COUNTER = "COUNTER", "Guichet"
+    API_V2 = "API_V2", "API v2"

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 
 from . import constants
-from .constants import BookingStatus, CancellationReason, CounterResult
+from .constants import BookingStatus, CancellationReason, CounterChannel, CounterResult
 
 
 class Booking(models.Model):
@@ -104,6 +104,9 @@ class CounterAttempt(models.Model):
     error_code = models.CharField(max_length=64, blank=True)
     device = models.CharField(max_length=255, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    channel = models.CharField(max_length=16, choices=CounterChannel.choices, default=CounterChannel.COUNTER)
+    # The API key's public prefix (never the secret), for calls authenticated by an offerer's key.
+    api_key_prefix = models.CharField(max_length=12, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

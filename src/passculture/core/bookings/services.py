@@ -36,6 +36,7 @@ from .constants import (
     THING_EXPIRY_REMINDER_BEFORE,
     BookingStatus,
     CancellationReason,
+    CounterChannel,
     CounterResult,
 )
 from .exceptions import (
@@ -289,6 +290,8 @@ class CounterActor:
     device: str = ""
     ip_address: str | None = None
     extra: dict = field(default_factory=dict)
+    channel: str = CounterChannel.COUNTER
+    api_key_prefix: str = ""
 
     @classmethod
     def for_user(cls, user, *, device: str = "", ip_address: str | None = None) -> "CounterActor":
@@ -314,7 +317,8 @@ def _record_attempt(
     error_code: str = "",
 ) -> None:
     CounterAttempt.objects.create(
-        token=token[:64],
+        # Whatever was typed or sent, even a NUL byte that PostgreSQL refuses in text: the log keeps a trace.
+        token=token[:64].replace("\x00", "\ufffd"),
         booking=booking,
         actor=actor.user if getattr(actor.user, "pk", None) else None,
         actor_label=actor.label[:100],
@@ -323,6 +327,8 @@ def _record_attempt(
         error_code=error_code,
         device=actor.device[:255],
         ip_address=actor.ip_address,
+        channel=actor.channel,
+        api_key_prefix=actor.api_key_prefix[:12],
     )
 
 
@@ -345,6 +351,12 @@ def _record_refusal(
             _record_attempt(actor, raw_token or "", action, safe, CounterResult.REFUSED, error_code)
     except Exception:
         logger.exception("counter attempt %s could not be logged after an internal error", action)
+
+
+def record_refused_attempt(actor: CounterActor, raw_token: str, action: str, error_code: str) -> None:
+    """Logs an attempt refused before any counter service ran (bad credentials, rate limit of the
+    ticketing API): the scan log holds every call. Never linked to a booking: nobody looked it up."""
+    _record_attempt(actor, raw_token or "", action, None, CounterResult.REFUSED, error_code)
 
 
 def _with_attempt_log(action: str, success: CounterResult):

@@ -129,3 +129,41 @@ class VenueChangedConcurrently(DomainError):
         "Ce lieu vient d'être modifié par quelqu'un d'autre pendant l'enregistrement : vérifiez son adresse "
         "puis enregistrez de nouveau."
     )
+
+
+# --- API keys (ticketing API v2) -------------------------------------------------------------------
+
+
+class InvalidApiKey(DomainError):
+    code = "INVALID_API_KEY"
+    message = (
+        "Clé d'API invalide : vérifiez qu'elle est copiée en entier, au format "
+        "<environnement>_<préfixe>_<secret>."
+    )
+
+
+class ApiKeyRevoked(DomainError):
+    code = "API_KEY_REVOKED"
+    message = "Cette clé d'API a été révoquée : créez-en une nouvelle dans l'espace pass Culture Pro."
+
+
+class ApiKeyLimitReached(DomainError):
+    code = "API_KEY_LIMIT_REACHED"
+    message = (
+        "Une structure peut avoir au plus 5 clés d'API actives : révoquez-en une avant d'en créer une autre."
+    )
+
+
+class ApiKeyNotFound(NotFound):
+    code = "API_KEY_NOT_FOUND"
+    message = "Clé d'API introuvable."
+
+
+class ApiKeysAdminOnly(PermissionDenied):
+    code = "API_KEYS_ADMIN_ONLY"
+    message = "Seul un administrateur de la structure validée peut créer ou révoquer ses clés d'API."
+
+
+class ApiKeyLabelTooLong(InvalidInput):
+    code = "API_KEY_LABEL_TOO_LONG"
+    message = "Le nom de la clé ne peut pas dépasser 100 caractères."

@@ -111,3 +111,44 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.offerer}"
+
+
+class ApiKey(models.Model):
+    """A key of an offerer for its ticketing software (API v2). Only its hash is stored: the clear key
+    `<env>_<prefix>_<secret>` is shown once, at creation. The prefix finds the row; it is not a secret."""
+
+    offerer = models.ForeignKey(Offerer, on_delete=models.CASCADE, related_name="api_keys")
+    prefix = models.CharField(max_length=12, unique=True)
+    # sha256 of the 64-hex-character secret: 256 random bits need no slow password hash.
+    secret_hash = models.CharField(max_length=64)
+    environment = models.CharField(max_length=16)
+    label = models.CharField(max_length=100, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(prefix__regex=r"^[0-9a-f]{12}$"), name="api_key_prefix_12_hex"
+            ),
+            models.CheckConstraint(
+                condition=Q(secret_hash__regex=r"^[0-9a-f]{64}$"),  # noqa: S106 - a pattern, not a password
+                name="api_key_secret_hash_sha256_hex",
+            ),
+        ]
+        indexes = [models.Index(fields=["offerer", "revoked_at"], name="api_key_offerer_active")]
+
+    def __str__(self) -> str:
+        return f"{self.environment}_{self.prefix}_… ({self.offerer_id})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -11,6 +11,7 @@ MENU = [
     ("pro:counter", "Guichet"),
     ("pro:bank-accounts", "Coordonnées bancaires"),
     ("pro:members", "Membres"),
+    ("pro:api-keys", "Clés d'API"),
 ]
 
 

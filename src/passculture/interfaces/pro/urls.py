@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import allocine, auth, counter, members, venues, views
+from . import allocine, api_keys, auth, counter, members, venues, views
 from . import bookings as bookings_views
 from . import finance as finance_views
 from .offers import views as offer_views
@@ -32,6 +32,9 @@ urlpatterns = [
     path("guichet/", counter.counter, name="counter"),
     path("guichet/valider/", counter.validate, name="counter-validate"),
     path("guichet/annuler-validation/", counter.undo, name="counter-undo"),
+    path("cles-api/", api_keys.api_key_list, name="api-keys"),
+    path("cles-api/creer/", api_keys.api_key_create, name="api-key-create"),
+    path("cles-api/<int:key_id>/revoquer/", api_keys.api_key_revoke, name="api-key-revoke"),
     path("coordonnees-bancaires/", finance_views.bank_account_list, name="bank-accounts"),
     path("coordonnees-bancaires/bic/", finance_views.bic_lookup, name="bank-bic-lookup"),
     path("lieux/", venues.venue_list, name="venues"),
