@@ -66,6 +66,17 @@ def _offline_geocoder(settings):
     settings.ADRESSE_API_URL = ""
 
 
+@pytest.fixture(scope="session")
+def _identity_documents_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("identity-documents")
+
+
+@pytest.fixture(autouse=True)
+def _private_identity_documents(settings, _identity_documents_dir):
+    # Identity document photos are personal data: no test writes them under var/.
+    settings.IDENTITY_DOCUMENTS_ROOT = _identity_documents_dir
+
+
 @pytest.fixture
 def beneficiary(db):
     user = UserFactory()

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "passculture.core.offerers",
     "passculture.core.offers",
     "passculture.core.credit",
+    "passculture.core.identity",
     "passculture.core.bookings",
     "passculture.core.notifications",
     "passculture.core.jobs",
@@ -232,6 +233,13 @@ ADRESSE_API_MIN_SCORE = float(os.environ.get("ADRESSE_API_MIN_SCORE", "0.5"))
 PASSCULTURE_SUPPORT_PRO_EMAIL = os.environ.get(
     "PASSCULTURE_SUPPORT_PRO_EMAIL", "support-pro@passculture.local"
 )
+
+# Identity checks: the providers that may receive a submission (dotted paths; the first is the default),
+# and where document photos are kept: a private directory, never under MEDIA_ROOT nor served by URL.
+IDENTITY_PROVIDERS = env_list(
+    "IDENTITY_PROVIDERS", "passculture.core.identity.providers.ManualReviewProvider"
+)
+IDENTITY_DOCUMENTS_ROOT = Path(os.environ.get("IDENTITY_DOCUMENTS_ROOT", VAR_DIR / "private" / "identity"))
 
 # Public base URL, used in emails.
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -3,6 +3,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from passculture.core.common.time import to_local
 from passculture.core.offers.models import Offer, Stock
@@ -10,7 +11,6 @@ from passculture.core.providers.allocine.models import AllocineImportRun, Alloci
 from passculture.core.providers.allocine.schemas import parse_feed
 from passculture.demo import allocine_feed
 from passculture.demo.loader import ALLOCINE_CINEMAS, ALLOCINE_PRICE_CENTS
-from passculture.interfaces.app import views
 
 pytestmark = pytest.mark.usefixtures("demo")
 
@@ -39,11 +39,14 @@ def test_imported_offers_end_with_their_allocine_link(db):
         assert offer.extra_data["allocine_url"] == allocine_feed.allocine_url(movie)
 
 
-def test_home_page_links_the_imported_films_to_allocine(db, client, monkeypatch):
-    monkeypatch.setattr(views, "HOME_LIMIT", 10_000)
-    page = client.get("/").content.decode()
+def test_the_film_pages_link_the_imported_films_to_allocine(db, client):
+    # The discovery page lists films; each film page links to its AlloCiné page.
+    linked = []
+    for offer in _imported_offers():
+        page = client.get(reverse("app:offer", args=[offer.pk])).content.decode()
+        linked += [m for m in allocine_feed.MOVIES if f'href="{allocine_feed.allocine_url(m)}"' in page]
     for movie in allocine_feed.MOVIES:
-        assert page.count(f'href="{allocine_feed.allocine_url(movie)}"') == len(ALLOCINE_CINEMAS)
+        assert linked.count(movie) == len(ALLOCINE_CINEMAS)
 
 
 def test_imported_offers_have_their_replayed_poster(db):

@@ -23,6 +23,7 @@ YOUNG_EMAIL = demo_email("jeune")
 YOUNG_SPENT_EMAIL = demo_email("jeune.depense")
 YOUNG_EXPIRED_EMAIL = demo_email("jeune.expire")
 YOUNG_17_EMAIL = demo_email("jeune17")
+YOUNG_PENDING_EMAIL = demo_email("jeune.verification")  # identity check waiting for staff (demo/identity.py)
 
 # Printed in this order.
 ACCOUNT_EMAILS = (
@@ -30,6 +31,7 @@ ACCOUNT_EMAILS = (
     YOUNG_SPENT_EMAIL,
     YOUNG_EXPIRED_EMAIL,
     YOUNG_17_EMAIL,
+    YOUNG_PENDING_EMAIL,
     PRO_EMAIL,
     PRO_PENDING_EMAIL,
     ADMIN_EMAIL,

@@ -40,6 +40,7 @@ from passculture.core.users import services as user_services
 from passculture.core.users.constants import Role
 
 from . import allocine_feed, data
+from .identity import create_pending_identity_check
 from .posters import render_poster
 
 POSTER_DIR = "offers/demo"
@@ -105,6 +106,7 @@ class DemoLoader:
         # One transaction: a failure halfway leaves nothing behind, so the marker check stays true.
         with transaction.atomic():
             self._create_accounts()
+            create_pending_identity_check(self.at)
             self._create_offerers_and_venues()
             self._create_posters()
             self._create_offers_and_showtimes()

@@ -10,6 +10,7 @@ from passculture.core.common.money import format_euros
 from passculture.core.common.time import age_on, format_local, to_local
 from passculture.core.common.time import now as utcnow
 from passculture.core.credit.selectors import balance_of, latest_deposit
+from passculture.core.identity.selectors import open_check_of
 from passculture.core.offerers.constants import ValidationStatus
 from passculture.core.offerers.models import Membership
 from passculture.core.providers.allocine.models import AllocineVenueSettings
@@ -28,6 +29,8 @@ class AccountRow:
 def _beneficiary_situation(user, at: dt.datetime) -> str:
     day = to_local(at, settings.TIME_ZONE).date()
     age = age_on(user.birth_date, day) if user.birth_date else None
+    if latest_deposit(user) is None and open_check_of(user) is not None:
+        return f"{age} ans, identité en cours de vérification (file du back office)"
     if latest_deposit(user) is None:
         return f"{age} ans, pas encore éligible au crédit" if age is not None else "sans crédit"
     balance = balance_of(user, at)

@@ -5,7 +5,10 @@ import re
 
 import pytest
 import time_machine
+from django.contrib.auth.tokens import default_token_generator
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from passculture.core.common.models import AuditLog
 from passculture.core.notifications.models import OutboxEmail
@@ -175,3 +178,95 @@ def test_a_tampered_reset_link_is_refused():
         "INVALID_PASSWORD_RESET_LINK"
     )
     assert error_code(accounts.reset_password, "!!", token, NEW_PASSWORD) == "INVALID_PASSWORD_RESET_LINK"
+
+
+# --- Beneficiaries: links to the app, their own resend and reset requests -------------------------
+
+BENEFICIARY_ROLES = accounts.BENEFICIARY_ROLES
+
+
+def _app_link(kind: str) -> list[str]:
+    body = OutboxEmail.objects.get(kind=kind).text_body
+    link = re.search(r"http\S+", body).group(0)
+    assert "/pro/" not in link
+    return link.rstrip("/").split("/")
+
+
+def test_a_beneficiary_confirmation_link_opens_the_app():
+    user = UserFactory(is_email_validated=False)
+
+    accounts.send_email_confirmation(user)
+
+    parts = _app_link("account_beneficiary_email_confirmation")
+    assert parts[-3:-1] == ["inscription", "confirmer"]
+    accounts.confirm_email(parts[-1])
+    user.refresh_from_db()
+    assert user.is_email_validated
+
+
+def test_a_confirmation_link_confirms_once_for_confirm_email_once():
+    user = UserFactory(is_email_validated=False)
+    token = accounts.email_confirmation_token(user)
+
+    assert accounts.confirm_email_once(token) == user
+    assert error_code(accounts.confirm_email_once, token) == "EMAIL_ALREADY_CONFIRMED"
+    assert accounts.confirm_email(token) == user  # the portal's page still accepts a second click
+
+
+def test_confirm_email_once_refuses_an_expired_link():
+    user = UserFactory(is_email_validated=False)
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        token = accounts.email_confirmation_token(user)
+        traveller.shift(dt.timedelta(days=3, minutes=1))
+        assert error_code(accounts.confirm_email_once, token) == "EMAIL_CONFIRMATION_LINK_EXPIRED"
+
+
+def test_the_app_resends_confirmation_links_to_unconfirmed_beneficiaries_only():
+    unconfirmed = UserFactory(is_email_validated=False)
+    accounts.resend_email_confirmation(unconfirmed.email, roles=BENEFICIARY_ROLES)
+    accounts.resend_email_confirmation(UserFactory().email, roles=BENEFICIARY_ROLES)  # confirmed
+    accounts.resend_email_confirmation(ProFactory(is_email_validated=False).email, roles=BENEFICIARY_ROLES)
+    accounts.resend_email_confirmation("inconnu@example.com", roles=BENEFICIARY_ROLES)
+
+    assert list(OutboxEmail.objects.values_list("to", flat=True)) == [[unconfirmed.email]]
+
+
+def test_the_app_reset_request_emails_beneficiaries_only_with_an_app_link():
+    user = UserFactory()
+    accounts.request_password_reset(ProFactory().email, roles=BENEFICIARY_ROLES)
+    accounts.request_password_reset("inconnu@example.com", roles=BENEFICIARY_ROLES)
+    accounts.request_password_reset(user.email.upper(), roles=BENEFICIARY_ROLES)
+
+    assert list(OutboxEmail.objects.values_list("to", flat=True)) == [[user.email]]
+    parts = _app_link("account_beneficiary_password_reset")
+    assert parts[-3] == "mot-de-passe"
+
+
+def test_a_beneficiary_reset_link_works_once():
+    user = UserFactory()
+    accounts.request_password_reset(user.email, roles=BENEFICIARY_ROLES)
+    uidb64, token = _app_link("account_beneficiary_password_reset")[-2:]
+
+    accounts.reset_password(uidb64, token, NEW_PASSWORD, roles=BENEFICIARY_ROLES)
+
+    assert authenticate_user(user.email, NEW_PASSWORD) == user
+    code = error_code(accounts.reset_password, uidb64, token, "Encore-un-autre-2026", roles=BENEFICIARY_ROLES)
+    assert code == "INVALID_PASSWORD_RESET_LINK"
+
+
+def test_a_beneficiary_reset_link_is_refused_by_the_pro_portal_and_the_reverse():
+    user, pro = UserFactory(), ProFactory()
+    user_link = (urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user))
+    pro_link = (urlsafe_base64_encode(force_bytes(pro.pk)), default_token_generator.make_token(pro))
+
+    assert error_code(accounts.reset_password, *user_link, NEW_PASSWORD) == "INVALID_PASSWORD_RESET_LINK"
+    code = error_code(accounts.reset_password, *pro_link, NEW_PASSWORD, roles=BENEFICIARY_ROLES)
+    assert code == "INVALID_PASSWORD_RESET_LINK"
+
+
+def test_a_reset_link_with_an_enormous_user_id_is_just_invalid():
+    uidb64 = urlsafe_base64_encode(force_bytes(10**30))
+
+    assert error_code(accounts.user_for_password_reset, uidb64, "x-y", roles=BENEFICIARY_ROLES) == (
+        "INVALID_PASSWORD_RESET_LINK"
+    )

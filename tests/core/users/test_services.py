@@ -1,6 +1,7 @@
 import pytest
 
 from passculture.core.common.exceptions import DomainError
+from passculture.core.users import tokens
 from passculture.core.users.constants import Role
 from passculture.core.users.exceptions import (
     AccountInactive,
@@ -9,7 +10,8 @@ from passculture.core.users.exceptions import (
     InvalidCredentials,
 )
 from passculture.core.users.factories import TEST_PASSWORD, UserFactory
-from passculture.core.users.services import authenticate_user, create_user
+from passculture.core.users.services import authenticate_user, change_password, create_user
+from tests.helpers import error_code
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +77,31 @@ def test_login_refuses_a_deactivated_account_with_its_own_message():
     UserFactory(email="jeune@example.com", is_active=False)
     with pytest.raises(AccountInactive):
         authenticate_user("jeune@example.com", TEST_PASSWORD)
+
+
+# --- Password change ------------------------------------------------------------------------------
+
+
+def test_changing_the_password_needs_the_current_one():
+    user = UserFactory()
+
+    assert error_code(change_password, user, "Mauvais-mot-de-passe", "Nouveau-mot-de-passe-2026") == (
+        "INCORRECT_PASSWORD"
+    )
+    assert error_code(change_password, user, TEST_PASSWORD, "court") == "WEAK_PASSWORD"
+    user.refresh_from_db()
+    assert user.check_password(TEST_PASSWORD)
+
+
+def test_changing_the_password_voids_the_api_tokens_issued_before():
+    user = UserFactory()
+    old = tokens.issue_access_token(user)
+
+    change_password(user, TEST_PASSWORD, "Nouveau-mot-de-passe-2026")
+
+    assert authenticate_user(user.email, "Nouveau-mot-de-passe-2026") == user
+    assert error_code(tokens.user_from_access_token, old) == "INVALID_TOKEN"
+
+
+def test_an_identifier_with_a_nul_character_is_just_wrong_credentials():
+    assert error_code(authenticate_user, "camille\x00@example.com", TEST_PASSWORD) == "INVALID_CREDENTIALS"

@@ -20,7 +20,7 @@ from passculture.core.providers.allocine.models import (
 )
 from passculture.core.users.constants import Role
 from passculture.core.users.factories import UserFactory
-from passculture.core.users.models import User
+from passculture.core.users.models import AccountDeletionRequest, User
 
 PROJECT_APPS = {
     "users",
@@ -71,6 +71,7 @@ def one_of_each(booking):
     theater = AllocineTheater.objects.create(siret=venue.siret, theater_id="P0001")
     AllocineVenueSettings.objects.create(venue=venue, theater=theater, price_cents=700)
     AllocineImportRun.objects.create(venue=venue, started_at=utcnow(), errors=["Erreur"])
+    AccountDeletionRequest.objects.create(user=UserFactory(is_active=False), requested_at=utcnow())
 
 
 def _url(model, view: str, *args) -> str:

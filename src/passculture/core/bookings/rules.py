@@ -2,6 +2,9 @@
 
 import datetime as dt
 import secrets
+from dataclasses import dataclass
+
+from passculture.core.common.time import format_local
 
 from .constants import CANCELLATION_DELAY, QR_PAYLOAD_PREFIX, TOKEN_ALPHABET, TOKEN_LENGTH, BookingStatus
 from .exceptions import InvalidCountermark
@@ -59,3 +62,74 @@ def offerer_may_cancel(status: str) -> bool:
     """RULES.md "Cancellation": the pro may cancel any booking not yet used (nor cancelled). Shown as an
     action in the pro's list; cancel_booking_by_offerer checks it again on the locked row."""
     return status == BookingStatus.CONFIRMED
+
+
+# --- What the beneficiary is told about cancelling ------------------------------------------------
+
+
+class CancellationRefusal:
+    """Why the beneficiary can no longer cancel (stable codes, shown in the app and the native API)."""
+
+    CANCELLED = "BOOKING_CANCELLED"
+    USED = "BOOKING_ALREADY_USED"
+    EVENT_STARTED = "EVENT_STARTED"
+    # Booked less than 48 h before the show: final from the moment it was made.
+    FINAL_AT_BOOKING = "FINAL_AT_BOOKING"
+    # Booked 48 h to 96 h before: final 48 h before the show.
+    SHOW_WITHIN_48H = "SHOW_WITHIN_48H"
+    # Booked well ahead: the 48 h to change one's mind are over.
+    WINDOW_OVER = "CANCELLATION_WINDOW_OVER"
+
+
+@dataclass(frozen=True)
+class BeneficiaryCancellation:
+    is_allowed: bool
+    # Cancellable until then (inclusive); None: no limit while unused (things).
+    limit: dt.datetime | None
+    refusal: str = ""
+
+    def message(self, tz_name: str) -> str:
+        """The French sentence for the beneficiary, times in the venue's timezone."""
+        if self.is_allowed:
+            if self.limit is None:
+                return "Annulable tant qu'elle n'a pas été utilisée."
+            return f"Annulable jusqu'au {format_local(self.limit, tz_name)}."
+        when = format_local(self.limit, tz_name) if self.limit is not None else ""
+        return {
+            CancellationRefusal.CANCELLED: "Cette réservation est annulée.",
+            CancellationRefusal.USED: "Cette réservation a été utilisée : elle ne peut plus être annulée.",
+            CancellationRefusal.EVENT_STARTED: "La séance a commencé : la réservation ne peut plus être annulée.",
+            CancellationRefusal.FINAL_AT_BOOKING: "Réservée moins de 48 h avant la séance : "
+            f"la réservation est définitive depuis le {when}.",
+            CancellationRefusal.SHOW_WITHIN_48H: "La séance commence dans moins de 48 h : "
+            f"la réservation est définitive depuis le {when}.",
+            CancellationRefusal.WINDOW_OVER: "Les 48 h pour changer d'avis sont passées : "
+            f"la réservation est définitive depuis le {when}.",
+        }[self.refusal]
+
+
+def beneficiary_cancellation(
+    *,
+    status: str,
+    booked_at: dt.datetime,
+    limit: dt.datetime | None,
+    event_start: dt.datetime | None,
+    at: dt.datetime,
+) -> BeneficiaryCancellation:
+    """Whether the beneficiary may cancel at `at`, and why not: the same test as
+    services.cancel_booking_by_beneficiary (confirmed, and `at` not after the limit)."""
+    if status == BookingStatus.CANCELLED:
+        return BeneficiaryCancellation(False, limit, CancellationRefusal.CANCELLED)
+    if status != BookingStatus.CONFIRMED:
+        return BeneficiaryCancellation(False, limit, CancellationRefusal.USED)
+    if limit is None or at <= limit:
+        return BeneficiaryCancellation(True, limit)
+    if event_start is not None and event_start <= at:
+        refusal = CancellationRefusal.EVENT_STARTED
+    elif limit <= booked_at:
+        refusal = CancellationRefusal.FINAL_AT_BOOKING
+    elif event_start is not None and limit == event_start - CANCELLATION_DELAY:
+        refusal = CancellationRefusal.SHOW_WITHIN_48H
+    else:
+        refusal = CancellationRefusal.WINDOW_OVER
+    return BeneficiaryCancellation(False, limit, refusal)

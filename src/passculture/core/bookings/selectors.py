@@ -4,11 +4,22 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from passculture.core.common.exceptions import DomainError
 from passculture.core.common.periods import local_days_q
+from passculture.core.credit.exceptions import NoDeposit
+from passculture.core.credit.selectors import latest_deposit
+from passculture.core.credit.services import check_deposit_not_expired
+from passculture.core.credit.validation import check_can_spend
+from passculture.core.offerers.constants import ValidationStatus
 from passculture.core.offerers.selectors import venues_of_offerers
+from passculture.core.offers.models import Stock
+from passculture.core.offers.validation import check_stock_is_bookable
+from passculture.core.users.exceptions import NotABeneficiary
 
 from .constants import BookingStatus
+from .exceptions import AlreadyBooked
 from .models import Booking, CounterAttempt
+from .services import check_quantity
 
 
 def bookings_of_beneficiary(user) -> QuerySet[Booking]:
@@ -18,6 +29,58 @@ def bookings_of_beneficiary(user) -> QuerySet[Booking]:
         .select_related("stock", "offer", "venue")
         .order_by("-booked_at", "-id")
     )
+
+
+def booking_of_beneficiary(user, booking_id: int) -> Booking | None:
+    """One of the beneficiary's own bookings, with what its page shows; None for anybody else's."""
+    return Booking.objects.select_related("stock", "offer", "venue").filter(pk=booking_id, user=user).first()
+
+
+def active_booking_of_offer(user, offer_id: int) -> Booking | None:
+    """The beneficiary's booking of this offer that is not cancelled (at most one: unique index)."""
+    return (
+        Booking.objects.filter(user=user, offer_id=offer_id)
+        .exclude(status=BookingStatus.CANCELLED)
+        .order_by("-booked_at", "-id")
+        .first()
+    )
+
+
+def stock_for_booking(stock_id: int) -> Stock | None:
+    """A stock a beneficiary may look at to book: of a validated venue and offerer (what the public
+    sees). Deleted, past or inactive ones are returned so that the page can say why they cannot be booked."""
+    return (
+        Stock.objects.select_related("offer__venue__offerer")
+        .filter(
+            pk=stock_id,
+            offer__venue__validation_status=ValidationStatus.VALIDATED,
+            offer__venue__offerer__validation_status=ValidationStatus.VALIDATED,
+        )
+        .first()
+    )
+
+
+def booking_refusal(user, stock: Stock, quantity: int = 1, *, at: dt.datetime) -> DomainError | None:
+    """Why book_offer would refuse this booking now, without locking nor writing anything (None: it
+    would go through, unless someone else takes the last places or spends the credit first).
+
+    The same checks in the same order as book_offer, so the page shows the error the booking would raise.
+    """
+    try:
+        if not getattr(user, "is_beneficiary", False):
+            raise NotABeneficiary()
+        check_quantity(quantity, is_duo=stock.offer.is_duo)
+        deposit = latest_deposit(user)
+        if deposit is None:
+            raise NoDeposit()
+        check_deposit_not_expired(deposit, at)
+        check_stock_is_bookable(stock, at, quantity)
+        if active_booking_of_offer(user, stock.offer_id) is not None:
+            raise AlreadyBooked()
+        check_can_spend(deposit, stock.price_cents * quantity, is_digital=stock.offer.is_digital)
+    except DomainError as error:
+        return error
+    return None
 
 
 def latest_counter_attempts(user, offerer_ids, limit: int = 20) -> QuerySet[CounterAttempt]:

@@ -15,8 +15,6 @@ from passculture.core.common.time import now as utcnow
 from .exceptions import (
     DepositAlreadyGranted,
     DepositExpired,
-    DigitalCapReached,
-    InsufficientCredit,
     NoDeposit,
     NoLongerEligible,
     NoPolicyInForce,
@@ -24,6 +22,7 @@ from .exceptions import (
 )
 from .models import CreditPolicy, Deposit
 from .selectors import policy_in_force
+from .validation import check_can_spend
 
 MIN_GRANT_AGE = 17
 MAX_GRANT_AGE = 18
@@ -41,13 +40,24 @@ def _expiry(policy: CreditPolicy, granted_at: dt.datetime, birth_date: dt.date) 
 
 
 @transaction.atomic
-def grant_deposit(user, *, at: dt.datetime | None = None, actor=None, source: str = "") -> Deposit:
-    """Grants the credit of the policy in force on that day for the user's age."""
+def grant_deposit(
+    user,
+    *,
+    at: dt.datetime | None = None,
+    actor=None,
+    source: str = "",
+    eligible_on: dt.date | None = None,
+) -> Deposit:
+    """Grants the credit of the policy in force on that day for the user's age.
+
+    `eligible_on` is the day whose age counts (default: the grant day): an identity check passes the day
+    it was submitted, because the right to the credit is acquired when the process starts and a late
+    review must not take it away (a check sent at 18 and approved after the 19th birthday is granted)."""
     at = at or utcnow()
     day = at.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
     if user.birth_date is None:
         raise NotYetEligible("Date de naissance inconnue : impossible d'attribuer le crédit.")
-    age = age_on(user.birth_date, day)
+    age = age_on(user.birth_date, eligible_on or day)
     if age < MIN_GRANT_AGE:
         raise NotYetEligible()
     if age > MAX_GRANT_AGE:
@@ -102,14 +112,7 @@ def check_deposit_not_expired(deposit: Deposit, at: dt.datetime) -> None:
 
 def debit(deposit: Deposit, amount_cents: int, *, is_digital: bool) -> None:
     """Spend from a deposit already locked by the caller; checks then updates."""
-    if deposit.spent_cents + amount_cents > deposit.amount_cents:
-        raise InsufficientCredit()
-    if (
-        is_digital
-        and deposit.digital_cap_cents is not None
-        and deposit.digital_spent_cents + amount_cents > deposit.digital_cap_cents
-    ):
-        raise DigitalCapReached()
+    check_can_spend(deposit, amount_cents, is_digital=is_digital)
     Deposit.objects.filter(pk=deposit.pk).update(
         spent_cents=F("spent_cents") + amount_cents,
         digital_spent_cents=F("digital_spent_cents") + (amount_cents if is_digital else 0),

@@ -38,6 +38,12 @@ SCHEDULE: tuple[Job, ...] = (
         "Annule les réservations de biens non retirées après 30 jours, rappel 7 jours avant.",
     ),
     Job(
+        "anonymise_deleted_accounts",
+        dt.timedelta(days=1),
+        "passculture.core.users.services.anonymise_deleted_accounts",
+        "Anonymise les comptes dont la suppression a été demandée il y a au moins 30 jours.",
+    ),
+    Job(
         "allocine_sync",
         dt.timedelta(days=1),
         "passculture.core.providers.allocine.sync.sync_all",

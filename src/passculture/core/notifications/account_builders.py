@@ -171,3 +171,86 @@ def membership_decision(
         greeting=_hello(first_name),
         paragraphs=paragraphs,
     )
+
+
+# --- Beneficiaries' accounts (the app at /) ------------------------------------------------------
+
+
+def beneficiary_email_confirmation(*, email: str, first_name: str, link: str) -> EmailContent:
+    return _message(
+        "account_beneficiary_email_confirmation",
+        "Confirmez votre adresse email — pass Culture",
+        [email],
+        greeting=_hello(first_name),
+        paragraphs=[
+            "Bienvenue sur le pass Culture cinéma ! Confirmez votre adresse email pour activer votre compte.",
+            "Ce lien est valable 3 jours. Ensuite, connectez-vous : si vous avez 18 ans, vous pourrez "
+            "faire vérifier votre identité pour recevoir votre crédit.",
+        ],
+        action_url=link,
+        action_label="Confirmer mon adresse email",
+        footer="Si vous n'êtes pas à l'origine de cette inscription, ignorez ce message : "
+        "le compte ne sera pas activé.",
+        sensitive=True,
+    )
+
+
+def beneficiary_password_reset(*, email: str, first_name: str, link: str) -> EmailContent:
+    return _message(
+        "account_beneficiary_password_reset",
+        "Réinitialisation de votre mot de passe — pass Culture",
+        [email],
+        greeting=_hello(first_name),
+        paragraphs=[
+            "Une réinitialisation du mot de passe de votre compte pass Culture a été demandée.",
+            "Ce lien ne sert qu'une fois et est valable 3 jours.",
+        ],
+        action_url=link,
+        action_label="Choisir un nouveau mot de passe",
+        footer="Si vous n'avez rien demandé, ignorez ce message : votre mot de passe reste inchangé.",
+        sensitive=True,
+    )
+
+
+def account_deletion_requested(
+    *,
+    email: str,
+    first_name: str,
+    anonymisation_day: str,
+    cancelled_bookings: int,
+    kept_bookings: int,
+    support_email: str,
+) -> EmailContent:
+    paragraphs = [
+        "Nous avons bien reçu votre demande de suppression de votre compte pass Culture. "
+        "Votre compte est désactivé : vous ne pouvez plus vous y connecter.",
+    ]
+    if cancelled_bookings:
+        paragraphs.append(
+            f"{cancelled_bookings} réservation{'s' if cancelled_bookings > 1 else ''} encore "
+            f"annulable{'s' if cancelled_bookings > 1 else ''} "
+            f"{'ont été annulées' if cancelled_bookings > 1 else 'a été annulée'} : les places sont libérées."
+        )
+    if kept_bookings:
+        paragraphs.append(
+            f"{kept_bookings} réservation{'s' if kept_bookings > 1 else ''} "
+            f"{'ne pouvaient' if kept_bookings > 1 else 'ne pouvait'} plus être "
+            f"annulée{'s' if kept_bookings > 1 else ''} : "
+            f"{'elles restent valables' if kept_bookings > 1 else 'elle reste valable'} au cinéma avec "
+            "la contremarque reçue par email."
+        )
+    paragraphs += [
+        "Le crédit pass Culture restant est perdu.",
+        f"Vos données personnelles seront anonymisées à partir du {anonymisation_day}. Les réservations "
+        "passées sont conservées sans votre nom, pour la comptabilité des cinémas.",
+    ]
+    # Not an "account_" kind: it carries no sign-in link, so staff may read it in the outbox.
+    return _message(
+        "deletion_requested",
+        "Votre demande de suppression de compte — pass Culture",
+        [email],
+        greeting=_hello(first_name),
+        paragraphs=paragraphs,
+        footer=f"Si vous n'êtes pas à l'origine de cette demande, écrivez au plus vite à {support_email} : "
+        "le compte peut être rétabli jusqu'à son anonymisation.",
+    )

@@ -27,7 +27,7 @@ from functools import partial
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 
 from passculture.core.common.time import now as utcnow
 
@@ -110,6 +110,33 @@ def queue_built(content: EmailContent | None, *, related=None) -> OutboxEmail | 
         related=related,
         sensitive=content.sensitive,
     )
+
+
+FORGOTTEN_BODY = "(contenu effacé : la personne concernée a supprimé son compte)"
+
+
+def forget_address(address: str, replacement: str) -> int:
+    """Erases an address from the outbox (recipients, Reply-To) and the bodies of those emails, which
+    hold the person's name, phone, bookings: for an account being anonymised. Returns the rows changed."""
+    address = (address or "").strip().lower()
+    if not address:
+        return 0
+    changed = 0
+    # icontains narrows in SQL (JSON lists cannot be searched portably); the exact match is made here.
+    candidates = OutboxEmail.objects.select_for_update().filter(
+        Q(to__icontains=address) | Q(reply_to__icontains=address)
+    )
+    for email in candidates:
+        to = [replacement if str(a).strip().lower() == address else a for a in email.to]
+        reply_to = [replacement if str(a).strip().lower() == address else a for a in email.reply_to]
+        if to == email.to and reply_to == email.reply_to:
+            continue
+        email.to, email.reply_to = to, reply_to
+        email.subject, email.text_body, email.html_body = FORGOTTEN_BODY[:255], FORGOTTEN_BODY, ""
+        email.attachments = []
+        email.save(update_fields=["to", "reply_to", "subject", "text_body", "html_body", "attachments"])
+        changed += 1
+    return changed
 
 
 def notify_booking_confirmed(booking) -> None:

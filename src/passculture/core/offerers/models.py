@@ -69,6 +69,10 @@ class Venue(models.Model):
 
     class Meta:
         ordering = ["name"]
+        indexes = [
+            # The geolocated search reads the venues inside a bounding box (core/offers/search/).
+            models.Index(fields=["latitude", "longitude"], name="venue_coordinates_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(siret__isnull=False) & Q(siret__regex=r"^[0-9]{14}$"))

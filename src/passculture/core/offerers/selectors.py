@@ -1,4 +1,5 @@
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, FloatField, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Cast
 
 from .constants import MembershipRole, ValidationStatus
 from .models import Membership, Offerer, Venue
@@ -118,4 +119,26 @@ def membership_of_offerers(membership_id: int, offerer_ids) -> Membership | None
         Membership.objects.select_related("user", "offerer")
         .filter(pk=membership_id, offerer_id__in=list(offerer_ids))
         .first()
+    )
+
+
+def public_venue_filter(prefix: str = "") -> Q:
+    """Venues whose offers beneficiaries may see: the venue and its offerer validated."""
+    return Q(
+        **{
+            f"{prefix}validation_status": ValidationStatus.VALIDATED,
+            f"{prefix}offerer__validation_status": ValidationStatus.VALIDATED,
+        }
+    )
+
+
+def public_venue_positions(box: Q) -> list[tuple[int, float, float, str]]:
+    """(id, latitude, longitude, timezone) of the public venues inside `box` (a filter on latitude and
+    longitude, served by the venue_coordinates_idx index), coordinates as floats: the geolocated search
+    computes thousands of distances and has no use for Decimal."""
+    return list(
+        Venue.objects.filter(public_venue_filter(), box)
+        .order_by()
+        .annotate(lat=Cast("latitude", FloatField()), lon=Cast("longitude", FloatField()))
+        .values_list("pk", "lat", "lon", "timezone")
     )

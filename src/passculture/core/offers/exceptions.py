@@ -184,3 +184,34 @@ class ImageTooManyPixels(InvalidInput):
 class ImageUnreadable(InvalidInput):
     code = "IMAGE_UNREADABLE"
     message = "L'image est illisible ou incomplète : réenregistrez-la et envoyez-la de nouveau."
+
+
+# --- Search (core/offers/search/) ---------------------------------------------------------------
+
+
+class InvalidRadius(InvalidInput):
+    code = "INVALID_RADIUS"
+    message = "Rayon de recherche invalide : choisissez 5, 10, 20, 50 ou 100 km."
+
+
+class InvalidSearchDate(InvalidInput):
+    code = "INVALID_DATE"
+    message = (
+        "Date invalide : indiquez « today » (aujourd'hui), « tomorrow » (demain), « week » (les 7 "
+        "prochains jours) ou un jour au format AAAA-MM-JJ."
+    )
+
+
+class InvalidPagination(InvalidInput):
+    code = "INVALID_PAGINATION"
+    message = "Pagination invalide : limit doit être compris entre 1 et 50, offset entre 0 et 500."
+
+
+class SearchTextTooLong(InvalidInput):
+    code = "SEARCH_TEXT_TOO_LONG"
+    message = "Texte de recherche trop long : 100 caractères au maximum."
+
+
+class PlaceNotFound(InvalidInput):
+    code = "PLACE_NOT_FOUND"
+    message = "Nous ne trouvons pas ce lieu : vérifiez le nom de la ville ou le code postal (5 chiffres)."

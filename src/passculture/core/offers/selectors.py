@@ -1,11 +1,11 @@
 import datetime as dt
 
-from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Min, Prefetch, Q, QuerySet
 
 from passculture.core.bookings.constants import BookingStatus
 from passculture.core.common.periods import utc_bounds
 from passculture.core.common.time import to_local
-from passculture.core.offerers.constants import ValidationStatus
+from passculture.core.offerers.selectors import public_venue_filter
 
 from .models import Offer, Stock
 
@@ -20,12 +20,28 @@ def open_stock_filter(at: dt.datetime, prefix: str = "") -> Q:
     )
 
 
+def bookable_stock_filter(at: dt.datetime, prefix: str = "") -> Q:
+    """Open stocks (open_stock_filter) that still have a place left: what a search may offer to book."""
+    p = prefix
+    return open_stock_filter(at, prefix) & (
+        Q(**{f"{p}quantity__isnull": True}) | Q(**{f"{p}booked_quantity__lt": F(f"{p}quantity")})
+    )
+
+
+def active_offer_filter(prefix: str = "") -> Q:
+    """The offer's own part of public_offer_filter (the venue's part: offerers.public_venue_filter)."""
+    return Q(**{f"{prefix}is_active": True})
+
+
+def public_offer_filter(prefix: str = "") -> Q:
+    """Offers beneficiaries may see: active, of a validated venue of a validated offerer."""
+    return active_offer_filter(prefix) & public_venue_filter(f"{prefix}venue__")
+
+
 def visible_offers(at: dt.datetime) -> QuerySet[Offer]:
     """Active offers of validated venues/offerers that still have a stock open for booking."""
     return Offer.objects.filter(
-        is_active=True,
-        venue__validation_status=ValidationStatus.VALIDATED,
-        venue__offerer__validation_status=ValidationStatus.VALIDATED,
+        public_offer_filter(),
         pk__in=Stock.objects.filter(open_stock_filter(at)).values("offer_id"),
     )
 
@@ -43,16 +59,7 @@ def upcoming_offers(at: dt.datetime, limit: int = 50) -> list[Offer]:
 
 def get_public_offer(offer_id: int) -> Offer | None:
     """An offer beneficiaries may see: active, of a validated venue and offerer (open stocks or not)."""
-    return (
-        Offer.objects.select_related("venue__offerer")
-        .filter(
-            pk=offer_id,
-            is_active=True,
-            venue__validation_status=ValidationStatus.VALIDATED,
-            venue__offerer__validation_status=ValidationStatus.VALIDATED,
-        )
-        .first()
-    )
+    return Offer.objects.select_related("venue__offerer").filter(public_offer_filter(), pk=offer_id).first()
 
 
 def stocks_of_offer(offer: Offer) -> QuerySet[Stock]:

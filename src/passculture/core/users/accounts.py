@@ -5,6 +5,9 @@
 - Password reset: Django's PasswordResetTokenGenerator (valid settings.PASSWORD_RESET_TIMEOUT, 3 days
   by default). Its token hashes the password and last login, so it works once.
 - Requests never say whether an address has an account.
+- Each audience has its own pages: links sent to beneficiaries open the app (`app:`), links sent to
+  professionals and staff open the pro portal (`pro:`). Resend and reset requests take the roles they
+  serve, so the pro portal's forms never email a beneficiary and the app's never email a pro.
 """
 
 import datetime as dt
@@ -24,13 +27,19 @@ from passculture.core.notifications import account_builders
 from passculture.core.notifications.services import queue_built
 
 from .constants import Role
-from .exceptions import EmailConfirmationLinkExpired, InvalidEmailConfirmationLink, InvalidPasswordResetLink
+from .exceptions import (
+    EmailAlreadyConfirmed,
+    EmailConfirmationLinkExpired,
+    InvalidEmailConfirmationLink,
+    InvalidPasswordResetLink,
+)
 from .models import User
 
 EMAIL_CONFIRMATION_MAX_AGE = dt.timedelta(days=3)
 EMAIL_CONFIRMATION_SALT = "passculture.users.email-confirmation"
 # The portal's accounts; beneficiaries reset their password in their own app.
 PORTAL_ROLES = (Role.PRO, Role.STAFF)
+BENEFICIARY_ROLES = (Role.BENEFICIARY,)
 
 logger = logging.getLogger(__name__)
 
@@ -44,15 +53,38 @@ def email_confirmation_token(user: User) -> str:
 
 def send_email_confirmation(user: User) -> None:
     """Queues the link in the caller's transaction (sent once it commits)."""
-    link = account_builders.absolute_url("pro:confirm-email", token=email_confirmation_token(user))
-    queue_built(
-        account_builders.email_confirmation(email=user.email, first_name=user.first_name, link=link),
-        related=user,
-    )
+    token = email_confirmation_token(user)
+    if user.role == Role.BENEFICIARY:
+        link = account_builders.absolute_url("app:confirm_email", token=token)
+        content = account_builders.beneficiary_email_confirmation(
+            email=user.email, first_name=user.first_name, link=link
+        )
+    else:
+        link = account_builders.absolute_url("pro:confirm-email", token=token)
+        content = account_builders.email_confirmation(email=user.email, first_name=user.first_name, link=link)
+    queue_built(content, related=user)
 
 
 @transaction.atomic
 def confirm_email(token: str) -> User:
+    """Confirms the address; a link used again is accepted (and changes nothing)."""
+    user, _ = _confirm(token)
+    return user
+
+
+@transaction.atomic
+def confirm_email_once(token: str) -> User:
+    """Confirms the address; refuses a link whose address is already confirmed (EMAIL_ALREADY_CONFIRMED).
+
+    For the native API, where a confirmation answers with session tokens: a link read again from a
+    mailbox (or leaked) must not open a session, only the first click does."""
+    user, newly_confirmed = _confirm(token)
+    if not newly_confirmed:
+        raise EmailAlreadyConfirmed()
+    return user
+
+
+def _confirm(token: str) -> tuple[User, bool]:
     signer = signing.TimestampSigner(salt=EMAIL_CONFIRMATION_SALT)
     try:
         payload = signer.unsign_object(token, max_age=EMAIL_CONFIRMATION_MAX_AGE)
@@ -65,22 +97,25 @@ def confirm_email(token: str) -> User:
     user = User.objects.select_for_update().filter(pk=payload["u"], is_active=True).first()
     if user is None or user.email != payload.get("e"):
         raise InvalidEmailConfirmationLink()
-    if not user.is_email_validated:
-        user.is_email_validated = True
-        user.save(update_fields=["is_email_validated"])
-        log_action("user.email_confirmed", actor=user, target=user)
-    return user
+    if user.is_email_validated:
+        return user, False
+    user.is_email_validated = True
+    user.save(update_fields=["is_email_validated"])
+    log_action("user.email_confirmed", actor=user, target=user)
+    return user, True
 
 
 @transaction.atomic
-def resend_email_confirmation(email: str) -> None:
-    """A new link for an unconfirmed portal account; silent in every other case."""
+def resend_email_confirmation(email: str, *, roles: tuple[str, ...] = PORTAL_ROLES) -> None:
+    """A new link for an unconfirmed account of one of `roles`; silent in every other case."""
+    if "\x00" in (email or ""):  # never an address; PostgreSQL refuses NUL in a query
+        return
     user = (
         User.objects.filter(
             email__iexact=(email or "").strip(),
             is_active=True,
             is_email_validated=False,
-            role__in=PORTAL_ROLES,
+            role__in=roles,
         )
         .order_by("pk")
         .first()
@@ -94,10 +129,12 @@ def resend_email_confirmation(email: str) -> None:
 
 
 @transaction.atomic
-def request_password_reset(email: str) -> None:
-    """Emails a one-time link if a portal account has that address; says nothing either way."""
+def request_password_reset(email: str, *, roles: tuple[str, ...] = PORTAL_ROLES) -> None:
+    """Emails a one-time link if an account of one of `roles` has that address; says nothing either way."""
+    if "\x00" in (email or ""):  # never an address; PostgreSQL refuses NUL in a query
+        return
     user = (
-        User.objects.filter(email__iexact=(email or "").strip(), is_active=True, role__in=PORTAL_ROLES)
+        User.objects.filter(email__iexact=(email or "").strip(), is_active=True, role__in=roles)
         .order_by("pk")
         .first()
     )
@@ -105,28 +142,41 @@ def request_password_reset(email: str) -> None:
         return
     uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
-    link = account_builders.absolute_url("pro:password-reset-confirm", uidb64=uidb64, token=token)
-    queue_built(
-        account_builders.password_reset(email=user.email, first_name=user.first_name, link=link),
-        related=user,
-    )
+    if user.role == Role.BENEFICIARY:
+        link = account_builders.absolute_url("app:password_reset_confirm", uidb64=uidb64, token=token)
+        content = account_builders.beneficiary_password_reset(
+            email=user.email, first_name=user.first_name, link=link
+        )
+    else:
+        link = account_builders.absolute_url("pro:password-reset-confirm", uidb64=uidb64, token=token)
+        content = account_builders.password_reset(email=user.email, first_name=user.first_name, link=link)
+    queue_built(content, related=user)
     log_action("user.password_reset_requested", actor=user, target=user)
 
 
-def user_for_password_reset(uidb64: str, token: str) -> User:
+def user_for_password_reset(
+    uidb64: str, token: str, *, roles: tuple[str, ...] = PORTAL_ROLES, for_update: bool = False
+) -> User:
     try:
         user_id = int(force_str(urlsafe_base64_decode(uidb64)))
     except (TypeError, ValueError, OverflowError, UnicodeDecodeError) as exc:
         raise InvalidPasswordResetLink() from exc
-    user = User.objects.filter(pk=user_id, is_active=True, role__in=PORTAL_ROLES).first()
-    if user is None or not default_token_generator.check_token(user, token):
+    if not 0 < user_id < 2**63:  # beyond a database integer: no such account (and no driver error)
+        raise InvalidPasswordResetLink()
+    users = User.objects.select_for_update() if for_update else User.objects.all()
+    user = users.filter(pk=user_id, is_active=True, role__in=roles).first()
+    if user is None or not default_token_generator.check_token(user, token or ""):
         raise InvalidPasswordResetLink()
     return user
 
 
 @transaction.atomic
-def reset_password(uidb64: str, token: str, new_password: str) -> User:
-    user = user_for_password_reset(uidb64, token)
+def reset_password(
+    uidb64: str, token: str, new_password: str, *, roles: tuple[str, ...] = PORTAL_ROLES
+) -> User:
+    # Locked: two submissions of the same link at once must not both pass the token check (the token
+    # stops matching once the password changes, which is what makes it single-use).
+    user = user_for_password_reset(uidb64, token, roles=roles, for_update=True)
     try:
         validate_password(new_password, user=user)
     except ValidationError as exc:

@@ -1,4 +1,4 @@
-from passculture.core.common.exceptions import DomainError, NotFound
+from passculture.core.common.exceptions import DomainError, InvalidInput, NotFound
 
 
 class UserNotFound(NotFound):
@@ -80,3 +80,60 @@ class InvalidPasswordResetLink(DomainError):
 class NotAProfessional(DomainError):
     code = "NOT_A_PROFESSIONAL"
     message = "Ce compte n'est pas un compte professionnel : utilisez l'application pass Culture."
+
+
+class AccountDeletionPending(AccountInactive):
+    """Same code as any deactivated account, with the reason: the owner asked for its deletion."""
+
+    message = (
+        "Ce compte est désactivé : sa suppression a été demandée et est en cours. "
+        "Si ce n'est pas vous, écrivez au support pass Culture au plus vite."
+    )
+
+
+class EmailAlreadyConfirmed(DomainError):
+    code = "EMAIL_ALREADY_CONFIRMED"
+    message = "Cette adresse email est déjà confirmée : connectez-vous avec votre mot de passe."
+
+
+class IncorrectPassword(DomainError):
+    code = "INCORRECT_PASSWORD"
+    message = "Mot de passe incorrect."
+
+
+# --- Sign-up fields (each a 400: the person typed something we cannot accept) ------------------
+
+
+class TermsNotAccepted(InvalidInput):
+    code = "TERMS_NOT_ACCEPTED"
+    message = "Vous devez accepter les conditions générales d'utilisation pour créer un compte."
+
+
+class InvalidName(InvalidInput):
+    code = "INVALID_NAME"
+    message = "Indiquez votre prénom et votre nom, en lettres (tirets, apostrophes et espaces acceptés)."
+
+
+class InvalidBirthDate(InvalidInput):
+    code = "INVALID_BIRTH_DATE"
+    message = "La date de naissance est invalide."
+
+
+class TooYoungToSignUp(InvalidInput):
+    code = "TOO_YOUNG_TO_SIGN_UP"
+    message = "Il faut avoir au moins 15 ans pour créer un compte pass Culture."
+
+
+class InvalidPostalCode(InvalidInput):
+    code = "INVALID_POSTAL_CODE"
+    message = "Le code postal doit comporter 5 chiffres, par exemple 69001 ou 97400."
+
+
+class InvalidCity(InvalidInput):
+    code = "INVALID_CITY"
+    message = "Indiquez votre ville."
+
+
+class CityNotMatchingPostalCode(InvalidInput):
+    code = "CITY_NOT_MATCHING_POSTAL_CODE"
+    message = "La ville ne correspond pas au code postal."

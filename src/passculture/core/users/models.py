@@ -1,9 +1,10 @@
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
-from .constants import Role
+from .constants import DeletionStatus, Role
 
 
 class UserManager(BaseUserManager["User"]):
@@ -40,6 +41,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)  # type: ignore[misc]  # a real column here
     is_staff = models.BooleanField(default=False, help_text="Can log into the back office.")
     date_joined = models.DateTimeField(default=timezone.now)
+    # When the person accepted the terms of use at sign-up (the proof of consent); null for accounts
+    # created by staff or before sign-up recorded it.
+    terms_accepted_at = models.DateTimeField(null=True, blank=True)
 
     objects = UserManager()
 
@@ -64,3 +68,42 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_pro(self) -> bool:
         return self.role == Role.PRO
+
+
+class AccountDeletionRequest(models.Model):
+    """A beneficiary asked to delete their account: it is deactivated at once, anonymised later.
+
+    The row outlives the anonymisation: it is the proof that the request was honoured, and when."""
+
+    user = models.ForeignKey("User", on_delete=models.PROTECT, related_name="deletion_requests")
+    status = models.CharField(
+        max_length=16, choices=DeletionStatus.choices, default=DeletionStatus.PENDING, db_index=True
+    )
+    requested_at = models.DateTimeField(db_index=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+    cancelled_bookings = models.PositiveIntegerField(
+        default=0, help_text="Réservations annulées à la demande (places et crédit libérés)."
+    )
+    kept_bookings = models.PositiveIntegerField(
+        default=0, help_text="Réservations confirmées conservées : plus annulables à la date de la demande."
+    )
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = "demande de suppression de compte"
+        verbose_name_plural = "demandes de suppression de compte"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(status=DeletionStatus.PENDING),
+                name="one_pending_deletion_request_per_user",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=DeletionStatus.PENDING, anonymised_at__isnull=True)
+                | Q(status=DeletionStatus.ANONYMISED, anonymised_at__isnull=False),
+                name="deletion_request_anonymised_iff_anonymised_at",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Suppression du compte {self.user_id} ({self.get_status_display()})"

@@ -160,3 +160,46 @@ def hit(*pairs: tuple[RateLimit, object]) -> None:
     A refused request is not counted, so a client that keeps trying waits out the same window."""
     check(*pairs)
     count(*pairs)
+
+
+# --- Limits of the beneficiaries' account routes (the app's pages and the native API share them) ----
+
+HOUR = 3600
+QUARTER_HOUR = 15 * 60
+# A school or a family behind one address may sign up several people in an hour; a script trying
+# addresses (to learn which have an account, or to send confirmation emails to strangers) may not.
+SIGNUP_PER_CLIENT = RateLimit(
+    "beneficiary-signup:client",
+    10,
+    HOUR,
+    "Trop d'inscriptions depuis votre connexion : réessayez dans {wait}.",
+)
+RESEND_CONFIRMATION_PER_CLIENT = RateLimit(
+    "beneficiary-resend-confirmation:client",
+    10,
+    QUARTER_HOUR,
+    "Trop de demandes de lien : réessayez dans {wait}.",
+)
+RESEND_CONFIRMATION_PER_EMAIL = RateLimit(
+    "beneficiary-resend-confirmation:email",
+    3,
+    QUARTER_HOUR,
+    "Trop de demandes de lien : réessayez dans {wait}.",
+)
+PASSWORD_RESET_PER_CLIENT = RateLimit(
+    "beneficiary-password-reset:client",
+    10,
+    QUARTER_HOUR,
+    "Trop de demandes de réinitialisation : réessayez dans {wait}.",
+)
+PASSWORD_RESET_PER_EMAIL = RateLimit(
+    "beneficiary-password-reset:email",
+    3,
+    QUARTER_HOUR,
+    "Trop de demandes de réinitialisation : réessayez dans {wait}.",
+)
+# Routes where a signed-in person types their password again (change, deletion): a stolen session
+# must not become a way to guess it.
+PASSWORD_CHECK_PER_USER = RateLimit(
+    "beneficiary-password-check:user", 10, QUARTER_HOUR, "Trop de tentatives : réessayez dans {wait}."
+)

@@ -29,6 +29,7 @@ _FIELD_MESSAGES = {
     "less_than_equal": "La valeur est trop grande.",
     "string_too_short": "La valeur est trop courte.",
     "string_too_long": "La valeur est trop longue.",
+    "string_pattern_mismatch": "La valeur contient des caractères non autorisés.",
 }
 
 

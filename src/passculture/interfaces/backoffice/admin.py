@@ -649,3 +649,6 @@ class JobRunAdmin(StaffAdmin):
     list_filter = ("last_status",)
     search_fields = ("name",)
     readonly_fields = ("last_started_at", "last_finished_at", "last_status", "last_error", "last_result")
+
+
+from . import account_deletions  # noqa: E402, F401 - registers the admin of account deletion requests

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import allocine, allocine_imports, bank_accounts, offerers, views
+from . import allocine, allocine_imports, bank_accounts, credit_policies, identity, offerers, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -34,4 +34,10 @@ urlpatterns = [
         bank_accounts.reject,
         name="bank-account-reject",
     ),
+    path("files/identite/", identity.identity_queue, name="identity-checks"),
+    path("files/identite/<int:check_id>/", identity.identity_review, name="identity-check"),
+    path("files/identite/<int:check_id>/photo/", identity.identity_photo, name="identity-check-photo"),
+    path("files/identite/<int:check_id>/valider/", identity.identity_approve, name="identity-check-approve"),
+    path("files/identite/<int:check_id>/refuser/", identity.identity_reject, name="identity-check-reject"),
+    path("credit/baremes/", credit_policies.credit_policies, name="credit-policies"),
 ]

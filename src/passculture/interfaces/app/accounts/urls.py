@@ -1,3 +1,24 @@
-from django.urls import path  # noqa: F401
+"""The beneficiaries' account pages (names are the contract with the other parts of the app)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("inscription/", views.signup, name="signup"),
+    path("inscription/terminee/", views.signup_done, name="signup_done"),
+    path("inscription/communes/", views.signup_cities, name="signup_cities"),
+    path("inscription/confirmer/<str:token>/", views.confirm_email, name="confirm_email"),
+    path("inscription/nouveau-lien/", views.resend_confirmation, name="resend_confirmation"),
+    path("conditions-generales/", views.terms, name="terms"),
+    path("connexion/", views.login_view, name="login"),
+    path("deconnexion/", views.logout_view, name="logout"),
+    path("mot-de-passe/oublie/", views.password_reset, name="password_reset"),
+    path(
+        "mot-de-passe/<str:uidb64>/<str:token>/", views.password_reset_confirm, name="password_reset_confirm"
+    ),
+    path("compte/", views.account, name="account"),
+    path("compte/mot-de-passe/", views.password_change, name="password_change"),
+    path("compte/suppression/", views.account_delete, name="account_delete"),
+    path("compte/supprime/", views.account_deleted, name="account_deleted"),
+]

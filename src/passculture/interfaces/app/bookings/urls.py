@@ -1,3 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import credit, views
+
+urlpatterns = [
+    path("reserver/<int:stock_id>/", views.book, name="book"),
+    path("reservations/", views.bookings, name="bookings"),
+    path("reservations/<int:booking_id>/", views.booking, name="booking"),
+    path("reservations/<int:booking_id>/annuler/", views.booking_cancel, name="booking_cancel"),
+    path("credit/", credit.credit, name="credit"),
+]

@@ -204,7 +204,19 @@ def test_me_returns_identity_and_credit_in_camel_case(beneficiary, client_of):
 
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"id", "email", "firstName", "lastName", "birthDate", "isBeneficiary", "credit"}
+    assert set(body) == {
+        "id",
+        "email",
+        "firstName",
+        "lastName",
+        "birthDate",
+        "phoneNumber",
+        "postalCode",
+        "city",
+        "isBeneficiary",
+        "eligibility",
+        "credit",
+    }
     assert body["email"] == beneficiary.email
     assert body["lastName"] == beneficiary.last_name
     assert body["birthDate"] == beneficiary.birth_date.isoformat()
@@ -252,3 +264,43 @@ def test_me_of_a_pro_says_not_a_beneficiary(pro, as_user):
 
     assert body["isBeneficiary"] is False
     assert body["credit"] is None
+
+
+# --- me: eligibility explained ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("birth_date", "status", "eligible_from", "last_day"),
+    [
+        (dt.date(2008, 6, 2), "NOT_YET", "2026-06-02", "2027-06-01"),  # 18 tomorrow
+        (dt.date(2008, 6, 1), "ELIGIBLE", "2026-06-01", "2027-05-31"),  # 18 today
+        (dt.date(2007, 6, 2), "ELIGIBLE", "2025-06-02", "2026-06-01"),  # 19 tomorrow
+        (dt.date(2007, 6, 1), "NO_LONGER", "2025-06-01", "2026-05-31"),  # 19 today
+    ],
+)
+def test_me_explains_the_eligibility_on_a_frozen_day(
+    db, as_user, birth_date, status, eligible_from, last_day
+):
+    user = UserFactory(birth_date=birth_date)
+    with time_machine.travel(dt.datetime(2026, 6, 1, 10, tzinfo=dt.UTC), tick=False):
+        eligibility = as_user(user).get("/me").json()["eligibility"]
+
+    assert eligibility["status"] == status
+    assert (eligibility["eligibleFrom"], eligibility["lastEligibleDay"]) == (eligible_from, last_day)
+    assert eligibility["nextStep"] == ("IDENTITY_CHECK" if status == "ELIGIBLE" else None)
+
+
+def test_me_under_18_says_pas_encore_with_the_date(db, as_user):
+    user = UserFactory(birth_date=dt.date(2009, 3, 1))
+    with time_machine.travel(dt.datetime(2026, 6, 1, 10, tzinfo=dt.UTC), tick=False):
+        message = as_user(user).get("/me").json()["eligibility"]["message"]
+
+    assert message.startswith("Pas encore")
+    assert "1er mars 2027" in message
+
+
+def test_me_of_an_eligible_beneficiary_with_a_credit_has_no_next_step(beneficiary, client_of):
+    eligibility = client_of.get("/me").json()["eligibility"]
+
+    assert eligibility["status"] == "ELIGIBLE"
+    assert eligibility["nextStep"] is None

@@ -7,12 +7,26 @@ from passculture.interfaces.errors import STATUS_BY_CODE
 pytestmark = pytest.mark.django_db
 
 ROUTES = {
+    ("post", "/api/native/v1/signup"),
+    ("get", "/api/native/v1/cities"),
+    ("post", "/api/native/v1/validate_email"),
+    ("post", "/api/native/v1/resend_email_validation"),
     ("post", "/api/native/v1/signin"),
     ("post", "/api/native/v1/refresh_access_token"),
+    ("post", "/api/native/v1/request_password_reset"),
+    ("post", "/api/native/v1/reset_password"),
+    ("post", "/api/native/v1/change_password"),
+    ("post", "/api/native/v1/account/suspend_for_deletion"),
     ("get", "/api/native/v1/me"),
+    ("get", "/api/native/v1/me/credit"),
+    ("get", "/api/native/v1/identity_check"),
+    ("post", "/api/native/v1/identity_check"),
+    ("get", "/api/native/v1/offers"),
+    ("get", "/api/native/v1/places"),
     ("get", "/api/native/v1/offers/{offer_id}"),
     ("get", "/api/native/v1/bookings"),
     ("post", "/api/native/v1/bookings"),
+    ("get", "/api/native/v1/bookings/{booking_id}"),
     ("post", "/api/native/v1/bookings/{booking_id}/cancel"),
 }
 

@@ -162,7 +162,8 @@ def test_booking_a_deleted_showtime_is_400_stock_deleted(client_of, venue):
 
 BOOKING_KEYS = {
     "id", "status", "quantity", "amount", "totalAmount", "token", "qrCodePayload",
-    "cancellationLimitDatetime", "cancellationReason", "bookedAt", "usedAt", "cancelledAt", "stock", "offer",
+    "cancellationLimitDatetime", "isCancellable", "cancellationMessage", "notCancellableReason",
+    "cancellationReason", "bookedAt", "usedAt", "cancelledAt", "stock", "offer",
 }  # fmt: skip
 
 
@@ -191,8 +192,12 @@ def test_a_confirmed_upcoming_booking_is_ongoing_with_its_token_and_qr_payload(b
         "address": venue.address,
         "postalCode": venue.postal_code,
         "city": venue.city,
+        "fullAddress": f"{venue.address}, {venue.postal_code} {venue.city}",
         "timezone": venue.timezone,
     }
+    assert out["isCancellable"] is True
+    assert out["notCancellableReason"] is None
+    assert out["cancellationMessage"].startswith("Annulable jusqu'au ")
 
 
 def test_a_cancelled_booking_is_ended_without_qr_payload(beneficiary, client_of, stock):
@@ -311,3 +316,76 @@ def test_cancelling_a_used_booking_is_400_booking_not_cancellable(beneficiary, c
 
 def test_cancelling_without_token_is_401(anonymous, db):
     assert_error(anonymous.post("/bookings/1/cancel"), 401, "UNAUTHENTICATED")
+
+
+# --- Cancellation state in the list -------------------------------------------------------------------
+
+
+def test_a_booking_past_its_cancellation_limit_says_why_it_cannot_be_cancelled(beneficiary, client_of, venue):
+    now = timezone.now()
+    stock = StockFactory(offer__venue=venue, beginning_datetime=now + dt.timedelta(hours=30))
+    BookingFactory(
+        user=beneficiary,
+        stock=stock,
+        booked_at=now - dt.timedelta(hours=42),
+        cancellation_limit_datetime=now - dt.timedelta(hours=18),
+    )
+
+    [out] = client_of.get("/bookings").json()["ongoingBookings"]
+
+    assert out["isCancellable"] is False
+    assert out["notCancellableReason"]["code"] == "SHOW_WITHIN_48H"
+    assert out["notCancellableReason"]["message"].startswith("La séance commence dans moins de 48 h : ")
+    assert out["cancellationMessage"] == out["notCancellableReason"]["message"]
+    assert out["qrCodePayload"] == f"PASSCULTURE:v3;TOKEN:{out['token']}"
+
+
+def test_a_cancelled_booking_is_not_cancellable(beneficiary, client_of, stock):
+    BookingFactory(
+        user=beneficiary,
+        stock=stock,
+        status=BookingStatus.CANCELLED,
+        cancelled_at=timezone.now(),
+        cancellation_reason=CancellationReason.BENEFICIARY,
+    )
+    [out] = client_of.get("/bookings").json()["endedBookings"]
+    assert (out["isCancellable"], out["notCancellableReason"]["code"]) == (False, "BOOKING_CANCELLED")
+
+
+# --- GET /bookings/{id} -----------------------------------------------------------------------------
+
+
+def test_one_of_my_bookings(beneficiary, client_of, stock):
+    booking = book_offer(beneficiary, stock.pk, 1)
+
+    response = client_of.get(f"/bookings/{booking.pk}")
+
+    assert response.status_code == 200
+    out = response.json()
+    assert set(out) == BOOKING_KEYS
+    assert (out["id"], out["token"]) == (booking.pk, booking.token)
+    assert out["qrCodePayload"] == f"PASSCULTURE:v3;TOKEN:{booking.token}"
+    assert out["isCancellable"] is True
+
+
+def test_the_qr_payload_of_one_booking_disappears_once_used(beneficiary, client_of, stock):
+    booking = BookingFactory(user=beneficiary, stock=stock, status=BookingStatus.USED, used_at=timezone.now())
+    out = client_of.get(f"/bookings/{booking.pk}").json()
+    assert out["qrCodePayload"] is None
+    assert out["notCancellableReason"]["code"] == "BOOKING_ALREADY_USED"
+
+
+def test_another_users_booking_is_404_booking_not_found(as_user, stock):
+    owner = UserFactory()
+    DepositFactory(user=owner)
+    booking = book_offer(owner, stock.pk, 1)
+
+    assert_error(as_user(UserFactory()).get(f"/bookings/{booking.pk}"), 404, "BOOKING_NOT_FOUND")
+
+
+def test_an_unknown_booking_is_404_booking_not_found(client_of):
+    assert_error(client_of.get("/bookings/999999"), 404, "BOOKING_NOT_FOUND")
+
+
+def test_one_booking_without_token_is_401(anonymous, db):
+    assert_error(anonymous.get("/bookings/1"), 401, "UNAUTHENTICATED")

@@ -23,7 +23,7 @@ def test_an_offer_is_public_and_returned_in_camel_case(anonymous, offer):
     body = response.json()
     assert set(body) == {
         "id", "name", "description", "category", "durationMinutes", "languages", "isDuo",
-        "isDigital", "isEvent", "imageUrl", "venue", "stocks",
+        "isDigital", "isEvent", "imageUrl", "venue", "film", "stocks",
     }  # fmt: skip
     assert (body["id"], body["name"], body["isDuo"], body["languages"]) == (
         offer.pk,
@@ -130,3 +130,45 @@ def test_offer_detail_queries_do_not_grow_with_stocks(anonymous, offer, django_a
 
     with django_assert_max_num_queries(2):
         assert len(anonymous.get(f"/offers/{offer.pk}").json()["stocks"]) == 5
+
+
+def test_the_offer_carries_the_film_details_of_its_import(anonymous, venue):
+    offer = OfferFactory(
+        venue=venue,
+        extra_data={
+            "allocine_url": "https://www.allocine.fr/film/fichefilm_gen_cfilm=1.html",
+            "directors": ["Jeanne Lune"],
+            "cast": ["Ana Sol", "Ben Mar"],
+            "genres": ["Drame"],
+            "countries": ["France"],
+            "original_title": "Low Orbit",
+            "release_date": "2026-11-25",
+        },
+    )
+
+    assert anonymous.get(f"/offers/{offer.pk}").json()["film"] == {
+        "directors": ["Jeanne Lune"],
+        "cast": ["Ana Sol", "Ben Mar"],
+        "genres": ["Drame"],
+        "countries": ["France"],
+        "originalTitle": "Low Orbit",
+        "releaseDate": "2026-11-25",
+        "allocineUrl": "https://www.allocine.fr/film/fichefilm_gen_cfilm=1.html",
+    }
+
+
+def test_film_details_are_empty_when_unknown_or_malformed(anonymous, venue):
+    offer = OfferFactory(
+        venue=venue,
+        extra_data={
+            "directors": "Une seule",
+            "cast": 3,
+            "release_date": "bientôt",
+            "allocine_url": "ftp://x",
+        },
+    )
+
+    film = anonymous.get(f"/offers/{offer.pk}").json()["film"]
+
+    assert film["directors"] == ["Une seule"]
+    assert (film["cast"], film["releaseDate"], film["allocineUrl"]) == ([], None, None)

@@ -5,18 +5,37 @@ from ninja import Router
 
 from passculture.core.bookings import rules
 from passculture.core.bookings.constants import BookingStatus
-from passculture.core.bookings.selectors import bookings_of_beneficiary
+from passculture.core.bookings.exceptions import BookingNotFound
+from passculture.core.bookings.selectors import booking_of_beneficiary, bookings_of_beneficiary
 from passculture.core.bookings.services import book_offer, cancel_booking_by_beneficiary
 from passculture.core.common.time import now as utcnow
 
 from .offers import image_url
-from .schemas import BookingCreatedOut, BookingIn, BookingsOut, ErrorOut, InvalidInputOut
+from .schemas import BookingCreatedOut, BookingIn, BookingOut, BookingsOut, ErrorOut, InvalidInputOut
 
 router = Router(tags=["Réservations"])
 
 
-def _booking(request: HttpRequest, booking, *, qr_visible: bool) -> dict:
+def _is_qr_visible(booking, at) -> bool:
+    return rules.is_qr_code_visible(
+        is_confirmed=booking.status == BookingStatus.CONFIRMED,
+        event_start=booking.stock.beginning_datetime,
+        duration_minutes=booking.offer.duration_minutes,
+        at=at,
+    )
+
+
+def _booking(request: HttpRequest, booking, *, at) -> dict:
     stock, offer, venue = booking.stock, booking.offer, booking.venue
+    qr_visible = _is_qr_visible(booking, at)
+    cancellation = rules.beneficiary_cancellation(
+        status=booking.status,
+        booked_at=booking.booked_at,
+        limit=booking.cancellation_limit_datetime,
+        event_start=stock.beginning_datetime,
+        at=at,
+    )
+    message = cancellation.message(venue.timezone)
     return {
         "id": booking.pk,
         "status": booking.status,
@@ -26,6 +45,11 @@ def _booking(request: HttpRequest, booking, *, qr_visible: bool) -> dict:
         "token": booking.token,
         "qr_code_payload": rules.qr_payload(booking.token) if qr_visible else None,
         "cancellation_limit_datetime": booking.cancellation_limit_datetime,
+        "is_cancellable": cancellation.is_allowed,
+        "cancellation_message": message,
+        "not_cancellable_reason": None
+        if cancellation.is_allowed
+        else {"code": cancellation.refusal, "message": message},
         "cancellation_reason": booking.cancellation_reason or None,
         "booked_at": booking.booked_at,
         "used_at": booking.used_at,
@@ -47,6 +71,7 @@ def _booking(request: HttpRequest, booking, *, qr_visible: bool) -> dict:
                 "address": venue.address,
                 "postal_code": venue.postal_code,
                 "city": venue.city,
+                "full_address": venue.full_address,
                 "timezone": venue.timezone,
             },
         },
@@ -65,14 +90,22 @@ def list_bookings(request: HttpRequest):
     ongoing, ended = [], []
     for booking in bookings_of_beneficiary(request.auth):
         # A booking is "ongoing" exactly while its QR code is to be shown.
-        visible = rules.is_qr_code_visible(
-            is_confirmed=booking.status == BookingStatus.CONFIRMED,
-            event_start=booking.stock.beginning_datetime,
-            duration_minutes=booking.offer.duration_minutes,
-            at=at,
-        )
-        (ongoing if visible else ended).append(_booking(request, booking, qr_visible=visible))
+        (ongoing if _is_qr_visible(booking, at) else ended).append(_booking(request, booking, at=at))
     return {"ongoing_bookings": ongoing, "ended_bookings": ended}
+
+
+@router.get(
+    "/bookings/{booking_id}",
+    response={200: BookingOut, 401: ErrorOut, 404: ErrorOut},
+    by_alias=True,
+    summary="Une de mes réservations",
+    description="404 `BOOKING_NOT_FOUND` pour une réservation inconnue ou d'une autre personne.",
+)
+def get_booking(request: HttpRequest, booking_id: int):
+    booking = booking_of_beneficiary(request.auth, booking_id)
+    if booking is None:
+        raise BookingNotFound()
+    return _booking(request, booking, at=utcnow())
 
 
 @router.post(

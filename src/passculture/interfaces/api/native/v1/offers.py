@@ -1,16 +1,35 @@
-"""An offer and its stocks (showtimes), public like the real service's."""
+"""Offers: the geolocated search, places to search around, an offer with its film details and
+showtimes. Public like the real service's discovery: booking needs an account, looking does not."""
 
 from django.http import HttpRequest
 from ninja import Router
 
 from passculture.core.common.time import now as utcnow
+from passculture.core.offers import search
 from passculture.core.offers.exceptions import OfferNotFound
 from passculture.core.offers.selectors import get_public_offer, stocks_of_offer
 from passculture.core.offers.validation import is_bookable
 
-from .schemas import ErrorOut, OfferOut
+from .schemas import ErrorOut, OfferOut, PlaceOut, SearchOut
 
 router = Router(tags=["Offres"])
+
+PUBLIC = "Sans authentification : la recherche et les offres sont publiques, seule la réservation demande un compte."
+SEARCH_DESCRIPTION = f"""Films ayant au moins une séance réservable (offre active, lieu et structure
+validés, séance non supprimée, pas commencée, date limite non passée, au moins une place).
+
+- Avec `latitude` et `longitude` : cinémas à moins de `radius_km` (5, 10, 20, 50 ou 100 ; 20 par
+  défaut) à vol d'oiseau, **le plus proche d'abord**, puis la prochaine séance.
+- Sans position : toute la France, la prochaine séance d'abord.
+- `date` : `today`, `tomorrow`, `week` (aujourd'hui et les 6 jours suivants) ou un jour `AAAA-MM-JJ` ;
+  les jours sont ceux du fuseau de chaque cinéma (outre-mer compris).
+- `q` : mots du titre, sans tenir compte des majuscules ni des accents (`ete` trouve « L'Été dernier »).
+- Pages : `limit` (1 à 50, 20 par défaut) et `offset` (0 à 500) ; `nextOffset` donne la suite.
+
+Erreurs (400) : `INVALID_COORDINATES`, `COORDINATES_INCOMPLETE`, `INVALID_RADIUS`, `INVALID_DATE`,
+`SEARCH_TEXT_TOO_LONG`, `INVALID_PAGINATION`.
+
+{PUBLIC}"""
 
 
 def image_url(request: HttpRequest, offer) -> str | None:
@@ -21,20 +40,121 @@ def _coordinate(value) -> float | None:
     return float(value) if value is not None else None
 
 
+def _venue(venue) -> dict:
+    return {
+        "id": venue.pk,
+        "name": venue.display_name,
+        "address": venue.address,
+        "postal_code": venue.postal_code,
+        "city": venue.city,
+        "latitude": _coordinate(venue.latitude),
+        "longitude": _coordinate(venue.longitude),
+        "timezone": venue.timezone,
+    }
+
+
+@router.get(
+    "/offers",
+    auth=None,
+    response={200: SearchOut, 400: ErrorOut},
+    by_alias=True,
+    summary="Chercher des séances autour d'un point",
+    description=SEARCH_DESCRIPTION,
+)
+def search_offers(
+    request: HttpRequest,
+    latitude: str | None = None,
+    longitude: str | None = None,
+    radius_km: str | None = None,
+    date: str | None = None,
+    q: str | None = None,
+    limit: str | None = None,
+    offset: str | None = None,
+):
+    # Strings on purpose: a malformed number gets the search's own stable code (INVALID_COORDINATES...)
+    # rather than a generic schema error.
+    at = utcnow()
+    params = search.build_search_params(
+        at=at,
+        latitude=latitude,
+        longitude=longitude,
+        radius_km=radius_km,
+        date=date,
+        text=q,
+        limit=limit,
+        offset=offset,
+    )
+    page = search.search_showtimes(params, at=at)
+    return {
+        "results": [
+            {
+                "offer": {
+                    "id": result.offer.pk,
+                    "name": result.offer.name,
+                    "image_url": image_url(request, result.offer),
+                    "duration_minutes": result.offer.duration_minutes,
+                    "languages": result.offer.languages,
+                    "is_duo": result.offer.is_duo,
+                },
+                "venue": _venue(result.venue),
+                "distance_km": round(result.distance_km, 2) if result.distance_km is not None else None,
+                "next_showtimes": [
+                    {
+                        "stock_id": showtime.stock_id,
+                        "beginning_datetime": showtime.beginning,
+                        "version": showtime.version,
+                        "remaining_quantity": showtime.remaining,
+                        "price": showtime.price_cents,
+                    }
+                    for showtime in result.showtimes
+                ],
+                "showtime_count": result.showtime_count,
+                "min_price": result.min_price_cents,
+                "max_price": result.max_price_cents,
+            }
+            for result in page.results
+        ],
+        "limit": params.limit,
+        "offset": params.offset,
+        "has_more": page.has_more,
+        "next_offset": page.next_offset,
+        "radius_km": params.radius_km if params.position is not None else None,
+        "date": params.date.value if params.date is not None else None,
+    }
+
+
+@router.get(
+    "/places",
+    auth=None,
+    response={200: list[PlaceOut]},
+    by_alias=True,
+    summary="Villes et codes postaux pour situer une recherche",
+    description="Jusqu'à 8 communes (code postal, début de code postal ou nom, sans tenir compte des "
+    "accents), les plus peuplées d'abord ; sinon, si l'API Adresse est configurée, sa meilleure adresse ; "
+    "une liste vide si rien ne correspond. " + PUBLIC,
+)
+def places(request: HttpRequest, q: str = ""):
+    return [
+        {"label": place.label, "latitude": place.latitude, "longitude": place.longitude}
+        for place in search.find_places(q[:200], limit=8)
+    ]
+
+
 @router.get(
     "/offers/{offer_id}",
     auth=None,
     response={200: OfferOut, 404: ErrorOut},
     by_alias=True,
-    summary="Une offre et ses séances",
-    description="Séances non supprimées, passées comprises ; `isBookable` dit si l'on peut réserver.",
+    summary="Une offre, le film et ses séances",
+    description="Séances non supprimées, passées comprises ; `isBookable` dit si l'on peut réserver. "
+    "`film` : réalisation, interprètes, genres... quand l'offre vient d'Allociné. " + PUBLIC,
 )
 def get_offer(request: HttpRequest, offer_id: int):
     offer = get_public_offer(offer_id)
     if offer is None:
         raise OfferNotFound()
     at = utcnow()
-    venue = offer.venue
+    film = search.film_details(offer)
     return {
         "id": offer.pk,
         "name": offer.name,
@@ -46,15 +166,15 @@ def get_offer(request: HttpRequest, offer_id: int):
         "is_digital": offer.is_digital,
         "is_event": offer.is_event,
         "image_url": image_url(request, offer),
-        "venue": {
-            "id": venue.pk,
-            "name": venue.display_name,
-            "address": venue.address,
-            "postal_code": venue.postal_code,
-            "city": venue.city,
-            "latitude": _coordinate(venue.latitude),
-            "longitude": _coordinate(venue.longitude),
-            "timezone": venue.timezone,
+        "venue": _venue(offer.venue),
+        "film": {
+            "directors": film.directors,
+            "cast": film.cast,
+            "genres": film.genres,
+            "countries": film.countries,
+            "original_title": film.original_title,
+            "release_date": film.release_date,
+            "allocine_url": film.allocine_url or None,
         },
         "stocks": [
             {

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from ninja import Field, Schema
-from pydantic import ConfigDict, StrictInt
+from pydantic import ConfigDict, StrictBool, StrictInt
 from pydantic.alias_generators import to_camel
 
 CENTS = "Montant en centimes d'euro (1250 = 12,50 €)."
@@ -31,8 +31,14 @@ class InvalidInputOut(ErrorOut):
 # --- Authentication -----------------------------------------------------------------------------
 
 
+# Typed text never holds control characters; PostgreSQL refuses NUL in text, so they stop at the door.
+NO_CONTROL_CHARACTERS = r"^[^\x00-\x1f\x7f]*$"
+
+
 class SigninIn(CamelSchema):
-    identifier: str = Field(description="Adresse email du compte.")
+    identifier: str = Field(
+        max_length=254, pattern=NO_CONTROL_CHARACTERS, description="Adresse email du compte."
+    )
     password: str
 
 
@@ -60,13 +66,32 @@ class CreditOut(CamelSchema):
     is_expired: bool
 
 
+class AccountEligibilityOut(CamelSchema):
+    status: str = Field(
+        description="NOT_YET (moins de 18 ans), ELIGIBLE (du jour des 18 ans à la veille des 19 ans), "
+        "NO_LONGER (19 ans ou plus) ou UNKNOWN (date de naissance inconnue)."
+    )
+    eligible_from: dt.date | None = Field(description="Premier jour d'éligibilité : le jour des 18 ans.")
+    last_eligible_day: dt.date | None = Field(
+        description="Dernier jour d'éligibilité, inclus : la veille des 19 ans."
+    )
+    message: str = Field(description="L'explication, en français.")
+    next_step: str | None = Field(
+        description="IDENTITY_CHECK quand la personne est éligible et n'a pas encore de crédit ; null sinon."
+    )
+
+
 class MeOut(CamelSchema):
     id: int
     email: str
     first_name: str
     last_name: str
     birth_date: dt.date | None
+    phone_number: str = Field(description="Format international E.164, par exemple +33612345678.")
+    postal_code: str
+    city: str
     is_beneficiary: bool
+    eligibility: AccountEligibilityOut
     credit: CreditOut | None = Field(description="null tant que le crédit n'a pas été attribué.")
 
 
@@ -94,10 +119,22 @@ class StockOut(CamelSchema):
     is_bookable: bool
 
 
+class FilmOut(CamelSchema):
+    """What an import (Allociné) tells about the film; empty lists and strings when unknown."""
+
+    directors: list[str]
+    cast: list[str] = Field(description="Principaux interprètes.")
+    genres: list[str]
+    countries: list[str]
+    original_title: str
+    release_date: dt.date | None
+    allocine_url: str | None = Field(description="Page du film sur allocine.fr, quand il en vient.")
+
+
 class OfferOut(CamelSchema):
     id: int
     name: str
-    description: str
+    description: str = Field(description="Synopsis (texte, retours à la ligne conservés).")
     category: str
     duration_minutes: int | None
     languages: list[str]
@@ -106,7 +143,58 @@ class OfferOut(CamelSchema):
     is_event: bool
     image_url: str | None
     venue: VenueOut
-    stocks: list[StockOut]
+    film: FilmOut
+    stocks: list[StockOut] = Field(
+        description="Séances (ou stock) non supprimées, dans l'ordre chronologique, passées comprises."
+    )
+
+
+# --- Offer search -------------------------------------------------------------------------------
+
+
+class ShowtimeOut(CamelSchema):
+    stock_id: int = Field(description="À envoyer comme `stockId` à `POST /bookings`.")
+    beginning_datetime: dt.datetime = Field(description="Début de la séance (UTC).")
+    version: str = Field(description="VF, VO, ou vide.")
+    remaining_quantity: int | None = Field(description="Places restantes ; null : illimité.")
+    price: int = Field(description=CENTS)
+
+
+class SearchOfferOut(CamelSchema):
+    id: int
+    name: str
+    image_url: str | None
+    duration_minutes: int | None
+    languages: list[str]
+    is_duo: bool
+
+
+class SearchResultOut(CamelSchema):
+    offer: SearchOfferOut
+    venue: VenueOut
+    distance_km: float | None = Field(description="Distance à vol d'oiseau (km) ; null sans position.")
+    next_showtimes: list[ShowtimeOut] = Field(description="Les 3 prochaines séances réservables.")
+    showtime_count: int = Field(description="Nombre de séances réservables sur la période demandée.")
+    min_price: int = Field(description=CENTS)
+    max_price: int = Field(description=CENTS)
+
+
+class SearchOut(CamelSchema):
+    results: list[SearchResultOut] = Field(
+        description="Par distance puis prochaine séance (avec position), par prochaine séance sinon."
+    )
+    limit: int
+    offset: int
+    has_more: bool
+    next_offset: int | None = Field(description="`offset` de la page suivante ; null : dernière page.")
+    radius_km: int | None = Field(description="Rayon appliqué ; null sans position (toute la France).")
+    date: str | None = Field(description="Filtre de date appliqué (today, tomorrow, week, AAAA-MM-JJ).")
+
+
+class PlaceOut(CamelSchema):
+    label: str = Field(description="« Lyon (69001) »")
+    latitude: float
+    longitude: float
 
 
 # --- Bookings -----------------------------------------------------------------------------------
@@ -127,6 +215,7 @@ class BookingVenueOut(CamelSchema):
     address: str
     postal_code: str
     city: str
+    full_address: str = Field(description="Adresse complète, telle qu'à afficher.")
     timezone: str
 
 
@@ -145,6 +234,14 @@ class BookingStockOut(CamelSchema):
     version: str
 
 
+class ReasonOut(CamelSchema):
+    code: str = Field(
+        description="Code stable : BOOKING_CANCELLED, BOOKING_ALREADY_USED, EVENT_STARTED, "
+        "FINAL_AT_BOOKING (réservée moins de 48 h avant), SHOW_WITHIN_48H, CANCELLATION_WINDOW_OVER."
+    )
+    message: str = Field(description="Explication en français, heures dans le fuseau du lieu.")
+
+
 class BookingOut(CamelSchema):
     id: int
     status: str = Field(description="CONFIRMED, USED, CANCELLED ou REIMBURSED.")
@@ -158,7 +255,14 @@ class BookingOut(CamelSchema):
     cancellation_limit_datetime: dt.datetime | None = Field(
         description="Annulable jusqu'à cette date ; null : sans limite tant que non utilisée."
     )
-    cancellation_reason: str | None
+    is_cancellable: bool = Field(description="Annulable maintenant par le bénéficiaire.")
+    cancellation_message: str = Field(
+        description="Jusqu'à quand annuler, ou pourquoi ce n'est plus possible (français, heure du lieu)."
+    )
+    not_cancellable_reason: ReasonOut | None = Field(description="null tant que l'annulation est possible.")
+    cancellation_reason: str | None = Field(
+        description="Pour une réservation annulée : BENEFICIARY, OFFERER, EXPIRED, FRAUD ou BACKOFFICE."
+    )
     booked_at: dt.datetime
     used_at: dt.datetime | None
     cancelled_at: dt.datetime | None
@@ -169,3 +273,104 @@ class BookingOut(CamelSchema):
 class BookingsOut(CamelSchema):
     ongoing_bookings: list[BookingOut] = Field(description="Confirmées et pas encore passées.")
     ended_bookings: list[BookingOut] = Field(description="Utilisées, annulées ou passées.")
+
+
+# --- Credit -------------------------------------------------------------------------------------
+
+
+class CreditMovementOut(CamelSchema):
+    kind: str = Field(
+        description="GRANT (crédit attribué), BOOKING (réservation), REFUND (annulation : le montant est "
+        "rendu) ou EXPIRY (le reste est perdu)."
+    )
+    date: dt.datetime
+    amount: int = Field(description=f"Signé : positif pour un crédit, négatif pour une dépense. {CENTS}")
+    balance_after: int = Field(description=f"Solde juste après. {CENTS}")
+    booking_id: int | None
+    offer_name: str | None
+    quantity: int | None
+    cancellation_reason: str | None = Field(description="Pour un remboursement : qui a annulé.")
+
+
+class MyCreditOut(CamelSchema):
+    initial: int = Field(description=CENTS)
+    spent: int = Field(description=f"Total des réservations non annulées. {CENTS}")
+    remaining: int = Field(description=f"Solde disponible, 0 une fois le crédit expiré. {CENTS}")
+    digital_cap: int | None = Field(description=f"Plafond des offres numériques (null : aucun). {CENTS}")
+    digital_cap_remaining: int | None = Field(description=f"Reste de ce plafond. {CENTS}")
+    granted_at: dt.datetime
+    expiration_date: dt.datetime = Field(
+        description="Le crédit ne peut plus être utilisé à partir de ce moment."
+    )
+    is_expired: bool
+    history: list[CreditMovementOut] = Field(description="Du plus ancien au plus récent.")
+
+
+# --- Beneficiaries' accounts: sign-up, email links, password, deletion --------------------------
+
+
+class SignupIn(CamelSchema):
+    email: str = Field(max_length=254, pattern=NO_CONTROL_CHARACTERS)
+    password: str = Field(
+        max_length=4096,
+        description="12 caractères au moins, pas trop courant, pas uniquement des chiffres, "
+        "pas trop proche de l'email ou du nom.",
+    )
+    first_name: str = Field(max_length=128)
+    last_name: str = Field(max_length=128)
+    birth_date: dt.date = Field(description="AAAA-MM-JJ. Le compte peut être créé dès 15 ans.")
+    phone_number: str = Field(max_length=30, description="Numéro français, métropole ou outre-mer.")
+    postal_code: str = Field(max_length=10, description="5 chiffres.")
+    city: str = Field(
+        max_length=100,
+        description="Doit correspondre au code postal quand il est connu (voir `GET /cities`).",
+    )
+    accepted_terms: StrictBool = Field(description="Acceptation des conditions générales : doit valoir true.")
+
+
+class SignupOut(CamelSchema):
+    email: str
+    eligibility: AccountEligibilityOut
+
+
+class ValidateEmailIn(CamelSchema):
+    token: str = Field(
+        max_length=1000, description="Le jeton du lien reçu par email (dernier segment de l'URL)."
+    )
+
+
+class EmailIn(CamelSchema):
+    email: str = Field(max_length=254, pattern=NO_CONTROL_CHARACTERS)
+
+
+class ResetPasswordIn(CamelSchema):
+    uidb64: str = Field(max_length=64, description="Avant-dernier segment du lien reçu par email.")
+    token: str = Field(max_length=200, description="Dernier segment du lien reçu par email.")
+    new_password: str = Field(max_length=4096)
+
+
+class ChangePasswordIn(CamelSchema):
+    current_password: str = Field(max_length=4096)
+    new_password: str = Field(max_length=4096)
+
+
+class PasswordIn(CamelSchema):
+    password: str = Field(max_length=4096)
+
+
+class DeletionOut(CamelSchema):
+    requested_at: dt.datetime
+    anonymisation_date: dt.datetime = Field(
+        description="À partir de cette date, les données sont anonymisées."
+    )
+    cancelled_bookings: int = Field(
+        description="Réservations annulées par la demande (places et crédit libérés)."
+    )
+    kept_bookings: int = Field(description="Réservations confirmées conservées : plus annulables.")
+
+
+class CitiesOut(CamelSchema):
+    postal_code: str
+    cities: list[str] = Field(
+        description="Villes de ce code postal (vide : code inconnu, toute ville acceptée)."
+    )

@@ -1,0 +1,79 @@
+"""Emails to the beneficiary about their identity check (one builder per email, queued in the outbox by
+the service that decides, in its transaction). They share the notices' layout (emails/account/message)."""
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from passculture.core.common.money import format_euros
+from passculture.core.common.time import format_local
+from passculture.core.notifications.builders import EmailContent
+
+from .constants import REJECTION_HINTS, RejectionReason
+
+TEMPLATE = "emails/account/message"
+
+
+def _link(route: str) -> str:
+    """An absolute link for an email: there is no request to take the host from."""
+    return f"{settings.PUBLIC_BASE_URL}{reverse(route)}"
+
+
+def _render(kind: str, subject: str, to: str, *, first_name: str, paragraphs: list[str], action_url: str,
+            action_label: str) -> EmailContent:  # fmt: skip
+    context = {
+        "subject": subject,
+        "greeting": f"Bonjour {first_name}," if first_name else "Bonjour,",
+        "paragraphs": paragraphs,
+        "action_url": action_url,
+        "action_label": action_label,
+        "footer_note": "",
+    }
+    rendered = str(render_to_string(f"{TEMPLATE}.txt", context))
+    text = "\n".join(line.rstrip() for line in rendered.strip().splitlines()) + "\n"
+    html = str(render_to_string(f"{TEMPLATE}.html", context))
+    return EmailContent(kind=kind, subject=subject, text=text, html=html, to=[to])
+
+
+def identity_approved(user, deposit) -> EmailContent:
+    amount = format_euros(deposit.amount_cents)
+    paragraphs = [
+        "Votre identité est vérifiée : votre crédit pass Culture est disponible.",
+        f"Montant : {amount}, valable jusqu'au {format_local(deposit.expires_at, settings.TIME_ZONE)}.",
+    ]
+    if deposit.digital_cap_cents is not None:
+        paragraphs.append(
+            f"Dont {format_euros(deposit.digital_cap_cents)} au plus pour les offres numériques."
+        )
+    paragraphs.append("Réservez vos séances de cinéma près de chez vous dans l'application.")
+    return _render(
+        "identity_approved",
+        f"Votre crédit pass Culture de {amount} est disponible",
+        user.email,
+        first_name=user.first_name,
+        paragraphs=paragraphs,
+        action_url=_link("app:home"),
+        action_label="Trouver une séance",
+    )
+
+
+def identity_rejected(check) -> EmailContent:
+    reason = RejectionReason(check.rejection_reason)
+    paragraphs = [
+        "Nous n'avons pas pu vérifier votre identité à partir des informations envoyées.",
+        f"Motif : {reason.label}.",
+    ]
+    if check.rejection_comment:
+        paragraphs.append(f"Précision de l'équipe pass Culture : {check.rejection_comment}")
+    if REJECTION_HINTS.get(reason):
+        paragraphs.append(REJECTION_HINTS[reason])
+    paragraphs.append("Vous pouvez envoyer une nouvelle demande dès maintenant.")
+    return _render(
+        "identity_rejected",
+        "Votre vérification d'identité n'a pas abouti",
+        check.user.email,
+        first_name=check.user.first_name,
+        paragraphs=paragraphs,
+        action_url=_link("app:identity"),
+        action_label="Envoyer une nouvelle demande",
+    )

@@ -1,0 +1,111 @@
+"""Installable web app: the manifest and the service worker (served at the root so it covers the site)."""
+
+import functools
+import hashlib
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import get_template, render_to_string
+from django.templatetags.static import static
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_GET
+
+APP_NAME = "pass Culture cinéma"
+THEME_COLOR = "#000091"
+BACKGROUND_COLOR = "#ffffff"
+# The app's own assets (CSS, this script, icons): cached by the worker, and what its cache name hashes.
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+APP_STATIC_PREFIX = "app/"
+PRECACHE = ["app/app.css", "app/pwa.js", "app/icons/icon-192.png", "app/icons/icon-512.png"]
+ICONS = [("app/icons/icon-192.png", "192x192"), ("app/icons/icon-512.png", "512x512")]
+SW_TEMPLATE = "app/pwa/sw.js"
+# Parts of the site that are not the beneficiaries' app: the worker leaves their pages alone.
+OUTSIDE_THE_APP = ["/pro/", "/backoffice/", "/api/"]
+
+
+def _reverse_or_empty(name: str) -> str:
+    # The login and logout pages belong to another part of the app and may not be routed yet.
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return ""
+
+
+@require_GET
+def manifest(request):
+    data = {
+        "id": "/",
+        "name": APP_NAME,
+        "short_name": "pass Culture",
+        "description": "Réservez des séances de cinéma avec votre crédit pass Culture.",
+        "lang": "fr",
+        "dir": "ltr",
+        "start_url": reverse("app:home"),
+        "scope": "/",
+        "display": "standalone",
+        "orientation": "portrait",
+        "theme_color": THEME_COLOR,
+        "background_color": BACKGROUND_COLOR,
+        "icons": [
+            {"src": static(path), "sizes": sizes, "type": "image/png", "purpose": "any"}
+            for path, sizes in ICONS
+        ]
+        # The ticket stays inside the central safe zone: the same images can be cropped to any shape.
+        + [
+            {"src": static(path), "sizes": sizes, "type": "image/png", "purpose": "maskable"}
+            for path, sizes in ICONS
+        ],
+        "shortcuts": [{"name": "Mes réservations", "url": reverse("app:bookings")}],
+    }
+    response = JsonResponse(
+        data, content_type="application/manifest+json", json_dumps_params={"ensure_ascii": False}
+    )
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+def _content_hash() -> str:
+    digest = hashlib.sha256()
+    for path in sorted((STATIC_DIR / APP_STATIC_PREFIX).rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(STATIC_DIR).as_posix().encode())
+            digest.update(path.read_bytes())
+    template = get_template(SW_TEMPLATE)
+    digest.update(Path(template.origin.name).read_bytes())
+    digest.update(settings.STATIC_URL.encode())
+    return digest.hexdigest()[:12]
+
+
+@functools.cache
+def _cached_content_hash() -> str:
+    return _content_hash()
+
+
+def cache_version() -> str:
+    """Changes whenever the app's static files or this worker change, i.e. on each deploy that matters:
+    the browser then installs the new worker, which drops the old static cache."""
+    # In development files change under a running server; in production once per process is enough.
+    return _content_hash() if settings.DEBUG else _cached_content_hash()
+
+
+@require_GET
+def service_worker(request):
+    bookings_url = reverse("app:bookings")
+    config = {
+        "version": cache_version(),
+        "precache": [static(path) for path in PRECACHE],
+        "staticUrl": static(APP_STATIC_PREFIX),
+        "css": static("app/app.css"),
+        "bookingsUrl": bookings_url,
+        # The list and each booking: /reservations/ and /reservations/<id>/.
+        "pagePattern": "^" + bookings_url.replace("/", "\\/") + "(\\d+\\/)?$",
+        "forgetOn": [url for url in (_reverse_or_empty("app:logout"), _reverse_or_empty("app:login")) if url],
+        "outside": [*OUTSIDE_THE_APP, settings.MEDIA_URL],
+    }
+    body = render_to_string(SW_TEMPLATE, {"config": json.dumps(config, ensure_ascii=False)})
+    response = HttpResponse(body, content_type="application/javascript; charset=utf-8")
+    # Browsers check for a new worker on navigation; no-cache makes them ask us rather than a cache.
+    response["Cache-Control"] = "no-cache"
+    return response

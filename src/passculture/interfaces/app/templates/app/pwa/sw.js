@@ -1,0 +1,155 @@
+/* pass Culture cinéma: service worker (served at /sw.js so that its scope is the whole site).
+ *
+ * - My bookings (the list and each booking) are network-first: always fresh when online, the last copy
+ *   when offline, so that the QR codes open at the cinema's door without a connection.
+ * - Static assets are cache-first in a cache named after their content hash: a deploy that changes
+ *   them changes the name, and the old cache is dropped on activation.
+ * - Only GET responses of this site are kept, never a redirect (to the login page) nor an error; the
+ *   pages are forgotten on logout and on login, so that the next person on this device sees nothing
+ *   of the previous one's.
+ */
+const CONFIG = {{ config|safe }};
+const STATIC_CACHE = "pc-static-" + CONFIG.version;
+const PAGES_CACHE = "pc-pages";
+const PAGE_PATTERN = new RegExp(CONFIG.pagePattern);
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches.open(STATIC_CACHE)
+      // Straight from the server, not from the HTTP cache: the files of this version, not older ones.
+      .then((cache) => cache.addAll(CONFIG.precache.map((url) => new Request(url, { cache: "reload" }))))
+      .then(() => self.skipWaiting())
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches.keys()
+      .then((names) => Promise.all(
+        names.filter((name) => name.startsWith("pc-static-") && name !== STATIC_CACHE)
+          .map((name) => caches.delete(name))
+      ))
+      .then(() => self.clients.claim())
+  );
+});
+
+function forgetPages() {
+  return caches.delete(PAGES_CACHE);
+}
+
+function isCacheablePage(url) {
+  return url.origin === self.location.origin && PAGE_PATTERN.test(url.pathname) && !url.search;
+}
+
+function isKeepable(response) {
+  return response && response.ok && response.type === "basic" && !response.redirected;
+}
+
+// A network that answers nothing (a cinema's basement) must not hide the kept QR codes for long.
+const NETWORK_TIMEOUT_MS = 5000;
+
+function keptPage(url) {
+  return caches.match(url, { cacheName: PAGES_CACHE, ignoreVary: true });
+}
+
+async function fetchAndKeep(request) {
+  const response = await fetch(request);
+  if (isKeepable(response)) {
+    const cache = await caches.open(PAGES_CACHE);
+    await cache.put(request.url, response.clone());
+  } else if (response.type === "opaqueredirect" || response.redirected || response.status === 403) {
+    // Sent to the login page (a navigation gets the redirect itself, opaque): this session is over,
+    // its pages must not outlive it.
+    await forgetPages();
+  }
+  return response;
+}
+
+async function networkFirst(request, event) {
+  const network = fetchAndKeep(request);
+  if (event) {
+    // Even when the kept copy is shown first, the fresh one still replaces it once it arrives.
+    event.waitUntil(network.catch(() => null));
+  }
+  const kept = await keptPage(request.url);
+  if (!kept) {
+    return network.catch(() => offlinePage());
+  }
+  const timeout = new Promise((resolve) => setTimeout(() => resolve(null), NETWORK_TIMEOUT_MS));
+  try {
+    const response = await Promise.race([network, timeout]);
+    // A server error (the site down behind its proxy) shows the kept copy too.
+    return response && response.status < 500 ? response : kept;
+  } catch (error) {
+    return kept;
+  }
+}
+
+async function cacheFirst(request) {
+  const cached = await caches.match(request, { cacheName: STATIC_CACHE });
+  if (cached) {
+    return cached;
+  }
+  const response = await fetch(request);
+  if (isKeepable(response)) {
+    const cache = await caches.open(STATIC_CACHE);
+    await cache.put(request, response.clone());
+  }
+  return response;
+}
+
+async function offlinePage() {
+  const list = await keptPage(CONFIG.bookingsUrl);
+  const link = list ? '<p><a href="' + CONFIG.bookingsUrl + '">Voir mes réservations enregistrées sur cet appareil</a></p>' : "";
+  const html = '<!doctype html><html lang="fr"><head><meta charset="utf-8">' +
+    '<meta name="viewport" content="width=device-width, initial-scale=1"><title>Hors connexion · pass Culture cinéma</title>' +
+    '<link rel="stylesheet" href="' + CONFIG.css + '"></head><body><main class="container">' +
+    "<h1>Vous êtes hors connexion</h1><p>Cette page n'a pas encore été ouverte sur cet appareil : " +
+    "reconnectez-vous à Internet pour l'afficher.</p>" + link + "</main></body></html>";
+  return new Response(html, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) {
+    return;
+  }
+  if (request.method !== "GET") {
+    // Never cached. Logging out or in (another person, maybe) forgets the pages kept so far.
+    if (request.method === "POST" && CONFIG.forgetOn.includes(url.pathname)) {
+      event.waitUntil(forgetPages());
+    }
+    return;
+  }
+  if (url.pathname.startsWith(CONFIG.staticUrl)) {
+    event.respondWith(cacheFirst(request));
+  } else if (isCacheablePage(url)) {
+    event.respondWith(networkFirst(request, event));
+  } else if (request.mode === "navigate" && !CONFIG.outside.some((prefix) => url.pathname.startsWith(prefix))) {
+    // Another page of the app: the network only, and a page saying so when offline.
+    event.respondWith(fetch(request).catch(() => offlinePage()));
+  }
+});
+
+self.addEventListener("message", (event) => {
+  const data = event.data || {};
+  const reply = (message) => event.source && event.source.postMessage(message);
+  if (data.type === "forget-pages") {
+    event.waitUntil(forgetPages().then(() => reply({ type: "pages-forgotten" })));
+  } else if (data.type === "keep-page") {
+    // A page of my bookings is open. Loaded before this worker took control (`refresh`), it went
+    // straight to the network: fetch it again to keep a copy. Otherwise networkFirst kept it already.
+    const url = new URL(data.url, self.location.origin);
+    if (!isCacheablePage(url)) {
+      return;
+    }
+    const cached = () => keptPage(url.href);
+    const fetchAgain = () => fetchAndKeep(new Request(url.href, { credentials: "same-origin" })).catch(() => null);
+    event.waitUntil(
+      (data.refresh ? fetchAgain() : cached().then((kept) => kept || fetchAgain()))
+        .then(cached)
+        .then((kept) => reply({ type: kept ? "page-kept" : "page-not-kept", url: url.pathname }))
+    );
+  }
+});

@@ -1,0 +1,279 @@
+"""My bookings (/reservations/), one booking (/reservations/<id>/) and cancelling (POST)."""
+
+import datetime as dt
+import html
+import re
+
+import pytest
+from django.urls import reverse
+
+from passculture.core.bookings.constants import BookingStatus, CancellationReason
+from passculture.core.bookings.factories import BookingFactory
+from passculture.core.bookings.models import Booking
+from passculture.core.bookings.services import book_offer
+from passculture.core.credit.factories import DepositFactory
+from passculture.core.credit.selectors import balance_of
+from passculture.core.offerers.factories import VenueFactory
+from passculture.core.offers.factories import OfferFactory, StockFactory, ThingStockFactory
+from passculture.core.users.factories import ProFactory, UserFactory
+from tests.conftest import utc
+
+from .conftest import NOW
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
+H = dt.timedelta(hours=1)
+PAYLOAD = re.compile(r'data-qr-payload="(PASSCULTURE:v3;TOKEN:[A-Z2-7]{6})"')
+
+
+def _page(response) -> str:
+    assert response.status_code == 200, response.status_code
+    return html.unescape(response.content.decode())
+
+
+def _section(page: str, anchor: str) -> str:
+    """The HTML of one section of the list (à venir, passées, annulées)."""
+    start = page.index(f'<section id="{anchor}"')
+    return page[start : page.index("</section>", start)]
+
+
+@pytest.fixture
+def venue():
+    return VenueFactory(
+        name="Ciné Lumière Bellecour", address="12 rue de la République", postal_code="69002", city="Lyon"
+    )
+
+
+@pytest.fixture
+def booking(beneficiary, venue):
+    # Booked on 10 March at 12:00 UTC for the 20th: cancellable for 48 h, until 12 March 13h00 in Paris.
+    stock = StockFactory(
+        offer__venue=venue,
+        offer__name="Orbite basse",
+        offer__is_duo=True,
+        price_cents=7_50,
+        beginning_datetime=utc(2026, 3, 20, 19, 30),
+    )
+    return book_offer(beneficiary, stock.pk, 2)
+
+
+def test_the_urls_are_the_contract():
+    assert reverse("app:bookings") == "/reservations/"
+    assert reverse("app:booking", args=[4]) == "/reservations/4/"
+    assert reverse("app:booking_cancel", args=[4]) == "/reservations/4/annuler/"
+
+
+@pytest.mark.parametrize("url", ["/reservations/", "/reservations/1/"])
+def test_anonymous_visitors_log_in_first(client, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("app:login"))
+
+
+def test_the_confirmation_shows_countermark_qr_cinema_time_quantity_total_and_deadline(logged_in, booking):
+    page = _page(logged_in.get(reverse("app:booking", args=[booking.pk])))
+    assert f"data-countermark>{booking.token}<" in page
+    assert PAYLOAD.search(page).group(1) == f"PASSCULTURE:v3;TOKEN:{booking.token}"
+    assert (
+        f'<svg width="259" height="259" role="img" aria-label="QR code de la contremarque {booking.token}"'
+        in page
+    )
+    assert 'fill="#fff"' in page and 'stroke="#000"' in page  # dark on white, whatever the theme
+    assert "Ciné Lumière Bellecour" in page
+    assert "12 rue de la République, 69002 Lyon" in page
+    assert "vendredi 20 mars 2026 à 20h30" in page
+    assert "2 places (duo)" in page
+    assert "15\u00a0€" in page
+    assert "Annulable jusqu'au 12 mars 2026 à 13h00." in page
+    assert reverse("app:booking_cancel", args=[booking.pk]) in page
+
+
+def test_the_booking_pages_are_private(logged_in, booking):
+    for url in (reverse("app:booking", args=[booking.pk]), reverse("app:bookings")):
+        cache_control = logged_in.get(url)["Cache-Control"]
+        assert "private" in cache_control and "no-cache" in cache_control
+
+
+def test_another_beneficiarys_booking_is_404(client, booking):
+    intruder = UserFactory()
+    DepositFactory(user=intruder)
+    client.force_login(intruder)
+    assert client.get(reverse("app:booking", args=[booking.pk])).status_code == 404
+
+
+def test_an_unknown_booking_is_404(logged_in):
+    assert logged_in.get(reverse("app:booking", args=[999_999])).status_code == 404
+
+
+def test_a_pro_cannot_see_a_booking_page(client, booking):
+    client.force_login(ProFactory())
+    assert client.get(reverse("app:booking", args=[booking.pk])).status_code == 403
+
+
+def test_the_list_has_upcoming_past_and_cancelled_sections(logged_in, beneficiary, booking, venue):
+    past_stock = StockFactory(offer__venue=venue, offer__name="Le Phare", beginning_datetime=NOW - 5 * 24 * H)
+    BookingFactory(
+        user=beneficiary,
+        stock=past_stock,
+        booked_at=NOW - 6 * 24 * H,
+        status=BookingStatus.USED,
+        used_at=NOW - 5 * 24 * H,
+    )
+    cancelled_stock = StockFactory(offer__venue=venue, offer__name="Nuit blanche")
+    BookingFactory(
+        user=beneficiary,
+        stock=cancelled_stock,
+        status=BookingStatus.CANCELLED,
+        cancelled_at=NOW - H,
+        cancellation_reason=CancellationReason.OFFERER,
+    )
+
+    page = _page(logged_in.get(reverse("app:bookings")))
+
+    upcoming, past, cancelled = (_section(page, a) for a in ("a-venir", "passees", "annulees"))
+    assert "Orbite basse" in upcoming and PAYLOAD.search(upcoming)
+    assert "Annuler la réservation" in upcoming
+    assert "Le Phare" in past and "Validée au guichet" in past and not PAYLOAD.search(past)
+    assert "Nuit blanche" in cancelled and not PAYLOAD.search(cancelled)
+    assert "Annulée par le cinéma le 10 mars 2026 à 12h00" in cancelled
+    assert "À venir (1)" in page and "Passées (1)" in page and "Annulées (1)" in page
+
+
+@pytest.mark.parametrize(
+    ("reason", "label"),
+    [
+        (CancellationReason.BENEFICIARY, "Annulée par vous"),
+        (CancellationReason.OFFERER, "Annulée par le cinéma"),
+        (CancellationReason.EXPIRED, "Expirée : non retirée dans les 30 jours"),
+        (CancellationReason.FRAUD, "Annulée par le pass Culture (suspicion de fraude)"),
+        (CancellationReason.BACKOFFICE, "Annulée par le support pass Culture"),
+    ],
+)
+def test_a_cancelled_booking_says_who_cancelled(logged_in, beneficiary, reason, label):
+    BookingFactory(
+        user=beneficiary, status=BookingStatus.CANCELLED, cancelled_at=NOW, cancellation_reason=reason
+    )
+    assert label in _section(_page(logged_in.get(reverse("app:bookings"))), "annulees")
+
+
+def test_a_confirmed_showtime_over_is_past_without_qr_code(logged_in, beneficiary):
+    stock = StockFactory(offer__duration_minutes=100, beginning_datetime=NOW - 2 * H)
+    BookingFactory(
+        user=beneficiary, stock=stock, booked_at=NOW - 3 * 24 * H, cancellation_limit_datetime=NOW - 24 * H
+    )
+    past = _section(_page(logged_in.get(reverse("app:bookings"))), "passees")
+    assert stock.offer.name in past
+    assert not PAYLOAD.search(past)
+    assert "La séance a commencé : la réservation ne peut plus être annulée." in past
+
+
+def test_a_showtime_in_progress_still_shows_its_qr_code(logged_in, beneficiary):
+    stock = StockFactory(offer__duration_minutes=100, beginning_datetime=NOW - H)
+    BookingFactory(user=beneficiary, stock=stock, booked_at=NOW - 3 * 24 * H)
+    assert PAYLOAD.search(_section(_page(logged_in.get(reverse("app:bookings"))), "a-venir"))
+
+
+def test_a_booking_that_cannot_be_cancelled_any_more_says_why_and_since_when(logged_in, beneficiary):
+    # Booked 72 h before the show, now 30 h before it: final since 48 h before the show.
+    stock = StockFactory(beginning_datetime=NOW + 30 * H)
+    BookingFactory(
+        user=beneficiary, stock=stock, booked_at=NOW - 42 * H, cancellation_limit_datetime=NOW - 18 * H
+    )
+    upcoming = _section(_page(logged_in.get(reverse("app:bookings"))), "a-venir")
+    assert (
+        "La séance commence dans moins de 48 h : la réservation est définitive depuis le 9 mars 2026 à 19h00."
+        in upcoming
+    )
+    assert "Annuler la réservation" not in upcoming
+    assert PAYLOAD.search(upcoming)
+
+
+def test_a_last_minute_booking_is_final_at_once(logged_in, beneficiary, time_machine):
+    stock = StockFactory(beginning_datetime=NOW + 5 * H)
+    book_offer(beneficiary, stock.pk)
+    time_machine.move_to(NOW + dt.timedelta(minutes=1), tick=False)
+    upcoming = _section(_page(logged_in.get(reverse("app:bookings"))), "a-venir")
+    assert (
+        "Réservée moins de 48 h avant la séance : la réservation est définitive depuis le 10 mars 2026 à 13h00."
+        in upcoming
+    )
+    assert "Annuler la réservation" not in upcoming
+
+
+def test_a_cinema_card_is_cancellable_while_unused(logged_in, beneficiary):
+    book_offer(beneficiary, ThingStockFactory().pk)
+    upcoming = _section(_page(logged_in.get(reverse("app:bookings"))), "a-venir")
+    assert "Annulable tant qu'elle n'a pas été utilisée." in upcoming
+    assert "Annuler la réservation" in upcoming
+
+
+def test_the_list_is_empty_with_a_way_to_the_films(logged_in):
+    page = _page(logged_in.get(reverse("app:bookings")))
+    assert "Vous n'avez pas encore de réservation." in page
+    assert f'href="{reverse("app:home")}"' in page
+
+
+def test_the_list_shows_only_my_bookings(logged_in, venue):
+    BookingFactory(stock=StockFactory(offer__venue=venue, offer__name="Le film d'un autre"))
+    assert "Le film d'un autre" not in _page(logged_in.get(reverse("app:bookings")))
+
+
+def test_the_list_takes_a_constant_number_of_queries(logged_in, beneficiary, django_assert_max_num_queries):
+    for index in range(6):
+        BookingFactory(
+            user=beneficiary,
+            stock=StockFactory(offer=OfferFactory(), beginning_datetime=NOW + (index + 1) * 24 * H),
+        )
+    # Session, user, bookings with stock, offer and venue (and nothing per booking).
+    with django_assert_max_num_queries(3):
+        page = _page(logged_in.get(reverse("app:bookings")))
+    assert len(PAYLOAD.findall(page)) == 6
+
+
+# --- Cancelling -------------------------------------------------------------------------------------
+
+
+def test_cancelling_gives_the_credit_back_and_returns_to_the_list(logged_in, beneficiary, booking):
+    response = logged_in.post(reverse("app:booking_cancel", args=[booking.pk]), follow=True)
+    assert response.redirect_chain == [(reverse("app:bookings"), 302)]
+    page = _page(response)
+    assert (
+        "Réservation de « Orbite basse » annulée : 15\u00a0€ ont été recrédités sur votre pass Culture."
+        in page
+    )
+    assert "Annulée par vous" in _section(page, "annulees")
+    booking.refresh_from_db()
+    assert (booking.status, booking.cancellation_reason) == (BookingStatus.CANCELLED, "BENEFICIARY")
+    assert balance_of(beneficiary).remaining_cents == 300_00
+
+
+def test_cancelling_needs_a_post(logged_in, booking):
+    assert logged_in.get(reverse("app:booking_cancel", args=[booking.pk])).status_code == 405
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CONFIRMED
+
+
+def test_cancelling_another_beneficiarys_booking_is_404(client, booking):
+    intruder = UserFactory()
+    DepositFactory(user=intruder)
+    client.force_login(intruder)
+    assert client.post(reverse("app:booking_cancel", args=[booking.pk])).status_code == 404
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CONFIRMED
+
+
+def test_cancelling_after_the_limit_says_why(logged_in, beneficiary, booking, time_machine):
+    time_machine.move_to(booking.cancellation_limit_datetime + dt.timedelta(seconds=1), tick=False)
+    response = logged_in.post(reverse("app:booking_cancel", args=[booking.pk]), follow=True)
+    assert response.redirect_chain == [(reverse("app:booking", args=[booking.pk]), 302)]
+    page = _page(response)
+    assert "Le délai d'annulation de cette réservation est dépassé." in page
+    assert "Les 48 h pour changer d'avis sont passées" in page
+    assert Booking.objects.get(pk=booking.pk).status == BookingStatus.CONFIRMED
+    assert balance_of(beneficiary).remaining_cents == 285_00
+
+
+def test_cancelling_twice_says_it_is_already_cancelled(logged_in, booking):
+    url = reverse("app:booking_cancel", args=[booking.pk])
+    logged_in.post(url)
+    page = _page(logged_in.post(url, follow=True))
+    assert "Cette réservation a été annulée." in page
