@@ -8,13 +8,12 @@ from the decoded pixels drops every piece of metadata (EXIF GPS position, camera
 payload hidden after the image data, so what is stored is a plain picture and nothing else.
 """
 
-import io
 import uuid
-import warnings
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from PIL import Image, ImageOps, UnidentifiedImageError
+
+from passculture.core.common.images import ImageRefusals, decode_clean_image, encode_jpeg
 
 from .exceptions import (
     DocumentPhotoInvalidType,
@@ -35,6 +34,11 @@ MAX_LONG_SIDE = 2400
 MAX_PIXELS = 64_000_000
 JPEG_QUALITY = 90
 STORED_CONTENT_TYPE = "image/jpeg"
+REFUSALS = ImageRefusals(
+    invalid_type=DocumentPhotoInvalidType,
+    too_many_pixels=DocumentPhotoTooManyPixels,
+    unreadable=DocumentPhotoUnreadable,
+)
 
 
 class PreparedPhoto(ContentFile):
@@ -55,52 +59,15 @@ def prepare_document_photo(upload) -> PreparedPhoto:
         raise DocumentPhotoTooLarge()
     if size == 0:
         raise DocumentPhotoRequired()
-    upload.seek(0)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            image = Image.open(upload, formats=ACCEPTED_FORMATS)
-        except UnidentifiedImageError as error:
-            raise DocumentPhotoInvalidType() from error
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-            raise DocumentPhotoTooManyPixels() from error
-        except (OSError, SyntaxError, ValueError) as error:
-            raise DocumentPhotoUnreadable() from error
-        with image:
-            width, height = image.size
-            if width * height > MAX_PIXELS:
-                raise DocumentPhotoTooManyPixels()
-            try:
-                image.load()
-                upright = ImageOps.exif_transpose(image)
-            except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-                raise DocumentPhotoTooManyPixels() from error
-            except (OSError, SyntaxError, ValueError, EOFError) as error:
-                raise DocumentPhotoUnreadable() from error
-            long_side, short_side = max(upright.size), min(upright.size)
-            if long_side < MIN_LONG_SIDE or short_side < MIN_SHORT_SIDE:
-                raise DocumentPhotoTooSmall(
-                    f"La photo est trop petite pour être lue ({upright.width} × {upright.height} pixels) : "
-                    f"{MIN_LONG_SIDE} × {MIN_SHORT_SIDE} pixels au minimum."
-                )
-            clean = _flatten(upright)
-    clean.thumbnail((MAX_LONG_SIDE, MAX_LONG_SIDE), Image.Resampling.LANCZOS)
-    buffer = io.BytesIO()
-    clean.save(buffer, format="JPEG", quality=JPEG_QUALITY, optimize=True)
-    return PreparedPhoto(buffer.getvalue(), name=f"{uuid.uuid4().hex}.jpg")
-
-
-def _flatten(image: Image.Image) -> Image.Image:
-    """A brand-new RGB image with the pixels only (no `info`, hence no metadata); transparency on white."""
-    if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
-        rgba = image.convert("RGBA")
-        clean = Image.new("RGB", rgba.size, (255, 255, 255))
-        clean.paste(rgba, mask=rgba.getchannel("A"))
-        return clean
-    rgb = image.convert("RGB")
-    clean = Image.new("RGB", rgb.size)
-    clean.paste(rgb)
-    return clean
+    clean = decode_clean_image(upload, formats=ACCEPTED_FORMATS, max_pixels=MAX_PIXELS, refusals=REFUSALS)
+    long_side, short_side = max(clean.size), min(clean.size)
+    if long_side < MIN_LONG_SIDE or short_side < MIN_SHORT_SIDE:
+        raise DocumentPhotoTooSmall(
+            f"La photo est trop petite pour être lue ({clean.width} × {clean.height} pixels) : "
+            f"{MIN_LONG_SIDE} × {MIN_SHORT_SIDE} pixels au minimum."
+        )
+    content = encode_jpeg(clean, max_size=(MAX_LONG_SIDE, MAX_LONG_SIDE), quality=JPEG_QUALITY)
+    return PreparedPhoto(content, name=f"{uuid.uuid4().hex}.jpg")
 
 
 def sniff_content_type(head: bytes) -> str | None:

@@ -4,12 +4,11 @@ Re-encoding from the decoded pixels into a new image drops every piece of metada
 position and camera serial, XMP, comments, colour profiles) and anything hidden after the image data.
 """
 
-import io
 import uuid
-import warnings
 
 from django.core.files.base import ContentFile
-from PIL import Image, ImageOps, UnidentifiedImageError
+
+from passculture.core.common.images import ImageRefusals, decode_clean_image, encode_jpeg
 
 from .exceptions import ImageInvalidType, ImageTooLarge, ImageTooManyPixels, ImageTooSmall, ImageUnreadable
 
@@ -22,6 +21,9 @@ MAX_WIDTH, MAX_HEIGHT = 800, 1200
 # (Pillow's own bomb threshold is ~179 million pixels).
 MAX_PIXELS = 64_000_000
 JPEG_QUALITY = 85
+REFUSALS = ImageRefusals(
+    invalid_type=ImageInvalidType, too_many_pixels=ImageTooManyPixels, unreadable=ImageUnreadable
+)
 
 
 def prepare_offer_image(upload) -> ContentFile:
@@ -32,51 +34,11 @@ def prepare_offer_image(upload) -> ContentFile:
     # The size is known before reading: an oversized upload is never decoded.
     if size is None or size > MAX_IMAGE_BYTES:
         raise ImageTooLarge()
-    upload.seek(0)
-    with warnings.catch_warnings():
-        # Pillow only warns between its two bomb thresholds: make it a refusal too.
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            image = Image.open(upload, formats=ACCEPTED_FORMATS)
-        except UnidentifiedImageError as error:
-            raise ImageInvalidType() from error
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-            raise ImageTooManyPixels() from error
-        except (OSError, SyntaxError, ValueError) as error:
-            raise ImageUnreadable() from error
-        with image:
-            # Opening reads only the header: refuse huge dimensions before decoding any pixel.
-            width, height = image.size
-            if width * height > MAX_PIXELS:
-                raise ImageTooManyPixels()
-            try:
-                image.load()
-                # A phone's portrait photo is often stored landscape with an orientation tag.
-                upright = ImageOps.exif_transpose(image)
-            except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-                raise ImageTooManyPixels() from error
-            except (OSError, SyntaxError, ValueError, EOFError) as error:
-                raise ImageUnreadable() from error
-            if upright.width < MIN_WIDTH or upright.height < MIN_HEIGHT:
-                raise ImageTooSmall(
-                    f"L'image est trop petite ({upright.width} × {upright.height} pixels) : "
-                    f"{MIN_WIDTH} × {MIN_HEIGHT} pixels au minimum (largeur × hauteur)."
-                )
-            clean = _flatten(upright)
-    clean.thumbnail((MAX_WIDTH, MAX_HEIGHT), Image.Resampling.LANCZOS)
-    buffer = io.BytesIO()
-    clean.save(buffer, format="JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
-    return ContentFile(buffer.getvalue(), name=f"{uuid.uuid4().hex}.jpg")
-
-
-def _flatten(image: Image.Image) -> Image.Image:
-    """A brand-new RGB image with the pixels only (no `info`, hence no metadata); transparency on white."""
-    if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
-        rgba = image.convert("RGBA")
-        clean = Image.new("RGB", rgba.size, (255, 255, 255))
-        clean.paste(rgba, mask=rgba.getchannel("A"))
-        return clean
-    rgb = image.convert("RGB")
-    clean = Image.new("RGB", rgb.size)
-    clean.paste(rgb)
-    return clean
+    clean = decode_clean_image(upload, formats=ACCEPTED_FORMATS, max_pixels=MAX_PIXELS, refusals=REFUSALS)
+    if clean.width < MIN_WIDTH or clean.height < MIN_HEIGHT:
+        raise ImageTooSmall(
+            f"L'image est trop petite ({clean.width} × {clean.height} pixels) : "
+            f"{MIN_WIDTH} × {MIN_HEIGHT} pixels au minimum (largeur × hauteur)."
+        )
+    content = encode_jpeg(clean, max_size=(MAX_WIDTH, MAX_HEIGHT), quality=JPEG_QUALITY, progressive=True)
+    return ContentFile(content, name=f"{uuid.uuid4().hex}.jpg")

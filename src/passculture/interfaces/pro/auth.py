@@ -18,7 +18,7 @@ from passculture.core.offerers.pro_signup import ManualCompany, SirenPreview, pr
 from passculture.core.users import accounts, throttling
 from passculture.core.users.validation import check_portal_access
 from passculture.interfaces.errors import status_for
-from passculture.interfaces.http import client_ip
+from passculture.interfaces.http import client_ip, throttled_email_request
 
 from .auth_forms import EmailForm, LoginForm, SetPasswordForm, SignupForm, SirenForm
 
@@ -259,22 +259,12 @@ def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "pro/auth/confirm_email.html", {"title": "Adresse confirmée", "confirmed": user})
 
 
-def _throttled_email_request(request, form, per_client, per_email) -> DomainError | None:
-    """Counts one emailing request; the refusal is shown on the email field."""
-    try:
-        throttling.hit((per_client, client_ip(request, "unknown")), (per_email, form.cleaned_data["email"]))
-    except DomainError as error:
-        form.add_error("email", error.message)
-        return error
-    return None
-
-
 @never_cache
 def resend_confirmation(request: HttpRequest) -> HttpResponse:
     form = EmailForm(request.POST or None)
     error = None
     if request.method == "POST" and form.is_valid():
-        error = _throttled_email_request(
+        error = throttled_email_request(
             request, form, RESEND_CONFIRMATION_PER_CLIENT, RESEND_CONFIRMATION_PER_EMAIL
         )
         if error is None:
@@ -300,7 +290,7 @@ def password_reset_request(request: HttpRequest) -> HttpResponse:
     error = None
     if request.method == "POST" and form.is_valid():
         # Counted whether or not the address has an account, so the refusal says nothing either.
-        error = _throttled_email_request(request, form, PASSWORD_RESET_PER_CLIENT, PASSWORD_RESET_PER_EMAIL)
+        error = throttled_email_request(request, form, PASSWORD_RESET_PER_CLIENT, PASSWORD_RESET_PER_EMAIL)
         if error is None:
             accounts.request_password_reset(form.cleaned_data["email"])
             # The same answer whether or not the address has an account.

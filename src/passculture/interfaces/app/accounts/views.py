@@ -28,7 +28,7 @@ from passculture.core.users.selectors import deletion_impact, eligibility, forma
 from passculture.core.users.validation import check_postal_code, cities_for_postal_code
 from passculture.interfaces.app.access import beneficiary_required
 from passculture.interfaces.errors import status_for
-from passculture.interfaces.http import client_ip
+from passculture.interfaces.http import client_ip, throttled_email_request
 
 from .forms import ChangePasswordForm, DeleteAccountForm, EmailForm, LoginForm, SetPasswordForm, SignupForm
 
@@ -174,22 +174,12 @@ def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "app/accounts/confirm_email.html", {"confirmed": user})
 
 
-def _throttled_email_request(request, form, per_client, per_email) -> DomainError | None:
-    """Counts one emailing request; the refusal is shown on the email field."""
-    try:
-        throttling.hit((per_client, _client(request)), (per_email, form.cleaned_data["email"]))
-    except DomainError as error:
-        form.add_error("email", error.message)
-        return error
-    return None
-
-
 @never_cache
 def resend_confirmation(request: HttpRequest) -> HttpResponse:
     form = EmailForm(request.POST or None, initial={"email": request.GET.get("email", "")})
     error = None
     if request.method == "POST" and form.is_valid():
-        error = _throttled_email_request(
+        error = throttled_email_request(
             request, form, throttling.RESEND_CONFIRMATION_PER_CLIENT, throttling.RESEND_CONFIRMATION_PER_EMAIL
         )
         if error is None:
@@ -261,7 +251,7 @@ def password_reset(request: HttpRequest) -> HttpResponse:
     error = None
     if request.method == "POST" and form.is_valid():
         # Counted whether or not the address has an account, so the refusal says nothing either.
-        error = _throttled_email_request(
+        error = throttled_email_request(
             request, form, throttling.PASSWORD_RESET_PER_CLIENT, throttling.PASSWORD_RESET_PER_EMAIL
         )
         if error is None:
