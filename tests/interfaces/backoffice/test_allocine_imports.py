@@ -77,3 +77,12 @@ def test_a_pro_is_refused(client, venue):
     response = client.get(URL)
     assert response.status_code == 302
     assert "/login/" in response["Location"]
+
+
+def test_a_run_that_found_the_programme_unchanged_says_so(staff_client, venue):
+    AllocineImportRun.objects.create(
+        venue=venue, started_at=utc(2026, 11, 5, 3), status="ok", errors=[], programme_unchanged=True
+    )
+    run(venue, "ok", 4)
+    page = staff_client.get(URL).content.decode()
+    assert page.count("programme inchangé") == 1

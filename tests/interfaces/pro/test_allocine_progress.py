@@ -168,3 +168,12 @@ def test_a_running_run_wins_over_a_new_request(cinema):
     settings_obj.import_requested_at = NOW
     assert selectors.import_state(settings_obj, [_run(cinema)]) == selectors.STATE_RUNNING
     assert selectors.import_state(settings_obj, []) == selectors.STATE_PENDING
+
+
+def test_a_run_that_found_the_programme_unchanged_says_so_in_the_runs_table(logged, cinema):
+    _run(cinema, status=Status.OK, films_seen=5, programme_unchanged=True)
+
+    html = logged.get(status_url(cinema)).content.decode()
+
+    runs = html[html.index('id="allocine-runs-block"') :]
+    assert "programme inchangé" in runs
