@@ -10,6 +10,12 @@ from django.core.exceptions import ImproperlyConfigured
 
 def env_bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
+
+# pass Culture's own bank account, the debtor of the reimbursement transfer files (pain.001). The
+# defaults are a demo account (valid checksum, no real money): production must set all three.
+SEPA_DEBTOR_NAME = os.environ.get("SEPA_DEBTOR_NAME", "pass Culture (démo)")
+SEPA_DEBTOR_IBAN = os.environ.get("SEPA_DEBTOR_IBAN", "FR7630001000640000001234559")
+SEPA_DEBTOR_BIC = os.environ.get("SEPA_DEBTOR_BIC", "BDFEFRPPCCT")
     if value is None or value == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}

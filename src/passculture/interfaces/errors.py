@@ -90,6 +90,9 @@ STATUS_BY_CODE: dict[str, int] = {
     "ALLOCINE_REQUEST_REJECTED": 502,
     "ALLOCINE_BAD_PAYLOAD": 502,
     "ALLOCINE_ALERT_NOT_FOUND": 404,
+    # reimbursement files (NOT_A_CUTOFF, INVALID_TRANSFER_AMOUNT, NO_TRANSFER... are InvalidInput: 400);
+    # a generated SEPA file that fails its schema is our bug, not the caller's
+    "SEPA_FILE_INVALID": 500,
 }
 
 # A request that does not match the API schema (wrong type, missing field), before any domain rule runs.
