@@ -10,12 +10,6 @@ from django.core.exceptions import ImproperlyConfigured
 
 def env_bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
-
-# pass Culture's own bank account, the debtor of the reimbursement transfer files (pain.001). The
-# defaults are a demo account (valid checksum, no real money): production must set all three.
-SEPA_DEBTOR_NAME = os.environ.get("SEPA_DEBTOR_NAME", "pass Culture (démo)")
-SEPA_DEBTOR_IBAN = os.environ.get("SEPA_DEBTOR_IBAN", "FR7630001000640000001234559")
-SEPA_DEBTOR_BIC = os.environ.get("SEPA_DEBTOR_BIC", "BDFEFRPPCCT")
     if value is None or value == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
@@ -240,6 +234,10 @@ PASSCULTURE_SUPPORT_PRO_EMAIL = os.environ.get(
     "PASSCULTURE_SUPPORT_PRO_EMAIL", "support-pro@passculture.local"
 )
 
+# Whose yearly revenue the reimbursement thresholds count (RULES.md "Reimbursement"): "venue" (the real
+# service, the default) or "offerer" (the seed's "per cultural actor"). Change it only at a year's start.
+PASSCULTURE_REIMBURSEMENT_SCOPE = os.environ.get("PASSCULTURE_REIMBURSEMENT_SCOPE", "venue")
+
 # Identity checks: the providers that may receive a submission (dotted paths; the first is the default),
 # and where document photos are kept: a private directory, never under MEDIA_ROOT nor served by URL.
 IDENTITY_PROVIDERS = env_list(
@@ -262,6 +260,12 @@ ALLOCINE_API_URL = (os.environ.get("ALLOCINE_API_URL") or ALLOCINE_API_DEFAULT_U
 ALLOCINE_API_KEY = os.environ.get("ALLOCINE_API_KEY", "")
 # Read timeout in seconds (connecting has its own 5 s): a large theatre's feed takes a while to build.
 ALLOCINE_API_TIMEOUT = float(os.environ.get("ALLOCINE_API_TIMEOUT", "20"))
+
+# pass Culture's own bank account, the debtor of the reimbursement transfer files (pain.001). The
+# defaults are a demo account (valid checksum, no real money): production must set all three.
+SEPA_DEBTOR_NAME = os.environ.get("SEPA_DEBTOR_NAME", "pass Culture (démo)")
+SEPA_DEBTOR_IBAN = os.environ.get("SEPA_DEBTOR_IBAN", "FR7630001000640000001234559")
+SEPA_DEBTOR_BIC = os.environ.get("SEPA_DEBTOR_BIC", "BDFEFRPPCCT")
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)

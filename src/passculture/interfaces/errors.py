@@ -65,6 +65,10 @@ STATUS_BY_CODE: dict[str, int] = {
     "BANK_ACCOUNT_NOT_PENDING": 409,
     "BANK_ACCOUNT_ALREADY_SUBMITTED": 409,
     "BANK_ACCOUNT_CHANGED_CONCURRENTLY": 409,
+    # reimbursement pricing (like an already reimbursed booking at the counter: 403)
+    "BOOKING_IN_PAYMENT_BATCH": 403,
+    "CUSTOM_RULE_OVERLAP": 409,
+    "CUSTOM_RULE_ALREADY_ENDED": 409,
     # pro sign-up, account links and validation queues
     "REGISTRY_UNAVAILABLE": 503,
     "NOT_A_PROFESSIONAL": 403,

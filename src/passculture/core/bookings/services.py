@@ -19,6 +19,7 @@ from passculture.core.common.locking import lock
 from passculture.core.common.time import format_local
 from passculture.core.common.time import now as utcnow
 from passculture.core.credit import services as credit_services
+from passculture.core.finance import pricing as finance_pricing
 from passculture.core.notifications import services as notifications
 from passculture.core.offerers.selectors import validated_offerer_ids_of
 from passculture.core.offers.exceptions import StockNotFound
@@ -163,6 +164,9 @@ def _cancel_locked(
     Stock.objects.filter(pk=booking.stock_id).update(booked_quantity=F("booked_quantity") - booking.quantity)
     if booking.deposit_id is not None:
         credit_services.refund(booking.deposit_id, booking.total_amount_cents, is_digital=booking.is_digital)
+    if booking.status == BookingStatus.USED:
+        # Last in the lock order (after the deposit): un-prices it, refuses if already in a batch.
+        finance_pricing.unprice_booking(booking)
     booking.mark_as_cancelled(at, reason)
     booking.save(update_fields=["status", "cancelled_at", "cancellation_reason"])
     log_action(
@@ -440,6 +444,7 @@ def undo_validation(actor: CounterActor, token: str, ref: list, *, at: dt.dateti
     """Gives a validated booking back its CONFIRMED status while it is not reimbursed."""
     booking = _find_for_counter(actor, token, ref)
     _check_status(booking, BookingStatus.USED)
+    finance_pricing.unprice_booking(booking)  # refuses once the booking is in a payment batch
     booking.mark_as_unused()
     booking.save(update_fields=["status", "used_at", "validated_by", "validated_by_label"])
     log_action(

@@ -17,3 +17,38 @@ REJECTION_REASON_MAX_LENGTH = 1000
 FRENCH_TERRITORIES_BIC_COUNTRIES = frozenset(
     {"FR", "GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF", "NC", "PF", "WF", "TF"}
 )
+
+
+# --- Reimbursement pricing (RULES.md "Reimbursement", docs/decisions/0013-reimbursement-pricing.md) ---
+
+
+class ScaleKind(models.TextChoices):
+    """Which scale applies to a booking: digital offers get 0 %, books their own scale, the rest the general one."""
+
+    GENERAL = "GENERAL", "Barème général"
+    BOOK = "BOOK", "Barème livres"
+    DIGITAL = "DIGITAL", "Offres numériques"
+
+
+class PricingStatus(models.TextChoices):
+    PRICED = "PRICED", "Valorisée"
+    # Put in a payment batch: frozen, neither un-priced nor re-priced any more.
+    PROCESSED = "PROCESSED", "Mise en paiement"
+
+
+class PricingScope(models.TextChoices):
+    """Whose yearly revenue the thresholds count: the real service counts per venue (the default);
+    the seed's "20 000 EUR per cultural actor" reads as per offerer. Setting
+    PASSCULTURE_REIMBURSEMENT_SCOPE chooses."""
+
+    VENUE = "venue", "Lieu"
+    OFFERER = "offerer", "Structure"
+
+
+# Offer categories priced with the book scale. The catalogue is cinema only: none yet, kept so that a
+# book category added later is priced by RULES.md's book scale without touching the pricing code.
+BOOK_CATEGORIES: frozenset[str] = frozenset()
+# The civil year and the brackets are counted in metropolitan French time, whatever the venue's timezone.
+PRICING_TIMEZONE = "Europe/Paris"
+RATE_MAX_DIGITS = 5
+RATE_DECIMAL_PLACES = 4

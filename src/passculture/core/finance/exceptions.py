@@ -1,4 +1,4 @@
-from passculture.core.common.exceptions import DomainError, InvalidInput
+from passculture.core.common.exceptions import DomainError, InvalidInput, NotFound
 
 
 class BankAccountInputError(InvalidInput):
@@ -73,3 +73,31 @@ class BankAccountChangedConcurrently(DomainError):
     message = (
         "Les coordonnées bancaires de ce lieu viennent d'être modifiées par ailleurs : rechargez la page."
     )
+
+
+class BookingInPaymentBatch(DomainError):
+    code = "BOOKING_IN_PAYMENT_BATCH"
+    message = (
+        "Cette réservation est déjà en cours de remboursement : sa validation ne peut plus être "
+        "annulée, ni la réservation annulée."
+    )
+
+
+class CustomRuleInvalid(InvalidInput):
+    code = "CUSTOM_RULE_INVALID"
+    message = "Règle de remboursement invalide."
+
+
+class CustomRuleOverlap(DomainError):
+    code = "CUSTOM_RULE_OVERLAP"
+    message = "Une autre règle de remboursement s'applique déjà à la même cible sur cette période."
+
+
+class CustomRuleNotFound(NotFound):
+    code = "CUSTOM_RULE_NOT_FOUND"
+    message = "Règle de remboursement introuvable."
+
+
+class CustomRuleAlreadyEnded(DomainError):
+    code = "CUSTOM_RULE_ALREADY_ENDED"
+    message = "Cette règle de remboursement est déjà terminée à cette date."

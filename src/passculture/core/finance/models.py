@@ -2,7 +2,16 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from .constants import HOLDER_MAX_LENGTH, REJECTION_REASON_MAX_LENGTH, BankAccountStatus
+from .constants import (
+    HOLDER_MAX_LENGTH,
+    RATE_DECIMAL_PLACES,
+    RATE_MAX_DIGITS,
+    REJECTION_REASON_MAX_LENGTH,
+    BankAccountStatus,
+    PricingScope,
+    PricingStatus,
+    ScaleKind,
+)
 
 IBAN_REGEX = r"^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$"
 BIC_REGEX = r"^[A-Z0-9]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$"
@@ -89,3 +98,167 @@ class BankAccount(models.Model):
     @property
     def is_accepted(self) -> bool:
         return self.status == BankAccountStatus.ACCEPTED
+
+
+# --- Reimbursement pricing -------------------------------------------------------------------------
+
+
+class ReimbursementScale(models.Model):
+    """One dated version of a scale (RULES.md "Reimbursement"), seeded by a data migration.
+
+    `brackets` is a list of {"up_to_cents": int | None, "rate": "0.95"} in increasing order; the last
+    bracket has no upper bound. "Up to" is inclusive: a yearly revenue of exactly 20,000.00 EUR is still
+    in the 100 % bracket. The version in force on a booking's validation day (Paris) applies;
+    `valid_until` is exclusive."""
+
+    code = models.CharField(max_length=50, unique=True)
+    label = models.CharField(max_length=200)
+    kind = models.CharField(max_length=16, choices=ScaleKind.choices)
+    valid_from = models.DateField()
+    valid_until = models.DateField(null=True, blank=True)
+    brackets = models.JSONField()
+
+    class Meta:
+        verbose_name = "barème de remboursement"
+        ordering = ["kind", "valid_from"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=ScaleKind.values), name="scale_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gt=models.F("valid_from")),
+                name="scale_period_not_empty",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class CustomReimbursementRule(models.Model):
+    """A staff exception to the scale for one offer, venue or offerer, over a period.
+
+    Either a `rate` (of the booking total) or a fixed `amount_cents` per place (times the quantity,
+    capped at the booking total: pass Culture never pays more than what was booked). Priority
+    offer > venue > offerer > scale. `valid_until` is exclusive; ending a rule sets it."""
+
+    offer = models.ForeignKey(
+        "offers.Offer", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    venue = models.ForeignKey(
+        "offerers.Venue", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    offerer = models.ForeignKey(
+        "offerers.Offerer", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    rate = models.DecimalField(
+        max_digits=RATE_MAX_DIGITS, decimal_places=RATE_DECIMAL_PLACES, null=True, blank=True
+    )
+    amount_cents = models.PositiveIntegerField(null=True, blank=True, help_text="Par place")
+    valid_from = models.DateTimeField()
+    valid_until = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField("motif", max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "règle de remboursement dérogatoire"
+        ordering = ["-valid_from", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(offer__isnull=False, venue__isnull=True, offerer__isnull=True)
+                | Q(offer__isnull=True, venue__isnull=False, offerer__isnull=True)
+                | Q(offer__isnull=True, venue__isnull=True, offerer__isnull=False),
+                name="custom_rule_one_target",
+            ),
+            models.CheckConstraint(
+                condition=Q(rate__isnull=False, amount_cents__isnull=True, rate__gte=0, rate__lte=1)
+                | Q(rate__isnull=True, amount_cents__isnull=False),
+                name="custom_rule_rate_or_amount",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gt=models.F("valid_from")),
+                name="custom_rule_period_not_empty",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Règle {self.pk}"
+
+
+class PricingCounter(models.Model):
+    """The cumulative reimbursable revenue of one scope (venue or offerer) in one civil year (Paris).
+
+    Its row is the lock that serialises pricing of that scope and year: price_bookings, un-pricing and
+    re-pricing take it with SELECT ... FOR UPDATE (after the booking locks, see docs/decisions/0001)."""
+
+    scope = models.CharField(max_length=16, choices=PricingScope.choices)
+    scope_id = models.PositiveBigIntegerField()
+    year = models.PositiveSmallIntegerField()
+    revenue_cents = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "scope_id", "year"], name="pricing_counter_unique"),
+            models.CheckConstraint(condition=Q(revenue_cents__gte=0), name="pricing_counter_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.scope_id} {self.year}: {self.revenue_cents}"
+
+
+class Pricing(models.Model):
+    """How one booking is reimbursed: one row per priced booking, computed once in a stable order
+    (validation date, then booking id) against the scope's revenue of the year."""
+
+    booking = models.OneToOneField("bookings.Booking", on_delete=models.PROTECT, related_name="pricing")
+    venue = models.ForeignKey("offerers.Venue", on_delete=models.PROTECT, related_name="+")
+    offerer = models.ForeignKey("offerers.Offerer", on_delete=models.PROTECT, related_name="+")
+    scope = models.CharField(max_length=16, choices=PricingScope.choices)
+    year = models.PositiveSmallIntegerField()
+    validated_at = models.DateTimeField()
+    booking_amount_cents = models.PositiveIntegerField()
+    revenue_before_cents = models.BigIntegerField()
+    revenue_after_cents = models.BigIntegerField()
+    scale = models.ForeignKey(
+        ReimbursementScale, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    bracket = models.PositiveSmallIntegerField(null=True, blank=True, help_text="0 = première tranche")
+    custom_rule = models.ForeignKey(
+        CustomReimbursementRule, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    rate = models.DecimalField(
+        max_digits=RATE_MAX_DIGITS, decimal_places=RATE_DECIMAL_PLACES, null=True, blank=True
+    )
+    reimbursed_cents = models.PositiveIntegerField()
+    status = models.CharField(max_length=16, choices=PricingStatus.choices, default=PricingStatus.PRICED)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["validated_at", "booking_id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=PricingStatus.values), name="pricing_status_valid"),
+            models.CheckConstraint(
+                condition=Q(reimbursed_cents__lte=models.F("booking_amount_cents")),
+                name="pricing_never_above_booking",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    revenue_after_cents=models.F("revenue_before_cents") + models.F("booking_amount_cents")
+                ),
+                name="pricing_revenue_consistent",
+            ),
+            models.CheckConstraint(
+                condition=Q(scale__isnull=False, custom_rule__isnull=True)
+                | Q(scale__isnull=True, custom_rule__isnull=False),
+                name="pricing_one_rule",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["venue", "year", "validated_at"]),
+            models.Index(fields=["offerer", "year", "validated_at"]),
+            models.Index(fields=["status", "validated_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Valorisation de la réservation {self.booking_id}"

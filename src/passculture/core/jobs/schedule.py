@@ -32,6 +32,12 @@ SCHEDULE: tuple[Job, ...] = (
         "Valide les réservations d'événements 48 h après leur début.",
     ),
     Job(
+        "price_bookings",
+        dt.timedelta(hours=1),
+        "passculture.core.finance.pricing.price_bookings",
+        "Valorise les réservations remboursables (barème, règles dérogatoires) dans l'ordre de validation.",
+    ),
+    Job(
         "expire_bookings",
         dt.timedelta(days=1),
         "passculture.core.bookings.services.expire_bookings",

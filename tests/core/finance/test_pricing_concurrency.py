@@ -1,0 +1,103 @@
+"""Pricing under real concurrency on PostgreSQL (one connection per thread; outcomes only)."""
+
+import datetime as dt
+
+from django.db.models import Sum
+from django.utils import timezone
+
+from passculture.core.bookings import services as booking_services
+from passculture.core.bookings.constants import BookingStatus
+from passculture.core.bookings.models import Booking
+from passculture.core.bookings.services import CounterActor
+from passculture.core.finance import pricing
+from passculture.core.finance.factories import UsedBookingFactory
+from passculture.core.finance.models import Pricing, PricingCounter
+from passculture.core.offerers.factories import MembershipFactory, VenueFactory
+from passculture.core.users.factories import ProFactory
+from tests.core.bookings.test_concurrency import concurrent, run_concurrently
+
+
+def _assert_counters_match_pricings():
+    for counter in PricingCounter.objects.all():
+        total = Pricing.objects.filter(venue_id=counter.scope_id, year=counter.year).aggregate(
+            total=Sum("booking_amount_cents")
+        )["total"]
+        assert counter.revenue_cents == (total or 0), counter
+
+
+@concurrent
+def test_two_runs_at_once_price_each_booking_once():
+    yesterday = timezone.now() - dt.timedelta(days=1)
+    bookings = [
+        UsedBookingFactory(
+            stock__offer__venue=venue, amount_cents=9_000_00, used_at=yesterday + dt.timedelta(minutes=i)
+        )
+        for venue in (VenueFactory(), VenueFactory(), VenueFactory())
+        for i in range(4)
+    ]
+    outcomes = run_concurrently([pricing.price_bookings, pricing.price_bookings])
+    assert [o.kind for o in outcomes] == ["ok", "ok"], outcomes
+    assert sum(o.value["priced"] for o in outcomes) == len(bookings)
+    assert Pricing.objects.count() == len(bookings)
+    _assert_counters_match_pricings()
+    # 4 x 9,000 per venue: 9,000 and 18,000 at 100 %, then 27,000 and 36,000 at 95 %.
+    assert sorted(Pricing.objects.values_list("reimbursed_cents", flat=True)) == [855_000] * 6 + [900_000] * 6
+
+
+@concurrent
+def test_an_undo_racing_a_pricing_run_leaves_no_pricing_of_an_unused_booking():
+    venue = VenueFactory()
+    pro = ProFactory()
+    MembershipFactory(user=pro, offerer=venue.offerer)
+    yesterday = timezone.now() - dt.timedelta(days=1)
+    first = UsedBookingFactory(stock__offer__venue=venue, amount_cents=19_995_00, used_at=yesterday)
+    later = [
+        UsedBookingFactory(
+            stock__offer__venue=venue, amount_cents=10_00, used_at=yesterday + dt.timedelta(minutes=i + 1)
+        )
+        for i in range(3)
+    ]
+    outcomes = run_concurrently(
+        [
+            pricing.price_bookings,
+            lambda: booking_services.undo_validation(CounterActor.for_user(pro), first.token),
+        ]
+    )
+    assert [o.kind for o in outcomes] == ["ok", "ok"], outcomes
+    assert Booking.objects.get(pk=first.pk).status == BookingStatus.CONFIRMED
+    assert not Pricing.objects.filter(booking=first).exists()
+    # Whatever the order, the later ones end up priced without the undone booking's revenue.
+    pricing.price_bookings()
+    assert set(Pricing.objects.values_list("booking_id", "revenue_before_cents", "reimbursed_cents")) == {
+        (booking.pk, 10_00 * i, 10_00) for i, booking in enumerate(later)
+    }
+    _assert_counters_match_pricings()
+
+
+@concurrent
+def test_two_undos_and_a_run_on_one_venue_at_once_stay_consistent():
+    venue = VenueFactory()
+    pro = ProFactory()
+    MembershipFactory(user=pro, offerer=venue.offerer)
+    yesterday = timezone.now() - dt.timedelta(days=1)
+    bookings = [
+        UsedBookingFactory(
+            stock__offer__venue=venue, amount_cents=12_000_00, used_at=yesterday + dt.timedelta(minutes=i)
+        )
+        for i in range(5)
+    ]
+    pricing.price_bookings(at=yesterday + dt.timedelta(minutes=2, seconds=30))  # the first three
+    actor = CounterActor.for_user(pro)
+    outcomes = run_concurrently(
+        [
+            lambda: booking_services.undo_validation(actor, bookings[0].token),
+            lambda: booking_services.undo_validation(actor, bookings[1].token),
+            pricing.price_bookings,
+        ]
+    )
+    assert [o.kind for o in outcomes] == ["ok", "ok", "ok"], outcomes
+    rows = list(Pricing.objects.order_by("validated_at", "booking_id"))
+    assert [row.booking_id for row in rows] == [b.pk for b in bookings[2:]]
+    assert [row.revenue_before_cents for row in rows] == [0, 12_000_00, 24_000_00]
+    assert [row.reimbursed_cents for row in rows] == [12_000_00, 11_400_00, 11_400_00]
+    _assert_counters_match_pricings()
