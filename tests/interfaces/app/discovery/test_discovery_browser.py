@@ -124,7 +124,10 @@ def test_a_refused_geolocation_is_explained(live_server, lyon_film, page):
     phone.get_by_role("button", name="Autour de moi").click()
 
     status = phone.locator("#geo-status")
-    status.wait_for(state="visible")
+    # "Recherche de votre position…" shows first, then the refusal once the browser answers.
+    phone.wait_for_function(
+        "document.getElementById('geo-status').innerText.includes('autorisé la géolocalisation')"
+    )
     assert "Vous n'avez pas autorisé la géolocalisation" in status.inner_text()
     assert phone.url == f"{live_server.url}/"
 
