@@ -209,3 +209,29 @@ EXTRA_BENEFICIARIES = (
     ("lea.hoarau", "Léa", "Hoarau", "97400", "Saint-Denis"),
     ("hugo.richard", "Hugo", "Richard", "75011", "Paris"),
 )
+
+# --- Reimbursement history ---------------------------------------------------------------------------
+
+# The one showing venue left without bank details, so the pro ledger shows bookings waiting for them.
+VENUE_WITHOUT_BANK_ACCOUNT = "toulouse-capitole"
+# Banks of the demo accounts (bank code -> BIC); the IBANs themselves are generated with valid keys.
+DEMO_BANKS = (("30006", "AGRIFRPP"), ("20041", "PSSTFRPP"))
+
+# Beneficiaries whose credit was granted months ago and who went to the cinema since: their used
+# bookings feed pricing, payment batches and the pro ledger. Same password as the other accounts.
+HISTORY_BENEFICIARY_COUNT = 20
+HISTORY_DAYS = 300  # how far back their shows go (the credit was granted a little before)
+HISTORY_SPEND_SHARE = 0.8  # each spends at most this share of the credit: balances stay plausible
+
+
+def history_email(number: int) -> str:
+    return demo_email(f"jeune.historique.{number}")
+
+
+HISTORY_NAMES = (
+    ("Chloé", "Lambert"), ("Mathis", "Fontaine"), ("Jade", "Rousseau"), ("Enzo", "Vincent"),
+    ("Louise", "Muller"), ("Nathan", "Lefèvre"), ("Manon", "Faure"), ("Tom", "André"),
+    ("Lina", "Mercier"), ("Théo", "Blanc"), ("Zoé", "Guérin"), ("Raphaël", "Boyer"),
+    ("Alice", "Garnier"), ("Adam", "Chevalier"), ("Rose", "François"), ("Sofiane", "Legrand"),
+    ("Anna", "Gauthier"), ("Maël", "Payet"), ("Sarah", "Perrin"), ("Yanis", "Morin"),
+)  # fmt: skip

@@ -40,6 +40,7 @@ from passculture.core.users import services as user_services
 from passculture.core.users.constants import Role
 
 from . import allocine_feed, data
+from .history import HistoryBuilder
 from .identity import create_pending_identity_check
 from .posters import render_poster
 
@@ -99,6 +100,7 @@ class DemoLoader:
         self.cinemas: dict[str, _Cinema] = {}
         self.posters: dict[str, str] = {}
         self._sirens: set[str] = set()
+        self.pricing_result: dict = {}
 
     # --- Entry point ---------------------------------------------------------------------------
 
@@ -114,6 +116,8 @@ class DemoLoader:
             self._create_bookings()
             # Last, so that the seeded choices above stay what they were before the import existed.
             self.import_allocine_programmes()
+            # Bank details, months of used bookings, then pricing of every used booking of the demo.
+            self.pricing_result = HistoryBuilder(self).build()
 
     # --- Accounts ------------------------------------------------------------------------------
 

@@ -5,14 +5,18 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db.models import Count, Min, Sum
 
 from passculture.core.common.money import format_euros
-from passculture.core.common.time import age_on, format_local, to_local
+from passculture.core.common.time import FRENCH_MONTHS, age_on, format_local, to_local
 from passculture.core.common.time import now as utcnow
 from passculture.core.credit.selectors import balance_of, latest_deposit
+from passculture.core.finance.constants import BankAccountStatus
+from passculture.core.finance.models import BankAccount, Pricing
+from passculture.core.finance.periods import CUTOFF_TIMEZONE, latest_due_cutoff
 from passculture.core.identity.selectors import open_check_of
 from passculture.core.offerers.constants import ValidationStatus
-from passculture.core.offerers.models import Membership
+from passculture.core.offerers.models import Membership, Venue
 from passculture.core.providers.allocine.models import AllocineVenueSettings
 from passculture.core.users.constants import Role
 
@@ -89,3 +93,51 @@ def allocine_summary() -> str:
         return ""
     plural = "s" if count > 1 else ""
     return f"{count} cinéma{plural} importé{plural} depuis AlloCiné (flux de démonstration)."
+
+
+def reimbursement_summary(at: dt.datetime | None = None) -> str:
+    """Bank details, priced bookings and the batch to try, read back from the database."""
+    at = at or utcnow()
+    venues = Venue.objects.filter(siret__isnull=False).order_by("name")
+    accepted = set(
+        BankAccount.objects.filter(archived_at__isnull=True, status=BankAccountStatus.ACCEPTED).values_list(
+            "venue_id", flat=True
+        )
+    )
+    pending = set(
+        BankAccount.objects.filter(archived_at__isnull=True, status=BankAccountStatus.PENDING).values_list(
+            "venue_id", flat=True
+        )
+    )
+    pricings = Pricing.objects.all()
+    if not accepted and not pricings.exists():
+        return ""
+    totals = pricings.aggregate(
+        count=Count("id"),
+        booked=Sum("booking_amount_cents"),
+        reimbursed=Sum("reimbursed_cents"),
+        first=Min("validated_at"),
+    )
+    without = [venue.name for venue in venues if venue.pk not in accepted and venue.pk not in pending]
+    lines = [
+        "Remboursements :",
+        f"  {len(accepted)} lieux avec coordonnées bancaires validées"
+        + (f", {len(pending)} en attente de validation (back office)" if pending else "")
+        + (f", sans coordonnées : {', '.join(without)}" if without else ""),
+    ]
+    if totals["count"]:
+        first_day = to_local(totals["first"], settings.TIME_ZONE).date()
+        first = f"{first_day.day} {FRENCH_MONTHS[first_day.month - 1]} {first_day.year}"
+        lines.append(
+            f"  {totals['count']} réservations utilisées valorisées depuis le {first} : "
+            f"{format_euros(totals['booked'])} réservés, {format_euros(totals['reimbursed'])} à rembourser"
+        )
+    lines.append(
+        f"  Historique : {data.history_email(1)} à {data.history_email(data.HISTORY_BENEFICIARY_COUNT)} "
+        "(même mot de passe)"
+    )
+    cutoff = latest_due_cutoff(to_local(at, CUTOFF_TIMEZONE).date())
+    lines.append(
+        f"  Dernier virement dû : passculture payments generate --cutoff {cutoff.isoformat()} --out DOSSIER"
+    )
+    return "\n".join(lines)

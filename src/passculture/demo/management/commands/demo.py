@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
 from passculture.demo.loader import DemoLoader, any_user_exists, demo_data_exists
-from passculture.demo.summary import account_rows, allocine_summary, format_accounts
+from passculture.demo.summary import account_rows, allocine_summary, format_accounts, reimbursement_summary
 
 
 @contextlib.contextmanager
@@ -53,3 +53,6 @@ class Command(BaseCommand):
         if line := allocine_summary():
             self.stdout.write("")
             self.stdout.write(line)
+        if lines := reimbursement_summary():
+            self.stdout.write("")
+            self.stdout.write(lines)
