@@ -97,6 +97,9 @@ STATUS_BY_CODE: dict[str, int] = {
     # reimbursement files (NOT_A_CUTOFF, INVALID_TRANSFER_AMOUNT, NO_TRANSFER... are InvalidInput: 400);
     # a generated SEPA file that fails its schema is our bug, not the caller's
     "SEPA_FILE_INVALID": 500,
+    # payment batches (PAYMENT_ERROR_REASON_REQUIRED is InvalidInput: 400)
+    "PAYMENT_BATCH_ALREADY_SENT": 409,
+    "PAYMENT_LINE_ALREADY_IN_ERROR": 409,
 }
 
 # A request that does not match the API schema (wrong type, missing field), before any domain rule runs.

@@ -52,3 +52,22 @@ BOOK_CATEGORIES: frozenset[str] = frozenset()
 PRICING_TIMEZONE = "Europe/Paris"
 RATE_MAX_DIGITS = 5
 RATE_DECIMAL_PLACES = 4
+
+
+# --- Payment batches (core/finance/batches.py) -----------------------------------------------------
+
+
+class PaymentBatchStatus(models.TextChoices):
+    GENERATED = "GENERATED", "Généré"
+    SENT = "SENT", "Envoyé à la banque"
+
+
+class PaymentLineStatus(models.TextChoices):
+    PENDING = "PENDING", "En attente d'envoi"
+    SENT = "SENT", "Envoyé"
+    # The transfer did not reach the venue (IBAN closed...): paid again in the next batch once the
+    # venue's bank account is accepted again.
+    ERROR = "ERROR", "En erreur"
+
+
+PAYMENT_ERROR_REASON_MAX_LENGTH = 500

@@ -101,3 +101,20 @@ class CustomRuleNotFound(NotFound):
 class CustomRuleAlreadyEnded(DomainError):
     code = "CUSTOM_RULE_ALREADY_ENDED"
     message = "Cette règle de remboursement est déjà terminée à cette date."
+
+
+class PaymentBatchAlreadySent(DomainError):
+    code = "PAYMENT_BATCH_ALREADY_SENT"
+    message = "Ce lot de virements a déjà été marqué comme envoyé."
+
+
+class PaymentLineAlreadyInError(DomainError):
+    code = "PAYMENT_LINE_ALREADY_IN_ERROR"
+    message = "Cette ligne de virement est déjà en erreur."
+
+
+class PaymentErrorReasonRequired(InvalidInput):
+    code = "PAYMENT_ERROR_REASON_REQUIRED"
+    message = (
+        "Indiquez le motif de l'erreur de virement (500 caractères au plus), par exemple « IBAN clôturé »."
+    )

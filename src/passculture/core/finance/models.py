@@ -4,10 +4,13 @@ from django.db.models import Q
 
 from .constants import (
     HOLDER_MAX_LENGTH,
+    PAYMENT_ERROR_REASON_MAX_LENGTH,
     RATE_DECIMAL_PLACES,
     RATE_MAX_DIGITS,
     REJECTION_REASON_MAX_LENGTH,
     BankAccountStatus,
+    PaymentBatchStatus,
+    PaymentLineStatus,
     PricingScope,
     PricingStatus,
     ScaleKind,
@@ -232,6 +235,11 @@ class Pricing(models.Model):
     )
     reimbursed_cents = models.PositiveIntegerField()
     status = models.CharField(max_length=16, choices=PricingStatus.choices, default=PricingStatus.PRICED)
+    # The payment line paying it (set when the pricing becomes PROCESSED); moves to the retry line
+    # when its line fails and is paid again in a later batch.
+    payment_line = models.ForeignKey(
+        "PaymentLine", null=True, blank=True, on_delete=models.PROTECT, related_name="pricings"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -262,3 +270,97 @@ class Pricing(models.Model):
 
     def __str__(self) -> str:
         return f"Valorisation de la réservation {self.booking_id}"
+
+
+# --- Payment batches (core/finance/batches.py, docs/decisions/0014-payment-batches.md) --------------
+
+
+class PaymentBatch(models.Model):
+    """The payments of one cut-off (the 1st or 16th, Europe/Paris): at most one batch per cut-off.
+
+    Its files (SEPA order, accounting CSV, statements) are not stored: they are rebuilt from the rows
+    on demand, the SEPA file byte for byte (its ids and creation time come from this row)."""
+
+    cutoff = models.DateField("date de clôture", unique=True)
+    status = models.CharField(
+        max_length=16, choices=PaymentBatchStatus.choices, default=PaymentBatchStatus.GENERATED
+    )
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "lot de virements"
+        verbose_name_plural = "lots de virements"
+        ordering = ["-cutoff"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=PaymentBatchStatus.values), name="payment_batch_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=PaymentBatchStatus.SENT) | Q(sent_at__isnull=False),
+                name="payment_batch_sent_dated",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Lot du {self.cutoff:%d/%m/%Y}"
+
+    @property
+    def message_id(self) -> str:
+        """The SEPA message id: stable, so a regenerated file is the same order, not a second one."""
+        return f"PASSCULTURE-{self.cutoff:%Y%m%d}-{self.pk}"
+
+
+class PaymentLine(models.Model):
+    """What one venue receives on one bank account in one batch: the sum of its pricings.
+
+    The bank details and creditor are copied from the account at generation: the SEPA file of a batch
+    keeps naming the account really paid, whatever changes afterwards."""
+
+    batch = models.ForeignKey(PaymentBatch, on_delete=models.PROTECT, related_name="lines")
+    venue = models.ForeignKey("offerers.Venue", on_delete=models.PROTECT, related_name="+")
+    bank_account = models.ForeignKey(BankAccount, on_delete=models.PROTECT, related_name="payment_lines")
+    creditor = models.CharField("créancier", max_length=255)
+    iban = models.CharField("IBAN", max_length=34)
+    bic = models.CharField("BIC", max_length=11)
+    amount_cents = models.BigIntegerField()
+    booking_count = models.PositiveIntegerField()
+    status = models.CharField(
+        max_length=16, choices=PaymentLineStatus.choices, default=PaymentLineStatus.PENDING
+    )
+    error_reason = models.CharField(
+        "motif de l'erreur", max_length=PAYMENT_ERROR_REASON_MAX_LENGTH, blank=True
+    )
+    errored_at = models.DateTimeField(null=True, blank=True)
+    # The line of a later batch that pays this one's pricings again after an error.
+    retried_in = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="retry_of"
+    )
+
+    class Meta:
+        verbose_name = "ligne de virement"
+        verbose_name_plural = "lignes de virement"
+        ordering = ["batch", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "venue"], name="payment_line_one_per_venue"),
+            models.CheckConstraint(
+                condition=Q(status__in=PaymentLineStatus.values), name="payment_line_status_valid"
+            ),
+            models.CheckConstraint(condition=Q(amount_cents__gte=0), name="payment_line_not_negative"),
+            models.CheckConstraint(
+                condition=~Q(status=PaymentLineStatus.ERROR)
+                | (Q(errored_at__isnull=False) & ~Q(error_reason="")),
+                name="payment_line_error_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(retried_in__isnull=True) | Q(status=PaymentLineStatus.ERROR),
+                name="payment_line_only_errors_retried",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "errored_at"])]
+
+    def __str__(self) -> str:
+        return f"Virement {self.pk} ({self.get_status_display()})"

@@ -38,6 +38,12 @@ SCHEDULE: tuple[Job, ...] = (
         "Valorise les réservations remboursables (barème, règles dérogatoires) dans l'ordre de validation.",
     ),
     Job(
+        "generate_payment_batch",
+        dt.timedelta(hours=1),
+        "passculture.core.finance.batches.generate_due_batch",
+        "Crée le lot de virements de la dernière date de clôture (1er et 16), le lendemain de celle-ci.",
+    ),
+    Job(
         "expire_bookings",
         dt.timedelta(days=1),
         "passculture.core.bookings.services.expire_bookings",
