@@ -2,7 +2,17 @@
 
 from django.urls import path
 
-from . import allocine, allocine_imports, bank_accounts, credit_policies, identity, offerers, views
+from . import (
+    allocine,
+    allocine_imports,
+    bank_accounts,
+    credit_policies,
+    identity,
+    offerers,
+    payments,
+    reimbursement_rules,
+    views,
+)
 
 app_name = "backoffice"
 urlpatterns = [
@@ -40,4 +50,24 @@ urlpatterns = [
     path("files/identite/<int:check_id>/valider/", identity.identity_approve, name="identity-check-approve"),
     path("files/identite/<int:check_id>/refuser/", identity.identity_reject, name="identity-check-reject"),
     path("credit/baremes/", credit_policies.credit_policies, name="credit-policies"),
+    path("paiements/lots/", payments.batch_list, name="payment-batches"),
+    path("paiements/lots/<int:batch_id>/", payments.batch_detail, name="payment-batch"),
+    path("paiements/lots/<int:batch_id>/envoye/", payments.batch_mark_sent, name="payment-batch-sent"),
+    path(
+        "paiements/lots/<int:batch_id>/fichiers/<str:name>",
+        payments.batch_file,
+        name="payment-batch-file",
+    ),
+    path("paiements/lignes/<int:line_id>/erreur/", payments.line_error, name="payment-line-error"),
+    path("paiements/regles/", reimbursement_rules.rule_list, name="reimbursement-rules"),
+    path(
+        "paiements/regles/nouvelle/",
+        reimbursement_rules.rule_create,
+        name="reimbursement-rule-create",
+    ),
+    path(
+        "paiements/regles/<int:rule_id>/terminer/",
+        reimbursement_rules.rule_end,
+        name="reimbursement-rule-end",
+    ),
 ]

@@ -1,7 +1,7 @@
 from django.contrib.admin.views.decorators import staff_member_required
 from django.shortcuts import render
 
-from . import account_deletions, allocine, allocine_imports, bank_accounts, identity, offerers
+from . import account_deletions, allocine, allocine_imports, bank_accounts, identity, offerers, payments
 
 
 @staff_member_required(login_url="admin:login")
@@ -14,5 +14,6 @@ def queues(request):
         allocine.queue_entry(),
         allocine_imports.queue_entry(),
         account_deletions.queue_entry(),
+        payments.queue_entry(),
     ]
     return render(request, "backoffice/queues.html", {"title": "Files de validation", "queues": queues})
