@@ -10,6 +10,7 @@ MENU = [
     ("pro:bookings", "Réservations"),
     ("pro:counter", "Guichet"),
     ("pro:bank-accounts", "Coordonnées bancaires"),
+    ("pro:reimbursements", "Remboursements"),
     ("pro:members", "Membres"),
     ("pro:api-keys", "Clés d'API"),
 ]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import allocine, api_keys, auth, counter, members, venues, views
+from . import allocine, api_keys, auth, counter, members, reimbursements, venues, views
 from . import bookings as bookings_views
 from . import finance as finance_views
 from .offers import views as offer_views
@@ -37,6 +37,18 @@ urlpatterns = [
     path("cles-api/<int:key_id>/revoquer/", api_keys.api_key_revoke, name="api-key-revoke"),
     path("coordonnees-bancaires/", finance_views.bank_account_list, name="bank-accounts"),
     path("coordonnees-bancaires/bic/", finance_views.bic_lookup, name="bank-bic-lookup"),
+    path("remboursements/", reimbursements.reimbursement_list, name="reimbursements"),
+    path("remboursements/lieux/<int:venue_id>/", reimbursements.venue_ledger_page, name="venue-ledger"),
+    path(
+        "remboursements/<int:batch_id>/lieux/<int:venue_id>/releve.csv",
+        reimbursements.statement_csv_download,
+        name="statement-csv",
+    ),
+    path(
+        "remboursements/<int:batch_id>/lieux/<int:venue_id>/releve.pdf",
+        reimbursements.statement_pdf_download,
+        name="statement-pdf",
+    ),
     path("lieux/", venues.venue_list, name="venues"),
     path("lieux/nouveau/", venues.venue_create, name="venue-create"),
     path("lieux/<int:venue_id>/", venues.venue_detail, name="venue"),

@@ -1,0 +1,323 @@
+"""Read-only views of a venue's reimbursements for the pro portal (issue 6, point 5).
+
+- `payment_lines_of_offerer`: what each venue received, batch by batch;
+- `venue_statement`: one venue's statement of one batch (the batch files keep every venue's);
+- `venue_ledger`: the live ledger, beyond the real service: this year's revenue against the scale's
+  thresholds, the rate each priced booking got, what waits and why, and the next transfer(s).
+
+Every figure is an aggregate or a bounded list: the number of queries does not grow with bookings.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+
+from passculture.core.bookings.constants import BookingStatus
+from passculture.core.bookings.models import Booking
+from passculture.core.common.time import now as utcnow
+
+from .batches import iter_statement_lines, payable_pricings
+from .constants import BankAccountStatus, PaymentLineStatus, PricingScope, PricingStatus, ScaleKind
+from .files import StatementLine, VenueStatement
+from .models import BankAccount, PaymentBatch, PaymentLine, Pricing, PricingCounter, ReimbursementScale
+from .periods import (
+    CUTOFF_TIMEZONE,
+    batch_creation_day,
+    cutoff_instant,
+    cutoff_on_or_before,
+    next_cutoff,
+    requested_execution_date,
+    transfer_label,
+)
+from .pricing import ScaleBook, pricing_scope, pricing_year
+
+PARIS = ZoneInfo(CUTOFF_TIMEZONE)
+# How many priced bookings the ledger lists (the most recent ones; the totals cover them all).
+PRICINGS_SHOWN = 100
+
+
+# --- Batches and statements ------------------------------------------------------------------------
+
+
+def payment_lines_of_offerer(offerer_id: int) -> QuerySet[PaymentLine]:
+    """The payment lines of the offerer's venues, newest cut-off first, with batch and venue."""
+    return (
+        PaymentLine.objects.filter(venue__offerer_id=offerer_id)
+        .select_related("batch", "venue")
+        .order_by("-batch__cutoff", "venue__name", "pk")
+    )
+
+
+def payment_line_of_venue(batch_id: int, venue_id: int) -> PaymentLine | None:
+    """The venue's line in that batch, or None (the venue was not paid in it)."""
+    return PaymentLine.objects.filter(batch_id=batch_id, venue_id=venue_id).select_related("batch").first()
+
+
+def venue_statement(batch: PaymentBatch, venue_id: int) -> VenueStatement | None:
+    """The venue's statement of the batch: only its own lines, never another venue's."""
+    lines: list[StatementLine] = [line for vid, line in iter_statement_lines(batch) if vid == venue_id]
+    if not lines:
+        return None
+    first = lines[0]
+    return VenueStatement(
+        venue=first.venue,
+        siret=first.siret,
+        creditor=first.creditor,
+        iban=first.iban,
+        cutoff=batch.cutoff,
+        lines=tuple(lines),
+    )
+
+
+# --- Live ledger -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Threshold:
+    up_to_cents: int
+    rate: Decimal
+    reached: bool
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """Bookings waiting for one reason: `amount_cents` is what was booked, or what is to be reimbursed
+    once priced."""
+
+    reason: str
+    label: str
+    count: int
+    amount_cents: int
+
+
+@dataclass(frozen=True)
+class NextTransfer:
+    cutoff: dt.date
+    execution_date: dt.date
+    label: str
+    amount_cents: int
+    booking_count: int
+
+
+@dataclass(frozen=True)
+class PricedBooking:
+    token: str
+    offer: str
+    validated_at: dt.datetime
+    booking_amount_cents: int
+    rate: Decimal | None
+    custom_rule: bool
+    reimbursed_cents: int
+    status: str
+    cutoff: dt.date | None
+
+
+@dataclass(frozen=True)
+class VenueLedger:
+    year: int
+    scope: str
+    revenue_cents: int
+    thresholds: tuple[Threshold, ...]
+    current_rate: Decimal | None
+    # The rate above the last threshold.
+    top_rate: Decimal | None
+    # Percentage of the last finite threshold (capped at 100) for the progress bar.
+    progress_percent: int
+    reimbursed_this_year_cents: int
+    priced: tuple[PricedBooking, ...]
+    priced_count: int
+    waiting: tuple[Waiting, ...]
+    transfers: tuple[NextTransfer, ...]
+    payable: bool
+
+    @property
+    def scope_is_offerer(self) -> bool:
+        return self.scope == PricingScope.OFFERER
+
+
+# Reasons a booking is not paid yet, in the order it goes through them.
+NOT_VALIDATED = "NOT_VALIDATED"
+EVENT_NOT_HAPPENED = "EVENT_NOT_HAPPENED"
+TO_BE_PRICED = "TO_BE_PRICED"
+NO_ACCEPTED_BANK_ACCOUNT = "NO_ACCEPTED_BANK_ACCOUNT"
+PAYMENT_ERROR = "PAYMENT_ERROR"
+NEXT_CUTOFF = "NEXT_CUTOFF"
+WAITING_LABELS = {
+    NOT_VALIDATED: "Pas encore validées au guichet",
+    EVENT_NOT_HAPPENED: "Validées, séance pas encore passée",
+    TO_BE_PRICED: "Validées, en cours de valorisation",
+    NO_ACCEPTED_BANK_ACCOUNT: "Valorisées, en attente de coordonnées bancaires validées",
+    PAYMENT_ERROR: "Virement en erreur, à renvoyer une fois les coordonnées bancaires validées à nouveau",
+    NEXT_CUTOFF: "Valorisées, en attente de la prochaine date de clôture",
+}
+
+
+def _is_payable(venue_id: int) -> bool:
+    """As a batch sees it: an accepted current account, accepted after the venue's last failed
+    transfer still to be paid again (batches._payable_accounts)."""
+    account = BankAccount.objects.filter(
+        venue_id=venue_id, archived_at__isnull=True, status=BankAccountStatus.ACCEPTED
+    ).first()
+    if account is None or account.decided_at is None:
+        return False
+    errors = PaymentLine.objects.filter(
+        venue_id=venue_id, status=PaymentLineStatus.ERROR, retried_in__isnull=True
+    ).values_list("errored_at", flat=True)
+    return all(errored_at is not None and account.decided_at > errored_at for errored_at in errors)
+
+
+def _thresholds(
+    revenue_cents: int, day: dt.date
+) -> tuple[tuple[Threshold, ...], Decimal | None, Decimal | None]:
+    """The general scale in force today (the brackets are inclusive upper bounds)."""
+    book = ScaleBook(ReimbursementScale.objects.filter(kind=ScaleKind.GENERAL))
+    try:
+        scale = book.in_force(ScaleKind.GENERAL, day)
+    except LookupError:
+        return (), None, None
+    thresholds = []
+    current_rate = None
+    for bracket in scale.brackets:
+        rate = Decimal(bracket["rate"])
+        upper = bracket["up_to_cents"]
+        if current_rate is None and (upper is None or revenue_cents <= upper):
+            current_rate = rate
+        if upper is not None:
+            thresholds.append(Threshold(up_to_cents=upper, rate=rate, reached=revenue_cents > upper))
+    top_rate = Decimal(scale.brackets[-1]["rate"]) if scale.brackets else None
+    return tuple(thresholds), current_rate, top_rate
+
+
+def _sum(queryset, expression) -> tuple[int, int]:
+    totals = queryset.aggregate(count=Count("pk"), amount=Sum(expression))
+    return totals["count"] or 0, totals["amount"] or 0
+
+
+def _transfers(venue_id: int, today: dt.date) -> tuple[list[NextTransfer], int, int]:
+    """The transfer(s) paying the venue's PRICED pricings: the latest cut-off if its batch is not made
+    yet (what was validated before its instant), then the next one for the rest."""
+    priced = Pricing.objects.filter(venue_id=venue_id, status=PricingStatus.PRICED)
+    retry = PaymentLine.objects.filter(
+        venue_id=venue_id, status=PaymentLineStatus.ERROR, retried_in__isnull=True
+    )
+    retry_count, retry_amount = _sum(retry, "booking_count")[0], _sum(retry, "amount_cents")[1]
+    transfers = []
+    cutoffs = []
+    latest = cutoff_on_or_before(today)
+    # Until its batch is made (the day after the cut-off), the latest cut-off still takes what was
+    # validated before it.
+    if today <= batch_creation_day(latest) and not PaymentBatch.objects.filter(cutoff=latest).exists():
+        cutoffs.append(latest)
+    cutoffs.append(next_cutoff(today))
+    taken = Pricing.objects.none()
+    for index, cutoff in enumerate(cutoffs):
+        if index == len(cutoffs) - 1:
+            group = priced.exclude(pk__in=taken.values("pk"))
+        else:
+            group = payable_pricings(cutoff_instant(cutoff)).filter(venue_id=venue_id)
+            taken = group
+        count, amount = _sum(group, "reimbursed_cents")
+        if index == 0:
+            # A failed transfer goes again in the first batch after the account is accepted again.
+            amount += retry_amount
+            count += retry_count
+        if count:
+            transfers.append(
+                NextTransfer(
+                    cutoff=cutoff,
+                    execution_date=requested_execution_date(cutoff),
+                    label=transfer_label(cutoff),
+                    amount_cents=amount,
+                    booking_count=count,
+                )
+            )
+    return transfers, retry_count, retry_amount
+
+
+def venue_ledger(venue, *, at: dt.datetime | None = None) -> VenueLedger:
+    at = at or utcnow()
+    today = at.astimezone(PARIS).date()
+    year = pricing_year(at)
+    scope = pricing_scope()
+    scope_id = venue.offerer_id if scope == PricingScope.OFFERER else venue.pk
+    revenue = (
+        PricingCounter.objects.filter(scope=scope, scope_id=scope_id, year=year)
+        .values_list("revenue_cents", flat=True)
+        .first()
+    ) or 0
+    thresholds, current_rate, top_rate = _thresholds(revenue, today)
+    top = thresholds[-1].up_to_cents if thresholds else 0
+    progress = min(100, revenue * 100 // top) if top else 0
+
+    this_year = Pricing.objects.filter(venue_id=venue.pk, year=year)
+    priced_count, reimbursed_this_year = _sum(this_year, "reimbursed_cents")
+    rows = this_year.order_by("-validated_at", "-booking_id").values_list(
+        "booking__token",
+        "booking__offer__name",
+        "validated_at",
+        "booking_amount_cents",
+        "rate",
+        "custom_rule_id",
+        "reimbursed_cents",
+        "status",
+        "payment_line__batch__cutoff",
+    )[:PRICINGS_SHOWN]
+    priced = tuple(
+        PricedBooking(
+            token=token,
+            offer=offer,
+            validated_at=validated_at,
+            booking_amount_cents=booked,
+            rate=rate,
+            custom_rule=rule_id is not None,
+            reimbursed_cents=reimbursed,
+            status=status,
+            cutoff=cutoff,
+        )
+        for token, offer, validated_at, booked, rate, rule_id, reimbursed, status, cutoff in rows
+    )
+
+    bookings = Booking.objects.filter(venue_id=venue.pk, amount_cents__gt=0)
+    booked = F("amount_cents") * F("quantity")
+    unpriced_used = bookings.filter(status=BookingStatus.USED, pricing__isnull=True)
+    started = Q(stock__beginning_datetime__isnull=True) | Q(stock__beginning_datetime__lte=at)
+    payable = _is_payable(venue.pk)
+    waiting = [
+        (NOT_VALIDATED, *_sum(bookings.filter(status=BookingStatus.CONFIRMED), booked)),
+        (EVENT_NOT_HAPPENED, *_sum(unpriced_used.exclude(started), booked)),
+        (TO_BE_PRICED, *_sum(unpriced_used.filter(started), booked)),
+    ]
+    priced_waiting = _sum(
+        Pricing.objects.filter(venue_id=venue.pk, status=PricingStatus.PRICED), "reimbursed_cents"
+    )
+    transfers: list[NextTransfer] = []
+    if payable:
+        transfers, retry_count, retry_amount = _transfers(venue.pk, today)
+        waiting.append((NEXT_CUTOFF, priced_waiting[0] + retry_count, priced_waiting[1] + retry_amount))
+    else:
+        waiting.append((NO_ACCEPTED_BANK_ACCOUNT, *priced_waiting))
+        errors = PaymentLine.objects.filter(
+            venue_id=venue.pk, status=PaymentLineStatus.ERROR, retried_in__isnull=True
+        )
+        waiting.append((PAYMENT_ERROR, _sum(errors, "booking_count")[1], _sum(errors, "amount_cents")[1]))
+    return VenueLedger(
+        year=year,
+        scope=scope,
+        revenue_cents=revenue,
+        thresholds=thresholds,
+        current_rate=current_rate,
+        top_rate=top_rate,
+        progress_percent=int(progress),
+        reimbursed_this_year_cents=reimbursed_this_year,
+        priced=priced,
+        priced_count=priced_count,
+        waiting=tuple(
+            Waiting(reason=reason, label=WAITING_LABELS[reason], count=count, amount_cents=amount)
+            for reason, count, amount in waiting
+        ),
+        transfers=tuple(transfers),
+        payable=payable,
+    )

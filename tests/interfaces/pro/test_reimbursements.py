@@ -1,0 +1,163 @@
+"""Pro "Remboursements" pages: batches received, statements (owner checks) and the live ledger."""
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from passculture.core.finance.batches import generate_payment_batch
+from passculture.core.finance.factories import BankAccountFactory, UsedBookingFactory
+from passculture.core.finance.pricing import price_bookings
+from passculture.core.offerers.constants import ValidationStatus
+from passculture.core.offerers.factories import MembershipFactory, VenueFactory
+from passculture.core.users.factories import ProFactory
+from passculture.interfaces.pro.templatetags.pro_reimbursements import rate_percent
+from tests.conftest import utc
+
+pytestmark = pytest.mark.django_db
+
+NOW = utc(2026, 3, 17, 6, 0)
+CUTOFF = dt.date(2026, 3, 16)
+LONG_AGO = utc(2026, 1, 5, 9, 0)
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock(time_machine):
+    time_machine.move_to(NOW, tick=False)
+
+
+@pytest.fixture
+def logged_pro(client, pro):
+    client.force_login(pro)
+    return client
+
+
+def pay(*venues):
+    """A batch of the 16 March cut-off paying one 8 EUR booking per venue."""
+    bookings = []
+    for venue in venues:
+        BankAccountFactory(venue=venue, accepted=True, decided_at=LONG_AGO)
+        bookings.append(
+            UsedBookingFactory(stock__offer__venue=venue, amount_cents=800, used_at=utc(2026, 3, 10, 12, 0))
+        )
+    price_bookings(at=NOW)
+    return generate_payment_batch(CUTOFF), bookings
+
+
+def statement_url(name, batch, venue):
+    return reverse(name, args=[batch.pk, venue.pk])
+
+
+@pytest.mark.parametrize("name", ["pro:reimbursements", "pro:venue-ledger"])
+def test_pages_require_login(client, venue, name):
+    url = reverse(name, args=[venue.pk]) if name == "pro:venue-ledger" else reverse(name)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert reverse("pro:login") in response["Location"]
+
+
+def test_the_list_shows_the_batches_of_the_offerers_venues_only(logged_pro, venue):
+    other = VenueFactory()
+    batch, _ = pay(venue, other)
+
+    response = logged_pro.get(reverse("pro:reimbursements"))
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "16/03/2026" in body
+    assert "remboursement 1ère quinzaine 03-2026" in body
+    assert "<td>8\u00a0€</td>" in body
+    assert statement_url("pro:statement-csv", batch, venue) in body
+    assert statement_url("pro:statement-pdf", batch, venue) in body
+    assert statement_url("pro:statement-csv", batch, other) not in body
+    assert other.display_name not in body
+    assert reverse("pro:venue-ledger", args=[venue.pk]) in body
+
+
+def test_the_menu_has_remboursements(logged_pro):
+    body = logged_pro.get(reverse("pro:reimbursements")).content.decode()
+    assert 'href="/pro/remboursements/"' in body
+
+
+def test_statement_csv_holds_only_the_venues_bookings(logged_pro, venue):
+    batch, (mine, theirs) = pay(venue, VenueFactory())
+
+    response = logged_pro.get(statement_url("pro:statement-csv", batch, venue))
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert f"releve-2026-03-16-lieu-{venue.pk}.csv" in response["Content-Disposition"]
+    text = response.content.decode("utf-8-sig")
+    assert mine.token in text
+    assert theirs.token not in text
+    assert len(list(csv.reader(io.StringIO(text), delimiter=";"))) >= 2
+
+
+def test_statement_pdf_is_a_pdf(logged_pro, venue):
+    batch, _ = pay(venue)
+    response = logged_pro.get(statement_url("pro:statement-pdf", batch, venue))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("name", ["pro:statement-csv", "pro:statement-pdf"])
+def test_another_offerers_statement_is_a_404(logged_pro, venue, name):
+    other = VenueFactory()
+    batch, _ = pay(venue, other)
+    assert logged_pro.get(statement_url(name, batch, other)).status_code == 404
+
+
+def test_a_statement_of_a_batch_that_did_not_pay_the_venue_is_a_404(logged_pro, venue):
+    own_unpaid = VenueFactory(offerer=venue.offerer)
+    batch, _ = pay(venue)
+    assert logged_pro.get(statement_url("pro:statement-csv", batch, own_unpaid)).status_code == 404
+    assert logged_pro.get(reverse("pro:statement-csv", args=[batch.pk + 999, venue.pk])).status_code == 404
+
+
+def test_the_ledger_shows_revenue_rates_waiting_and_next_transfer(logged_pro, venue):
+    BankAccountFactory(venue=venue, accepted=True, decided_at=LONG_AGO)
+    booking = UsedBookingFactory(
+        stock__offer__venue=venue, amount_cents=1250, used_at=utc(2026, 3, 10, 12, 0)
+    )
+    price_bookings(at=NOW)
+
+    response = logged_pro.get(reverse("pro:venue-ledger", args=[venue.pk]))
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "12,50\u00a0€" in body
+    assert "100\u00a0%" in body
+    assert booking.token in body
+    assert "23/03/2026" in body  # 16 March cut-off + 7 days
+    assert 'data-reason="NEXT_CUTOFF"' in body
+    assert "Jusqu'à 20\u202f000\u00a0€" in body.replace("&#x27;", "'")
+
+
+def test_the_ledger_warns_without_accepted_bank_details(logged_pro, venue):
+    response = logged_pro.get(reverse("pro:venue-ledger", args=[venue.pk]))
+    assert response.status_code == 200
+    assert "coordonnées bancaires du lieu ne sont pas validées" in response.content.decode()
+
+
+def test_another_offerers_ledger_is_a_404(logged_pro):
+    assert logged_pro.get(reverse("pro:venue-ledger", args=[VenueFactory().pk])).status_code == 404
+
+
+def test_a_non_validated_member_sees_nothing(client, venue):
+    pending = ProFactory()
+    MembershipFactory(user=pending, offerer=venue.offerer, validation_status=ValidationStatus.PENDING)
+    client.force_login(pending)
+    batch, _ = pay(venue)
+    assert client.get(reverse("pro:venue-ledger", args=[venue.pk])).status_code == 404
+    assert client.get(statement_url("pro:statement-csv", batch, venue)).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("rate", "shown"), [(Decimal("0.925"), "92,5\u00a0%"), (Decimal("1.0000"), "100\u00a0%"), (None, "")]
+)
+def test_rates_are_shown_in_french_without_rounding(rate, shown):
+    assert rate_percent(rate) == shown
