@@ -18,6 +18,8 @@ from passculture.core.bookings.models import Booking
 from passculture.core.common.models import AuditLog
 from passculture.core.finance import batches
 from passculture.core.finance.batches import (
+    batch_file,
+    batch_file_names,
     batch_files,
     generate_due_batch,
     generate_payment_batch,
@@ -479,3 +481,18 @@ def test_payment_errors_map_to_http_statuses():
     assert status_for(PaymentBatchAlreadySent()) == 409
     assert status_for(PaymentLineAlreadyInError()) == 409
     assert status_for(PaymentErrorReasonRequired()) == 400
+
+
+def test_each_file_built_alone_is_the_same_as_in_the_whole_set_and_an_unknown_name_is_none(db):
+    eden = paid_venue()
+    lumiere = paid_venue(iban=IBAN_LA_BANQUE_POSTALE, bic="PSSTFRPP")
+    priced(used(eden, 800), used(eden, 1030), used(lumiere, 650, quantity=2))
+    batch = generate_payment_batch(CUTOFF)
+
+    everything = batch_files(batch)
+
+    assert batch_file_names(batch) == [file.name for file in everything]
+    for file in everything:
+        assert batch_file(batch, file.name) == file
+    for name in ("releve-2026-03-16-lieu-999999.csv", "releve-2026-03-16-lieu-x.csv", "autre.csv", ""):
+        assert batch_file(batch, name) is None

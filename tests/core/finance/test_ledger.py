@@ -9,7 +9,12 @@ from django.test.utils import CaptureQueriesContext
 
 from passculture.core.bookings.factories import BookingFactory
 from passculture.core.finance import ledger
-from passculture.core.finance.batches import generate_payment_batch, mark_batch_sent, mark_line_error
+from passculture.core.finance.batches import (
+    generate_payment_batch,
+    mark_batch_sent,
+    mark_line_error,
+    venue_statement,
+)
 from passculture.core.finance.constants import PricingScope
 from passculture.core.finance.factories import BankAccountFactory, UsedBookingFactory
 from passculture.core.finance.models import BankAccount, PricingCounter
@@ -192,10 +197,10 @@ def test_a_venue_statement_holds_only_that_venues_lines(db):
     price_bookings(at=NOW)
     batch = generate_payment_batch(CUTOFF)
 
-    statement = ledger.venue_statement(batch, eden.pk)
+    statement = venue_statement(batch, eden.pk)
 
     assert [line.countermark for line in statement.lines] == [mine.token]
-    assert ledger.venue_statement(batch, VenueFactory().pk) is None
+    assert venue_statement(batch, VenueFactory().pk) is None
     assert ledger.payment_line_of_venue(batch.pk, eden.pk).amount_cents == 1000
     assert ledger.payment_line_of_venue(batch.pk, VenueFactory().pk) is None
     assert list(ledger.payment_lines_of_offerer(eden.offerer_id)) == [batch.lines.get(venue=eden)]

@@ -8,14 +8,18 @@ from django.urls import reverse
 from passculture.core.bookings.constants import BookingStatus
 from passculture.core.bookings.models import Booking
 from passculture.core.common.models import AuditLog
-from passculture.core.finance.batches import batch_files, generate_payment_batch, mark_line_error
+from passculture.core.finance.batches import (
+    batch_file_names,
+    batch_files,
+    generate_payment_batch,
+    mark_line_error,
+)
 from passculture.core.finance.constants import PaymentBatchStatus, PaymentLineStatus
 from passculture.core.finance.factories import IBAN_LA_BANQUE_POSTALE, BankAccountFactory, UsedBookingFactory
 from passculture.core.finance.models import PaymentBatch, PaymentLine
 from passculture.core.finance.pricing import price_bookings
 from passculture.core.offerers.factories import VenueFactory
 from passculture.core.users.factories import StaffFactory
-from passculture.interfaces.backoffice.payments import file_names
 from tests.conftest import utc
 
 pytestmark = pytest.mark.django_db
@@ -102,11 +106,11 @@ def test_the_batch_page_lists_lines_with_masked_ibans_and_every_file(staff_clien
 
 def test_the_page_names_exactly_the_files_of_the_batch(batch, staff):
     mark_line_error(line_of(batch, "Eden"), "IBAN clôturé", staff)
-    assert file_names(batch) == [file.name for file in batch_files(batch)]
+    assert batch_file_names(batch) == [file.name for file in batch_files(batch)]
     # Nothing left to transfer: no SEPA file, on the page as in the files.
     mark_line_error(line_of(batch, "Lumière"), "IBAN clôturé", staff)
-    assert file_names(batch) == [file.name for file in batch_files(batch)]
-    assert not any(name.endswith(".xml") for name in file_names(batch))
+    assert batch_file_names(batch) == [file.name for file in batch_files(batch)]
+    assert not any(name.endswith(".xml") for name in batch_file_names(batch))
 
 
 @pytest.mark.parametrize(

@@ -385,20 +385,26 @@ STATEMENT_FIELDS = (
 )
 
 
-def iter_statement_lines(batch: PaymentBatch) -> Iterator[tuple[int, StatementLine]]:
-    """(venue id, line) for every booking the batch pays, by venue then validation: one query
-    streamed by chunks, plus one for the venues."""
+def iter_statement_lines(
+    batch: PaymentBatch, venue_id: int | None = None
+) -> Iterator[tuple[int, StatementLine]]:
+    """(venue id, line) for every booking the batch pays (or only one venue's), by venue then
+    validation: one query streamed by chunks, plus one for the venues."""
+    paid_lines = PaymentLine.objects.filter(batch=batch)
+    pricings = Pricing.objects.filter(payment_line__batch=batch)
+    if venue_id is not None:
+        paid_lines = paid_lines.filter(venue_id=venue_id)
+        pricings = pricings.filter(venue_id=venue_id)
     venues = {
         venue["id"]: venue
-        for venue in Venue.objects.filter(
-            id__in=PaymentLine.objects.filter(batch=batch).values("venue_id")
-        ).values("id", "name", "public_name", "siret", "timezone")
+        for venue in Venue.objects.filter(id__in=paid_lines.values("venue_id")).values(
+            "id", "name", "public_name", "siret", "timezone"
+        )
     }
     label = transfer_label(batch.cutoff)
     statuses = dict(PaymentLineStatus.choices)
     rows = (
-        Pricing.objects.filter(payment_line__batch=batch)
-        .order_by("venue_id", "validated_at", "booking_id")
+        pricings.order_by("venue_id", "validated_at", "booking_id")
         .values_list(*STATEMENT_FIELDS)
         .iterator(chunk_size=5000)
     )
@@ -442,27 +448,29 @@ def iter_statement_lines(batch: PaymentBatch) -> Iterator[tuple[int, StatementLi
         )
 
 
+def _statement(batch: PaymentBatch, lines: list[StatementLine]) -> VenueStatement:
+    first = lines[0]
+    return VenueStatement(
+        venue=first.venue,
+        siret=first.siret,
+        creditor=first.creditor,
+        iban=first.iban,
+        cutoff=batch.cutoff,
+        lines=tuple(lines),
+    )
+
+
 def venue_statements(batch: PaymentBatch) -> list[tuple[int, VenueStatement]]:
     grouped: dict[int, list[StatementLine]] = defaultdict(list)
     for venue_id, line in iter_statement_lines(batch):
         grouped[venue_id].append(line)
-    statements = []
-    for venue_id, lines in grouped.items():
-        first = lines[0]
-        statements.append(
-            (
-                venue_id,
-                VenueStatement(
-                    venue=first.venue,
-                    siret=first.siret,
-                    creditor=first.creditor,
-                    iban=first.iban,
-                    cutoff=batch.cutoff,
-                    lines=tuple(lines),
-                ),
-            )
-        )
-    return statements
+    return [(venue_id, _statement(batch, lines)) for venue_id, lines in grouped.items()]
+
+
+def venue_statement(batch: PaymentBatch, venue_id: int) -> VenueStatement | None:
+    """One venue's statement of the batch: only its own lines, read alone (never the whole batch)."""
+    lines = [line for _, line in iter_statement_lines(batch, venue_id)]
+    return _statement(batch, lines) if lines else None
 
 
 @dataclass(frozen=True)
@@ -472,27 +480,82 @@ class BatchFile:
     content_type: str
 
 
+def _stamp(batch: PaymentBatch) -> str:
+    return batch.cutoff.strftime("%Y-%m-%d")
+
+
+def _sepa_name(batch: PaymentBatch) -> str:
+    return f"virements-{_stamp(batch)}.xml"
+
+
+def _accounting_name(batch: PaymentBatch) -> str:
+    return f"comptabilite-{_stamp(batch)}.csv"
+
+
+def _statement_prefix(batch: PaymentBatch) -> str:
+    return f"releve-{_stamp(batch)}-lieu-"
+
+
+def _statement_name(batch: PaymentBatch, venue_id: int, extension: str) -> str:
+    return f"{_statement_prefix(batch)}{venue_id}.{extension}"
+
+
+def _statement_file(
+    batch: PaymentBatch, venue_id: int, statement: VenueStatement, extension: str
+) -> BatchFile:
+    name = _statement_name(batch, venue_id, extension)
+    if extension == "csv":
+        return BatchFile(name, statement_csv(statement), "text/csv")
+    generated_at = batch.created_at.astimezone(PARIS)
+    return BatchFile(name, statement_pdf(statement, generated_at=generated_at), "application/pdf")
+
+
+def batch_file_names(batch: PaymentBatch) -> list[str]:
+    """The names `batch_files` gives, without building any file (a batch can pay a million bookings)."""
+    names = [_sepa_name(batch)] if batch_transfers(batch) else []
+    names.append(_accounting_name(batch))
+    venue_ids = (
+        Pricing.objects.filter(payment_line__batch=batch)
+        .order_by("venue_id")
+        .values_list("venue_id", flat=True)
+        .distinct()
+    )
+    for venue_id in venue_ids:
+        names += [_statement_name(batch, venue_id, "csv"), _statement_name(batch, venue_id, "pdf")]
+    return names
+
+
+def batch_file(batch: PaymentBatch, name: str) -> BatchFile | None:
+    """One file of the batch, built alone (a statement reads only its venue's lines); None if the batch
+    has no file of that name."""
+    if name == _sepa_name(batch):
+        sepa = sepa_file(batch)
+        return BatchFile(name, sepa, "application/xml") if sepa is not None else None
+    if name == _accounting_name(batch):
+        lines = [line for _, line in iter_statement_lines(batch)]
+        return BatchFile(name, accounting_csv(lines), "text/csv")
+    prefix = _statement_prefix(batch)
+    stem, _, extension = name.removeprefix(prefix).partition(".")
+    if not name.startswith(prefix) or not stem.isdigit() or extension not in ("csv", "pdf"):
+        return None
+    statement = venue_statement(batch, int(stem))
+    return _statement_file(batch, int(stem), statement, extension) if statement is not None else None
+
+
 def batch_files(batch: PaymentBatch, *, with_pdf: bool = True) -> list[BatchFile]:
     """Every file of a batch, rebuilt from the rows: SEPA XML (when something is to be transferred),
     the accounting CSV, and per venue a statement CSV and PDF."""
-    stamp = batch.cutoff.strftime("%Y-%m-%d")
     files = []
     sepa = sepa_file(batch)
     if sepa is not None:
-        files.append(BatchFile(f"virements-{stamp}.xml", sepa, "application/xml"))
+        files.append(BatchFile(_sepa_name(batch), sepa, "application/xml"))
     statements = venue_statements(batch)
     all_lines = [line for _, statement in statements for line in statement.lines]
-    files.append(BatchFile(f"comptabilite-{stamp}.csv", accounting_csv(all_lines), "text/csv"))
-    generated_at = batch.created_at.astimezone(PARIS)
+    files.append(BatchFile(_accounting_name(batch), accounting_csv(all_lines), "text/csv"))
     for venue_id, statement in statements:
-        name = f"releve-{stamp}-lieu-{venue_id}"
-        files.append(BatchFile(f"{name}.csv", statement_csv(statement), "text/csv"))
+        files.append(_statement_file(batch, venue_id, statement, "csv"))
         if with_pdf:
-            files.append(
-                BatchFile(
-                    f"{name}.pdf", statement_pdf(statement, generated_at=generated_at), "application/pdf"
-                )
-            )
+            files.append(_statement_file(batch, venue_id, statement, "pdf"))
     return files
 
 

@@ -1,7 +1,6 @@
 """Read-only views of a venue's reimbursements for the pro portal (issue 6, point 5).
 
 - `payment_lines_of_offerer`: what each venue received, batch by batch;
-- `venue_statement`: one venue's statement of one batch (the batch files keep every venue's);
 - `venue_ledger`: the live ledger, beyond the real service: this year's revenue against the scale's
   thresholds, the rate each priced booking got, what waits and why, and the next transfer(s).
 
@@ -19,9 +18,8 @@ from passculture.core.bookings.constants import BookingStatus
 from passculture.core.bookings.models import Booking
 from passculture.core.common.time import now as utcnow
 
-from .batches import iter_statement_lines, payable_pricings
+from .batches import payable_pricings
 from .constants import BankAccountStatus, PaymentLineStatus, PricingScope, PricingStatus, ScaleKind
-from .files import StatementLine, VenueStatement
 from .models import BankAccount, PaymentBatch, PaymentLine, Pricing, PricingCounter, ReimbursementScale
 from .periods import (
     CUTOFF_TIMEZONE,
@@ -54,22 +52,6 @@ def payment_lines_of_offerer(offerer_id: int) -> QuerySet[PaymentLine]:
 def payment_line_of_venue(batch_id: int, venue_id: int) -> PaymentLine | None:
     """The venue's line in that batch, or None (the venue was not paid in it)."""
     return PaymentLine.objects.filter(batch_id=batch_id, venue_id=venue_id).select_related("batch").first()
-
-
-def venue_statement(batch: PaymentBatch, venue_id: int) -> VenueStatement | None:
-    """The venue's statement of the batch: only its own lines, never another venue's."""
-    lines: list[StatementLine] = [line for vid, line in iter_statement_lines(batch) if vid == venue_id]
-    if not lines:
-        return None
-    first = lines[0]
-    return VenueStatement(
-        venue=first.venue,
-        siret=first.siret,
-        creditor=first.creditor,
-        iban=first.iban,
-        cutoff=batch.cutoff,
-        lines=tuple(lines),
-    )
 
 
 # --- Live ledger -----------------------------------------------------------------------------------

@@ -12,13 +12,14 @@ from django.views.decorators.http import require_POST
 
 from passculture.core.common.exceptions import DomainError
 from passculture.core.common.money import format_euros
-from passculture.core.finance.batches import batch_files, batch_transfers, mark_batch_sent, mark_line_error
+from passculture.core.finance import batches
+from passculture.core.finance.batches import batch_file_names, mark_batch_sent, mark_line_error
 from passculture.core.finance.constants import (
     PAYMENT_ERROR_REASON_MAX_LENGTH,
     PaymentBatchStatus,
     PaymentLineStatus,
 )
-from passculture.core.finance.models import PaymentBatch, PaymentLine, Pricing
+from passculture.core.finance.models import PaymentBatch, PaymentLine
 from passculture.core.finance.periods import transfer_label
 
 
@@ -55,23 +56,6 @@ def batch_list(request):
     return render(request, "backoffice/payment_batches.html", context)
 
 
-def file_names(batch: PaymentBatch) -> list[str]:
-    """The names `batch_files` gives, without building the files (a batch can pay a million bookings):
-    a SEPA file when something is transferred, the accounting CSV, a CSV and a PDF per venue paid."""
-    stamp = batch.cutoff.strftime("%Y-%m-%d")
-    names = [f"virements-{stamp}.xml"] if batch_transfers(batch) else []
-    names.append(f"comptabilite-{stamp}.csv")
-    venue_ids = (
-        Pricing.objects.filter(payment_line__batch=batch)
-        .order_by("venue_id")
-        .values_list("venue_id", flat=True)
-        .distinct()
-    )
-    for venue_id in venue_ids:
-        names += [f"releve-{stamp}-lieu-{venue_id}.csv", f"releve-{stamp}-lieu-{venue_id}.pdf"]
-    return names
-
-
 @staff_member_required(login_url="admin:login")
 def batch_detail(request, batch_id: int):
     batch = get_object_or_404(_with_totals(PaymentBatch.objects.all()), pk=batch_id)
@@ -81,7 +65,7 @@ def batch_detail(request, batch_id: int):
         .select_related("venue__offerer", "retried_in__batch")
         .order_by("id")
     ]
-    files = file_names(batch)
+    files = batch_file_names(batch)
     context = {
         **admin.site.each_context(request),
         "title": f"Lot du {batch.cutoff:%d/%m/%Y}",
@@ -96,12 +80,12 @@ def batch_detail(request, batch_id: int):
 @staff_member_required(login_url="admin:login")
 def batch_file(request, batch_id: int, name: str):
     batch = get_object_or_404(PaymentBatch, pk=batch_id)
-    for file in batch_files(batch, with_pdf=name.endswith(".pdf")):
-        if file.name == name:
-            response = HttpResponse(file.content, content_type=file.content_type)
-            response["Content-Disposition"] = f'attachment; filename="{file.name}"'
-            return response
-    raise Http404("Aucun fichier de ce nom dans ce lot.")
+    file = batches.batch_file(batch, name)
+    if file is None:
+        raise Http404("Aucun fichier de ce nom dans ce lot.")
+    response = HttpResponse(file.content, content_type=file.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{file.name}"'
+    return response
 
 
 @require_POST

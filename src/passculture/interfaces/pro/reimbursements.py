@@ -5,13 +5,12 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from passculture.core.finance.batches import PARIS
+from passculture.core.finance.batches import PARIS, venue_statement
 from passculture.core.finance.files import statement_csv, statement_pdf
 from passculture.core.finance.ledger import (
     payment_line_of_venue,
     payment_lines_of_offerer,
     venue_ledger,
-    venue_statement,
 )
 from passculture.core.finance.periods import requested_execution_date, transfer_label
 from passculture.core.finance.selectors import venues_with_bank_status
