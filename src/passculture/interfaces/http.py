@@ -2,7 +2,8 @@
 
 from typing import overload
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from passculture.core.common.exceptions import DomainError
 from passculture.core.users import throttling
@@ -30,3 +31,19 @@ def throttled_email_request(request: HttpRequest, form, per_client, per_email):
         form.add_error("email", error.message)
         return error
     return None
+
+
+def safe_next_url(request: HttpRequest, target: str, default: str = "") -> str:
+    """`target` when it stays on this site (a `next` parameter is attacker-controlled), else `default`."""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def with_retry_after(response: HttpResponse, error: DomainError | None) -> HttpResponse:
+    """Adds `Retry-After` when the refusal was a rate limit that says when to come back."""
+    if error is not None and error.details.get("retry_after"):
+        response["Retry-After"] = str(error.details["retry_after"])
+    return response

@@ -10,13 +10,13 @@ from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from passculture.core.common.exceptions import DomainError
 from passculture.core.common.time import format_local, now, to_local
 from passculture.core.providers.allocine import selectors
 from passculture.core.providers.allocine.services import keep_vanished_showtime, save_allocine_settings
+from passculture.interfaces.http import safe_next_url
 
 from .access import own_or_404, own_venue_or_404, pro_required
 
@@ -182,9 +182,4 @@ def vanished_showtime_keep(request, alert_id: int):
         messages.error(request, error.message)
     else:
         messages.success(request, KEPT_MESSAGE)
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = reverse("pro:dashboard")
-    return redirect(target)
+    return redirect(safe_next_url(request, request.POST.get("next", ""), reverse("pro:dashboard")))

@@ -18,7 +18,7 @@ from passculture.core.offerers.pro_signup import ManualCompany, SirenPreview, pr
 from passculture.core.users import accounts, throttling
 from passculture.core.users.validation import check_portal_access
 from passculture.interfaces.errors import status_for
-from passculture.interfaces.http import client_ip, throttled_email_request
+from passculture.interfaces.http import client_ip, safe_next_url, throttled_email_request, with_retry_after
 
 from .auth_forms import EmailForm, LoginForm, SetPasswordForm, SignupForm, SirenForm
 
@@ -68,20 +68,6 @@ SIGNUP_ERROR_FIELDS = {
 }
 
 
-def with_retry_after(response: HttpResponse, error: DomainError | None) -> HttpResponse:
-    if error is not None and error.details.get("retry_after"):
-        response["Retry-After"] = str(error.details["retry_after"])
-    return response
-
-
-def _safe_next(request: HttpRequest, target: str) -> str:
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse("pro:dashboard")
-
-
 # --- Login / logout --------------------------------------------------------------------------------
 
 
@@ -103,7 +89,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             error = exc
         else:
             auth_login(request, user)  # rotates the session key: no session fixation
-            return redirect(_safe_next(request, next_url))
+            return redirect(safe_next_url(request, next_url, reverse("pro:dashboard")))
     context = {
         "title": "Se connecter",
         "form": form,

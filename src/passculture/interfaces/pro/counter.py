@@ -23,7 +23,7 @@ from passculture.core.common.time import format_local
 from passculture.core.offerers.constants import DEFAULT_TIMEZONE
 from passculture.core.users import throttling
 from passculture.interfaces.errors import status_for
-from passculture.interfaces.http import client_ip
+from passculture.interfaces.http import client_ip, with_retry_after
 
 from .access import pro_required
 
@@ -145,9 +145,7 @@ def _run(request, operation, *, success_message: str, keep_typed_value: bool):
             undo_token=raw if error.code == booking_exceptions.BookingAlreadyUsed.code else "",
             status=status_for(error),
         )
-        if error.details.get("retry_after"):
-            response["Retry-After"] = str(error.details["retry_after"])
-        return response
+        return with_retry_after(response, error)
     return _render(request, booking=booking, success=success_message.format(token=booking.token))
 
 

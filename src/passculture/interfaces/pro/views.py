@@ -1,7 +1,8 @@
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
+
+from passculture.interfaces.http import safe_next_url
 
 from .access import SESSION_OFFERER_KEY, pro_required
 from .dashboard import dashboard_context
@@ -18,9 +19,4 @@ def switch_offerer(request, offerer_id: int):
     if offerer_id not in request.pro.offerer_ids:
         raise Http404
     request.session[SESSION_OFFERER_KEY] = offerer_id
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = "pro:dashboard"
-    return redirect(target)
+    return redirect(safe_next_url(request, request.POST.get("next", ""), "pro:dashboard"))

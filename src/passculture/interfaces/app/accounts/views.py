@@ -12,7 +12,6 @@ from django.contrib.auth import password_validation, update_session_auth_hash
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
@@ -28,7 +27,7 @@ from passculture.core.users.selectors import deletion_impact, eligibility, forma
 from passculture.core.users.validation import check_postal_code, cities_for_postal_code
 from passculture.interfaces.app.access import beneficiary_required
 from passculture.interfaces.errors import status_for
-from passculture.interfaces.http import client_ip, throttled_email_request
+from passculture.interfaces.http import client_ip, safe_next_url, throttled_email_request, with_retry_after
 
 from .forms import ChangePasswordForm, DeleteAccountForm, EmailForm, LoginForm, SetPasswordForm, SignupForm
 
@@ -61,20 +60,6 @@ NOT_A_BENEFICIARY_LOGIN = (
 
 def _client(request: HttpRequest) -> str:
     return client_ip(request, "unknown")
-
-
-def _with_retry_after(response: HttpResponse, error: DomainError | None) -> HttpResponse:
-    if error is not None and error.details.get("retry_after"):
-        response["Retry-After"] = str(error.details["retry_after"])
-    return response
-
-
-def _safe_next(request: HttpRequest, target: str) -> str:
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return ""
 
 
 def _eligibility_context(user_birth_date, *, has_credit: bool) -> dict:
@@ -127,7 +112,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         )
     except DomainError as error:
         form.add_error(SIGNUP_ERROR_FIELDS.get(error.code), error.message)
-        return _with_retry_after(_render_signup(request, form, status=status_for(error)), error)
+        return with_retry_after(_render_signup(request, form, status=status_for(error)), error)
     request.session[SESSION_SIGNED_UP] = {
         "email": user.email,
         "first_name": user.first_name,
@@ -188,7 +173,7 @@ def resend_confirmation(request: HttpRequest) -> HttpResponse:
             return render(request, "app/accounts/email_sent.html", {"kind": "confirmation"})
     status = status_for(error) if error else (400 if form.is_bound else 200)
     response = render(request, "app/accounts/resend_confirmation.html", {"form": form}, status=status)
-    return _with_retry_after(response, error)
+    return with_retry_after(response, error)
 
 
 # --- Login / logout ---------------------------------------------------------------------------------
@@ -202,7 +187,7 @@ def _default_landing(user) -> str:
 @sensitive_post_parameters("password")
 @never_cache
 def login_view(request: HttpRequest) -> HttpResponse:
-    next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next", ""))
+    next_url = safe_next_url(request, request.POST.get("next") or request.GET.get("next", ""))
     form = LoginForm(request.POST or None)
     error: DomainError | None = None
     if request.method == "POST" and form.is_valid():
@@ -227,7 +212,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
     }
     status = status_for(error) if error else (400 if form.is_bound and not form.is_valid() else 200)
     response = render(request, "app/accounts/login.html", context, status=status)
-    return _with_retry_after(response, error)
+    return with_retry_after(response, error)
 
 
 @require_POST
@@ -259,7 +244,7 @@ def password_reset(request: HttpRequest) -> HttpResponse:
             return render(request, "app/accounts/email_sent.html", {"kind": "reset"})
     status = status_for(error) if error else (400 if form.is_bound else 200)
     response = render(request, "app/accounts/password_reset.html", {"form": form}, status=status)
-    return _with_retry_after(response, error)
+    return with_retry_after(response, error)
 
 
 @sensitive_post_parameters("password")
@@ -361,7 +346,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
             status = 400
     context = {"form": form, "password_rules": password_validation.password_validators_help_texts()}
     response = render(request, "app/accounts/password_change.html", context, status=status)
-    return _with_retry_after(response, error)
+    return with_retry_after(response, error)
 
 
 @beneficiary_required
@@ -401,7 +386,7 @@ def account_delete(request: HttpRequest) -> HttpResponse:
         "delay_days": ANONYMISATION_DELAY_DAYS,
     }
     response = render(request, "app/accounts/account_delete.html", context, status=status)
-    return _with_retry_after(response, error)
+    return with_retry_after(response, error)
 
 
 @never_cache
