@@ -24,7 +24,7 @@ from passculture.core.common.exceptions import DomainError
 from passculture.core.common.locking import lock
 from passculture.core.common.time import now as utcnow
 
-from .constants import MembershipRole, ValidationStatus
+from .constants import ValidationStatus
 from .exceptions import (
     ApiKeyLabelTooLong,
     ApiKeyLimitReached,
@@ -34,7 +34,8 @@ from .exceptions import (
     InvalidApiKey,
     OffererNotFound,
 )
-from .models import ApiKey, Membership, Offerer
+from .models import ApiKey, Offerer
+from .selectors import is_validated_admin
 
 MAX_ACTIVE_KEYS_PER_OFFERER = 5
 PREFIX_HEX_LENGTH = 12
@@ -107,13 +108,7 @@ def check_can_manage_api_keys(actor: Any, offerer: Offerer) -> None:
         raise ApiKeysAdminOnly()
     if not offerer.is_validated:
         raise ApiKeysAdminOnly()
-    is_admin = Membership.objects.filter(
-        user=actor,
-        offerer=offerer,
-        role=MembershipRole.ADMIN,
-        validation_status=ValidationStatus.VALIDATED,
-    ).exists()
-    if not is_admin:
+    if not is_validated_admin(actor, offerer):
         raise ApiKeysAdminOnly()
 
 

@@ -25,6 +25,16 @@ def venues_of(user) -> QuerySet[Venue]:
     return Venue.objects.filter(offerer_id__in=validated_offerer_ids_of(user))
 
 
+def is_validated_admin(user, offerer) -> bool:
+    """The user administers the offerer (a validated ADMIN membership)."""
+    return Membership.objects.filter(
+        user=user,
+        offerer=offerer,
+        role=MembershipRole.ADMIN,
+        validation_status=ValidationStatus.VALIDATED,
+    ).exists()
+
+
 def admin_emails_of_offerer(offerer_id: int) -> list[str]:
     """Emails of the offerer's validated administrators (who receive its bank and payment news)."""
     return list(

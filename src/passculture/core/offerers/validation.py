@@ -46,19 +46,12 @@ def check_can_act_for_offerer(actor, offerer_id: int) -> None:
 def check_can_manage_members(actor, offerer) -> None:
     """Staff, or a validated ADMIN member of a validated offerer. Until staff have validated the
     offerer, its self-declared admin is unverified and may not let others in."""
-    from .constants import MembershipRole, ValidationStatus
     from .exceptions import NotOffererAdmin
-    from .models import Membership
+    from .selectors import is_validated_admin
 
     if actor is not None and getattr(actor, "is_staff", False) and actor.is_active:
         return
     if actor is None or not offerer.is_validated:
         raise NotOffererAdmin()
-    is_admin = Membership.objects.filter(
-        user=actor,
-        offerer=offerer,
-        role=MembershipRole.ADMIN,
-        validation_status=ValidationStatus.VALIDATED,
-    ).exists()
-    if not is_admin:
+    if not is_validated_admin(actor, offerer):
         raise NotOffererAdmin()

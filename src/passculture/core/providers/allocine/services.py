@@ -23,9 +23,9 @@ from .exceptions import (
     AllocinePriceInvalid,
     AllocineQuantityInvalid,
 )
-from .models import AllocineImportRun, AllocineVanishedShowtime, AllocineVenueSettings
+from .models import AllocineVanishedShowtime, AllocineVenueSettings
 from .selectors import venue_allocine_eligibility
-from .sync import UNEXPECTED_ERROR_MESSAGE, sync_venue
+from .sync import record_crashed_run, sync_venue
 
 logger = logging.getLogger(__name__)
 
@@ -112,14 +112,7 @@ def run_requested_import(
         return sync_venue(settings_obj, client=client, at=at).status
     except Exception:
         logger.exception("allocine: venue %s: requested import crashed", settings_obj.venue_id)
-        AllocineImportRun.objects.create(
-            venue=settings_obj.venue,
-            started_at=at or utcnow(),
-            finished_at=utcnow(),
-            status=AllocineImportRun.Status.ERROR,
-            errors=[UNEXPECTED_ERROR_MESSAGE],
-        )
-        return AllocineImportRun.Status.ERROR
+        return record_crashed_run(settings_obj.venue, at).status
 
 
 def sync_requested_imports(at: dt.datetime | None = None, *, client: AllocineClient | None = None) -> dict:

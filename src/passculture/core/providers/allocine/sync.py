@@ -36,8 +36,7 @@ from passculture.core.common.exceptions import DomainError
 from passculture.core.common.time import format_local, local_to_utc
 from passculture.core.common.time import now as utcnow
 from passculture.core.notifications.services import queue_email
-from passculture.core.offerers.constants import MembershipRole, ValidationStatus
-from passculture.core.offerers.models import Membership
+from passculture.core.offerers.selectors import admin_emails_of_offerer
 from passculture.core.offers.constants import DESCRIPTION_MAX_LENGTH, MAX_DURATION_MINUTES, Category
 from passculture.core.offers.images import MAX_IMAGE_BYTES, prepare_offer_image
 from passculture.core.offers.models import Offer, Stock
@@ -519,14 +518,7 @@ def _poster_due(offer: Offer, url: str, at: dt.datetime) -> bool:
 def _alert_recipients(venue) -> list[str]:
     if venue.booking_email:
         return [venue.booking_email]
-    return list(
-        Membership.objects.filter(
-            offerer_id=venue.offerer_id,
-            role=MembershipRole.ADMIN,
-            validation_status=ValidationStatus.VALIDATED,
-            user__is_active=True,
-        ).values_list("user__email", flat=True)
-    )
+    return admin_emails_of_offerer(venue.offerer_id)
 
 
 def _alert_booked_vanished(venue, stocks: list[Stock]) -> None:
@@ -667,6 +659,17 @@ def _finish(run: AllocineImportRun, status: str) -> AllocineImportRun:
     return run
 
 
+def record_crashed_run(venue, at: dt.datetime | None) -> AllocineImportRun:
+    """The run of an import that crashed outside its own error handling: the pro and staff still see it."""
+    return AllocineImportRun.objects.create(
+        venue=venue,
+        started_at=at or utcnow(),
+        finished_at=utcnow(),
+        status=AllocineImportRun.Status.ERROR,
+        errors=[UNEXPECTED_ERROR_MESSAGE],
+    )
+
+
 def sync_venue(
     settings_obj: AllocineVenueSettings,
     *,
@@ -747,13 +750,6 @@ def sync_all(
                 status = run.status
             except Exception:
                 logger.exception("allocine: venue %s: sync crashed", settings_obj.venue_id)
-                AllocineImportRun.objects.create(
-                    venue=settings_obj.venue,
-                    started_at=at or utcnow(),
-                    finished_at=utcnow(),
-                    status=AllocineImportRun.Status.ERROR,
-                    errors=[UNEXPECTED_ERROR_MESSAGE],
-                )
-                status = AllocineImportRun.Status.ERROR
+                status = record_crashed_run(settings_obj.venue, at).status
             results[status] = results.get(status, 0) + 1
     return results
