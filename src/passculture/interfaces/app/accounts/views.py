@@ -26,7 +26,7 @@ from passculture.core.users.exceptions import NotABeneficiary
 from passculture.core.users.selectors import deletion_impact, eligibility, format_day, today
 from passculture.core.users.validation import check_postal_code, cities_for_postal_code
 from passculture.interfaces.app.access import beneficiary_required
-from passculture.interfaces.errors import status_for
+from passculture.interfaces.errors import error_body, status_for
 from passculture.interfaces.http import client_ip, safe_next_url, throttled_email_request, with_retry_after
 
 from .forms import ChangePasswordForm, DeleteAccountForm, EmailForm, LoginForm, SetPasswordForm, SignupForm
@@ -138,7 +138,7 @@ def signup_cities(request: HttpRequest) -> JsonResponse:
     try:
         postal_code = check_postal_code(raw)
     except DomainError as error:
-        return JsonResponse({"code": error.code, "message": error.message, "cities": []}, status=400)
+        return JsonResponse({**error_body(error), "cities": []}, status=status_for(error))
     return JsonResponse({"postalCode": postal_code, "cities": cities_for_postal_code(postal_code)})
 
 
