@@ -1,14 +1,26 @@
 """The tabular writers shared by exports: CSV for spreadsheets in French, XLSX with real types."""
 
+import csv
 import datetime as dt
 import io
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from passculture.core.common.exports import Column, Kind, defuse_formula, iter_csv, iter_csv_bytes, write_xlsx
+from passculture.core.common.exports import (
+    Column,
+    FieldCache,
+    Kind,
+    csv_line,
+    defuse_formula,
+    iter_csv,
+    iter_csv_bytes,
+    write_xlsx,
+)
 
 COLUMNS = (
     Column("name", "Nom", Kind.TEXT, 20),
@@ -105,3 +117,43 @@ def test_csv_bytes_group_lines_into_chunks_and_equal_the_text():
     chunks = list(iter_csv_bytes(COLUMNS, rows, lines_per_chunk=2))
     assert len(chunks) == 3  # header + 5 rows = 6 lines
     assert b"".join(chunks).decode("utf-8") == csv_text(rows)
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+cells = st.text(alphabet=st.sampled_from([*"a é;\"'=+-@\t\r\n\x07 0,", "\u2028"]), max_size=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(cells, max_size=5))
+def test_csv_line_is_what_the_csv_module_writes(row):
+    writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
+    assert csv_line(row) == writer.writerow(row)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(cells, st.integers(-3, 3)), max_size=8))
+def test_columns_that_repeat_write_the_same_document(rows):
+    plain = (Column("name", "Nom"), Column("count", "Quantité", Kind.INTEGER))
+    repeats = (Column("name", "Nom", repeats=True), Column("count", "Quantité", Kind.INTEGER, repeats=True))
+    assert "".join(iter_csv(repeats, rows)) == "".join(iter_csv(plain, rows))
+
+
+def test_a_memoised_column_tells_true_from_1_and_keeps_the_one_cell_rule():
+    cache = FieldCache(Kind.TEXT, limit=2)
+    assert [cache(value) for value in (1, True, 1.0, "=1", "a;b", 1)] == [
+        "1",
+        "True",
+        "1.0",
+        "'=1",
+        '"a;b"',
+        "1",
+    ]
+    assert len(cache.fields) <= 2
+
+
+def test_a_single_empty_cell_is_quoted_as_the_csv_module_does():
+    assert "".join(iter_csv((Column("x", "X"),), [("",), (None,)])).split("\r\n")[1:3] == ['""', '""']

@@ -205,8 +205,8 @@ def test_a_crash_in_the_middle_leaves_nothing_and_a_rerun_completes(db, monkeypa
     real = batches._mark_processed
     calls = []
 
-    def crash_after_marking(candidates, batch, venue_ids):
-        calls.append(real(candidates, batch, venue_ids))
+    def crash_after_marking(candidates, lines):
+        calls.append(real(candidates, lines))
         raise RuntimeError("injected failure")
 
     monkeypatch.setattr(batches, "_mark_processed", crash_after_marking)
@@ -388,10 +388,14 @@ def test_a_line_in_error_is_paid_again_in_the_next_batch_once_the_account_is_fix
     assert line.retried_in == retry
     assert (line.amount_cents, line.status) == (1300, PaymentLineStatus.ERROR)  # history kept
     assert (retry.amount_cents, retry.booking_count, retry.iban) == (1800, 4, IBAN_LA_BANQUE_POSTALE)
-    assert set(retry.pricings.values_list("booking_id", flat=True)) == {
-        b.pk for b in [*bookings, waiting, new_booking]
+    # The pricings keep the line that first processed them: the retry pays the old line's through
+    # `retried_in` (the files of the first batch stay the same).
+    assert set(retry.pricings.values_list("booking_id", flat=True)) == {waiting.pk, new_booking.pk}
+    assert set(line.pricings.values_list("booking_id", flat=True)) == {b.pk for b in bookings}
+    assert batches.with_retried(PaymentLine.objects.filter(pk=retry.pk)) == {
+        retry.pk: retry.pk,
+        line.pk: retry.pk,
     }
-    assert not line.pricings.exists()
     # Not retried twice.
     assert not generate_payment_batch(dt.date(2026, 5, 1)).lines.filter(venue=venue).exists()
 
@@ -454,6 +458,14 @@ def test_the_command_prices_generates_and_writes_the_files(db, tmp_path):
 def test_the_command_refuses_a_date_that_is_not_a_cut_off(db, tmp_path, cutoff):
     with pytest.raises(CommandError, match="Date de clôture invalide"):
         call_command("payments", "generate", "--cutoff", cutoff, "--out", str(tmp_path))
+    assert not PaymentBatch.objects.exists()
+
+
+def test_the_command_refuses_fewer_than_one_worker(db, tmp_path):
+    with pytest.raises(CommandError, match="--workers : au moins 1"):
+        call_command(
+            "payments", "generate", "--cutoff", "2026-03-16", "--out", str(tmp_path), "--workers", "0"
+        )
     assert not PaymentBatch.objects.exists()
 
 

@@ -101,3 +101,46 @@ def test_two_undos_and_a_run_on_one_venue_at_once_stay_consistent():
     assert [row.revenue_before_cents for row in rows] == [0, 12_000_00, 24_000_00]
     assert [row.reimbursed_cents for row in rows] == [12_000_00, 11_400_00, 11_400_00]
     _assert_counters_match_pricings()
+
+
+PRICED_COLUMNS = (
+    "booking_id",
+    "year",
+    "revenue_before_cents",
+    "revenue_after_cents",
+    "scale_id",
+    "bracket",
+    "rate",
+    "reimbursed_cents",
+    "event_at",
+)
+
+
+@concurrent
+def test_worker_processes_price_exactly_like_one_process():
+    """price_bookings(workers=3) forks three processes, each with its own connection and its shard of
+    venues: the pricings and counters are those of a single run, crossing 20,000 EUR included."""
+    venues = [VenueFactory() for _ in range(5)]
+    start = timezone.now() - dt.timedelta(days=20)
+    for index, venue in enumerate(venues):
+        for i in range(4 + index):
+            UsedBookingFactory(
+                stock__offer__venue=venue,
+                amount_cents=3_000_00 + 7 * i,
+                quantity=1 + i % 2,
+                used_at=start + dt.timedelta(hours=i * 7 + index),
+            )
+
+    result = pricing.price_bookings(workers=3)
+    assert result["priced"] == Booking.objects.count()
+    assert result["groups"] == len(venues)
+    in_parallel = set(Pricing.objects.values_list(*PRICED_COLUMNS))
+    counters = set(PricingCounter.objects.values_list("scope_id", "year", "revenue_cents"))
+    assert any(rate < 1 for rate in Pricing.objects.values_list("rate", flat=True))  # above 20,000 EUR
+
+    Pricing.objects.all().delete()
+    PricingCounter.objects.all().delete()
+    assert pricing.price_bookings()["priced"] == len(in_parallel)
+    assert set(Pricing.objects.values_list(*PRICED_COLUMNS)) == in_parallel
+    assert set(PricingCounter.objects.values_list("scope_id", "year", "revenue_cents")) == counters
+    _assert_counters_match_pricings()

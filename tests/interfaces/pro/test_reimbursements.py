@@ -8,12 +8,12 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from passculture.core.finance.batches import generate_payment_batch
-from passculture.core.finance.factories import BankAccountFactory, UsedBookingFactory
+from passculture.core.finance.batches import generate_payment_batch, mark_batch_sent, mark_line_error
+from passculture.core.finance.factories import IBAN_LA_BANQUE_POSTALE, BankAccountFactory, UsedBookingFactory
 from passculture.core.finance.pricing import price_bookings
 from passculture.core.offerers.constants import ValidationStatus
 from passculture.core.offerers.factories import MembershipFactory, VenueFactory
-from passculture.core.users.factories import ProFactory
+from passculture.core.users.factories import ProFactory, StaffFactory
 from passculture.interfaces.pro.templatetags.pro_reimbursements import rate_percent
 from tests.conftest import utc
 
@@ -116,6 +116,41 @@ def test_a_statement_of_a_batch_that_did_not_pay_the_venue_is_a_404(logged_pro, 
     batch, _ = pay(venue)
     assert logged_pro.get(statement_url("pro:statement-csv", batch, own_unpaid)).status_code == 404
     assert logged_pro.get(reverse("pro:statement-csv", args=[batch.pk + 999, venue.pk])).status_code == 404
+
+
+def test_a_statement_stays_the_same_after_its_failed_transfer_is_paid_again(
+    logged_pro, pro, venue, time_machine
+):
+    staff = StaffFactory()
+    first, (booking,) = pay(venue)
+    mark_batch_sent(first, staff)
+    time_machine.move_to(utc(2026, 3, 20, 10, 0), tick=False)
+    mark_line_error(first.lines.get(), "IBAN clôturé", staff)
+    venue.bank_accounts.update(archived_at=utc(2026, 3, 21))
+    BankAccountFactory(
+        venue=venue, iban=IBAN_LA_BANQUE_POSTALE, bic="PSSTFRPP", accepted=True, decided_at=utc(2026, 3, 22)
+    )
+    time_machine.move_to(utc(2026, 4, 2, 6, 0), tick=False)
+    retry = generate_payment_batch(dt.date(2026, 4, 1))
+    logged_pro.force_login(pro)  # two weeks later: a new session
+
+    def statement(batch):
+        response = logged_pro.get(statement_url("pro:statement-csv", batch, venue))
+        assert response.status_code == 200
+        return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+
+    # The first batch's statement still lists the booking (with its line's status), the retry's too.
+    assert [(row["Contremarque"], row["Statut"]) for row in statement(first)] == [
+        (booking.token, "En erreur")
+    ]
+    assert [(row["Contremarque"], row["Statut"]) for row in statement(retry)] == [
+        (booking.token, "En attente d'envoi")
+    ]
+    assert logged_pro.get(statement_url("pro:statement-pdf", first, venue)).status_code == 200
+    # The ledger shows the booking in the transfer paying it now.
+    body = logged_pro.get(reverse("pro:venue-ledger", args=[venue.pk])).content.decode()
+    assert "Clôture du 01/04/2026" in body
+    assert "Clôture du 16/03/2026" not in body
 
 
 def test_the_ledger_shows_revenue_rates_waiting_and_next_transfer(logged_pro, venue):

@@ -3,13 +3,17 @@
 Callers describe their columns once (`Column`) and hand over rows of typed values (str, int, Decimal euros,
 aware datetimes already in the wanted timezone, or None). Both writers consume the rows lazily, so a
 large export never holds model instances, and both defuse spreadsheet formulas in text cells.
+
+`csv_cell` is the one rule turning a value into a CSV cell, and `csv_field` quotes it as the `csv`
+module does (`;`, `"` doubled, minimal quoting). A column whose values repeat across rows (a venue, an
+offer, a status...) says so (`Column.repeats`): its fields are memoised (`FieldCache`), so a million
+rows format each distinct value once.
 """
 
-import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -43,6 +47,8 @@ class Column:
     header: str
     kind: Kind = Kind.TEXT
     width: int = 16
+    # The same values come back row after row: the CSV writer formats each one once (FieldCache).
+    repeats: bool = False
 
 
 def defuse_formula(value: str) -> str:
@@ -53,7 +59,10 @@ def defuse_formula(value: str) -> str:
 
 
 def _clean_text(value: Any) -> str:
-    return defuse_formula(_ILLEGAL_XML_CHARS.sub("", str(value)))
+    text = str(value)
+    if not text.isprintable():  # printable text holds no control character: no regex to run
+        text = _ILLEGAL_XML_CHARS.sub("", text)
+    return defuse_formula(text)
 
 
 def french_decimal(value: Decimal) -> str:
@@ -73,21 +82,77 @@ def csv_cell(kind: Kind, value: Any) -> str:
     return _clean_text(value)
 
 
-class _Echo:
-    """A file-like object whose write() returns the text, so csv.writer can feed a stream."""
+# What makes csv.writer (QUOTE_MINIMAL, doublequote, lineterminator CRLF) quote a field.
+_NEEDS_QUOTES = re.compile('[;"\r\n]')
+CSV_LINE_END = "\r\n"
 
-    def write(self, value: str) -> str:
-        return value
+
+def csv_field(cell: str) -> str:
+    """`cell` as csv.writer writes it inside a row of several fields (quoted if it holds `;`, `"`, CR
+    or LF, quotes doubled)."""
+    if _NEEDS_QUOTES.search(cell) is None:
+        return cell
+    return '"' + cell.replace('"', '""') + '"'
+
+
+def csv_line(cells: Sequence[str]) -> str:
+    """One CSV line, byte for byte what `csv.writer(delimiter=";", lineterminator="\\r\\n").writerow`
+    gives (a lone empty cell is written `""`, so that the line is not blank)."""
+    if len(cells) == 1 and cells[0] == "":
+        return '""' + CSV_LINE_END
+    return CSV_DELIMITER.join([csv_field(cell) for cell in cells]) + CSV_LINE_END
+
+
+class FieldCache:
+    """`csv_field(csv_cell(kind, value))`, memoised for str and int values (exact types: equal values of
+    other types can format differently, 1 and True, or an instant in two timezones). Bounded: emptied
+    when it holds `limit` values."""
+
+    __slots__ = ("fields", "kind", "limit")
+
+    def __init__(self, kind: Kind, limit: int = 50_000) -> None:
+        self.kind = kind
+        self.limit = limit
+        self.fields: dict[Any, str] = {}
+
+    def __call__(self, value: Any) -> str:
+        kind = type(value)
+        if kind is not str and kind is not int:
+            return csv_field(csv_cell(self.kind, value))
+        field = self.fields.get(value)
+        if field is None:
+            field = csv_field(csv_cell(self.kind, value))
+            if len(self.fields) >= self.limit:
+                self.fields.clear()
+            self.fields[value] = field
+        return field
+
+
+def csv_header(columns: Sequence[Column]) -> str:
+    """The first line of the document, after the BOM Excel needs."""
+    return UTF8_BOM + csv_line([_clean_text(column.header) for column in columns])
 
 
 def iter_csv(columns: Sequence[Column], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
     """The CSV document, one line at a time (the first chunk starts with the BOM Excel needs)."""
-    writer = csv.writer(_Echo(), delimiter=CSV_DELIMITER, lineterminator="\r\n")
-    yield UTF8_BOM + writer.writerow([_clean_text(column.header) for column in columns])
+    yield csv_header(columns)
+    formatters = [
+        FieldCache(column.kind) if column.repeats else _uncached_field(column.kind) for column in columns
+    ]
+    single = len(columns) == 1
     for row in rows:
-        yield writer.writerow(
-            [csv_cell(column.kind, value) for column, value in zip(columns, row, strict=True)]
-        )
+        if single and len(row) == 1:
+            yield csv_line([csv_cell(columns[0].kind, row[0])])
+            continue
+        fields = [field(value) for field, value in zip(formatters, row, strict=True)]
+        yield CSV_DELIMITER.join(fields) + CSV_LINE_END
+
+
+def _uncached_field(kind: Kind) -> Callable[[Any], str]:
+    def field(value: Any) -> str:
+        return csv_field(csv_cell(kind, value))
+
+    return field
 
 
 def iter_csv_bytes(

@@ -6,10 +6,16 @@
   before the cut-off. The others wait ("not processable") and join the first batch after their
   account is accepted, since a batch takes every PRICED pricing whatever its age;
 - the lines in ERROR of earlier batches whose venue's bank account was accepted (again, or a new one)
-  after the error: their pricings move to the venue's new line (the old line keeps its amount as
-  history and points to the retry with `retried_in`).
+  after the error: the old line points to the retry with `retried_in` and keeps its amount as
+  history; its pricings do NOT move (no pricing row is rewritten by a retry).
 One line per venue (its current account: IBAN + BIC, copied on the line), amount = the sum of its
-pricings; the pricings become PROCESSED (frozen: no un-pricing or re-pricing any more).
+pricings and of those of the lines it retries; the pricings become PROCESSED (frozen: no un-pricing
+or re-pricing any more) and keep for ever the line that first processed them (`payment_line`).
+
+The pricings a line pays are its own plus those of the lines it retries, transitively
+(`with_retried`): the files of a batch read them so, and never change once the batch is made (the
+statement of the old batch keeps listing its bookings with the old line's status, the new batch's
+with the new line's).
 
 Idempotent per cut-off: the batch row is unique by cut-off, so a second run (or a concurrent one)
 returns the existing batch. A crash rolls everything back and a rerun starts afresh.
@@ -24,17 +30,21 @@ Files are not stored: `batch_files` rebuilds them from the rows (see docs/decisi
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import IntegrityError, transaction
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Q, QuerySet, Sum
 
 from passculture.core.bookings.constants import BookingStatus
 from passculture.core.bookings.models import Booking
 from passculture.core.common.audit import log_action
+from passculture.core.common.bulk import ANALYZE_AFTER_ROWS, analyze, stream_values
 from passculture.core.common.locking import lock
 from passculture.core.common.time import now as utcnow
 from passculture.core.offerers.models import Venue
@@ -49,17 +59,21 @@ from .constants import (
 )
 from .exceptions import PaymentBatchAlreadySent, PaymentErrorReasonRequired, PaymentLineAlreadyInError
 from .files import (
+    ACCOUNTING_HEADER,
+    STATEMENT_HEADER,
     Creditor,
+    Payee,
+    StatementCsvFormatter,
     StatementLine,
+    StatementRow,
     Transfer,
     VenueStatement,
-    accounting_csv,
     build_credit_transfer_file,
     debtor_from_settings,
-    statement_csv,
+    line_of,
     statement_pdf,
 )
-from .models import BankAccount, PaymentBatch, PaymentLine, Pricing, PricingCounter
+from .models import BankAccount, PaymentBatch, PaymentLine, Pricing
 from .periods import (
     CUTOFF_TIMEZONE,
     check_cutoff,
@@ -68,7 +82,7 @@ from .periods import (
     requested_execution_date,
     transfer_label,
 )
-from .pricing import IDS_PER_QUERY, price_bookings
+from .pricing import lock_counters, price_bookings
 
 PARIS = ZoneInfo(CUTOFF_TIMEZONE)
 
@@ -76,12 +90,18 @@ PARIS = ZoneInfo(CUTOFF_TIMEZONE)
 # --- Generation ------------------------------------------------------------------------------------
 
 
-def _payable_accounts(instant: dt.datetime) -> dict[int, BankAccount]:
-    """Venue id -> its current bank account, when it was accepted before the cut-off (and after the
-    venue's last failed transfer, if any)."""
+def _payable_accounts(
+    instant: dt.datetime | None, venue_ids: list[int] | None = None
+) -> dict[int, BankAccount]:
+    """Venue id -> its current bank account, when it was accepted before the cut-off `instant` (at any
+    time when None) and after the venue's last failed transfer, if any; only of `venue_ids` if given."""
     accounts = BankAccount.objects.filter(
-        archived_at__isnull=True, status=BankAccountStatus.ACCEPTED, decided_at__lt=instant
+        archived_at__isnull=True, status=BankAccountStatus.ACCEPTED, decided_at__isnull=False
     ).select_related("venue__offerer")
+    if instant is not None:
+        accounts = accounts.filter(decided_at__lt=instant)
+    if venue_ids is not None:
+        accounts = accounts.filter(venue_id__in=venue_ids)
     payable = {account.venue_id: account for account in accounts}
     # A venue whose last transfer failed and whose account was not accepted again since waits
     # entirely: its new bookings would go to the same failing account.
@@ -94,39 +114,40 @@ def _payable_accounts(instant: dt.datetime) -> dict[int, BankAccount]:
     return payable
 
 
+def payable_since(venue_id: int) -> dt.datetime | None:
+    """From when batches pay the venue, by the rule `_generate` applies (`_payable_accounts`): the batch
+    of a cut-off whose instant is strictly after the returned date pays it; None: no batch would (no
+    accepted account, or not accepted again since the last failed transfer). The ledger announces
+    transfers with it."""
+    account = _payable_accounts(None, [venue_id]).get(venue_id)
+    return account.decided_at if account is not None else None
+
+
 def payable_pricings(instant: dt.datetime) -> QuerySet[Pricing]:
-    """PRICED pricings a batch at `instant` pays, whatever the venue's bank account."""
+    """PRICED pricings a batch at `instant` pays, whatever the venue's bank account: validated, and
+    their event begun, before the cut-off."""
     return Pricing.objects.filter(
-        Q(booking__stock__beginning_datetime__isnull=True)
-        | Q(booking__stock__beginning_datetime__lt=instant),
+        Q(event_at__isnull=True) | Q(event_at__lt=instant),
         status=PricingStatus.PRICED,
         validated_at__lt=instant,
     )
 
 
 def _lock_pricing_groups(pricings: QuerySet[Pricing]) -> None:
-    """Same lock order as pricing.py (bookings by id, then counters): while we hold them, no booking
-    of the batch is un-validated or cancelled, and no pricing of these groups is re-priced."""
-    list(lock(Booking.objects.filter(pricing__in=pricings)).order_by("id").values_list("id", flat=True))
-    groups: dict[tuple[str, int], set[int]] = defaultdict(set)
+    """Locks the counters of the pricings' groups, in pricing.py's order. While we hold them no
+    pricing of these groups is created, re-priced or deleted: un-validating or cancelling one of the
+    batch's bookings waits here, then finds its pricing PROCESSED and is refused.
+
+    The bookings themselves need no lock: the batch writes only pricing rows, and never the columns
+    that reference a booking, so it never waits for a booking's lock (no cycle with the bookings
+    services, which lock the booking, then the counter)."""
+    groups: dict[str, set[tuple[int, int]]] = defaultdict(set)
     for scope, year, venue_id, offerer_id in (
         pricings.order_by().values_list("scope", "year", "venue_id", "offerer_id").distinct()
     ):
-        groups[(scope, year)].add(venue_id if scope == PricingScope.VENUE else offerer_id)
-    for (scope, year), scope_ids in sorted(groups.items()):
-        # Literal ids (a venue count, not a booking count): a subquery here makes PostgreSQL's
-        # planner scan the pricings once per counter.
-        ids = sorted(scope_ids)
-        for start in range(0, len(ids), IDS_PER_QUERY):
-            list(
-                lock(
-                    PricingCounter.objects.filter(
-                        scope=scope, year=year, scope_id__in=ids[start : start + IDS_PER_QUERY]
-                    )
-                )
-                .order_by("scope_id")
-                .values_list("id", flat=True)
-            )
+        groups[scope].add((venue_id if scope == PricingScope.VENUE else offerer_id, year))
+    for scope, keys in sorted(groups.items()):
+        lock_counters(scope, keys, create=False)
 
 
 def _retriable_lines(accounts: dict[int, BankAccount]) -> list[PaymentLine]:
@@ -143,30 +164,66 @@ def _retriable_lines(accounts: dict[int, BankAccount]) -> list[PaymentLine]:
     ]
 
 
-def _mark_processed(candidates: QuerySet[Pricing], batch: PaymentBatch, venue_ids: list[int]) -> int:
-    """One UPDATE: each pricing PROCESSED and attached to its venue's line of the batch."""
-    line_of_venue = (
-        PaymentLine.objects.filter(batch=batch, venue_id=OuterRef("venue_id")).order_by().values("id")[:1]
+def _mark_processed(candidates: QuerySet[Pricing], lines: QuerySet[PaymentLine]) -> int:
+    """Each venue's pricings PROCESSED and attached to its line: one UPDATE per line (a venue's rows,
+    found by its index), never one per pricing."""
+    return sum(
+        candidates.filter(venue_id=venue_id).update(status=PricingStatus.PROCESSED, payment_line_id=line_id)
+        for line_id, venue_id in lines.order_by("id").values_list("id", "venue_id")
     )
-    return candidates.filter(venue_id__in=venue_ids).update(
-        status=PricingStatus.PROCESSED, payment_line=Subquery(line_of_venue)
-    )
+
+
+def with_retried(lines: QuerySet[PaymentLine]) -> dict[int, int]:
+    """Line id -> the line of `lines` that pays its pricings: each line of `lines` maps to itself, and
+    every line it retries, transitively (`retry_of`, then that line's `retry_of`...), maps to it.
+
+    A pricing keeps for ever the line that first processed it (a retry rewrites no pricing row), so
+    the pricings a line pays are those of every line mapped to it. One query per level of retries over
+    the whole set (chains are short). Given the lines not retried (the ends of the chains), it maps
+    every line to the latest one carrying its pricings."""
+    carriers = {pk: pk for pk in lines.values_list("id", flat=True)}
+    if not carriers:
+        return carriers
+    retried = list(PaymentLine.objects.filter(retried_in__in=lines).values_list("id", "retried_in_id"))
+    while retried:
+        for origin, retry in retried:
+            carriers[origin] = carriers[retry]
+        retried = list(
+            PaymentLine.objects.filter(retried_in_id__in=[origin for origin, _ in retried]).values_list(
+                "id", "retried_in_id"
+            )
+        )
+    return carriers
+
+
+def _pricings_paid_by(lines: QuerySet[PaymentLine], carriers: dict[int, int]) -> QuerySet[Pricing]:
+    """The pricings `lines` pay: their own and those of the lines they retry (`carriers` is
+    `with_retried(lines)`). One subquery on the lines (a batch may have thousands; the retried ones are
+    a few ids): the OR stays in it, so the pricings are read by their line's index, never scanned."""
+    retried = sorted(origin for origin, carrier in carriers.items() if origin != carrier)
+    if retried:
+        lines = lines | PaymentLine.objects.filter(pk__in=retried)
+    return Pricing.objects.filter(payment_line__in=lines)
 
 
 def _total_lines(batch: PaymentBatch) -> list[PaymentLine]:
-    """Amounts and counts summed from what the lines really got (one GROUP BY): they cannot disagree."""
-    totals = {
-        row["payment_line"]: row
-        for row in Pricing.objects.filter(payment_line__batch=batch)
+    """Amounts and counts summed from what the lines really pay, their own pricings and those of the
+    lines they retry (one GROUP BY): they cannot disagree."""
+    carriers = with_retried(batch.lines.all())
+    totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for origin, amount, count in (
+        _pricings_paid_by(batch.lines.all(), carriers)
         .order_by()
         .values("payment_line")
         .annotate(amount=Sum("reimbursed_cents"), count=Count("id"))
-    }
+        .values_list("payment_line", "amount", "count")
+    ):
+        total = totals[carriers[origin]]
+        total[0] += amount or 0
+        total[1] += count or 0
     lines = list(batch.lines.order_by("id"))
     for line in lines:
-        total = totals.get(line.pk, {})
-        line.amount_cents = total.get("amount") or 0
-        line.booking_count = total.get("count") or 0
+        line.amount_cents, line.booking_count = totals.get(line.pk, (0, 0))
     PaymentLine.objects.bulk_update(lines, ["amount_cents", "booking_count"], batch_size=1000)
     return lines
 
@@ -183,13 +240,19 @@ def generate_payment_batch(cutoff: dt.date, *, at: dt.datetime | None = None) ->
     if existing is not None:
         return existing
     try:
-        return _generate(cutoff, at or utcnow())
+        batch = _generate(cutoff, at or utcnow())
     except IntegrityError:
         # A concurrent run created it first (unique cut-off): that one is the batch.
         existing = PaymentBatch.objects.filter(cutoff=cutoff).first()
         if existing is None:
             raise
         return existing
+    if (
+        sum(batch.lines.values_list("booking_count", flat=True)) >= ANALYZE_AFTER_ROWS
+        and not connection.in_atomic_block
+    ):
+        analyze(Pricing)  # its files select these rows by their new line
+    return batch
 
 
 @transaction.atomic
@@ -221,11 +284,13 @@ def _generate(cutoff: dt.date, at: dt.datetime) -> PaymentBatch:
         ],
         batch_size=1000,
     )
-    _mark_processed(candidates, batch, sorted(venue_ids))
+    # Lines exist only for payable venues: each line's UPDATE needs no list of them.
+    _mark_processed(payable_pricings(instant), batch.lines.all())
     new_line_of_venue = dict(batch.lines.values_list("venue_id", "id"))
+    # The new line pays the old one's pricings again through `retried_in` (see `with_retried`): they
+    # keep their line, so the files of the old batch stay the same.
     for old in retries:
         old.retried_in_id = new_line_of_venue[old.venue_id]
-        Pricing.objects.filter(payment_line=old).update(payment_line_id=old.retried_in_id)
     PaymentLine.objects.bulk_update(retries, ["retried_in"])
     lines = _total_lines(batch)
 
@@ -259,16 +324,17 @@ def generate_due_batch() -> dict[str, Any]:
 
 
 def mark_batch_sent(batch: PaymentBatch, actor: Any) -> PaymentBatch:
-    """Staff sent the SEPA file to the bank: PENDING lines become SENT, their bookings REIMBURSED.
-    Lines already in error stay so (they were left out of the file)."""
+    """Staff sent the SEPA file to the bank: PENDING lines become SENT, their bookings (and those of
+    the lines they retry) REIMBURSED. Lines already in error stay so (they were left out of the file)."""
     with transaction.atomic():
         batch = lock(PaymentBatch.objects.filter(pk=batch.pk)).get()
         if batch.status == PaymentBatchStatus.SENT:
             raise PaymentBatchAlreadySent()
         at = utcnow()
         pending = PaymentLine.objects.filter(batch=batch, status=PaymentLineStatus.PENDING)
+        paid = _pricings_paid_by(pending, with_retried(pending))
         reimbursed = Booking.objects.filter(
-            pricing__payment_line__in=pending, status=BookingStatus.USED
+            pk__in=paid.values("booking_id"), status=BookingStatus.USED
         ).update(status=BookingStatus.REIMBURSED, reimbursed_at=at)
         lines = pending.update(status=PaymentLineStatus.SENT)
         batch.status = PaymentBatchStatus.SENT
@@ -293,7 +359,8 @@ def clean_error_reason(reason: str) -> str:
 
 def mark_line_error(line: PaymentLine, reason: str, actor: Any) -> PaymentLine:
     """The transfer failed or must not go (IBAN closed...): the line waits for the venue's bank
-    account to be accepted again, then a later batch pays it. Its bookings are not reimbursed."""
+    account to be accepted again, then a later batch pays it. Its bookings (and those of the lines it
+    retries) are not reimbursed."""
     reason = clean_error_reason(reason)
     with transaction.atomic():
         line = lock(PaymentLine.objects.filter(pk=line.pk)).get()
@@ -302,8 +369,10 @@ def mark_line_error(line: PaymentLine, reason: str, actor: Any) -> PaymentLine:
         previous = line.status
         reverted = 0
         if previous == PaymentLineStatus.SENT:
+            this_line = PaymentLine.objects.filter(pk=line.pk)
+            paid = _pricings_paid_by(this_line, with_retried(this_line))
             reverted = Booking.objects.filter(
-                pricing__payment_line=line, status=BookingStatus.REIMBURSED
+                pk__in=paid.values("booking_id"), status=BookingStatus.REIMBURSED
             ).update(status=BookingStatus.USED, reimbursed_at=None)
         line.status = PaymentLineStatus.ERROR
         line.error_reason = reason
@@ -378,22 +447,35 @@ STATEMENT_FIELDS = (
     "booking_amount_cents",
     "rate",
     "reimbursed_cents",
-    "payment_line__status",
-    "payment_line__iban",
-    "payment_line__bic",
-    "payment_line__creditor",
+    "payment_line_id",
 )
 
 
-def iter_statement_lines(
-    batch: PaymentBatch, venue_id: int | None = None
-) -> Iterator[tuple[int, StatementLine]]:
-    """(venue id, line) for every booking the batch pays (or only one venue's), by venue then
-    validation: one query streamed by chunks, plus one for the venues."""
+# Rows fetched per round trip when streaming a batch's bookings.
+STATEMENT_CHUNK_SIZE = 10_000
+
+
+def statement_rows(batch: PaymentBatch, venue_id: int | None = None) -> Iterator[tuple[int, StatementRow]]:
+    """(venue id, row) for every booking the batch pays (or only one venue's), by venue then
+    validation: one query streamed by chunks, plus a few for the lines and venues.
+
+    The bookings a batch pays are those of its lines and of the lines they retry (`with_retried`); the
+    line columns (status, IBAN, BIC, creditor) are those of the batch's line that pays them. So an
+    errored line's bookings stay on its batch's statement (status: error) and are listed again on the
+    statement of the batch that retries them (with that line's status and bank details). The columns
+    a venue's rows share are one `Payee` per (venue, paying line)."""
     paid_lines = PaymentLine.objects.filter(batch=batch)
-    pricings = Pricing.objects.filter(payment_line__batch=batch)
     if venue_id is not None:
         paid_lines = paid_lines.filter(venue_id=venue_id)
+    carriers = with_retried(paid_lines)
+    line_columns = {
+        pk: (status, iban, bic, creditor)
+        for pk, status, iban, bic, creditor in paid_lines.values_list(
+            "id", "status", "iban", "bic", "creditor"
+        )
+    }
+    pricings = _pricings_paid_by(paid_lines, carriers)
+    if venue_id is not None:
         pricings = pricings.filter(venue_id=venue_id)
     venues = {
         venue["id"]: venue
@@ -403,10 +485,26 @@ def iter_statement_lines(
     }
     label = transfer_label(batch.cutoff)
     statuses = dict(PaymentLineStatus.choices)
-    rows = (
-        pricings.order_by("venue_id", "validated_at", "booking_id")
-        .values_list(*STATEMENT_FIELDS)
-        .iterator(chunk_size=5000)
+    payees: dict[tuple[int, int], Payee] = {}
+
+    def payee_of(venue_id: int, line_id: int) -> Payee:
+        venue = venues[venue_id]
+        status, iban, bic, creditor = line_columns[carriers[line_id]]
+        payee = payees[(venue_id, line_id)] = Payee(
+            transfer_label=label,
+            creditor=creditor,
+            siret=venue["siret"] or "",
+            iban=iban,
+            bic=bic,
+            venue=venue["public_name"] or venue["name"],
+            status=str(statuses.get(status, status)),
+            timezone=venue["timezone"],
+        )
+        return payee
+
+    rows = stream_values(
+        pricings.order_by("venue_id", "validated_at", "booking_id").values_list(*STATEMENT_FIELDS),
+        STATEMENT_CHUNK_SIZE,
     )
     for (
         venue_id,
@@ -419,33 +517,30 @@ def iter_statement_lines(
         booked,
         rate,
         reimbursed,
-        status,
-        iban,
-        bic,
-        creditor,
+        line_id,
     ) in rows:
-        venue = venues[venue_id]
         yield (
             venue_id,
-            StatementLine(
-                year=year,
-                transfer_label=label,
-                creditor=creditor,
-                siret=venue["siret"] or "",
-                iban=iban,
-                bic=bic,
-                venue=venue["public_name"] or venue["name"],
-                offer=offer,
-                beneficiary=f"{first_name} {last_name}".strip(),
-                countermark=token,
-                validated_at=validated_at,
-                booking_amount_cents=booked,
-                rate=rate,
-                reimbursed_cents=reimbursed,
-                status=str(statuses.get(status, status)),
-                timezone=venue["timezone"],
+            (
+                payees.get((venue_id, line_id)) or payee_of(venue_id, line_id),
+                year,
+                offer,
+                f"{first_name} {last_name}".strip(),
+                token,
+                validated_at,
+                booked,
+                rate,
+                reimbursed,
             ),
         )
+
+
+def iter_statement_lines(
+    batch: PaymentBatch, venue_id: int | None = None
+) -> Iterator[tuple[int, StatementLine]]:
+    """`statement_rows` as `StatementLine`s (the PDF reads them)."""
+    for venue, row in statement_rows(batch, venue_id):
+        yield venue, line_of(row)
 
 
 def _statement(batch: PaymentBatch, lines: list[StatementLine]) -> VenueStatement:
@@ -461,6 +556,7 @@ def _statement(batch: PaymentBatch, lines: list[StatementLine]) -> VenueStatemen
 
 
 def venue_statements(batch: PaymentBatch) -> list[tuple[int, VenueStatement]]:
+    """Every venue's statement of the batch, all in memory (`write_batch_files` streams them)."""
     grouped: dict[int, list[StatementLine]] = defaultdict(list)
     for venue_id, line in iter_statement_lines(batch):
         grouped[venue_id].append(line)
@@ -471,6 +567,38 @@ def venue_statement(batch: PaymentBatch, venue_id: int) -> VenueStatement | None
     """One venue's statement of the batch: only its own lines, read alone (never the whole batch)."""
     lines = [line for _, line in iter_statement_lines(batch, venue_id)]
     return _statement(batch, lines) if lines else None
+
+
+@contextmanager
+def _csv_lines(
+    batch: PaymentBatch, venue_id: int | None = None
+) -> Iterator[Iterator[tuple[int, Iterator[tuple[int, StatementRow, str, str]]]]]:
+    """(venue id, its rows as (venue id, row, statement CSV line, accounting CSV line)), venue after
+    venue, streamed: each row is read and formatted once for both files. Leaving the block closes the
+    stream (its cursor and reading thread) even when the rows were not all read."""
+    formatted = StatementCsvFormatter().lines(statement_rows(batch, venue_id))
+    try:
+        yield groupby(formatted, key=itemgetter(0))
+    finally:
+        formatted.close()
+
+
+def _venue_csvs(
+    batch: PaymentBatch, *, with_pdf: bool
+) -> Iterator[tuple[int, list[str], list[str], list[StatementRow]]]:
+    """Venue after venue: its statement CSV lines, its accounting CSV lines and (for its PDF) its rows.
+    Memory holds one venue's lines at a time."""
+    with _csv_lines(batch) as venues:
+        for venue_id, rows in venues:
+            lines: list[str] = []
+            accounting: list[str] = []
+            kept: list[StatementRow] = []
+            for _, row, line, accounting_line in rows:
+                lines.append(line)
+                accounting.append(accounting_line)
+                if with_pdf:
+                    kept.append(row)
+            yield venue_id, lines, accounting, kept
 
 
 @dataclass(frozen=True)
@@ -503,19 +631,39 @@ def _statement_name(batch: PaymentBatch, venue_id: int, extension: str) -> str:
 def _statement_file(
     batch: PaymentBatch, venue_id: int, statement: VenueStatement, extension: str
 ) -> BatchFile:
+    """A PDF statement (the CSV files are streamed: `_csv_lines`)."""
     name = _statement_name(batch, venue_id, extension)
-    if extension == "csv":
-        return BatchFile(name, statement_csv(statement), "text/csv")
     generated_at = batch.created_at.astimezone(PARIS)
     return BatchFile(name, statement_pdf(statement, generated_at=generated_at), "application/pdf")
+
+
+def _pdf_of(batch: PaymentBatch, venue_id: int, rows: list[StatementRow]) -> BatchFile:
+    return _statement_file(batch, venue_id, _statement(batch, [line_of(row) for row in rows]), "pdf")
+
+
+# CSV lines joined and encoded together (memory stays flat, writes stay few).
+LINES_PER_WRITE = 2_000
+
+
+def _csv_content(header: str, lines: Iterator[str]) -> bytes:
+    chunks = [header.encode("utf-8")]
+    pending: list[str] = []
+    for line in lines:
+        pending.append(line)
+        if len(pending) >= LINES_PER_WRITE:
+            chunks.append("".join(pending).encode("utf-8"))
+            pending = []
+    chunks.append("".join(pending).encode("utf-8"))
+    return b"".join(chunks)
 
 
 def batch_file_names(batch: PaymentBatch) -> list[str]:
     """The names `batch_files` gives, without building any file (a batch can pay a million bookings)."""
     names = [_sepa_name(batch)] if batch_transfers(batch) else []
     names.append(_accounting_name(batch))
+    lines = batch.lines.all()
     venue_ids = (
-        Pricing.objects.filter(payment_line__batch=batch)
+        _pricings_paid_by(lines, with_retried(lines))
         .order_by("venue_id")
         .values_list("venue_id", flat=True)
         .distinct()
@@ -525,6 +673,7 @@ def batch_file_names(batch: PaymentBatch) -> list[str]:
     return names
 
 
+@transaction.atomic  # the rows stream through a cursor of this transaction (`stream_values`)
 def batch_file(batch: PaymentBatch, name: str) -> BatchFile | None:
     """One file of the batch, built alone (a statement reads only its venue's lines); None if the batch
     has no file of that name."""
@@ -532,38 +681,67 @@ def batch_file(batch: PaymentBatch, name: str) -> BatchFile | None:
         sepa = sepa_file(batch)
         return BatchFile(name, sepa, "application/xml") if sepa is not None else None
     if name == _accounting_name(batch):
-        lines = [line for _, line in iter_statement_lines(batch)]
-        return BatchFile(name, accounting_csv(lines), "text/csv")
+        with _csv_lines(batch) as venues:
+            accounting = (line for _, rows in venues for _, _, _, line in rows)
+            return BatchFile(name, _csv_content(ACCOUNTING_HEADER, accounting), "text/csv")
     prefix = _statement_prefix(batch)
     stem, _, extension = name.removeprefix(prefix).partition(".")
     if not name.startswith(prefix) or not stem.isdigit() or extension not in ("csv", "pdf"):
         return None
-    statement = venue_statement(batch, int(stem))
-    return _statement_file(batch, int(stem), statement, extension) if statement is not None else None
+    venue_id = int(stem)
+    if extension == "pdf":
+        statement = venue_statement(batch, venue_id)
+        return _statement_file(batch, venue_id, statement, extension) if statement is not None else None
+    with _csv_lines(batch, venue_id) as venues:
+        for _, rows in venues:
+            lines = (line for _, _, line, _ in rows)
+            return BatchFile(name, _csv_content(STATEMENT_HEADER, lines), "text/csv")
+    return None
 
 
+@transaction.atomic  # the rows stream through a cursor of this transaction (`stream_values`)
 def batch_files(batch: PaymentBatch, *, with_pdf: bool = True) -> list[BatchFile]:
     """Every file of a batch, rebuilt from the rows: SEPA XML (when something is to be transferred),
-    the accounting CSV, and per venue a statement CSV and PDF."""
+    the accounting CSV, and per venue a statement CSV and PDF. All in memory: `write_batch_files`
+    streams them to a folder instead."""
     files = []
     sepa = sepa_file(batch)
     if sepa is not None:
         files.append(BatchFile(_sepa_name(batch), sepa, "application/xml"))
-    statements = venue_statements(batch)
-    all_lines = [line for _, statement in statements for line in statement.lines]
-    files.append(BatchFile(_accounting_name(batch), accounting_csv(all_lines), "text/csv"))
-    for venue_id, statement in statements:
-        files.append(_statement_file(batch, venue_id, statement, "csv"))
+    accounting: list[str] = []
+    venue_files = []
+    for venue_id, lines, accounting_lines, rows in _venue_csvs(batch, with_pdf=with_pdf):
+        accounting += accounting_lines
+        name = _statement_name(batch, venue_id, "csv")
+        venue_files.append(BatchFile(name, _csv_content(STATEMENT_HEADER, iter(lines)), "text/csv"))
         if with_pdf:
-            files.append(_statement_file(batch, venue_id, statement, "pdf"))
-    return files
+            venue_files.append(_pdf_of(batch, venue_id, rows))
+    files.append(
+        BatchFile(_accounting_name(batch), _csv_content(ACCOUNTING_HEADER, iter(accounting)), "text/csv")
+    )
+    return files + venue_files
 
 
-def write_batch_files(batch: PaymentBatch, out_dir: Path) -> list[Path]:
+@transaction.atomic  # the rows stream through a cursor of this transaction (`stream_values`)
+def write_batch_files(batch: PaymentBatch, out_dir: Path, *, with_pdf: bool = True) -> list[Path]:
+    """Writes the files `batch_files` gives into `out_dir` (the same names and bytes), in one pass over
+    the rows: each row is read once, formatted once for the accounting file and its venue's statement,
+    and written venue by venue, so that memory holds one venue's lines at most."""
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
-    for file in batch_files(batch):
-        path = out_dir / file.name
-        path.write_bytes(file.content)
-        paths.append(path)
+    sepa = sepa_file(batch)
+    if sepa is not None:
+        paths.append(out_dir / _sepa_name(batch))
+        paths[-1].write_bytes(sepa)
+    paths.append(out_dir / _accounting_name(batch))
+    with paths[-1].open("wb") as accounting:
+        accounting.write(ACCOUNTING_HEADER.encode("utf-8"))
+        for venue_id, lines, accounting_lines, rows in _venue_csvs(batch, with_pdf=with_pdf):
+            paths.append(out_dir / _statement_name(batch, venue_id, "csv"))
+            paths[-1].write_bytes(_csv_content(STATEMENT_HEADER, iter(lines)))
+            accounting.write("".join(accounting_lines).encode("utf-8"))
+            if with_pdf:
+                pdf = _pdf_of(batch, venue_id, rows)
+                paths.append(out_dir / pdf.name)
+                paths[-1].write_bytes(pdf.content)
     return paths

@@ -18,9 +18,9 @@ from passculture.core.bookings.constants import BookingStatus
 from passculture.core.bookings.models import Booking
 from passculture.core.common.time import now as utcnow
 
-from .batches import payable_pricings
-from .constants import BankAccountStatus, PaymentLineStatus, PricingScope, PricingStatus, ScaleKind
-from .models import BankAccount, PaymentBatch, PaymentLine, Pricing, PricingCounter, ReimbursementScale
+from .batches import payable_pricings, payable_since, with_retried
+from .constants import PaymentLineStatus, PricingScope, PricingStatus, ScaleKind
+from .models import PaymentBatch, PaymentLine, Pricing, PricingCounter, ReimbursementScale
 from .periods import (
     CUTOFF_TIMEZONE,
     batch_creation_day,
@@ -137,20 +137,6 @@ WAITING_LABELS = {
 }
 
 
-def _is_payable(venue_id: int) -> bool:
-    """As a batch sees it: an accepted current account, accepted after the venue's last failed
-    transfer still to be paid again (batches._payable_accounts)."""
-    account = BankAccount.objects.filter(
-        venue_id=venue_id, archived_at__isnull=True, status=BankAccountStatus.ACCEPTED
-    ).first()
-    if account is None or account.decided_at is None:
-        return False
-    errors = PaymentLine.objects.filter(
-        venue_id=venue_id, status=PaymentLineStatus.ERROR, retried_in__isnull=True
-    ).values_list("errored_at", flat=True)
-    return all(errored_at is not None and account.decided_at > errored_at for errored_at in errors)
-
-
 def _thresholds(
     revenue_cents: int, day: dt.date
 ) -> tuple[tuple[Threshold, ...], Decimal | None, Decimal | None]:
@@ -178,20 +164,34 @@ def _sum(queryset, expression) -> tuple[int, int]:
     return totals["count"] or 0, totals["amount"] or 0
 
 
-def _transfers(venue_id: int, today: dt.date) -> tuple[list[NextTransfer], int, int]:
-    """The transfer(s) paying the venue's PRICED pricings: the latest cut-off if its batch is not made
-    yet (what was validated before its instant), then the next one for the rest."""
-    priced = Pricing.objects.filter(venue_id=venue_id, status=PricingStatus.PRICED)
-    retry = PaymentLine.objects.filter(
+def _failed_transfers(venue_id: int) -> tuple[int, int]:
+    """Bookings and amount of the venue's lines in error not paid again yet (a line retrying others
+    counts their bookings too: see batches.with_retried)."""
+    totals = PaymentLine.objects.filter(
         venue_id=venue_id, status=PaymentLineStatus.ERROR, retried_in__isnull=True
-    )
-    retry_count, retry_amount = _sum(retry, "booking_count")[0], _sum(retry, "amount_cents")[1]
+    ).aggregate(count=Sum("booking_count"), amount=Sum("amount_cents"))
+    return totals["count"] or 0, totals["amount"] or 0
+
+
+def _transfers(
+    venue_id: int, today: dt.date, payable_after: dt.datetime
+) -> tuple[list[NextTransfer], int, int]:
+    """The transfer(s) paying the venue's PRICED pricings: the latest cut-off if its batch is not made
+    yet and will pay the venue (what was validated before its instant), then the next one for the
+    rest. `payable_after`: see batches.payable_since."""
+    priced = Pricing.objects.filter(venue_id=venue_id, status=PricingStatus.PRICED)
+    retry_count, retry_amount = _failed_transfers(venue_id)
     transfers = []
     cutoffs = []
     latest = cutoff_on_or_before(today)
     # Until its batch is made (the day after the cut-off), the latest cut-off still takes what was
-    # validated before it.
-    if today <= batch_creation_day(latest) and not PaymentBatch.objects.filter(cutoff=latest).exists():
+    # validated before it, if that batch pays the venue (its bank account accepted before the
+    # instant, and after the last failed transfer: batches.payable_since).
+    if (
+        today <= batch_creation_day(latest)
+        and payable_after < cutoff_instant(latest)
+        and not PaymentBatch.objects.filter(cutoff=latest).exists()
+    ):
         cutoffs.append(latest)
     cutoffs.append(next_cutoff(today))
     taken = Pricing.objects.none()
@@ -236,17 +236,26 @@ def venue_ledger(venue, *, at: dt.datetime | None = None) -> VenueLedger:
 
     this_year = Pricing.objects.filter(venue_id=venue.pk, year=year)
     priced_count, reimbursed_this_year = _sum(this_year, "reimbursed_cents")
-    rows = this_year.order_by("-validated_at", "-booking_id").values_list(
-        "booking__token",
-        "booking__offer__name",
-        "validated_at",
-        "booking_amount_cents",
-        "rate",
-        "custom_rule_id",
-        "reimbursed_cents",
-        "status",
-        "payment_line__batch__cutoff",
-    )[:PRICINGS_SHOWN]
+    rows = list(
+        this_year.order_by("-validated_at", "-booking_id").values_list(
+            "booking__token",
+            "booking__offer__name",
+            "validated_at",
+            "booking_amount_cents",
+            "rate",
+            "custom_rule_id",
+            "reimbursed_cents",
+            "status",
+            "payment_line_id",
+        )[:PRICINGS_SHOWN]
+    )
+    # A booking's transfer is the latest line carrying it: the end of its line's chain of retries.
+    latest_line: dict[int, int] = {}
+    cutoff_of_line: dict[int, dt.date] = {}
+    if any(row[-1] is not None for row in rows):
+        ends = PaymentLine.objects.filter(venue_id=venue.pk, retried_in__isnull=True)
+        latest_line = with_retried(ends)
+        cutoff_of_line = dict(ends.values_list("id", "batch__cutoff"))
     priced = tuple(
         PricedBooking(
             token=token,
@@ -257,16 +266,19 @@ def venue_ledger(venue, *, at: dt.datetime | None = None) -> VenueLedger:
             custom_rule=rule_id is not None,
             reimbursed_cents=reimbursed,
             status=status,
-            cutoff=cutoff,
+            cutoff=cutoff_of_line.get(latest_line.get(line_id, line_id)) if line_id is not None else None,
         )
-        for token, offer, validated_at, booked, rate, rule_id, reimbursed, status, cutoff in rows
+        for token, offer, validated_at, booked, rate, rule_id, reimbursed, status, line_id in rows
     )
 
     bookings = Booking.objects.filter(venue_id=venue.pk, amount_cents__gt=0)
     booked = F("amount_cents") * F("quantity")
     unpriced_used = bookings.filter(status=BookingStatus.USED, pricing__isnull=True)
     started = Q(stock__beginning_datetime__isnull=True) | Q(stock__beginning_datetime__lte=at)
-    payable = _is_payable(venue.pk)
+    # As a batch sees it (batches.payable_since): an accepted current account, accepted after the
+    # venue's last failed transfer still to be paid again.
+    payable_after = payable_since(venue.pk)
+    payable = payable_after is not None
     waiting = [
         (NOT_VALIDATED, *_sum(bookings.filter(status=BookingStatus.CONFIRMED), booked)),
         (EVENT_NOT_HAPPENED, *_sum(unpriced_used.exclude(started), booked)),
@@ -276,15 +288,12 @@ def venue_ledger(venue, *, at: dt.datetime | None = None) -> VenueLedger:
         Pricing.objects.filter(venue_id=venue.pk, status=PricingStatus.PRICED), "reimbursed_cents"
     )
     transfers: list[NextTransfer] = []
-    if payable:
-        transfers, retry_count, retry_amount = _transfers(venue.pk, today)
+    if payable_after is not None:
+        transfers, retry_count, retry_amount = _transfers(venue.pk, today, payable_after)
         waiting.append((NEXT_CUTOFF, priced_waiting[0] + retry_count, priced_waiting[1] + retry_amount))
     else:
         waiting.append((NO_ACCEPTED_BANK_ACCOUNT, *priced_waiting))
-        errors = PaymentLine.objects.filter(
-            venue_id=venue.pk, status=PaymentLineStatus.ERROR, retried_in__isnull=True
-        )
-        waiting.append((PAYMENT_ERROR, _sum(errors, "booking_count")[1], _sum(errors, "amount_cents")[1]))
+        waiting.append((PAYMENT_ERROR, *_failed_transfers(venue.pk)))
     return VenueLedger(
         year=year,
         scope=scope,

@@ -215,30 +215,58 @@ class Pricing(models.Model):
     (validation date, then booking id) against the scope's revenue of the year."""
 
     booking = models.OneToOneField("bookings.Booking", on_delete=models.PROTECT, related_name="pricing")
-    venue = models.ForeignKey("offerers.Venue", on_delete=models.PROTECT, related_name="+")
-    offerer = models.ForeignKey("offerers.Offerer", on_delete=models.PROTECT, related_name="+")
+    # Copies of the booking's venue and offerer, whose own foreign keys guarantee them: no second
+    # database check per row (a year of bookings is priced in bulk), and no index of their own (the
+    # (venue, year, validated_at) and (offerer, year, validated_at) indexes serve every lookup).
+    venue = models.ForeignKey(
+        "offerers.Venue", on_delete=models.PROTECT, related_name="+", db_constraint=False, db_index=False
+    )
+    offerer = models.ForeignKey(
+        "offerers.Offerer", on_delete=models.PROTECT, related_name="+", db_constraint=False, db_index=False
+    )
     scope = models.CharField(max_length=16, choices=PricingScope.choices)
     year = models.PositiveSmallIntegerField()
     validated_at = models.DateTimeField()
+    # When the event began (the showtime), copied at pricing, which happens only once it has begun;
+    # null for a thing. A batch pays what began before its cut-off without reading the bookings.
+    event_at = models.DateTimeField(null=True, blank=True)
     booking_amount_cents = models.PositiveIntegerField()
     revenue_before_cents = models.BigIntegerField()
     revenue_after_cents = models.BigIntegerField()
+    # A handful of versions, seeded by migration and never deleted: checked by the ORM (PROTECT), not
+    # once per priced booking by the database.
     scale = models.ForeignKey(
-        ReimbursementScale, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        ReimbursementScale,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     bracket = models.PositiveSmallIntegerField(null=True, blank=True, help_text="0 = première tranche")
     custom_rule = models.ForeignKey(
-        CustomReimbursementRule, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        CustomReimbursementRule,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # the partial index below: most pricings follow the scale
     )
     rate = models.DecimalField(
         max_digits=RATE_MAX_DIGITS, decimal_places=RATE_DECIMAL_PLACES, null=True, blank=True
     )
     reimbursed_cents = models.PositiveIntegerField()
     status = models.CharField(max_length=16, choices=PricingStatus.choices, default=PricingStatus.PRICED)
-    # The payment line paying it (set when the pricing becomes PROCESSED); moves to the retry line
-    # when its line fails and is paid again in a later batch.
+    # The payment line that first paid it (set when the pricing becomes PROCESSED), never changed: when
+    # that line fails, the later line retrying it (`retried_in`) pays it again (batches.with_retried).
     payment_line = models.ForeignKey(
-        "PaymentLine", null=True, blank=True, on_delete=models.PROTECT, related_name="pricings"
+        "PaymentLine",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="pricings",
+        db_index=False,  # the partial index below: a pricing waiting for its batch has none
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -264,8 +292,24 @@ class Pricing(models.Model):
         ]
         indexes = [
             models.Index(fields=["venue", "year", "validated_at"]),
-            models.Index(fields=["offerer", "year", "validated_at"]),
-            models.Index(fields=["status", "validated_at"]),
+            # Partial indexes, so that a batch marking a year of pricings PROCESSED does not write
+            # them: the pricings waiting for a batch, and those of the offerer scope (not the default).
+            models.Index(
+                fields=["venue", "validated_at"],
+                condition=Q(status=PricingStatus.PRICED),
+                name="pricing_waiting",
+            ),
+            models.Index(
+                fields=["offerer", "year", "validated_at"],
+                condition=Q(scope=PricingScope.OFFERER),
+                name="pricing_offerer_scope",
+            ),
+            models.Index(
+                fields=["payment_line"], condition=Q(payment_line__isnull=False), name="pricing_payment_line"
+            ),
+            models.Index(
+                fields=["custom_rule"], condition=Q(custom_rule__isnull=False), name="pricing_custom_rule"
+            ),
         ]
 
     def __str__(self) -> str:

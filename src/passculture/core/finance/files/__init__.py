@@ -9,18 +9,41 @@ The batch code queries the database, builds `StatementLine`s and hands them over
 from .exceptions import InvalidTransferAmount, MissingBankDetails, NoTransfer, SepaFileInvalid
 from .pdf import statement_pdf
 from .sepa import build_credit_transfer_file, debtor_from_settings, group_transfers, schema_path
-from .tables import accounting_csv, iter_accounting_csv, statement_csv
-from .types import Creditor, Debtor, Party, StatementLine, Transfer, VenueStatement
+from .tables import (
+    ACCOUNTING_HEADER,
+    STATEMENT_HEADER,
+    StatementCsvFormatter,
+    accounting_csv,
+    iter_accounting_csv,
+    statement_csv,
+)
+from .types import (
+    Creditor,
+    Debtor,
+    Party,
+    Payee,
+    StatementLine,
+    StatementRow,
+    Transfer,
+    VenueStatement,
+    line_of,
+    row_of,
+)
 
 __all__ = [
+    "ACCOUNTING_HEADER",
+    "STATEMENT_HEADER",
     "Creditor",
     "Debtor",
     "InvalidTransferAmount",
     "MissingBankDetails",
     "NoTransfer",
     "Party",
+    "Payee",
     "SepaFileInvalid",
+    "StatementCsvFormatter",
     "StatementLine",
+    "StatementRow",
     "Transfer",
     "VenueStatement",
     "accounting_csv",
@@ -28,6 +51,8 @@ __all__ = [
     "debtor_from_settings",
     "group_transfers",
     "iter_accounting_csv",
+    "line_of",
+    "row_of",
     "schema_path",
     "statement_csv",
     "statement_pdf",

@@ -32,6 +32,9 @@ TABLE_HEADINGS = (
 TABLE_WIDTHS = (22, 76, 40, 24, 20, 14, 20, 22)
 TABLE_ALIGN = ("L", "L", "L", "L", "R", "R", "R", "L")
 ROW_HEIGHT = 5
+# Replaced by the page count at the end; its width is the room kept for it: a large cinema's statement
+# runs to more than a thousand pages.
+PAGE_COUNT_ALIAS = "{nbpg}"
 # Plain one-line cells (a long offer title is shortened with "…"; the CSV has it whole): fpdf2's
 # table(), which wraps text, is about five times slower, and a large venue has thousands of lines.
 
@@ -55,7 +58,7 @@ class _StatementDocument(FPDF):
     def footer(self) -> None:
         self.set_y(-12)
         self.set_font("Helvetica", "", 7)
-        self.cell(0, 5, f"{self.footer_text} - page {self.page_no()}/{{nb}}", align="R")
+        self.cell(0, 5, f"{self.footer_text} - page {self.page_no()}/{PAGE_COUNT_ALIAS}", align="R")
 
 
 def _fit(pdf: FPDF, text: str, width: float) -> str:
@@ -91,7 +94,7 @@ def statement_pdf(statement: VenueStatement, *, generated_at: dt.datetime | None
         # A fixed date keeps the same statement byte-identical when regenerated.
         pdf.set_creation_date(generated_at)
     pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.alias_nb_pages()
+    pdf.alias_nb_pages(PAGE_COUNT_ALIAS)
     pdf.add_page()
 
     fortnight = fortnight_closed_by(statement.cutoff)

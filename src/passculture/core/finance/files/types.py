@@ -57,6 +57,75 @@ class StatementLine:
     timezone: str = "Europe/Paris"
 
 
+@dataclass(frozen=True, eq=False)
+class Payee:
+    """The columns every line paid by one payment line shares (a `StatementLine` is a payee and the
+    booking's own columns). Compared and hashed by identity: a batch makes one per payment line, and the
+    CSV formatter keys its memo on it."""
+
+    transfer_label: str
+    creditor: str
+    siret: str
+    iban: str
+    bic: str
+    venue: str
+    status: str
+    timezone: str = "Europe/Paris"
+
+
+# One booking of a statement, as the CSV formatter reads it: (payee, year, offer, beneficiary,
+# countermark, validated_at, booking_amount_cents, rate, reimbursed_cents).
+StatementRow = tuple[Payee, int, str, str, str, dt.datetime, Cents, Decimal | None, Cents]
+
+
+def line_of(row: StatementRow) -> StatementLine:
+    payee, year, offer, beneficiary, countermark, validated_at, booked, rate, reimbursed = row
+    return StatementLine(
+        year=year,
+        transfer_label=payee.transfer_label,
+        creditor=payee.creditor,
+        siret=payee.siret,
+        iban=payee.iban,
+        bic=payee.bic,
+        venue=payee.venue,
+        offer=offer,
+        beneficiary=beneficiary,
+        countermark=countermark,
+        validated_at=validated_at,
+        booking_amount_cents=booked,
+        rate=rate,
+        reimbursed_cents=reimbursed,
+        status=payee.status,
+        timezone=payee.timezone,
+    )
+
+
+def row_of(line: StatementLine, payee: Payee | None = None) -> StatementRow:
+    """The row of `line`; `payee` when given must hold the same columns (shared by many lines)."""
+    if payee is None:
+        payee = Payee(
+            transfer_label=line.transfer_label,
+            creditor=line.creditor,
+            siret=line.siret,
+            iban=line.iban,
+            bic=line.bic,
+            venue=line.venue,
+            status=line.status,
+            timezone=line.timezone,
+        )
+    return (
+        payee,
+        line.year,
+        line.offer,
+        line.beneficiary,
+        line.countermark,
+        line.validated_at,
+        line.booking_amount_cents,
+        line.rate,
+        line.reimbursed_cents,
+    )
+
+
 @dataclass(frozen=True)
 class VenueStatement:
     """What one venue receives for one cut-off: header facts and its lines."""

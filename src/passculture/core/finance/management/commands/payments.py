@@ -26,6 +26,14 @@ class Command(BaseCommand):
         generate.add_argument(
             "--out", required=True, metavar="DOSSIER", help="Dossier où écrire les fichiers."
         )
+        generate.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            metavar="N",
+            help="Processus de valorisation en parallèle (PostgreSQL ; défaut : "
+            "PASSCULTURE_PRICING_WORKERS).",
+        )
 
     def handle(self, *args, subcommand: str, **options):
         if subcommand == "generate":
@@ -36,7 +44,9 @@ class Command(BaseCommand):
             out = Path(options["out"])
             if out.exists() and not out.is_dir():
                 raise CommandError(f"{out} existe et n'est pas un dossier.")
-            price_bookings()
+            if options["workers"] is not None and options["workers"] < 1:
+                raise CommandError("--workers : au moins 1.")
+            price_bookings(workers=options["workers"])
             batch = generate_payment_batch(cutoff)
             lines = list(batch.lines.all())
             paths = write_batch_files(batch, out)

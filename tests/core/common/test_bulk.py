@@ -1,0 +1,98 @@
+"""Bulk rows: what insert_rows writes and stream_values reads is what the ORM writes and reads."""
+
+import datetime as dt
+import threading
+from decimal import Decimal
+
+import pytest
+
+from passculture.core.common.bulk import insert_rows, prefetched, stream_values
+from passculture.core.finance.constants import PricingScope, PricingStatus
+from passculture.core.finance.factories import UsedBookingFactory
+from passculture.core.finance.models import Pricing, ReimbursementScale
+from passculture.core.finance.pricing import NEW_PRICING_FIELDS
+
+FIELDS = NEW_PRICING_FIELDS
+
+
+def _row(booking, validated_at, event_at, rate):
+    return (
+        booking.pk,
+        booking.venue_id,
+        booking.offerer_id,
+        PricingScope.VENUE.value,
+        2026,
+        validated_at,
+        event_at,
+        1030,
+        0,
+        1030,
+        ReimbursementScale.objects.first().pk,
+        0,
+        None,
+        rate,
+        979,
+        PricingStatus.PRICED.value,
+        validated_at,
+    )
+
+
+def test_inserted_rows_read_back_through_the_orm_and_compare_as_instants(db):
+    paris = dt.timezone(dt.timedelta(hours=1))
+    first, second = UsedBookingFactory(), UsedBookingFactory()
+    validated = dt.datetime(2026, 3, 1, 23, 30, 0, 123456, tzinfo=paris)  # 22:30:00.123456 UTC
+    rows = [
+        _row(first, validated, None, Decimal("0.95")),
+        _row(second, validated + dt.timedelta(seconds=1), validated - dt.timedelta(days=2), None),
+    ]
+
+    assert insert_rows(Pricing, FIELDS, iter(rows)) == 2
+
+    one, two = Pricing.objects.order_by("validated_at")
+    assert (one.booking_id, one.validated_at, one.event_at, one.rate) == (
+        first.pk,
+        validated,
+        None,
+        Decimal("0.95"),
+    )
+    assert (two.booking_id, two.event_at, two.rate) == (second.pk, validated - dt.timedelta(days=2), None)
+    # Stored like the ORM stores: a filter on the instant finds exactly the right row.
+    assert list(Pricing.objects.filter(validated_at__gt=validated).values_list("booking_id", flat=True)) == [
+        second.pk
+    ]
+
+
+def test_stream_values_reads_what_values_list_reads(db):
+    """In a transaction (a pricing run, a batch's files), by chunks, like the ORM reads."""
+    for _ in range(3):
+        UsedBookingFactory()
+    from passculture.core.bookings.models import Booking
+
+    query = Booking.objects.order_by("id").values_list("id", "used_at", "amount_cents", "is_digital")
+    fast = list(stream_values(query, 2))
+    assert fast == list(query)
+    assert all(row[1].utcoffset() == dt.timedelta(0) for row in fast)
+
+
+def _fetch_threads():
+    return [thread for thread in threading.enumerate() if thread.name == "bulk-read-ahead"]
+
+
+def test_rows_read_ahead_come_in_order_and_stopping_early_ends_the_reading_thread():
+    source = iter([[1, 2], [3], [4, 5], []])
+    assert list(prefetched(lambda: next(source))) == [[1, 2], [3], [4, 5]]
+
+    endless = iter(range(10**9))
+    chunks = prefetched(lambda: [next(endless)])
+    assert next(chunks) == [0]
+    chunks.close()
+    assert _fetch_threads() == []
+
+
+def test_an_error_while_reading_ahead_is_raised_to_the_reader():
+    def fetch():
+        raise RuntimeError("connexion perdue")
+
+    with pytest.raises(RuntimeError, match="connexion perdue"):
+        list(prefetched(fetch))
+    assert _fetch_threads() == []
