@@ -4,4 +4,5 @@ SCENARIOS = {
     "allocine_national": "benchmarks.scenarios.allocine_national",
     "booking_contention": "benchmarks.scenarios.booking_contention",
     "offer_search": "benchmarks.scenarios.offer_search",
+    "reimbursements": "benchmarks.scenarios.reimbursements",
 }
