@@ -508,3 +508,19 @@ def test_each_file_built_alone_is_the_same_as_in_the_whole_set_and_an_unknown_na
         assert batch_file(batch, file.name) == file
     for name in ("releve-2026-03-16-lieu-999999.csv", "releve-2026-03-16-lieu-x.csv", "autre.csv", ""):
         assert batch_file(batch, name) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_batch_refreshes_the_pricing_statistics_for_its_files(monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    venue = paid_venue()
+    priced(used(venue), used(venue))
+    monkeypatch.setattr(batches, "ANALYZE_AFTER_ROWS", 2)
+    with CaptureQueriesContext(connection) as queries:
+        batch = generate_payment_batch(CUTOFF, at=NOW)
+    assert batch.lines.get().booking_count == 2
+    assert [q["sql"] for q in queries.captured_queries if q["sql"].startswith("ANALYZE")] == [
+        'ANALYZE "finance_pricing"'
+    ]

@@ -1,7 +1,6 @@
-"""Issue 6 audit: the cases the other finance tests leave out, hand-computed (frozen clock).
-
-Tests marked `xfail(strict=True)` pin a defect found in src/ (see each reason): they pass while the
-defect is there and fail as soon as it is fixed, so that the marker is removed with the fix.
+"""Issue 6 audit: the cases the other finance tests leave out, hand-computed (frozen clock), and the
+three defects the audit found (a retry emptying the old batch's files, the ledger counting failed
+lines instead of bookings, a transfer announced at a cut-off whose batch would not pay the venue).
 """
 
 import csv

@@ -417,3 +417,26 @@ def test_cancelling_a_booking_in_a_batch_is_refused_and_changes_nothing(db):
 
     assert error_code(cancel) == "BOOKING_IN_PAYMENT_BATCH"
     assert Booking.objects.get(pk=booking.pk).status == BookingStatus.USED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_run_refreshes_the_pricing_statistics_and_a_small_one_does_not(monkeypatch):
+    """After writing ANALYZE_AFTER_ROWS rows or more, the next queries (the batch) must not be planned
+    on statistics that still see the pricings as none; the statement runs on both databases."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    venue = VenueFactory()
+    used(venue, 800, NOW - dt.timedelta(days=2))
+    monkeypatch.setattr(pricing, "ANALYZE_AFTER_ROWS", 2)
+    with CaptureQueriesContext(connection) as small:
+        assert pricing.price_bookings(NOW)["priced"] == 1
+    assert not [q for q in small.captured_queries if q["sql"].startswith("ANALYZE")]
+
+    used(venue, 800, NOW - dt.timedelta(days=1))
+    used(venue, 800, NOW - dt.timedelta(hours=20))
+    with CaptureQueriesContext(connection) as large:
+        assert pricing.price_bookings(NOW)["priced"] == 2
+    assert [q["sql"] for q in large.captured_queries if q["sql"].startswith("ANALYZE")] == [
+        'ANALYZE "finance_pricing"'
+    ]
