@@ -5,6 +5,7 @@ import pytest
 from passculture.core.common.exceptions import DomainError
 from passculture.core.users.factories import ProFactory, StaffFactory, UserFactory
 from passculture.core.users.validation import (
+    check_app_access,
     check_birth_date,
     check_city,
     check_name,
@@ -59,6 +60,14 @@ def test_only_professionals_and_staff_enter_the_pro_portal():
     check_portal_access(StaffFactory())
 
     assert error_code(check_portal_access, UserFactory()) == "NOT_A_PROFESSIONAL"
+
+
+@pytest.mark.django_db
+def test_only_young_beneficiaries_sign_in_to_the_app():
+    check_app_access(UserFactory())
+
+    assert error_code(check_app_access, ProFactory()) == "NOT_A_BENEFICIARY"
+    assert error_code(check_app_access, StaffFactory()) == "NOT_A_BENEFICIARY"
 
 
 # --- Sign-up fields ----------------------------------------------------------------------------------

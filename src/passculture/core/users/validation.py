@@ -64,6 +64,20 @@ def check_portal_access(user) -> None:
         raise NotAProfessional()
 
 
+NOT_A_BENEFICIARY_LOGIN = (
+    "Ce compte n'est pas un compte de jeune bénéficiaire : connectez-vous sur l'espace professionnel."
+)
+
+
+def check_app_access(user) -> None:
+    """The beneficiaries' app signs in young people only; professionals and staff have the portal."""
+    from .constants import Role
+    from .exceptions import NotABeneficiary
+
+    if user.role != Role.BENEFICIARY:
+        raise NotABeneficiary(NOT_A_BENEFICIARY_LOGIN)
+
+
 # Letters of any alphabet, in words joined by a space, a hyphen or an apostrophe; a final dot for
 # abbreviations. Digits and symbols are typos or injection attempts, never part of a civil name.
 _NAME = re.compile(r"^[^\W\d_]+(?:[ \-'’.]+[^\W\d_]+)*\.?$")

@@ -22,9 +22,8 @@ from passculture.core.common.time import format_local
 from passculture.core.credit.selectors import balance_of, latest_deposit
 from passculture.core.users import accounts, services, throttling
 from passculture.core.users.constants import ANONYMISATION_DELAY_DAYS, Role
-from passculture.core.users.exceptions import NotABeneficiary
 from passculture.core.users.selectors import deletion_impact, eligibility, format_day, today
-from passculture.core.users.validation import check_postal_code, cities_for_postal_code
+from passculture.core.users.validation import check_app_access, check_postal_code, cities_for_postal_code
 from passculture.interfaces.app.access import beneficiary_required
 from passculture.interfaces.errors import error_body, status_for
 from passculture.interfaces.http import client_ip, safe_next_url, throttled_email_request, with_retry_after
@@ -53,9 +52,6 @@ SIGNUP_ERROR_FIELDS = {
     "CITY_NOT_MATCHING_POSTAL_CODE": "city",
     "TERMS_NOT_ACCEPTED": "accepted_terms",
 }
-NOT_A_BENEFICIARY_LOGIN = (
-    "Ce compte n'est pas un compte de jeune bénéficiaire : connectez-vous sur l'espace professionnel."
-)
 
 
 def _client(request: HttpRequest) -> str:
@@ -195,8 +191,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             user = throttling.authenticate_throttled(
                 form.cleaned_data["email"], form.cleaned_data["password"], client=_client(request)
             )
-            if user.role != Role.BENEFICIARY:
-                raise NotABeneficiary(NOT_A_BENEFICIARY_LOGIN)
+            check_app_access(user)
         except DomainError as exc:
             error = exc
         else:
