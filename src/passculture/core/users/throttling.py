@@ -174,29 +174,32 @@ SIGNUP_PER_CLIENT = RateLimit(
     HOUR,
     "Trop d'inscriptions depuis votre connexion : réessayez dans {wait}.",
 )
-RESEND_CONFIRMATION_PER_CLIENT = RateLimit(
-    "beneficiary-resend-confirmation:client",
-    10,
-    QUARTER_HOUR,
-    "Trop de demandes de lien : réessayez dans {wait}.",
+LINK_REQUESTS = "Trop de demandes de lien : réessayez dans {wait}."
+RESET_REQUESTS = "Trop de demandes de réinitialisation : réessayez dans {wait}."
+
+
+def email_request_limits(name: str, message: str) -> tuple[RateLimit, RateLimit]:
+    """The limits of a request that sends an email (a confirmation link, a password reset), counted
+    whether or not the address has an account: 10 per client and 3 per typed address in 15 minutes,
+    so nobody floods a mailbox nor learns which addresses exist."""
+    return (
+        RateLimit(f"{name}:client", 10, QUARTER_HOUR, message),
+        RateLimit(f"{name}:email", 3, QUARTER_HOUR, message),
+    )
+
+
+# The beneficiaries' (app pages and native API) and the pros' (portal) are counted apart.
+RESEND_CONFIRMATION_PER_CLIENT, RESEND_CONFIRMATION_PER_EMAIL = email_request_limits(
+    "beneficiary-resend-confirmation", LINK_REQUESTS
 )
-RESEND_CONFIRMATION_PER_EMAIL = RateLimit(
-    "beneficiary-resend-confirmation:email",
-    3,
-    QUARTER_HOUR,
-    "Trop de demandes de lien : réessayez dans {wait}.",
+PASSWORD_RESET_PER_CLIENT, PASSWORD_RESET_PER_EMAIL = email_request_limits(
+    "beneficiary-password-reset", RESET_REQUESTS
 )
-PASSWORD_RESET_PER_CLIENT = RateLimit(
-    "beneficiary-password-reset:client",
-    10,
-    QUARTER_HOUR,
-    "Trop de demandes de réinitialisation : réessayez dans {wait}.",
+PRO_RESEND_CONFIRMATION_PER_CLIENT, PRO_RESEND_CONFIRMATION_PER_EMAIL = email_request_limits(
+    "pro-resend-confirmation", LINK_REQUESTS
 )
-PASSWORD_RESET_PER_EMAIL = RateLimit(
-    "beneficiary-password-reset:email",
-    3,
-    QUARTER_HOUR,
-    "Trop de demandes de réinitialisation : réessayez dans {wait}.",
+PRO_PASSWORD_RESET_PER_CLIENT, PRO_PASSWORD_RESET_PER_EMAIL = email_request_limits(
+    "pro-password-reset", RESET_REQUESTS
 )
 # Routes where a signed-in person types their password again (change, deletion): a stolen session
 # must not become a way to guess it.

@@ -29,27 +29,8 @@ SESSION_RESET_TOKEN = "pro_password_reset_token"  # noqa: S105 - a session key, 
 # the Referer header of the set-password page (the same trick as Django's own reset view).
 RESET_URL_TOKEN = "nouveau-mot-de-passe"  # noqa: S105 - a URL segment, not a secret
 
-# Each request sends an email (or asks the company registry): counted per address and per typed email,
-# so nobody can flood a mailbox or use us to hammer the registry.
-WINDOW_15_MIN = 15 * 60
-PASSWORD_RESET_PER_CLIENT = throttling.RateLimit(
-    "pro-password-reset:client",
-    10,
-    WINDOW_15_MIN,
-    "Trop de demandes de réinitialisation : réessayez dans {wait}.",
-)
-PASSWORD_RESET_PER_EMAIL = throttling.RateLimit(
-    "pro-password-reset:email",
-    3,
-    WINDOW_15_MIN,
-    "Trop de demandes de réinitialisation : réessayez dans {wait}.",
-)
-RESEND_CONFIRMATION_PER_CLIENT = throttling.RateLimit(
-    "pro-resend-confirmation:client", 10, WINDOW_15_MIN, "Trop de demandes de lien : réessayez dans {wait}."
-)
-RESEND_CONFIRMATION_PER_EMAIL = throttling.RateLimit(
-    "pro-resend-confirmation:email", 3, WINDOW_15_MIN, "Trop de demandes de lien : réessayez dans {wait}."
-)
+# Each SIREN lookup asks the company registry: counted per address, so nobody uses us to hammer it.
+# (The limits of the requests that send an email are in core.users.throttling.)
 SIGNUP_LOOKUP_PER_CLIENT = throttling.RateLimit(
     "pro-signup-lookup:client", 30, 10 * 60, "Trop de recherches de SIREN : réessayez dans {wait}."
 )
@@ -251,7 +232,10 @@ def resend_confirmation(request: HttpRequest) -> HttpResponse:
     error = None
     if request.method == "POST" and form.is_valid():
         error = throttled_email_request(
-            request, form, RESEND_CONFIRMATION_PER_CLIENT, RESEND_CONFIRMATION_PER_EMAIL
+            request,
+            form,
+            throttling.PRO_RESEND_CONFIRMATION_PER_CLIENT,
+            throttling.PRO_RESEND_CONFIRMATION_PER_EMAIL,
         )
         if error is None:
             accounts.resend_email_confirmation(form.cleaned_data["email"])
@@ -276,7 +260,9 @@ def password_reset_request(request: HttpRequest) -> HttpResponse:
     error = None
     if request.method == "POST" and form.is_valid():
         # Counted whether or not the address has an account, so the refusal says nothing either.
-        error = throttled_email_request(request, form, PASSWORD_RESET_PER_CLIENT, PASSWORD_RESET_PER_EMAIL)
+        error = throttled_email_request(
+            request, form, throttling.PRO_PASSWORD_RESET_PER_CLIENT, throttling.PRO_PASSWORD_RESET_PER_EMAIL
+        )
         if error is None:
             accounts.request_password_reset(form.cleaned_data["email"])
             # The same answer whether or not the address has an account.
