@@ -9,6 +9,8 @@ from passculture.core.users.models import AccountDeletionRequest
 from passculture.core.users.selectors import pending_deletion_requests
 from passculture.core.users.services import anonymisation_due
 
+from .admin import ReadOnlyAdmin
+
 
 def queue_entry() -> dict:
     url = reverse("admin:users_accountdeletionrequest_changelist")
@@ -20,7 +22,7 @@ def queue_entry() -> dict:
 
 
 @admin.register(AccountDeletionRequest)
-class AccountDeletionRequestAdmin(admin.ModelAdmin):
+class AccountDeletionRequestAdmin(ReadOnlyAdmin):
     """Requests are made by the beneficiaries and carried out by the anonymisation job: staff read them.
     Undoing one (a stolen account) is a support decision taken on the user's page (reactivation)."""
 
@@ -46,21 +48,3 @@ class AccountDeletionRequestAdmin(admin.ModelAdmin):
     @admin.display(description="Anonymisation à partir du")
     def anonymisation_due(self, obj: AccountDeletionRequest):
         return anonymisation_due(obj)
-
-    def _is_staff(self, request) -> bool:
-        return bool(request.user.is_active and request.user.is_staff)
-
-    def has_module_permission(self, request):
-        return self._is_staff(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._is_staff(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
