@@ -555,14 +555,6 @@ def _statement(batch: PaymentBatch, lines: list[StatementLine]) -> VenueStatemen
     )
 
 
-def venue_statements(batch: PaymentBatch) -> list[tuple[int, VenueStatement]]:
-    """Every venue's statement of the batch, all in memory (`write_batch_files` streams them)."""
-    grouped: dict[int, list[StatementLine]] = defaultdict(list)
-    for venue_id, line in iter_statement_lines(batch):
-        grouped[venue_id].append(line)
-    return [(venue_id, _statement(batch, lines)) for venue_id, lines in grouped.items()]
-
-
 def venue_statement(batch: PaymentBatch, venue_id: int) -> VenueStatement | None:
     """One venue's statement of the batch: only its own lines, read alone (never the whole batch)."""
     lines = [line for _, line in iter_statement_lines(batch, venue_id)]

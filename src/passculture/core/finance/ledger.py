@@ -30,7 +30,7 @@ from .periods import (
     requested_execution_date,
     transfer_label,
 )
-from .pricing import ScaleBook, pricing_scope, pricing_year
+from .pricing import ScaleBook, find_bracket, pricing_scope, pricing_year
 
 PARIS = ZoneInfo(CUTOFF_TIMEZONE)
 # How many priced bookings the ledger lists (the most recent ones; the totals cover them all).
@@ -146,17 +146,19 @@ def _thresholds(
         scale = book.in_force(ScaleKind.GENERAL, day)
     except LookupError:
         return (), None, None
-    thresholds = []
-    current_rate = None
-    for bracket in scale.brackets:
-        rate = Decimal(bracket["rate"])
-        upper = bracket["up_to_cents"]
-        if current_rate is None and (upper is None or revenue_cents <= upper):
-            current_rate = rate
-        if upper is not None:
-            thresholds.append(Threshold(up_to_cents=upper, rate=rate, reached=revenue_cents > upper))
-    top_rate = Decimal(scale.brackets[-1]["rate"]) if scale.brackets else None
-    return tuple(thresholds), current_rate, top_rate
+    brackets = book.brackets[scale.pk]
+    if not brackets:
+        return (), None, None
+    thresholds = tuple(
+        Threshold(up_to_cents=upper, rate=rate, reached=revenue_cents > upper)
+        for upper, rate in brackets
+        if upper is not None
+    )
+    try:
+        _, current_rate = find_bracket(brackets, revenue_cents)  # the rule pricing applies
+    except ValueError:  # a scale whose last bracket is bounded, revenue above it
+        current_rate = None
+    return thresholds, current_rate, brackets[-1][1]
 
 
 def _sum(queryset, expression) -> tuple[int, int]:

@@ -63,11 +63,6 @@ def pricing_year(validated_at: dt.datetime) -> int:
     return validated_at.astimezone(PARIS).year
 
 
-def year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
-    """[1 January 00:00 Paris, next 1 January 00:00 Paris) as aware datetimes."""
-    return dt.datetime(year, 1, 1, tzinfo=PARIS), dt.datetime(year + 1, 1, 1, tzinfo=PARIS)
-
-
 def scale_kind(*, is_digital: bool, category: str) -> ScaleKind:
     if is_digital:
         return ScaleKind.DIGITAL
