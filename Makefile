@@ -2,27 +2,26 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/passculture
 
-.PHONY: run test install lint test-sqlite test-postgres bench migrate demo clean
+.PHONY: run test install lint test-sqlite test-postgres bench migrate demo demo-reset clean
 
-$(STAMP): pyproject.toml
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { echo "python3 -m venv failed: on Debian, apt-get install python3-venv"; exit 1; }
-	$(BIN)/python -m pip install --quiet --upgrade pip setuptools wheel
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	@touch $(STAMP)
-
-install: $(STAMP)
+# Checks the interpreter (3.11 to 3.14), (re)builds .venv when it was made by another one, and installs
+# the project when pyproject.toml changed: see scripts/bootstrap.sh.
+install:
+	@scripts/bootstrap.sh "$(PYTHON)" "$(VENV)"
 
 migrate: install
 	$(BIN)/passculture migrate --no-input -v 0
 
 demo: migrate
 	$(BIN)/passculture demo --if-empty
+
+# Drops every table of the database and the demo's files, then migrates and loads the demo again.
+demo-reset: install
+	$(BIN)/passculture demo --reset
 
 run: demo
 	$(BIN)/passculture serve --host $(HOST) --port $(PORT)
