@@ -43,5 +43,5 @@ def bearer(db):
 )
 def test_every_operation_answers_as_documented(case, bearer):
     # The bearer is sent everywhere: anonymous calls of protected routes are covered by the contract tests.
-    response = case.call_wsgi(headers={**(case.headers or {}), **bearer})
+    response = case.call(headers={**(case.headers or {}), **bearer})
     case.validate_response(response, checks=CHECKS)

@@ -40,13 +40,13 @@ def bearer(db, venue, pro, key):
     suppress_health_check=HEALTH_CHECKS_OFF,
 )
 def test_every_operation_answers_as_documented(case, bearer):
-    response = case.call_wsgi(headers={**(case.headers or {}), **bearer})
+    response = case.call(headers={**(case.headers or {}), **bearer})
     case.validate_response(response, checks=CHECKS)
 
 
 @schema.parametrize()
 @settings(max_examples=5, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_every_operation_refuses_anonymous_calls_as_documented(case, db):
-    response = case.call_wsgi(headers={k: v for k, v in (case.headers or {}).items() if k != "Authorization"})
+    response = case.call(headers={k: v for k, v in (case.headers or {}).items() if k != "Authorization"})
     case.validate_response(response, checks=CHECKS)
     assert response.status_code in (401, 429)  # generated credentials count as failures

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Field, File, Form, Router, UploadedFile
+from ninja import Field, File, Form, Router, Status, UploadedFile
 
 from passculture.core.credit.selectors import balance_of_deposit
 from passculture.core.identity.constants import REJECTION_HINTS, CheckStatus, DocumentType, RejectionReason
@@ -169,4 +169,4 @@ def submit(request: HttpRequest, payload: Form[IdentityCheckIn], photo: File[Upl
         birth_date=payload.birth_date,
     )
     submit_identity_check(request.auth, data, photo=photo)
-    return 201, _state(request.auth)
+    return Status(201, _state(request.auth))
