@@ -79,6 +79,19 @@ def test_database_url_and_broker_come_from_the_environment(tmp_path):
     assert result.stdout.split() == ["django.db.backends.postgresql", "pcdb", "db.example", "False"]
 
 
+def test_persistent_postgresql_connections_are_checked_before_reuse(tmp_path):
+    # A connection dropped by the server (restart, failover) is replaced before a request uses it
+    # (the request itself is proven on a real server in tests/test_database_connections.py).
+    code = """
+        from django.conf import settings
+        db = settings.DATABASES["default"]
+        print(db["CONN_MAX_AGE"], db["CONN_HEALTH_CHECKS"])
+    """
+    env = {"PASSCULTURE_VAR_DIR": str(tmp_path), "DATABASE_URL": "postgres://u:p@db.example:5432/pcdb"}
+    result = _run(code, env)
+    assert result.stdout.split() == ["60", "True"], result.stderr
+
+
 def test_passwords_are_hashed_with_argon2():
     from django.conf import settings
 
