@@ -6,12 +6,14 @@ import re
 import pytest
 import time_machine
 from django.contrib.auth.tokens import default_token_generator
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from passculture.core.common.models import AuditLog
-from passculture.core.notifications.models import OutboxEmail
+from passculture.core.notifications.models import EmailStatus, OutboxEmail
 from passculture.core.users import accounts
 from passculture.core.users.factories import TEST_PASSWORD, ProFactory, UserFactory
 from passculture.core.users.services import authenticate_user
@@ -110,8 +112,46 @@ def test_a_reset_request_emails_a_link_to_the_account():
     assert OutboxEmail.objects.get(kind="account_password_reset").to == [pro.email]
 
 
-def test_a_reset_request_for_an_unknown_address_sends_nothing_and_says_nothing():
+def test_a_reset_request_for_an_unknown_address_tells_that_address_that_no_account_uses_it():
     assert accounts.request_password_reset("personne@example.com") is None
+
+    notice = OutboxEmail.objects.get()
+    assert (notice.kind, notice.to) == ("password_reset_without_account", ["personne@example.com"])
+    assert "aucun compte pass Culture Pro ne l'utilise" in notice.text_body
+    assert "/pro/inscription/" in notice.text_body
+    assert "/mot-de-passe/" not in notice.text_body  # no reset link of any account
+    assert not notice.hides_body  # no sign-in link: staff may read it
+
+
+def test_a_reset_request_does_the_same_work_whether_or_not_the_address_has_an_account(
+    django_capture_on_commit_callbacks,
+):
+    # Timing would tell otherwise (benchmarks/scenarios/password_reset_timing.py measures it): the same
+    # SQL statements, one email queued and delivered after the commit, one audit row.
+    known, unknown = ProFactory(), "personne@example.com"
+    counts = {}
+    for address in (known.email, unknown):
+        with (
+            CaptureQueriesContext(connection) as queries,
+            django_capture_on_commit_callbacks(execute=True) as delivered,
+        ):
+            accounts.request_password_reset(address)
+        counts[address] = ([q["sql"].split()[0] for q in queries.captured_queries], len(delivered))
+
+    assert counts[known.email] == counts[unknown]
+    assert counts[unknown][1] == 1
+    assert list(OutboxEmail.objects.values_list("to", "status")) == [
+        ([known.email], EmailStatus.SENT),
+        ([unknown], EmailStatus.SENT),
+    ]
+    assert AuditLog.objects.filter(action="user.password_reset_requested_without_account").count() == 1
+
+
+def test_a_reset_request_for_something_that_is_not_an_address_sends_nothing():
+    for typed in ("", "  ", "personne", "a@b.c, d@e.f", "nul\x00@example.com"):
+        accounts.request_password_reset(typed)
+        accounts.request_password_reset(typed, roles=BENEFICIARY_ROLES)
+
     assert not OutboxEmail.objects.exists()
 
 
@@ -237,7 +277,9 @@ def test_the_app_reset_request_emails_beneficiaries_only_with_an_app_link():
     accounts.request_password_reset("inconnu@example.com", roles=BENEFICIARY_ROLES)
     accounts.request_password_reset(user.email.upper(), roles=BENEFICIARY_ROLES)
 
-    assert list(OutboxEmail.objects.values_list("to", flat=True)) == [[user.email]]
+    links = OutboxEmail.objects.filter(kind="account_beneficiary_password_reset")
+    assert list(links.values_list("to", flat=True)) == [[user.email]]
+    assert OutboxEmail.objects.filter(kind="beneficiary_password_reset_without_account").count() == 2
     parts = _app_link("account_beneficiary_password_reset")
     assert parts[-3] == "mot-de-passe"
 

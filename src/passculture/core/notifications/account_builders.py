@@ -84,6 +84,25 @@ def password_reset(*, email: str, first_name: str, link: str) -> EmailContent:
     )
 
 
+def password_reset_without_account(*, email: str, signup_link: str) -> EmailContent:
+    # No sign-in link: not sensitive (staff may read it in the outbox).
+    return _message(
+        "password_reset_without_account",
+        "Réinitialisation de mot de passe demandée — pass Culture Pro",
+        [email],
+        greeting="Bonjour,",
+        paragraphs=[
+            "Une réinitialisation de mot de passe a été demandée sur pass Culture Pro pour cette adresse "
+            "email, mais aucun compte pass Culture Pro ne l'utilise.",
+            "Si vous avez un compte, vous l'avez peut-être créé avec une autre adresse : refaites la "
+            "demande avec celle-ci. Sinon, vous pouvez créer un compte.",
+        ],
+        action_url=signup_link,
+        action_label="Créer un compte pass Culture Pro",
+        footer="Si vous n'avez rien demandé, ignorez ce message : aucun compte n'a été créé ni modifié.",
+    )
+
+
 def offerer_created_to_staff(
     *, to: list[str], offerer_name: str, siren: str, creator_email: str, registry_label: str, link: str
 ) -> EmailContent:
@@ -209,6 +228,24 @@ def beneficiary_password_reset(*, email: str, first_name: str, link: str) -> Ema
         action_label="Choisir un nouveau mot de passe",
         footer="Si vous n'avez rien demandé, ignorez ce message : votre mot de passe reste inchangé.",
         sensitive=True,
+    )
+
+
+def beneficiary_password_reset_without_account(*, email: str, signup_link: str) -> EmailContent:
+    return _message(
+        "beneficiary_password_reset_without_account",
+        "Réinitialisation de mot de passe demandée — pass Culture",
+        [email],
+        greeting="Bonjour,",
+        paragraphs=[
+            "Une réinitialisation de mot de passe a été demandée dans l'application pass Culture pour "
+            "cette adresse email, mais aucun compte de l'application ne l'utilise.",
+            "Si vous avez un compte, vous l'avez peut-être créé avec une autre adresse : refaites la "
+            "demande avec celle-ci. Sinon, vous pouvez créer votre compte.",
+        ],
+        action_url=signup_link,
+        action_label="Créer mon compte",
+        footer="Si vous n'avez rien demandé, ignorez ce message : aucun compte n'a été créé ni modifié.",
     )
 
 

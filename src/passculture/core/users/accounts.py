@@ -4,7 +4,10 @@
   user id and the address it was sent to: changing the address voids older links.
 - Password reset: Django's PasswordResetTokenGenerator (valid settings.PASSWORD_RESET_TIMEOUT, 3 days
   by default). Its token hashes the password and last login, so it works once.
-- Requests never say whether an address has an account.
+- Requests never say whether an address has an account, neither in their answer nor in their time: a
+  password reset for an address without an account does the same work as for one (the same query, an
+  email built from the same template and queued in the outbox, an audit row), and that email is real:
+  it tells the person that no account uses the address (they may have signed up with another one).
 - Each audience has its own pages: links sent to beneficiaries open the app (`app:`), links sent to
   professionals and staff open the pro portal (`pro:`). Resend and reset requests take the roles they
   serve, so the pro portal's forms never email a beneficiary and the app's never email a pro.
@@ -17,6 +20,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
@@ -24,6 +28,7 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from passculture.core.common.audit import log_action
 from passculture.core.common.exceptions import InvalidInput
 from passculture.core.notifications import account_builders
+from passculture.core.notifications.builders import EmailContent
 from passculture.core.notifications.services import queue_built
 
 from .constants import Role
@@ -130,15 +135,17 @@ def resend_email_confirmation(email: str, *, roles: tuple[str, ...] = PORTAL_ROL
 
 @transaction.atomic
 def request_password_reset(email: str, *, roles: tuple[str, ...] = PORTAL_ROLES) -> None:
-    """Emails a one-time link if an account of one of `roles` has that address; says nothing either way."""
-    if "\x00" in (email or ""):  # never an address; PostgreSQL refuses NUL in a query
+    """Emails a one-time link if an account of one of `roles` has that address, else a notice that no
+    such account uses it; says nothing either way. The callers' rate limits (per client and per address)
+    bound how many of these a stranger's mailbox can receive."""
+    address = (email or "").strip()
+    if not _is_address(address):  # no account has one (create_user checks), so nothing to tell
         return
-    user = (
-        User.objects.filter(email__iexact=(email or "").strip(), is_active=True, role__in=roles)
-        .order_by("pk")
-        .first()
-    )
+    user = User.objects.filter(email__iexact=address, is_active=True, role__in=roles).order_by("pk").first()
     if user is None:
+        # The same work as for an account (an email built and queued, an audit row): timing tells nothing.
+        queue_built(_reset_without_account(address, roles))
+        log_action("user.password_reset_requested_without_account", data={"roles": list(roles)})
         return
     uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
@@ -152,6 +159,25 @@ def request_password_reset(email: str, *, roles: tuple[str, ...] = PORTAL_ROLES)
         content = account_builders.password_reset(email=user.email, first_name=user.first_name, link=link)
     queue_built(content, related=user)
     log_action("user.password_reset_requested", actor=user, target=user)
+
+
+def _is_address(address: str) -> bool:
+    # NUL first: never an address, and PostgreSQL refuses it in a query.
+    if "\x00" in address:
+        return False
+    try:
+        validate_email(address)
+    except ValidationError:
+        return False
+    return True
+
+
+def _reset_without_account(address: str, roles: tuple[str, ...]) -> EmailContent:
+    if Role.BENEFICIARY in roles:
+        signup = account_builders.absolute_url("app:signup")
+        return account_builders.beneficiary_password_reset_without_account(email=address, signup_link=signup)
+    signup = account_builders.absolute_url("pro:signup")
+    return account_builders.password_reset_without_account(email=address, signup_link=signup)
 
 
 def user_for_password_reset(

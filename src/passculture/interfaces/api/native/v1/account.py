@@ -176,7 +176,8 @@ def refresh_access_token(request: HttpRequest):
     response={204: None, 422: InvalidInputOut, 429: ErrorOut},
     summary="Mot de passe oublié",
     description="Envoie un lien de réinitialisation (valable 3 jours, utilisable une fois) si l'adresse a un "
-    "compte bénéficiaire actif. Répond 204 dans tous les cas. 429 `RATE_LIMITED` : 3 demandes par adresse "
+    "compte bénéficiaire actif, sinon un message disant qu'aucun compte de l'application ne l'utilise : la "
+    "réponse et son temps ne disent pas si l'adresse a un compte. Répond 204 dans tous les cas. 429 `RATE_LIMITED` : 3 demandes par adresse "
     "email et 10 par adresse IP en 15 minutes.",
 )
 def request_password_reset(request: HttpRequest, payload: EmailIn):
