@@ -32,14 +32,18 @@ def image_bytes(
     return buffer.getvalue()
 
 
-def png_header_only(width: int, height: int) -> bytes:
-    """A tiny PNG file that claims huge dimensions (a decompression bomb's header)."""
+PNG_GREY, PNG_RGB, PNG_RGBA = 0, 2, 6  # colour types of the PNG header
+
+
+def png_header_only(width: int, height: int, colour_type: int = PNG_GREY) -> bytes:
+    """A tiny PNG file that claims huge dimensions (a decompression bomb's header). Its pixel data is a
+    few bytes: a decoder that gets past the header finds it cut short (unreadable)."""
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         crc = zlib.crc32(kind + data) & 0xFFFFFFFF
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
 
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    header = struct.pack(">IIBBBBB", width, height, 8, colour_type, 0, 0, 0)
     return (
         b"\x89PNG\r\n\x1a\n"
         + chunk(b"IHDR", header)

@@ -3,6 +3,7 @@
 SCENARIOS = {
     "allocine_national": "benchmarks.scenarios.allocine_national",
     "booking_contention": "benchmarks.scenarios.booking_contention",
+    "image_memory": "benchmarks.scenarios.image_memory",
     "offer_search": "benchmarks.scenarios.offer_search",
     "password_reset_timing": "benchmarks.scenarios.password_reset_timing",
     "reimbursements": "benchmarks.scenarios.reimbursements",

@@ -11,7 +11,7 @@ from passculture.core.offers.factories import OfferFactory, StockFactory, ThingO
 from passculture.core.offers.models import Offer, Stock
 from passculture.core.users.factories import ProFactory, UserFactory
 from tests.conftest import utc
-from tests.image_files import image_bytes
+from tests.image_files import PNG_RGBA, image_bytes, png_header_only
 
 pytestmark = pytest.mark.django_db
 NOW = utc(2026, 3, 10, 12, 0)
@@ -157,6 +157,16 @@ def test_a_too_small_image_is_refused_with_its_size(pro_client, venue):
     response = pro_client.post(reverse("pro:offer-create"), offer_data(venue, image=jpeg(size=(300, 450))))
     assert "trop petite (300 × 450 pixels)" in page_text(response)
     assert not Offer.objects.exists()
+
+
+def test_an_image_too_large_once_decoded_is_refused_with_its_size(pro_client, venue, media_root):
+    # 8000 x 8000 with transparency: a file of a few hundred bytes, 256 MB once decoded.
+    bomb = SimpleUploadedFile("affiche.png", png_header_only(8000, 8000, PNG_RGBA), content_type="image/png")
+    response = pro_client.post(reverse("pro:offer-create"), offer_data(venue, image=bomb))
+    assert response.status_code == 200
+    assert "trop grande pour être traitée : 8000 × 8000 pixels, soit 245 Mo" in page_text(response)
+    assert not Offer.objects.exists()
+    assert not any(media_root.rglob("*"))
 
 
 def test_an_image_over_10_mb_is_refused_and_never_stored(pro_client, venue, media_root):

@@ -13,7 +13,7 @@ import uuid
 from django.conf import settings
 from django.core.files.base import ContentFile
 
-from passculture.core.common.images import ImageRefusals, decode_clean_image, encode_jpeg
+from passculture.core.common.images import ImageRefusals, decode_image, encode_jpeg
 
 from .exceptions import (
     DocumentPhotoInvalidType,
@@ -31,13 +31,13 @@ ACCEPTED_CONTENT_TYPES = "image/jpeg,image/png"
 MIN_LONG_SIDE, MIN_SHORT_SIDE = 600, 400
 # Big enough for a reviewer to zoom on the machine-readable zone, small enough to stay a few hundred KB.
 MAX_LONG_SIDE = 2400
-MAX_PIXELS = 64_000_000
 JPEG_QUALITY = 90
 STORED_CONTENT_TYPE = "image/jpeg"
 REFUSALS = ImageRefusals(
     invalid_type=DocumentPhotoInvalidType,
     too_many_pixels=DocumentPhotoTooManyPixels,
     unreadable=DocumentPhotoUnreadable,
+    noun="La photo",
 )
 
 
@@ -59,15 +59,24 @@ def prepare_document_photo(upload) -> PreparedPhoto:
         raise DocumentPhotoTooLarge()
     if size == 0:
         raise DocumentPhotoRequired()
-    clean = decode_clean_image(upload, formats=ACCEPTED_FORMATS, max_pixels=MAX_PIXELS, refusals=REFUSALS)
-    long_side, short_side = max(clean.size), min(clean.size)
+    clean = decode_image(
+        upload,
+        formats=ACCEPTED_FORMATS,
+        fit_within=(MAX_LONG_SIDE, MAX_LONG_SIDE),
+        refusals=REFUSALS,
+        check_size=_check_size,
+    )
+    content = encode_jpeg(clean, quality=JPEG_QUALITY)
+    return PreparedPhoto(content, name=f"{uuid.uuid4().hex}.jpg")
+
+
+def _check_size(width: int, height: int) -> None:
+    long_side, short_side = max(width, height), min(width, height)
     if long_side < MIN_LONG_SIDE or short_side < MIN_SHORT_SIDE:
         raise DocumentPhotoTooSmall(
-            f"La photo est trop petite pour être lue ({clean.width} × {clean.height} pixels) : "
+            f"La photo est trop petite pour être lue ({width} × {height} pixels) : "
             f"{MIN_LONG_SIDE} × {MIN_SHORT_SIDE} pixels au minimum."
         )
-    content = encode_jpeg(clean, max_size=(MAX_LONG_SIDE, MAX_LONG_SIDE), quality=JPEG_QUALITY)
-    return PreparedPhoto(content, name=f"{uuid.uuid4().hex}.jpg")
 
 
 def sniff_content_type(head: bytes) -> str | None:

@@ -90,7 +90,10 @@ class DocumentPhotoTooSmall(InvalidInput):
 
 class DocumentPhotoTooManyPixels(InvalidInput):
     code = "DOCUMENT_PHOTO_TOO_MANY_PIXELS"
-    message = "Les dimensions de la photo sont trop grandes pour être traitées."
+    message = (
+        "La photo a trop de pixels pour être traitée : 64 millions au maximum (par exemple 8000 × 8000). "
+        "Réduisez ses dimensions et envoyez-la de nouveau."
+    )
 
 
 class DocumentPhotoUnreadable(InvalidInput):

@@ -178,7 +178,10 @@ class ImageTooSmall(InvalidInput):
 
 class ImageTooManyPixels(InvalidInput):
     code = "IMAGE_TOO_MANY_PIXELS"
-    message = "Les dimensions de l'image sont trop grandes pour être traitées."
+    message = (
+        "L'image a trop de pixels pour être traitée : 64 millions au maximum (par exemple 8000 × 8000). "
+        "Réduisez ses dimensions et envoyez-la de nouveau."
+    )
 
 
 class ImageUnreadable(InvalidInput):

@@ -8,7 +8,7 @@ import uuid
 
 from django.core.files.base import ContentFile
 
-from passculture.core.common.images import ImageRefusals, decode_clean_image, encode_jpeg
+from passculture.core.common.images import ImageRefusals, decode_image, encode_jpeg
 
 from .exceptions import ImageInvalidType, ImageTooLarge, ImageTooManyPixels, ImageTooSmall, ImageUnreadable
 
@@ -17,9 +17,6 @@ ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP")
 ACCEPTED_CONTENT_TYPES = "image/jpeg,image/png,image/webp"
 MIN_WIDTH, MIN_HEIGHT = 400, 600
 MAX_WIDTH, MAX_HEIGHT = 800, 1200
-# Well above a 50-megapixel phone photo, far below what would exhaust a worker's memory once decoded
-# (Pillow's own bomb threshold is ~179 million pixels).
-MAX_PIXELS = 64_000_000
 JPEG_QUALITY = 85
 REFUSALS = ImageRefusals(
     invalid_type=ImageInvalidType, too_many_pixels=ImageTooManyPixels, unreadable=ImageUnreadable
@@ -34,11 +31,20 @@ def prepare_offer_image(upload) -> ContentFile:
     # The size is known before reading: an oversized upload is never decoded.
     if size is None or size > MAX_IMAGE_BYTES:
         raise ImageTooLarge()
-    clean = decode_clean_image(upload, formats=ACCEPTED_FORMATS, max_pixels=MAX_PIXELS, refusals=REFUSALS)
-    if clean.width < MIN_WIDTH or clean.height < MIN_HEIGHT:
+    clean = decode_image(
+        upload,
+        formats=ACCEPTED_FORMATS,
+        fit_within=(MAX_WIDTH, MAX_HEIGHT),
+        refusals=REFUSALS,
+        check_size=_check_size,
+    )
+    content = encode_jpeg(clean, quality=JPEG_QUALITY, progressive=True)
+    return ContentFile(content, name=f"{uuid.uuid4().hex}.jpg")
+
+
+def _check_size(width: int, height: int) -> None:
+    if width < MIN_WIDTH or height < MIN_HEIGHT:
         raise ImageTooSmall(
-            f"L'image est trop petite ({clean.width} × {clean.height} pixels) : "
+            f"L'image est trop petite ({width} × {height} pixels) : "
             f"{MIN_WIDTH} × {MIN_HEIGHT} pixels au minimum (largeur × hauteur)."
         )
-    content = encode_jpeg(clean, max_size=(MAX_WIDTH, MAX_HEIGHT), quality=JPEG_QUALITY, progressive=True)
-    return ContentFile(content, name=f"{uuid.uuid4().hex}.jpg")

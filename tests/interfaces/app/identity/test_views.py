@@ -11,7 +11,7 @@ from passculture.core.identity.models import IdentityCheck
 from passculture.core.identity.services import approve_identity_check, reject_identity_check
 from passculture.core.users.factories import ProFactory, StaffFactory, UserFactory
 from tests.identity_helpers import file_upload, photo_upload, private_documents  # noqa: F401
-from tests.image_files import PDF_BYTES
+from tests.image_files import PDF_BYTES, PNG_RGBA, png_header_only
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_documents")]
 URL = "/identite/"
@@ -99,9 +99,10 @@ def test_submitting_the_form_with_a_png_sends_the_check(client):
         (file_upload(PDF_BYTES, "piece.pdf", "application/pdf"), "Format non accepté"),
         (file_upload(b"\x89PNG\r\n\x1a\n" + b"not really a png" * 40, "piece.png"), "illisible"),
         (photo_upload("PNG", size=(300, 200)), "trop petite"),
+        (file_upload(png_header_only(8000, 8000, PNG_RGBA)), "trop grande pour être traitée"),
         (None, "Ajoutez une photo du document."),
     ],
-    ids=["pdf", "fake-png", "too-small", "missing"],
+    ids=["pdf", "fake-png", "too-small", "too-large-once-decoded", "missing"],
 )
 def test_a_bad_photo_is_refused_next_to_the_field(client, photo, message):
     response = logged_in(client, young()).post(URL, form_data(photo=photo))

@@ -11,7 +11,7 @@ from passculture.core.identity.services import approve_identity_check, reject_id
 from passculture.core.users import tokens
 from passculture.core.users.factories import ProFactory, StaffFactory, UserFactory
 from tests.identity_helpers import file_upload, photo_upload, private_documents  # noqa: F401
-from tests.image_files import PDF_BYTES
+from tests.image_files import PDF_BYTES, PNG_RGBA, png_header_only
 
 from .conftest import BASE
 
@@ -164,6 +164,7 @@ def test_post_with_a_value_outside_the_schema_is_422(field, value):
         ({"photo": file_upload(PDF_BYTES, "piece.pdf", "application/pdf")}, "DOCUMENT_PHOTO_INVALID_TYPE"),
         ({"photo": file_upload(b"\x89PNG\r\n\x1a\n" + b"0" * 500)}, "DOCUMENT_PHOTO_UNREADABLE"),
         ({"photo": photo_upload("PNG", size=(300, 200))}, "DOCUMENT_PHOTO_TOO_SMALL"),
+        ({"photo": file_upload(png_header_only(8000, 8000, PNG_RGBA))}, "DOCUMENT_PHOTO_TOO_MANY_PIXELS"),
         ({"documentNumber": "12"}, "INVALID_DOCUMENT_NUMBER"),
         ({"lastName": "M4rtin"}, "INVALID_IDENTITY_NAME"),
         ({"birthDate": "2030-01-01"}, "INVALID_BIRTH_DATE"),
