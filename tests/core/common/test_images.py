@@ -121,6 +121,16 @@ def test_a_large_sideways_jpeg_is_decoded_at_half_its_size_and_stored_upright(de
     assert stored(prepared).size == (800, 1200)
 
 
+def test_a_phone_s_multi_picture_jpeg_is_decoded_scaled_down_too(decoded_sizes):
+    first, second = Image.new("RGB", (4800, 3200), (30, 120, 200)), Image.new("RGB", (640, 480))
+    content = encoded(first, "MPO", save_all=True, append_images=[second])
+
+    prepared = prepare_offer_image(upload(content, "photo.jpg"))
+
+    assert decoded_sizes == [(2400, 1600)]
+    assert stored(prepared).size == (800, 533)
+
+
 def test_a_jpeg_over_the_memory_budget_at_full_size_is_decoded_smaller_and_stored_a_little_smaller(
     decoded_sizes,
 ):

@@ -26,7 +26,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PIL import Image, ImageFile, UnidentifiedImageError
+from PIL import Image, ImageFile, JpegImagePlugin, UnidentifiedImageError
 
 from .exceptions import DomainError
 
@@ -105,7 +105,7 @@ def _decode(image: ImageFile.ImageFile, fit_within, refusals: ImageRefusals, che
     target = _stored_size(image.size, fit_within, orientation)
     needed = decoding_bytes(image)
     if needed > MAX_DECODED_BYTES:
-        raise refusals.too_many_pixels(_too_large_message(refusals.noun, size, image, needed))
+        raise refusals.too_many_pixels(_too_large_message(refusals.noun, size, needed))
     try:
         image.load()
         late = _orientation(image)  # a PNG may carry its orientation after the pixels
@@ -179,7 +179,7 @@ def _draft(image: ImageFile.ImageFile, target: tuple[int, int]) -> tuple[float, 
     the target size (what a clean LANCZOS resize wants), more if the pixels would not fit the memory
     budget (the stored image is then a little smaller than `fit_within`). Returns the region of the
     decoded image that maps the whole original, for an exact resize."""
-    if image.format != "JPEG":
+    if not isinstance(image, JpegImagePlugin.JpegImageFile):  # a phone's MPO file is one too
         return None
     width, height = image.size
     scale = 1
@@ -226,7 +226,7 @@ def _flatten_and_shrink(image: Image.Image, target: tuple[int, int], box) -> Ima
     return work if work.mode == "RGB" else work.convert("RGB")
 
 
-def _too_large_message(noun: str, size: tuple[int, int], image: Image.Image, needed: int) -> str:
+def _too_large_message(noun: str, size: tuple[int, int], needed: int) -> str:
     """Says how large it is once decoded and what to send instead."""
     ratio = math.sqrt(MAX_DECODED_BYTES / needed)
     example = (max(1, int(size[0] * ratio) // 100 * 100), max(1, int(size[1] * ratio) // 100 * 100))
