@@ -20,6 +20,13 @@ def test_the_difference_of_medians_is_compared_with_the_target():
     assert scenario.compare(durations, target_ms=3.0)["within_target"]
 
 
+def test_the_paired_difference_is_known_minus_unknown_within_each_pair():
+    sequence = [("known", 0.012), ("unknown", 0.010), ("unknown", 0.020), ("known", 0.021)]
+
+    assert scenario.paired_difference_ms(sequence) == 1.5
+    assert scenario.paired_difference_ms([]) is None
+
+
 def test_known_and_unknown_addresses_are_sent_in_pairs():
     order = scenario._pairs(random.Random(1), 50)
 
