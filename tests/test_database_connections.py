@@ -182,7 +182,7 @@ def _serve(handler: WSGIHandler, url: str) -> int:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_request_whose_connection_dies_midway_fails_alone_and_the_next_one_succeeds(settings, caplog):
+def test_a_request_whose_connection_dies_midway_fails_alone_and_the_next_one_succeeds(settings):
     settings.ROOT_URLCONF = __name__
     settings.DEBUG = False
     handler = WSGIHandler()
