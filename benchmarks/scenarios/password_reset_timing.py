@@ -295,6 +295,10 @@ def measure_flow(flow: str, accounts: list[str], args: argparse.Namespace, first
 
 def measure(args: argparse.Namespace, flows: list[str]) -> dict:
     """Every flow on the configured database (accounts created first)."""
+    from django.core import mail
+
+    if not hasattr(mail, "outbox"):  # the in-memory backend creates it at its first email; queued: none
+        mail.outbox = []
     per_flow = args.warmup + args.samples + 1
     accounts = create_accounts(flows, per_flow)
     results, first_client = {}, 1
