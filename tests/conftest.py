@@ -51,13 +51,23 @@ def _fast_hasher(settings):
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits():
-    # Rate-limit counters live in the cache, keyed by address (127.0.0.1 for every test client):
-    # without this, one test's requests would count against the next.
+    # Rate-limit counters are keyed by address (127.0.0.1 for every test client): without this, one
+    # test's requests would count against the next. In the database (the default store) each test's
+    # rollback, or the flush closing a transactional test, empties them; in Redis (CACHE_URL set) they
+    # are deleted here. The cache is cleared too: nothing of a test outlives it.
     from django.core.cache import cache
 
-    cache.clear()
+    from passculture.core.common import counters
+
+    def clear():
+        cache.clear()
+        store = counters.get_store()
+        if not isinstance(store, counters.DatabaseCounterStore):
+            store.clear()
+
+    clear()
     yield
-    cache.clear()
+    clear()
 
 
 @pytest.fixture(autouse=True)

@@ -168,33 +168,22 @@ def test_x_forwarded_proto_is_trusted_when_the_operator_says_the_proxy_sets_it(t
     assert result.stdout.strip() == "('HTTP_X_FORWARDED_PROTO', 'https')"
 
 
-CHECKS = """
+STORE = """
     import django; django.setup()
-    from django.core.checks import run_checks
-    print(sorted(message.id for message in run_checks()))
+    from passculture.core.common import counters
+    print(type(counters.get_store()).__name__)
 """
 
 
-def test_production_without_a_shared_cache_warns_that_rate_limits_are_per_process(tmp_path):
-    result = _run(CHECKS, {**PRODUCTION, "PASSCULTURE_VAR_DIR": str(tmp_path), "CACHE_URL": ""})
-    assert result.returncode == 0, result.stderr
-    assert "passculture.W001" in result.stdout
+def test_rate_limits_are_counted_in_the_database_without_cache_url_and_in_redis_with_it(tmp_path):
+    base = {**PRODUCTION, "PASSCULTURE_VAR_DIR": str(tmp_path)}
+    assert _run(STORE, {**base, "CACHE_URL": ""}).stdout.strip() == "DatabaseCounterStore"
+    assert (
+        _run(STORE, {**base, "CACHE_URL": "redis://127.0.0.1:6379/1"}).stdout.strip() == "RedisCounterStore"
+    )
 
 
-def test_production_with_a_shared_cache_does_not_warn(tmp_path):
-    env = {**PRODUCTION, "PASSCULTURE_VAR_DIR": str(tmp_path), "CACHE_URL": "redis://127.0.0.1:6379/1"}
-    result = _run(CHECKS, env)
-    assert result.returncode == 0, result.stderr
-    assert "passculture.W001" not in result.stdout
-
-
-def test_development_does_not_warn_about_the_per_process_cache(tmp_path):
-    result = _run(CHECKS, {"PASSCULTURE_VAR_DIR": str(tmp_path), "CACHE_URL": ""})
-    assert result.returncode == 0, result.stderr
-    assert "passculture.W001" not in result.stdout
-
-
-def test_the_check_command_shows_the_rate_limit_warning(tmp_path):
+def test_production_without_a_shared_cache_no_longer_warns_rate_limits_are_shared_anyway(tmp_path):
     base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY", "ALLOWED_HOSTS"}}
     result = subprocess.run(
         [PY, "-m", "passculture", "check"],
@@ -204,5 +193,4 @@ def test_the_check_command_shows_the_rate_limit_warning(tmp_path):
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    assert "passculture.W001" in result.stderr + result.stdout
-    assert "per process" in result.stderr + result.stdout
+    assert "passculture.W001" not in result.stderr + result.stdout

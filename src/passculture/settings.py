@@ -180,14 +180,16 @@ STORAGES = {
     },
 }
 
-# Cache (rate limits): set CACHE_URL=redis://127.0.0.1:6379/1 when running several workers, so that
-# counters are shared; the default keeps them per process.
+# Cache: Redis when CACHE_URL=redis://127.0.0.1:6379/1 is set. The rate-limit counters (sign-in, emails
+# sent, countermarks) are always shared by every worker: in that Redis when set, else in the database
+# (core.common.counters, docs/decisions/0015-rate-limit-counters.md).
 CACHE_URL = os.environ.get("CACHE_URL", "")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
     if CACHE_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+RATE_LIMIT_REDIS_URL = CACHE_URL
 
 # Emails. EMAIL_BACKEND: "files" (default: .eml files under var/mail/ and printed), "smtp",
 # "console", "locmem", or a dotted path.

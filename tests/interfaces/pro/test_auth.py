@@ -5,7 +5,6 @@ import re
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -32,9 +31,6 @@ WRONG = "Pas-le-bon-mot-de-passe"
 @pytest.fixture(autouse=True)
 def _isolated(settings, httpserver):
     point_registry_at(settings, httpserver)
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def signup_data(**fields):

@@ -45,3 +45,18 @@ class AuditLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Audit log entries are append-only.")
+
+
+class RateCounter(models.Model):
+    """One fixed-window counter of core.common.counters (rate limits), when they are kept in the database.
+
+    Written only by single atomic upserts (never read-modify-write), so every worker shares one count.
+    `expires_at` is in epoch milliseconds: the same number identifies the window, so a late release
+    never takes a slot back from the next window."""
+
+    key = models.CharField(max_length=200, primary_key=True)
+    count = models.IntegerField()
+    expires_at = models.BigIntegerField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

@@ -44,6 +44,12 @@ SCHEDULE: tuple[Job, ...] = (
         "Crée le lot de virements de la dernière date de clôture (1er et 16), le lendemain de celle-ci.",
     ),
     Job(
+        "purge_rate_counters",
+        dt.timedelta(hours=1),
+        "passculture.core.common.counters.purge_expired_counters",
+        "Supprime de la base les compteurs de limitation (connexions, envois d'emails) dont la fenêtre est finie.",
+    ),
+    Job(
         "expire_bookings",
         dt.timedelta(days=1),
         "passculture.core.bookings.services.expire_bookings",

@@ -120,6 +120,10 @@ def _render(request, *, form=None, booking=None, success="", error=None, undo_to
     return render(request, "pro/counter/page.html", context, status=status)
 
 
+def _is_miss(error: DomainError) -> bool:
+    return error.code == booking_exceptions.CountermarkNotFound.code
+
+
 def _run(request, operation, *, success_message: str, keep_typed_value: bool):
     """Parses the countermark, runs one counter service, renders its booking or its refusal."""
     form = CountermarkForm(request.POST)
@@ -129,12 +133,11 @@ def _run(request, operation, *, success_message: str, keep_typed_value: bool):
     user, client = request.user.pk, client_ip(request, "unknown")
     misses = ((MISSES_PER_USER, user), (MISSES_PER_CLIENT, client))
     try:
-        throttling.check(*misses)
-        throttling.hit((LOOKUPS_PER_USER, user), (LOOKUPS_PER_CLIENT, client))
-        booking = operation(_actor(request), raw)
+        # A miss slot is taken before the lookup and kept only if the countermark is unknown.
+        with throttling.reserve(*misses, failure=_is_miss):
+            throttling.hit((LOOKUPS_PER_USER, user), (LOOKUPS_PER_CLIENT, client))
+            booking = operation(_actor(request), raw)
     except DomainError as error:
-        if error.code == booking_exceptions.CountermarkNotFound.code:
-            throttling.count(*misses)
         typed = CountermarkForm(initial={"token": raw}) if keep_typed_value else None
         response = _render(
             request,

@@ -1,18 +1,9 @@
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from passculture.core.users import tokens
 
 BASE = "/api/native/v1"
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    # The sign-in throttle counts failures in the cache, which outlives a test.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 class ApiClient:

@@ -75,12 +75,9 @@ class ApiKeyAuth(HttpBearer):
         with contextlib.suppress(DomainError):
             claimed_prefix = api_keys.parse_key(token).prefix
         try:
-            throttling.check((AUTH_FAILURES_PER_CLIENT, client))
-            try:
+            # A failure slot is taken before the key is checked and kept only if it is refused.
+            with throttling.reserve((AUTH_FAILURES_PER_CLIENT, client)):
                 key = api_keys.authenticate_api_key(token)
-            except DomainError:
-                throttling.count((AUTH_FAILURES_PER_CLIENT, client))
-                raise
         except DomainError as error:
             # The claimed prefix is logged even when refused: it tells who still uses a revoked key.
             raise _refuse(request, error, api_key_prefix=claimed_prefix) from None
@@ -92,6 +89,10 @@ class ApiKeyAuth(HttpBearer):
         )
 
 
+def _is_failed_login(error: DomainError) -> bool:
+    return isinstance(error, InvalidCredentials)
+
+
 class ProBasicAuth(HttpBasicAuth):
     """HTTP Basic with the email and password of a pro: acts for the offerers they are a validated
     member of, like the counter page."""
@@ -99,13 +100,9 @@ class ProBasicAuth(HttpBasicAuth):
     def authenticate(self, request: HttpRequest, username: str, password: str) -> CounterActor:
         client = _client(request)
         try:
-            throttling.check((AUTH_FAILURES_PER_CLIENT, client))
-            try:
+            with throttling.reserve((AUTH_FAILURES_PER_CLIENT, client), failure=_is_failed_login):
                 # The sign-in throttle too: a password guessed through the API is a password guessed.
                 user = throttling.authenticate_throttled(username, password, client=client)
-            except InvalidCredentials:
-                throttling.count((AUTH_FAILURES_PER_CLIENT, client))
-                raise
             if user.role not in (Role.PRO, Role.STAFF):
                 raise NotAProfessional()
         except DomainError as error:

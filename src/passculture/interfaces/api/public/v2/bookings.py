@@ -88,16 +88,13 @@ def _run(request: HttpRequest, operation: Callable, action: str, token: str) -> 
     credential = actor.api_key_prefix or f"user:{getattr(actor.user, 'pk', '')}"
     misses = ((MISSES_PER_CREDENTIAL, credential), (MISSES_PER_CLIENT, client_ip(request, "unknown")))
     try:
-        throttling.check(*misses)
+        # A miss slot is taken before the lookup and kept only if the lookup misses.
+        reservation = throttling.reserve(*misses, failure=lambda error: error.code in MISS_CODES)
     except DomainError as error:
         services.record_refused_attempt(actor, token, action, error.code)
         raise
-    try:
+    with reservation:
         return operation(actor, token)
-    except DomainError as error:
-        if error.code in MISS_CODES:
-            throttling.count(*misses)
-        raise
 
 
 @router.get(
