@@ -6,6 +6,7 @@ from passculture.core.common.exceptions import DomainError
 from passculture.core.users.factories import ProFactory, StaffFactory, UserFactory
 from passculture.core.users.validation import (
     check_app_access,
+    check_backoffice_access,
     check_birth_date,
     check_city,
     check_name,
@@ -68,6 +69,15 @@ def test_only_young_beneficiaries_sign_in_to_the_app():
 
     assert error_code(check_app_access, ProFactory()) == "NOT_A_BENEFICIARY"
     assert error_code(check_app_access, StaffFactory()) == "NOT_A_BENEFICIARY"
+
+
+@pytest.mark.django_db
+def test_only_active_staff_enter_the_back_office_and_others_look_like_a_wrong_password():
+    check_backoffice_access(StaffFactory())
+
+    assert error_code(check_backoffice_access, ProFactory()) == "INVALID_CREDENTIALS"
+    assert error_code(check_backoffice_access, UserFactory()) == "INVALID_CREDENTIALS"
+    assert error_code(check_backoffice_access, StaffFactory(is_active=False)) == "INVALID_CREDENTIALS"
 
 
 # --- Sign-up fields ----------------------------------------------------------------------------------

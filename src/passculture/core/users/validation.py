@@ -64,6 +64,15 @@ def check_portal_access(user) -> None:
         raise NotAProfessional()
 
 
+def check_backoffice_access(user) -> None:
+    """The back office is for active staff (`is_staff`). Any other account is refused like a wrong
+    password, as Django's admin does: its login page tells nothing about accounts."""
+    from .exceptions import InvalidCredentials
+
+    if not (user.is_active and user.is_staff):
+        raise InvalidCredentials()
+
+
 NOT_A_BENEFICIARY_LOGIN = (
     "Ce compte n'est pas un compte de jeune bénéficiaire : connectez-vous sur l'espace professionnel."
 )
