@@ -9,6 +9,7 @@ from passculture.core.bookings.services import book_offer
 from passculture.core.credit.factories import DepositFactory
 from passculture.core.offers.factories import StockFactory
 from passculture.core.users import tokens
+from passculture.core.users.constants import Role
 from passculture.core.users.factories import TEST_PASSWORD, UserFactory
 
 from .conftest import ApiClient
@@ -106,6 +107,30 @@ def test_signin_rate_limit_lifts_after_a_minute(anonymous, beneficiary):
         traveller.shift(dt.timedelta(seconds=61))
 
         assert signin(anonymous, beneficiary.email).status_code == 200
+
+
+@pytest.mark.parametrize("role", [Role.PRO, Role.STAFF])
+def test_signin_of_a_pro_or_staff_account_is_403_not_a_beneficiary_without_tokens(anonymous, role):
+    account = UserFactory(role=role, is_staff=role == Role.STAFF)
+
+    response = signin(anonymous, account.email)
+
+    assert response.status_code == 403
+    body = response.json()
+    assert body["code"] == "NOT_A_BENEFICIARY"
+    assert "accessToken" not in body and "refreshToken" not in body
+
+
+def test_signin_refuses_a_pro_like_the_web_app_does(anonymous, client, pro):
+    api = signin(anonymous, pro.email)
+    web = client.post("/connexion/", {"email": pro.email, "password": TEST_PASSWORD})
+
+    assert (api.status_code, api.json()["code"]) == (web.status_code, web.context["error"].code)
+    assert api.json()["message"] == web.context["error"].message
+
+
+def test_signin_of_a_pro_with_a_wrong_password_tells_nothing_about_the_account(anonymous, pro):
+    assert signin(anonymous, pro.email, "Wrong-password-2026").json()["code"] == "INVALID_CREDENTIALS"
 
 
 # --- refresh ------------------------------------------------------------------------------------

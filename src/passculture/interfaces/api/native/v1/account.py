@@ -9,7 +9,7 @@ from ninja import Router, Status
 from passculture.core.credit.selectors import balance_of_deposit, latest_deposit
 from passculture.core.users import accounts, services, throttling, tokens
 from passculture.core.users.selectors import eligibility, today
-from passculture.core.users.validation import check_postal_code, cities_for_postal_code
+from passculture.core.users.validation import check_app_access, check_postal_code, cities_for_postal_code
 from passculture.interfaces.api.auth import RefreshToken
 from passculture.interfaces.http import client_ip
 
@@ -147,11 +147,15 @@ def resend_email_validation(request: HttpRequest, payload: EmailIn):
     summary="Se connecter",
     description="Identifiant (email) et mot de passe. 401 `INVALID_CREDENTIALS` ; 401 `ACCOUNT_INACTIVE` "
     "pour un compte désactivé (le message dit si sa suppression est en cours) ; 403 `EMAIL_NOT_VALIDATED` "
-    "tant que l'email n'est pas confirmé (`POST /resend_email_validation`). Trop d'échecs pour un même "
+    "tant que l'email n'est pas confirmé (`POST /resend_email_validation`) ; 403 `NOT_A_BENEFICIARY` pour "
+    "un compte professionnel ou de l'équipe pass Culture (l'application est réservée aux jeunes : ils "
+    "se connectent sur l'espace professionnel), comme sur l'application web. Trop d'échecs pour un même "
     "identifiant depuis une même adresse IP : 429 `RATE_LIMITED` pendant une minute.",
 )
 def signin(request: HttpRequest, payload: SigninIn):
     user = throttling.authenticate_throttled(payload.identifier, payload.password, client=_client(request))
+    # After the password, like the web app's login: the refusal tells nothing to someone without it.
+    check_app_access(user)
     return _tokens(user)
 
 
