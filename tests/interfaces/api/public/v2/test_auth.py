@@ -98,10 +98,24 @@ def test_basic_with_an_unknown_email_is_401(scenario):
     assert refusal(ApiClient(basic=("nobody@example.com", "x")).get("XK4F2M")) == (401, "INVALID_CREDENTIALS")
 
 
-def test_basic_of_a_beneficiary_is_403_not_a_professional(beneficiary, scenario):
-    response = ApiClient(basic=(beneficiary.email, TEST_PASSWORD)).get("XK4F2M")
+def test_basic_with_the_right_password_of_a_beneficiary_is_answered_like_a_wrong_password(
+    beneficiary, scenario
+):
+    right = ApiClient(basic=(beneficiary.email, TEST_PASSWORD)).get("XK4F2M")
+    wrong = ApiClient(basic=(beneficiary.email, "wrong")).get("XK4F2M")
 
-    assert refusal(response) == (403, "NOT_A_PROFESSIONAL")
+    assert refusal(right) == (401, "INVALID_CREDENTIALS")
+    assert right.json() == wrong.json()
+    assert right["WWW-Authenticate"] == wrong["WWW-Authenticate"] == "Bearer"
+
+
+def test_basic_with_the_right_password_of_a_beneficiary_counts_as_a_failed_authentication(
+    beneficiary, pro, scenario
+):
+    for _ in range(10):
+        ApiClient(basic=(beneficiary.email, TEST_PASSWORD)).get("XK4F2M")
+
+    assert refusal(ApiClient(basic=(pro.email, TEST_PASSWORD)).get("XK4F2M")) == (429, "RATE_LIMITED")
 
 
 def test_basic_of_a_deactivated_pro_is_401(pro, scenario):

@@ -3,7 +3,9 @@ password (HTTP Basic). Either way the call becomes a CounterActor of channel API
 
 Failed authentications are counted per client address: past 10 in a minute, every call from that
 address is refused with 429 and `Retry-After` before any credential is checked, so guessing gains
-nothing. Every refusal here is written to the scan log like the counter's own refusals.
+nothing. HTTP Basic with the right password of an account that is not a pro's is one of them: 401
+INVALID_CREDENTIALS, like a wrong password. Every refusal here is written to the scan log like the
+counter's own refusals.
 """
 
 import contextlib
@@ -16,8 +18,8 @@ from passculture.core.bookings.services import CounterActor, record_refused_atte
 from passculture.core.common.exceptions import DomainError
 from passculture.core.offerers import api_keys
 from passculture.core.users import throttling
-from passculture.core.users.constants import Role
-from passculture.core.users.exceptions import InvalidCredentials, NotAProfessional, NotAuthenticated
+from passculture.core.users.exceptions import InvalidCredentials, NotAuthenticated
+from passculture.core.users.validation import check_portal_access
 from passculture.interfaces.http import client_ip
 
 DEVICE_MAX_LENGTH = 255
@@ -102,9 +104,10 @@ class ProBasicAuth(HttpBasicAuth):
         try:
             with throttling.reserve((AUTH_FAILURES_PER_CLIENT, client), failure=_is_failed_login):
                 # The sign-in throttle too: a password guessed through the API is a password guessed.
-                user = throttling.authenticate_throttled(username, password, client=client)
-            if user.role not in (Role.PRO, Role.STAFF):
-                raise NotAProfessional()
+                # An account that may not use the API is refused like a wrong password, and counted.
+                user = throttling.authenticate_throttled(
+                    username, password, client=client, require=check_portal_access
+                )
         except DomainError as error:
             raise _refuse(request, error) from None
         actor = CounterActor.for_user(user, device=_device(request), ip_address=client_ip(request))
