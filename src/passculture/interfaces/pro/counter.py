@@ -24,6 +24,7 @@ from passculture.core.offerers.constants import DEFAULT_TIMEZONE
 from passculture.core.users import throttling
 from passculture.interfaces.errors import status_for
 from passculture.interfaces.http import client_ip, with_retry_after
+from passculture.interfaces.security import allow_browser_features
 
 from .access import pro_required
 
@@ -152,6 +153,7 @@ def _run(request, operation, *, success_message: str, keep_typed_value: bool):
     return _render(request, booking=booking, success=success_message.format(token=booking.token))
 
 
+@allow_browser_features("camera")  # the QR scanner, on every page showing the counter
 @require_http_methods(["GET", "POST"])
 @pro_required
 def counter(request):
@@ -160,6 +162,7 @@ def counter(request):
     return _run(request, services.check_countermark, success_message="", keep_typed_value=True)
 
 
+@allow_browser_features("camera")  # the QR scanner, on every page showing the counter
 @require_POST
 @pro_required
 def validate(request):
@@ -171,6 +174,7 @@ def validate(request):
     )
 
 
+@allow_browser_features("camera")  # the QR scanner, on every page showing the counter
 @require_POST
 @pro_required
 def undo(request):

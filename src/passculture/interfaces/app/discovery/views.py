@@ -22,6 +22,7 @@ from passculture.core.offers.exceptions import PlaceNotFound
 from passculture.core.offers.selectors import get_public_offer
 from passculture.core.offers.validation import sanitize_description
 from passculture.core.users.constants import Role
+from passculture.interfaces.security import allow_browser_features
 
 from . import presenters as p
 
@@ -111,6 +112,7 @@ def _query(base: dict, **changes) -> str:
     return urlencode(_query_dict(base, **changes))
 
 
+@allow_browser_features("geolocation")  # "Autour de moi": the device's position, asked on a click
 def home(request):
     at = utcnow()
     get = request.GET
