@@ -282,6 +282,13 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
     SECURE_CONTENT_TYPE_NOSNIFF = True
+    # HSTS: Django sends it on secure requests only (HTTPS, or behind a proxy trusted below). Preload is
+    # a commitment to browsers' built-in lists, hence opt-in.
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    # Usually the reverse proxy redirects HTTP to HTTPS; 1 makes Django do it too.
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 # Only behind a reverse proxy that sets X-Forwarded-Proto itself (overwriting the client's): trusted
 # otherwise, any client could make a plain-HTTP request look secure to Django.
 TRUST_X_FORWARDED_PROTO = env_bool("TRUST_X_FORWARDED_PROTO", False)
