@@ -7,6 +7,7 @@ they are only known at run time, by overriding the `chromium_extra_args` fixture
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
@@ -37,16 +38,71 @@ def chromium_extra_args() -> list[str]:
     return []
 
 
+# Each page reports the Content-Security-Policy violations it sees (a refused inline script or style, a
+# source outside the policy) to the console, where the page fixture collects them
+# (`window.cspViolations` keeps them for a test to read). Under that CSP, Playwright cannot evaluate a bare
+# expression string in the page while waiting: give `wait_for_function` a function, "() => ...".
+REPORT_CSP_VIOLATIONS = """
+window.cspViolations = [];
+document.addEventListener("securitypolicyviolation", function (event) {
+  var text = event.violatedDirective + " blocked [" + event.sample + "] " + (event.blockedURI || "inline")
+    + " at " + event.sourceFile + ":" + event.lineNumber;
+  window.cspViolations.push(text);
+  console.error("CSP violation: " + text);
+});
+"""
+# Files a page needs: one missing is an error. Pages and API calls answer 4xx on purpose (a form's errors,
+# a refused lookup): the tests check those statuses themselves.
+ASSET_TYPES = {"script", "stylesheet", "image", "font", "manifest"}
+# The browser's own guess, and uploads, which the test server does not serve (DEBUG is off in tests).
+UNSERVED_PATHS = ("/favicon.ico", "/media/")
+
+
+def _watch(context, errors: list[str]) -> None:
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
+
+    def on_console(message) -> None:
+        # Failed loads are judged by on_response, which knows what was loaded.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            errors.append(f"console: {message.text} ({message.location.get('url')})")
+
+    def on_response(response) -> None:
+        path = urlsplit(response.url).path
+        if (
+            response.status >= 400
+            and response.request.resource_type in ASSET_TYPES
+            and not path.startswith(UNSERVED_PATHS)
+        ):
+            errors.append(f"missing {response.request.resource_type}: {response.status} {response.url}")
+
+    context.on("console", on_console)
+    context.on("weberror", lambda web_error: errors.append(f"page error: {web_error.error.stack}"))
+    context.on("response", on_response)
+
+
 @pytest.fixture
 def page(request, monkeypatch, chromium_extra_args):
+    """A Chromium page. The test fails on any console error, uncaught exception or missing asset of its
+    pages (a CSP violation is a console error), in every browser context it opens (popups included),
+    unless marked `@pytest.mark.allow_console_errors` with the reason."""
     sync_api = pytest.importorskip("playwright.sync_api")
     # Playwright's sync API runs an event loop in this thread; the ORM calls of the test around it are
     # still plain synchronous code.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
     marker = request.node.get_closest_marker("chromium_args")
     extra = (list(marker.args[0]) if marker else []) + list(chromium_extra_args)
+    errors: list[str] = []
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS + extra)
+        new_context = browser.new_context
+
+        def watched_context(**options):
+            context = new_context(**options)
+            _watch(context, errors)
+            return context
+
+        # Tests open more contexts (a phone, a second person) with page.context.browser.new_context.
+        browser.new_context = watched_context
         try:
             context = browser.new_context(locale="fr-FR", accept_downloads=True)
             context.set_default_timeout(15_000)
@@ -56,6 +112,8 @@ def page(request, monkeypatch, chromium_extra_args):
             # Inside this block the ORM runs in Playwright's context, with its own connections:
             # left open, PostgreSQL would refuse to drop the test database at the end.
             connections.close_all()
+    if not request.node.get_closest_marker("allow_console_errors"):
+        assert not errors, "The pages logged errors:\n" + "\n".join(errors)
 
 
 def screenshot(page, name: str) -> Path:

@@ -210,7 +210,7 @@ def test_journey_1_sign_up_validation_venue_bank_details_and_a_week_of_showtimes
     page.wait_for_url(f"{base}/pro/lieux/{venue.pk}/coordonnees-bancaires/")
     page.locator("#id_iban").fill(IBAN)
     page.locator("#id_holder").click()  # leaving the IBAN field fills in the BIC
-    page.wait_for_function("document.getElementById('id_bic').value !== ''")
+    page.wait_for_function("() => document.getElementById('id_bic').value !== ''")
     assert page.locator("#id_bic").input_value() == "AGRIFRPP"
     page.locator("#id_holder").fill("CINEMA LE MELIES")
     screenshot(page, "journey-1-bank-details-form")

@@ -81,7 +81,7 @@ def _sign_up_and_confirm(phone, base_url: str, birth_date: dt.date) -> None:
     phone.get_by_label("Date de naissance").fill(birth_date.isoformat())
     phone.get_by_label("Téléphone portable").fill("06 98 76 54 32")
     phone.get_by_label("Code postal").fill("69001")
-    phone.wait_for_function("document.getElementById('id_city').value === 'Lyon'")
+    phone.wait_for_function("() => document.getElementById('id_city').value === 'Lyon'")
     phone.get_by_label("J'accepte les conditions générales d'utilisation du pass Culture").check()
     screenshot(phone, "journey-01-signup")
     phone.get_by_role("button", name="Créer mon compte").click()

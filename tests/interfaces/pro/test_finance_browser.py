@@ -38,7 +38,7 @@ def test_pro_submits_bank_details_staff_accepts_them_pro_sees_them_validated(liv
     page.locator("#id_iban").fill("FR76 3000 6000 0112 3456 7890 189")
     page.locator("#id_holder").click()  # leaving the IBAN field asks the server for the BIC
     bic = page.locator("#id_bic")
-    page.wait_for_function("document.getElementById('id_bic').value !== ''")
+    page.wait_for_function("() => document.getElementById('id_bic').value !== ''")
     assert bic.input_value() == "AGRIFRPP"
     assert "CREDIT AGRICOLE SA" in page.locator("#bank-name").inner_text()
     page.locator("#id_holder").fill("Lumière Bellecour SAS")

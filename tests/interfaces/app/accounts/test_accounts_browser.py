@@ -45,7 +45,7 @@ def test_sign_up_confirm_log_in_see_the_account_and_log_out_on_a_phone(
     page.get_by_label("Téléphone portable").fill("06 12 34 56 78")
     page.get_by_label("Code postal").fill("69001")
     # The only town of the postal code comes from the gazetteer and fills the city field.
-    page.wait_for_function("document.getElementById('id_city').value === 'Lyon'")
+    page.wait_for_function("() => document.getElementById('id_city').value === 'Lyon'")
     assert "Lyon" in page.locator("#city-suggestions-status").inner_text()
     page.get_by_label("J'accepte les conditions générales d'utilisation du pass Culture").check()
     assert _fits_the_screen(page)

@@ -126,7 +126,7 @@ def test_a_refused_geolocation_is_explained(live_server, lyon_film, page):
     status = phone.locator("#geo-status")
     # "Recherche de votre position…" shows first, then the refusal once the browser answers.
     phone.wait_for_function(
-        "document.getElementById('geo-status').innerText.includes('autorisé la géolocalisation')"
+        "() => document.getElementById('geo-status').innerText.includes('autorisé la géolocalisation')"
     )
     assert "Vous n'avez pas autorisé la géolocalisation" in status.inner_text()
     assert phone.url == f"{live_server.url}/"
@@ -137,7 +137,7 @@ def test_typing_a_town_suggests_places_from_the_gazetteer(live_server, lyon_film
     phone.goto(f"{live_server.url}/")
     phone.get_by_label("Ville ou code postal").press_sequentially("lyo", delay=50)
 
-    phone.wait_for_function("document.querySelectorAll('#lieux option').length > 0")
+    phone.wait_for_function("() => document.querySelectorAll('#lieux option').length > 0")
     labels = phone.eval_on_selector_all("#lieux option", "options => options.map(o => o.value)")
     assert labels[0] == "Lyon (69001)"
 

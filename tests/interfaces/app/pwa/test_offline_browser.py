@@ -28,7 +28,7 @@ def booking(transactional_db):
 
 
 def _wait_until_kept_offline(page):
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     page.wait_for_selector("html[data-offline-ready]", state="attached")
 
 
@@ -90,7 +90,7 @@ def test_logging_out_forgets_the_kept_pages(page, live_server, client, booking):
 
     # Offline, the next person on this device finds nothing of the previous one's bookings, even once
     # the worker (registered again by the page after logout) controls the page.
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     page.context.set_offline(True)
     try:
         page.goto(f"{live_server.url}/reservations/")
@@ -102,7 +102,7 @@ def test_logging_out_forgets_the_kept_pages(page, live_server, client, booking):
 
 def test_static_assets_are_cached_under_a_versioned_name(page, live_server):
     page.goto(f"{live_server.url}/")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     names = page.evaluate("caches.keys()")
     static = [name for name in names if name.startswith("pc-static-")]
     assert len(static) == 1
