@@ -1,5 +1,7 @@
 """Small helpers shared by the tests."""
 
+import re
+
 import pytest
 
 from passculture.core.common.exceptions import DomainError
@@ -10,3 +12,13 @@ def error_code(func, *args, **kwargs) -> str:
     with pytest.raises(DomainError) as exc:
         func(*args, **kwargs)
     return exc.value.code
+
+
+def page_for_comparison(response, *hidden: str) -> str:
+    """The page's HTML without what differs on every response (the masked CSRF token, the CSP nonce) nor
+    the `hidden` strings: two answers that must say the same thing compare equal."""
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+    html = re.sub(r'nonce="[^"]+"', "", html)
+    for text in hidden:
+        html = html.replace(text, "")
+    return html
