@@ -98,7 +98,13 @@ def test_a_new_confirmation_link_is_sent_only_to_unconfirmed_portal_accounts(unc
     accounts.resend_email_confirmation(UserFactory(is_email_validated=False).email)  # beneficiary
     accounts.resend_email_confirmation("inconnu@example.com")
 
-    assert list(OutboxEmail.objects.values_list("to", flat=True)) == [[unconfirmed.email]]
+    links = OutboxEmail.objects.filter(kind="account_email_confirmation")
+    assert list(links.values_list("to", flat=True)) == [[unconfirmed.email]]
+    assert sorted(OutboxEmail.objects.exclude(pk__in=links).values_list("kind", flat=True)) == [
+        "confirmation_without_account",
+        "confirmation_without_account",
+        "email_already_confirmed",
+    ]
 
 
 # --- Password reset --------------------------------------------------------------------------------
@@ -262,13 +268,43 @@ def test_confirm_email_once_refuses_an_expired_link():
 
 
 def test_the_app_resends_confirmation_links_to_unconfirmed_beneficiaries_only():
-    unconfirmed = UserFactory(is_email_validated=False)
-    accounts.resend_email_confirmation(unconfirmed.email, roles=BENEFICIARY_ROLES)
-    accounts.resend_email_confirmation(UserFactory().email, roles=BENEFICIARY_ROLES)  # confirmed
-    accounts.resend_email_confirmation(ProFactory(is_email_validated=False).email, roles=BENEFICIARY_ROLES)
-    accounts.resend_email_confirmation("inconnu@example.com", roles=BENEFICIARY_ROLES)
+    unconfirmed, confirmed = UserFactory(is_email_validated=False), UserFactory()
+    pro = ProFactory(is_email_validated=False)
+    for address in (unconfirmed.email, confirmed.email, pro.email, "inconnu@example.com"):
+        accounts.resend_email_confirmation(address, roles=BENEFICIARY_ROLES)
 
-    assert list(OutboxEmail.objects.values_list("to", flat=True)) == [[unconfirmed.email]]
+    assert list(OutboxEmail.objects.values_list("kind", "to")) == [
+        ("account_beneficiary_email_confirmation", [unconfirmed.email]),
+        ("beneficiary_email_already_confirmed", [confirmed.email]),
+        ("beneficiary_confirmation_without_account", [pro.email]),
+        ("beneficiary_confirmation_without_account", ["inconnu@example.com"]),
+    ]
+    notices = OutboxEmail.objects.exclude(kind="account_beneficiary_email_confirmation")
+    assert all("/inscription/confirmer/" not in notice.text_body for notice in notices)
+    assert "/connexion/" in notices.get(kind="beneficiary_email_already_confirmed").text_body
+
+
+def test_a_confirmation_request_does_the_same_work_whatever_the_address(django_capture_on_commit_callbacks):
+    # Timing would tell otherwise which addresses have an account (as for password resets): the same SQL
+    # statements, one email queued and delivered after the commit, one audit row.
+    unconfirmed, confirmed = ProFactory(is_email_validated=False), ProFactory()
+    addresses = (unconfirmed.email, confirmed.email, "personne@example.com")
+    work = {}
+    for address in addresses:
+        with (
+            CaptureQueriesContext(connection) as queries,
+            django_capture_on_commit_callbacks(execute=True) as delivered,
+        ):
+            accounts.resend_email_confirmation(address)
+        work[address] = ([q["sql"].split()[0] for q in queries.captured_queries], len(delivered))
+
+    assert work[unconfirmed.email] == work[confirmed.email] == work["personne@example.com"]
+    assert work[unconfirmed.email][1] == 1
+    assert list(OutboxEmail.objects.values_list("kind", "status")) == [
+        ("account_email_confirmation", EmailStatus.SENT),
+        ("email_already_confirmed", EmailStatus.SENT),
+        ("confirmation_without_account", EmailStatus.SENT),
+    ]
 
 
 def test_the_app_reset_request_emails_beneficiaries_only_with_an_app_link():

@@ -103,6 +103,41 @@ def password_reset_without_account(*, email: str, signup_link: str) -> EmailCont
     )
 
 
+def confirmation_without_account(*, email: str, signup_link: str) -> EmailContent:
+    return _message(
+        "confirmation_without_account",
+        "Lien de confirmation demandé — pass Culture Pro",
+        [email],
+        greeting="Bonjour,",
+        paragraphs=[
+            "Un nouveau lien de confirmation a été demandé sur pass Culture Pro pour cette adresse email, "
+            "mais aucun compte pass Culture Pro ne l'utilise.",
+            "Si vous avez créé un compte, vous l'avez peut-être fait avec une autre adresse : refaites la "
+            "demande avec celle-ci. Sinon, vous pouvez créer un compte.",
+        ],
+        action_url=signup_link,
+        action_label="Créer un compte pass Culture Pro",
+        footer="Si vous n'avez rien demandé, ignorez ce message : aucun compte n'a été créé ni modifié.",
+    )
+
+
+def email_already_confirmed(*, email: str, first_name: str, login_link: str) -> EmailContent:
+    return _message(
+        "email_already_confirmed",
+        "Votre adresse email est déjà confirmée — pass Culture Pro",
+        [email],
+        greeting=_hello(first_name),
+        paragraphs=[
+            "Un nouveau lien de confirmation a été demandé pour votre compte pass Culture Pro, mais votre "
+            "adresse email est déjà confirmée : vous pouvez vous connecter.",
+            "Mot de passe oublié ? Choisissez-en un nouveau depuis la page de connexion.",
+        ],
+        action_url=login_link,
+        action_label="Se connecter",
+        footer="Si vous n'avez rien demandé, ignorez ce message : votre compte reste inchangé.",
+    )
+
+
 def offerer_created_to_staff(
     *, to: list[str], offerer_name: str, siren: str, creator_email: str, registry_label: str, link: str
 ) -> EmailContent:
@@ -246,6 +281,41 @@ def beneficiary_password_reset_without_account(*, email: str, signup_link: str) 
         action_url=signup_link,
         action_label="Créer mon compte",
         footer="Si vous n'avez rien demandé, ignorez ce message : aucun compte n'a été créé ni modifié.",
+    )
+
+
+def beneficiary_confirmation_without_account(*, email: str, signup_link: str) -> EmailContent:
+    return _message(
+        "beneficiary_confirmation_without_account",
+        "Lien de confirmation demandé — pass Culture",
+        [email],
+        greeting="Bonjour,",
+        paragraphs=[
+            "Un nouveau lien de confirmation a été demandé dans l'application pass Culture pour cette "
+            "adresse email, mais aucun compte de l'application ne l'utilise.",
+            "Si vous avez créé un compte, vous l'avez peut-être fait avec une autre adresse : refaites la "
+            "demande avec celle-ci. Sinon, vous pouvez créer votre compte.",
+        ],
+        action_url=signup_link,
+        action_label="Créer mon compte",
+        footer="Si vous n'avez rien demandé, ignorez ce message : aucun compte n'a été créé ni modifié.",
+    )
+
+
+def beneficiary_email_already_confirmed(*, email: str, first_name: str, login_link: str) -> EmailContent:
+    return _message(
+        "beneficiary_email_already_confirmed",
+        "Votre adresse email est déjà confirmée — pass Culture",
+        [email],
+        greeting=_hello(first_name),
+        paragraphs=[
+            "Un nouveau lien de confirmation a été demandé pour votre compte pass Culture, mais votre "
+            "adresse email est déjà confirmée : vous pouvez vous connecter.",
+            "Mot de passe oublié ? Choisissez-en un nouveau depuis la page de connexion.",
+        ],
+        action_url=login_link,
+        action_label="Me connecter",
+        footer="Si vous n'avez rien demandé, ignorez ce message : votre compte reste inchangé.",
     )
 
 

@@ -112,22 +112,43 @@ def _confirm(token: str) -> tuple[User, bool]:
 
 @transaction.atomic
 def resend_email_confirmation(email: str, *, roles: tuple[str, ...] = PORTAL_ROLES) -> None:
-    """A new link for an unconfirmed account of one of `roles`; silent in every other case."""
-    if "\x00" in (email or ""):  # never an address; PostgreSQL refuses NUL in a query
+    """A new link for an unconfirmed account of one of `roles`; else a notice to the address saying why
+    there is no link (already confirmed, or no such account). The same work either way (an email built and
+    queued, an audit row), so neither the answer nor its timing tells whether the address has an account;
+    the callers' rate limits bound what a stranger's mailbox can receive."""
+    address = (email or "").strip()
+    if not _is_address(address):  # no account has one (create_user checks), so nothing to tell
         return
-    user = (
-        User.objects.filter(
-            email__iexact=(email or "").strip(),
-            is_active=True,
-            is_email_validated=False,
-            role__in=roles,
-        )
-        .order_by("pk")
-        .first()
-    )
-    if user is not None:
+    user = User.objects.filter(email__iexact=address, is_active=True, role__in=roles).order_by("pk").first()
+    if user is None:
+        queue_built(_confirmation_without_account(address, roles))
+        log_action("user.email_confirmation_requested_without_account", data={"roles": list(roles)})
+    elif user.is_email_validated:
+        queue_built(_confirmation_not_needed(user), related=user)
+        log_action("user.email_confirmation_requested_when_confirmed", actor=user, target=user)
+    else:
         send_email_confirmation(user)
         log_action("user.email_confirmation_resent", actor=user, target=user)
+
+
+def _confirmation_without_account(address: str, roles: tuple[str, ...]) -> EmailContent:
+    if Role.BENEFICIARY in roles:
+        signup = account_builders.absolute_url("app:signup")
+        return account_builders.beneficiary_confirmation_without_account(email=address, signup_link=signup)
+    signup = account_builders.absolute_url("pro:signup")
+    return account_builders.confirmation_without_account(email=address, signup_link=signup)
+
+
+def _confirmation_not_needed(user: User) -> EmailContent:
+    if user.role == Role.BENEFICIARY:
+        login = account_builders.absolute_url("app:login")
+        return account_builders.beneficiary_email_already_confirmed(
+            email=user.email, first_name=user.first_name, login_link=login
+        )
+    login = account_builders.absolute_url("pro:login")
+    return account_builders.email_already_confirmed(
+        email=user.email, first_name=user.first_name, login_link=login
+    )
 
 
 # --- Password reset --------------------------------------------------------------------------------

@@ -204,7 +204,10 @@ def test_resending_answers_the_same_for_any_address(client):
 
     assert known.status_code == unknown.status_code == 200
     assert 'id="email-sent"' in _text(known) and 'id="email-sent"' in _text(unknown)
-    assert list(OutboxEmail.objects.values_list("to", flat=True)) == [[user.email]]
+    assert list(OutboxEmail.objects.values_list("kind", "to")) == [
+        ("account_beneficiary_email_confirmation", [user.email]),
+        ("beneficiary_confirmation_without_account", ["inconnu@example.com"]),
+    ]
 
 
 def test_resending_is_limited_per_email(client):

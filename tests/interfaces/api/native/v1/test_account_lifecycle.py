@@ -214,7 +214,10 @@ def test_resend_email_validation_answers_204_whether_or_not_the_account_exists(a
 
     assert anonymous.post("/resend_email_validation", {"email": user.email}).status_code == 204
     assert anonymous.post("/resend_email_validation", {"email": "inconnu@example.com"}).status_code == 204
-    assert list(OutboxEmail.objects.values_list("to", flat=True)) == [[user.email]]
+    assert list(OutboxEmail.objects.values_list("kind", "to")) == [
+        ("account_beneficiary_email_confirmation", [user.email]),
+        ("beneficiary_confirmation_without_account", ["inconnu@example.com"]),
+    ]
 
 
 def test_resend_email_validation_is_limited_to_3_per_address(anonymous):

@@ -123,8 +123,9 @@ def validate_email(request: HttpRequest, payload: ValidateEmailIn):
     auth=None,
     response={204: None, 422: InvalidInputOut, 429: ErrorOut},
     summary="Recevoir un nouveau lien de confirmation",
-    description="Envoie un nouveau lien si l'adresse a un compte bénéficiaire non confirmé. Répond 204 dans "
-    "tous les cas, pour ne pas révéler quelles adresses ont un compte. 429 `RATE_LIMITED` : 3 demandes "
+    description="Envoie un nouveau lien si l'adresse a un compte bénéficiaire non confirmé, sinon un email "
+    "qui dit pourquoi il n'y a pas de lien (adresse déjà confirmée, aucun compte). Répond 204 dans tous les "
+    "cas, avec le même travail, pour ne pas révéler quelles adresses ont un compte. 429 `RATE_LIMITED` : 3 demandes "
     "par adresse email et 10 par adresse IP en 15 minutes.",
 )
 def resend_email_validation(request: HttpRequest, payload: EmailIn):
