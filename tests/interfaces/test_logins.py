@@ -70,3 +70,27 @@ def test_every_login_blocks_the_right_password_after_ten_failures_the_same_way(n
     assert [(entry.target_id, entry.actor_label, entry.data["counter"]) for entry in entries] == [
         (str(account.pk), "127.0.0.1", "pair")
     ]
+
+
+@pytest.fixture
+def redis_down(_fresh_rate_limits, settings):
+    """The limits' Redis does not answer (nothing listens on port 1); put back before the autouse fixture
+    that clears the store tears down."""
+    before = settings.RATE_LIMIT_REDIS_URL
+    settings.RATE_LIMIT_REDIS_URL = "redis://127.0.0.1:1/0"
+    yield
+    settings.RATE_LIMIT_REDIS_URL = before
+
+
+@pytest.mark.parametrize("name", LOGINS)
+def test_every_login_answers_503_when_the_limits_store_does_not_answer(name, redis_down):
+    """Redis down (CACHE_URL): no password is checked uncounted, and the answer says to come back."""
+    attempt, make_account = LOGINS[name]
+    account = make_account()
+
+    response = attempt(Client(), account.email, TEST_PASSWORD)
+
+    assert response.status_code == 503
+    assert "momentanément indisponible" in _message(response)
+    if response["Content-Type"].startswith("application/json"):
+        assert response.json()["code"] == "SERVICE_UNAVAILABLE"

@@ -11,6 +11,7 @@ Either way the count returned by `increment` is the one this call made, so a cal
 See docs/decisions/0015-rate-limit-counters.md.
 """
 
+import functools
 import math
 import secrets
 import time
@@ -21,6 +22,7 @@ from typing import Protocol
 from django.conf import settings
 from django.db import connection, transaction
 
+from .exceptions import ServiceUnavailable
 from .models import RateCounter
 
 REDIS_PREFIX = "passculture:counter:"
@@ -126,6 +128,22 @@ return 0
 """
 
 
+def _redis_answers(method):
+    """Redis down or unreachable: the limited action is refused with SERVICE_UNAVAILABLE (503), never let
+    through uncounted (that would lift every limit during an outage) nor answered with a 500."""
+
+    @functools.wraps(method)
+    def wrapper(*args, **kwargs):
+        from redis.exceptions import RedisError
+
+        try:
+            return method(*args, **kwargs)
+        except RedisError as error:
+            raise ServiceUnavailable() from error
+
+    return wrapper
+
+
 class RedisCounterStore:
     """Counters in Redis (`CACHE_URL`): shared by every worker of every machine, expired by Redis itself."""
 
@@ -136,6 +154,7 @@ class RedisCounterStore:
         self._increment = self.client.register_script(_INCREMENT)
         self._release = self.client.register_script(_RELEASE)
 
+    @_redis_answers
     def increment(self, key: str, window_seconds: int) -> Tick:
         count, ttl, window = self._increment(
             keys=[REDIS_PREFIX + key], args=[window_seconds * 1000, secrets.token_hex(8)]
@@ -144,12 +163,15 @@ class RedisCounterStore:
             int(count), _seconds(int(ttl)), window.decode() if isinstance(window, bytes) else str(window)
         )
 
+    @_redis_answers
     def release(self, key: str, window: str) -> None:
         self._release(keys=[REDIS_PREFIX + key], args=[window])
 
+    @_redis_answers
     def reset(self, key: str) -> None:
         self.client.delete(REDIS_PREFIX + key)
 
+    @_redis_answers
     def count(self, key: str) -> int:
         value = self.client.hget(REDIS_PREFIX + key, "n")
         return int(value) if value is not None else 0

@@ -34,3 +34,10 @@ class PermissionDenied(DomainError):
 class InvalidInput(DomainError):
     code = "INVALID_INPUT"
     message = "Les données envoyées sont invalides."
+
+
+class ServiceUnavailable(DomainError):
+    """A service the platform needs (the rate-limit store, say) does not answer: nothing was done."""
+
+    code = "SERVICE_UNAVAILABLE"
+    message = "Le service est momentanément indisponible : réessayez dans quelques instants."

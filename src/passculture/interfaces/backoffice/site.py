@@ -10,7 +10,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
 from django.views.decorators.debug import sensitive_variables
 
-from passculture.core.common.exceptions import DomainError
+from passculture.core.common.exceptions import DomainError, ServiceUnavailable
 from passculture.core.users import throttling
 from passculture.core.users.exceptions import RateLimited
 from passculture.core.users.validation import check_backoffice_access
@@ -22,7 +22,9 @@ class BackofficeLoginForm(AdminAuthenticationForm):
     """Django's admin login form, checking the password through `authenticate_throttled`: the same
     per-account and per-address limits, French message and audit entry as the other logins."""
 
-    rate_limit_error: RateLimited | None = None
+    # A refusal that is not about the password (too many attempts, the limits' store down): its own
+    # message and status, as on the other logins.
+    refusal: RateLimited | ServiceUnavailable | None = None
 
     @sensitive_variables()
     def clean(self):
@@ -39,9 +41,9 @@ class BackofficeLoginForm(AdminAuthenticationForm):
                     require=check_backoffice_access,
                     require_validated_email=False,
                 )
-            except RateLimited as error:
-                self.rate_limit_error = error
-                raise ValidationError(error.message, code="rate_limited") from None
+            except (RateLimited, ServiceUnavailable) as error:
+                self.refusal = error
+                raise ValidationError(error.message, code=error.code.lower()) from None
             except DomainError:
                 raise self.get_invalid_login_error() from None
             self.confirm_login_allowed(self.user_cache)
@@ -54,7 +56,7 @@ class BackofficeSite(admin.AdminSite):
     def login(self, request, extra_context=None):
         response = super().login(request, extra_context)
         form = (getattr(response, "context_data", None) or {}).get("form")
-        error = getattr(form, "rate_limit_error", None)
+        error = getattr(form, "refusal", None)
         if error is not None:
             response.status_code = status_for(error)
             with_retry_after(response, error)
