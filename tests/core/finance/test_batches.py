@@ -45,7 +45,7 @@ from passculture.core.finance.factories import (
 )
 from passculture.core.finance.files import schema_path
 from passculture.core.finance.models import PaymentBatch, PaymentLine, Pricing
-from passculture.core.finance.periods import NotACutoff, transfer_label
+from passculture.core.finance.periods import CutoffNotPassed, NotACutoff, transfer_label
 from passculture.core.finance.pricing import price_bookings
 from passculture.core.offerers.factories import MembershipFactory, VenueFactory
 from passculture.core.offers.factories import StockFactory
@@ -122,7 +122,10 @@ def test_the_cut_off_is_midnight_in_paris_not_in_utc(db):
     assert list(batch.lines.get().pricings.values_list("booking_id", flat=True)) == [last_minute.pk]
     assert Pricing.objects.get(booking=first_minute).status == PricingStatus.PRICED
     # It is paid by the next batch.
-    assert generate_payment_batch(NEXT_CUTOFF).lines.get().pricings.get().booking_id == first_minute.pk
+    on_april_2 = utc(2026, 4, 2, 6)
+    assert generate_payment_batch(NEXT_CUTOFF, at=on_april_2).lines.get().pricings.get().booking_id == (
+        first_minute.pk
+    )
 
 
 def test_an_event_after_the_cut_off_waits_even_if_its_booking_was_validated_before(db):
@@ -152,7 +155,7 @@ def test_venues_without_an_account_accepted_before_the_cut_off_wait_and_join_a_l
     assert not batch.lines.exists()
     assert set(Pricing.objects.values_list("status", flat=True)) == {PricingStatus.PRICED}
 
-    later = generate_payment_batch(NEXT_CUTOFF)
+    later = generate_payment_batch(NEXT_CUTOFF, at=utc(2026, 4, 2, 6))
     assert list(later.lines.values_list("venue_id", flat=True)) == [accepted_too_late.pk]
     assert later.lines.get().booking_count == 1
 
@@ -232,7 +235,7 @@ def _queries_to_generate(cutoff, bookings_per_venue):
             used(venue, used_at=cutoff_instant_of(cutoff) - dt.timedelta(days=1))
     price_bookings(at=NOW + dt.timedelta(days=30))
     with CaptureQueriesContext(connection) as context:
-        generate_payment_batch(cutoff, at=NOW)
+        generate_payment_batch(cutoff)  # on the clock: 20 April
     return len(context.captured_queries)
 
 
@@ -397,7 +400,8 @@ def test_a_line_in_error_is_paid_again_in_the_next_batch_once_the_account_is_fix
         line.pk: retry.pk,
     }
     # Not retried twice.
-    assert not generate_payment_batch(dt.date(2026, 5, 1)).lines.filter(venue=venue).exists()
+    may_batch = generate_payment_batch(dt.date(2026, 5, 1), at=utc(2026, 5, 2, 6))
+    assert not may_batch.lines.filter(venue=venue).exists()
 
     mark_batch_sent(retry_batch, staff)
     assert {status_of(b) for b in [*bookings, waiting, new_booking]} == {BookingStatus.REIMBURSED}
@@ -466,6 +470,36 @@ def test_the_command_refuses_fewer_than_one_worker(db, tmp_path):
         call_command(
             "payments", "generate", "--cutoff", "2026-03-16", "--out", str(tmp_path), "--workers", "0"
         )
+    assert not PaymentBatch.objects.exists()
+
+
+def test_the_command_refuses_a_cut_off_still_to_come_and_writes_nothing(db, tmp_path, time_machine):
+    used(paid_venue(), 800)  # would be priced by a run
+    # 15 March 23:59 Paris: the cut-off of 16 March has not begun.
+    time_machine.move_to(INSTANT - dt.timedelta(minutes=1), tick=False)
+    out = tmp_path / "lot"
+
+    with pytest.raises(CommandError, match="n'est pas encore passée") as raised:
+        call_command("payments", "generate", "--cutoff", "2026-03-16", "--out", str(out))
+
+    assert "16 mars 2026 à 00h00 (heure de Paris)" in str(raised.value)
+    assert not PaymentBatch.objects.exists()
+    assert not Pricing.objects.exists()
+    assert not out.exists()
+
+
+def test_generate_refuses_a_cut_off_before_its_instant_and_accepts_it_from_then(db):
+    with pytest.raises(CutoffNotPassed) as raised:
+        generate_payment_batch(CUTOFF, at=INSTANT - dt.timedelta(microseconds=1))
+    assert raised.value.code == "CUTOFF_NOT_PASSED"
+    assert not PaymentBatch.objects.exists()
+
+    assert generate_payment_batch(CUTOFF, at=INSTANT).cutoff == CUTOFF
+
+
+def test_generate_on_the_clock_refuses_a_cut_off_still_to_come(db):
+    with pytest.raises(CutoffNotPassed):
+        generate_payment_batch(NEXT_CUTOFF)  # the clock says 17 March
     assert not PaymentBatch.objects.exists()
 
 

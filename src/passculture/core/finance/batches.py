@@ -77,6 +77,7 @@ from .models import BankAccount, PaymentBatch, PaymentLine, Pricing
 from .periods import (
     CUTOFF_TIMEZONE,
     check_cutoff,
+    check_cutoff_passed,
     cutoff_instant,
     due_cutoff,
     requested_execution_date,
@@ -234,13 +235,17 @@ def _creditor_name(account: BankAccount) -> str:
 
 
 def generate_payment_batch(cutoff: dt.date, *, at: dt.datetime | None = None) -> PaymentBatch:
-    """The batch of `cutoff`, created (see the module docstring) or, when it exists, returned as is."""
+    """The batch of `cutoff`, created (see the module docstring) or, when it exists, returned as is.
+    A cut-off still to come is refused (`CutoffNotPassed`), whoever asks: the command, the back office
+    or the job."""
     check_cutoff(cutoff)
+    at = at or utcnow()
+    check_cutoff_passed(cutoff, at)
     existing = PaymentBatch.objects.filter(cutoff=cutoff).first()
     if existing is not None:
         return existing
     try:
-        batch = _generate(cutoff, at or utcnow())
+        batch = _generate(cutoff, at)
     except IntegrityError:
         # A concurrent run created it first (unique cut-off): that one is the batch.
         existing = PaymentBatch.objects.filter(cutoff=cutoff).first()

@@ -37,6 +37,11 @@ class NotACutoff(InvalidInput):
     message = "Date de clôture invalide : les remboursements sont arrêtés le 1er et le 16 de chaque mois."
 
 
+class CutoffNotPassed(InvalidInput):
+    code = "CUTOFF_NOT_PASSED"
+    message = "Cette date de clôture n'est pas encore passée : son lot de virements ne peut pas être généré."
+
+
 @dataclass(frozen=True)
 class Fortnight:
     """Days 1-15 (half 1) or 16-end of month (half 2) of one month."""
@@ -116,6 +121,24 @@ def cutoff_instant(cutoff: dt.date) -> dt.datetime:
     check_cutoff(cutoff)
     local_midnight = dt.datetime.combine(cutoff, dt.time.min, tzinfo=ZoneInfo(CUTOFF_TIMEZONE))
     return local_midnight.astimezone(dt.UTC)
+
+
+def check_cutoff_passed(cutoff: dt.date, at: dt.datetime) -> dt.date:
+    """Refuses a cut-off whose instant (00:00 Paris that day) is still ahead of `at`: its fortnight is not
+    over, so a batch made now would miss the bookings validated until then, and being idempotent per
+    cut-off it would never take them (they would wait for the next cut-off's batch)."""
+    instant = cutoff_instant(cutoff)
+    if at < instant:
+        raise CutoffNotPassed(
+            f"La date de clôture du {_day_label(cutoff)} n'est pas encore passée : son lot de virements "
+            f"pourra être généré à partir du {_day_label(cutoff)} à 00h00 (heure de Paris).",
+            cutoff=cutoff.isoformat(),
+        )
+    return cutoff
+
+
+def _day_label(day: dt.date) -> str:
+    return f"{'1er' if day.day == 1 else day.day} {FRENCH_MONTHS[day.month - 1]} {day.year}"
 
 
 def cutoff_for(moment: dt.datetime) -> dt.date:

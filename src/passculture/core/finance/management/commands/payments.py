@@ -4,9 +4,11 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from passculture.core.common.exceptions import DomainError
 from passculture.core.common.money import format_euros
+from passculture.core.common.time import now as utcnow
 from passculture.core.finance.batches import generate_payment_batch, write_batch_files
-from passculture.core.finance.periods import NotACutoff, parse_cutoff
+from passculture.core.finance.periods import check_cutoff_passed, parse_cutoff
 from passculture.core.finance.pricing import price_bookings
 
 
@@ -21,7 +23,10 @@ class Command(BaseCommand):
             "pas déjà) et écrit ses fichiers (SEPA, CSV comptable, relevés CSV et PDF).",
         )
         generate.add_argument(
-            "--cutoff", required=True, metavar="AAAA-MM-JJ", help="Le 1er ou le 16 du mois."
+            "--cutoff",
+            required=True,
+            metavar="AAAA-MM-JJ",
+            help="Le 1er ou le 16 du mois, déjà commencé (heure de Paris).",
         )
         generate.add_argument(
             "--out", required=True, metavar="DOSSIER", help="Dossier où écrire les fichiers."
@@ -38,8 +43,8 @@ class Command(BaseCommand):
     def handle(self, *args, subcommand: str, **options):
         if subcommand == "generate":
             try:
-                cutoff = parse_cutoff(options["cutoff"])
-            except NotACutoff as error:
+                cutoff = check_cutoff_passed(parse_cutoff(options["cutoff"]), utcnow())
+            except DomainError as error:  # not a cut-off, or one still to come: nothing is written
                 raise CommandError(error.message) from error
             out = Path(options["out"])
             if out.exists() and not out.is_dir():
