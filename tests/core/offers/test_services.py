@@ -105,10 +105,12 @@ def test_update_stock_remembers_the_fields_the_pro_edited(offer, pro):
     assert stock.edited_fields == ["price_cents", "quantity", "booking_limit_datetime"]
 
 
-def test_moving_a_showtime_does_not_count_as_editing_its_booking_limit(offer, pro):
+def test_moving_a_showtime_records_the_move_not_an_edit_of_its_booking_limit(offer, pro):
     stock = create_stock(offer=offer, price_cents=800, beginning=START, actor=pro)
     stock = update_stock(stock.pk, beginning=START + dt.timedelta(hours=3), actor=pro)
-    assert stock.edited_fields == []
+    # The limit followed the start; an import must leave both as the move left them.
+    assert stock.booking_limit_datetime == START + dt.timedelta(hours=3)
+    assert stock.edited_fields == ["beginning_datetime"]
 
 
 def test_thing_stock_has_no_date(thing_offer, pro):

@@ -191,6 +191,10 @@ def update_stock(stock_id: int, *, actor=None, at: dt.datetime | None = None, **
         )
         if old_value != new_value and name not in stock.edited_fields
     ]
+    if moved and "beginning_datetime" not in stock.edited_fields:
+        # The record of the pro's move: an import recognises the showtime by the feed's time (its
+        # provider_ref) and must leave the new start, and the limit that followed it, as they are.
+        edited.append("beginning_datetime")
     stock.edited_fields = [*stock.edited_fields, *edited]
     stock.price_cents, stock.quantity = price, quantity
     stock.beginning_datetime, stock.booking_limit_datetime = beginning, limit

@@ -317,6 +317,54 @@ def test_fields_the_pro_edited_are_kept_when_the_settings_change(connected, allo
     assert {(s.price_cents, s.quantity) for s in others} == {(900, 100)}
 
 
+def test_a_showtime_the_pro_moved_keeps_the_limit_that_followed_the_move(connected, allocine):
+    _sync(connected, allocine)
+    offer = Offer.objects.get(provider_ref=VOYAGEURS)
+    moved = _live_stocks(offer)[0]
+    start = moved.beginning_datetime + dt.timedelta(hours=1)
+    # Moved without a booking limit: the limit follows the new start.
+    update_stock(moved.pk, beginning=start)
+    moved.refresh_from_db()
+    assert moved.booking_limit_datetime == start
+
+    _sync(connected, allocine)  # the feed still lists it at its old time
+    connected.price_cents = 900  # and a change of the settings makes the import rewrite its showtimes
+    connected.save()
+    _sync(connected, allocine)
+
+    moved.refresh_from_db()
+    assert (moved.beginning_datetime, moved.booking_limit_datetime) == (start, start)
+    assert moved.price_cents == 900  # what the pro did not edit still follows the settings
+    assert "beginning_datetime" in moved.edited_fields
+
+
+def test_a_moved_showtime_stays_bookable_until_its_new_start_after_an_import(connected, allocine):
+    from passculture.core.offers.validation import check_stock_is_bookable
+
+    _sync(connected, allocine)
+    moved = _live_stocks(Offer.objects.get(provider_ref=VOYAGEURS))[0]
+    old_start = moved.beginning_datetime
+    update_stock(moved.pk, beginning=old_start + dt.timedelta(hours=2))
+
+    _sync(connected, allocine)
+
+    moved.refresh_from_db()
+    check_stock_is_bookable(moved, old_start + dt.timedelta(minutes=30), 1)  # no BOOKING_LIMIT_PASSED
+
+
+def test_a_moved_showtime_whose_limit_was_set_again_by_hand_keeps_it(connected, allocine):
+    _sync(connected, allocine)
+    moved = _live_stocks(Offer.objects.get(provider_ref=VOYAGEURS))[0]
+    start = moved.beginning_datetime + dt.timedelta(hours=1)
+    limit = start - dt.timedelta(hours=3)
+    update_stock(moved.pk, beginning=start, booking_limit=limit)
+
+    _sync(connected, allocine)
+
+    moved.refresh_from_db()
+    assert (moved.beginning_datetime, moved.booking_limit_datetime) == (start, limit)
+
+
 # --- Failures and isolation -----------------------------------------------------------------------
 
 

@@ -150,6 +150,8 @@ class _StockRow(NamedTuple):
     quantity: int | None
     booked_quantity: int
     booking_limit_datetime: dt.datetime | None
+    # The pro may have moved the showtime (the feed's start then stays in `provider_ref` only).
+    beginning_datetime: dt.datetime
     version: str
     is_deleted: bool
     edited_fields: tuple[str, ...] | list[str]
@@ -254,7 +256,7 @@ def _apply_feed(
                     )
                 )
             elif not existing.is_deleted:
-                refreshed = _refresh_stock(existing, settings_obj, start, version)
+                refreshed = _refresh_stock(existing, settings_obj, version)
                 if refreshed is not None:
                     changed_stocks.append(refreshed)
         planned.append((offer, new_stocks))
@@ -380,7 +382,7 @@ def _due_posters(offers: Iterable[Offer], at: dt.datetime) -> list[tuple[int, st
 # feed) leaves nothing to resolve, so the compare would write nothing: it is skipped. Posters are still
 # refreshed when due; the run records the films seen and that the programme was unchanged.
 # Bump MEMO_VERSION whenever the mapping changes, so that no memo written by older code is trusted.
-MEMO_VERSION = 1
+MEMO_VERSION = 2  # 2: the default booking limit is the showtime's own start
 
 _STATE_SQL = """
 WITH offers AS (
@@ -477,11 +479,13 @@ def _offer_ref_of(sref: str) -> str:
     return ":".join(sref.split(":", 2)[:2])
 
 
-def _refresh_stock(
-    stock: _StockRow, settings_obj: AllocineVenueSettings, start: dt.datetime, version: str
-) -> Stock | None:
+def _refresh_stock(stock: _StockRow, settings_obj: AllocineVenueSettings, version: str) -> Stock | None:
     """The stock to write (every synced field set) when the feed or the settings changed one of its
-    fields that the pro did not edit; None when nothing changes (the common case, kept cheap)."""
+    fields that the pro did not edit; None when nothing changes (the common case, kept cheap).
+
+    The default booking limit is the showtime's own start, not the feed's: a showtime the pro moved
+    keeps its `provider_ref` (the feed's time, so that it is recognised), and a limit that followed the
+    move would otherwise be pulled back to the old time, closing bookings before the show."""
     quantity = settings_obj.quantity
     if quantity is not None and quantity < stock.booked_quantity:
         # Never fewer seats than already booked (the database refuses it anyway).
@@ -493,7 +497,7 @@ def _refresh_stock(
         stock.booking_limit_datetime,
         stock.version,
     )
-    wanted: tuple[object, ...] = (settings_obj.price_cents, quantity, start, version)
+    wanted: tuple[object, ...] = (settings_obj.price_cents, quantity, stock.beginning_datetime, version)
     if stock.edited_fields:
         wanted = tuple(
             now if name in stock.edited_fields else value
