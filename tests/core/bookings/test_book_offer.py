@@ -219,13 +219,13 @@ def test_booking_reads_the_clock_after_locking_the_deposit(stock, time_machine, 
     DepositFactory(
         user=user, granted_at=NOW - dt.timedelta(days=730), expires_at=NOW + dt.timedelta(minutes=1)
     )
-    real_lock = credit_services.lock_current_deposit
+    real_lock = credit_services.lock_deposits
 
     def lock_after_a_long_wait(*args, **kwargs):
-        deposit = real_lock(*args, **kwargs)
+        deposits = real_lock(*args, **kwargs)
         time_machine.move_to(NOW + dt.timedelta(minutes=2), tick=False)
-        return deposit
+        return deposits
 
-    monkeypatch.setattr(credit_services, "lock_current_deposit", lock_after_a_long_wait)
+    monkeypatch.setattr(credit_services, "lock_deposits", lock_after_a_long_wait)
     assert _refusal(user, stock.pk) == "DEPOSIT_EXPIRED"
     assert not Booking.objects.exists()

@@ -3,10 +3,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from passculture.core.bookings.factories import BookingFactory
 from passculture.core.common.exceptions import DomainError
 from passculture.core.common.models import AuditLog
 from passculture.core.credit.models import CreditPolicy, Deposit
 from passculture.core.credit.services import debit, grant_deposit, refund
+from passculture.core.credit.validation import plan_spending
 from passculture.core.users.factories import UserFactory
 from tests.conftest import utc
 
@@ -120,31 +122,43 @@ def test_grant_is_recorded_in_the_audit_log():
     assert deposit.source == "identity-check:42"
 
 
+def _spend(deposit, amount_cents, *, is_digital=False, plan=None):
+    """What book_offer does with the credit: plans, then debits for a booking row."""
+    booking = BookingFactory(user=deposit.user, amount_cents=amount_cents, is_digital=is_digital)
+    plan = plan or plan_spending([deposit], amount_cents, is_digital=is_digital, at=deposit.granted_at)
+    debit(booking, plan, is_digital=is_digital)
+    return booking
+
+
 def test_debit_refuses_more_than_the_remaining_credit(beneficiary):
     deposit = beneficiary.deposits.get()
-    debit(deposit, 250_00, is_digital=False)
+    _spend(deposit, 250_00)
     with pytest.raises(DomainError) as exc:
-        debit(deposit, 50_01, is_digital=False)
+        _spend(deposit, 50_01)
     assert exc.value.code == "INSUFFICIENT_CREDIT"
-    debit(deposit, 50_00, is_digital=False)
+    # The debit itself checks again (under the lock), whatever plan it is given.
+    with pytest.raises(DomainError) as exc:
+        _spend(deposit, 50_01, plan=[(deposit, 50_01)])
+    assert exc.value.code == "INSUFFICIENT_CREDIT"
+    _spend(deposit, 50_00)
     assert deposit.spent_cents == 300_00
 
 
 def test_digital_cap_applies_only_to_digital_offers(beneficiary):
     deposit = beneficiary.deposits.get()
-    debit(deposit, 150_00, is_digital=False)
-    debit(deposit, 100_00, is_digital=True)
+    _spend(deposit, 150_00)
+    _spend(deposit, 100_00, is_digital=True)
     with pytest.raises(DomainError) as exc:
-        debit(deposit, 1, is_digital=True)
+        _spend(deposit, 1, is_digital=True)
     assert exc.value.code == "DIGITAL_CAP_REACHED"
-    debit(deposit, 50_00, is_digital=False)
+    _spend(deposit, 50_00)
     assert (deposit.spent_cents, deposit.digital_spent_cents) == (300_00, 100_00)
 
 
 def test_refund_gives_the_amount_back_to_the_right_counters(beneficiary):
     deposit = beneficiary.deposits.get()
-    debit(deposit, 80_00, is_digital=True)
-    debit(deposit, 20_00, is_digital=False)
-    refund(deposit.pk, 80_00, is_digital=True)
+    digital = _spend(deposit, 80_00, is_digital=True)
+    _spend(deposit, 20_00)
+    refund(digital)
     deposit.refresh_from_db()
     assert (deposit.spent_cents, deposit.digital_spent_cents) == (20_00, 0)

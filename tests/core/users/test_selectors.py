@@ -9,6 +9,9 @@ import time_machine
 from passculture.core.common.time import age_on
 from passculture.core.users.selectors import birthday, eligibility, format_day, today
 
+# Eligibility reads the credit policies in force (dated data, seeded by migrations).
+pytestmark = pytest.mark.django_db
+
 BIRTH = dt.date(2008, 5, 15)
 LEAP_BIRTH = dt.date(2008, 2, 29)
 

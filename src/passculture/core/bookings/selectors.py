@@ -6,10 +6,8 @@ from django.db.models import Q, QuerySet
 
 from passculture.core.common.exceptions import DomainError
 from passculture.core.common.periods import local_days_q
-from passculture.core.credit.exceptions import NoDeposit
-from passculture.core.credit.selectors import latest_deposit
-from passculture.core.credit.services import check_deposit_not_expired
-from passculture.core.credit.validation import check_can_spend
+from passculture.core.credit.selectors import deposits_of
+from passculture.core.credit.validation import check_has_credit_for, plan_spending
 from passculture.core.offerers.constants import ValidationStatus
 from passculture.core.offerers.selectors import venues_of_offerers
 from passculture.core.offers.models import Stock
@@ -23,17 +21,22 @@ from .services import check_quantity
 
 
 def bookings_of_beneficiary(user) -> QuerySet[Booking]:
-    """A beneficiary's bookings, newest first, with what a list shows (stock, offer, venue) in one query."""
+    """A beneficiary's bookings, newest first, with what a list shows (stock, offer, venue, and the deposit
+    for what a cancellation would give back) in one query."""
     return (
         Booking.objects.filter(user=user)
-        .select_related("stock", "offer", "venue")
+        .select_related("stock", "offer", "venue", "deposit")
         .order_by("-booked_at", "-id")
     )
 
 
 def booking_of_beneficiary(user, booking_id: int) -> Booking | None:
     """One of the beneficiary's own bookings, with what its page shows; None for anybody else's."""
-    return Booking.objects.select_related("stock", "offer", "venue").filter(pk=booking_id, user=user).first()
+    return (
+        Booking.objects.select_related("stock", "offer", "venue", "deposit")
+        .filter(pk=booking_id, user=user)
+        .first()
+    )
 
 
 def active_booking_of_offer(user, offer_id: int) -> Booking | None:
@@ -70,14 +73,13 @@ def booking_refusal(user, stock: Stock, quantity: int = 1, *, at: dt.datetime) -
         if not getattr(user, "is_beneficiary", False):
             raise NotABeneficiary()
         check_quantity(quantity, is_duo=stock.offer.is_duo)
-        deposit = latest_deposit(user)
-        if deposit is None:
-            raise NoDeposit()
-        check_deposit_not_expired(deposit, at)
+        deposits = deposits_of(user)
+        total = stock.price_cents * quantity
+        check_has_credit_for(deposits, total, at=at)
         check_stock_is_bookable(stock, at, quantity)
         if active_booking_of_offer(user, stock.offer_id) is not None:
             raise AlreadyBooked()
-        check_can_spend(deposit, stock.price_cents * quantity, is_digital=stock.offer.is_digital)
+        plan_spending(deposits, total, is_digital=stock.offer.is_digital, at=at)
     except DomainError as error:
         return error
     return None

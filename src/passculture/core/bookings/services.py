@@ -19,6 +19,8 @@ from passculture.core.common.locking import lock
 from passculture.core.common.time import format_local
 from passculture.core.common.time import now as utcnow
 from passculture.core.credit import services as credit_services
+from passculture.core.credit.models import Debit
+from passculture.core.credit.validation import check_has_credit_for, plan_spending
 from passculture.core.finance import pricing as finance_pricing
 from passculture.core.notifications import services as notifications
 from passculture.core.offerers.selectors import validated_offerer_ids_of
@@ -95,22 +97,24 @@ def _book_offer(user, stock_id: int, quantity: int, *, at: dt.datetime | None, t
         raise StockNotFound()
     offer = stock.offer
     check_quantity(quantity, is_duo=offer.is_duo)
-    deposit = credit_services.lock_current_deposit(user)
-    # The clock is read once both locks are held: a long wait on either must not book a started show
-    # nor spend a credit that expired meanwhile.
+    # Every credit of the beneficiary (two under the 2025 policy), locked in id order after the stock.
+    deposits = credit_services.lock_deposits(user)
+    # The clock is read once the locks are held: a long wait must not book a started show nor spend a
+    # credit that expired meanwhile.
     at = at or utcnow()
-    credit_services.check_deposit_not_expired(deposit, at)
+    total = stock.price_cents * quantity
+    check_has_credit_for(deposits, total, at=at)
     check_stock_is_bookable(stock, at, quantity)
     if Booking.objects.filter(user=user, offer=offer).exclude(status=BookingStatus.CANCELLED).exists():
         raise AlreadyBooked()
-    total = stock.price_cents * quantity
-    credit_services.debit(deposit, total, is_digital=offer.is_digital)
+    plan = plan_spending(deposits, total, is_digital=offer.is_digital, at=at)
     Stock.objects.filter(pk=stock.pk).update(booked_quantity=F("booked_quantity") + quantity)
     try:
         with transaction.atomic():
             booking = Booking.objects.create(
                 user=user,
-                deposit=deposit,
+                # The deposit that pays first (the one it was made under, for a free booking).
+                deposit=plan[0][0],
                 stock=stock,
                 offer=offer,
                 venue=offer.venue,
@@ -126,6 +130,7 @@ def _book_offer(user, stock_id: int, quantity: int, *, at: dt.datetime | None, t
         if Booking.objects.filter(token=token).exists():
             raise _TokenCollision() from exc
         raise AlreadyBooked() from exc
+    credit_services.debit(booking, plan, is_digital=offer.is_digital)
     log_action(
         "booking.created",
         actor=user,
@@ -162,8 +167,7 @@ def _cancel_locked(
     `message` is the offerer's own words to the beneficiary, if any."""
     lock(Stock.objects.filter(pk=booking.stock_id)).get()
     Stock.objects.filter(pk=booking.stock_id).update(booked_quantity=F("booked_quantity") - booking.quantity)
-    if booking.deposit_id is not None:
-        credit_services.refund(booking.deposit_id, booking.total_amount_cents, is_digital=booking.is_digital)
+    credit_services.refund(booking)
     if booking.status == BookingStatus.USED:
         # Last in the lock order (after the deposit): un-prices it, refuses if already in a batch.
         finance_pricing.unprice_booking(booking)
@@ -257,13 +261,17 @@ def cancel_bookings_of_deleted_stock(stock, *, actor=None, at: dt.datetime | Non
     """Called by offers.services.delete_stock inside its transaction (stock already locked)."""
     at = at or utcnow()
     cancelled = 0
-    for booking in (
+    bookings = list(
         lock(Booking.objects.select_related("offer", "venue", "user", "stock"))
         .filter(stock=stock, status=BookingStatus.CONFIRMED)
-        # Refunds lock one deposit per booking: ascending deposit ids, so two deletions sharing
-        # beneficiaries take those locks in the same order and cannot deadlock.
-        .order_by("deposit_id", "id")
-    ):
+        .order_by("id")
+    )
+    # Every deposit the refunds touch, locked at once in ascending id order (a booking may have been
+    # paid by two): two deletions sharing beneficiaries take those locks in the same order.
+    credit_services.lock_deposits_by_id(
+        Debit.objects.filter(booking__in=bookings).values_list("deposit_id", flat=True)
+    )
+    for booking in bookings:
         _cancel_locked(booking, CancellationReason.OFFERER, at, actor=actor)
         cancelled += 1
     return cancelled

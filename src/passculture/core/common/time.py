@@ -53,6 +53,12 @@ def format_local(moment: dt.datetime, tz_name: str, *, with_weekday: bool = Fals
     return text
 
 
+def format_local_day(moment: dt.datetime, tz_name: str) -> str:
+    """`1er mars 2029`: the calendar day of `moment` in the given timezone."""
+    local = to_local(moment, tz_name)
+    return f"{'1er' if local.day == 1 else local.day} {FRENCH_MONTHS[local.month - 1]} {local.year}"
+
+
 def age_on(birth_date: dt.date, day: dt.date) -> int:
     years = day.year - birth_date.year
     if (day.month, day.day) < (birth_date.month, birth_date.day):
@@ -60,7 +66,22 @@ def age_on(birth_date: dt.date, day: dt.date) -> int:
     return years
 
 
+def birthday(birth_date: dt.date, years: int) -> dt.date:
+    """The day someone born on `birth_date` turns `years` old: the first day `age_on` gives that age.
+
+    Born on 29 February: in a common year the age is reached on 1 March, the French civil-law reading
+    (an age is reached once the full number of years has elapsed, and the year is not complete on
+    28 February). Eligibility and the expiry of a credit "until the 21st birthday" both use it, so they
+    always agree with `age_on`."""
+    try:
+        return birth_date.replace(year=birth_date.year + years)
+    except ValueError:  # 29 February in a common year
+        return dt.date(birth_date.year + years, 3, 1)
+
+
 def add_years(day: dt.date, years: int) -> dt.date:
+    """The same day `years` later, for durations (a credit valid 2 years); 29 February -> 28 February.
+    Not an age: see `birthday`."""
     try:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February -> 28 February

@@ -33,7 +33,10 @@ class NoDeposit(DomainError):
 
 class DepositExpired(DomainError):
     code = "DEPOSIT_EXPIRED"
-    message = "Votre crédit pass Culture a expiré."
+    message = (
+        "Votre crédit pass Culture a expiré : vous ne pouvez plus réserver d'offre payante. "
+        "Les séances gratuites restent réservables."
+    )
 
 
 class InsufficientCredit(DomainError):

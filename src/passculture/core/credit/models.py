@@ -70,3 +70,26 @@ class Deposit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.amount_cents / 100:.2f} EUR"
+
+
+class Debit(models.Model):
+    """What one booking took from one deposit. A booking is paid by one deposit, or split over two when
+    a beneficiary holds two credits at once (the 2025 policy: the 17-year-old's credit stays usable
+    beside the 18-year-old's) and neither covers it alone. A cancellation gives each debit back to its
+    own deposit. Free bookings have a debit of 0 on the deposit they were made under.
+
+    Rows are never deleted (a cancelled booking keeps them: its refunds are read from them). The deposit's
+    `spent_cents` is their sum over its non-cancelled bookings, kept under the deposit's row lock."""
+
+    deposit = models.ForeignKey(Deposit, on_delete=models.PROTECT, related_name="debits")
+    booking = models.ForeignKey("bookings.Booking", on_delete=models.PROTECT, related_name="debits")
+    amount_cents = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["booking", "deposit"], name="debit_one_per_booking_and_deposit"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.booking_id} <- {self.deposit_id}: {self.amount_cents / 100:.2f} EUR"

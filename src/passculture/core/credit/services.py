@@ -9,20 +9,18 @@ from django.db.models import F
 
 from passculture.core.common.audit import log_action
 from passculture.core.common.locking import lock
-from passculture.core.common.time import add_years, age_on
+from passculture.core.common.time import add_years, age_on, birthday
 from passculture.core.common.time import now as utcnow
 
 from .exceptions import (
     DepositAlreadyGranted,
-    DepositExpired,
-    NoDeposit,
     NoLongerEligible,
     NoPolicyInForce,
     NotYetEligible,
 )
-from .models import CreditPolicy, Deposit
-from .selectors import policy_in_force
-from .validation import check_can_spend
+from .models import CreditPolicy, Debit, Deposit
+from .selectors import policy_in_force, spending_order
+from .validation import check_plan
 
 MIN_GRANT_AGE = 17
 MAX_GRANT_AGE = 18
@@ -31,7 +29,8 @@ MAX_GRANT_AGE = 18
 def _expiry(policy: CreditPolicy, granted_at: dt.datetime, birth_date: dt.date) -> dt.datetime:
     tz = ZoneInfo(settings.TIME_ZONE)
     if policy.expires_at_age is not None:
-        day = add_years(birth_date, policy.expires_at_age)
+        # The birthday as `age_on` counts it: born on 29 February, 1 March in a common year.
+        day = birthday(birth_date, policy.expires_at_age)
         return dt.datetime.combine(day, dt.time.min, tzinfo=tz).astimezone(dt.UTC)
     assert policy.validity_years is not None
     local = granted_at.astimezone(tz)
@@ -92,38 +91,48 @@ def grant_deposit(
     return deposit
 
 
-def lock_current_deposit(user, at: dt.datetime | None = None) -> Deposit:
-    """Locks the beneficiary's latest deposit row (call after locking the stock: fixed lock order).
+def lock_deposits(user) -> list[Deposit]:
+    """Locks every deposit row of the beneficiary, in ascending id order (call after locking the stock:
+    fixed lock order), and returns them in spending order. Two bookings of one person (or a booking and a
+    cancellation) lock them in the same order, so holding two credits cannot deadlock.
 
-    With `at`, also refuses an expired deposit. Callers that wait for the lock should leave `at` out and
-    read the clock once the lock is held, then call `check_deposit_not_expired`."""
-    deposit = lock(Deposit.objects.filter(user=user)).order_by("-granted_at", "-id").first()
-    if deposit is None:
-        raise NoDeposit()
-    if at is not None:
-        check_deposit_not_expired(deposit, at)
-    return deposit
+    Callers that wait for the lock read the clock once it is held, then call `plan_spending`."""
+    return spending_order(lock(Deposit.objects.filter(user=user).select_related("policy")).order_by("id"))
 
 
-def check_deposit_not_expired(deposit: Deposit, at: dt.datetime) -> None:
-    if deposit.expires_at <= at:
-        raise DepositExpired()
+def lock_deposits_by_id(deposit_ids) -> None:
+    """Locks these deposit rows in ascending id order (several bookings cancelled in one transaction)."""
+    ids = sorted(set(deposit_ids))
+    if ids:
+        list(lock(Deposit.objects.filter(pk__in=ids)).order_by("id").values_list("pk", flat=True))
 
 
-def debit(deposit: Deposit, amount_cents: int, *, is_digital: bool) -> None:
-    """Spend from a deposit already locked by the caller; checks then updates."""
-    check_can_spend(deposit, amount_cents, is_digital=is_digital)
-    Deposit.objects.filter(pk=deposit.pk).update(
-        spent_cents=F("spent_cents") + amount_cents,
-        digital_spent_cents=F("digital_spent_cents") + (amount_cents if is_digital else 0),
+def debit(booking, plan: list[tuple[Deposit, int]], *, is_digital: bool) -> None:
+    """Spends from deposits already locked by the caller (`plan_spending`'s plan, re-checked here) and
+    records what `booking` took from each. The CHECK constraints refuse an overspend whatever happens."""
+    check_plan(plan, is_digital=is_digital)
+    for deposit, amount in plan:
+        if amount:
+            Deposit.objects.filter(pk=deposit.pk).update(
+                spent_cents=F("spent_cents") + amount,
+                digital_spent_cents=F("digital_spent_cents") + (amount if is_digital else 0),
+            )
+            deposit.refresh_from_db(fields=["spent_cents", "digital_spent_cents"])
+    Debit.objects.bulk_create(
+        Debit(deposit=deposit, booking=booking, amount_cents=amount) for deposit, amount in plan
     )
-    deposit.refresh_from_db(fields=["spent_cents", "digital_spent_cents"])
 
 
-def refund(deposit_id: int, amount_cents: int, *, is_digital: bool) -> None:
-    """Gives credit back when a booking is cancelled (the caller holds the locks)."""
-    deposit = lock(Deposit.objects.filter(pk=deposit_id)).get()
-    Deposit.objects.filter(pk=deposit.pk).update(
-        spent_cents=F("spent_cents") - amount_cents,
-        digital_spent_cents=F("digital_spent_cents") - (amount_cents if is_digital else 0),
-    )
+def refund(booking) -> None:
+    """Gives each debit of a cancelled booking back to its own deposit (the caller holds the stock and
+    booking locks; the deposits are locked here, in id order). An expired deposit gets it back too: its
+    balance stays 0, and the history shows the refund after the expiry."""
+    debits = list(Debit.objects.filter(booking=booking).order_by("deposit_id"))
+    lock_deposits_by_id(debit.deposit_id for debit in debits)
+    for debit in debits:
+        if debit.amount_cents:
+            Deposit.objects.filter(pk=debit.deposit_id).update(
+                spent_cents=F("spent_cents") - debit.amount_cents,
+                digital_spent_cents=F("digital_spent_cents")
+                - (debit.amount_cents if booking.is_digital else 0),
+            )

@@ -6,8 +6,9 @@ from django.db.models import QuerySet
 
 from passculture.core.bookings.constants import BookingStatus
 from passculture.core.bookings.selectors import bookings_of_beneficiary
-from passculture.core.common.time import FRENCH_MONTHS, age_on, to_local
+from passculture.core.common.time import FRENCH_MONTHS, age_on, birthday, to_local
 from passculture.core.common.time import now as utcnow
+from passculture.core.credit.selectors import grant_ages
 
 from .constants import ELIGIBLE_AGE, DeletionStatus
 from .models import AccountDeletionRequest, User
@@ -27,18 +28,6 @@ def format_day(day: dt.date) -> str:
     return f"{'1er' if day.day == 1 else day.day} {FRENCH_MONTHS[day.month - 1]} {day.year}"
 
 
-def birthday(birth_date: dt.date, years: int) -> dt.date:
-    """The day someone born on `birth_date` turns `years` old.
-
-    Born on 29 February: in a common year the age is reached on 1 March, the French civil-law reading
-    (an age is reached once the full number of years has elapsed, and the year is not complete on
-    28 February). It is also what `age_on` computes, so eligibility and age checks always agree."""
-    try:
-        return birth_date.replace(year=birth_date.year + years)
-    except ValueError:  # 29 February in a common year
-        return dt.date(birth_date.year + years, 3, 1)
-
-
 @dataclass(frozen=True)
 class Eligibility:
     status: str  # "NOT_YET", "ELIGIBLE", "NO_LONGER", "UNKNOWN"
@@ -55,27 +44,30 @@ class Eligibility:
         return self.status == "ELIGIBLE"
 
 
-def eligibility(birth_date: dt.date | None, day: dt.date, age: int = ELIGIBLE_AGE) -> Eligibility:
-    """Eligible from the 18th birthday to the day before the 19th."""
+def eligibility(birth_date: dt.date | None, day: dt.date, age: int | None = None) -> Eligibility:
+    """Eligible from the birthday of the youngest age a credit policy in force grants (18; 17 once the
+    2025 policy is switched on) to the day before the birthday after the oldest (the 19th). `age`: only
+    that age."""
     if birth_date is None:
         return Eligibility("UNKNOWN", None, None, "Date de naissance inconnue.")
-    start = birthday(birth_date, age)
-    end = birthday(birth_date, age + 1)
+    youngest, oldest = (age, age) if age is not None else (grant_ages(day) or (ELIGIBLE_AGE, ELIGIBLE_AGE))
+    start = birthday(birth_date, youngest)
+    end = birthday(birth_date, oldest + 1)
     if day < start:
         return Eligibility(
             "NOT_YET",
             start,
             end,
             f"Pas encore : vous pourrez demander le pass Culture à partir du {format_day(start)}, "
-            f"le jour de vos {age} ans.",
+            f"le jour de vos {youngest} ans.",
         )
     if day >= end:
         return Eligibility(
             "NO_LONGER",
             start,
             end,
-            f"Vous n'êtes plus éligible : le pass Culture se demande entre {age} et {age + 1} ans, "
-            f"au plus tard la veille de vos {age + 1} ans (le {format_day(end - dt.timedelta(days=1))}). "
+            f"Vous n'êtes plus éligible : le pass Culture se demande entre {youngest} et {oldest + 1} ans, "
+            f"au plus tard la veille de vos {oldest + 1} ans (le {format_day(end - dt.timedelta(days=1))}). "
             "Vous pouvez garder votre compte.",
         )
     return Eligibility(

@@ -9,7 +9,12 @@ from django.shortcuts import render
 from passculture.core.common.money import format_euros
 from passculture.core.common.time import FRENCH_MONTHS, format_local, to_local
 from passculture.core.common.time import now as utcnow
-from passculture.core.credit.selectors import MovementKind, balance_of_deposit, credit_history, latest_deposit
+from passculture.core.credit.selectors import (
+    MovementKind,
+    balance_of_deposits,
+    credit_history_of_deposits,
+    deposits_of,
+)
 from passculture.interfaces.app.access import beneficiary_required
 
 from .presenters import CANCELLED_BY, quantity_label
@@ -43,10 +48,12 @@ def _valid_until(expires_at) -> str:
 
 
 def _label(movement) -> str:
+    # With two credits (17 and 18 ans), which one was granted or expired.
+    of_age = f" (crédit de {movement.age} ans)" if movement.age else ""
     if movement.kind == MovementKind.GRANT:
-        return "Crédit pass Culture attribué"
+        return f"Crédit pass Culture attribué{of_age}"
     if movement.kind == MovementKind.EXPIRY:
-        return "Crédit expiré"
+        return f"Crédit expiré{of_age}"
     what = f"« {movement.offer_name} », {quantity_label(movement.quantity)}"
     if movement.kind == MovementKind.BOOKING:
         return f"Réservation {what}"
@@ -62,15 +69,39 @@ def _signed(cents: int) -> str:
     return format_euros(0)
 
 
+@dataclass(frozen=True)
+class PartRow:
+    """One of several credits (the 17 and 18 credits of the 2025 policy)."""
+
+    label: str
+    remaining: str
+    initial: str
+    validity: str
+    is_expired: bool
+
+
+def _part_row(part) -> PartRow:
+    assert part.expires_at is not None
+    return PartRow(
+        label=f"Crédit de {part.age} ans" if part.age else "Crédit",
+        remaining=format_euros(part.remaining_cents),
+        initial=format_euros(part.initial_cents),
+        validity=f"expiré le {_local_date(part.expires_at)}"
+        if part.is_expired
+        else f"valable jusqu'au {_valid_until(part.expires_at)}",
+        is_expired=part.is_expired,
+    )
+
+
 @beneficiary_required
 @private_page
 def credit(request):
     at = utcnow()
-    deposit = latest_deposit(request.user)
-    if deposit is None:
+    deposits = deposits_of(request.user)
+    if not deposits:
         return render(request, "app/credit/credit.html", {"deposit": None})
-    balance = balance_of_deposit(deposit, at)
-    movements = credit_history(deposit, at)
+    balance = balance_of_deposits(deposits, at)
+    movements = credit_history_of_deposits(deposits, at)
     rows = [
         MovementRow(
             when=format_local(movement.at, settings.TIME_ZONE),
@@ -84,19 +115,21 @@ def credit(request):
         for movement in reversed(movements)  # newest first, like a bank statement
     ]
     digital_cap = balance.digital_cap_cents
+    assert balance.expires_at is not None
     return render(
         request,
         "app/credit/credit.html",
         {
-            "deposit": deposit,
+            "deposit": deposits[-1],
             "balance": balance,
             "remaining": format_euros(balance.remaining_cents),
             "initial": format_euros(balance.initial_cents),
             "spent": format_euros(balance.spent_cents),
-            "expires_on": _local_date(deposit.expires_at),
-            "valid_until": _valid_until(deposit.expires_at),
+            "expires_on": _local_date(balance.expires_at),
+            "valid_until": _valid_until(balance.expires_at),
             "digital_cap": format_euros(digital_cap) if digital_cap is not None else "",
             "digital_remaining": format_euros(balance.digital_remaining_cents or 0),
+            "parts": [_part_row(part) for part in balance.parts],
             "rows": rows,
         },
     )

@@ -253,6 +253,7 @@ def test_me_returns_identity_and_credit_in_camel_case(beneficiary, client_of):
         "remaining": 300_00,
         "digitalCapRemaining": 100_00,
         "isExpired": False,
+        "freeOffersOnly": False,
     }
     # JSON datetimes carry milliseconds.
     assert abs(expires_at - beneficiary.deposits.get().expires_at) < dt.timedelta(milliseconds=1)

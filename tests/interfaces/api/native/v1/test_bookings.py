@@ -86,6 +86,23 @@ def test_booking_with_an_expired_deposit_is_403_deposit_expired(as_user, stock):
     )
 
 
+def test_an_expired_deposit_still_books_a_free_offer_and_me_says_only_free_ones_remain(as_user, venue):
+    user = UserFactory()
+    DepositFactory(user=user, granted_at=timezone.now() - dt.timedelta(days=800))
+    client = as_user(user)
+    assert client.get("/me").json()["credit"]["freeOffersOnly"] is True
+    assert client.get("/me/credit").json()["freeOffersOnly"] is True
+
+    response = client.post(
+        "/bookings", {"stockId": StockFactory(offer__venue=venue, price_cents=0).pk, "quantity": 1}
+    )
+
+    assert response.status_code == 200
+    assert Booking.objects.get(pk=response.json()["bookingId"]).total_amount_cents == 0
+    paid = StockFactory(offer__venue=venue, price_cents=1)
+    assert_error(client.post("/bookings", {"stockId": paid.pk, "quantity": 1}), 403, "DEPOSIT_EXPIRED")
+
+
 def test_booking_above_the_remaining_credit_is_400_insufficient_credit(client_of, venue):
     stock = StockFactory(offer__venue=venue, price_cents=300_01)
 

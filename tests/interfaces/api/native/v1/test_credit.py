@@ -20,7 +20,7 @@ H = dt.timedelta(hours=1)
 
 CREDIT_KEYS = {
     "initial", "spent", "remaining", "digitalCap", "digitalCapRemaining", "grantedAt", "expirationDate",
-    "isExpired", "history",
+    "isExpired", "freeOffersOnly", "deposits", "history",
 }  # fmt: skip
 
 
@@ -72,7 +72,7 @@ def test_an_expired_credit_is_zero(as_user):
     user = UserFactory()
     DepositFactory(user=user, granted_at=utc(2024, 3, 1, 9, 0), expires_at=utc(2026, 3, 1, 9, 0))
     body = as_user(user).get("/me/credit").json()
-    assert (body["remaining"], body["isExpired"]) == (0, True)
+    assert (body["remaining"], body["isExpired"], body["freeOffersOnly"]) == (0, True, True)
     assert body["history"][-1]["kind"] == "EXPIRY"
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Router, Status
 
-from passculture.core.credit.selectors import balance_of_deposit, latest_deposit
+from passculture.core.credit.selectors import balance_of_deposits, deposits_of
 from passculture.core.users import accounts, services, throttling, tokens
 from passculture.core.users.selectors import eligibility, today
 from passculture.core.users.validation import check_app_access, check_postal_code, cities_for_postal_code
@@ -236,16 +236,17 @@ def change_password(request: HttpRequest, payload: ChangePasswordIn):
 )
 def me(request: HttpRequest):
     user = request.auth
-    deposit = latest_deposit(user)
+    deposits = deposits_of(user)
     credit = None
-    if deposit is not None:
-        balance = balance_of_deposit(deposit)
+    if deposits:
+        balance = balance_of_deposits(deposits)
         credit = {
             "initial": balance.initial_cents,
             "remaining": balance.remaining_cents,
             "digital_cap_remaining": balance.digital_remaining_cents,
             "expiration_date": balance.expires_at,
             "is_expired": balance.is_expired,
+            "free_offers_only": balance.free_offers_only,
         }
     return {
         "id": user.pk,
@@ -257,7 +258,7 @@ def me(request: HttpRequest):
         "postal_code": user.postal_code,
         "city": user.city,
         "is_beneficiary": user.is_beneficiary,
-        "eligibility": _eligibility(user.birth_date, has_credit=deposit is not None),
+        "eligibility": _eligibility(user.birth_date, has_credit=bool(deposits)),
         "credit": credit,
     }
 

@@ -5,7 +5,12 @@ from ninja import Router
 
 from passculture.core.common.time import now as utcnow
 from passculture.core.credit.exceptions import NoDeposit
-from passculture.core.credit.selectors import balance_of_deposit, credit_history, latest_deposit
+from passculture.core.credit.selectors import (
+    balance_of_deposit,
+    balance_of_deposits,
+    credit_history_of_deposits,
+    deposits_of,
+)
 from passculture.core.users.exceptions import NotABeneficiary
 
 from .schemas import ErrorOut, MyCreditOut
@@ -26,20 +31,35 @@ def my_credit(request: HttpRequest):
     user = request.auth
     if not user.is_beneficiary:
         raise NotABeneficiary("Seuls les bénéficiaires du pass Culture ont un crédit.")
-    deposit = latest_deposit(user)
-    if deposit is None:
+    deposits = deposits_of(user)
+    if not deposits:
         raise NoDeposit()
     at = utcnow()
-    balance = balance_of_deposit(deposit, at)
+    balance = balance_of_deposits(deposits, at)
+    latest = max(deposits, key=lambda deposit: (deposit.granted_at, deposit.pk))
     return {
         "initial": balance.initial_cents,
         "spent": balance.spent_cents,
         "remaining": balance.remaining_cents,
         "digital_cap": balance.digital_cap_cents,
         "digital_cap_remaining": balance.digital_remaining_cents,
-        "granted_at": deposit.granted_at,
-        "expiration_date": deposit.expires_at,
+        "granted_at": latest.granted_at,
+        "expiration_date": balance.expires_at,
         "is_expired": balance.is_expired,
+        "free_offers_only": balance.free_offers_only,
+        "deposits": [
+            {
+                "age": deposit.policy.age,
+                "initial": part.initial_cents,
+                "spent": part.spent_cents,
+                "remaining": part.remaining_cents,
+                "granted_at": deposit.granted_at,
+                "expiration_date": deposit.expires_at,
+                "is_expired": part.is_expired,
+            }
+            for deposit in deposits
+            for part in [balance_of_deposit(deposit, at)]
+        ],
         "history": [
             {
                 "kind": movement.kind,
@@ -50,7 +70,8 @@ def my_credit(request: HttpRequest):
                 "offer_name": movement.offer_name or None,
                 "quantity": movement.quantity or None,
                 "cancellation_reason": movement.cancellation_reason or None,
+                "age": movement.age,
             }
-            for movement in credit_history(deposit, at)
+            for movement in credit_history_of_deposits(deposits, at)
         ],
     }

@@ -64,6 +64,10 @@ class CreditOut(CamelSchema):
     )
     expiration_date: dt.datetime
     is_expired: bool
+    free_offers_only: bool = Field(
+        description="Crédit expiré : les offres gratuites (0 €) restent réservables, pas les payantes "
+        "(403 `DEPOSIT_EXPIRED`)."
+    )
 
 
 class AccountEligibilityOut(CamelSchema):
@@ -290,6 +294,20 @@ class CreditMovementOut(CamelSchema):
     offer_name: str | None
     quantity: int | None
     cancellation_reason: str | None = Field(description="Pour un remboursement : qui a annulé.")
+    age: int | None = Field(
+        description="Pour un crédit attribué ou expiré, quand la personne en a deux (17 et 18 ans) : "
+        "l'âge auquel il a été attribué."
+    )
+
+
+class DepositOut(CamelSchema):
+    age: int | None = Field(description="Âge auquel ce crédit a été attribué (17 ou 18 ans).")
+    initial: int = Field(description=CENTS)
+    spent: int = Field(description=CENTS)
+    remaining: int = Field(description=f"0 une fois ce crédit expiré. {CENTS}")
+    granted_at: dt.datetime
+    expiration_date: dt.datetime
+    is_expired: bool
 
 
 class MyCreditOut(CamelSchema):
@@ -303,6 +321,13 @@ class MyCreditOut(CamelSchema):
         description="Le crédit ne peut plus être utilisé à partir de ce moment."
     )
     is_expired: bool
+    free_offers_only: bool = Field(
+        description="Tous les crédits ont expiré : seules les offres gratuites (0 €) restent réservables."
+    )
+    deposits: list[DepositOut] = Field(
+        description="Chaque crédit, dans l'ordre où les réservations les dépensent (celui qui expire le "
+        "premier, puis le plus ancien) : deux avec la réforme 2025 (17 et 18 ans), le solde étant leur somme."
+    )
     history: list[CreditMovementOut] = Field(description="Du plus ancien au plus récent.")
 
 
