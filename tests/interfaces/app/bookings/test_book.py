@@ -174,11 +174,44 @@ def test_no_credit_yet_explains_and_links_to_the_identity_check(client):
     assert f'href="{identity}"' in page
 
 
-def test_an_expired_credit_is_said(client):
+def _expired_beneficiary(client):
     user = UserFactory()
     DepositFactory(user=user, granted_at=NOW - dt.timedelta(days=731))
     client.force_login(user)
-    assert "Votre crédit pass Culture a expiré." in _refusal_page(client, StockFactory())
+    return user
+
+
+def test_an_expired_credit_refuses_a_paid_showtime_and_says_free_ones_remain(client):
+    _expired_beneficiary(client)
+    page = _refusal_page(client, StockFactory(price_cents=7_50))
+    assert 'data-code="DEPOSIT_EXPIRED"' in page
+    assert (
+        "Votre crédit pass Culture a expiré : vous ne pouvez plus réserver d'offre payante. "
+        "Les séances gratuites restent réservables." in page
+    )
+    assert "seules les séances gratuites restent réservables" in page
+
+
+def test_an_expired_credit_is_told_before_booking_a_free_showtime_that_it_can(client):
+    user = _expired_beneficiary(client)
+    stock = StockFactory(price_cents=0, offer__name="Ciné-club du mardi")
+
+    page = _page(client.get(book_url(stock)))
+
+    assert 'data-code="FREE_OFFERS_ONLY"' in page
+    assert (
+        "Votre crédit pass Culture a expiré, mais cette séance est gratuite : vous pouvez la réserver."
+        in page
+    )
+    assert "Séance gratuite : rien n'est débité de votre crédit pass Culture." in page
+    assert "Confirmer la réservation" in page
+
+    response = client.post(book_url(stock), {"quantity": "1"})
+
+    booking = Booking.objects.get(user=user)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("app:booking", args=[booking.pk])
+    assert booking.total_amount_cents == 0
 
 
 def test_not_enough_credit(logged_in):

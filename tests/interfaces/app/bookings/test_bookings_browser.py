@@ -147,3 +147,71 @@ def test_past_the_cancellation_deadline_the_booking_says_why(phone, live_server,
     assert page.get_by_text("Annuler la réservation").count() == 0
     assert decode_qr(page.locator(".qr svg").screenshot()) == [f"PASSCULTURE:v3;TOKEN:{booking.token}"]
     screenshot(page, "app-booking-final")
+
+
+def test_an_expired_credit_is_told_on_the_film_page_and_still_books_a_free_showtime(
+    page, live_server, client, venue
+):
+    expired = UserFactory(first_name="Inès")
+    DepositFactory(user=expired, granted_at=utcnow() - 800 * 24 * H, expires_at=utcnow() - 70 * 24 * H)
+    page.set_viewport_size(PHONE)
+    log_in(page, client, expired, live_server.url)
+    free = StockFactory(
+        offer__venue=venue, offer__name="Ciné-club", price_cents=0, beginning_datetime=_in_five_days_at(18, 0)
+    )
+    StockFactory(offer=free.offer, price_cents=7_50, beginning_datetime=_in_five_days_at(20, 30))
+
+    page.goto(f"{live_server.url}/offres/{free.offer.pk}/")
+    notice = page.locator('[data-code="FREE_OFFERS_ONLY"]')
+    assert "vous ne pouvez plus réserver de séance payante" in notice.inner_text()
+    assert "Les séances gratuites restent réservables." in notice.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    screenshot(page, "app-film-expired-credit")
+
+    page.get_by_role("link", name=re.compile("Réserver la séance de 20h30")).click()
+    alert = page.get_by_role("alert")
+    assert "vous ne pouvez plus réserver d'offre payante" in alert.inner_text()
+    assert page.get_by_role("button", name="Confirmer la réservation").count() == 0
+    screenshot(page, "app-book-paid-expired-credit")
+
+    page.go_back()
+    page.get_by_role("link", name=re.compile("Réserver la séance de 18h00")).click()
+    assert "cette séance est gratuite : vous pouvez la réserver" in page.get_by_role("status").inner_text()
+    screenshot(page, "app-book-free-expired-credit")
+    page.get_by_role("button", name="Confirmer la réservation").click()
+
+    booking = Booking.objects.get(user=expired)
+    page.wait_for_url(f"{live_server.url}/reservations/{booking.pk}/")
+    assert booking.total_amount_cents == 0
+
+
+def test_two_credits_of_the_2025_policy_show_as_one_balance_and_each_credit(page, live_server, client, venue):
+    from passculture.core.credit.models import CreditPolicy
+
+    user = UserFactory(first_name="Noé")
+    policies = {p.age: p for p in CreditPolicy.objects.filter(code__in=["GRANT_17_2025", "GRANT_18_2025"])}
+    expires = utcnow() + 700 * 24 * H
+    DepositFactory(
+        user=user,
+        policy=policies[17],
+        amount_cents=50_00,
+        granted_at=utcnow() - 300 * 24 * H,
+        expires_at=expires,
+    )
+    DepositFactory(
+        user=user, policy=policies[18], amount_cents=150_00, granted_at=utcnow() - 24 * H, expires_at=expires
+    )
+    book_offer(user, StockFactory(offer__venue=venue, offer__name="Orbite basse", price_cents=8_00).pk)
+    page.set_viewport_size(PHONE)
+    log_in(page, client, user, live_server.url)
+
+    page.goto(f"{live_server.url}/credit/")
+
+    assert page.locator("[data-remaining]").inner_text().replace("\u00a0", " ") == "192 €"
+    parts = [text.replace("\u00a0", " ") for text in page.locator("[data-credit-part]").all_inner_texts()]
+    assert parts[0].startswith("Crédit de 17 ans") and "42 € restants sur 50 €" in parts[0]
+    assert parts[1].startswith("Crédit de 18 ans") and "150 € restants sur 150 €" in parts[1]
+    history = page.locator("table.history").inner_text()
+    assert "Crédit pass Culture attribué (crédit de 17 ans)" in history
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    screenshot(page, "app-credit-two-credits")

@@ -323,6 +323,30 @@ def test_the_film_page_adds_the_same_film_in_nearby_cinemas_under_each_day(clien
     assert f'href="/offres/{there.offer_id}/?lat=' in html
 
 
+def test_the_film_page_tells_an_expired_credit_that_only_free_showtimes_can_be_booked(client):
+    from passculture.core.credit.factories import DepositFactory
+
+    free = showtime(offer__name="Ciné-club", price_cents=0)
+    showtime(offer=free.offer, hours=54, price_cents=750)
+    url = reverse("app:offer", args=[free.offer.pk])
+    notice = "Votre crédit pass Culture a expiré : vous ne pouvez plus réserver de séance payante."
+    expired, current = UserFactory(), UserFactory()
+    DepositFactory(
+        user=expired, granted_at=NOW - dt.timedelta(days=800), expires_at=NOW - dt.timedelta(days=70)
+    )
+    DepositFactory(user=current, granted_at=NOW - dt.timedelta(days=10))
+
+    client.force_login(expired)
+    body = client.get(url).content.decode().replace("&#x27;", "'")
+    assert notice in body and 'data-code="FREE_OFFERS_ONLY"' in body
+    assert "Gratuit" in body  # the free showtime says so on its button
+
+    client.force_login(current)
+    assert notice not in client.get(url).content.decode().replace("&#x27;", "'")
+    client.logout()
+    assert notice not in client.get(url).content.decode().replace("&#x27;", "'")
+
+
 def test_a_film_without_showtimes_left_says_so(client):
     offer = OfferFactory(venue=lyon_venue(), name="Fini")
 

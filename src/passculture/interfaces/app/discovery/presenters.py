@@ -117,7 +117,7 @@ def showtime_item(
         seats=seats_label(remaining),
         few_places=remaining is not None and 0 < remaining <= FEW_PLACES,
         sold_out=remaining == 0,
-        price=format_euros(price_cents),
+        price=price_label(price_cents, price_cents),
     )
 
 

@@ -16,6 +16,7 @@ from passculture.core.common.exceptions import DomainError
 from passculture.core.common.money import format_euros
 from passculture.core.common.time import now as utcnow
 from passculture.core.common.time import to_local
+from passculture.core.credit.selectors import balance_of
 from passculture.core.geo.gazetteer import distance_km
 from passculture.core.offers import search
 from passculture.core.offers.exceptions import PlaceNotFound
@@ -24,6 +25,7 @@ from passculture.core.offers.validation import sanitize_description
 from passculture.core.users.constants import Role
 from passculture.interfaces.security import allow_browser_features
 
+from ..access import is_beneficiary_user
 from . import presenters as p
 
 PAGE_SIZE = 20
@@ -330,6 +332,9 @@ def offer_page(request, offer_id: int):
     context = {
         "offer": offer,
         "venue": venue,
+        # Said before a showtime is tapped: with an expired credit only the free ones can be booked.
+        "free_offers_only": is_beneficiary_user(request.user)
+        and balance_of(request.user, at).free_offers_only,
         "film": film,
         "poster_url": offer.image.url if offer.image else "",
         "description": _description(offer, film.allocine_url),
