@@ -9,9 +9,11 @@ from PIL import Image
 from passculture.core.bookings import services as bookings
 from passculture.core.bookings.constants import CancellationReason
 from passculture.core.bookings.factories import BookingFactory
+from passculture.core.credit.factories import DepositFactory
 from passculture.core.notifications import builders
 from passculture.core.offerers.factories import VenueFactory
 from passculture.core.offers.factories import StockFactory, ThingStockFactory
+from passculture.core.users.factories import UserFactory
 from tests.conftest import utc
 
 NOW = utc(2026, 12, 1, 9, 0)
@@ -201,6 +203,52 @@ def test_cancellation_tells_the_beneficiary_the_credit_came_back(db, beneficiary
     booking = bookings.cancel_booking_by_beneficiary(beneficiary, booking.pk)
     email = builders.booking_cancelled_to_beneficiary(booking)
     assert "8\u00a0€ a été recrédité sur votre pass Culture" in email.text
+
+
+def _booked_before_the_credit_expired(expires_at):
+    user = UserFactory()
+    DepositFactory(user=user, granted_at=NOW - dt.timedelta(days=700), expires_at=expires_at)
+    stock = StockFactory(price_cents=8_00, beginning_datetime=NOW + dt.timedelta(days=10))
+    with time_machine.travel(NOW, tick=False):
+        return user, bookings.book_offer(user, stock.pk, 1)
+
+
+def test_cancellation_after_the_credit_expired_says_the_credit_expired(db):
+    # The credit ends on 2 December 2026 at midnight in Paris, the beneficiary cancels an hour later.
+    user, booking = _booked_before_the_credit_expired(utc(2026, 12, 1, 23, 0))
+    with time_machine.travel(utc(2026, 12, 2, 0, 0), tick=False):
+        booking = bookings.cancel_booking_by_beneficiary(user, booking.pk)
+
+    email = builders.booking_cancelled_to_beneficiary(booking)
+
+    for body in (email.text, email.html):
+        assert "recrédité" not in body
+        assert "Votre crédit pass Culture a expiré le 2 décembre 2026" in body
+        assert "ne peut plus être dépensé" in body
+    assert "le montant de 8\u00a0€ ne peut plus être dépensé" in email.text
+
+
+def test_cancellation_just_before_the_credit_expired_says_it_is_credited_back(db):
+    user, booking = _booked_before_the_credit_expired(utc(2026, 12, 1, 23, 0))
+    with time_machine.travel(utc(2026, 12, 1, 22, 59, 59), tick=False):
+        booking = bookings.cancel_booking_by_beneficiary(user, booking.pk)
+
+    email = builders.booking_cancelled_to_beneficiary(booking)
+
+    assert "Le montant de 8\u00a0€ a été recrédité sur votre pass Culture." in email.text
+    assert "expiré" not in email.text
+
+
+def test_cancellation_of_a_free_booking_says_nothing_about_the_credit(db, beneficiary):
+    stock = StockFactory(price_cents=0, beginning_datetime=NOW + dt.timedelta(days=10))
+    with time_machine.travel(NOW, tick=False):
+        booking = bookings.book_offer(beneficiary, stock.pk, 1)
+        booking = bookings.cancel_booking_by_beneficiary(beneficiary, booking.pk)
+
+    email = builders.booking_cancelled_to_beneficiary(booking)
+
+    assert "recrédité" not in email.text
+    assert "ne peut plus être dépensé" not in email.text
 
 
 def test_expiry_reminder_gives_the_expiry_date_in_the_venue_timezone(db, reunion_venue):

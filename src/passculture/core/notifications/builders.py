@@ -16,11 +16,14 @@ import re
 from dataclasses import dataclass, field
 
 import segno
+from django.conf import settings
 from django.template.loader import render_to_string
 
 from passculture.core.bookings.constants import THING_EXPIRY_DELAY, CancellationReason
 from passculture.core.common.money import format_euros
-from passculture.core.common.time import format_local
+from passculture.core.common.time import format_local, format_local_day
+from passculture.core.common.time import now as utcnow
+from passculture.core.credit.selectors import refund_of
 
 
 @dataclass(frozen=True)
@@ -198,9 +201,19 @@ def booking_confirmed_to_beneficiary(booking) -> EmailContent:
 def _cancellation_context(booking, message: str) -> dict:
     reason = CancellationReason(booking.cancellation_reason or CancellationReason.OFFERER)
     context = _booking_context(booking)
+    # Each debit goes back to its own credit; one that has expired by then cannot be spent any more, and
+    # the beneficiary must not be told it can (nor anything about money for a free booking).
+    refund = refund_of(booking, booking.cancelled_at or utcnow())
     context.update(
         cancelled_by=CANCELLED_BY[reason],
-        refunded=booking.deposit_id is not None and booking.total_amount_cents > 0,
+        refunded=refund.spendable_cents > 0,
+        refunded_amount=format_euros(refund.spendable_cents),
+        lost_to_expiry=refund.expired_cents > 0,
+        lost_amount=format_euros(refund.expired_cents),
+        # A credit is national: its day is the one in Paris.
+        credit_expired_on=format_local_day(refund.expired_at, settings.TIME_ZONE)
+        if refund.expired_at
+        else "",
         # The showtime (or the thing's stock) is gone: its places are not offered again.
         stock_deleted=booking.stock.is_deleted,
         offerer_message=message,

@@ -246,6 +246,46 @@ def test_cancelling_gives_the_credit_back_and_returns_to_the_list(logged_in, ben
     assert balance_of(beneficiary).remaining_cents == 300_00
 
 
+def test_cancelling_after_the_credit_expired_says_it_cannot_be_spent_again(client, venue, time_machine):
+    user = UserFactory()
+    # The credit ends on 11 March at midnight in Paris, inside the 48 h to cancel a booking made on the 10th.
+    DepositFactory(user=user, granted_at=NOW - 700 * 24 * H, expires_at=utc(2026, 3, 10, 23, 0))
+    stock = StockFactory(
+        offer__venue=venue, offer__name="Orbite basse", price_cents=7_50, beginning_datetime=NOW + 240 * H
+    )
+    booking = book_offer(user, stock.pk)
+    client.force_login(user)
+    detail = _page(client.get(reverse("app:booking", args=[booking.pk])))
+    assert "7,50\u00a0€ seront recrédités sur votre pass Culture." in detail
+
+    time_machine.move_to(utc(2026, 3, 11, 9, 0), tick=False)
+    detail = _page(client.get(reverse("app:booking", args=[booking.pk])))
+    assert "Votre crédit pass Culture a expiré : les 7,50\u00a0€ ne pourront plus être dépensés." in detail
+    assert "recrédités" not in detail
+    response = client.post(reverse("app:booking_cancel", args=[booking.pk]), follow=True)
+
+    page = _page(response)
+    assert (
+        "Réservation de « Orbite basse » annulée : votre crédit pass Culture a expiré le 11 mars 2026 : "
+        "7,50\u00a0€ ne peuvent plus être dépensés." in page
+    )
+    assert "recrédités" not in page
+
+
+def test_cancelling_a_free_booking_says_nothing_about_money(logged_in, beneficiary, venue):
+    stock = StockFactory(
+        offer__venue=venue, offer__name="Ciné-club", price_cents=0, beginning_datetime=NOW + 240 * H
+    )
+    booking = book_offer(beneficiary, stock.pk)
+    detail = _page(logged_in.get(reverse("app:booking", args=[booking.pk])))
+    assert "Séance gratuite : rien n'est débité de votre crédit, rien n'y sera recrédité." in detail
+
+    page = _page(logged_in.post(reverse("app:booking_cancel", args=[booking.pk]), follow=True))
+
+    assert "Réservation de « Ciné-club » annulée." in page
+    assert "recrédités" not in page
+
+
 def test_cancelling_needs_a_post(logged_in, booking):
     assert logged_in.get(reverse("app:booking_cancel", args=[booking.pk])).status_code == 405
     booking.refresh_from_db()

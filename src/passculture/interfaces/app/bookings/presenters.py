@@ -71,6 +71,8 @@ class BookingCard:
     is_cancellable: bool
     cancellation_code: str
     cancellation_message: str
+    # What cancelling would do to the credit, said before confirming.
+    refund_note: str = ""
 
     @property
     def is_cancelled(self) -> bool:
@@ -84,6 +86,18 @@ def _section(booking, at: dt.datetime) -> str:
     if start is None:
         return Section.UPCOMING if booking.status == BookingStatus.CONFIRMED else Section.PAST
     return Section.UPCOMING if at < rules.event_end(start, booking.offer.duration_minutes) else Section.PAST
+
+
+def refund_note(booking, at: dt.datetime) -> str:
+    """Before a cancellation: whether the amount can be spent again. Read from the deposit the booking was
+    made under (joined with the booking; under the 2025 policy both credits end on the same day); the
+    email and the message after the cancellation are computed from every debit."""
+    if booking.total_amount_cents == 0 or booking.deposit_id is None:
+        return "Séance gratuite : rien n'est débité de votre crédit, rien n'y sera recrédité."
+    total = format_euros(booking.total_amount_cents)
+    if booking.deposit.expires_at <= at:
+        return f"Votre crédit pass Culture a expiré : les {total} ne pourront plus être dépensés."
+    return f"{total} seront recrédités sur votre pass Culture."
 
 
 def booking_card(booking, at: dt.datetime) -> BookingCard:
@@ -133,4 +147,5 @@ def booking_card(booking, at: dt.datetime) -> BookingCard:
         is_cancellable=cancellation.is_allowed,
         cancellation_code=cancellation.refusal,
         cancellation_message=cancellation.message(tz),
+        refund_note=refund_note(booking, at) if cancellation.is_allowed else "",
     )

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, replace
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -20,9 +21,9 @@ from passculture.core.bookings.selectors import (
 from passculture.core.bookings.services import book_offer, cancel_booking_by_beneficiary
 from passculture.core.common.exceptions import DomainError
 from passculture.core.common.money import format_euros
-from passculture.core.common.time import format_local
+from passculture.core.common.time import format_local, format_local_day
 from passculture.core.common.time import now as utcnow
-from passculture.core.credit.selectors import balance_of
+from passculture.core.credit.selectors import balance_of, refund_of
 from passculture.interfaces.app.access import beneficiary_required
 from passculture.interfaces.errors import status_for
 
@@ -93,6 +94,7 @@ def _book_context(request, stock, form, at, *, error: DomainError | None = None)
         "local_time_note": local_time_note(venue.timezone) if start else "",
         "version_label": stock.get_version_display() if stock.version else "",
         "unit_price": format_euros(stock.price_cents),
+        "is_free": stock.price_cents == 0,
         "balance": balance,
         "remaining": format_euros(balance.remaining_cents),
         "form": form,
@@ -179,6 +181,21 @@ def bookings(request):
     )
 
 
+def _cancelled_message(booking) -> str:
+    """What the cancellation gave back, as the email says it: never that an expired credit can be spent."""
+    refund = refund_of(booking, booking.cancelled_at or utcnow())
+    parts = []
+    if refund.spendable_cents:
+        parts.append(f"{format_euros(refund.spendable_cents)} ont été recrédités sur votre pass Culture")
+    if refund.expired_cents and refund.expired_at is not None:
+        parts.append(
+            f"votre crédit pass Culture a expiré le {format_local_day(refund.expired_at, settings.TIME_ZONE)} : "
+            f"{format_euros(refund.expired_cents)} ne peuvent plus être dépensés"
+        )
+    said = f"Réservation de « {booking.offer.name} » annulée"
+    return f"{said} : {' ; '.join(parts)}." if parts else f"{said}."
+
+
 @require_POST
 @beneficiary_required
 def booking_cancel(request, booking_id: int):
@@ -189,9 +206,5 @@ def booking_cancel(request, booking_id: int):
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("app:booking", booking_id=booking_id)
-    messages.success(
-        request,
-        f"Réservation de « {cancelled.offer.name} » annulée : "
-        f"{format_euros(cancelled.total_amount_cents)} ont été recrédités sur votre pass Culture.",
-    )
+    messages.success(request, _cancelled_message(cancelled))
     return redirect("app:bookings")
