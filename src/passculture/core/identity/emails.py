@@ -57,6 +57,31 @@ def identity_approved(user, deposit) -> EmailContent:
     )
 
 
+def credit_of_age_granted(user, deposit, earlier_remaining_cents: int, earlier_expires_at) -> EmailContent:
+    """The credit of a new age (18 under the 2025 policy), granted without a new identity check."""
+    amount = format_euros(deposit.amount_cents)
+    age = deposit.policy.age
+    paragraphs = [
+        f"Vous avez {age} ans : votre nouveau crédit pass Culture est disponible.",
+        f"Montant : {amount}, valable jusqu'au {format_local(deposit.expires_at, settings.TIME_ZONE)}.",
+    ]
+    if earlier_remaining_cents:
+        paragraphs.append(
+            f"Ce qui reste de votre premier crédit ({format_euros(earlier_remaining_cents)}) s'y ajoute : "
+            f"il reste utilisable jusqu'au {format_local(earlier_expires_at, settings.TIME_ZONE)}. "
+            "Vos réservations le dépensent en premier."
+        )
+    return _render(
+        "credit_of_age_granted",
+        f"Vos {age} ans : votre crédit pass Culture de {amount} est disponible",
+        user.email,
+        first_name=user.first_name,
+        paragraphs=paragraphs,
+        action_url=_link("app:home"),
+        action_label="Trouver une séance",
+    )
+
+
 def identity_rejected(check) -> EmailContent:
     reason = RejectionReason(check.rejection_reason)
     paragraphs = [

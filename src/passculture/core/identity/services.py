@@ -14,7 +14,10 @@ from django.db import IntegrityError, transaction
 from passculture.core.common.audit import log_action
 from passculture.core.common.exceptions import PermissionDenied
 from passculture.core.common.locking import lock
+from passculture.core.common.time import age_on
 from passculture.core.common.time import now as utcnow
+from passculture.core.credit.exceptions import DepositAlreadyGranted, NoPolicyInForce, NotEligible
+from passculture.core.credit.selectors import deposits_of, grant_ages
 from passculture.core.credit.services import grant_deposit
 from passculture.core.notifications.services import queue_built
 from passculture.core.users.exceptions import AccountInactive
@@ -233,6 +236,62 @@ def reject_identity_check(
     )
     queue_built(emails.identity_rejected(locked), related=locked)
     return locked
+
+
+# --- The credit of a new age ----------------------------------------------------------------------
+
+
+def grant_credits_of_new_age(at: dt.datetime | None = None) -> dict:
+    """The daily job: a beneficiary whose identity was verified for an earlier credit (the 17-year-olds'
+    credit of the 2025 policy) receives the credit of the age reached (18) without a new check: the
+    document already proved who they are and their birth date, and the one approved check per person
+    stays the record of it. Each grant is its own transaction; a run twice (or concurrent) grants once
+    (`grant_deposit` refuses a second credit for an age, the database a second one for a policy)."""
+    at = at or utcnow()
+    day = local_day(at)
+    ages = grant_ages(day)
+    granted = 0
+    if ages is None:
+        return {"granted": 0}
+    youngest, oldest = ages
+    for age in range(youngest + 1, oldest + 1):
+        candidates = (
+            get_user_model()
+            .objects.filter(
+                is_active=True,
+                identity_checks__status=CheckStatus.APPROVED,
+                deposits__policy__age__lt=age,
+                # Roughly the right birth years; `age_on` decides below (29 February...).
+                birth_date__gt=dt.date(day.year - age - 1, 1, 1),
+                birth_date__lte=dt.date(day.year - age, 12, 31),
+            )
+            .exclude(deposits__policy__age=age)
+            .distinct()
+            .order_by("pk")
+        )
+        for user in candidates:
+            if user.birth_date is None or age_on(user.birth_date, day) != age:
+                continue
+            if _grant_credit_of_new_age(user.pk, at):
+                granted += 1
+    return {"granted": granted}
+
+
+@transaction.atomic
+def _grant_credit_of_new_age(user_id: int, at: dt.datetime) -> bool:
+    user = lock(get_user_model().objects.filter(pk=user_id, is_active=True)).first()
+    check = IdentityCheck.objects.filter(user_id=user_id, status=CheckStatus.APPROVED).first()
+    if user is None or check is None:
+        return False
+    earlier = [deposit for deposit in deposits_of(user) if at < deposit.expires_at]
+    try:
+        deposit = grant_deposit(user, at=at, source=f"identity_check:{check.pk}")
+    except (DepositAlreadyGranted, NotEligible, NoPolicyInForce):
+        return False  # granted meanwhile, or no longer due
+    remaining = sum(max(d.amount_cents - d.spent_cents, 0) for d in earlier)
+    last_expiry = max((d.expires_at for d in earlier), default=deposit.expires_at)
+    queue_built(emails.credit_of_age_granted(user, deposit, remaining, last_expiry), related=deposit)
+    return True
 
 
 def record_provider_decision(provider: str, decision: ProviderDecision) -> IdentityCheck:

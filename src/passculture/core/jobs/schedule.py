@@ -56,6 +56,12 @@ SCHEDULE: tuple[Job, ...] = (
         "Annule les réservations de biens non retirées après 30 jours, rappel 7 jours avant.",
     ),
     Job(
+        "grant_credits_of_new_age",
+        dt.timedelta(days=1),
+        "passculture.core.identity.services.grant_credits_of_new_age",
+        "Attribue le crédit de 18 ans aux jeunes vérifiés à 17 ans (réforme 2025), le jour venu.",
+    ),
+    Job(
         "anonymise_deleted_accounts",
         dt.timedelta(days=1),
         "passculture.core.users.services.anonymise_deleted_accounts",

@@ -8,9 +8,9 @@ from django.shortcuts import redirect, render
 
 from passculture.core.common.exceptions import DomainError
 from passculture.core.common.money import format_euros
+from passculture.core.common.time import age_on, to_local
 from passculture.core.common.time import now as utcnow
-from passculture.core.common.time import to_local
-from passculture.core.credit.selectors import balance_of_deposit, policy_in_force
+from passculture.core.credit.selectors import balance_of_deposit, grant_ages, policy_in_force
 from passculture.core.identity.constants import REJECTION_HINTS, CheckStatus, RejectionReason
 from passculture.core.identity.selectors import identity_state
 from passculture.core.identity.services import submit_identity_check
@@ -62,7 +62,10 @@ def identity(request):
         return redirect("app:identity")
 
     today = to_local(at, settings.TIME_ZONE).date()
-    policy = policy_in_force(today, ELIGIBLE_AGE)
+    youngest, oldest = grant_ages(today) or (ELIGIBLE_AGE, ELIGIBLE_AGE)
+    # The credit this person would receive: at 17 the 2025 policy's 50 EUR, else the 18-year-olds' one.
+    age = age_on(user.birth_date, today) if user.birth_date else oldest
+    policy = policy_in_force(today, age if youngest <= age <= oldest else oldest)
     eligibility = state.eligibility
     balance = balance_of_deposit(state.deposit, at) if state.deposit is not None else None
     context = {
@@ -74,6 +77,9 @@ def identity(request):
         "rejection": _rejection(state.check),
         "policy_amount": format_euros(policy.amount_cents) if policy else "",
         "policy_years": policy.validity_years if policy else None,
+        "ages_label": f"{youngest} ans" if youngest == oldest else f"{youngest} et {oldest} ans",
+        "youngest": youngest,
+        "age_after": oldest + 1,
         "eligibility": eligibility,
         "last_eligible_day": eligibility.eligible_until - dt.timedelta(days=1)
         if eligibility.eligible_until
