@@ -10,7 +10,7 @@ from passculture.core.common.exceptions import DomainError
 from passculture.core.common.money import format_euros
 from passculture.core.common.time import age_on, to_local
 from passculture.core.common.time import now as utcnow
-from passculture.core.credit.selectors import balance_of_deposit, grant_ages, policy_in_force
+from passculture.core.credit.selectors import balance_of, balance_of_deposit, grant_ages, policy_in_force
 from passculture.core.identity.constants import REJECTION_HINTS, CheckStatus, RejectionReason
 from passculture.core.identity.selectors import identity_state
 from passculture.core.identity.services import submit_identity_check
@@ -68,6 +68,8 @@ def identity(request):
     policy = policy_in_force(today, age if youngest <= age <= oldest else oldest)
     eligibility = state.eligibility
     balance = balance_of_deposit(state.deposit, at) if state.deposit is not None else None
+    # What remains of every credit (two under the 2025 policy), not only of the latest one.
+    remaining = balance_of(user, at).remaining_cents if balance is not None else 0
     context = {
         "state": state,
         "check": state.check,
@@ -86,7 +88,7 @@ def identity(request):
         else None,
         "balance": balance,
         "deposit_amount": format_euros(state.deposit.amount_cents) if state.deposit else "",
-        "remaining": format_euros(balance.remaining_cents) if balance else "",
+        "remaining": format_euros(remaining) if balance else "",
     }
     status = 400 if form is not None and form.is_bound and form.errors else 200
     return render(request, "app/identity/identity.html", context, status=status)

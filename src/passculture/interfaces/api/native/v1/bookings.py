@@ -121,7 +121,9 @@ def get_booking(request: HttpRequest, booking_id: int):
     },
     by_alias=True,
     summary="Réserver",
-    description="`stockId` et `quantity` (1, ou 2 pour une offre duo). Chaque refus a son `code`.",
+    description="`stockId` et `quantity` (1, ou 2 pour une offre duo). Chaque refus a son `code`. Une fois "
+    "le crédit expiré, les offres gratuites (0 €) restent réservables ; une offre payante répond 403 "
+    "`DEPOSIT_EXPIRED` (`freeOffersOnly` dans `GET /me`).",
 )
 def create_booking(request: HttpRequest, payload: BookingIn):
     booking = book_offer(request.auth, payload.stock_id, payload.quantity)
