@@ -82,7 +82,9 @@ class Debit(models.Model):
     `spent_cents` is their sum over its non-cancelled bookings, kept under the deposit's row lock."""
 
     deposit = models.ForeignKey(Deposit, on_delete=models.PROTECT, related_name="debits")
-    booking = models.ForeignKey("bookings.Booking", on_delete=models.PROTECT, related_name="debits")
+    # Part of the booking (bookings are never deleted by the domain; a test or a support script that
+    # removes one takes its debits along). The deposit side protects: credit history is kept.
+    booking = models.ForeignKey("bookings.Booking", on_delete=models.CASCADE, related_name="debits")
     amount_cents = models.PositiveIntegerField()
 
     class Meta:

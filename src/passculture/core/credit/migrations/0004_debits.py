@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('amount_cents', models.PositiveIntegerField()),
-                ('booking', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='debits', to='bookings.booking')),
+                ('booking', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='debits', to='bookings.booking')),
                 ('deposit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='debits', to='credit.deposit')),
             ],
             options={
