@@ -282,8 +282,11 @@ def check_invariants(successes: int) -> dict:
 
     active = ~Q(bookings__status=BookingStatus.CANCELLED)
     stocks = Stock.objects.annotate(active=Coalesce(Sum("bookings__quantity", filter=active), Value(0)))
+    # What each deposit paid, read from its debits (a booking may be split over two credits).
     deposits = Deposit.objects.annotate(
-        active=Coalesce(Sum(F("bookings__amount_cents") * F("bookings__quantity"), filter=active), Value(0))
+        active=Coalesce(
+            Sum("debits__amount_cents", filter=~Q(debits__booking__status=BookingStatus.CANCELLED)), Value(0)
+        )
     )
     checks = {
         "stocks_over_quantity": Stock.objects.filter(
