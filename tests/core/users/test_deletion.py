@@ -1,22 +1,30 @@
 """Account deletion: the request (deactivation, bookings, email) and the anonymisation job."""
 
 import datetime as dt
+import threading
+import time
 from io import StringIO
 
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.db import connection, transaction
+from django.utils import timezone
 
 from passculture.core.bookings.constants import BookingStatus, CancellationReason
+from passculture.core.bookings.models import Booking
 from passculture.core.bookings.services import book_offer, cancel_booking_by_beneficiary
 from passculture.core.common.exceptions import DomainError
+from passculture.core.common.locking import lock
 from passculture.core.common.models import AuditLog
 from passculture.core.credit.factories import DepositFactory
+from passculture.core.credit.models import Deposit
 from passculture.core.identity.factories import IdentityCheckFactory
 from passculture.core.jobs.schedule import get_job
 from passculture.core.notifications.models import OutboxEmail
 from passculture.core.notifications.services import FORGOTTEN_BODY
 from passculture.core.offers.factories import StockFactory, ThingStockFactory
+from passculture.core.offers.models import Stock
 from passculture.core.users import tokens
 from passculture.core.users.constants import DeletionStatus
 from passculture.core.users.factories import TEST_PASSWORD, ProFactory, UserFactory
@@ -305,3 +313,51 @@ def test_anonymisation_erases_what_the_identity_documents_said(young, clock):
     check.refresh_from_db()
     assert (check.first_name, check.last_name, check.document_number, check.birth_date) == ("", "", "", None)
     assert not check.document_photo
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.postgres_only
+def test_a_deletion_never_deadlocks_with_a_booking_holding_one_of_its_stocks():
+    """The deletion cancels booking after booking; a concurrent transaction holds the stock of the second
+    one and then wants the deposit (what book_offer does: stock, then deposit). The deletion must take
+    every stock before any deposit, else each waits for the other and PostgreSQL aborts one."""
+    user = UserFactory()
+    deposit = DepositFactory(user=user)
+    later = timezone.now() + dt.timedelta(days=10)
+    _, second = (book_offer(user, StockFactory(beginning_datetime=later).pk) for _ in range(2))
+    deletion_pid: list[int] = []
+    holding = threading.Event()
+
+    def delete():
+        deletion_pid.append(connection.cursor().connection.info.backend_pid)
+        holding.wait(timeout=30)
+        return request_account_deletion(User.objects.get(pk=user.pk), TEST_PASSWORD)
+
+    def hold_the_second_stock_then_the_deposit():
+        with transaction.atomic():
+            lock(Stock.objects.filter(pk=second.stock_id)).get()
+            holding.set()
+            _wait_until_waiting_on_a_lock(deletion_pid)
+            lock(Deposit.objects.filter(pk=deposit.pk)).get()
+        return "held"
+
+    outcomes = run_concurrently([delete, hold_the_second_stock_then_the_deposit])
+
+    assert_no_errors(outcomes)
+    assert [o.kind for o in outcomes] == ["ok", "ok"]
+    assert set(Booking.objects.filter(user=user).values_list("status", flat=True)) == {
+        BookingStatus.CANCELLED
+    }
+
+
+def _wait_until_waiting_on_a_lock(pids: list[int], timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if pids:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pids[0]])
+                row = cursor.fetchone()
+            if row and row[0] == "Lock":
+                return
+        time.sleep(0.05)
+    pytest.fail("the deletion never waited on a lock")

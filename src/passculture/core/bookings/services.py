@@ -154,6 +154,15 @@ def _lock_booking(**filters) -> Booking | None:
     return lock(Booking.objects.select_related("stock", "offer", "venue", "user")).filter(**filters).first()
 
 
+def lock_stocks_of(booking_ids) -> None:
+    """Locks the stocks of these bookings, in id order, before one transaction cancels them one after the
+    other. Each cancellation locks the beneficiary's deposits after its stock: taking the next stock while
+    holding the deposits would invert the order of a concurrent booking (stock, then deposit) and
+    deadlock with it."""
+    stock_ids = Booking.objects.filter(pk__in=list(booking_ids)).values_list("stock_id", flat=True)
+    list(lock(Stock.objects.filter(pk__in=set(stock_ids)).order_by("pk")).values_list("pk", flat=True))
+
+
 def _cancel_locked(
     booking: Booking,
     reason: CancellationReason,

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from passculture.core.bookings.constants import BookingStatus
 from passculture.core.bookings.exceptions import CancellationLimitPassed
 from passculture.core.bookings.selectors import bookings_of_beneficiary
-from passculture.core.bookings.services import cancel_booking_by_beneficiary
+from passculture.core.bookings.services import cancel_booking_by_beneficiary, lock_stocks_of
 from passculture.core.common.audit import log_action
 from passculture.core.common.exceptions import DomainError, InvalidInput
 from passculture.core.common.locking import lock
@@ -220,6 +220,7 @@ def request_account_deletion(
         .order_by("id")
         .values_list("id", flat=True)
     )
+    lock_stocks_of(booking_ids)
     for booking_id in booking_ids:
         try:
             cancel_booking_by_beneficiary(user, booking_id, at=at)
