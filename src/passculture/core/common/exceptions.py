@@ -34,3 +34,18 @@ class PermissionDenied(DomainError):
 class InvalidInput(DomainError):
     code = "INVALID_INPUT"
     message = "Les données envoyées sont invalides."
+
+
+class DateOutOfBounds(InvalidInput):
+    code = "DATE_OUT_OF_BOUNDS"
+    message = "La date est hors des limites acceptées."
+
+
+class ForbiddenCharacters(InvalidInput):
+    code = "FORBIDDEN_CHARACTERS"
+    message = "Ce champ contient des caractères non autorisés."
+
+
+class InvalidAmount(InvalidInput):
+    code = "INVALID_AMOUNT"
+    message = "Saisissez un montant en euros, par exemple 7,50."
