@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "passculture.core.jobs",
     "passculture.core.finance",
     "passculture.core.providers.allocine",
+    # Before the interfaces: the checks every form field runs (interfaces/inputs.py).
+    "passculture.interfaces",
     "passculture.interfaces.app",
     "passculture.interfaces.pro",
     "passculture.interfaces.backoffice",

@@ -10,7 +10,7 @@ from passculture.core.offers.exceptions import OfferNotFound
 from passculture.core.offers.selectors import get_public_offer, stocks_of_offer
 from passculture.core.offers.validation import is_bookable
 
-from .schemas import ErrorOut, OfferOut, PlaceOut, SearchOut
+from .schemas import ErrorOut, InvalidInputOut, OfferOut, PlaceOut, SearchOut
 
 router = Router(tags=["Offres"])
 
@@ -56,7 +56,7 @@ def _venue(venue) -> dict:
 @router.get(
     "/offers",
     auth=None,
-    response={200: SearchOut, 400: ErrorOut},
+    response={200: SearchOut, 400: ErrorOut, 422: InvalidInputOut},
     by_alias=True,
     summary="Chercher des séances autour d'un point",
     description=SEARCH_DESCRIPTION,
@@ -126,7 +126,7 @@ def search_offers(
 @router.get(
     "/places",
     auth=None,
-    response={200: list[PlaceOut]},
+    response={200: list[PlaceOut], 422: InvalidInputOut},
     by_alias=True,
     summary="Villes et codes postaux pour situer une recherche",
     description="Jusqu'à 8 communes (code postal, début de code postal ou nom, sans tenir compte des "
