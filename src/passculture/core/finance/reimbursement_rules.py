@@ -17,6 +17,7 @@ from django.db.models import Q
 from passculture.core.common.audit import log_action
 from passculture.core.common.exceptions import PermissionDenied
 from passculture.core.common.locking import lock
+from passculture.core.common.text import check_text
 from passculture.core.common.time import check_input_date
 from passculture.core.common.time import now as utcnow
 from passculture.core.offerers.models import Offerer, Venue
@@ -93,7 +94,7 @@ def create_custom_rule(
         )
     if valid_until is not None and valid_until <= valid_from:
         raise CustomRuleInvalid("La date de fin doit être après la date de début.")
-    reason = (reason or "").strip()
+    reason = check_text((reason or "").strip(), multiline=True)
     if len(reason) > REASON_MAX_LENGTH:
         raise CustomRuleInvalid(f"Le motif fait au plus {REASON_MAX_LENGTH} caractères.")
     # The target's row serialises two staff creating rules on it at once (the overlap check below).
