@@ -33,6 +33,7 @@ from django.db.models.functions import Cast, Left
 
 from passculture.core.common.audit import log_action
 from passculture.core.common.exceptions import DomainError
+from passculture.core.common.text import strip_forbidden_characters
 from passculture.core.common.time import format_day, format_local, local_to_utc, to_local
 from passculture.core.common.time import now as utcnow
 from passculture.core.notifications.services import queue_email
@@ -114,7 +115,23 @@ def _languages(film: Film) -> list[str]:
     return codes
 
 
+def _without_forbidden_characters(value):
+    """A feed's text loses the characters no input may hold (core.common.text): one NUL in a cast list
+    would otherwise fail the whole theatre's import on PostgreSQL."""
+    if isinstance(value, str):
+        return strip_forbidden_characters(value)
+    if isinstance(value, list):
+        return [_without_forbidden_characters(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _without_forbidden_characters(item) for key, item in value.items()}
+    return value
+
+
 def _film_extra_data(film: Film) -> dict:
+    return _without_forbidden_characters(_film_details(film))
+
+
+def _film_details(film: Film) -> dict:
     movie = film.movie
     release_date = movie.release_date
     return {
@@ -206,8 +223,8 @@ def _apply_feed(
             continue
         ref = offer_ref(film)
         values: dict[str, object] = {
-            "name": film.movie.title[:OFFER_NAME_MAX_LENGTH],
-            "description": build_description(film),
+            "name": strip_forbidden_characters(film.movie.title, multiline=False)[:OFFER_NAME_MAX_LENGTH],
+            "description": strip_forbidden_characters(build_description(film)),
             "duration_minutes": _duration(film),
             "languages": _languages(film),
             "is_duo": settings_obj.is_duo,

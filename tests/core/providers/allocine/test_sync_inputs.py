@@ -1,5 +1,7 @@
-"""A feed's showtime too far ahead (a typo, year 9999) is skipped and counted as an error of its film;
-the film's other showtimes and the other films are imported (RULES.md "Offers and stocks": two years)."""
+"""What a feed sends is bounded like what a pro types: a showtime too far ahead (a typo, year 9999) is
+skipped and counted as an error of its film, the film's other showtimes and the other films are imported
+(RULES.md "Offers and stocks": two years); control characters are dropped from the film's text (NUL would
+fail the theatre's import on PostgreSQL; this module runs there too)."""
 
 import copy
 
@@ -45,3 +47,20 @@ def test_a_showtime_on_the_last_day_of_the_window_is_imported(venue, allocine): 
 
     assert run.errors == []
     assert Stock.objects.filter(offer__provider_ref=VOYAGEURS, beginning_datetime__year=2028).count() == 1
+
+
+def test_control_characters_are_dropped_from_the_film_s_text(venue, allocine):  # noqa: F811
+    feed = copy.deepcopy(NORMAL)
+    movie = feed["movieShowtimeList"]["edges"][0]["node"]["movie"]
+    movie["title"] = "Les Voyageurs\x00 du\u202e Nord"
+    movie["synopsis"] = "Un voyage\x00.\nVers le nord\x07."
+    movie["originalTitle"] = "The\x00 Travellers"
+    allocine.serve("P0001", feed)
+
+    run = _sync(_connect(venue), allocine)
+
+    offer = Offer.objects.get(provider_ref=VOYAGEURS)
+    assert run.status == AllocineImportRun.Status.OK, run.errors
+    assert offer.name == "Les Voyageurs du Nord"
+    assert offer.description.startswith("Un voyage.\nVers le nord.")
+    assert offer.extra_data["original_title"] == "The Travellers"
