@@ -9,11 +9,11 @@ Both answer 422 with the field (`errors[].loc`) and a stable `errors[].type`: `f
 """
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils.datastructures import MultiValueDict
-from ninja import Schema
+from ninja import Path, Schema
 from ninja.errors import ValidationError
 from ninja.parser import Parser
 from pydantic import field_validator
@@ -30,6 +30,8 @@ DATE_OUT_OF_BOUNDS = "date_out_of_bounds"
 # primary keys are 64-bit (BigAutoField), small counts a PostgreSQL smallint.
 MAX_ID = 2**63 - 1
 MAX_SMALL_INT = 2**15 - 1
+# An id in a path: `def get_offer(request, offer_id: Id)`.
+Id = Annotated[int, Path(le=MAX_ID, description="Identifiant (entier positif).")]
 
 
 def _dates_in(value) -> list[dt.date]:

@@ -9,6 +9,7 @@ from passculture.core.offers import search
 from passculture.core.offers.exceptions import OfferNotFound
 from passculture.core.offers.selectors import get_public_offer, stocks_of_offer
 from passculture.core.offers.validation import is_bookable
+from passculture.interfaces.api.inputs import Id
 
 from .schemas import ErrorOut, InvalidInputOut, OfferOut, PlaceOut, SearchOut
 
@@ -143,13 +144,13 @@ def places(request: HttpRequest, q: str = ""):
 @router.get(
     "/offers/{offer_id}",
     auth=None,
-    response={200: OfferOut, 404: ErrorOut},
+    response={200: OfferOut, 404: ErrorOut, 422: InvalidInputOut},
     by_alias=True,
     summary="Une offre, le film et ses séances",
     description="Séances non supprimées, passées comprises ; `isBookable` dit si l'on peut réserver. "
     "`film` : réalisation, interprètes, genres... quand l'offre vient d'Allociné. " + PUBLIC,
 )
-def get_offer(request: HttpRequest, offer_id: int):
+def get_offer(request: HttpRequest, offer_id: Id):
     offer = get_public_offer(offer_id)
     if offer is None:
         raise OfferNotFound()
