@@ -23,6 +23,7 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from passculture.core.common.audit import log_action
 from passculture.core.common.exceptions import InvalidInput
+from passculture.core.common.text import has_forbidden_characters
 from passculture.core.notifications import account_builders
 from passculture.core.notifications.services import queue_built
 
@@ -108,7 +109,7 @@ def _confirm(token: str) -> tuple[User, bool]:
 @transaction.atomic
 def resend_email_confirmation(email: str, *, roles: tuple[str, ...] = PORTAL_ROLES) -> None:
     """A new link for an unconfirmed account of one of `roles`; silent in every other case."""
-    if "\x00" in (email or ""):  # never an address; PostgreSQL refuses NUL in a query
+    if has_forbidden_characters(email or ""):  # never an address; PostgreSQL refuses NUL in a query
         return
     user = (
         User.objects.filter(
@@ -131,7 +132,7 @@ def resend_email_confirmation(email: str, *, roles: tuple[str, ...] = PORTAL_ROL
 @transaction.atomic
 def request_password_reset(email: str, *, roles: tuple[str, ...] = PORTAL_ROLES) -> None:
     """Emails a one-time link if an account of one of `roles` has that address; says nothing either way."""
-    if "\x00" in (email or ""):  # never an address; PostgreSQL refuses NUL in a query
+    if has_forbidden_characters(email or ""):  # never an address; PostgreSQL refuses NUL in a query
         return
     user = (
         User.objects.filter(email__iexact=(email or "").strip(), is_active=True, role__in=roles)
