@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "passculture.core.jobs",
     "passculture.core.finance",
     "passculture.core.providers.allocine",
+    # Before the interfaces: the checks every form field runs (interfaces/inputs.py).
+    "passculture.interfaces",
     "passculture.interfaces.app",
     "passculture.interfaces.pro",
     "passculture.interfaces.backoffice",
@@ -84,6 +86,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Every error under /api/ answers JSON {code, message}: unknown paths, wrong methods, 500s included.
+    "passculture.interfaces.api.middleware.ApiErrorMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Content-Security-Policy (per-request nonce) and Permissions-Policy: interfaces/security.py.
     "passculture.interfaces.security.SecurityHeadersMiddleware",

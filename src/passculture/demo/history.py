@@ -34,6 +34,9 @@ from . import data
 if TYPE_CHECKING:
     from .loader import DemoLoader, _Cinema
 
+# Past showtimes are created as published this long before they started (the window of the showtimes a
+# cinema may publish is checked at that moment).
+PUBLISHED_BEFORE = dt.timedelta(days=7)
 # The credit is granted a little before the first show of the history.
 GRANT_LEAD = dt.timedelta(days=20)
 # Staff accepted the venues' bank details before the history starts: every batch can pay them.
@@ -125,6 +128,7 @@ class HistoryBuilder:
                 quantity=None,
                 beginning=start,
                 version=version,
+                at=start - PUBLISHED_BEFORE,
             )
         return self.stocks[key]
 

@@ -40,7 +40,7 @@ from passculture.core.users import services as user_services
 from passculture.core.users.constants import Role
 
 from . import allocine_feed, data
-from .history import HistoryBuilder
+from .history import PUBLISHED_BEFORE, HistoryBuilder
 from .identity import create_pending_identity_check
 from .posters import render_poster
 
@@ -371,6 +371,7 @@ class DemoLoader:
             quantity=None,
             beginning=start,
             version=self._version(film_language),
+            at=start - PUBLISHED_BEFORE,
         )
 
     def _past_showtime(self, cinema: _Cinema, offer: Offer, days_ago: int, hour: int, minute: int) -> Stock:

@@ -107,6 +107,18 @@ STATUS_BY_CODE: dict[str, int] = {
 # A request that does not match the API schema (wrong type, missing field), before any domain rule runs.
 REQUEST_VALIDATION_STATUS = 422
 
+# Errors of HTTP itself, before or around any operation (an unknown address, a wrong method, a body too
+# large, an unexpected failure): the code each status is answered with under /api/.
+HTTP_ERROR_CODES: dict[int, str] = {
+    400: "BAD_REQUEST",
+    401: "UNAUTHENTICATED",
+    403: "FORBIDDEN",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    413: "PAYLOAD_TOO_LARGE",
+    500: "SERVER_ERROR",
+}
+
 
 def status_for(error: DomainError) -> int:
     if error.code in STATUS_BY_CODE:

@@ -34,9 +34,14 @@ def throttled_email_request(request: HttpRequest, form, per_client, per_email):
 
 
 def safe_next_url(request: HttpRequest, target: str, default: str = "") -> str:
-    """`target` when it stays on this site (a `next` parameter is attacker-controlled), else `default`."""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    """`target` when it is a path on this site (a `next` parameter is attacker-controlled), else `default`.
+    A path only: `redirect()` would take "-1" or "home" for a URL name to reverse, and fail."""
+    if (
+        target
+        and target.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return target
     return default

@@ -7,7 +7,9 @@ from hypothesis import strategies as st
 from passculture.core.bookings.constants import TOKEN_ALPHABET, BookingStatus
 from passculture.core.bookings.exceptions import InvalidCountermark
 from passculture.core.bookings.rules import (
+    beneficiary_cancellation,
     cancellation_limit,
+    event_end,
     generate_token,
     is_qr_code_visible,
     normalize_token,
@@ -125,3 +127,37 @@ def test_cancellation_limit_follows_its_formula(booked_at, lead):
 )
 def test_the_pro_may_cancel_only_a_booking_not_yet_used(status, allowed):
     assert offerer_may_cancel(status) is allowed
+
+
+# Rows stored before dates were bounded: a showtime in year 9999 (typed 31/12/9999 23:59 in Paris), booked
+# in year 9999, or booked at the first moment of year 1. Every computation from them must still answer.
+LAST_SHOWTIME = utc(9999, 12, 31, 22, 59)
+LAST_MOMENT = dt.datetime.max.replace(tzinfo=dt.UTC)
+
+
+def test_the_cancellation_limit_of_a_showtime_in_year_9999_does_not_overflow():
+    assert cancellation_limit(BOOKED_AT, LAST_SHOWTIME) == BOOKED_AT + 48 * H
+    assert cancellation_limit(LAST_SHOWTIME - H, LAST_SHOWTIME) == LAST_SHOWTIME - H
+    first = dt.datetime.min.replace(tzinfo=dt.UTC)
+    assert cancellation_limit(first, first + H) == first
+
+
+def test_a_showtime_in_year_9999_ends_at_the_last_representable_moment():
+    assert event_end(LAST_SHOWTIME, None) == LAST_MOMENT
+    assert is_qr_code_visible(
+        is_confirmed=True, event_start=LAST_SHOWTIME, duration_minutes=600, at=BOOKED_AT
+    )
+
+
+def test_what_the_beneficiary_is_told_about_a_showtime_in_year_9999_does_not_overflow():
+    booked_at = LAST_SHOWTIME - 2 * H
+    told = beneficiary_cancellation(
+        status=BookingStatus.CONFIRMED,
+        booked_at=booked_at,
+        limit=cancellation_limit(booked_at, LAST_SHOWTIME),
+        event_start=LAST_SHOWTIME,
+        at=LAST_SHOWTIME - H,
+    )
+    assert told.refusal == "FINAL_AT_BOOKING"
+    # La Réunion is 4 hours ahead of UTC: the local time is past the last representable moment.
+    assert told.message("Indian/Reunion").endswith("depuis le 31 décembre 9999 à 23h59.")

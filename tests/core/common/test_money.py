@@ -4,7 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from passculture.core.common.money import cents_to_euros, euros_to_cents, format_euros
+from passculture.core.common.exceptions import InvalidAmount
+from passculture.core.common.money import cents_to_euros, euros_to_cents, format_euros, parse_euros
 
 
 @pytest.mark.parametrize(
@@ -44,3 +45,19 @@ def test_cents_survive_a_round_trip_through_euros(cents):
 )
 def test_format_euros_uses_french_separators_and_drops_zero_cents(cents, text):
     assert format_euros(cents) == text
+
+
+@pytest.mark.parametrize(("text", "cents"), [("7,50", 750), ("7.50 €", 750), ("1 234,5", 123450), ("0", 0)])
+def test_euros_typed_the_french_way_or_not_become_cents(text, cents):
+    assert parse_euros(text) == cents
+
+
+@pytest.mark.parametrize("text", ["", "abc", "NaN", "Infinity", "7,505", "1e999999", "10000000", "7\x00"])
+def test_euros_that_are_no_amount_are_refused_not_crashed_on(text):
+    with pytest.raises(InvalidAmount):
+        parse_euros(text)
+
+
+def test_an_amount_past_decimal_arithmetic_is_refused():
+    with pytest.raises(InvalidAmount):
+        euros_to_cents(Decimal("1e999999"))

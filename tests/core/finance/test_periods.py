@@ -142,6 +142,12 @@ def test_parse_cutoff_accepts_a_first_or_sixteenth_and_explains_the_rest():
         periods.parse_cutoff("16/03/2026")
 
 
+@pytest.mark.parametrize("text", ["0001-01-01", "9999-12-16", "1899-12-16"])
+def test_parse_cutoff_refuses_absurd_years_with_a_clear_message(text):
+    with pytest.raises(NotACutoff, match=r"Date de clôture hors limites\. Indiquez une date entre le 1er"):
+        periods.parse_cutoff(text)
+
+
 @pytest.mark.parametrize(
     ("frozen_at_utc", "expected"),
     [

@@ -4,7 +4,7 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 
-from passculture.core.common.time import format_local
+from passculture.core.common.time import format_local, shift
 
 from .constants import CANCELLATION_DELAY, QR_PAYLOAD_PREFIX, TOKEN_ALPHABET, TOKEN_LENGTH, BookingStatus
 from .exceptions import InvalidCountermark
@@ -36,7 +36,7 @@ def cancellation_limit(booked_at: dt.datetime, event_start: dt.datetime | None) 
     """max(min(start - 48 h, booked_at + 48 h), booked_at); None (no limit) for things."""
     if event_start is None:
         return None
-    return max(min(event_start - CANCELLATION_DELAY, booked_at + CANCELLATION_DELAY), booked_at)
+    return max(min(shift(event_start, -CANCELLATION_DELAY), shift(booked_at, CANCELLATION_DELAY)), booked_at)
 
 
 # Without a known duration, a showtime is considered over this long after it starts.
@@ -44,8 +44,8 @@ DEFAULT_EVENT_DURATION = dt.timedelta(hours=3)
 
 
 def event_end(event_start: dt.datetime, duration_minutes: int | None) -> dt.datetime:
-    return event_start + (
-        dt.timedelta(minutes=duration_minutes) if duration_minutes else DEFAULT_EVENT_DURATION
+    return shift(
+        event_start, dt.timedelta(minutes=duration_minutes) if duration_minutes else DEFAULT_EVENT_DURATION
     )
 
 
@@ -128,7 +128,7 @@ def beneficiary_cancellation(
         refusal = CancellationRefusal.EVENT_STARTED
     elif limit <= booked_at:
         refusal = CancellationRefusal.FINAL_AT_BOOKING
-    elif event_start is not None and limit == event_start - CANCELLATION_DELAY:
+    elif event_start is not None and limit == shift(event_start, -CANCELLATION_DELAY):
         refusal = CancellationRefusal.SHOW_WITHIN_48H
     else:
         refusal = CancellationRefusal.WINDOW_OVER

@@ -41,3 +41,18 @@ class ServiceUnavailable(DomainError):
 
     code = "SERVICE_UNAVAILABLE"
     message = "Le service est momentanément indisponible : réessayez dans quelques instants."
+
+
+class DateOutOfBounds(InvalidInput):
+    code = "DATE_OUT_OF_BOUNDS"
+    message = "La date est hors des limites acceptées."
+
+
+class ForbiddenCharacters(InvalidInput):
+    code = "FORBIDDEN_CHARACTERS"
+    message = "Ce champ contient des caractères non autorisés."
+
+
+class InvalidAmount(InvalidInput):
+    code = "INVALID_AMOUNT"
+    message = "Saisissez un montant en euros, par exemple 7,50."

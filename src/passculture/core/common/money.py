@@ -1,13 +1,38 @@
 """Money is integer cents inside the domain; euros with two decimals only at the edges."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, DecimalException
+
+from .exceptions import InvalidAmount
 
 Cents = int
+# No amount typed in euros reaches this (10 million euros): past it, a number is a typo or an attack,
+# and Decimal arithmetic on "1e999999" would fail instead of answering.
+MAX_TYPED_EUROS = Decimal(10_000_000)
 
 
 def euros_to_cents(value: Decimal | str | int | float) -> Cents:
-    amount = Decimal(str(value)) * 100
-    return int(amount.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    try:
+        amount = Decimal(str(value))
+        if not amount.is_finite():
+            raise InvalidAmount()
+        return int((amount * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    except DecimalException:  # "1e999999": past what Decimal arithmetic can represent
+        raise InvalidAmount() from None
+
+
+def parse_euros(text: str) -> Cents:
+    """An amount typed in euros, the French way ("7,50", "7,50 €") or not ("7.50"), at most two decimals."""
+    raw = (text or "").replace("€", "").replace("\u202f", "").replace("\xa0", "").replace(" ", "")
+    try:
+        euros = Decimal(raw.replace(",", "."))
+    except DecimalException:
+        raise InvalidAmount() from None
+    if not euros.is_finite() or euros.copy_abs() >= MAX_TYPED_EUROS:
+        raise InvalidAmount()
+    cents = euros_to_cents(euros)
+    if Decimal(cents) != euros * 100:
+        raise InvalidAmount("Saisissez un montant en euros avec au plus deux décimales.")
+    return cents
 
 
 def cents_to_euros(cents: Cents) -> Decimal:

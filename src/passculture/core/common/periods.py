@@ -9,15 +9,13 @@ from collections.abc import Iterable
 
 from django.db.models import Q
 
-from .time import local_to_utc
+from .time import local_to_utc, shift_days
 
 
 def utc_bounds(first: dt.date | None, last: dt.date | None, tz_name: str):
     """[start, end) in UTC covering the local days first..last (either side may be open)."""
     start = local_to_utc(dt.datetime.combine(first, dt.time.min), tz_name) if first else None
-    end = (
-        local_to_utc(dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min), tz_name) if last else None
-    )
+    end = local_to_utc(dt.datetime.combine(shift_days(last, 1), dt.time.min), tz_name) if last else None
     return start, end
 
 

@@ -22,19 +22,73 @@ FRENCH_MONTHS = [
 FRENCH_WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 
 
+# Every date a person or a program sends (forms, JSON APIs, imports) lies within these days: no rule of the
+# service needs a date outside them, and the arithmetic on dates near Python's own limits (years 1 and
+# 9999) overflows. Domain rules bound most dates much more tightly (a showtime, a birth date).
+EARLIEST_INPUT_DATE = dt.date(1900, 1, 1)
+LATEST_INPUT_DATE = dt.date(2100, 12, 31)
+
+
 def now() -> dt.datetime:
     return timezone.now()
 
 
+def format_day(day: dt.date) -> str:
+    """`1er mars 2026`, `15 mai 2026`."""
+    return f"{'1er' if day.day == 1 else day.day} {FRENCH_MONTHS[day.month - 1]} {day.year}"
+
+
+def check_input_date(day: dt.date) -> dt.date:
+    """A date (or the day of a datetime) that a person or a program sent, within the input bounds."""
+    from .exceptions import DateOutOfBounds
+
+    plain = day.date() if isinstance(day, dt.datetime) else day
+    if not EARLIEST_INPUT_DATE <= plain <= LATEST_INPUT_DATE:
+        raise DateOutOfBounds(
+            f"Indiquez une date entre le {format_day(EARLIEST_INPUT_DATE)} et le "
+            f"{format_day(LATEST_INPUT_DATE)}."
+        )
+    return day
+
+
+def _extreme(later: bool, tzinfo) -> dt.datetime:
+    return (dt.datetime.max if later else dt.datetime.min).replace(tzinfo=tzinfo)
+
+
+def shift(moment: dt.datetime, delta: dt.timedelta) -> dt.datetime:
+    """`moment + delta`, saturated at the first or last representable moment instead of raising
+    OverflowError. Inputs are bounded, but rows stored before they were (a showtime in year 9999) must
+    still list, display and compare: every addition on a stored date goes through here."""
+    try:
+        return moment + delta
+    except OverflowError:
+        return _extreme(delta > dt.timedelta(0), moment.tzinfo)
+
+
+def shift_days(day: dt.date, days: int) -> dt.date:
+    """`day + days`, saturated at date.min / date.max like `shift`."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.max if days > 0 else dt.date.min
+
+
 def to_local(moment: dt.datetime, tz_name: str) -> dt.datetime:
-    return moment.astimezone(ZoneInfo(tz_name))
+    try:
+        return moment.astimezone(ZoneInfo(tz_name))
+    except OverflowError:
+        # Within hours of year 1 or year 9999 (a stored row only): the nearest representable moment.
+        return _extreme(moment.year > 1, ZoneInfo(tz_name))
 
 
 def local_to_utc(naive: dt.datetime, tz_name: str) -> dt.datetime:
     """Interpret a naive local wall-clock time in `tz_name`, return an aware UTC datetime."""
-    if naive.tzinfo is not None:
-        return naive.astimezone(dt.UTC)
-    return naive.replace(tzinfo=ZoneInfo(tz_name)).astimezone(dt.UTC)
+    try:
+        if naive.tzinfo is not None:
+            return naive.astimezone(dt.UTC)
+        return naive.replace(tzinfo=ZoneInfo(tz_name)).astimezone(dt.UTC)
+    except OverflowError:
+        return _extreme(naive.year > 1, dt.UTC)
 
 
 def local_time_exists(naive: dt.datetime, tz_name: str) -> bool:
@@ -82,7 +136,8 @@ def birthday(birth_date: dt.date, years: int) -> dt.date:
 def add_years(day: dt.date, years: int) -> dt.date:
     """The same day `years` later, for durations (a credit valid 2 years); 29 February -> 28 February.
     Not an age: see `birthday`."""
+    year = min(max(day.year + years, dt.MINYEAR), dt.MAXYEAR)  # saturated, like `shift`
     try:
-        return day.replace(year=day.year + years)
+        return day.replace(year=year)
     except ValueError:  # 29 February -> 28 February
-        return day.replace(year=day.year + years, day=28)
+        return day.replace(year=year, day=28)

@@ -46,6 +46,7 @@ from passculture.core.bookings.models import Booking
 from passculture.core.common.audit import log_action
 from passculture.core.common.bulk import ANALYZE_AFTER_ROWS, analyze, stream_values
 from passculture.core.common.locking import lock
+from passculture.core.common.text import check_text
 from passculture.core.common.time import now as utcnow
 from passculture.core.offerers.models import Venue
 
@@ -356,7 +357,7 @@ def mark_batch_sent(batch: PaymentBatch, actor: Any) -> PaymentBatch:
 
 
 def clean_error_reason(reason: str) -> str:
-    reason = (reason or "").strip()
+    reason = check_text((reason or "").strip(), multiline=True)
     if not reason or len(reason) > PAYMENT_ERROR_REASON_MAX_LENGTH:
         raise PaymentErrorReasonRequired()
     return reason

@@ -22,8 +22,8 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from passculture.core.common.exceptions import InvalidInput
-from passculture.core.common.time import FRENCH_MONTHS, now
+from passculture.core.common.exceptions import DomainError, InvalidInput
+from passculture.core.common.time import FRENCH_MONTHS, check_input_date, now
 
 CUTOFF_TIMEZONE = "Europe/Paris"
 CUTOFF_DAYS = (1, 16)
@@ -94,6 +94,10 @@ def parse_cutoff(text: str) -> dt.date:
             "Date de clôture invalide : attendu AAAA-MM-JJ, le 1er ou le 16 du mois (ex. 2026-03-16).",
             value=text,
         ) from error
+    try:
+        check_input_date(day)
+    except DomainError as error:  # year 1 or 9999: the batch's dates would overflow
+        raise NotACutoff(f"Date de clôture hors limites. {error.message}", value=text) from error
     return check_cutoff(day)
 
 

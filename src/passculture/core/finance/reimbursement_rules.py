@@ -17,8 +17,11 @@ from django.db.models import Q
 from passculture.core.common.audit import log_action
 from passculture.core.common.exceptions import PermissionDenied
 from passculture.core.common.locking import lock
+from passculture.core.common.text import check_text
+from passculture.core.common.time import check_input_date
 from passculture.core.common.time import now as utcnow
 from passculture.core.offerers.models import Offerer, Venue
+from passculture.core.offers.constants import MAX_PRICE_CENTS
 from passculture.core.offers.models import Offer
 
 from .constants import RATE_DECIMAL_PLACES
@@ -78,15 +81,20 @@ def create_custom_rule(
     clean_rate = _clean_rate(rate)
     if (clean_rate is None) == (amount_cents is None):
         raise CustomRuleInvalid("Indiquez soit un taux, soit un montant fixe par place (pas les deux).")
-    if amount_cents is not None and (not isinstance(amount_cents, int) or amount_cents < 0):
-        raise CustomRuleInvalid("Le montant par place doit être un nombre de centimes positif ou nul.")
+    if amount_cents is not None and (
+        not isinstance(amount_cents, int) or not 0 <= amount_cents <= MAX_PRICE_CENTS
+    ):
+        raise CustomRuleInvalid("Le montant par place doit être compris entre 0 et 1 000 €.")
+    check_input_date(valid_from)
+    if valid_until is not None:
+        check_input_date(valid_until)
     if valid_from < at:
         raise CustomRuleInvalid(
             "La règle ne peut pas commencer dans le passé : les réservations déjà valorisées ne changent pas."
         )
     if valid_until is not None and valid_until <= valid_from:
         raise CustomRuleInvalid("La date de fin doit être après la date de début.")
-    reason = (reason or "").strip()
+    reason = check_text((reason or "").strip(), multiline=True)
     if len(reason) > REASON_MAX_LENGTH:
         raise CustomRuleInvalid(f"Le motif fait au plus {REASON_MAX_LENGTH} caractères.")
     # The target's row serialises two staff creating rules on it at once (the overlap check below).
@@ -130,6 +138,7 @@ def end_custom_rule(
     _check_staff(actor)
     at = at or utcnow()
     until = until or at
+    check_input_date(until)
     rule = lock(CustomReimbursementRule.objects.filter(pk=rule_id)).first()
     if rule is None:
         raise CustomRuleNotFound()

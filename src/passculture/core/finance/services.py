@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from passculture.core.common.audit import log_action
 from passculture.core.common.exceptions import PermissionDenied
 from passculture.core.common.locking import lock
+from passculture.core.common.text import check_text
 from passculture.core.common.time import now as utcnow
 from passculture.core.offerers.validation import check_can_act_for_offerer
 
@@ -178,7 +179,7 @@ def accept_bank_account(actor, account_id: int) -> BankAccount:
 def reject_bank_account(actor, account_id: int, *, reason: str) -> BankAccount:
     """Staff refuse the details with a reason the pro receives; the pro can correct and resubmit."""
     _check_staff(actor)
-    reason = (reason or "").strip()
+    reason = check_text((reason or "").strip(), multiline=True)
     if not reason or len(reason) > REJECTION_REASON_MAX_LENGTH:
         raise RejectionReasonRequired()
     account = _pending_locked(account_id)

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from passculture.core.common.audit import log_action
 from passculture.core.common.exceptions import PermissionDenied
 from passculture.core.common.locking import lock
+from passculture.core.common.text import check_text
 from passculture.core.common.time import age_on
 from passculture.core.common.time import now as utcnow
 from passculture.core.credit.exceptions import DepositAlreadyGranted, NoPolicyInForce, NotEligible
@@ -215,7 +216,7 @@ def reject_identity_check(
     _check_decider(actor)
     if reason not in RejectionReason.values:
         raise InvalidRejectionReason()
-    comment = (comment or "").strip()
+    comment = check_text((comment or "").strip(), multiline=True)
     if len(comment) > REJECTION_COMMENT_MAX_LENGTH or (reason == RejectionReason.OTHER and not comment):
         raise RejectionCommentRequired()
     at = at or utcnow()

@@ -21,7 +21,7 @@ from django.template.loader import render_to_string
 
 from passculture.core.bookings.constants import THING_EXPIRY_DELAY, CancellationReason
 from passculture.core.common.money import format_euros
-from passculture.core.common.time import format_local, format_local_day
+from passculture.core.common.time import format_local, format_local_day, shift
 from passculture.core.common.time import now as utcnow
 from passculture.core.credit.selectors import refund_of
 
@@ -154,7 +154,7 @@ def _booking_context(booking) -> dict:
         # Booked less than 48 h before the show: the limit is the booking time itself, nothing to cancel.
         "is_final": limit is not None and limit <= booking.booked_at,
         "is_event": begins is not None,
-        "expires_at": format_local(booking.booked_at + THING_EXPIRY_DELAY, tz),
+        "expires_at": format_local(shift(booking.booked_at, THING_EXPIRY_DELAY), tz),
         "cancelled_at": format_local(booking.cancelled_at, tz) if booking.cancelled_at else "",
         "beneficiary_first_name": user.first_name,
         "beneficiary_last_name": user.last_name,

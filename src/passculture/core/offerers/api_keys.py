@@ -22,6 +22,7 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 from passculture.core.common.audit import log_action
 from passculture.core.common.exceptions import DomainError
 from passculture.core.common.locking import lock
+from passculture.core.common.text import check_text
 from passculture.core.common.time import now as utcnow
 
 from .constants import ValidationStatus
@@ -147,7 +148,8 @@ def active_key_count(offerer_id: int) -> int:
 
 
 def _clean_label(label: str) -> str:
-    label = " ".join((label or "").split())
+    # Typed in a page that reads it without a form: the refused characters are checked here.
+    label = check_text(" ".join((label or "").split()))
     if len(label) > LABEL_MAX_LENGTH:
         raise ApiKeyLabelTooLong()
     return label

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from passculture.core.common.audit import log_action
 from passculture.core.common.locking import lock
+from passculture.core.common.text import check_text
 from passculture.core.geo import services as geo_services
 from passculture.core.notifications import account_builders
 from passculture.core.notifications.services import queue_built
@@ -407,7 +408,8 @@ def validate_pending_offerer(offerer_id: int, *, actor) -> Offerer:
 @transaction.atomic
 def reject_offerer(offerer_id: int, *, actor, reason: str) -> Offerer:
     """Staff reject a new offerer; its members lose access to it and its admins are told why."""
-    reason = (reason or "").strip()
+    # Free text read without a form (a page's textarea): its characters are checked here.
+    reason = check_text((reason or "").strip(), multiline=True)
     if not reason:
         raise RejectionReasonRequired()
     offerer = _pending_offerer_for_update(offerer_id)
@@ -494,4 +496,5 @@ def validate_membership(membership_id: int, *, actor) -> Membership:
 @transaction.atomic
 def reject_membership(membership_id: int, *, actor, reason: str = "") -> Membership:
     """An admin of the offerer (or staff) refuses a pending membership; the reason is optional."""
-    return _decide_membership(membership_id, actor=actor, validated=False, reason=(reason or "").strip())
+    reason = check_text((reason or "").strip(), multiline=True)
+    return _decide_membership(membership_id, actor=actor, validated=False, reason=reason)

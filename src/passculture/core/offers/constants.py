@@ -19,6 +19,15 @@ class Version(models.TextChoices):
 
 
 MAX_THING_PRICE_CENTS = 300_00
+# Every number a pro types has a maximum that fits its column (PostgreSQL integer: 2,147,483,647) and
+# that no real stock reaches: past it, the number is a typo. 1,000 EUR is twice the largest credit ever
+# granted (500 EUR), so no beneficiary could book such a stock anyway.
+MAX_PRICE_CENTS = 1_000_00
+# Seats of one showtime (the largest French cinema room has under 3,000) or cards of one stock.
+MAX_STOCK_QUANTITY = 100_000
+# A showtime starts between the venue's today and the same day this many years later: a date outside is a
+# typo (2206 for 2026), and year-9999 showtimes broke every computation made from their start.
+MAX_SHOWTIME_YEARS_AHEAD = 2
 # An event stock may be deleted by its offerer until this long after its start.
 STOCK_DELETION_DELAY_HOURS = 48
 

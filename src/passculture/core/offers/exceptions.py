@@ -56,6 +56,23 @@ class ThingPriceTooHigh(InvalidInput):
     message = "Le prix d'une offre hors séance ne peut pas dépasser 300 €."
 
 
+class PriceAboveMaximum(InvalidInput):
+    code = "PRICE_TOO_HIGH"
+    message = "Le prix ne peut pas dépasser 1 000 €."
+
+
+class QuantityTooHigh(InvalidInput):
+    code = "STOCK_QUANTITY_TOO_HIGH"
+    message = "Le nombre de places ne peut pas dépasser 100 000."
+
+
+class StockDateOutOfRange(InvalidInput):
+    """Raised with the allowed days, in the venue's calendar."""
+
+    code = "STOCK_DATE_OUT_OF_RANGE"
+    message = "La date de la séance doit être comprise entre aujourd'hui et dans deux ans."
+
+
 class InvalidQuantity(InvalidInput):
     code = "INVALID_STOCK_QUANTITY"
     message = "Le nombre de places doit être positif, ou vide pour illimité."

@@ -26,7 +26,7 @@ from .exceptions import (
     TooManyShowtimes,
 )
 from .models import Offer
-from .validation import check_stock_fields
+from .validation import check_showtime_days, check_stock_fields
 
 
 @dataclass(frozen=True)
@@ -102,6 +102,7 @@ def plan_showtimes(offer: Offer, schedule: Schedule, *, at: dt.datetime | None =
     if not offer.is_event:
         raise ShowtimesForEventsOnly()
     check_schedule(schedule)
+    check_showtime_days(schedule.start_date, schedule.end_date, offer.venue.timezone, at=at)
     # Price and seats are the same for every showtime: check them once.
     check_stock_fields(
         offer,

@@ -8,6 +8,7 @@ from django.db import transaction
 from passculture.core.bookings import services as booking_services
 from passculture.core.common.audit import log_action
 from passculture.core.common.locking import lock
+from passculture.core.common.time import check_input_date, shift
 from passculture.core.common.time import now as utcnow
 from passculture.core.offerers.validation import check_can_act_for_offerer
 
@@ -25,7 +26,7 @@ from .exceptions import (
 from .models import Offer, Stock
 from .scheduling import Schedule, ShowtimePlan, plan_showtimes
 from .selectors import accepts_new_stock, cancellable_bookings_count
-from .validation import check_offer_fields, check_stock_fields, sanitize_description
+from .validation import check_offer_fields, check_showtime_start, check_stock_fields, sanitize_description
 
 # Fields a pro may change on an offer after creation. Venue and category stay: bookings copy the
 # venue, and a film's dated showtimes make no sense on a card (and the reverse).
@@ -121,13 +122,17 @@ def create_stock(
     booking_limit: dt.datetime | None = None,
     version: str = "",
     actor=None,
+    at: dt.datetime | None = None,
 ) -> Stock:
+    """`at`: when the stock is created (now; the demo's history creates past showtimes "back then")."""
     check_can_act_for_offerer(actor, offer.venue.offerer_id)
     if not offer.is_event:
         # Two concurrent creations would both see no stock: the offer row serialises them.
         lock(Offer.objects.filter(pk=offer.pk)).get()
         if not accepts_new_stock(offer):
             raise ThingOfferHasAStock()
+    if offer.is_event and beginning is not None:
+        check_showtime_start(beginning, offer.venue.timezone, at=at or utcnow(), booking_limit=booking_limit)
     if offer.is_event and booking_limit is None:
         booking_limit = beginning
     check_stock_fields(
@@ -165,6 +170,10 @@ def update_stock(stock_id: int, *, actor=None, at: dt.datetime | None = None, **
             raise StockAlreadyStarted()
     elif moved and beginning is not None and beginning <= at:
         raise StockStartInPast()
+    if moved and beginning is not None:
+        check_showtime_start(beginning, stock.offer.venue.timezone, at=at)
+    if changes.get("booking_limit") is not None:
+        check_input_date(changes["booking_limit"])
     if (
         "beginning" in changes
         and "booking_limit" not in changes
@@ -220,8 +229,8 @@ def delete_stock(
     check_can_act_for_offerer(actor, stock.offer.venue.offerer_id)
     at = at or utcnow()  # after the lock: a long wait must not turn a late deletion into an allowed one
     # Too late is final, whereas new bookings only ask the pro to confirm again: say the final one first.
-    if stock.beginning_datetime is not None and at > stock.beginning_datetime + dt.timedelta(
-        hours=STOCK_DELETION_DELAY_HOURS
+    if stock.beginning_datetime is not None and at > shift(
+        stock.beginning_datetime, dt.timedelta(hours=STOCK_DELETION_DELAY_HOURS)
     ):
         raise StockDeletionTooLate()
     # The stock row is locked: no booking can be added until we commit, so the count is final.

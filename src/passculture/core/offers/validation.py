@@ -3,11 +3,15 @@ import datetime as dt
 import nh3
 
 from passculture.core.common.exceptions import DomainError
+from passculture.core.common.time import add_years, check_input_date, format_day, to_local
 
 from .constants import (
     DESCRIPTION_MAX_LENGTH,
     LANGUAGE_CODES,
     MAX_DURATION_MINUTES,
+    MAX_PRICE_CENTS,
+    MAX_SHOWTIME_YEARS_AHEAD,
+    MAX_STOCK_QUANTITY,
     MAX_THING_PRICE_CENTS,
     Category,
 )
@@ -26,6 +30,9 @@ from .exceptions import (
     OffererNotValidated,
     OfferInactive,
     OfferNameRequired,
+    PriceAboveMaximum,
+    QuantityTooHigh,
+    StockDateOutOfRange,
     StockDeleted,
     ThingPriceTooHigh,
     VenueNotValidated,
@@ -41,17 +48,59 @@ def check_stock_fields(
     beginning: dt.datetime | None,
     booking_limit: dt.datetime | None,
 ) -> None:
-    if price_cents is None or price_cents < 0:
-        raise InvalidPrice()
-    if quantity is not None and quantity < 0:
-        raise InvalidQuantity()
+    if not offer.is_event and price_cents is not None and price_cents > MAX_THING_PRICE_CENTS:
+        raise ThingPriceTooHigh()
+    check_price(price_cents)
+    check_quantity(quantity)
     if offer.is_event:
         if beginning is None:
             raise BeginningRequired()
         if booking_limit is not None and booking_limit > beginning:
             raise BookingLimitAfterBeginning()
-    elif price_cents > MAX_THING_PRICE_CENTS:
-        raise ThingPriceTooHigh()
+
+
+def check_price(price_cents: int | None) -> None:
+    """A price in cents, 0 (free) to MAX_PRICE_CENTS."""
+    if price_cents is None or price_cents < 0:
+        raise InvalidPrice()
+    if price_cents > MAX_PRICE_CENTS:
+        raise PriceAboveMaximum()
+
+
+def check_quantity(quantity: int | None, *, minimum: int = 0) -> None:
+    """A number of places, `minimum` to MAX_STOCK_QUANTITY; None is unlimited."""
+    if quantity is None:
+        return
+    if quantity < minimum:
+        raise InvalidQuantity()
+    if quantity > MAX_STOCK_QUANTITY:
+        raise QuantityTooHigh()
+
+
+def showtime_days(tz_name: str, at: dt.datetime) -> tuple[dt.date, dt.date]:
+    """The first and last days (in the venue's calendar) on which a showtime may be created or moved."""
+    today = to_local(at, tz_name).date()
+    return today, add_years(today, MAX_SHOWTIME_YEARS_AHEAD)
+
+
+def check_showtime_days(first: dt.date, last: dt.date, tz_name: str, *, at: dt.datetime) -> None:
+    """Every day from `first` to `last` (venue's calendar) lies in the showtime window."""
+    earliest, latest = showtime_days(tz_name, at)
+    if first < earliest or last > latest:
+        raise StockDateOutOfRange(
+            f"La date de la séance doit être comprise entre aujourd'hui ({format_day(earliest)}) et le "
+            f"{format_day(latest)} : deux ans au plus à l'avance."
+        )
+
+
+def check_showtime_start(
+    beginning: dt.datetime, tz_name: str, *, at: dt.datetime, booking_limit: dt.datetime | None = None
+) -> None:
+    """A new or moved showtime starts in the window; its booking limit, when one is sent, is a date."""
+    day = to_local(beginning, tz_name).date()
+    check_showtime_days(day, day, tz_name, at=at)
+    if booking_limit is not None:
+        check_input_date(booking_limit)
 
 
 def check_stock_is_bookable(stock: Stock, at: dt.datetime, quantity: int = 1) -> None:

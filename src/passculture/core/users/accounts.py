@@ -27,6 +27,7 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from passculture.core.common.audit import log_action
 from passculture.core.common.exceptions import InvalidInput
+from passculture.core.common.text import has_forbidden_characters
 from passculture.core.notifications import account_builders
 from passculture.core.notifications.builders import EmailContent
 from passculture.core.notifications.services import queue_built
@@ -183,8 +184,8 @@ def request_password_reset(email: str, *, roles: tuple[str, ...] = PORTAL_ROLES)
 
 
 def _is_address(address: str) -> bool:
-    # NUL first: never an address, and PostgreSQL refuses it in a query.
-    if "\x00" in address:
+    # Forbidden characters first (NUL...): never in an address, and PostgreSQL refuses NUL in a query.
+    if has_forbidden_characters(address):
         return False
     try:
         validate_email(address)

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 
 from passculture.core.bookings.constants import BookingStatus
 from passculture.core.bookings.selectors import bookings_of_beneficiary
-from passculture.core.common.time import FRENCH_MONTHS, age_on, birthday, to_local
+from passculture.core.common.time import age_on, birthday, format_day, to_local
 from passculture.core.common.time import now as utcnow
 from passculture.core.credit.selectors import grant_ages
 
@@ -21,11 +21,6 @@ def get_user(user_id: int) -> User | None:
 def today(at: dt.datetime | None = None) -> dt.date:
     """The calendar day in France: ages and eligibility change at midnight, Paris time."""
     return to_local(at or utcnow(), settings.TIME_ZONE).date()
-
-
-def format_day(day: dt.date) -> str:
-    """`1er mars 2026`, `15 mai 2026`."""
-    return f"{'1er' if day.day == 1 else day.day} {FRENCH_MONTHS[day.month - 1]} {day.year}"
 
 
 @dataclass(frozen=True)

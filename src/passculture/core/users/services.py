@@ -19,6 +19,7 @@ from passculture.core.bookings.services import cancel_booking_by_beneficiary, lo
 from passculture.core.common.audit import log_action
 from passculture.core.common.exceptions import DomainError, InvalidInput
 from passculture.core.common.locking import lock
+from passculture.core.common.text import has_forbidden_characters
 from passculture.core.common.time import now as utcnow
 from passculture.core.identity.services import erase_identity_data
 from passculture.core.notifications import account_builders
@@ -97,7 +98,7 @@ def create_user(
 
 def authenticate_user(email: str, password: str, *, require_validated_email: bool = True) -> User:
     """Checks credentials. The same error for an unknown email and a wrong password."""
-    if "\x00" in (email or ""):  # no address holds one, and PostgreSQL refuses it in a query
+    if has_forbidden_characters(email or ""):  # never an address; PostgreSQL refuses NUL in a query
         raise InvalidCredentials()
     user = authenticate(username=(email or "").strip().lower(), password=password)
     if user is None:

@@ -3,6 +3,7 @@
 import datetime as dt
 import re
 
+from passculture.core.common.text import has_forbidden_characters
 from passculture.core.geo.gazetteer import get_gazetteer, normalise
 
 from .constants import MIN_BIRTH_YEAR, MIN_SIGNUP_AGE
@@ -141,12 +142,7 @@ def check_city(postal_code: str, city: str) -> str:
     """The city must be one of the postal code's towns when the gazetteer knows the code; it comes back
     spelt as the gazetteer spells it. An unknown code (a new one, a CEDEX) accepts any typed name."""
     typed = " ".join((city or "").split())
-    if (
-        not typed
-        or len(typed) > CITY_MAX_LENGTH
-        or not normalise(typed)
-        or any(ord(char) < 32 or ord(char) == 127 for char in typed)
-    ):
+    if not typed or len(typed) > CITY_MAX_LENGTH or not normalise(typed) or has_forbidden_characters(typed):
         raise InvalidCity()
     known = cities_for_postal_code(postal_code)
     if not known:

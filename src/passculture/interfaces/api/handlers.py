@@ -1,19 +1,45 @@
 """One place that turns exceptions into JSON error bodies: {"code": ..., "message": ...}.
 
-Statuses come from interfaces/errors.py; views never build error bodies.
+Statuses come from interfaces/errors.py; views never build error bodies. The errors no operation sees
+(an unknown address, a wrong method, an unexpected failure) get the same body from the API error
+middleware (middleware.py), through `http_error_response`.
 """
 
-from django.http import Http404, HttpRequest, HttpResponse
+import logging
+
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from passculture.core.common.exceptions import DomainError, InvalidInput, NotFound
 from passculture.core.users.exceptions import NotAuthenticated
-from passculture.interfaces.errors import REQUEST_VALIDATION_STATUS, error_body, status_for
+from passculture.interfaces.errors import HTTP_ERROR_CODES, REQUEST_VALIDATION_STATUS, error_body, status_for
+
+security_logger = logging.getLogger("django.security")
 
 INVALID_INPUT_MESSAGE = "Les données envoyées sont invalides."
 INVALID_JSON_MESSAGE = "Le corps de la requête n'est pas un JSON valide."
+HTTP_ERROR_MESSAGES = {
+    400: "La requête est invalide.",
+    401: "Authentification requise.",
+    403: "Accès refusé.",
+    404: "Cette adresse n'existe pas dans l'API : vérifiez le chemin et la documentation.",
+    405: "Cette méthode HTTP n'est pas acceptée à cette adresse.",
+    413: "Le corps de la requête est trop volumineux.",
+    500: "Erreur inattendue du serveur : l'équipe technique a été prévenue.",
+}
+
+
+def http_error_response(status: int) -> JsonResponse:
+    """The {code, message} body of an HTTP-level error; an unlisted status gets HTTP_<status>."""
+    body = {
+        "code": HTTP_ERROR_CODES.get(status, f"HTTP_{status}"),
+        "message": HTTP_ERROR_MESSAGES.get(status, "La requête n'a pas pu aboutir."),
+    }
+    return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+
 
 # French wording of the most frequent pydantic error types; others keep pydantic's message.
 _FIELD_MESSAGES = {
@@ -71,6 +97,13 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(Http404)
     def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return render(request, NotFound())
+
+    @api.exception_handler(SuspiciousOperation)
+    def on_suspicious_request(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+        # Django's own limits (DATA_UPLOAD_MAX_MEMORY_SIZE, the numbers of fields and files), met while an
+        # operation reads the body: logged where Django logs them, answered as JSON.
+        security_logger.warning("%s: %s", type(exc).__name__, exc)
+        return http_error_response(413 if isinstance(exc, RequestDataTooBig) else 400)
 
     @api.exception_handler(NinjaValidationError)
     def on_invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:

@@ -54,7 +54,24 @@ def _euros(cents: int | None) -> str:
     return "" if cents is None else format_euros(cents)
 
 
-class StaffAdmin(admin.ModelAdmin):
+# A longer search is a typo or an attack, and SQLite refuses LIKE patterns past 50,000 bytes. (The search
+# box is a form field: NUL and control characters are already refused there, interfaces/inputs.py.)
+SEARCH_MAX_LENGTH = 200
+SEARCH_REFUSED = f"Recherche refusée : {SEARCH_MAX_LENGTH} caractères au plus. Aucun résultat n'est affiché."
+
+
+class CheckedSearch:
+    """The search box of every admin list (ours, and those of Django's and django-dsfr's models, which
+    are registered again with it at the end of this module)."""
+
+    def get_search_results(self, request, queryset, search_term):
+        if len(search_term) > SEARCH_MAX_LENGTH:
+            messages.error(request, SEARCH_REFUSED)
+            return queryset.none(), False
+        return super().get_search_results(request, queryset, search_term)
+
+
+class StaffAdmin(CheckedSearch, admin.ModelAdmin):
     """Staff (is_staff) may see and edit everything, without per-model permissions to maintain."""
 
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -652,3 +669,12 @@ class JobRunAdmin(StaffAdmin):
 
 
 from . import account_deletions  # noqa: E402, F401 - registers the admin of account deletion requests
+
+# Models registered by other apps (Django's groups, django-dsfr's settings) get the checked search too.
+for _model, _model_admin in list(admin.site._registry.items()):
+    if not isinstance(_model_admin, CheckedSearch):
+        admin.site.unregister(_model)
+        checked = type(
+            type(_model_admin).__name__, (CheckedSearch, type(_model_admin)), {"__module__": __name__}
+        )
+        admin.site.register(_model, checked)

@@ -57,7 +57,8 @@ def _parse_decimal(value: str, label: str) -> Decimal | None:
         number = Decimal(value)
     except InvalidOperation:
         raise FormError(f"Le {label} doit être un nombre.") from None
-    if not number.is_finite():
+    # Past ten million, a number is a typo; Decimal arithmetic on "1e999999" would fail, not answer.
+    if not number.is_finite() or number.copy_abs() >= 10_000_000:
         raise FormError(f"Le {label} doit être un nombre.")
     return number
 

@@ -4,8 +4,6 @@ The rules (membership, eligibility, price and capacity, audit, requesting the im
 core.providers.allocine.services; this view parses euros into cents and shows the service's refusals.
 """
 
-from decimal import Decimal, InvalidOperation
-
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -13,7 +11,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from passculture.core.common.exceptions import DomainError
+from passculture.core.common.money import parse_euros
 from passculture.core.common.time import format_local, now, to_local
+from passculture.core.offers.constants import MAX_STOCK_QUANTITY
 from passculture.core.providers.allocine import selectors
 from passculture.core.providers.allocine.services import keep_vanished_showtime, save_allocine_settings
 from passculture.interfaces.http import safe_next_url
@@ -39,19 +39,17 @@ FIELD_BY_ERROR_CODE = {"ALLOCINE_PRICE_INVALID": "price", "ALLOCINE_QUANTITY_INV
 class AllocineSettingsForm(forms.Form):
     # Text, not a number input: French decimal commas ("7,50") are welcome.
     price = forms.CharField(label="Prix de chaque séance (en euros)", max_length=10)
-    quantity = forms.IntegerField(label="Places par séance", required=False, min_value=1)
+    quantity = forms.IntegerField(
+        label="Places par séance", required=False, min_value=1, max_value=MAX_STOCK_QUANTITY
+    )
     is_duo = forms.BooleanField(label="Offres duo : un jeune peut réserver 2 places", required=False)
     is_active = forms.BooleanField(label="Importation active", required=False)
 
     def clean_price(self) -> int:
-        raw = self.cleaned_data["price"].strip().replace(",", ".").replace("€", "").strip()
         try:
-            euros = Decimal(raw)
-        except InvalidOperation:
-            raise forms.ValidationError("Saisissez un prix en euros, par exemple 7,50.") from None
-        if not euros.is_finite() or euros != euros.quantize(Decimal("0.01")):
-            raise forms.ValidationError("Saisissez un prix en euros avec au plus deux décimales.")
-        return int(euros * 100)
+            return parse_euros(self.cleaned_data["price"])
+        except DomainError as error:
+            raise forms.ValidationError(error.message, code=error.code.lower()) from error
 
     @staticmethod
     def initial_for(settings_obj) -> dict:

@@ -35,12 +35,14 @@ class AllocineNotEligible(PermissionDenied):
 
 class AllocinePriceInvalid(InvalidInput):
     code = "ALLOCINE_PRICE_INVALID"
-    message = "Le prix des séances est obligatoire et ne peut pas être négatif."
+    message = "Le prix des séances est obligatoire, entre 0 et 1 000 €."
 
 
 class AllocineQuantityInvalid(InvalidInput):
     code = "ALLOCINE_QUANTITY_INVALID"
-    message = "Le nombre de places par séance doit être d'au moins 1 (laissez vide pour illimité)."
+    message = (
+        "Le nombre de places par séance doit être compris entre 1 et 100 000 (laissez vide pour illimité)."
+    )
 
 
 class AllocineAlertNotFound(NotFound):

@@ -15,6 +15,7 @@ from passculture.core.common.audit import log_action
 from passculture.core.common.time import now as utcnow
 from passculture.core.offerers.exceptions import OffererAccessDenied
 from passculture.core.offerers.validation import check_can_act_for_offerer
+from passculture.core.offers.constants import MAX_PRICE_CENTS, MAX_STOCK_QUANTITY
 
 from .client import AllocineClient
 from .exceptions import (
@@ -37,9 +38,10 @@ def save_allocine_settings(
     eligibility = venue_allocine_eligibility(venue)
     if not eligibility.eligible:
         raise AllocineNotEligible(eligibility.message)
-    if price_cents is None or price_cents < 0:
+    # The bounds of a stock typed by hand (core.offers.constants): every imported showtime gets them.
+    if price_cents is None or not 0 <= price_cents <= MAX_PRICE_CENTS:
         raise AllocinePriceInvalid()
-    if quantity is not None and quantity < 1:
+    if quantity is not None and not 1 <= quantity <= MAX_STOCK_QUANTITY:
         raise AllocineQuantityInvalid()
     at = utcnow()
     with transaction.atomic():

@@ -33,13 +33,15 @@ from django.db.models.functions import Cast, Left
 
 from passculture.core.common.audit import log_action
 from passculture.core.common.exceptions import DomainError
-from passculture.core.common.time import format_local, local_to_utc
+from passculture.core.common.text import strip_forbidden_characters
+from passculture.core.common.time import format_day, format_local, local_to_utc, to_local
 from passculture.core.common.time import now as utcnow
 from passculture.core.notifications.services import queue_email
 from passculture.core.offerers.selectors import admin_emails_of_offerer
 from passculture.core.offers.constants import DESCRIPTION_MAX_LENGTH, MAX_DURATION_MINUTES, Category
 from passculture.core.offers.images import MAX_IMAGE_BYTES, prepare_offer_image
 from passculture.core.offers.models import Offer, Stock
+from passculture.core.offers.validation import showtime_days
 
 from .client import AllocineClient
 from .exceptions import AllocineError
@@ -113,7 +115,23 @@ def _languages(film: Film) -> list[str]:
     return codes
 
 
+def _without_forbidden_characters(value):
+    """A feed's text loses the characters no input may hold (core.common.text): one NUL in a cast list
+    would otherwise fail the whole theatre's import on PostgreSQL."""
+    if isinstance(value, str):
+        return strip_forbidden_characters(value)
+    if isinstance(value, list):
+        return [_without_forbidden_characters(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _without_forbidden_characters(item) for key, item in value.items()}
+    return value
+
+
 def _film_extra_data(film: Film) -> dict:
+    return _without_forbidden_characters(_film_details(film))
+
+
+def _film_details(film: Film) -> dict:
     movie = film.movie
     release_date = movie.release_date
     return {
@@ -137,6 +155,8 @@ class _Outcome:
     vanished_booked: list[Stock] = field(default_factory=list)
     # The earliest future showtime of the feed: until it starts, the feed means the same thing.
     next_start: dt.datetime | None = None
+    # Showtimes of the feed skipped as too far ahead: the run is not clean, so no memo of it is kept.
+    out_of_window: int = 0
 
 
 class _StockRow(NamedTuple):
@@ -197,13 +217,16 @@ def _apply_feed(
     changed_stocks: list[Stock] = []
     seen_stock_refs: set[str] = set()
     tz = venue.timezone
+    # A showtime out of the window a pro may schedule (a typo in the feed, year 9999) is skipped and
+    # counted as an error of its film, never stored.
+    _today, latest_day = showtime_days(tz, at)
     for film in films:
         if film.movie.is_special_event:
             continue
         ref = offer_ref(film)
         values: dict[str, object] = {
-            "name": film.movie.title[:OFFER_NAME_MAX_LENGTH],
-            "description": build_description(film),
+            "name": strip_forbidden_characters(film.movie.title, multiline=False)[:OFFER_NAME_MAX_LENGTH],
+            "description": strip_forbidden_characters(build_description(film)),
             "duration_minutes": _duration(film),
             "languages": _languages(film),
             "is_duo": settings_obj.is_duo,
@@ -229,6 +252,7 @@ def _apply_feed(
                 updated_offer_pks.add(offer.pk)
 
         new_stocks: list[Stock] = []
+        out_of_window = 0
         for showtime in film.showtimes:
             if not showtime.is_classic:
                 continue
@@ -236,6 +260,9 @@ def _apply_feed(
             local_start = showtime.starts_at.replace(tzinfo=None)
             start = local_to_utc(local_start, tz)
             if start <= at:
+                continue
+            if to_local(start, tz).date() > latest_day:
+                out_of_window += 1
                 continue
             if outcome.next_start is None or start < outcome.next_start:
                 outcome.next_start = start
@@ -260,6 +287,12 @@ def _apply_feed(
                 if refreshed is not None:
                     changed_stocks.append(refreshed)
         planned.append((offer, new_stocks))
+        if out_of_window:
+            run.errors.append(
+                f"Film {film.movie.id} : {out_of_window} séance(s) ignorée(s), datée(s) au-delà du "
+                f"{format_day(latest_day)} (deux ans au plus à l'avance)."
+            )
+            outcome.out_of_window += out_of_window
 
     if new_offers:
         Offer.objects.bulk_create(new_offers)
@@ -446,7 +479,7 @@ def _memo_after_apply(
     venue_id: int, digest: str, run: AllocineImportRun, outcome: _Outcome, at: dt.datetime
 ) -> dict:
     """The memo of a clean import ({} otherwise), read inside its transaction, after its writes."""
-    if not digest or run.showtimes_kept_booked or outcome.vanished_booked:
+    if not digest or run.showtimes_kept_booked or outcome.vanished_booked or outcome.out_of_window:
         return {}
     return {
         "version": MEMO_VERSION,

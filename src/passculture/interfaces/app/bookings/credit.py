@@ -7,7 +7,7 @@ from django.conf import settings
 from django.shortcuts import render
 
 from passculture.core.common.money import format_euros
-from passculture.core.common.time import FRENCH_MONTHS, format_local, to_local
+from passculture.core.common.time import FRENCH_MONTHS, format_local, shift, to_local
 from passculture.core.common.time import now as utcnow
 from passculture.core.credit.selectors import (
     MovementKind,
@@ -43,7 +43,7 @@ def _valid_until(expires_at) -> str:
     """The last moment the credit can be spent, in Paris: a midnight expiry means "the day before, inclusive"."""
     local = to_local(expires_at, settings.TIME_ZONE)
     if (local.hour, local.minute, local.second, local.microsecond) == (0, 0, 0, 0):
-        return f"{_local_date(expires_at - dt.timedelta(microseconds=1))} inclus"
+        return f"{_local_date(shift(expires_at, -dt.timedelta(microseconds=1)))} inclus"
     return f"{_local_date(expires_at)} à {local.hour:02d}h{local.minute:02d}"
 
 

@@ -13,12 +13,20 @@ from dsfr.forms import DsfrBaseForm
 from passculture.core.common.exceptions import DomainError
 from passculture.core.common.money import cents_to_euros, euros_to_cents
 from passculture.core.common.time import FRENCH_WEEKDAYS, local_time_exists, local_to_utc, to_local
-from passculture.core.offers.constants import LANGUAGES, Category, Version
+from passculture.core.offers.constants import (
+    LANGUAGES,
+    MAX_BOOKING_LIMIT_HOURS_BEFORE,
+    MAX_DURATION_MINUTES,
+    MAX_PRICE_CENTS,
+    MAX_STOCK_QUANTITY,
+    Category,
+    Version,
+)
 from passculture.core.offers.images import ACCEPTED_CONTENT_TYPES, prepare_offer_image
 from passculture.core.offers.scheduling import Schedule
 
 # Which field shows a domain error, by code; others go on top of the form.
-FIELD_OF_ERROR = {
+FIELD_OF_ERROR: dict[str, str | tuple[str, ...]] = {
     "OFFER_NAME_REQUIRED": "name",
     "INVALID_CATEGORY": "category",
     "DESCRIPTION_TOO_LONG": "description",
@@ -27,6 +35,11 @@ FIELD_OF_ERROR = {
     "INVALID_PRICE": "price",
     "PRICE_TOO_HIGH": "price",
     "INVALID_STOCK_QUANTITY": "quantity",
+    "STOCK_QUANTITY_TOO_HIGH": "quantity",
+    # The first of the form's fields: one showtime's date, or the first day of a schedule.
+    "STOCK_DATE_OUT_OF_RANGE": ("date", "start_date"),
+    "STOCK_START_IN_PAST": "date",
+    "DATE_OUT_OF_BOUNDS": "booking_limit_date",
     "QUANTITY_BELOW_BOOKINGS": "quantity",
     "BOOKING_LIMIT_AFTER_BEGINNING": "booking_limit_date",
     "SCHEDULE_END_BEFORE_START": "end_date",
@@ -39,8 +52,11 @@ MAX_TIMES_PER_DAY = 12
 
 
 def add_domain_error(form: forms.Form, error: DomainError) -> None:
-    field = FIELD_OF_ERROR.get(error.code)
-    form.add_error(field if field in form.fields else None, error.message)
+    names = FIELD_OF_ERROR.get(error.code, ())
+    field = next(
+        (name for name in ((names,) if isinstance(names, str) else names) if name in form.fields), None
+    )
+    form.add_error(field, error.message)
 
 
 class ProForm(DsfrBaseForm):
@@ -63,6 +79,7 @@ class EurosField(forms.DecimalField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("min_value", Decimal("0"))
+        kwargs.setdefault("max_value", cents_to_euros(MAX_PRICE_CENTS))
         kwargs.setdefault("max_digits", 8)
         kwargs.setdefault("decimal_places", 2)
         super().__init__(**kwargs)
@@ -86,6 +103,7 @@ def seats_field() -> forms.IntegerField:
         label="Nombre de places",
         required=False,
         min_value=0,
+        max_value=MAX_STOCK_QUANTITY,
         help_text="Laissez vide pour un nombre de places illimité.",
     )
 
@@ -121,7 +139,7 @@ class OfferForm(ProForm):
         "aux jeunes. Les retours à la ligne sont conservés.",
     )
     duration_minutes = forms.IntegerField(
-        label="Durée (minutes)", required=False, min_value=1, max_value=1440
+        label="Durée (minutes)", required=False, min_value=1, max_value=MAX_DURATION_MINUTES
     )
     languages = forms.MultipleChoiceField(
         label="Langues",
@@ -275,7 +293,7 @@ class ShowtimesForm(ProForm):
         label="Fin des réservations (heures avant la séance)",
         required=False,
         min_value=0,
-        max_value=720,
+        max_value=MAX_BOOKING_LIMIT_HOURS_BEFORE,
         help_text="Laissez vide pour accepter les réservations jusqu'au début de la séance.",
     )
 

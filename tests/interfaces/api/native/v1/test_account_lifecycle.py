@@ -455,10 +455,12 @@ def test_a_nul_character_in_an_address_is_422(anonymous, path, body):
     response = anonymous.post(path, body)
 
     assert _error(response, 422) == "INVALID_INPUT"
-    assert response.json()["errors"][0]["message"] == "La valeur contient des caractères non autorisés."
+    assert response.json()["errors"][0]["message"] == "Ce champ contient des caractères non autorisés."
+    assert response.json()["errors"][0]["type"] == "forbidden_characters"
 
 
-def test_a_nul_character_in_the_city_is_400(anonymous):
-    assert _error(anonymous.post("/signup", signup_body(postalCode="98000", city="Mon\x00aco")), 400) == (
-        "INVALID_CITY"
-    )
+def test_a_nul_character_in_the_city_is_422_with_the_field(anonymous):
+    response = anonymous.post("/signup", signup_body(postalCode="98000", city="Mon\x00aco"))
+
+    assert _error(response, 422) == "INVALID_INPUT"
+    assert response.json()["errors"][0]["loc"] == ["body", "payload", "city"]

@@ -99,8 +99,10 @@ def test_the_route_is_declared_in_the_openapi(anonymous):
     schema = anonymous.get("/openapi.json").json()
     responses = schema["paths"]["/api/native/v1/me/credit"]["get"]["responses"]
     assert set(responses) == {"200", "401", "403"}
+    # 422: an id past the largest primary key.
     assert set(schema["paths"]["/api/native/v1/bookings/{booking_id}"]["get"]["responses"]) == {
         "200",
         "401",
         "404",
+        "422",
     }

@@ -157,7 +157,7 @@ def test_the_openapi_declares_the_search_public_with_its_parameters_and_errors()
     assert {p["name"] for p in operation["parameters"]} == {
         "latitude", "longitude", "radius_km", "date", "q", "limit", "offset",
     }  # fmt: skip
-    assert set(operation["responses"]) == {"200", "400"}
+    assert set(operation["responses"]) == {"200", "400", "422"}
     assert "INVALID_RADIUS" in operation["description"]
     assert not spec["paths"]["/api/native/v1/offers/{offer_id}"]["get"].get("security")
     assert not spec["paths"]["/api/native/v1/places"]["get"].get("security")

@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from passculture.interfaces.api.auth import AccessToken
 from passculture.interfaces.api.handlers import install_error_handlers
+from passculture.interfaces.api.inputs import InputParser
 
 from . import account, bookings, credit, identity, offers
 
@@ -22,6 +23,7 @@ api = NinjaAPI(
     description=DESCRIPTION,
     urls_namespace="native_v1",
     auth=AccessToken(),
+    parser=InputParser(),
 )
 install_error_handlers(api)
 api.add_router("", account.router)

@@ -9,6 +9,7 @@ from passculture.core.bookings.exceptions import BookingNotFound
 from passculture.core.bookings.selectors import booking_of_beneficiary, bookings_of_beneficiary
 from passculture.core.bookings.services import book_offer, cancel_booking_by_beneficiary
 from passculture.core.common.time import now as utcnow
+from passculture.interfaces.api.inputs import Id
 
 from .offers import image_url
 from .schemas import BookingCreatedOut, BookingIn, BookingOut, BookingsOut, ErrorOut, InvalidInputOut
@@ -96,12 +97,12 @@ def list_bookings(request: HttpRequest):
 
 @router.get(
     "/bookings/{booking_id}",
-    response={200: BookingOut, 401: ErrorOut, 404: ErrorOut},
+    response={200: BookingOut, 401: ErrorOut, 404: ErrorOut, 422: InvalidInputOut},
     by_alias=True,
     summary="Une de mes réservations",
     description="404 `BOOKING_NOT_FOUND` pour une réservation inconnue ou d'une autre personne.",
 )
-def get_booking(request: HttpRequest, booking_id: int):
+def get_booking(request: HttpRequest, booking_id: Id):
     booking = booking_of_beneficiary(request.auth, booking_id)
     if booking is None:
         raise BookingNotFound()
@@ -132,10 +133,10 @@ def create_booking(request: HttpRequest, payload: BookingIn):
 
 @router.post(
     "/bookings/{booking_id}/cancel",
-    response={204: None, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut},
+    response={204: None, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: InvalidInputOut},
     summary="Annuler ma réservation",
     description="Possible tant que la réservation est confirmée et avant sa date limite d'annulation.",
 )
-def cancel_booking(request: HttpRequest, booking_id: int):
+def cancel_booking(request: HttpRequest, booking_id: Id):
     cancel_booking_by_beneficiary(request.auth, booking_id)
     return HttpResponse(status=204)

@@ -11,7 +11,7 @@ from passculture.core.identity.selectors import identity_state
 from passculture.core.identity.services import submit_identity_check
 from passculture.core.identity.validation import IdentityData
 
-from .schemas import CENTS, CamelSchema, ErrorOut, InvalidInputOut
+from .schemas import CENTS, CamelInSchema, CamelSchema, ErrorOut, InvalidInputOut
 
 router = Router(tags=["Vérification d'identité"])
 
@@ -70,7 +70,7 @@ class IdentityStateOut(CamelSchema):
     accepted_document_types: list[DocumentTypeOut]
 
 
-class IdentityCheckIn(CamelSchema):
+class IdentityCheckIn(CamelInSchema):
     document_type: DocumentType
     document_number: str = Field(max_length=40, description="Tel qu'il figure sur le document.")
     first_name: str = Field(max_length=128, description="Tous les prénoms, comme sur le document.")

@@ -9,8 +9,9 @@ from passculture.core.offers import search
 from passculture.core.offers.exceptions import OfferNotFound
 from passculture.core.offers.selectors import get_public_offer, stocks_of_offer
 from passculture.core.offers.validation import is_bookable
+from passculture.interfaces.api.inputs import Id
 
-from .schemas import ErrorOut, OfferOut, PlaceOut, SearchOut
+from .schemas import ErrorOut, InvalidInputOut, OfferOut, PlaceOut, SearchOut
 
 router = Router(tags=["Offres"])
 
@@ -56,7 +57,7 @@ def _venue(venue) -> dict:
 @router.get(
     "/offers",
     auth=None,
-    response={200: SearchOut, 400: ErrorOut},
+    response={200: SearchOut, 400: ErrorOut, 422: InvalidInputOut},
     by_alias=True,
     summary="Chercher des séances autour d'un point",
     description=SEARCH_DESCRIPTION,
@@ -126,7 +127,7 @@ def search_offers(
 @router.get(
     "/places",
     auth=None,
-    response={200: list[PlaceOut]},
+    response={200: list[PlaceOut], 422: InvalidInputOut},
     by_alias=True,
     summary="Villes et codes postaux pour situer une recherche",
     description="Jusqu'à 8 communes (code postal, début de code postal ou nom, sans tenir compte des "
@@ -143,13 +144,13 @@ def places(request: HttpRequest, q: str = ""):
 @router.get(
     "/offers/{offer_id}",
     auth=None,
-    response={200: OfferOut, 404: ErrorOut},
+    response={200: OfferOut, 404: ErrorOut, 422: InvalidInputOut},
     by_alias=True,
     summary="Une offre, le film et ses séances",
     description="Séances non supprimées, passées comprises ; `isBookable` dit si l'on peut réserver. "
     "`film` : réalisation, interprètes, genres... quand l'offre vient d'Allociné. " + PUBLIC,
 )
-def get_offer(request: HttpRequest, offer_id: int):
+def get_offer(request: HttpRequest, offer_id: Id):
     offer = get_public_offer(offer_id)
     if offer is None:
         raise OfferNotFound()

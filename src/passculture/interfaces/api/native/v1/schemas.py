@@ -6,10 +6,18 @@ from ninja import Field, Schema
 from pydantic import ConfigDict, StrictBool, StrictInt
 from pydantic.alias_generators import to_camel
 
+from passculture.interfaces.api.inputs import MAX_ID, MAX_SMALL_INT, InputSchema
+
 CENTS = "Montant en centimes d'euro (1250 = 12,50 €)."
 
 
 class CamelSchema(Schema):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+
+
+class CamelInSchema(InputSchema):
+    """A request body: its text and dates are checked (interfaces/api/inputs.py)."""
+
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
 
 
@@ -31,14 +39,8 @@ class InvalidInputOut(ErrorOut):
 # --- Authentication -----------------------------------------------------------------------------
 
 
-# Typed text never holds control characters; PostgreSQL refuses NUL in text, so they stop at the door.
-NO_CONTROL_CHARACTERS = r"^[^\x00-\x1f\x7f]*$"
-
-
-class SigninIn(CamelSchema):
-    identifier: str = Field(
-        max_length=254, pattern=NO_CONTROL_CHARACTERS, description="Adresse email du compte."
-    )
+class SigninIn(CamelInSchema):
+    identifier: str = Field(max_length=254, description="Adresse email du compte.")
     password: str
 
 
@@ -204,9 +206,9 @@ class PlaceOut(CamelSchema):
 # --- Bookings -----------------------------------------------------------------------------------
 
 
-class BookingIn(CamelSchema):
-    stock_id: StrictInt
-    quantity: StrictInt = Field(description="1, ou 2 pour une offre duo.")
+class BookingIn(CamelInSchema):
+    stock_id: StrictInt = Field(ge=1, le=MAX_ID)
+    quantity: StrictInt = Field(le=MAX_SMALL_INT, description="1, ou 2 pour une offre duo.")
 
 
 class BookingCreatedOut(CamelSchema):
@@ -334,8 +336,8 @@ class MyCreditOut(CamelSchema):
 # --- Beneficiaries' accounts: sign-up, email links, password, deletion --------------------------
 
 
-class SignupIn(CamelSchema):
-    email: str = Field(max_length=254, pattern=NO_CONTROL_CHARACTERS)
+class SignupIn(CamelInSchema):
+    email: str = Field(max_length=254)
     password: str = Field(
         max_length=4096,
         description="12 caractères au moins, pas trop courant, pas uniquement des chiffres, "
@@ -358,28 +360,28 @@ class SignupOut(CamelSchema):
     eligibility: AccountEligibilityOut
 
 
-class ValidateEmailIn(CamelSchema):
+class ValidateEmailIn(CamelInSchema):
     token: str = Field(
         max_length=1000, description="Le jeton du lien reçu par email (dernier segment de l'URL)."
     )
 
 
-class EmailIn(CamelSchema):
-    email: str = Field(max_length=254, pattern=NO_CONTROL_CHARACTERS)
+class EmailIn(CamelInSchema):
+    email: str = Field(max_length=254)
 
 
-class ResetPasswordIn(CamelSchema):
+class ResetPasswordIn(CamelInSchema):
     uidb64: str = Field(max_length=64, description="Avant-dernier segment du lien reçu par email.")
     token: str = Field(max_length=200, description="Dernier segment du lien reçu par email.")
     new_password: str = Field(max_length=4096)
 
 
-class ChangePasswordIn(CamelSchema):
+class ChangePasswordIn(CamelInSchema):
     current_password: str = Field(max_length=4096)
     new_password: str = Field(max_length=4096)
 
 
-class PasswordIn(CamelSchema):
+class PasswordIn(CamelInSchema):
     password: str = Field(max_length=4096)
 
 

@@ -8,6 +8,7 @@ OpenAPI at /api/v2/openapi.json, Swagger UI at /api/v2/swagger, the French guide
 from ninja import NinjaAPI
 
 from passculture.interfaces.api.handlers import install_error_handlers
+from passculture.interfaces.api.inputs import InputParser
 
 from . import bookings
 from .auth import ApiKeyAuth, ProBasicAuth, no_credentials
@@ -30,6 +31,7 @@ api = NinjaAPI(
     urls_namespace="public_v2",
     auth=[ApiKeyAuth(), ProBasicAuth(), no_credentials],
     docs_url="/swagger",
+    parser=InputParser(),
 )
 install_error_handlers(api)
 api.add_router("", bookings.router)
