@@ -173,3 +173,30 @@ def test_born_on_29_february_a_paid_booking_is_refused_from_the_21st_birthday():
     with pytest.raises(DomainError) as exc:
         book_offer(user, ThingStockFactory(price_cents=10_00).pk, at=_paris(2029, 3, 1, 0, 0))
     assert exc.value.code == "DEPOSIT_EXPIRED"
+
+
+def _digital(user, price_cents, at):
+    stock = ThingStockFactory(price_cents=price_cents, offer__url=f"https://vod.example.com/{price_cents}")
+    return book_offer(user, stock.pk, at=at)
+
+
+def test_the_two_credits_share_one_digital_cap_of_100_eur(two_credits):
+    """RULES.md (2025): one digital cap of 100 EUR for the pass, not 100 EUR per credit (150 EUR)."""
+    first = _digital(two_credits, 60_00, AT_18 + H)  # 30 from the 17 credit, 30 from the 18 one
+    assert sorted(first.debits.values_list("amount_cents", flat=True)) == [30_00, 30_00]
+
+    with pytest.raises(DomainError) as refused:
+        _digital(two_credits, 45_00, AT_18 + 2 * H)
+
+    assert refused.value.code == "DIGITAL_CAP_REACHED"
+    assert _digital(two_credits, 40_00, AT_18 + 3 * H).total_amount_cents == 40_00
+    balance = balance_of(two_credits, at=AT_18 + 4 * H)
+    assert (balance.digital_cap_cents, balance.digital_remaining_cents) == (100_00, 0)
+    assert balance.remaining_cents == 80_00  # still bookable for showtimes
+
+
+def test_the_balance_shows_the_shared_digital_cap(two_credits):
+    balance = balance_of(two_credits, at=AT_18 + H)
+    assert (balance.digital_cap_cents, balance.digital_remaining_cents) == (100_00, 100_00)
+    _digital(two_credits, 25_00, AT_18 + H)
+    assert balance_of(two_credits, at=AT_18 + 2 * H).digital_remaining_cents == 75_00

@@ -6,6 +6,7 @@ from django.db.models import Q
 from passculture.core.common.time import now as utcnow
 
 from .models import CreditPolicy, Debit, Deposit
+from .validation import shared_digital_room
 
 
 def policy_in_force(day: dt.date, age: int) -> CreditPolicy | None:
@@ -110,17 +111,27 @@ def balance_of_deposits(deposits: list[Deposit], at: dt.datetime | None = None) 
     digital_remaining = None
     digital_cap = None
     if any(part.digital_cap_cents is not None for part in counted):
-        # What each credit may still spend on digital offers (its cap, or all of it when it has none).
+        # What each credit may still spend on digital offers (its cap, or all of it when it has none)...
         digital_remaining = sum(
             part.remaining_cents if part.digital_remaining_cents is None else part.digital_remaining_cents
             for part in usable
         )
-        digital_cap = sum(
-            part.initial_cents
-            if part.digital_cap_cents is None
-            else min(part.digital_cap_cents, part.initial_cents)
-            for part in counted
-        )
+        # ... within the pass's one cap, shared by its credits (validation.shared_digital_room).
+        live = [deposit for deposit in deposits if is_usable(deposit, at)] or list(deposits)
+        shared = shared_digital_room(live)
+        if shared is not None:
+            digital_remaining = min(digital_remaining, shared)
+            digital_cap = min(
+                max(deposit.digital_cap_cents or 0 for deposit in live),
+                sum(part.initial_cents for part in counted),
+            )
+        else:
+            digital_cap = sum(
+                part.initial_cents
+                if part.digital_cap_cents is None
+                else min(part.digital_cap_cents, part.initial_cents)
+                for part in counted
+            )
     return Balance(
         initial_cents=sum(part.initial_cents for part in counted),
         spent_cents=sum(part.spent_cents for part in counted),

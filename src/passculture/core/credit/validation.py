@@ -25,6 +25,16 @@ def _room(deposit: Deposit, *, is_digital: bool) -> int:
     return max(room, 0)
 
 
+def shared_digital_room(deposits: list[Deposit]) -> int | None:
+    """What credits held together may still spend on digital offers. The digital cap is the pass's, not
+    each credit's (RULES.md: 2025, 50 EUR at 17 + 150 EUR at 18, digital cap 100 EUR): their digital
+    spending together stays within the highest cap among them. None when one of them has no cap."""
+    if not deposits or any(deposit.digital_cap_cents is None for deposit in deposits):
+        return None
+    cap = max(deposit.digital_cap_cents or 0 for deposit in deposits)
+    return max(cap - sum(deposit.digital_spent_cents for deposit in deposits), 0)
+
+
 def check_has_credit_for(deposits: list[Deposit], total_cents: int, *, at: dt.datetime) -> None:
     """The first credit checks of a booking, before the stock's: a credit was granted (NO_DEPOSIT), and
     one is still usable unless the booking is free (DEPOSIT_EXPIRED). `plan_spending` does the rest."""
@@ -60,7 +70,12 @@ def plan_spending(
             plan.append((deposit, take))
             left -= take
         if not left:
-            return plan
+            break
+    if not left:
+        shared = shared_digital_room(usable) if is_digital else None
+        if shared is not None and total_cents > shared:
+            raise DigitalCapReached()
+        return plan
     if is_digital and sum(_room(deposit, is_digital=False) for deposit in usable) >= total_cents:
         raise DigitalCapReached()
     raise InsufficientCredit()
