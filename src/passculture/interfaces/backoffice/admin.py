@@ -670,11 +670,23 @@ class JobRunAdmin(StaffAdmin):
 
 from . import account_deletions  # noqa: E402, F401 - registers the admin of account deletion requests
 
+
+def _https_urls(admin_class: type, *mixins: type) -> type:
+    """`admin_class` (and its inlines) with the https default of URL fields that ours have (Django 6's;
+    5.2 warns for each form without it)."""
+    return type(
+        admin_class.__name__,
+        (*mixins, admin_class),
+        {
+            "__module__": __name__,
+            "formfield_overrides": {**admin_class.formfield_overrides, **StaffAdmin.formfield_overrides},
+            "inlines": [_https_urls(inline) for inline in getattr(admin_class, "inlines", [])],
+        },
+    )
+
+
 # Models registered by other apps (Django's groups, django-dsfr's settings) get the checked search too.
 for _model, _model_admin in list(admin.site._registry.items()):
     if not isinstance(_model_admin, CheckedSearch):
         admin.site.unregister(_model)
-        checked = type(
-            type(_model_admin).__name__, (CheckedSearch, type(_model_admin)), {"__module__": __name__}
-        )
-        admin.site.register(_model, checked)
+        admin.site.register(_model, _https_urls(type(_model_admin), CheckedSearch))
