@@ -105,3 +105,8 @@ def test_changing_the_password_voids_the_api_tokens_issued_before():
 
 def test_an_identifier_with_a_nul_character_is_just_wrong_credentials():
     assert error_code(authenticate_user, "camille\x00@example.com", TEST_PASSWORD) == "INVALID_CREDENTIALS"
+
+
+def test_an_identifier_longer_than_any_address_is_just_wrong_credentials():
+    # A 100 kB identifier made SQLite's case-insensitive match fail (the back office login sent it).
+    assert error_code(authenticate_user, "x" * 100_000, TEST_PASSWORD) == "INVALID_CREDENTIALS"

@@ -42,6 +42,7 @@ from .selectors import format_day, today
 from .validation import check_birth_date, check_city, check_name, check_phone_number, check_postal_code
 
 logger = logging.getLogger(__name__)
+EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length or 254
 
 
 def _check_email_and_password(email: str, password: str, user: User | None = None) -> str:
@@ -98,7 +99,9 @@ def create_user(
 
 def authenticate_user(email: str, password: str, *, require_validated_email: bool = True) -> User:
     """Checks credentials. The same error for an unknown email and a wrong password."""
-    if has_forbidden_characters(email or ""):  # never an address; PostgreSQL refuses NUL in a query
+    # Never an address: forbidden characters (PostgreSQL refuses NUL in a query), or longer than any
+    # stored address (a 100 kB identifier makes SQLite's case-insensitive LIKE fail).
+    if has_forbidden_characters(email or "") or len(email or "") > EMAIL_MAX_LENGTH:
         raise InvalidCredentials()
     user = authenticate(username=(email or "").strip().lower(), password=password)
     if user is None:
