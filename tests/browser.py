@@ -119,7 +119,8 @@ def page(request, monkeypatch, chromium_extra_args):
 def screenshot(page, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    # caret="initial": Playwright would otherwise inject a style to hide the caret, which the CSP refuses.
+    page.screenshot(path=str(path), full_page=True, caret="initial")
     return path
 
 

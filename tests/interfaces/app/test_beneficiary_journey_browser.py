@@ -172,8 +172,8 @@ def test_sign_up_get_the_credit_find_a_film_near_lyon_book_a_duo_show_the_qr_can
     phone.wait_for_url(f"**/reservations/{booking.pk}/")
     assert booking.quantity == 2 and booking.total_amount_cents == 15_00
     qr = phone.locator(".qr svg")
-    assert _decode(qr.screenshot()) == [f"PASSCULTURE:v3;TOKEN:{booking.token}"]
-    assert f"PASSCULTURE:v3;TOKEN:{booking.token}" in _decode(phone.screenshot())
+    assert _decode(qr.screenshot(caret="initial")) == [f"PASSCULTURE:v3;TOKEN:{booking.token}"]
+    assert f"PASSCULTURE:v3;TOKEN:{booking.token}" in _decode(phone.screenshot(caret="initial"))
     screenshot(phone, "journey-12-booking-qr")
 
     phone.goto(f"{base_url}/credit/")

@@ -84,9 +84,9 @@ def test_book_a_duo_show_the_qr_code_cancel_and_get_the_credit_back(phone, live_
     box = qr.bounding_box()
     assert box is not None and box["width"] >= 250  # large enough to scan from a phone screen
     screenshot(page, "app-booking-confirmation")
-    assert decode_qr(qr.screenshot()) == [f"PASSCULTURE:v3;TOKEN:{booking.token}"]
+    assert decode_qr(qr.screenshot(caret="initial")) == [f"PASSCULTURE:v3;TOKEN:{booking.token}"]
     # The whole phone screen too, as the counter's scanner would see it.
-    assert f"PASSCULTURE:v3;TOKEN:{booking.token}" in decode_qr(page.screenshot())
+    assert f"PASSCULTURE:v3;TOKEN:{booking.token}" in decode_qr(page.screenshot(caret="initial"))
     assert balance_of(beneficiary).remaining_cents == 285_00
 
     page.get_by_text("Annuler la réservation").click()
@@ -145,7 +145,9 @@ def test_past_the_cancellation_deadline_the_booking_says_why(phone, live_server,
     text = page.locator(".cancellation").inner_text()
     assert text.startswith("La séance commence dans moins de 48 h : la réservation est définitive depuis le ")
     assert page.get_by_text("Annuler la réservation").count() == 0
-    assert decode_qr(page.locator(".qr svg").screenshot()) == [f"PASSCULTURE:v3;TOKEN:{booking.token}"]
+    assert decode_qr(page.locator(".qr svg").screenshot(caret="initial")) == [
+        f"PASSCULTURE:v3;TOKEN:{booking.token}"
+    ]
     screenshot(page, "app-booking-final")
 
 
