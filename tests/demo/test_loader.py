@@ -9,6 +9,7 @@ from stdnum.fr import siren, siret
 from passculture.core.bookings.constants import BookingStatus
 from passculture.core.bookings.factories import BookingFactory
 from passculture.core.bookings.models import Booking
+from passculture.core.bookings.services import book_offer
 from passculture.core.common.time import age_on, to_local
 from passculture.core.common.time import now as utcnow
 from passculture.core.credit.selectors import balance_of
@@ -58,6 +59,16 @@ def test_jeune_expire_credit_has_expired_after_two_years(db):
     assert age_on(user.birth_date, to_local(granted, settings.TIME_ZONE).date()) == 18
 
 
+def test_jeune_expire_can_still_book_the_free_screening(db):
+    """RULES.md: free showtimes stay bookable after the credit expired; the demo has one near Lyon."""
+    stock = Stock.objects.get(offer__name=data.FREE_SCREENING["name"])
+    assert stock.price_cents == 0 and stock.offer.image
+
+    booking = book_offer(_user(data.YOUNG_EXPIRED_EMAIL), stock.pk)
+
+    assert (booking.status, booking.total_amount_cents) == (BookingStatus.CONFIRMED, 0)
+
+
 def test_jeune17_is_17_and_has_no_credit(db):
     user = _user(data.YOUNG_17_EMAIL)
     assert age_on(user.birth_date, to_local(utcnow(), settings.TIME_ZONE).date()) == 17
@@ -98,7 +109,11 @@ def test_siren_and_siret_are_valid(db):
 
 def test_about_25_films_each_with_a_400x600_png_poster(db):
     # The films imported from the bundled Allociné feed are tested in test_allocine_demo.py.
-    films = Offer.objects.filter(category=Category.SHOWTIME).exclude(provider_ref__startswith="allocine:")
+    films = (
+        Offer.objects.filter(category=Category.SHOWTIME)
+        .exclude(provider_ref__startswith="allocine:")
+        .exclude(name=data.FREE_SCREENING["name"])
+    )
     assert films.values("name").distinct().count() == len(data.FILMS) == 25
     for name in set(films.values_list("image", flat=True)):
         with Image.open(Path(settings.MEDIA_ROOT) / name) as image:

@@ -200,6 +200,18 @@ CINEMA_CARD = {
     "price_cents": 30_00,
 }
 
+# A free screening near the account whose credit has expired (jeune.expire, Lyon): free showtimes stay
+# bookable after the credit expires (RULES.md "Booking").
+FREE_SCREENING = {
+    "cinema": "lyon-bellecour",
+    "name": "Ciné-club : Le Chant du volcan (séance gratuite)",
+    "film": "Le Chant du volcan",
+    "description": "Projection gratuite suivie d'une rencontre avec l'équipe scientifique du film.",
+    "days_ahead": 3,
+    "time": (18, 0),
+    "seats": 80,
+}
+
 # Beneficiaries who are not in the printed list: their bookings fill the pros' booking lists.
 EXTRA_BENEFICIARIES = (
     ("camille.martin", "Camille", "Martin", "69003", "Lyon"),

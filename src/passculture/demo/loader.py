@@ -113,6 +113,7 @@ class DemoLoader:
             self._create_posters()
             self._create_offers_and_showtimes()
             self._create_cinema_card()
+            self._create_free_screening()
             self._create_bookings()
             # Last, so that the seeded choices above stay what they were before the import existed.
             self.import_allocine_programmes()
@@ -318,6 +319,29 @@ class DemoLoader:
         )
         offer_services.create_stock(offer=offer, price_cents=card["price_cents"], quantity=None)
         self.card_offer = offer
+
+    def _create_free_screening(self) -> None:
+        screening = data.FREE_SCREENING
+        cinema = self.cinemas[screening["cinema"]]
+        film = next(film for film in data.FILMS if film.title == screening["film"])
+        offer = offer_services.create_offer(
+            venue=cinema.venue,
+            name=screening["name"],
+            description=screening["description"],
+            image=self.posters[film.title],
+            category=Category.SHOWTIME,
+            duration_minutes=film.duration_minutes,
+            languages=[film.language],
+            extra_data={"genre": film.genre, "demo": True},
+        )
+        day = to_local(self.at, cinema.venue.timezone).date() + dt.timedelta(days=screening["days_ahead"])
+        offer_services.create_stock(
+            offer=offer,
+            price_cents=0,
+            quantity=screening["seats"],
+            beginning=self._local(cinema.venue, day, *screening["time"]),
+            version=self._version(film.language),
+        )
 
     # --- Programmes imported from Allociné ---------------------------------------------------------
 

@@ -40,7 +40,8 @@ def _beneficiary_situation(user, at: dt.datetime) -> str:
     balance = balance_of(user, at)
     if balance.is_expired:
         assert balance.expires_at is not None
-        return f"{age} ans, crédit expiré le {format_local(balance.expires_at, settings.TIME_ZONE)}"
+        expired_on = format_local(balance.expires_at, settings.TIME_ZONE)
+        return f"{age} ans, crédit expiré le {expired_on} : séances gratuites seulement"
     spent = f", {format_euros(balance.spent_cents)} dépensés" if balance.spent_cents else ""
     return (
         f"{age} ans, identité vérifiée, {format_euros(balance.remaining_cents)} disponibles "
