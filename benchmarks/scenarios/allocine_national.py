@@ -41,7 +41,9 @@ import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
+from urllib.parse import parse_qs, urlsplit
+
+from benchmarks.databases import database_name, recreate_postgres, with_database
 
 DEFAULT_DATABASE_NAME = "passculture_bench_allocine"
 API_KEY = "bench-allocine-key"
@@ -881,30 +883,11 @@ def _is_postgresql() -> bool:
 TIMING_CHECKS = ("first_import_under_10_min", "reimport_3x_faster")
 
 
-def _database_name(url: str) -> str:
-    return unquote(urlsplit(url).path.lstrip("/"))
-
-
-def _with_database(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path="/" + name))
-
-
 def default_database_url() -> str:
     base = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL") or ""
     if not base.startswith(("postgres://", "postgresql://")):
         base = "postgres://postgres@127.0.0.1:5432/postgres"
-    return _with_database(base, DEFAULT_DATABASE_NAME)
-
-
-def _recreate_database(url: str, *, drop_only: bool = False) -> None:
-    import psycopg
-    from psycopg import sql
-
-    name = sql.Identifier(_database_name(url))
-    with psycopg.connect(_with_database(url, "postgres"), autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
-        if not drop_only:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
+    return with_database(base, DEFAULT_DATABASE_NAME)
 
 
 def _setup_django(url: str) -> None:
@@ -944,7 +927,7 @@ def _environment() -> dict:
 
 def run(args: argparse.Namespace) -> dict:
     url = args.database_url or default_database_url()
-    name = _database_name(url)
+    name = database_name(url)
     if not url.startswith(("postgres://", "postgresql://")):
         raise SystemExit(f"allocine_national needs PostgreSQL, got {url!r}")
     if "bench" not in name and not args.allow_drop:
@@ -962,7 +945,7 @@ def run(args: argparse.Namespace) -> dict:
     )
     day.check()
     print(f"allocine_national on {name}: recreate, migrate...", flush=True)
-    _recreate_database(url)
+    recreate_postgres(url)
     try:
         _setup_django(url)
         from django.core.management import call_command
@@ -974,5 +957,5 @@ def run(args: argparse.Namespace) -> dict:
         connection.close()
     finally:
         if not args.keep_database:
-            _recreate_database(url, drop_only=True)
+            recreate_postgres(url, drop_only=True)
     return {"environment": environment, **result}

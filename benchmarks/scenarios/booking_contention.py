@@ -29,7 +29,9 @@ import statistics
 import subprocess
 import time
 from collections import Counter
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit
+
+from benchmarks.databases import database_name, drop_postgres, recreate_postgres, with_database
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/pc_bench"
 READY_TIMEOUT = 120  # seconds for the client processes to start and connect
@@ -70,35 +72,6 @@ def add_arguments(group: argparse._ArgumentGroup) -> None:
 
 
 # --- Databases ----------------------------------------------------------------------------------
-
-
-def _database_name(url: str) -> str:
-    return unquote(urlsplit(url).path.lstrip("/"))
-
-
-def _with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path="/" + name))
-
-
-def recreate_database(url: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    name = _database_name(url)
-    with psycopg.connect(_with_database(url, "postgres"), autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
-def drop_database(url: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    with psycopg.connect(_with_database(url, "postgres"), autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(_database_name(url)))
-        )
 
 
 def setup_django(url: str, email_delivery: str = "queued") -> None:
@@ -316,7 +289,7 @@ def _pg_env(url: str) -> dict:
         PGHOST=parts.hostname or "127.0.0.1",
         PGPORT=str(parts.port or 5432),
         PGUSER=unquote(parts.username or "postgres"),
-        PGDATABASE=_database_name(url),
+        PGDATABASE=database_name(url),
     )
     if parts.password:
         env["PGPASSWORD"] = unquote(parts.password)
@@ -327,9 +300,9 @@ def run_pgbench(url: str, clients: int, duration: int) -> dict:
     exe = shutil.which("pgbench")
     if exe is None:
         return {"skipped": "pgbench not found (Debian: postgresql-contrib or postgresql-client)"}
-    scratch = _with_database(url, _database_name(url) + "_pgbench")
+    scratch = with_database(url, database_name(url) + "_pgbench")
     threads = min(2, clients)
-    recreate_database(scratch)
+    recreate_postgres(scratch)
     try:
         env = _pg_env(scratch)
         subprocess.run([exe, "-i", "-s", "1", "-q"], env=env, check=True, capture_output=True, timeout=300)
@@ -342,11 +315,11 @@ def run_pgbench(url: str, clients: int, duration: int) -> dict:
             timeout=duration + 120,
         )
     finally:
-        drop_database(scratch)
+        drop_postgres(scratch)
     match = TPS_RE.search(proc.stdout)
     return {
         "command": f"pgbench -N -c {clients} -j {threads} -T {duration} (scale 1)",
-        "database": _database_name(scratch),
+        "database": database_name(scratch),
         "tps": float(match.group(1)) if match else None,
         "returncode": proc.returncode,
         "output_tail": (proc.stdout + proc.stderr).strip().splitlines()[-6:],
@@ -380,7 +353,7 @@ def _environment() -> dict:
 
 def run(args: argparse.Namespace) -> dict:
     url = args.database_url
-    name = _database_name(url)
+    name = database_name(url)
     if not url.startswith(("postgres://", "postgresql://")):
         raise SystemExit(f"booking_contention needs PostgreSQL, got {url!r}")
     if "bench" not in name and not args.allow_drop:
@@ -389,7 +362,7 @@ def run(args: argparse.Namespace) -> dict:
         raise SystemExit("--clients, --showtimes and --duration must be at least 1")
 
     print(f"booking_contention on {name}: recreate, migrate, generate data...", flush=True)
-    recreate_database(url)
+    recreate_postgres(url)
     setup_django(url, args.emails)
     from django.core.management import call_command
     from django.db import connection

@@ -34,7 +34,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import unquote, urlsplit, urlunsplit
+
+from benchmarks.databases import database_name, drop_postgres, recreate_postgres, recreate_sqlite
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/passculture_bench_search"
@@ -128,40 +129,6 @@ def percentiles_ms(seconds: list[float]) -> dict:
 
 
 # --- Databases ----------------------------------------------------------------------------------
-
-
-def _database_name(url: str) -> str:
-    return unquote(urlsplit(url).path.lstrip("/"))
-
-
-def _with_database(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path="/" + name))
-
-
-def recreate_postgres(url: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    name = sql.Identifier(_database_name(url))
-    with psycopg.connect(_with_database(url, "postgres"), autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
-
-
-def drop_postgres(url: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    with psycopg.connect(_with_database(url, "postgres"), autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(_database_name(url)))
-        )
-
-
-def recreate_sqlite(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def setup_django(url: str) -> None:
@@ -630,7 +597,7 @@ def run(args: argparse.Namespace) -> dict:
         raise SystemExit("--databases: sqlite, postgresql or both")
     if args.radius not in (5, 10, 20, 50, 100):
         raise SystemExit("--radius: 5, 10, 20, 50 or 100")
-    name = _database_name(args.database_url)
+    name = database_name(args.database_url)
     if "postgresql" in kinds and "bench" not in name and not args.allow_drop:
         raise SystemExit(f"refusing to drop database {name!r} (no 'bench' in its name): pass --allow-drop")
     ctx = mp.get_context("spawn")

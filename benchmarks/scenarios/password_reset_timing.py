@@ -38,7 +38,8 @@ import random
 import statistics
 import time
 from pathlib import Path
-from urllib.parse import unquote, urlsplit, urlunsplit
+
+from benchmarks.databases import database_name, recreate_postgres, recreate_sqlite
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/passculture_bench_reset"
@@ -120,31 +121,6 @@ def compare(durations: dict[str, list[float]], target_ms: float) -> dict:
 
 
 # --- Databases -----------------------------------------------------------------------------------
-
-
-def _database_name(url: str) -> str:
-    return unquote(urlsplit(url).path.lstrip("/"))
-
-
-def _with_database(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path="/" + name))
-
-
-def recreate_postgres(url: str, *, drop_only: bool = False) -> None:
-    import psycopg
-    from psycopg import sql
-
-    name = sql.Identifier(_database_name(url))
-    with psycopg.connect(_with_database(url, "postgres"), autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
-        if not drop_only:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
-
-
-def recreate_sqlite(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def setup_django(url: str, emails: str) -> None:
@@ -356,7 +332,7 @@ def run(args: argparse.Namespace) -> dict:
         raise SystemExit("--databases: sqlite, postgresql or both")
     if not flows or not set(flows) <= set(FLOWS):
         raise SystemExit("--flows: " + ", ".join(FLOWS))
-    name = _database_name(args.database_url)
+    name = database_name(args.database_url)
     if "postgresql" in kinds and "bench" not in name and not args.allow_drop:
         raise SystemExit(f"refusing to drop database {name!r} (no 'bench' in its name): pass --allow-drop")
     ctx = mp.get_context("spawn")

@@ -35,12 +35,8 @@ from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from benchmarks.scenarios.offer_search import (
-    _database_name,
-    drop_postgres,
-    recreate_postgres,
-    setup_django,
-)
+from benchmarks.databases import database_name, drop_postgres, recreate_postgres
+from benchmarks.scenarios.offer_search import setup_django
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/passculture_bench_reimbursements"
 TARGET_SECONDS = 60.0
@@ -451,7 +447,7 @@ def time_pdfs(args: argparse.Namespace, batch) -> dict:
 
 
 def run(args: argparse.Namespace) -> dict:
-    name = _database_name(args.database_url)
+    name = database_name(args.database_url)
     if "bench" not in name and not args.allow_drop:
         raise SystemExit(f"refusing to drop database {name!r} (no 'bench' in its name): pass --allow-drop")
     recreate_postgres(args.database_url)

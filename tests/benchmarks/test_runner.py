@@ -20,9 +20,9 @@ def test_pgbench_tps_is_read_from_its_summary_line():
 
 def test_scratch_database_url_keeps_the_server_and_changes_the_name():
     url = "postgres://bench:s3cret@db.local:5433/pc_bench"
-    scratch = scenario._with_database(url, "pc_bench_pgbench")
+    scratch = scenario.with_database(url, "pc_bench_pgbench")
     assert scratch == "postgres://bench:s3cret@db.local:5433/pc_bench_pgbench"
-    assert scenario._database_name(scratch) == "pc_bench_pgbench"
+    assert scenario.database_name(scratch) == "pc_bench_pgbench"
 
 
 def test_runner_refuses_to_drop_a_database_without_bench_in_its_name():
