@@ -1,5 +1,7 @@
 """The scratch databases of the benchmark scenarios: each scenario recreates its own, by URL."""
 
+import multiprocessing as mp
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit, urlunsplit
 
@@ -33,3 +35,42 @@ def recreate_sqlite(path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def database_kinds(args) -> list[str]:
+    """`--databases` parsed ("sqlite", "postgresql" or both); refuses to drop a PostgreSQL database whose
+    name does not say it is a benchmark's, unless `--allow-drop`."""
+    kinds = [k.strip() for k in args.databases.split(",") if k.strip()]
+    if not kinds or not set(kinds) <= {"sqlite", "postgresql"}:
+        raise SystemExit("--databases: sqlite, postgresql or both")
+    name = database_name(args.database_url)
+    if "postgresql" in kinds and "bench" not in name and not args.allow_drop:
+        raise SystemExit(f"refusing to drop database {name!r} (no 'bench' in its name): pass --allow-drop")
+    return kinds
+
+
+def run_on_each_database(kinds: list[str], args, describe: Callable[[str, str], str], target, *extra) -> dict:
+    """Runs `target(kind, url, args, *extra, queue)` in a fresh process per database kind, each on a scratch
+    database recreated before (and dropped after, unless `--keep-database`); returns what each put on
+    its queue, by kind. `describe(kind, url)` is the line printed before each run."""
+    ctx = mp.get_context("spawn")
+    results = {}
+    for kind in kinds:
+        if kind == "sqlite":
+            recreate_sqlite(args.sqlite_path)
+            url = f"sqlite:///{args.sqlite_path.resolve()}"
+        else:
+            recreate_postgres(args.database_url)
+            url = args.database_url
+        print(describe(kind, url), flush=True)
+        queue = ctx.Queue()
+        process = ctx.Process(target=target, args=(kind, url, args, *extra, queue), name=f"bench-{kind}")
+        process.start()
+        results[kind] = queue.get()
+        process.join()
+        if not args.keep_database:
+            if kind == "sqlite":
+                recreate_sqlite(args.sqlite_path)
+            else:
+                drop_postgres(args.database_url)
+    return results

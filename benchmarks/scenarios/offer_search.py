@@ -24,7 +24,6 @@ and a separate PostgreSQL database (`passculture_bench_search`), both recreated.
 import argparse
 import logging
 import math
-import multiprocessing as mp
 import os
 import platform
 import random
@@ -35,7 +34,10 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks.databases import database_name, drop_postgres, recreate_postgres, recreate_sqlite
+from benchmarks.databases import (
+    database_kinds,
+    run_on_each_database,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/passculture_bench_search"
@@ -592,34 +594,15 @@ def run_database(kind: str, url: str, args: argparse.Namespace, results) -> None
 
 
 def run(args: argparse.Namespace) -> dict:
-    kinds = [k.strip() for k in args.databases.split(",") if k.strip()]
-    if not set(kinds) <= {"sqlite", "postgresql"} or not kinds:
-        raise SystemExit("--databases: sqlite, postgresql or both")
+    kinds = database_kinds(args)
     if args.radius not in (5, 10, 20, 50, 100):
         raise SystemExit("--radius: 5, 10, 20, 50 or 100")
-    name = database_name(args.database_url)
-    if "postgresql" in kinds and "bench" not in name and not args.allow_drop:
-        raise SystemExit(f"refusing to drop database {name!r} (no 'bench' in its name): pass --allow-drop")
-    ctx = mp.get_context("spawn")
-    databases = {}
-    for kind in kinds:
-        if kind == "sqlite":
-            recreate_sqlite(args.sqlite_path)
-            url = f"sqlite:///{args.sqlite_path.resolve()}"
-        else:
-            recreate_postgres(args.database_url)
-            url = args.database_url
-        print(f"offer_search on {kind} ({url}): migrate, generate, measure...", flush=True)
-        results = ctx.Queue()
-        process = ctx.Process(target=run_database, args=(kind, url, args, results), name=f"bench-{kind}")
-        process.start()
-        databases[kind] = results.get()
-        process.join()
-        if not args.keep_database:
-            if kind == "sqlite":
-                recreate_sqlite(args.sqlite_path)
-            else:
-                drop_postgres(args.database_url)
+    databases = run_on_each_database(
+        kinds,
+        args,
+        lambda kind, url: f"offer_search on {kind} ({url}): migrate, generate, measure...",
+        run_database,
+    )
     checks = {}
     for kind, result in databases.items():
         if "fatal" in result:

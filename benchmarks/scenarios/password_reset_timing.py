@@ -31,7 +31,6 @@ the end; a name without `bench` is refused unless `--allow-drop`).
 
 import argparse
 import gc
-import multiprocessing as mp
 import os
 import platform
 import random
@@ -39,7 +38,10 @@ import statistics
 import time
 from pathlib import Path
 
-from benchmarks.databases import database_name, recreate_postgres, recreate_sqlite
+from benchmarks.databases import (
+    database_kinds,
+    run_on_each_database,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/passculture_bench_reset"
@@ -326,35 +328,17 @@ def run_database(kind: str, url: str, args: argparse.Namespace, flows: list[str]
 
 
 def run(args: argparse.Namespace) -> dict:
-    kinds = [k.strip() for k in args.databases.split(",") if k.strip()]
+    kinds = database_kinds(args)
     flows = [f.strip() for f in args.flows.split(",") if f.strip()]
-    if not kinds or not set(kinds) <= {"sqlite", "postgresql"}:
-        raise SystemExit("--databases: sqlite, postgresql or both")
     if not flows or not set(flows) <= set(FLOWS):
         raise SystemExit("--flows: " + ", ".join(FLOWS))
-    name = database_name(args.database_url)
-    if "postgresql" in kinds and "bench" not in name and not args.allow_drop:
-        raise SystemExit(f"refusing to drop database {name!r} (no 'bench' in its name): pass --allow-drop")
-    ctx = mp.get_context("spawn")
-    databases = {}
-    for kind in kinds:
-        if kind == "sqlite":
-            recreate_sqlite(args.sqlite_path)
-            url = f"sqlite:///{args.sqlite_path.resolve()}"
-        else:
-            recreate_postgres(args.database_url)
-            url = args.database_url
-        print(f"password_reset_timing on {kind}: {args.samples} requests per kind and flow...", flush=True)
-        queue = ctx.Queue()
-        process = ctx.Process(target=run_database, args=(kind, url, args, flows, queue), name=f"bench-{kind}")
-        process.start()
-        databases[kind] = queue.get()
-        process.join()
-        if not args.keep_database:
-            if kind == "sqlite":
-                recreate_sqlite(args.sqlite_path)
-            else:
-                recreate_postgres(args.database_url, drop_only=True)
+    databases = run_on_each_database(
+        kinds,
+        args,
+        lambda kind, url: f"password_reset_timing on {kind}: {args.samples} requests per kind and flow...",
+        run_database,
+        flows,
+    )
     checks = {}
     for kind, result in databases.items():
         if "fatal" in result:
