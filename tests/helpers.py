@@ -1,6 +1,7 @@
 """Small helpers shared by the tests."""
 
 import re
+import socket
 
 import pytest
 
@@ -22,3 +23,13 @@ def page_for_comparison(response, *hidden: str) -> str:
     for text in hidden:
         html = html.replace(text, "")
     return html
+
+
+def redis_answers(host: str = "127.0.0.1", port: int = 6379) -> bool:
+    """A Redis server answers PING there (tests that need one skip with a clear reason otherwise)."""
+    try:
+        with socket.create_connection((host, port), timeout=1) as conn:
+            conn.sendall(b"PING\r\n")
+            return conn.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False

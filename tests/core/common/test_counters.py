@@ -1,7 +1,6 @@
 """The counters behind the rate limits, on both stores: the database table (default) and Redis (CACHE_URL)."""
 
 import datetime as dt
-import socket
 
 import pytest
 import time_machine
@@ -10,23 +9,15 @@ from django.utils import timezone
 
 from passculture.core.common import counters
 from passculture.core.common.models import RateCounter
+from tests.helpers import redis_answers
 
 REDIS_HOST, REDIS_PORT, REDIS_DB = "127.0.0.1", 6379, 5
 REDIS_URL = f"redis://{REDIS_HOST}:{REDIS_PORT}/{REDIS_DB}"
 
 
-def redis_answers() -> bool:
-    try:
-        with socket.create_connection((REDIS_HOST, REDIS_PORT), timeout=1) as conn:
-            conn.sendall(b"PING\r\n")
-            return conn.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
-
-
 def use_redis_counters(settings) -> counters.CounterStore:
     """Points the rate limits at Redis (as CACHE_URL does), or skips the test when Redis is not running."""
-    if not redis_answers():
+    if not redis_answers(REDIS_HOST, REDIS_PORT):
         pytest.skip(
             f"needs a Redis server at {REDIS_HOST}:{REDIS_PORT} (CACHE_URL in production); start redis-server"
         )

@@ -1,7 +1,6 @@
 """The production path: booking -> commit -> Celery task on Redis -> a real worker sends the email."""
 
 import signal
-import socket
 import threading
 import uuid
 from contextlib import contextmanager
@@ -20,6 +19,7 @@ from passculture.core.bookings import services as bookings
 from passculture.core.notifications import services, tasks
 from passculture.core.notifications.models import EmailStatus, OutboxEmail
 from tests.conftest import utc
+from tests.helpers import redis_answers
 
 from .conftest import celery_broker
 
@@ -28,15 +28,6 @@ NOW = utc(2026, 12, 1, 9, 0)
 REDIS_HOST, REDIS_PORT, REDIS_DB = "127.0.0.1", 6379, 13
 REDIS_URL = f"redis://{REDIS_HOST}:{REDIS_PORT}/{REDIS_DB}"
 WAIT_SECONDS = 60  # generous: a deadline against hangs, not a performance assertion
-
-
-def _redis_answers() -> bool:
-    try:
-        with socket.create_connection((REDIS_HOST, REDIS_PORT), timeout=1) as conn:
-            conn.sendall(b"PING\r\n")
-            return conn.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
 
 
 def _delete_queue_keys(queue: str) -> None:
@@ -87,7 +78,7 @@ def test_deliver_email_task_skips_an_email_already_sent(beneficiary, stock):
 # serialized_rollback: the closing flush would otherwise also erase the credit policies seeded by migration.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_real_celery_worker_on_redis_delivers_the_booking_emails(settings, beneficiary, stock):
-    if not _redis_answers():
+    if not redis_answers(REDIS_HOST, REDIS_PORT):
         pytest.skip(
             f"needs a Redis server at {REDIS_HOST}:{REDIS_PORT} (the production broker); start redis-server"
         )
