@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "passculture.core.common",
     "passculture.core.users",
     "passculture.core.offerers",
+    "passculture.core.films",
     "passculture.core.offers",
     "passculture.core.credit",
     "passculture.core.identity",

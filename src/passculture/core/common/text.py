@@ -10,6 +10,8 @@ description, a message) may also hold tabs and line breaks.
 """
 
 import re
+import unicodedata
+from functools import lru_cache
 
 from .exceptions import ForbiddenCharacters
 
@@ -40,3 +42,13 @@ def strip_forbidden_characters(value: str, *, multiline: bool = True) -> str:
     """The text without its refused characters: for data a program imports (a film's synopsis), where one
     stray control character must not cost the whole record."""
     return _pattern(multiline).sub("", value)
+
+
+@lru_cache(maxsize=65_536)
+def fold(text: str) -> str:
+    """Lower case, no accents, ligatures spelt out, punctuation as spaces: "L'Été" -> "l ete".
+    Cached: the same titles come back in every search (one film, many cinemas)."""
+    text = text.replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae").replace("Æ", "ae")
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    return re.sub(r"[\W_]+", " ", text).strip()

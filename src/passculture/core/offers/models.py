@@ -8,6 +8,11 @@ class Offer(models.Model):
     """A film at a venue, a cinema card, a subscription."""
 
     venue = models.ForeignKey("offerers.Venue", on_delete=models.PROTECT, related_name="offers")
+    # The film this offer shows (events only): one Film for every cinema that shows it. Null for a
+    # cinema card or a subscription, and for a showing not linked yet.
+    film = models.ForeignKey(
+        "films.Film", on_delete=models.PROTECT, related_name="offers", null=True, blank=True
+    )
     name = models.CharField(max_length=140)
     description = models.TextField(blank=True)
     image = models.ImageField(upload_to="offers/", blank=True)

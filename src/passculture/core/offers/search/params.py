@@ -2,11 +2,10 @@
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
+from passculture.core.common.text import fold
 from passculture.core.geo.exceptions import AddressNotGeocoded
 from passculture.core.geo.services import check_coordinates, geocode_address, search_places
 
@@ -124,16 +123,6 @@ def check_pagination(limit: int | str | None, offset: int | str | None) -> tuple
     if not (1 <= limit_value <= MAX_LIMIT and 0 <= offset_value <= MAX_OFFSET):
         raise InvalidPagination()
     return limit_value, offset_value
-
-
-@lru_cache(maxsize=65_536)
-def fold(text: str) -> str:
-    """Lower case, no accents, ligatures spelt out, punctuation as spaces: "L'Été" -> "l ete".
-    Cached: the same titles come back in every search (one film, many cinemas)."""
-    text = text.replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae").replace("Æ", "ae")
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    return re.sub(r"[\W_]+", " ", text).strip()
 
 
 def check_text(value: str | None) -> str:
