@@ -37,11 +37,13 @@ from .calendar import (
     FilmInfo,
     FilmRef,
     a_showing_of,
+    calendar_today,
     check_period,
     film_calendar,
     film_info,
     film_ref_of_offer,
     find_film_ref,
+    with_a_showing,
 )
 from .engine import (
     SearchPage,
@@ -131,6 +133,7 @@ __all__ = [
     "a_showing_of",
     "bounding_box",
     "build_search_params",
+    "calendar_today",
     "cards_nearby",
     "check_accessibility",
     "check_budget",
@@ -157,4 +160,5 @@ __all__ = [
     "upcoming_showtimes_of",
     "widening_suggestions",
     "wider_radius_with_results",
+    "with_a_showing",
 ]

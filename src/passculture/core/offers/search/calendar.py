@@ -11,8 +11,9 @@ local days. Two queries: the showings (with their venues), then their showtimes 
 """
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from django.conf import settings
 from django.db.models import Q
 
 from passculture.core.common.periods import utc_bounds
@@ -368,3 +369,13 @@ def a_showing_of(ref: FilmRef) -> Offer | None:
     if ref.offer is not None:
         return ref.offer
     return Offer.objects.filter(public_offer_filter(), ref.showings).order_by("-pk").first()
+
+
+def with_a_showing(ref: FilmRef) -> FilmRef:
+    """The same film with one of its showings, whose imported data completes the film's."""
+    return ref if ref.offer is not None else replace(ref, offer=a_showing_of(ref))
+
+
+def calendar_today(at: dt.datetime) -> dt.date:
+    """The day periods start from: France's (a first day of yesterday is accepted for overseas)."""
+    return to_local(at, settings.TIME_ZONE).date()
