@@ -27,6 +27,6 @@ def test_without_a_film_on_home_the_film_page_is_left_out(monkeypatch):
 
 @pytest.mark.parametrize("argv", [["page_weight"], ["page_weight", "--runs", "3", "--home-budget-kb", "200"]])
 def test_the_scenario_is_known_to_the_runner(argv):
-    parser, modules = build_parser(argv)
+    parser, _ = build_parser(argv)
     args = parser.parse_args(argv)
     assert args.scenario == "page_weight" and args.runs in (5, 3)
