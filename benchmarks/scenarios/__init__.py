@@ -5,6 +5,7 @@ SCENARIOS = {
     "booking_contention": "benchmarks.scenarios.booking_contention",
     "image_memory": "benchmarks.scenarios.image_memory",
     "offer_search": "benchmarks.scenarios.offer_search",
+    "page_weight": "benchmarks.scenarios.page_weight",
     "password_reset_timing": "benchmarks.scenarios.password_reset_timing",
     "reimbursements": "benchmarks.scenarios.reimbursements",
 }

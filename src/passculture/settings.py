@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "passculture.core.offerers",
     "passculture.core.films",
     "passculture.core.offers",
+    "passculture.core.favourites",
     "passculture.core.credit",
     "passculture.core.identity",
     "passculture.core.bookings",

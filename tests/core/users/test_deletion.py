@@ -19,6 +19,9 @@ from passculture.core.common.locking import lock
 from passculture.core.common.models import AuditLog
 from passculture.core.credit.factories import DepositFactory
 from passculture.core.credit.models import Deposit
+from passculture.core.favourites.models import Favourite
+from passculture.core.favourites.services import add_favourite
+from passculture.core.films.factories import FilmFactory
 from passculture.core.identity.factories import IdentityCheckFactory
 from passculture.core.jobs.schedule import get_job
 from passculture.core.notifications.models import OutboxEmail
@@ -229,6 +232,16 @@ def test_bookings_stay_for_accounting_attached_to_the_anonymous_user(young, book
     assert kept.user_id == young.pk
     assert kept.status == BookingStatus.CONFIRMED
     assert young.bookings.count() == 4
+
+
+def test_anonymisation_forgets_the_favourites(young, clock):
+    film_favourite = add_favourite(young, film_id=FilmFactory().pk).favourite
+    request_account_deletion(young, TEST_PASSWORD)
+    _later(clock, days=31)
+
+    anonymise_deleted_accounts()
+
+    assert not Favourite.objects.filter(pk=film_favourite.pk).exists()
 
 
 def test_the_outbox_forgets_the_address_and_the_bodies(young, bookings, clock):

@@ -21,6 +21,7 @@ from passculture.core.common.exceptions import DomainError, InvalidInput
 from passculture.core.common.locking import lock
 from passculture.core.common.text import has_forbidden_characters
 from passculture.core.common.time import now as utcnow
+from passculture.core.favourites.services import forget_favourites
 from passculture.core.identity.services import erase_identity_data
 from passculture.core.notifications import account_builders
 from passculture.core.notifications.services import forget_address, queue_built
@@ -301,6 +302,7 @@ def anonymise_account(request: AccountDeletionRequest, *, at: dt.datetime | None
     forgotten_emails = forget_address(old_email, user.email)
     # The identity checks keep their decision (why a deposit was granted) but lose what the document said.
     erased_checks = erase_identity_data(user, at=at)
+    forgotten_favourites = forget_favourites(user)
     request.status = DeletionStatus.ANONYMISED
     request.anonymised_at = at
     request.save(update_fields=["status", "anonymised_at"])
@@ -308,7 +310,12 @@ def anonymise_account(request: AccountDeletionRequest, *, at: dt.datetime | None
         "user.anonymised",
         actor_label="anonymisation des comptes supprimés",
         target=user,
-        data={"request_id": request.pk, "outbox_emails": forgotten_emails, "identity_checks": erased_checks},
+        data={
+            "request_id": request.pk,
+            "outbox_emails": forgotten_emails,
+            "identity_checks": erased_checks,
+            "favourites": forgotten_favourites,
+        },
     )
     return True
 

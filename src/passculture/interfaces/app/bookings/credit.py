@@ -39,7 +39,7 @@ def _local_date(moment) -> str:
     return f"{day} {FRENCH_MONTHS[local.month - 1]} {local.year}"
 
 
-def _valid_until(expires_at) -> str:
+def valid_until(expires_at) -> str:
     """The last moment the credit can be spent, in Paris: a midnight expiry means "the day before, inclusive"."""
     local = to_local(expires_at, settings.TIME_ZONE)
     if (local.hour, local.minute, local.second, local.microsecond) == (0, 0, 0, 0):
@@ -88,7 +88,7 @@ def _part_row(part) -> PartRow:
         initial=format_euros(part.initial_cents),
         validity=f"expiré le {_local_date(part.expires_at)}"
         if part.is_expired
-        else f"valable jusqu'au {_valid_until(part.expires_at)}",
+        else f"valable jusqu'au {valid_until(part.expires_at)}",
         is_expired=part.is_expired,
     )
 
@@ -126,7 +126,7 @@ def credit(request):
             "initial": format_euros(balance.initial_cents),
             "spent": format_euros(balance.spent_cents),
             "expires_on": _local_date(balance.expires_at),
-            "valid_until": _valid_until(balance.expires_at),
+            "valid_until": valid_until(balance.expires_at),
             "digital_cap": format_euros(digital_cap) if digital_cap is not None else "",
             "digital_remaining": format_euros(balance.digital_remaining_cents or 0),
             "parts": [_part_row(part) for part in balance.parts],

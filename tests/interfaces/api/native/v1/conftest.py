@@ -20,6 +20,9 @@ class ApiClient:
     def get(self, path, *, token=None):
         return self._client.get(BASE + path, **self._headers(token))
 
+    def delete(self, path, *, token=None):
+        return self._client.delete(BASE + path, **self._headers(token))
+
     def post(self, path, data=None, *, token=None):
         return self._client.post(
             BASE + path,
