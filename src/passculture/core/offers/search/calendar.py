@@ -35,6 +35,8 @@ MAX_CALENDAR_DAYS = 31
 PAGE_DAYS = 14
 # The nearest cinemas kept: a blockbuster plays in hundreds of cinemas nationwide.
 MAX_CINEMAS = 30
+# Showings read at most (a film shows in at most a few thousand cinemas).
+MAX_SHOWINGS = 5000
 # A calendar radius defaults wider than the search: people travel further for one chosen film.
 DEFAULT_CALENDAR_RADIUS_KM = 50
 MAX_REFERENCE_LENGTH = 32
@@ -213,27 +215,33 @@ class FilmCalendar:
         return next((d for d in self.days if d.day == day), None)
 
 
-def _showings(ref: FilmRef, position: Position | None, radius_km: int) -> list[tuple[Offer, float | None]]:
-    offers = Offer.objects.filter(
-        public_offer_filter(), ref.showings, category__in=EVENT_CATEGORIES
-    ).select_related("venue")
+def _showings(
+    ref: FilmRef, position: Position | None, radius_km: int, always: int | None
+) -> list[tuple[Offer, float | None]]:
+    """The film's public showings in the circle (every one without a position), nearest first (by
+    cinema name without a position); `always` (a chosen cinema's offer) first, wherever it is."""
+    offers = Offer.objects.filter(public_offer_filter(), ref.showings, category__in=EVENT_CATEGORIES)
     if position is not None:
-        offers = offers.filter(box_filter(position, radius_km))
+        box = box_filter(position, radius_km)
+        offers = offers.filter(box | Q(pk=always) if always else box)
     found: list[tuple[Offer, float | None]] = []
-    for offer in offers.order_by("pk")[:5000]:
+    for offer in offers.select_related("venue").order_by("pk")[:MAX_SHOWINGS]:
         venue = offer.venue
         distance = None
-        if position is not None:
-            if venue.latitude is None or venue.longitude is None:
-                continue
+        if position is not None and venue.latitude is not None and venue.longitude is not None:
             distance = distance_km(
                 position.latitude, position.longitude, float(venue.latitude), float(venue.longitude)
             )
-            if distance > radius_km:
-                continue
+        if position is not None and offer.pk != always and (distance is None or distance > radius_km):
+            continue
         found.append((offer, distance))
     found.sort(
-        key=lambda item: (item[1] if item[1] is not None else 0.0, item[0].venue.display_name, item[0].pk)
+        key=lambda item: (
+            item[0].pk != always,
+            item[1] if item[1] is not None else 0.0,
+            item[0].venue.display_name,
+            item[0].pk,
+        )
     )
     return found
 
@@ -247,31 +255,38 @@ def film_calendar(
     position: Position | None = None,
     radius_km: int = DEFAULT_CALENDAR_RADIUS_KM,
     max_cinemas: int = MAX_CINEMAS,
+    always: int | None = None,
 ) -> FilmCalendar:
     """The film's open showtimes on the local days first..last, by day then cinema (nearest first, or
-    by name nationwide), in at most `max_cinemas` cinemas (the nearest ones that show it in the period).
-    """
-    showings = _showings(ref, position, radius_km)
+    by name nationwide), in the `max_cinemas` first cinemas that show it in the period. `always`: the
+    offer of a chosen cinema, kept and put first even outside the circle. Three queries."""
+    showings = _showings(ref, position, radius_km, always)
     if not showings:
         return FilmCalendar(ref, first, last, [])
     timezones = {offer.venue.timezone for offer, _ in showings}
     bounds = [utc_bounds(first, last, tz) for tz in timezones]
     start = min(b[0] for b in bounds if b[0] is not None)
     end = max(b[1] for b in bounds if b[1] is not None)
-    by_offer = {offer.pk: (offer, distance) for offer, distance in showings}
+    window = Stock.objects.filter(
+        open_stock_filter(at), beginning_datetime__gte=start, beginning_datetime__lt=end
+    )
+    # Which showings have a showtime in the period (UTC-wide; local days are checked below): the first
+    # max_cinemas of them in the page's order are read, not every showtime of a nationwide release.
+    showing = set(
+        window.filter(offer_id__in=[offer.pk for offer, _ in showings])
+        .order_by()
+        .values_list("offer_id", flat=True)
+        .distinct()
+    )
+    kept = [(offer, distance) for offer, distance in showings if offer.pk in showing][:max_cinemas]
+    by_offer = {offer.pk: (offer, distance) for offer, distance in kept}
     rows = (
-        Stock.objects.filter(
-            open_stock_filter(at),
-            offer_id__in=list(by_offer),
-            beginning_datetime__gte=start,
-            beginning_datetime__lt=end,
-        )
+        window.filter(offer_id__in=list(by_offer))
         .order_by("beginning_datetime", "id")
         .values_list(
             "id", "offer_id", "beginning_datetime", "version", "price_cents", "quantity", "booked_quantity"
         )
     )
-    kept_offers: list[int] = []
     per_day: dict[dt.date, dict[int, CalendarCinema]] = {}
     for stock_id, offer_id, beginning, version, price, quantity, booked in rows:
         offer, distance = by_offer[offer_id]
@@ -280,10 +295,6 @@ def film_calendar(
         local = to_local(beginning, offer.venue.timezone)
         if not first <= local.date() <= last:
             continue
-        if offer_id not in kept_offers:
-            if len(kept_offers) >= max_cinemas:
-                continue
-            kept_offers.append(offer_id)
         cinemas = per_day.setdefault(local.date(), {})
         cinema = cinemas.setdefault(offer_id, CalendarCinema(offer, distance))
         cinema.showtimes.append(
@@ -296,7 +307,7 @@ def film_calendar(
                 remaining=None if quantity is None else max(quantity - booked, 0),
             )
         )
-    order = {offer.pk: index for index, (offer, _) in enumerate(showings)}
+    order = {offer.pk: index for index, (offer, _) in enumerate(kept)}
     days = [
         CalendarDay(day, sorted(per_day[day].values(), key=lambda c: order[c.offer.pk]))
         for day in sorted(per_day)
