@@ -376,10 +376,11 @@ def film_info(ref: FilmRef) -> FilmInfo:
 
 
 def a_showing_of(ref: FilmRef) -> Offer | None:
-    """One public showing of the film (the page's fallback image and description)."""
+    """One public showing of the film, one with an image first (the page's fallback poster and text)."""
     if ref.offer is not None:
         return ref.offer
-    return Offer.objects.filter(public_offer_filter(), ref.showings).order_by("-pk").first()
+    showings = Offer.objects.filter(public_offer_filter(), ref.showings).order_by("-pk")
+    return showings.exclude(image="").first() or showings.first()
 
 
 def with_a_showing(ref: FilmRef) -> FilmRef:
