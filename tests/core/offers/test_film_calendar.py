@@ -149,3 +149,24 @@ def test_periods_are_bounded(first, last):
 def test_period_defaults_to_two_weeks_from_today():
     assert check_period(None, None, today=TODAY) == (TODAY, dt.date(2026, 3, 23))
     assert check_period("2026-03-09", "2026-04-08", today=TODAY) == (dt.date(2026, 3, 9), dt.date(2026, 4, 8))
+
+
+def test_a_chosen_cinema_comes_first_even_outside_the_circle():
+    dune = find_or_create_film(title="Dune")
+    near = showtime(venue_at(LYON, 2), NOW + dt.timedelta(days=1), offer__film=dune)
+    far = showtime(venue_at(LYON, 80), NOW + dt.timedelta(days=1), offer__film=dune)
+    ref = find_film_ref(film_id=dune.pk)
+    assert [c.offer for d in calendar(ref, position=LYON, radius_km=20).days for c in d.cinemas] == [
+        near.offer
+    ]
+    chosen = calendar(ref, position=LYON, radius_km=20, always=far.offer.pk)
+    assert [c.offer for d in chosen.days for c in d.cinemas] == [far.offer, near.offer]
+
+
+def test_at_most_the_nearest_cinemas_that_show_it_in_the_period():
+    dune = find_or_create_film(title="Dune")
+    showtime(venue_at(LYON, 1), NOW + dt.timedelta(days=20), offer__film=dune)  # nearest, outside the period
+    kept = [showtime(venue_at(LYON, d), NOW + dt.timedelta(days=1), offer__film=dune).offer for d in (2, 3)]
+    showtime(venue_at(LYON, 4), NOW + dt.timedelta(days=1), offer__film=dune)
+    result = calendar(find_film_ref(film_id=dune.pk), position=LYON, max_cinemas=2)
+    assert [c.offer for c in result.days[0].cinemas] == kept

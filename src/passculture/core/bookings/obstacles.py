@@ -27,6 +27,19 @@ class Reason:
     UNAVAILABLE = "UNAVAILABLE"
 
 
+PERSONAL_REASONS = frozenset(
+    {
+        Reason.NOT_LOGGED_IN,
+        Reason.NOT_A_BENEFICIARY,
+        Reason.NOT_YET_ELIGIBLE,
+        Reason.NO_LONGER_ELIGIBLE,
+        Reason.IDENTITY_PENDING,
+        Reason.IDENTITY_NOT_VERIFIED,
+        Reason.DEPOSIT_EXPIRED,
+    }
+)
+
+
 @dataclass(frozen=True)
 class Obstacle:
     code: str  # what book_offer raises ("UNAUTHENTICATED" when nobody is logged in)
@@ -36,8 +49,8 @@ class Obstacle:
 
     @property
     def is_personal(self) -> bool:
-        """The same for every showtime (the person's state), not about one showtime."""
-        return self.reason not in (Reason.SOLD_OUT, Reason.BOOKING_CLOSED, Reason.UNAVAILABLE)
+        """The person's state, the same for every (paid) showtime: not about one cinema or one price."""
+        return self.reason in PERSONAL_REASONS
 
 
 @dataclass(frozen=True)

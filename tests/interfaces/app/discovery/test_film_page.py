@@ -189,7 +189,7 @@ def test_an_already_booked_cinema_says_so_and_the_others_stay_bookable(client, o
     book_offer(user, stocks["thursday"].pk)
     client.force_login(user)
     html = html_of(client, film_url(film), **BELLECOUR)
-    reason_id = f"raison-{bellecour.pk}-already-booked"
+    reason_id = f"raison-{bellecour.pk}-1"
     assert f'<p id="{reason_id}" class="film-page__reason">Tu as déjà réservé ce film dans ce cinéma' in html
     assert "Voir mes réservations" in html
     booked, full = off_buttons(html)  # book_offer checks the places before the earlier booking
@@ -228,3 +228,21 @@ def test_bad_query_values_never_fail_the_page(client, orbite):
     film = orbite[0]
     for params in ({"lat": "999", "lon": "x"}, {"rayon": "7"}, {"jour": "2026-02-30"}, {"cinema": "abc"}):
         assert client.get(film_url(film), params).status_code == 200
+
+
+def test_not_enough_credit_is_said_per_price_under_the_cinema(client, orbite):
+    film, bellecour, _v, stocks = orbite
+    user = UserFactory()
+    DepositFactory(user=user, amount_cents=7_00)
+    client.force_login(user)
+    html = html_of(client, film_url(film), jour="2026-12-03", **BELLECOUR)
+    assert (
+        'data-code="INSUFFICIENT_CREDIT"' not in html.split('class="film-page__cinemas"')[0]
+    )  # no top alert
+    assert slot(html, stocks["thursday"].pk)  # 6,50 € fits in 7 €
+    html = html_of(client, film_url(film), **BELLECOUR)
+    too_dear, full, too_dear_there = off_buttons(html)  # Bellecour 20:00 and 21:00, Villeurbanne 19:00
+    assert "Crédit insuffisant" in too_dear and f'aria-describedby="raison-{bellecour.pk}-1"' in too_dear
+    assert "Crédit insuffisant" in too_dear_there
+    assert "Il te reste 7\u00a0€, la séance coûte 8\u00a0€" in html
+    assert "Complet" in full

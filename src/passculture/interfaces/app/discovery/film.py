@@ -200,9 +200,8 @@ def _render(request, ref: search.FilmRef, chosen):
     if logged_in and cinemas:
         stocks = stocks_for_obstacles(s.stock_id for c in cinemas for s in c.showtimes)
         obstacles = booking_obstacles(user, stocks, at=at)
+    # The person's own state is told once above the cinemas; the rest under the cinema it is about.
     personal = next((o for o in obstacles.values() if o is not None and o.is_personal), None)
-    if personal is not None and personal.reason in (Reason.ALREADY_BOOKED, Reason.INSUFFICIENT_CREDIT):
-        personal = None  # about one cinema or one price: told under that cinema
     sold_out = obstacle_for("NOT_ENOUGH_PLACES", Facts())
 
     blocks = []
@@ -226,8 +225,10 @@ def _render(request, ref: search.FilmRef, chosen):
                 if personal is not None and obstacle.reason == personal.reason:
                     reason_id = "raison-personnelle"
                 else:
-                    reason_id = f"raison-{block.offer_id}-{obstacle.reason.lower().replace('_', '-')}"
-                    if all(note[0] != reason_id for note in block.notes):
+                    # One sentence per distinct message (two prices: two "not enough credit" sentences).
+                    reason_id = next((n[0] for n in block.notes if n[1] == obstacle.message), "")
+                    if not reason_id:
+                        reason_id = f"raison-{block.offer_id}-{len(block.notes) + 1}"
                         block.notes.append((reason_id, obstacle.message, _next_step(obstacle.reason)))
             local = to_local(showtime.beginning, venue.timezone)
             block.showtimes.append(
