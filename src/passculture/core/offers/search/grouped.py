@@ -15,9 +15,12 @@ for the page's offers, one for their films, one for the chips and one counting t
 import datetime as dt
 from dataclasses import dataclass, field, replace
 
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Q
 
+from passculture.core.common.periods import utc_bounds
+from passculture.core.common.time import to_local
 from passculture.core.films.models import Film
+from passculture.core.offerers.selectors import public_venue_filter
 
 from ..models import Offer, Stock
 from . import engine
@@ -106,39 +109,52 @@ def _first_per_film(hits: list[_Hit]) -> list[_Hit]:
     return firsts
 
 
+def _showing_in_window(params: SearchParams, at: dt.datetime, timezone: str) -> Exists:
+    """An offer (the outer row) has a bookable showtime in the window of its venue's timezone, with the
+    search's showtime filters: an EXISTS that stops at the first one, through the stock index."""
+    stocks = Stock.objects.filter(
+        engine.bookable_stock_filter(at), showtime_filter(params), offer_id=OuterRef("pk")
+    )
+    if params.date is not None:
+        first, last = params.date.local_days(to_local(at, timezone).date())
+        start, end = utc_bounds(first, last, timezone)
+        stocks = stocks.filter(beginning_datetime__gte=start, beginning_datetime__lt=end)
+    return Exists(stocks)
+
+
 def _cinema_counts(
     page: list[_Hit], params: SearchParams, at: dt.datetime, groups
 ) -> dict[tuple[str, int], int]:
     """How many cinemas (in the circle; nationwide without a position) show each film of the page in the
-    window, with the same filters. A showing without a film is one cinema."""
+    window, with the same filters. A showing without a film is one cinema. Counted on the films' offers
+    (one EXISTS probe each) rather than on their showtimes: a popular film has thousands of those."""
     counts: dict[tuple[str, int], int] = {hit.film_key: 1 for hit in page}
     film_ids = [hit.film_id for hit in page if hit.film_id is not None]
     if not film_ids:
         return counts
-    stocks = Stock.objects.filter(
-        engine.bookable_stock_filter(at),
-        engine.active_offer_filter("offer__"),
-        showtime_filter(params),
-        offer__film_id__in=film_ids,
-        offer__category__in=engine.EVENT_CATEGORIES,
+    offers = Offer.objects.filter(
+        engine.active_offer_filter(), film_id__in=film_ids, category__in=engine.EVENT_CATEGORIES
     )
+    if params.duo_only:
+        offers = offers.filter(is_duo=True)
+    condition = Q(pk__in=[])
     if params.position is not None:
         # Every venue of the circle, not only the ones walked: "dans 4 cinémas" counts them all.
-        all_venues = [replace(group, offer_ids=None) for group in groups]
-        stocks = stocks.filter(engine._window_filter(all_venues, params.date, at))
+        venues_by_timezone: dict[str, list[int]] = {}
+        for group in groups:
+            venues_by_timezone.setdefault(group.timezone, []).append(group.venue_id)
+        for timezone, venue_ids in sorted(venues_by_timezone.items()):
+            condition |= Q(Q(venue_id__in=venue_ids), _showing_in_window(params, at, timezone))
     else:
-        stocks = stocks.filter(
-            engine.public_offer_filter("offer__"),
-            engine.venue_filter(params, "offer__venue__"),
-            engine._nationwide_window(params.date, at),
-        )
-    if params.duo_only:
-        stocks = stocks.filter(offer__is_duo=True)
+        offers = offers.filter(public_venue_filter("venue__"), engine.venue_filter(params, "venue__"))
+        for timezone in engine._all_timezones():
+            condition |= Q(Q(venue__timezone=timezone), _showing_in_window(params, at, timezone))
     rows = (
-        stocks.order_by()
-        .values("offer__film_id")
-        .annotate(cinemas=Count("offer__venue_id", distinct=True))
-        .values_list("offer__film_id", "cinemas")
+        offers.filter(condition)
+        .order_by()
+        .values("film_id")
+        .annotate(cinemas=Count("venue_id", distinct=True))
+        .values_list("film_id", "cinemas")
     )
     for film_id, cinemas in rows:
         counts[("film", film_id)] = max(cinemas, 1)
