@@ -153,7 +153,9 @@ def test_an_expired_credit_sees_why_before_the_tap_and_free_showtimes_stay_open(
 
 def test_a_17_year_old_sees_when_they_can_book(live_server, dune, page, client):
     film = dune[0]
-    seventeen = UserFactory(birth_date=to_local(utcnow(), "Europe/Paris").date().replace(year=2026 - 17 + 1))
+    today = to_local(utcnow(), "Europe/Paris").date()
+    birth = today.replace(year=today.year - 17) - dt.timedelta(days=30)
+    seventeen = UserFactory(birth_date=birth)
     phone = phone_page(page)
     log_in(phone, client, seventeen, live_server.url)
     phone.goto(f"{live_server.url}/films/{film.pk}/?{BELLECOUR}")
@@ -162,6 +164,8 @@ def test_a_17_year_old_sees_when_they_can_book(live_server, dune, page, client):
         "Pas encore : tu pourras demander ton crédit"
         in phone.locator(".film-page__alert[data-code='NOT_YET_ELIGIBLE']").inner_text()
     )
+    assert f"{birth.day} " in phone.locator(".film-page__alert").inner_text()
+    assert f" {birth.year + 18}." in phone.locator(".film-page__alert").inner_text()  # the 18th birthday
     reasons = reasons_of(phone)
     assert len(reasons) == 4
     assert all(text.endswith("Pas encore de crédit") for text, _why in reasons)
