@@ -190,3 +190,8 @@ def test_calendar_input_errors(anonymous, dune, params, status, code):
 def test_calendar_is_in_the_openapi_document(anonymous):
     paths = anonymous.get("/openapi.json").json()["paths"]
     assert "/api/native/v1/movie/calendar" in paths and "/api/native/v1/films" in paths
+
+
+def test_an_offer_names_its_film_for_the_calendar(anonymous, dune):
+    film, near, _far = dune
+    assert anonymous.get(f"/offers/{near.pk}").json()["filmId"] == film.pk

@@ -22,9 +22,10 @@ def test_an_offer_is_public_and_returned_in_camel_case(anonymous, offer):
     assert response.status_code == 200
     body = response.json()
     assert set(body) == {
-        "id", "name", "description", "category", "durationMinutes", "languages", "isDuo",
+        "id", "filmId", "name", "description", "category", "durationMinutes", "languages", "isDuo",
         "isDigital", "isEvent", "imageUrl", "venue", "film", "stocks",
     }  # fmt: skip
+    assert body["filmId"] is None  # not linked to a film
     assert (body["id"], body["name"], body["isDuo"], body["languages"]) == (
         offer.pk,
         offer.name,

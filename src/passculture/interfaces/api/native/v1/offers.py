@@ -179,6 +179,7 @@ def get_offer(request: HttpRequest, offer_id: Id):
     film = search.film_details(offer)
     return {
         "id": offer.pk,
+        "film_id": offer.film_id,
         "name": offer.name,
         "description": offer.description,
         "category": offer.category,

@@ -139,6 +139,10 @@ class FilmOut(CamelSchema):
 
 class OfferOut(CamelSchema):
     id: int
+    film_id: int | None = Field(
+        description="Le film (commun à tous les cinémas qui le passent) : `GET /movie/calendar?filmId=` ; "
+        "null pour une carte, un abonnement ou une séance pas encore liée à un film."
+    )
     name: str
     description: str = Field(description="Synopsis (texte, retours à la ligne conservés).")
     category: str
