@@ -51,7 +51,6 @@ def dune(transactional_db):
     bellecour = OfferFactory(
         film=film,
         name=film.title,
-        image="offers/demo/orbite-basse.png",
         venue=VenueFactory(
             name="Ciné Lumière Bellecour",
             city="Lyon",
