@@ -218,6 +218,11 @@ def test_no_showtime_in_the_radius_says_so_and_links_to_the_search(client, orbit
     html = html_of(client, film_url(film), lat="48.8566", lon="2.3522")  # Paris
     assert "Aucune séance à moins de 50 km pour ce film dans les 14 prochains jours." in html
     assert "Chercher d'autres films" in html
+    # What to widen: the next radius, then all of France (which finds Lyon's cinemas).
+    assert 'href="?lat=48.8566&amp;lon=2.3522&amp;rayon=100"' in html and "Voir les séances à 100 km" in html
+    assert 'href="?partout=1"' in html
+    everywhere = html_of(client, film_url(film), partout="1", lat="48.8566", lon="2.3522")
+    assert "dans toute la France" in everywhere and "Ciné Lumière Bellecour" in everywhere
 
 
 def test_an_unknown_film_is_not_found(client):

@@ -97,6 +97,8 @@ def _next_step(reason: str) -> tuple[str, str] | None:
 
 def _position(request, chosen) -> tuple[search.Position | None, str]:
     get = request.GET
+    if get.get("partout"):  # "Voir dans toute la France", asked from an empty page
+        return None, ""
     try:
         position = search.check_position(get.get("lat", "")[:30], get.get("lon", "")[:30])
     except DomainError:
@@ -246,6 +248,10 @@ def _render(request, ref: search.FilmRef, chosen):
             )
         blocks.append(block)
 
+    # An empty day list says what to widen: the next radius, then all of France.
+    wider = next((r for r in search.RADII_KM if r > radius), None) if position is not None else None
+    wider_query = urlencode({**base, "rayon": wider}) if wider else ""
+    nationwide_query = urlencode({"partout": 1}) if position is not None else ""
     position_query = ""
     if position is not None and source != "cinema":
         position_query = urlencode({"lat": f"{position.latitude:.5f}", "lon": f"{position.longitude:.5f}"})
@@ -264,6 +270,9 @@ def _render(request, ref: search.FilmRef, chosen):
         "position": position,
         "source": source,
         "radius": radius,
+        "wider": wider,
+        "wider_query": wider_query,
+        "nationwide_query": nationwide_query,
         "chosen": chosen,
         "search_query": urlencode({"q": info.title[:100]}) + ("&" + position_query if position_query else ""),
         "local_time_note": any(tz != settings.TIME_ZONE for tz in timezones),
