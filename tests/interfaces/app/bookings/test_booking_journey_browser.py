@@ -186,7 +186,13 @@ def test_my_four_bookings_fit_in_short_tabs_without_qr_codes(phone, live_server,
     assert page.locator(".bk-card .fr-card__title").all_inner_texts() == ["Orbite basse", "Le Phare"]
     assert page.locator("svg").count() == 0  # no QR code on the list
     height = page.evaluate("() => document.documentElement.scrollHeight")
-    print(f"\n/reservations/ height at 390x844 with four bookings (à venir tab): {height} px")
+    # The page is shorter than the screen (scrollHeight is then the viewport's): where its footer ends.
+    content = page.evaluate(
+        "() => Math.round(document.querySelector('footer').getBoundingClientRect().bottom)"
+    )
+    print(
+        f"\n/reservations/ at 390x844, four bookings (à venir tab): {height} px, content ends at {content} px"
+    )
     assert height <= 1400, height  # was about 3,900 px with a QR code per booking
     assert _no_sideways_scroll(page)
     screenshot(page, "app-bookings-tab-upcoming")  # axe
