@@ -183,7 +183,7 @@ def test_sign_up_get_the_credit_find_a_film_near_lyon_book_a_duo_show_the_qr_can
     phone.goto(f"{base_url}/reservations/{booking.pk}/")
     phone.get_by_text("Annuler la réservation").click()
     phone.get_by_role("button", name="Confirmer l'annulation").click()
-    phone.wait_for_url(f"{base_url}/reservations/")
+    phone.wait_for_url(f"{base_url}/reservations/?onglet=annulees")
     assert "15 € ont été recrédités" in _text(phone.get_by_role("status"))
     screenshot(phone, "journey-13-cancelled")
     booking.refresh_from_db()

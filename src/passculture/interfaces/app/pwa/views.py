@@ -18,7 +18,13 @@ BACKGROUND_COLOR = "#ffffff"
 # The app's own assets (CSS, this script, icons): cached by the worker, and what its cache name hashes.
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 APP_STATIC_PREFIX = "app/"
-PRECACHE = ["app/app.css", "app/pwa.js", "app/icons/icon-192.png", "app/icons/icon-512.png"]
+PRECACHE = [
+    "app/app.css",
+    "app/bookings.css",
+    "app/pwa.js",
+    "app/icons/icon-192.png",
+    "app/icons/icon-512.png",
+]
 ICONS = [("app/icons/icon-192.png", "192x192"), ("app/icons/icon-512.png", "512x512")]
 SW_TEMPLATE = "app/pwa/sw.js"
 # Parts of the site that are not the beneficiaries' app: the worker leaves their pages alone.
