@@ -247,3 +247,31 @@ def test_autour_de_moi_finds_the_cinemas_around_the_device(live_server, cinemas,
     phone.wait_for_url(re.compile(r"/carte/\?.*lat=45\.76020&lon=4\.83570$"))
     assert phone.get_by_text("Autour de ta position, à 20 km maximum.").is_visible()
     assert phone.locator(".venue-card__name").count() == 2
+
+
+def test_nothing_scrolls_sideways_on_a_small_phone(live_server, cinemas, tile_server, page):
+    bellecour, _ = cinemas
+    small = page.context.browser.new_context(
+        viewport={"width": 360, "height": 740}, is_mobile=True, locale="fr-FR"
+    )
+    phone = small.new_page()
+    phone.goto(f"{live_server.url}/cinemas/{bellecour.pk}/")
+    assert no_horizontal_scroll(phone)
+    phone.goto(f"{live_server.url}/carte/?{BELLECOUR}")
+    phone.locator(".leaflet-tile-loaded").first.wait_for()
+    assert no_horizontal_scroll(phone)
+    phone.goto(f"{live_server.url}/carte/")
+    assert no_horizontal_scroll(phone)
+
+
+def test_keyboard_users_can_skip_the_map(live_server, cinemas, tile_server, page):
+    phone = phone_page(page)
+    phone.goto(f"{live_server.url}/carte/?{BELLECOUR}")
+    phone.locator(".leaflet-tile-loaded").first.wait_for()
+
+    skip = phone.get_by_role("link", name="Passer la carte")
+    skip.focus()
+    assert skip.is_visible()
+    phone.keyboard.press("Enter")
+
+    assert phone.evaluate("() => document.activeElement.id") == "liste-cinemas"

@@ -115,6 +115,26 @@ def test_a_day_outside_the_week_says_so_and_shows_the_first_day(client, day):
     assert "Orbite basse" in html
 
 
+def test_a_day_of_the_week_without_showtimes_says_so(client):
+    venue = lyon_venue()
+    showtime(venue, utc(2026, 12, 2, 19, 30), offer__name="Orbite basse")
+
+    html = text(client.get(f"/cinemas/{venue.pk}/", {"jour": "2026-12-03"}))
+
+    assert "Jeudi 3 décembre" in html
+    assert "Pas de séance ce jour-là : choisis un autre jour." in html
+    assert "Orbite basse" not in html
+
+
+def test_a_cinema_without_coordinates_has_no_directions_link(client):
+    venue = lyon_venue(latitude=None, longitude=None)
+
+    response = client.get(f"/cinemas/{venue.pk}/")
+
+    assert response.status_code == 200
+    assert "openstreetmap.org/directions" not in response.content.decode()
+
+
 def test_a_cinema_without_showtimes_this_week_says_so(client):
     venue = lyon_venue(name="Le Zola")
     showtime(venue, utc(2026, 12, 20, 19, 0))  # in three weeks
