@@ -243,6 +243,16 @@ ADRESSE_API_URL = os.environ.get("ADRESSE_API_URL", "https://api-adresse.data.go
 ADRESSE_API_TIMEOUT = float(os.environ.get("ADRESSE_API_TIMEOUT", "3"))
 ADRESSE_API_MIN_SCORE = float(os.environ.get("ADRESSE_API_MIN_SCORE", "0.5"))
 
+# Tiles of the map of cinemas (/carte/), a URL template in Leaflet's format ({z}/{x}/{y}, {s} for a
+# subdomain). OpenStreetMap's own server by default: its tile policy asks for the attribution below and a
+# light use; a busy deployment sets its own tile server. An empty URL shows the cinemas as a list only.
+# Only this page's Content-Security-Policy allows images from the tiles' origin.
+MAP_TILES_URL = os.environ.get("MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png").strip()
+MAP_TILES_ATTRIBUTION = os.environ.get("MAP_TILES_ATTRIBUTION", "© les contributeurs d'OpenStreetMap")
+MAP_TILES_ATTRIBUTION_URL = os.environ.get(
+    "MAP_TILES_ATTRIBUTION_URL", "https://www.openstreetmap.org/copyright"
+)
+
 # Where pros write for help (shown, e.g., when a cinema is not on the Allociné theatre list).
 PASSCULTURE_SUPPORT_PRO_EMAIL = os.environ.get(
     "PASSCULTURE_SUPPORT_PRO_EMAIL", "support-pro@passculture.local"

@@ -8,6 +8,7 @@ from .bookings import urls as bookings_urls
 from .discovery import urls as discovery_urls
 from .identity import urls as identity_urls
 from .pwa import urls as pwa_urls
+from .venues import urls as venues_urls
 
 app_name = "app"
 urlpatterns = [
@@ -17,4 +18,5 @@ urlpatterns = [
     path("", include(discovery_urls)),
     path("", include(bookings_urls)),
     path("", include(pwa_urls)),
+    path("", include(venues_urls)),
 ]
