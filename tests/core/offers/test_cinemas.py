@@ -1,13 +1,14 @@
 """Cinemas near someone and one cinema's programme (core/offers/cinemas.py), on a frozen clock."""
 
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from passculture.core.films.models import Film
-from passculture.core.geo.directions import directions_url
+from passculture.core.geo.directions import directions_to_venue, directions_url
 from passculture.core.offerers.constants import ValidationStatus
 from passculture.core.offerers.factories import OffererFactory, VenueFactory
 from passculture.core.offerers.selectors import get_public_venue
@@ -246,3 +247,11 @@ def test_directions_lead_to_the_route_planner_with_the_place_as_destination():
     )
     assert directions_url(-20.8821, 55.4508).endswith("to=-20.882100%2C55.450800")
     assert directions_url(None, 4.83) == ""
+
+
+def test_without_coordinates_directions_lead_to_the_address():
+    venue = SimpleNamespace(latitude=None, longitude=None, full_address="12 rue de la République, 69002 Lyon")
+    assert directions_to_venue(venue) == (
+        "https://www.openstreetmap.org/directions?to=12+rue+de+la+R%C3%A9publique%2C+69002+Lyon"
+    )
+    assert directions_url(None, None, "  ") == ""

@@ -126,13 +126,14 @@ def test_a_day_of_the_week_without_showtimes_says_so(client):
     assert "Orbite basse" not in html
 
 
-def test_a_cinema_without_coordinates_has_no_directions_link(client):
+def test_a_cinema_without_coordinates_gets_directions_to_its_address(client):
     venue = lyon_venue(latitude=None, longitude=None)
 
     response = client.get(f"/cinemas/{venue.pk}/")
 
     assert response.status_code == 200
-    assert "openstreetmap.org/directions" not in response.content.decode()
+    assert "openstreetmap.org/directions?to=" in response.content.decode()
+    assert "to=45." not in response.content.decode()
 
 
 def test_a_cinema_without_showtimes_this_week_says_so(client):

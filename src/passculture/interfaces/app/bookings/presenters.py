@@ -11,7 +11,7 @@ from passculture.core.bookings import rules
 from passculture.core.bookings.constants import BookingStatus, CancellationReason
 from passculture.core.common.money import format_euros
 from passculture.core.common.time import FRENCH_MONTHS, FRENCH_WEEKDAYS, format_local, to_local
-from passculture.interfaces.app.directions import directions_url
+from passculture.core.geo.directions import directions_to_venue
 
 from .qr import qr_svg
 
@@ -174,7 +174,7 @@ def booking_card(booking, at: dt.datetime) -> BookingCard:
         venue_name=venue.display_name,
         venue_address=venue.full_address,
         poster_url=offer.image.url if offer.image else "",
-        directions_url=directions_url(venue),
+        directions_url=directions_to_venue(venue),
         when_label=format_local(start, tz, with_weekday=True) if start is not None else "",
         when_iso=start.astimezone(dt.UTC).isoformat() if start is not None else "",
         when_short=short_when(start, tz, at) if start is not None else "",

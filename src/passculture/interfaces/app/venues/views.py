@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from passculture.core.common.exceptions import DomainError
 from passculture.core.common.time import now as utcnow
-from passculture.core.geo.directions import directions_url
+from passculture.core.geo.directions import directions_to_venue
 from passculture.core.offerers.selectors import get_public_venue
 from passculture.core.offers import search
 from passculture.core.offers.cinemas import NearbyVenue, venue_programme, venues_near
@@ -156,7 +156,7 @@ def venue_page(request, venue_id: int):
     context = {
         "venue": venue,
         "errors": errors,
-        "directions_url": directions_url(venue.latitude, venue.longitude),
+        "directions_url": directions_to_venue(venue),
         "accessibility": flags,
         "chips": chips,
         "selected_label": p.long_day_label(selected.day, programme.today),
