@@ -24,6 +24,10 @@ class Film(models.Model):
     release_date = models.DateField(null=True, blank=True)
     allocine_url = models.URLField(blank=True)
     poster = models.ImageField(upload_to="films/", blank=True)
+    # Where an import took the poster from, and when: an import fetches it again at most once a day, or
+    # at once when the source address changes. Empty for a poster set by hand.
+    poster_source_url = models.URLField(max_length=500, blank=True)
+    poster_fetched_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

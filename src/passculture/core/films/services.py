@@ -1,10 +1,18 @@
 """Finding the one Film behind a showing: by Allociné id, else visa, else normalised title and year."""
 
+import datetime as dt
+
+from django.core.files import File
 from django.db import IntegrityError, transaction
 
+from passculture.core.common.audit import log_action
+from passculture.core.common.locking import lock
 from passculture.core.common.text import fold
+from passculture.core.common.time import now as utcnow
 
+from .exceptions import FilmNotFound
 from .models import Film
+from .validation import check_film_fields, normalise_visa
 
 
 def title_key(title: str) -> str:
@@ -71,3 +79,69 @@ def _taken(name: str, value, film: Film) -> bool:
     if name not in ("allocine_id", "visa"):
         return False
     return Film.objects.filter(**{name: value}).exclude(pk=film.pk).exists()
+
+
+@transaction.atomic
+def set_film_poster(
+    film_id: int, image: File, *, source_url: str = "", at: dt.datetime | None = None
+) -> Film:
+    """Gives the film `image` (already checked and re-encoded, core.offers.images) as its poster, shared
+    by every cinema showing it. `source_url`/`at`: where and when an import fetched it (the refresh
+    rules). The replaced file is removed once the change is committed."""
+    film = lock(Film.objects.all()).get(pk=film_id)
+    old_name = film.poster.name
+    film.poster.save(image.name, image, save=False)
+    film.poster_source_url = source_url[:500]
+    film.poster_fetched_at = at if source_url else None
+    film.save(update_fields=["poster", "poster_source_url", "poster_fetched_at", "updated_at"])
+    if old_name and old_name != film.poster.name:
+        storage = film.poster.storage
+        transaction.on_commit(lambda: storage.delete(old_name))
+    return film
+
+
+@transaction.atomic
+def create_film(
+    *,
+    title: str,
+    year: int | None = None,
+    visa: str = "",
+    duration_minutes: int | None = None,
+    synopsis: str = "",
+    genres: list[str] | None = None,
+    actor=None,
+    at: dt.datetime | None = None,
+) -> Film:
+    """A film typed by a pro (or an API client), checked. When the keys name a film that exists already
+    (its visa, or the same title and year), that film is returned, so that two cinemas typing the same
+    film share it; what it lacks is filled in."""
+    visa = normalise_visa(visa)
+    genres = [genre.strip() for genre in genres or [] if genre and genre.strip()]
+    title = (title or "").strip()
+    check_film_fields(
+        title=title,
+        year=year,
+        visa=visa,
+        duration_minutes=duration_minutes,
+        synopsis=synopsis,
+        genres=genres,
+        today=(at or utcnow()).date(),
+    )
+    details: dict = {"synopsis": (synopsis or "").strip(), "genres": genres}
+    if duration_minutes is not None:
+        details["duration_minutes"] = duration_minutes
+    existed = find_film(visa=visa, title=title, year=year)
+    film = find_or_create_film(title=title, visa=visa, year=year, **details)
+    if existed is None:
+        log_action("film.created", actor=actor, target=film, data={"visa": visa, "year": year})
+    return film
+
+
+def get_film(film_id) -> Film:
+    try:
+        film = Film.objects.filter(pk=int(film_id)).first()
+    except (TypeError, ValueError):
+        film = None
+    if film is None:
+        raise FilmNotFound()
+    return film
