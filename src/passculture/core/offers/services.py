@@ -57,17 +57,20 @@ def create_offer(
     actor=None,
     image_file: File | None = None,
     film: Film | None = None,
+    film_id: int | None = None,
     new_film: dict | None = None,
     **fields,
 ) -> Offer:
     """`image_file` is an image already checked and re-encoded by `images.prepare_offer_image`.
 
-    A showing links to its film: an existing one (`film`), or one the pro types (`new_film`: the
+    A showing links to its film: an existing one (`film`, or its `film_id`), or one the pro types (`new_film`: the
     arguments of films.services.create_film, which finds the film when it exists already). The film
     fills the name, duration and description the pro left empty."""
     check_can_act_for_offerer(actor, venue.offerer_id)
-    if (film is not None or new_film) and category not in EVENT_CATEGORIES:
+    if (film is not None or film_id is not None or new_film) and category not in EVENT_CATEGORIES:
         raise FilmOnlyForShowtimes()
+    if film_id is not None:
+        film = film_services.get_film(film_id)
     if new_film:
         film = film_services.create_film(**new_film, actor=actor)
     if film is not None:
@@ -93,17 +96,29 @@ def create_offer(
 
 @transaction.atomic
 def update_offer(
-    offer: Offer, *, actor=None, image_file: File | None = None, remove_image: bool = False, **changes
+    offer: Offer,
+    *,
+    actor=None,
+    image_file: File | None = None,
+    remove_image: bool = False,
+    film_id: int | None = None,
+    new_film: dict | None = None,
+    **changes,
 ) -> Offer:
     """Changes the editable fields given; a new image replaces the old one, whose file is removed once
-    the change is committed."""
+    the change is committed. `film_id` / `new_film` link the offer to another film (as create_offer);
+    `film=None` in `changes` unlinks it."""
     unknown = set(changes) - EDITABLE_OFFER_FIELDS
     if unknown:
         raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
     check_can_act_for_offerer(actor, offer.venue.offerer_id)
     offer = lock(Offer.objects.select_related("venue")).get(pk=offer.pk)
-    if changes.get("film") is not None and not offer.is_event:
+    if film_id is not None:
+        changes["film"] = film_services.get_film(film_id)
+    if (changes.get("film") is not None or new_film) and not offer.is_event:
         raise FilmOnlyForShowtimes()
+    if new_film:
+        changes["film"] = film_services.create_film(**new_film, actor=actor)
     if "description" in changes:
         changes["description"] = sanitize_description(changes["description"])
     if "name" in changes:
