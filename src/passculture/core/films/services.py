@@ -83,14 +83,18 @@ def _taken(name: str, value, film: Film) -> bool:
 
 @transaction.atomic
 def set_film_poster(
-    film_id: int, image: File, *, source_url: str = "", at: dt.datetime | None = None
+    film_id: int, image: File | str, *, source_url: str = "", at: dt.datetime | None = None
 ) -> Film:
-    """Gives the film `image` (already checked and re-encoded, core.offers.images) as its poster, shared
-    by every cinema showing it. `source_url`/`at`: where and when an import fetched it (the refresh
-    rules). The replaced file is removed once the change is committed."""
+    """Gives the film `image` (already checked and re-encoded, core.offers.images; or the name of a file
+    already in the storage) as its poster, shared by every cinema showing it. `source_url`/`at`: where
+    and when an import fetched it (the refresh rules). The replaced file is removed once the change is
+    committed."""
     film = lock(Film.objects.all()).get(pk=film_id)
     old_name = film.poster.name
-    film.poster.save(image.name, image, save=False)
+    if isinstance(image, str):
+        film.poster.name = image
+    else:
+        film.poster.save(image.name, image, save=False)
     film.poster_source_url = source_url[:500]
     film.poster_fetched_at = at if source_url else None
     film.save(update_fields=["poster", "poster_source_url", "poster_fetched_at", "updated_at"])
