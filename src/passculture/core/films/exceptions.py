@@ -34,3 +34,8 @@ class InvalidFilmDuration(InvalidInput):
 class FilmOnlyForShowtimes(InvalidInput):
     code = "FILM_ONLY_FOR_SHOWTIMES"
     message = "Seule une séance de cinéma peut être liée à un film : retirez le film ou changez de catégorie."
+
+
+class FilmMergeNeedsTwo(InvalidInput):
+    code = "FILM_MERGE_NEEDS_TWO"
+    message = "Choisissez au moins deux films à fusionner, dont celui à garder."
