@@ -227,3 +227,15 @@ def test_the_offer_page_shows_the_film_poster_when_the_offer_has_no_image(pro_cl
 
     assert dune.poster.url in text
     assert "Dune : deuxième partie (2024), visa 158963" in text
+
+
+def test_changing_the_film_of_an_offer_searches_and_keeps_the_current_one_until_another_is_picked(
+    pro_client, venue, dune
+):
+    offer = OfferFactory(venue=venue, name="Dune 2", film=dune)
+
+    response = pro_client.get(reverse("pro:offer-edit", args=[offer.pk]), {"film_q": "dune"})
+
+    assert response.context["film"]["results"] == [dune]
+    assert response.context["form"]["film"].value() == str(dune.pk)
+    assert "Film actuel" in page_text(response)

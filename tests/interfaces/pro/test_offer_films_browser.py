@@ -79,7 +79,10 @@ def test_without_javascript_the_pro_searches_then_creates_the_film(page, live_se
     assert "Aucun film ne correspond" in plain.locator("#film-results").inner_text()
     plain.get_by_role("link", name="créez le film « Les Lumières de Belleville »").click()
 
-    assert plain.get_by_label("Titre du film").input_value() == "Les Lumières de Belleville"
+    assert (
+        plain.get_by_role("textbox", name="Titre du film", exact=True).input_value()
+        == "Les Lumières de Belleville"
+    )
     plain.get_by_label("Année de sortie").fill("2026")
     plain.get_by_label("Numéro de visa d'exploitation").fill("161201")
     plain.get_by_label("Genres").fill("Comédie dramatique")

@@ -230,6 +230,11 @@ class OfferForm(ProForm):
             # The film gives the offer its title when the pro leaves it empty.
             self.fields["name"].required = False
             self.set_help_text("name", "Facultatif : à défaut, le titre du film.")
+            if "image" in self.fields:
+                self.set_help_text(
+                    "image",
+                    "Facultatif : à défaut, l'affiche du film. " + str(self.fields["image"].help_text),
+                )
         if offer is None:
             self.fields["venue"].queryset = venues
             del self.fields["remove_image"]

@@ -118,6 +118,9 @@ def _film_section(request, form: OfferForm) -> dict:
         "query": query,
         "results": list(search_films(query)) if query else [],
         "chosen": _picked_film(form.film_choice),
+        # A search asked for (« Changer de film »): the results show, the film chosen stays until another
+        # one is picked.
+        "searching": bool(query) and form.film_choice != NEW_FILM,
         "is_new": form.film_choice == NEW_FILM,
         "new_choice": NEW_FILM,
     }
