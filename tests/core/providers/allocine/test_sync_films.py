@@ -180,3 +180,25 @@ def test_an_image_the_pro_uploaded_comes_before_the_film_poster_and_is_kept(venu
     assert offer.image.name.startswith("offers/pro")
     assert offer.poster == offer.image
     assert offer.film.poster and offer.film.poster != offer.image
+
+
+def test_a_movie_whose_film_cannot_be_written_leaves_its_offer_without_film_and_the_rest_imported(
+    venue, allocine, monkeypatch
+):
+    from passculture.core.providers.allocine import films
+
+    real = films.find_or_create_film
+
+    def failing(**fields):
+        if fields["allocine_id"] == "TW92aWU6MzAwMDAz":
+            raise ValueError("broken")
+        return real(**fields)
+
+    monkeypatch.setattr(films, "find_or_create_film", failing)
+    allocine.serve("P0001", NORMAL)
+
+    run = _sync(_connect(venue), allocine)
+
+    assert run.status == "ok"
+    assert Offer.objects.get(provider_ref=NUIT).film is None
+    assert Offer.objects.get(provider_ref=VOYAGEURS).film is not None

@@ -11,6 +11,7 @@ rollback of one theatre's failed import while the run still remembers it.
 """
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 
 from passculture.core.common.text import strip_forbidden_characters
@@ -20,6 +21,8 @@ from passculture.core.films.services import find_or_create_film
 from passculture.core.offers.constants import MAX_DURATION_MINUTES
 
 from .schemas import Film, Movie, clean_text
+
+logger = logging.getLogger(__name__)
 
 POSTER_REFRESH = dt.timedelta(days=1)
 # The columns of core.films.models.Film, with room: a longer value is a broken feed, and is dropped
@@ -117,7 +120,13 @@ class FilmLinks:
                     continue
                 film = found.get(fields["allocine_id"]) if fields["allocine_id"] else None
                 if film is None or _brings_something(film, fields):
-                    film = find_or_create_film(**fields)
+                    try:
+                        film = find_or_create_film(**fields)
+                    except Exception:
+                        # One odd movie must not fail the theatre: its offer stays without a film until
+                        # the next run (the log says which one).
+                        logger.exception("allocine: movie %s: film not linked", movie_id)
+                        continue
                 self._film_ids[movie_id] = film.pk
                 url = movie.poster_url or ""
                 if film.pk not in self._posters_seen:
