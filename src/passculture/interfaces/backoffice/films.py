@@ -11,7 +11,12 @@ from passculture.core.common.exceptions import DomainError
 from passculture.core.common.time import now as utcnow
 from passculture.core.films.models import Film
 from passculture.core.films.services import correct_film, merge_films, title_key
-from passculture.core.films.validation import check_film_fields, normalise_visa
+from passculture.core.films.validation import (
+    FIRST_FILM_YEAR,
+    MAX_DURATION_MINUTES,
+    check_film_fields,
+    normalise_visa,
+)
 
 from .admin import StaffAdmin
 
@@ -36,6 +41,10 @@ class FilmForm(forms.ModelForm):
             "poster",
         )
 
+    year = forms.IntegerField(label="Année", required=False, min_value=FIRST_FILM_YEAR, max_value=2200)
+    duration_minutes = forms.IntegerField(
+        label="Durée (minutes)", required=False, min_value=1, max_value=MAX_DURATION_MINUTES
+    )
     allocine_url = forms.URLField(
         label="Page AlloCiné", required=False, assume_scheme="https", max_length=200
     )

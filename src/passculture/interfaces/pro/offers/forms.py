@@ -62,6 +62,7 @@ FIELD_OF_ERROR: dict[str, str | tuple[str, ...]] = {
     "INVALID_FILM_DURATION": "duration_minutes",
     "FORBIDDEN_CHARACTERS": (),
 }
+LATEST_FILM_YEAR_BOUND = 2200
 # The film choice travels in one hidden field: a film's id, NEW_FILM (the pro types it), or empty.
 NEW_FILM = "nouveau"
 VERSION_CHOICES = [(Version.VF.value, "VF (version française)"), (Version.VO.value, "VO (version originale)")]
@@ -186,6 +187,8 @@ class OfferForm(ProForm):
     new_film_year = forms.IntegerField(
         label="Année de sortie",
         min_value=FIRST_FILM_YEAR,
+        # Narrowed to five years ahead of today when the form is built (the column holds far more).
+        max_value=LATEST_FILM_YEAR_BOUND,
         help_text="Elle distingue deux films de même titre (un remake, par exemple).",
     )
     new_film_visa = forms.CharField(
