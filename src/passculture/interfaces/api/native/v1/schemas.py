@@ -147,7 +147,10 @@ class OfferOut(CamelSchema):
     is_duo: bool
     is_digital: bool
     is_event: bool
-    image_url: str | None
+    image_url: str | None = Field(description="L'affiche : l'image de l'offre, sinon celle du film.")
+    film_id: int | None = Field(
+        description="Le film, partagé par tous les cinémas qui le projettent ; null : pas de film lié."
+    )
     venue: VenueOut
     film: FilmOut
     stocks: list[StockOut] = Field(
