@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 
 from passculture.core.common.audit import log_action
 from passculture.core.common.locking import lock
+from passculture.core.common.renditions import after_commit_delete, after_commit_store
 from passculture.core.common.text import fold
 from passculture.core.common.time import now as utcnow
 
@@ -112,9 +113,10 @@ def set_film_poster(
     film.poster_source_url = source_url[:500]
     film.poster_fetched_at = at if source_url else None
     film.save(update_fields=["poster", "poster_source_url", "poster_fetched_at", "updated_at"])
+    if film.poster:
+        after_commit_store(film.poster.storage, film.poster.name)
     if old_name and old_name != film.poster.name:
-        storage = film.poster.storage
-        transaction.on_commit(lambda: storage.delete(old_name))
+        after_commit_delete(film.poster.storage, [old_name])
     return film
 
 
@@ -236,7 +238,6 @@ def merge_films(keep: Film, others: list[Film], *, actor=None) -> int:
     if changed:
         keep.save(update_fields=[*changed, "updated_at"])
     if posters_to_delete:
-        storage = keep.poster.storage
-        transaction.on_commit(lambda: [storage.delete(name) for name in posters_to_delete])
+        after_commit_delete(keep.poster.storage, posters_to_delete)
     log_action("film.merged", actor=actor, target=keep, data={"merged_ids": ids, "offers_moved": moved})
     return moved

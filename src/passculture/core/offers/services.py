@@ -8,6 +8,7 @@ from django.db import transaction
 from passculture.core.bookings import services as booking_services
 from passculture.core.common.audit import log_action
 from passculture.core.common.locking import lock
+from passculture.core.common.renditions import after_commit_delete, after_commit_store
 from passculture.core.common.time import check_input_date, shift
 from passculture.core.common.time import now as utcnow
 from passculture.core.films import services as film_services
@@ -90,6 +91,8 @@ def create_offer(
     if image_file is not None:
         offer.image.save(image_file.name, image_file, save=False)
     offer.save()
+    if offer.image:
+        after_commit_store(offer.image.storage, offer.image.name)
     log_action("offer.created", actor=actor, target=offer, data={"venue_id": venue.pk})
     return offer
 
@@ -142,9 +145,10 @@ def update_offer(
         offer.image = ""
         changed.append("image")
     offer.save()
+    if image_file is not None:
+        after_commit_store(offer.image.storage, offer.image.name)
     if "image" in changed and old_image:
-        storage = offer.image.storage
-        transaction.on_commit(lambda: storage.delete(old_image))
+        after_commit_delete(offer.image.storage, [old_image])
     log_action("offer.updated", actor=actor, target=offer, data={"fields": changed})
     return offer
 

@@ -29,6 +29,7 @@ from django.db.models import QuerySet, TextField
 from django.db.models.functions import Cast, Left
 
 from passculture.core.common.audit import log_action
+from passculture.core.common.renditions import delete_renditions
 from passculture.core.common.text import strip_forbidden_characters
 from passculture.core.common.time import format_day, format_local, local_to_utc, to_local
 from passculture.core.common.time import now as utcnow
@@ -648,6 +649,7 @@ def _sync_venue(
         storage = Offer._meta.get_field("image").storage
         for name in outcome.legacy_images:
             storage.delete(name)
+            delete_renditions(storage, name)
     fetch_posters(connections.films.take_due_posters(film_ids), run, at, connections)
     return _finish(run, AllocineImportRun.Status.PARTIAL if run.errors else AllocineImportRun.Status.OK)
 

@@ -76,7 +76,7 @@ class BookingCard:
     offer_name: str
     venue_name: str
     venue_address: str
-    poster_url: str
+    poster: object  # the offer's poster (a stored file) or None: {% poster %}
     directions_url: str
     when_label: str
     when_short: str
@@ -173,7 +173,7 @@ def booking_card(booking, at: dt.datetime) -> BookingCard:
         offer_name=offer.name,
         venue_name=venue.display_name,
         venue_address=venue.full_address,
-        poster_url=offer.image.url if offer.image else "",
+        poster=offer.poster,
         directions_url=directions_to_venue(venue),
         when_label=format_local(start, tz, with_weekday=True) if start is not None else "",
         when_iso=start.astimezone(dt.UTC).isoformat() if start is not None else "",

@@ -107,7 +107,7 @@ def _book_context(request, stock, form, at, *, error: DomainError | None = None)
         "stock": stock,
         "offer": offer,
         "venue": venue,
-        "poster_url": offer.image.url if offer.image else "",
+        "poster": offer.poster,
         "when_label": format_local(start, venue.timezone, with_weekday=True) if start else "",
         "local_time_note": local_time_note(venue.timezone) if start else "",
         "version_label": stock.get_version_display() if stock.version else "",

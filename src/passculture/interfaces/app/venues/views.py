@@ -76,7 +76,7 @@ class ShowtimeButton:
 class FilmRow:
     offer_id: int
     title: str
-    poster_url: str
+    poster: object  # a stored file or None: {% poster %}
     duration: str
     is_duo: bool
     showtimes: list[ShowtimeButton]
@@ -94,7 +94,7 @@ def _film_row(film) -> FilmRow:
     return FilmRow(
         offer_id=film.offer_id,
         title=film.name,
-        poster_url=film.poster.url if film.poster else "",
+        poster=film.poster,
         duration=p.duration_label(film.duration_minutes),
         is_duo=film.offer.is_duo,
         showtimes=[
