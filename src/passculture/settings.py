@@ -254,6 +254,27 @@ PASSCULTURE_REIMBURSEMENT_SCOPE = os.environ.get("PASSCULTURE_REIMBURSEMENT_SCOP
 # 1 is enough day to day; a backlog of a year (a million bookings) prices about 1.5x faster with 2.
 PASSCULTURE_PRICING_WORKERS = int(os.environ.get("PASSCULTURE_PRICING_WORKERS", "1"))
 
+# Legal notices and the accessibility statement (pages /mentions-legales/ and /accessibilite/): who publishes
+# this instance, who hosts it, whom to write to. The defaults say what an operator must fill in.
+PASSCULTURE_PUBLISHER_NAME = os.environ.get(
+    "PASSCULTURE_PUBLISHER_NAME", "Éditeur à renseigner (PASSCULTURE_PUBLISHER_NAME)"
+)
+PASSCULTURE_PUBLISHER_ADDRESS = os.environ.get("PASSCULTURE_PUBLISHER_ADDRESS", "Adresse à renseigner")
+PASSCULTURE_PUBLICATION_DIRECTOR = os.environ.get(
+    "PASSCULTURE_PUBLICATION_DIRECTOR", "Directeur ou directrice de la publication à renseigner"
+)
+PASSCULTURE_HOST_NAME = os.environ.get(
+    "PASSCULTURE_HOST_NAME", "Hébergeur à renseigner (PASSCULTURE_HOST_NAME)"
+)
+PASSCULTURE_HOST_ADDRESS = os.environ.get("PASSCULTURE_HOST_ADDRESS", "Adresse de l'hébergeur à renseigner")
+PASSCULTURE_CONTACT_EMAIL = os.environ.get("PASSCULTURE_CONTACT_EMAIL", "support@passculture.local")
+PASSCULTURE_PRIVACY_EMAIL = os.environ.get(
+    "PASSCULTURE_PRIVACY_EMAIL", "donnees-personnelles@passculture.local"
+)
+PASSCULTURE_ACCESSIBILITY_EMAIL = os.environ.get(
+    "PASSCULTURE_ACCESSIBILITY_EMAIL", "accessibilite@passculture.local"
+)
+
 # Identity checks: the providers that may receive a submission (dotted paths; the first is the default),
 # and where document photos are kept: a private directory, never under MEDIA_ROOT nor served by URL.
 IDENTITY_PROVIDERS = env_list(

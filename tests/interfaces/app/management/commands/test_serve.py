@@ -71,7 +71,7 @@ def test_serve_answers_on_its_port_runs_the_jobs_and_stops_on_sigterm(sqlite_env
     try:
         status = _wait_for(lambda: _get(f"http://127.0.0.1:{port}/"), STARTUP_BOUND_SECONDS)
         assert status == 200
-        assert _get(f"http://127.0.0.1:{port}/static/app/app.css") == 200
+        assert _get(f"http://127.0.0.1:{port}/static/app/brand.css") == 200
 
         def jobs_ran() -> bool:
             with sqlite3.connect(tmp_path / "db.sqlite3") as db:
