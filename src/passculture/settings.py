@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Content-Security-Policy (per-request nonce) and Permissions-Policy: interfaces/security.py.
     "passculture.interfaces.security.SecurityHeadersMiddleware",
+    # French error pages under DEBUG too (`make run`); with DEBUG=0 the urls.py handlers give the same ones.
+    "passculture.interfaces.error_pages.ErrorPagesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -102,6 +104,10 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "passculture.urls"
+CSRF_FAILURE_VIEW = "passculture.interfaces.error_pages.csrf_failure"
+# 1: Django's technical (English) 404 and 500 pages under DEBUG, for a developer chasing a bug. The
+# traceback of a 500 is logged either way.
+TECHNICAL_ERROR_PAGES = env_bool("TECHNICAL_ERROR_PAGES", False)
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "passculture.wsgi.application"
 
