@@ -181,14 +181,15 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
-# Development: whitenoise serves straight from the finders and picks up edited files without
-# collectstatic; production serves the collected, compressed files.
+# Development (DEBUG, tests): whitenoise serves straight from the finders and picks up edited files without
+# collectstatic. Production and `passculture serve` (`make run`, whatever DEBUG says: its command switches
+# to this storage) serve the collected files, gzip-compressed, under hashed names cached for a year.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+        "BACKEND": "passculture.interfaces.static_files.CollectedStaticFilesStorage"
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },

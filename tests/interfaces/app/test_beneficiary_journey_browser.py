@@ -85,8 +85,8 @@ def _sign_up_and_confirm(phone, base_url: str, birth_date: dt.date) -> None:
     phone.get_by_label("J'accepte les conditions générales d'utilisation du pass Culture").check()
     screenshot(phone, "journey-01-signup")
     phone.get_by_role("button", name="Créer mon compte").click()
-    phone.get_by_role("heading", name="Votre compte est créé").wait_for()
-    assert "Vous êtes éligible au pass Culture" in _text(phone.locator("#eligibility"))
+    phone.get_by_role("heading", name="Ton compte est créé").wait_for()
+    assert "Tu es éligible au pass Culture" in _text(phone.locator("#eligibility"))
     screenshot(phone, "journey-02-signup-done")
 
     outboxed = OutboxEmail.objects.get(kind="account_beneficiary_email_confirmation")
@@ -98,7 +98,7 @@ def _sign_up_and_confirm(phone, base_url: str, birth_date: dt.date) -> None:
     phone.get_by_label("Mot de passe").fill(PASSWORD)
     phone.get_by_role("button", name="Se connecter").click()
     phone.wait_for_url(f"{base_url}/compte/")
-    assert "Prochaine étape : faire vérifier votre identité" in _text(phone.get_by_role("main"))
+    assert "Prochaine étape : faire vérifier ton identité" in _text(phone.get_by_role("main"))
     screenshot(phone, "journey-03-account")
 
 

@@ -52,8 +52,8 @@ def test_sign_up_confirm_log_in_see_the_account_and_log_out_on_a_phone(
     screenshot(page, "app-accounts-signup")
     page.get_by_role("button", name="Créer mon compte").click()
 
-    page.get_by_role("heading", name="Votre compte est créé").wait_for()
-    assert "Vous êtes éligible au pass Culture" in page.locator("#eligibility").inner_text()
+    page.get_by_role("heading", name="Ton compte est créé").wait_for()
+    assert "Tu es éligible au pass Culture" in page.locator("#eligibility").inner_text()
     screenshot(page, "app-accounts-signup-done")
     user = User.objects.get(email=EMAIL)
     assert not user.is_email_validated
@@ -73,14 +73,14 @@ def test_sign_up_confirm_log_in_see_the_account_and_log_out_on_a_phone(
     page.wait_for_url(f"{live_server.url}/compte/")
     page.get_by_role("heading", name="Mon compte").wait_for()
     main = page.get_by_role("main").inner_text()
-    assert "Vous êtes éligible au pass Culture" in main
-    assert "Prochaine étape : faire vérifier votre identité" in main
+    assert "Tu es éligible au pass Culture" in main
+    assert "Prochaine étape : faire vérifier ton identité" in main
     assert EMAIL in main and "06 12 34 56 78" in main and "69001 Lyon" in main
     assert _fits_the_screen(page)
     screenshot(page, "app-accounts-account")
 
     page.locator("#logout-button").click()
     page.wait_for_url(f"{live_server.url}/")
-    assert "Vous êtes déconnecté." in page.get_by_role("main").inner_text()
+    assert "Tu es déconnecté." in page.get_by_role("main").inner_text()
     page.goto(f"{live_server.url}/compte/")
     page.wait_for_url(re.compile(r"/connexion/\?next=/compte/$"))

@@ -108,7 +108,7 @@ def test_the_history_takes_a_constant_number_of_queries(
 def test_no_credit_yet_explains_and_links_to_the_identity_check(client):
     client.force_login(UserFactory())
     page = _page(client.get("/credit/"))
-    assert "Vous n'avez pas encore de crédit pass Culture." in page
+    assert "Tu n'as pas encore de crédit pass Culture." in page
     assert f'href="{reverse("app:identity")}"' in page
     assert "<tbody>" not in page
 
@@ -118,7 +118,7 @@ def test_an_expired_credit_says_so_and_shows_zero(client, time_machine):
     DepositFactory(user=user, granted_at=utc(2024, 3, 1, 9, 0), expires_at=utc(2026, 3, 1, 9, 0))
     client.force_login(user)
     page = _page(client.get("/credit/"))
-    assert "Votre crédit a expiré le 1er mars 2026 : il ne peut plus être utilisé." in page
+    assert "Ton crédit a expiré le 1er mars 2026 : il ne peut plus être utilisé." in page
     assert '<span class="credit-balance" data-remaining>0\u00a0€</span>' in page
     assert "Crédit expiré" in _history_rows(page)[0]
 

@@ -80,7 +80,7 @@ def test_a_beneficiary_sends_a_png_on_a_phone_and_staff_approve_it(live_server, 
     log_in(page, client, jeanne, live_server.url)
     page.goto(f"{live_server.url}{reverse('app:identity')}")
     approved = page.locator("#identity-approved").inner_text()
-    assert "Votre identité est vérifiée" in approved and "300\u00a0€" in approved
+    assert "Ton identité est vérifiée" in approved and "300\u00a0€" in approved
     screenshot(page, "identity-approved-phone")
 
 

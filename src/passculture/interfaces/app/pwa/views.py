@@ -102,7 +102,8 @@ def service_worker(request):
         "version": cache_version(),
         "precache": [static(path) for path in PRECACHE],
         # The app's and DSFR's static files are cache-first, in a cache named after their version.
-        "staticPrefixes": [static(APP_STATIC_PREFIX), static("dsfr/")],
+        # Folders, not files: no hashed name to look up (STATIC_URL + folder).
+        "staticPrefixes": [settings.STATIC_URL + APP_STATIC_PREFIX, settings.STATIC_URL + "dsfr/"],
         "stylesheets": [static(path) for path in STYLESHEETS],
         "bookingsUrl": bookings_url,
         # The list and each booking: /reservations/ and /reservations/<id>/.
