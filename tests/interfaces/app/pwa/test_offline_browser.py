@@ -83,6 +83,9 @@ def test_logging_out_forgets_the_kept_pages(page, live_server, client, booking):
     _wait_until_kept_offline(page)
     assert page.evaluate("caches.has('pc-pages')") is True
 
+    # Logging out is on the profile page (the tab bar has no logout button).
+    page.get_by_role("link", name="Profil").click()
+    page.wait_for_url(f"{live_server.url}/compte/")
     page.get_by_role("button", name="Se déconnecter").click()
     page.wait_for_url(f"{live_server.url}/")
     page.wait_for_load_state()
