@@ -97,6 +97,7 @@ def test_at_desktop_width_the_tabs_are_in_the_header(live_server, film, page):
     tabs = page.locator(".app-tabs").bounding_box()
     assert tabs["y"] < 100
     assert_accessible(page, "home desktop")
+    screenshot(page, "app-shell-home-1280x800")
 
 
 @pytest.mark.parametrize(
