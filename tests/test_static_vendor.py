@@ -39,3 +39,25 @@ def test_leaflet_files_are_all_pinned_and_licensed():
         assert f"{LEAFLET}/{image}" in shipped
     assert 'version="1.9.4"' in (VENDOR / LEAFLET / "leaflet.js").read_text()
     assert (VENDOR / LEAFLET / "LICENSE").read_text().startswith("BSD 2-Clause License")
+
+
+TEST_VENDOR = Path(__file__).parent / "vendor"
+
+
+def test_every_test_only_library_matches_its_pinned_checksum():
+    sums = dict(
+        reversed(line.split("  ", 1))
+        for line in (TEST_VENDOR / "SHA256SUMS").read_text().splitlines()
+        if line
+    )
+    assert "axe-core-4.14.1.min.js" in sums
+    for name, digest in sums.items():
+        assert hashlib.sha256((TEST_VENDOR / name).read_bytes()).hexdigest() == digest
+
+
+def test_axe_core_ships_with_its_licence():
+    assert (
+        (TEST_VENDOR / "axe-core-4.14.1.LICENSE")
+        .read_text()
+        .startswith("Mozilla Public License, version 2.0")
+    )

@@ -160,8 +160,10 @@ def test_hsts_is_sent_on_secure_requests_only(client, settings):
 
 
 def test_debug_technical_pages_keep_their_inline_code(client, settings):
-    # Django's debug 404 page has its own inline style: the CSP would hide it while developing.
+    # Django's debug 404 page (asked for with TECHNICAL_ERROR_PAGES=1: the French page shows otherwise)
+    # has its own inline style: the CSP would hide it while developing.
     settings.DEBUG = True
+    settings.TECHNICAL_ERROR_PAGES = True
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "Content-Security-Policy" not in response

@@ -118,7 +118,12 @@ def permissions_policy(allowed: frozenset[str]) -> str:
 def _is_debug_technical_page(response: HttpResponse) -> bool:
     # With DEBUG=1, Django answers 404s and crashes with its own technical pages, which carry inline
     # script and style: a CSP would hide the traceback's controls. Production pages always get it.
-    return settings.DEBUG and (response.status_code == 404 or response.status_code >= 500)
+    # The French error pages (error_pages.py) have no inline code: they keep the CSP.
+    return (
+        settings.DEBUG
+        and (response.status_code == 404 or response.status_code >= 500)
+        and not getattr(response, "is_error_page", False)
+    )
 
 
 class SecurityHeadersMiddleware:

@@ -7,6 +7,7 @@ from .accounts import urls as accounts_urls
 from .bookings import urls as bookings_urls
 from .discovery import urls as discovery_urls
 from .identity import urls as identity_urls
+from .legal import urls as legal_urls
 from .pwa import urls as pwa_urls
 from .venues import urls as venues_urls
 
@@ -19,4 +20,5 @@ urlpatterns = [
     path("", include(bookings_urls)),
     path("", include(pwa_urls)),
     path("", include(venues_urls)),
+    path("", include(legal_urls)),
 ]
