@@ -2,6 +2,8 @@
 
 Use `pytestmark = BROWSER_MARKS` in a test module and the `page` fixture (with `live_server`).
 `screenshot(page, "name")` saves a PNG under var/screenshots/ (kept by CI runs for review).
+`assert_accessible(page, "name")` runs axe-core (vendored in tests/vendor/) on the page as it is now and fails
+on any critical or serious violation.
 Extra Chromium flags (e.g. a fake camera) go through `@pytest.mark.chromium_args([...])`, or, when
 they are only known at run time, by overriding the `chromium_extra_args` fixture.
 """
@@ -23,6 +25,10 @@ CHROMIUM_ARGS = [
     "--headless=new",
 ]
 SCREENSHOTS = Path(settings.VAR_DIR) / "screenshots"
+AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1.min.js"
+# RGAA 4 / WCAG 2.1 AA: these impacts fail a test; moderate and minor ones are printed, to fix when cheap.
+AXE_FAILING_IMPACTS = ("critical", "serious")
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 
 BROWSER_MARKS = [
     pytest.mark.browser,
@@ -58,7 +64,14 @@ ASSET_TYPES = {"script", "stylesheet", "image", "font", "manifest"}
 UNSERVED_PATHS = ("/favicon.ico", "/media/")
 
 
-def _watch(context, errors: list[str]) -> None:
+@pytest.fixture
+def unjudged_asset_origins() -> list[str]:
+    """Origins whose failed files are not this site's fault (a third-party tile server the test stops on
+    purpose): a test overrides this. This site's own files are always judged."""
+    return []
+
+
+def _watch(context, errors: list[str], unjudged_origins: tuple[str, ...] = ()) -> None:
     context.add_init_script(REPORT_CSP_VIOLATIONS)
 
     def on_console(message) -> None:
@@ -72,6 +85,7 @@ def _watch(context, errors: list[str]) -> None:
             response.status >= 400
             and response.request.resource_type in ASSET_TYPES
             and not path.startswith(UNSERVED_PATHS)
+            and not response.url.startswith(unjudged_origins)
         ):
             errors.append(f"missing {response.request.resource_type}: {response.status} {response.url}")
 
@@ -81,7 +95,7 @@ def _watch(context, errors: list[str]) -> None:
 
 
 @pytest.fixture
-def page(request, monkeypatch, chromium_extra_args):
+def page(request, monkeypatch, chromium_extra_args, unjudged_asset_origins):
     """A Chromium page. The test fails on any console error, uncaught exception or missing asset of its
     pages (a CSP violation is a console error), in every browser context it opens (popups included),
     unless marked `@pytest.mark.allow_console_errors` with the reason."""
@@ -98,7 +112,7 @@ def page(request, monkeypatch, chromium_extra_args):
 
         def watched_context(**options):
             context = new_context(**options)
-            _watch(context, errors)
+            _watch(context, errors, tuple(unjudged_asset_origins))
             return context
 
         # Tests open more contexts (a phone, a second person) with page.context.browser.new_context.
@@ -129,3 +143,33 @@ def log_in(page, client, user, base_url: str) -> None:
     client.force_login(user)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
     page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": base_url}])
+
+
+def _axe_source() -> str:
+    return AXE.read_text()
+
+
+def assert_accessible(page, name: str = "") -> list[dict]:
+    """Runs axe-core on the page in its current state; fails on any critical or serious violation.
+
+    The script is evaluated through the DevTools protocol (`page.evaluate` of its source), not added as a
+    <script> tag: the page's CSP refuses inline scripts without its nonce, and `bypass_csp` would switch off
+    the very policy the other checks rely on. Returns the moderate and minor violations (also printed)."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(_axe_source())
+    results = page.evaluate(
+        "tags => axe.run(document, {resultTypes: ['violations'], runOnly: {type: 'tag', values: tags}})",
+        AXE_TAGS,
+    )
+    lines = []
+    failing = []
+    for violation in results["violations"]:
+        targets = [" ".join(node["target"]) for node in violation["nodes"]][:5]
+        line = f"[{violation['impact']}] {violation['id']}: {violation['help']} at {targets}"
+        lines.append(line)
+        if violation["impact"] in AXE_FAILING_IMPACTS:
+            failing.append(line + "\n    " + violation["nodes"][0]["failureSummary"].replace("\n", "\n    "))
+    if lines:
+        print(f"axe on {name or page.url}:\n  " + "\n  ".join(lines))
+    assert not failing, f"axe found serious violations on {name or page.url}:\n" + "\n".join(failing)
+    return [v for v in results["violations"] if v["impact"] not in AXE_FAILING_IMPACTS]

@@ -16,11 +16,11 @@ exact counts (offers, stocks), that the re-import created/updated/deleted nothin
 and the two targets: first import under 10 minutes, re-import at least 3 times faster.
 
 Posters: a real feed has one poster URL per film, and the import downloads, checks, resizes and stores
-it once per offer (40,000 offers for a national day), after each venue's commit. That is image work,
+it once per film (on the Film every theatre's offer links to), after the venue's commit. That is image work,
 not the import's database work, and it would measure the local disk and Pillow rather than the sync;
 so the timed national replay sends `poster: null` (a shape the real feed also has). `--posters` serves
 a small JPEG for every film and the same phases then include the poster path (at most once a day per
-offer, so the re-import fetches none).
+film, so the re-import fetches none).
 """
 
 import argparse
@@ -416,7 +416,7 @@ def build_theater_feed(
         showtimes=sum(counts),
         classic_showtimes=classic,
         offers=offers,
-        film_ids=tuple(film.internal_id for film in films),
+        film_ids=tuple(film.internal_id for film in films if not film.special_event),
     )
 
 
@@ -704,9 +704,12 @@ def _runs_summary(since_id: int) -> dict:
 
 
 def _db_counts() -> dict:
+    from passculture.core.films.models import Film
     from passculture.core.offers.models import Offer, Stock
 
     return {
+        "films": Film.objects.count(),
+        "offers_without_film": Offer.objects.filter(film__isnull=True).count(),
         "offers": Offer.objects.count(),
         "stocks": Stock.objects.count(),
         "live_stocks": Stock.objects.filter(is_deleted=False).count(),
@@ -836,7 +839,9 @@ def _phase_line(name: str, phase: dict, totals: dict) -> str:
 def _checks(day: Day, totals: dict, first: dict, again: dict, server: dict, ratio) -> dict:
     theaters = day.theaters
     offers, stocks = totals["expected_offers"], totals["expected_stocks"]
-    posters = offers if day.posters else 0
+    # One Film per distinct (non special) movie, shared by every theatre; its poster is fetched once.
+    films = totals["distinct_films"]
+    posters = films if day.posters else 0
     one, two = first["runs"], again["runs"]
     return {
         "first_all_runs_ok": one["runs"] == theaters and one["by_status"] == {"ok": theaters},
@@ -845,6 +850,7 @@ def _checks(day: Day, totals: dict, first: dict, again: dict, server: dict, rati
         and first["db"]["stocks"] == stocks
         and first["db"]["live_stocks"] == stocks,
         "first_films_seen": one["films_seen"] == totals["films"],
+        "first_one_film_per_movie": first["db"]["films"] == films and first["db"]["offers_without_film"] == 0,
         "first_posters_fetched": one["posters_fetched"] == posters and one["posters_failed"] == 0,
         "reimport_all_runs_ok": two["runs"] == theaters and two["by_status"] == {"ok": theaters},
         "reimport_changes_nothing": all(

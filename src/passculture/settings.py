@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Content-Security-Policy (per-request nonce) and Permissions-Policy: interfaces/security.py.
     "passculture.interfaces.security.SecurityHeadersMiddleware",
+    # French error pages under DEBUG too (`make run`); with DEBUG=0 the urls.py handlers give the same ones.
+    "passculture.interfaces.error_pages.ErrorPagesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -103,6 +105,10 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "passculture.urls"
+CSRF_FAILURE_VIEW = "passculture.interfaces.error_pages.csrf_failure"
+# 1: Django's technical (English) 404 and 500 pages under DEBUG, for a developer chasing a bug. The
+# traceback of a 500 is logged either way.
+TECHNICAL_ERROR_PAGES = env_bool("TECHNICAL_ERROR_PAGES", False)
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "passculture.wsgi.application"
 
@@ -176,14 +182,15 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
-# Development: whitenoise serves straight from the finders and picks up edited files without
-# collectstatic; production serves the collected, compressed files.
+# Development (DEBUG, tests): whitenoise serves straight from the finders and picks up edited files without
+# collectstatic. Production and `passculture serve` (`make run`, whatever DEBUG says: its command switches
+# to this storage) serve the collected files, gzip-compressed, under hashed names cached for a year.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+        "BACKEND": "passculture.interfaces.static_files.CollectedStaticFilesStorage"
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
@@ -243,6 +250,16 @@ ADRESSE_API_URL = os.environ.get("ADRESSE_API_URL", "https://api-adresse.data.go
 ADRESSE_API_TIMEOUT = float(os.environ.get("ADRESSE_API_TIMEOUT", "3"))
 ADRESSE_API_MIN_SCORE = float(os.environ.get("ADRESSE_API_MIN_SCORE", "0.5"))
 
+# Tiles of the map of cinemas (/carte/), a URL template in Leaflet's format ({z}/{x}/{y}, {s} for a
+# subdomain). OpenStreetMap's own server by default: its tile policy asks for the attribution below and a
+# light use; a busy deployment sets its own tile server. An empty URL shows the cinemas as a list only.
+# Only this page's Content-Security-Policy allows images from the tiles' origin.
+MAP_TILES_URL = os.environ.get("MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png").strip()
+MAP_TILES_ATTRIBUTION = os.environ.get("MAP_TILES_ATTRIBUTION", "© les contributeurs d'OpenStreetMap")
+MAP_TILES_ATTRIBUTION_URL = os.environ.get(
+    "MAP_TILES_ATTRIBUTION_URL", "https://www.openstreetmap.org/copyright"
+)
+
 # Where pros write for help (shown, e.g., when a cinema is not on the Allociné theatre list).
 PASSCULTURE_SUPPORT_PRO_EMAIL = os.environ.get(
     "PASSCULTURE_SUPPORT_PRO_EMAIL", "support-pro@passculture.local"
@@ -254,6 +271,27 @@ PASSCULTURE_REIMBURSEMENT_SCOPE = os.environ.get("PASSCULTURE_REIMBURSEMENT_SCOP
 # Processes that price reimbursable bookings at once (PostgreSQL only; each takes its share of venues).
 # 1 is enough day to day; a backlog of a year (a million bookings) prices about 1.5x faster with 2.
 PASSCULTURE_PRICING_WORKERS = int(os.environ.get("PASSCULTURE_PRICING_WORKERS", "1"))
+
+# Legal notices and the accessibility statement (pages /mentions-legales/ and /accessibilite/): who publishes
+# this instance, who hosts it, whom to write to. The defaults say what an operator must fill in.
+PASSCULTURE_PUBLISHER_NAME = os.environ.get(
+    "PASSCULTURE_PUBLISHER_NAME", "Éditeur à renseigner (PASSCULTURE_PUBLISHER_NAME)"
+)
+PASSCULTURE_PUBLISHER_ADDRESS = os.environ.get("PASSCULTURE_PUBLISHER_ADDRESS", "Adresse à renseigner")
+PASSCULTURE_PUBLICATION_DIRECTOR = os.environ.get(
+    "PASSCULTURE_PUBLICATION_DIRECTOR", "Directeur ou directrice de la publication à renseigner"
+)
+PASSCULTURE_HOST_NAME = os.environ.get(
+    "PASSCULTURE_HOST_NAME", "Hébergeur à renseigner (PASSCULTURE_HOST_NAME)"
+)
+PASSCULTURE_HOST_ADDRESS = os.environ.get("PASSCULTURE_HOST_ADDRESS", "Adresse de l'hébergeur à renseigner")
+PASSCULTURE_CONTACT_EMAIL = os.environ.get("PASSCULTURE_CONTACT_EMAIL", "support@passculture.local")
+PASSCULTURE_PRIVACY_EMAIL = os.environ.get(
+    "PASSCULTURE_PRIVACY_EMAIL", "donnees-personnelles@passculture.local"
+)
+PASSCULTURE_ACCESSIBILITY_EMAIL = os.environ.get(
+    "PASSCULTURE_ACCESSIBILITY_EMAIL", "accessibilite@passculture.local"
+)
 
 # Identity checks: the providers that may receive a submission (dotted paths; the first is the default),
 # and where document photos are kept: a private directory, never under MEDIA_ROOT nor served by URL.

@@ -11,6 +11,12 @@ urlpatterns = [
     path("", include("passculture.interfaces.app.urls")),
 ]
 
+# French pages for every audience (interfaces/error_pages.py; its middleware does the same under DEBUG).
+handler400 = "passculture.interfaces.error_pages.bad_request"
+handler403 = "passculture.interfaces.error_pages.permission_denied"
+handler404 = "passculture.interfaces.error_pages.page_not_found"
+handler500 = "passculture.interfaces.error_pages.server_error"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

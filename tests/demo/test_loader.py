@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db.models import Count
 from PIL import Image
 from stdnum.fr import siren, siret
 
@@ -13,13 +14,14 @@ from passculture.core.bookings.services import book_offer
 from passculture.core.common.time import age_on, to_local
 from passculture.core.common.time import now as utcnow
 from passculture.core.credit.selectors import balance_of
+from passculture.core.films.models import Film
 from passculture.core.offerers.constants import ValidationStatus
 from passculture.core.offerers.models import Membership, Offerer, Venue
 from passculture.core.offers.constants import Category, Version
 from passculture.core.offers.models import Offer, Stock
 from passculture.core.users.models import User
 from passculture.core.users.services import authenticate_user
-from passculture.demo import data
+from passculture.demo import allocine_feed, data
 from passculture.demo.loader import mark_booking_reimbursed_for_demo
 from passculture.demo.posters import POSTER_SIZE
 
@@ -62,7 +64,7 @@ def test_jeune_expire_credit_has_expired_after_two_years(db):
 def test_jeune_expire_can_still_book_the_free_screening(db):
     """RULES.md: free showtimes stay bookable after the credit expired; the demo has one near Lyon."""
     stock = Stock.objects.get(offer__name=data.FREE_SCREENING["name"])
-    assert stock.price_cents == 0 and stock.offer.image
+    assert stock.price_cents == 0 and stock.offer.poster
 
     booking = book_offer(_user(data.YOUNG_EXPIRED_EMAIL), stock.pk)
 
@@ -115,9 +117,28 @@ def test_about_25_films_each_with_a_400x600_png_poster(db):
         .exclude(name=data.FREE_SCREENING["name"])
     )
     assert films.values("name").distinct().count() == len(data.FILMS) == 25
-    for name in set(films.values_list("image", flat=True)):
+    assert not films.filter(film__isnull=True).exists()
+    for name in set(films.values_list("film__poster", flat=True)):
         with Image.open(Path(settings.MEDIA_ROOT) / name) as image:
             assert (image.format, image.size) == ("PNG", POSTER_SIZE)
+
+
+def test_a_film_shown_by_several_cinemas_is_one_film_with_its_poster(db):
+    showings = Offer.objects.filter(category=Category.SHOWTIME)
+    assert not showings.filter(film__isnull=True).exists()
+    # Every film has a poster, and every showing of a title (in several cinemas) is the same film.
+    assert not Film.objects.filter(poster="").exists()
+    for title in showings.exclude(name=data.FREE_SCREENING["name"]).values_list("name", flat=True).distinct():
+        assert showings.filter(name=title).values("film").distinct().count() == 1
+    shared = Film.objects.annotate(cinemas=Count("offers__venue", distinct=True)).filter(cinemas__gt=1)
+    assert shared.count() >= 20
+    # Titles both typed by the demo cinemas and imported from Allociné are one film too.
+    orbite = Film.objects.get(title="Orbite basse")
+    assert orbite.allocine_id and orbite.offers.filter(provider_ref__startswith="allocine:").exists()
+    assert orbite.offers.exclude(provider_ref__startswith="allocine:").exists()
+    assert Film.objects.count() == len(
+        {*(f.title for f in data.FILMS), *(m.title for m in allocine_feed.MOVIES)}
+    )
 
 
 def test_showtimes_cover_the_next_14_days_at_wall_clock_slots_of_the_venue(db):

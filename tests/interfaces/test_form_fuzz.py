@@ -25,6 +25,7 @@ from dsfr.models import DsfrConfig
 from passculture.core.bookings.models import CounterAttempt
 from passculture.core.bookings.services import book_offer
 from passculture.core.credit.factories import DepositFactory
+from passculture.core.films.services import find_or_create_film
 from passculture.core.finance.batches import generate_payment_batch
 from passculture.core.finance.factories import (
     BankAccountFactory,
@@ -86,7 +87,8 @@ def world(db, settings, tmp_path):
     newcomer = UserFactory()
     staff = StaffFactory()
 
-    offer = OfferFactory(venue=venue, name="Les Voyageurs du Nord")
+    film = find_or_create_film(title="Les Voyageurs du Nord", year=2026, visa="158963")
+    offer = OfferFactory(venue=venue, name="Les Voyageurs du Nord", film=film)
     stock = StockFactory(offer=offer, beginning_datetime=now + dt.timedelta(days=5))
     booking = book_offer(beneficiary, stock.pk)
     # Not booked yet by the beneficiary: its page shows the booking form.

@@ -1,16 +1,17 @@
 """Security headers of every audience's pages (interfaces/security.py and Django's SecurityMiddleware):
 a strict Content-Security-Policy with a fresh nonce, a Permissions-Policy that gives the camera to the
-counter only and the position to the discovery page only, HSTS on secure requests. The templates are
+counter only and the position to the discovery and map pages only, HSTS on secure requests. The templates are
 scanned for inline code in test_templates_inline_code.py."""
 
 import re
 
 import pytest
+from django.http import HttpResponse
 from django.urls import reverse
 
 from passculture.core.users.constants import Role
 from passculture.core.users.factories import UserFactory
-from passculture.interfaces.security import RESTRICTED_FEATURES, allow_browser_features
+from passculture.interfaces.security import RESTRICTED_FEATURES, allow_browser_features, allow_csp_sources
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +19,7 @@ pytestmark = pytest.mark.django_db
 PAGES = [
     ("app home", "/", None),
     ("app login", "/connexion/", None),
+    ("app map", "/carte/", None),
     ("pro login", "/pro/connexion/", None),
     ("pro dashboard", "/pro/", "pro"),
     ("pro counter", "/pro/guichet/", "pro"),
@@ -114,15 +116,25 @@ def test_the_counter_keeps_the_camera_after_validating_or_undoing(client, pro):
 
 
 @pytest.mark.parametrize(("name", "path", "who"), PAGES, ids=PAGE_IDS)
-def test_the_position_is_allowed_on_the_discovery_page_only(get_page, name, path, who):
+def test_the_position_is_allowed_on_the_discovery_and_map_pages_only(get_page, name, path, who):
     policy = permissions(get_page(path, who))
-    assert policy["geolocation"] == ("(self)" if path == "/" else "()")
+    assert policy["geolocation"] == ("(self)" if path in ("/", "/carte/") else "()")
 
 
 def test_every_restricted_feature_is_denied_on_an_ordinary_page(client):
     policy = permissions(client.get("/connexion/"))
     assert set(policy) == set(RESTRICTED_FEATURES)
     assert set(policy.values()) == {"()"}
+
+
+@pytest.mark.parametrize(
+    ("directive", "origin"),
+    [("script-src", "https://tiles.example.org"), ("img-src", "'unsafe-inline'"), ("img-src", "https:"),
+     ("img-src", "https://tiles.example.org/path")],
+)  # fmt: skip
+def test_a_view_widens_only_img_src_and_only_with_an_origin(directive, origin):
+    with pytest.raises(ValueError):
+        allow_csp_sources(HttpResponse(), directive, origin)
 
 
 def test_a_view_cannot_allow_an_unknown_feature():
@@ -148,8 +160,10 @@ def test_hsts_is_sent_on_secure_requests_only(client, settings):
 
 
 def test_debug_technical_pages_keep_their_inline_code(client, settings):
-    # Django's debug 404 page has its own inline style: the CSP would hide it while developing.
+    # Django's debug 404 page (asked for with TECHNICAL_ERROR_PAGES=1: the French page shows otherwise)
+    # has its own inline style: the CSP would hide it while developing.
     settings.DEBUG = True
+    settings.TECHNICAL_ERROR_PAGES = True
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "Content-Security-Policy" not in response

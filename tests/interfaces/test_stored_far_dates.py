@@ -37,6 +37,7 @@ def test_the_beneficiary_s_pages_and_api_show_it(booking, beneficiary):
     for path in (
         "/reservations/",
         f"/reservations/{booking.pk}/",
+        f"/reservations/{booking.pk}/agenda.ics",
         f"/offres/{booking.offer_id}/",
         "/credit/",
     ):

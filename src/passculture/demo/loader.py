@@ -26,6 +26,8 @@ from passculture.core.common.audit import log_action
 from passculture.core.common.time import add_years, local_to_utc, to_local
 from passculture.core.common.time import now as utcnow
 from passculture.core.credit import services as credit_services
+from passculture.core.films import services as film_services
+from passculture.core.films.models import Film
 from passculture.core.offerers import services as offerer_services
 from passculture.core.offerers.constants import MembershipRole
 from passculture.core.offerers.models import Offerer, Venue
@@ -44,7 +46,7 @@ from .history import PUBLISHED_BEFORE, HistoryBuilder
 from .identity import create_pending_identity_check
 from .posters import render_poster
 
-POSTER_DIR = "offers/demo"
+POSTER_DIR = "films/demo"
 DAYS_AHEAD = 14
 # Cinemas whose programme comes from the bundled Allociné feed: (cinema key, Allociné theatre id,
 # internal id, duo offers).
@@ -98,7 +100,7 @@ class DemoLoader:
         self.today = to_local(self.at, settings.TIME_ZONE).date()
         self.users: dict[str, object] = {}
         self.cinemas: dict[str, _Cinema] = {}
-        self.posters: dict[str, str] = {}
+        self.films: dict[str, Film] = {}
         self._sirens: set[str] = set()
         self.pricing_result: dict = {}
 
@@ -110,7 +112,7 @@ class DemoLoader:
             self._create_accounts()
             create_pending_identity_check(self.at)
             self._create_offerers_and_venues()
-            self._create_posters()
+            self._create_films()
             self._create_offers_and_showtimes()
             self._create_cinema_card()
             self._create_free_screening()
@@ -236,15 +238,28 @@ class DemoLoader:
 
     # --- Films ---------------------------------------------------------------------------------
 
-    def _create_posters(self) -> None:
-        for film in data.FILMS:
-            name = f"{POSTER_DIR}/{slugify(film.title)}.png"
+    def _create_films(self) -> None:
+        """One Film per demo film, with its generated poster, shared by every demo cinema showing it. A
+        film also in the bundled Allociné programme gets that programme's visa and year, as a pro would
+        type them: the import then finds it, and the cinemas of both kinds share it."""
+        imported = {movie.title: movie for movie in allocine_feed.MOVIES}
+        for film_data in data.FILMS:
+            name = f"{POSTER_DIR}/{slugify(film_data.title)}.png"
             # Same title, same poster: a second load after a database reset reuses the files.
             if not default_storage.exists(name):
-                name = default_storage.save(
-                    name, ContentFile(render_poster(film.title, film.genre, film.duration_minutes))
-                )
-            self.posters[film.title] = name
+                poster = render_poster(film_data.title, film_data.genre, film_data.duration_minutes)
+                name = default_storage.save(name, ContentFile(poster))
+            movie = imported.get(film_data.title)
+            film = film_services.create_film(
+                title=film_data.title,
+                year=movie.release.year if movie else self.today.year,
+                visa=movie.visa if movie else "",
+                duration_minutes=film_data.duration_minutes,
+                synopsis=film_data.synopsis,
+                genres=[film_data.genre],
+                at=self.at,
+            )
+            self.films[film_data.title] = film_services.set_film_poster(film.pk, name)
 
     def _programme(self) -> dict[str, list[data.FilmData]]:
         """Which films each cinema shows: every film somewhere, each cinema 8 to 10 films."""
@@ -265,8 +280,8 @@ class DemoLoader:
         offer = offer_services.create_offer(
             venue=cinema.venue,
             name=film.title,
+            film=self.films[film.title],
             description=film.synopsis,
-            image=self.posters[film.title],
             category=Category.SHOWTIME,
             duration_minutes=film.duration_minutes,
             languages=[film.language],
@@ -328,7 +343,7 @@ class DemoLoader:
             venue=cinema.venue,
             name=screening["name"],
             description=screening["description"],
-            image=self.posters[film.title],
+            film=self.films[film.title],
             category=Category.SHOWTIME,
             duration_minutes=film.duration_minutes,
             languages=[film.language],

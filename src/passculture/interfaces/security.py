@@ -8,10 +8,13 @@ Cross-Origin-Opener-Policy come from Django's SecurityMiddleware (settings.py).
   in templates `{{ request.csp_nonce }}`; DSFR's `{% dsfr_js nonce=request.csp_nonce %}` uses it). No
   'unsafe-inline', no 'unsafe-eval': code lives in static files, so an injected `<script>`, `onclick=`
   or `style=` is refused by the browser. tests/interfaces/test_security_headers.py scans the templates.
+- One view may widen one directive for its own responses with `allow_csp_sources(response, ...)`: the
+  map page lets `img-src` load the tiles of its tile server (settings.MAP_TILES_URL), no other page.
 - The Permissions-Policy denies powerful features (camera, microphone, geolocation, payment...) on every
   page; a view that needs one says so with `@allow_browser_features("camera")`, the only per-view knob.
 """
 
+import re
 import secrets
 from collections.abc import Callable
 from functools import wraps
@@ -76,9 +79,30 @@ def allow_browser_features(*features: str) -> Callable:
     return decorator
 
 
-def content_security_policy(nonce: str) -> str:
+# Directives a view may widen, and what it may add: an http(s) origin, nothing else ('unsafe-inline',
+# 'unsafe-eval' or a bare scheme would undo the policy).
+WIDENABLE_DIRECTIVES = ("img-src",)
+ORIGIN_RE = re.compile(r"^https?://(\*\.)?[a-z0-9.-]+(:[0-9]{1,5})?$")
+
+
+def allow_csp_sources(response: HttpResponse, directive: str, *origins: str) -> HttpResponse:
+    """Adds these origins to one directive of this response's CSP (e.g. the map's tile server)."""
+    if directive not in WIDENABLE_DIRECTIVES:
+        raise ValueError(f"The CSP directive {directive!r} cannot be widened by a view")
+    bad = [origin for origin in origins if not ORIGIN_RE.match(origin)]
+    if bad:
+        raise ValueError(f"Not an http(s) origin: {bad}")
+    extra: dict[str, tuple[str, ...]] = dict(getattr(response, "extra_csp_sources", {}))
+    extra[directive] = (*extra.get(directive, ()), *origins)
+    # Read back by the middleware, like allowed_browser_features.
+    response.extra_csp_sources = extra  # type: ignore[attr-defined]
+    return response
+
+
+def content_security_policy(nonce: str, extra: dict[str, tuple[str, ...]] | None = None) -> str:
     directives = []
     for name, sources in POLICY.items():
+        sources = (*sources, *(extra or {}).get(name, ()))
         if name in NONCE_DIRECTIVES:
             sources = (*sources, f"'nonce-{nonce}'")
         directives.append(f"{name} {' '.join(sources)}")
@@ -94,7 +118,12 @@ def permissions_policy(allowed: frozenset[str]) -> str:
 def _is_debug_technical_page(response: HttpResponse) -> bool:
     # With DEBUG=1, Django answers 404s and crashes with its own technical pages, which carry inline
     # script and style: a CSP would hide the traceback's controls. Production pages always get it.
-    return settings.DEBUG and (response.status_code == 404 or response.status_code >= 500)
+    # The French error pages (error_pages.py) have no inline code: they keep the CSP.
+    return (
+        settings.DEBUG
+        and (response.status_code == 404 or response.status_code >= 500)
+        and not getattr(response, "is_error_page", False)
+    )
 
 
 class SecurityHeadersMiddleware:
@@ -109,7 +138,8 @@ class SecurityHeadersMiddleware:
         request.csp_nonce = nonce  # type: ignore[attr-defined]
         response = self.get_response(request)
         if "Content-Security-Policy" not in response and not _is_debug_technical_page(response):
-            response["Content-Security-Policy"] = content_security_policy(nonce)
+            extra = getattr(response, "extra_csp_sources", None)
+            response["Content-Security-Policy"] = content_security_policy(nonce, extra)
         if "Permissions-Policy" not in response:
             allowed = getattr(response, "allowed_browser_features", frozenset())
             response["Permissions-Policy"] = permissions_policy(allowed)

@@ -91,6 +91,15 @@ def test_beneficiary_cannot_cancel_a_last_minute_booking(beneficiary):
     )
 
 
+def test_beneficiary_cannot_cancel_a_last_minute_booking_even_at_the_booking_instant(beneficiary):
+    stock = StockFactory(beginning_datetime=NOW + 48 * H)
+    booking = book_offer(beneficiary, stock.pk, at=NOW)
+    assert (
+        error_code(cancel_booking_by_beneficiary, beneficiary, booking.pk, at=NOW)
+        == "CANCELLATION_LIMIT_PASSED"
+    )
+
+
 def test_beneficiary_can_cancel_an_unused_thing_booking_at_any_time(beneficiary):
     booking = book_offer(beneficiary, ThingStockFactory().pk)
     assert booking.cancellation_limit_datetime is None

@@ -67,6 +67,13 @@ def test_booked_less_than_48_hours_before_it_is_final_at_once():
     )
 
 
+def test_a_final_at_once_booking_is_not_cancellable_even_at_the_booking_instant():
+    # Exactly 48 h before: the limit is the booking time, so nothing is left to cancel in.
+    state = _state(BOOKED + 48 * H, BOOKED)
+    assert (state.is_allowed, state.refusal) == (False, CancellationRefusal.FINAL_AT_BOOKING)
+    assert _state(BOOKED + 48 * H + dt.timedelta(minutes=1), BOOKED).is_allowed
+
+
 def test_once_the_show_has_started_it_says_so():
     start = BOOKED + 72 * H
     assert _state(start, start + H).refusal == CancellationRefusal.EVENT_STARTED

@@ -11,6 +11,7 @@ from passculture.core.bookings.rules import (
     cancellation_limit,
     event_end,
     generate_token,
+    is_final_at_once,
     is_qr_code_visible,
     normalize_token,
     offerer_may_cancel,
@@ -101,6 +102,31 @@ def test_cancellation_limit_booked_72h_before_is_48h_before_the_show():
 def test_cancellation_limit_booked_last_minute_is_final_at_once():
     assert cancellation_limit(BOOKED_AT, BOOKED_AT + 47 * H) == BOOKED_AT
     assert cancellation_limit(BOOKED_AT, BOOKED_AT + 2 * H) == BOOKED_AT
+
+
+@pytest.mark.parametrize(
+    ("show_in", "final"),
+    [
+        (48 * H + dt.timedelta(minutes=1), False),  # one minute to cancel
+        (48 * H, True),  # the limit is the booking time itself
+        (48 * H - dt.timedelta(minutes=1), True),
+        (2 * H, True),
+        (10 * 24 * H, False),
+    ],
+)
+def test_a_booking_48_hours_or_less_before_the_show_is_final_at_once(show_in, final):
+    assert is_final_at_once(BOOKED_AT, BOOKED_AT + show_in) is final
+
+
+def test_a_thing_is_never_final_at_once():
+    assert is_final_at_once(BOOKED_AT, None) is False
+
+
+@given(booked_at=moments, lead=st.timedeltas(min_value=dt.timedelta(0), max_value=dt.timedelta(days=10)))
+def test_final_at_once_is_the_cancellation_limit_at_the_booking_time(booked_at, lead):
+    assert is_final_at_once(booked_at, booked_at + lead) is (
+        cancellation_limit(booked_at, booked_at + lead) == booked_at
+    )
 
 
 def test_things_have_no_cancellation_limit():

@@ -53,3 +53,27 @@ def test_missing_renditions_lists_only_posters_that_lack_some(storage):
     save_renditions(storage, done)
     todo = storage.save("films/todo.jpg", ContentFile(image_bytes("JPEG", (600, 900))))
     assert list(missing_renditions(storage, [done, todo, "films/gone.jpg", ""])) == [todo]
+
+
+@pytest.mark.django_db
+def test_a_new_film_poster_gets_its_renditions_and_the_replaced_one_loses_them(
+    settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from passculture.core.films.factories import FilmFactory
+    from passculture.core.films.services import set_film_poster
+
+    settings.MEDIA_ROOT = tmp_path
+    film = FilmFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = set_film_poster(
+            film.pk, ContentFile(image_bytes("JPEG", (600, 900)), name="a.jpg")
+        ).poster.name
+    storage = FileSystemStorage(location=tmp_path)
+    assert [w for w, _ in stored_renditions(storage, first)] == [160, 320, 480]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        second = set_film_poster(
+            film.pk, ContentFile(image_bytes("JPEG", (600, 900)), name="b.jpg")
+        ).poster.name
+    assert [w for w, _ in stored_renditions(storage, second)] == [160, 320, 480]
+    assert not storage.exists(first) and stored_renditions(storage, first) == []

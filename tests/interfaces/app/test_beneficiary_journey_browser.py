@@ -26,7 +26,7 @@ from passculture.core.offers.factories import OfferFactory, StockFactory
 from passculture.core.users.factories import StaffFactory
 from passculture.core.users.models import User
 from passculture.demo.identity import render_specimen_card
-from tests.browser import BROWSER_MARKS, log_in, screenshot
+from tests.browser import BROWSER_MARKS, assert_accessible, log_in, screenshot
 
 pytestmark = [*BROWSER_MARKS, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -73,7 +73,10 @@ def _decode(png: bytes) -> list[str]:
 
 def _sign_up_and_confirm(phone, base_url: str, birth_date: dt.date) -> None:
     phone.goto(f"{base_url}/")
-    phone.get_by_role("link", name="Créer un compte").click()
+    phone.get_by_role("navigation", name="Navigation principale").get_by_role(
+        "link", name="Se connecter"
+    ).click()
+    phone.get_by_role("main").get_by_role("link", name="Créer un compte").click()
     phone.get_by_label("Adresse email").fill(EMAIL)
     phone.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
     phone.get_by_label("Prénom").fill("Inès")
@@ -82,11 +85,15 @@ def _sign_up_and_confirm(phone, base_url: str, birth_date: dt.date) -> None:
     phone.get_by_label("Téléphone portable").fill("06 98 76 54 32")
     phone.get_by_label("Code postal").fill("69001")
     phone.wait_for_function("() => document.getElementById('id_city').value === 'Lyon'")
-    phone.get_by_label("J'accepte les conditions générales d'utilisation du pass Culture").check()
+    phone.get_by_label("J'accepte les conditions générales d'utilisation du pass Culture").check(
+        force=True
+    )  # DSFR draws the box on the label, over the input
+    assert_accessible(phone, "journey-01-signup")
     screenshot(phone, "journey-01-signup")
     phone.get_by_role("button", name="Créer mon compte").click()
-    phone.get_by_role("heading", name="Votre compte est créé").wait_for()
-    assert "Vous êtes éligible au pass Culture" in _text(phone.locator("#eligibility"))
+    phone.get_by_role("heading", name="Ton compte est créé").wait_for()
+    assert "Tu es éligible au pass Culture" in _text(phone.locator("#eligibility"))
+    assert_accessible(phone, "journey-02-signup-done")
     screenshot(phone, "journey-02-signup-done")
 
     outboxed = OutboxEmail.objects.get(kind="account_beneficiary_email_confirmation")
@@ -98,14 +105,17 @@ def _sign_up_and_confirm(phone, base_url: str, birth_date: dt.date) -> None:
     phone.get_by_label("Mot de passe").fill(PASSWORD)
     phone.get_by_role("button", name="Se connecter").click()
     phone.wait_for_url(f"{base_url}/compte/")
-    assert "Prochaine étape : faire vérifier votre identité" in _text(phone.get_by_role("main"))
+    assert "Prochaine étape : faire vérifier ton identité" in _text(phone.get_by_role("main"))
+    assert_accessible(phone, "journey-03-account")
     screenshot(phone, "journey-03-account")
 
 
 def _send_identity_document(phone, birth_date: dt.date) -> None:
     phone.get_by_role("main").get_by_role("link", name=re.compile("identité")).first.click()
     phone.wait_for_url("**/identite/")
-    phone.get_by_label("Carte nationale d'identité").check()
+    phone.get_by_label("Carte nationale d'identité").check(
+        force=True
+    )  # DSFR draws the box on the label, over the input
     phone.get_by_label("Numéro du document").fill("Y7KPM2QR8")
     phone.get_by_label("Prénom(s)").fill("Inès")
     png = render_specimen_card(
@@ -114,9 +124,11 @@ def _send_identity_document(phone, birth_date: dt.date) -> None:
     phone.get_by_label("Photo du document").set_input_files(
         files=[{"name": "carte.png", "mimeType": "image/png", "buffer": png}]
     )
+    assert_accessible(phone, "journey-04-identity-form")
     screenshot(phone, "journey-04-identity-form")
     phone.get_by_role("button", name="Envoyer ma demande").click()
     assert "en cours de vérification" in _text(phone.locator("#identity-submitted"))
+    assert_accessible(phone, "journey-05-identity-submitted")
     screenshot(phone, "journey-05-identity-submitted")
 
 
@@ -147,6 +159,7 @@ def test_sign_up_get_the_credit_find_a_film_near_lyon_book_a_duo_show_the_qr_can
 
     phone.goto(f"{base_url}/credit/")
     assert _text(phone.locator("[data-remaining]")) == "300 €"
+    assert_accessible(phone, "journey-08-credit-granted")
     screenshot(phone, "journey-08-credit-granted")
 
     # Search around Lyon by postal code, open the film, pick the VO showtime.
@@ -183,12 +196,13 @@ def test_sign_up_get_the_credit_find_a_film_near_lyon_book_a_duo_show_the_qr_can
     phone.goto(f"{base_url}/reservations/{booking.pk}/")
     phone.get_by_text("Annuler la réservation").click()
     phone.get_by_role("button", name="Confirmer l'annulation").click()
-    phone.wait_for_url(f"{base_url}/reservations/")
+    phone.wait_for_url(f"{base_url}/reservations/?onglet=annulees")
     assert "15 € ont été recrédités" in _text(phone.get_by_role("status"))
     screenshot(phone, "journey-13-cancelled")
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CANCELLED
     phone.goto(f"{base_url}/credit/")
     assert _text(phone.locator("[data-remaining]")) == "300 €"
+    assert_accessible(phone, "journey-14-credit-restored")
     screenshot(phone, "journey-14-credit-restored")
     phone.context.close()

@@ -47,8 +47,8 @@ def test_keyboard_users_can_skip_to_the_content(live_server, film, page):
     assert page.evaluate("document.activeElement.id") == "contenu"
 
 
-def test_the_pro_portal_link_leads_to_its_page(live_server, film, page):
+def test_the_footer_link_for_cinemas_leads_to_the_pro_portal(live_server, film, page):
     page.goto(f"{live_server.url}/")
-    page.get_by_role("link", name="Espace professionnel").first.click()
+    page.get_by_role("contentinfo").get_by_role("link", name="Espace cinémas").click()
     page.wait_for_url(f"{live_server.url}/pro/connexion/?next=/pro/")
     assert page.get_by_role("heading", level=1).inner_text() == "Se connecter à pass Culture Pro"

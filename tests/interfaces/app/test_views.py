@@ -61,10 +61,31 @@ def test_home_queries_do_not_grow_with_the_number_of_films(client, db, django_as
     assert response.content.decode().count('class="card"') == 8
 
 
-def test_home_links_to_the_pro_portal_and_the_back_office(client, db):
+def test_home_links_to_the_pro_portal_once_in_its_footer_and_never_to_the_back_office(client, db):
     page = client.get("/").content.decode()
-    assert 'href="/pro/"' in page
-    assert 'href="/backoffice/"' in page
+    assert page.count('href="/pro/"') == 1
+    assert 'href="/pro/">Espace cinémas</a>' in page
+    assert "/backoffice/" not in page
+
+
+def test_every_app_page_has_the_tab_bar_and_the_legal_links(client, db):
+    page = client.get("/connexion/").content.decode()
+    assert '<nav class="app-tabs" aria-label="Navigation principale">' in page
+    assert 'href="/accessibilite/">Accessibilité : partiellement conforme</a>' in page
+    assert 'href="/mentions-legales/">Mentions légales</a>' in page
+    # Only the DSFR parts the app uses, never the whole bundle.
+    assert "dsfr/dist/core/core.main.min.css" in page
+    assert "dsfr.min.css" not in page
+
+
+def test_the_legal_pages_say_who_publishes_and_how_to_complain(client, db, settings):
+    settings.PASSCULTURE_PUBLISHER_NAME = "Ministère de la Culture (démo)"
+    notices = client.get("/mentions-legales/").content.decode()
+    assert "Ministère de la Culture (démo)" in notices
+    assert "Hébergement" in notices and "CNIL" in notices
+    statement = client.get("/accessibilite/").content.decode()
+    assert '<strong id="accessibility-status">partiellement conforme</strong>' in statement
+    assert "Défenseur des droits" in statement
 
 
 def test_home_page_is_in_french(client, db):

@@ -9,6 +9,7 @@ from passculture.core.common.audit import log_action
 from passculture.core.common.models import AuditLog
 from passculture.core.common.time import now as utcnow
 from passculture.core.credit.models import CreditPolicy
+from passculture.core.films.services import find_or_create_film
 from passculture.core.jobs.models import JobRun
 from passculture.core.notifications.models import OutboxEmail
 from passculture.core.offerers.constants import ValidationStatus
@@ -32,6 +33,7 @@ PROJECT_APPS = {
     "notifications",
     "jobs",
     "allocine",
+    "films",
 }
 MODELS = sorted(
     (model for model in admin.site._registry if model._meta.app_label in PROJECT_APPS),
@@ -72,6 +74,7 @@ def one_of_each(booking):
     AllocineVenueSettings.objects.create(venue=venue, theater=theater, price_cents=700)
     AllocineImportRun.objects.create(venue=venue, started_at=utcnow(), errors=["Erreur"])
     AccountDeletionRequest.objects.create(user=UserFactory(is_active=False), requested_at=utcnow())
+    find_or_create_film(title="Anora", year=2024)
 
 
 def _url(model, view: str, *args) -> str:

@@ -48,12 +48,12 @@ class BookingNotUsed(DomainError):
 
 class AlreadyBooked(DomainError):
     code = "ALREADY_BOOKED"
-    message = "Vous avez déjà réservé cette offre."
+    message = "Tu as déjà réservé cette offre."
 
 
 class InvalidBookingQuantity(InvalidInput):
     code = "INVALID_BOOKING_QUANTITY"
-    message = "Vous pouvez réserver une seule place (deux pour une offre duo)."
+    message = "Tu peux réserver une seule place (deux pour une offre duo)."
 
 
 class CancellationLimitPassed(DomainError):

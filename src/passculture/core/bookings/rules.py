@@ -39,6 +39,14 @@ def cancellation_limit(booked_at: dt.datetime, event_start: dt.datetime | None) 
     return max(min(shift(event_start, -CANCELLATION_DELAY), shift(booked_at, CANCELLATION_DELAY)), booked_at)
 
 
+def is_final_at_once(booked_at: dt.datetime, event_start: dt.datetime | None) -> bool:
+    """Booked 48 h or less before the show: the limit is the booking time itself, so the booking can never
+    be cancelled by the beneficiary (RULES.md "Cancellation limit"). The booking page warns before
+    confirming and the ticket says so, from this one test."""
+    limit = cancellation_limit(booked_at, event_start)
+    return limit is not None and limit <= booked_at
+
+
 # Without a known duration, a showtime is considered over this long after it starts.
 DEFAULT_EVENT_DURATION = dt.timedelta(hours=3)
 
@@ -122,7 +130,8 @@ def beneficiary_cancellation(
         return BeneficiaryCancellation(False, limit, CancellationRefusal.CANCELLED)
     if status != BookingStatus.CONFIRMED:
         return BeneficiaryCancellation(False, limit, CancellationRefusal.USED)
-    if limit is None or at <= limit:
+    # Final at once (limit at the booking time): never cancellable, not even at that very instant.
+    if limit is None or (booked_at < limit and at <= limit):
         return BeneficiaryCancellation(True, limit)
     if event_start is not None and event_start <= at:
         refusal = CancellationRefusal.EVENT_STARTED

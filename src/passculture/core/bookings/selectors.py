@@ -28,7 +28,7 @@ def bookings_of_beneficiary(user) -> QuerySet[Booking]:
     for what a cancellation would give back) in one query."""
     return (
         Booking.objects.filter(user=user)
-        .select_related("stock", "offer", "venue", "deposit")
+        .select_related("stock", "offer__film", "venue", "deposit")
         .order_by("-booked_at", "-id")
     )
 
@@ -36,7 +36,7 @@ def bookings_of_beneficiary(user) -> QuerySet[Booking]:
 def booking_of_beneficiary(user, booking_id: int) -> Booking | None:
     """One of the beneficiary's own bookings, with what its page shows; None for anybody else's."""
     return (
-        Booking.objects.select_related("stock", "offer", "venue", "deposit")
+        Booking.objects.select_related("stock", "offer__film", "venue", "deposit")
         .filter(pk=booking_id, user=user)
         .first()
     )

@@ -225,7 +225,8 @@ def cancel_booking_by_beneficiary(user, booking_id: int, *, at: dt.datetime | No
     )
     _check_status(booking, BookingStatus.CONFIRMED, used=already_used, reimbursed=already_used)
     limit = booking.cancellation_limit_datetime
-    if limit is not None and at > limit:
+    # A booking made 48 h or less before the show is final from the moment it was made (limit = booked_at).
+    if limit is not None and (at > limit or limit <= booking.booked_at):
         raise CancellationLimitPassed()
     return _cancel_locked(booking, CancellationReason.BENEFICIARY, at, actor=user)
 

@@ -9,12 +9,15 @@ and `passculture renditions` makes the missing ones of posters stored before.
 """
 
 import io
+import logging
 from collections.abc import Iterable
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
+from django.db import transaction
 from PIL import Image
 
+logger = logging.getLogger(__name__)
 RENDITION_WIDTHS = (160, 320, 480)
 WEBP_QUALITY = 72
 
@@ -63,6 +66,32 @@ def delete_renditions(storage: Storage, name: str) -> None:
         target = rendition_name(name, width)
         if storage.exists(target):
             storage.delete(target)
+
+
+def after_commit_store(storage: Storage, name: str) -> None:
+    """Makes the renditions of a poster just saved, once the transaction that saved it commits (a rolled
+    back change leaves no stray file). A poster that cannot be read keeps its original only: pages then
+    serve it alone, which is slower, never broken."""
+
+    def make() -> None:
+        try:
+            save_renditions(storage, name)
+        except OSError:
+            logger.warning("poster renditions not made for %s", name, exc_info=True)
+
+    transaction.on_commit(make)
+
+
+def after_commit_delete(storage: Storage, names: Iterable[str]) -> None:
+    """Removes replaced posters and their renditions once the change that replaced them commits."""
+    kept = [name for name in names if name]
+
+    def delete() -> None:
+        for name in kept:
+            storage.delete(name)
+            delete_renditions(storage, name)
+
+    transaction.on_commit(delete)
 
 
 def stored_renditions(storage: Storage, name: str) -> list[tuple[int, str]]:

@@ -28,22 +28,22 @@ class DepositAlreadyGranted(DomainError):
 
 class NoDeposit(DomainError):
     code = "NO_DEPOSIT"
-    message = "Vous n'avez pas de crédit pass Culture : faites d'abord vérifier votre identité."
+    message = "Tu n'as pas encore de crédit pass Culture : fais d'abord vérifier ton identité."
 
 
 class DepositExpired(DomainError):
     code = "DEPOSIT_EXPIRED"
     message = (
-        "Votre crédit pass Culture a expiré : vous ne pouvez plus réserver d'offre payante. "
+        "Ton crédit pass Culture a expiré : tu ne peux plus réserver d'offre payante. "
         "Les séances gratuites restent réservables."
     )
 
 
 class InsufficientCredit(DomainError):
     code = "INSUFFICIENT_CREDIT"
-    message = "Le solde de votre pass Culture est insuffisant pour cette réservation."
+    message = "Le solde de ton pass Culture est insuffisant pour cette réservation."
 
 
 class DigitalCapReached(DomainError):
     code = "DIGITAL_CAP_REACHED"
-    message = "Le plafond des offres numériques de votre pass Culture est atteint."
+    message = "Le plafond des offres numériques de ton pass Culture est atteint."

@@ -152,3 +152,13 @@ def public_venue_positions(box: Q) -> list[tuple[int, float, float, str]]:
         .annotate(lat=Cast("latitude", FloatField()), lon=Cast("longitude", FloatField()))
         .values_list("pk", "lat", "lon", "timezone")
     )
+
+
+def get_public_venue(venue_id: int) -> Venue | None:
+    """A venue beneficiaries may see (public_venue_filter), None otherwise: its cinema page."""
+    return Venue.objects.filter(public_venue_filter(), pk=venue_id).first()
+
+
+def public_venues_by_id(venue_ids) -> dict[int, Venue]:
+    """These venues, if beneficiaries may see them, by id (the list of cinemas near someone)."""
+    return Venue.objects.filter(public_venue_filter()).in_bulk(list(venue_ids))

@@ -50,6 +50,18 @@ class Offer(models.Model):
     def is_digital(self) -> bool:
         return bool(self.url)
 
+    @property
+    def poster(self):
+        """The image to show for this offer, the one place pages ask: the offer's own image (uploaded by
+        the pro) first, else its film's poster (shared by every cinema showing the film), else None.
+        Lists should `select_related("film")` so that this costs no query per offer."""
+        if self.image:
+            return self.image
+        film = self.film if self.film_id is not None else None
+        if film is not None and film.poster:
+            return film.poster
+        return None
+
 
 class Stock(models.Model):
     """A showtime (event) or a stock of a thing. quantity None = unlimited."""

@@ -8,11 +8,15 @@ from django.db import transaction
 from passculture.core.bookings import services as booking_services
 from passculture.core.common.audit import log_action
 from passculture.core.common.locking import lock
+from passculture.core.common.renditions import after_commit_delete, after_commit_store
 from passculture.core.common.time import check_input_date, shift
 from passculture.core.common.time import now as utcnow
+from passculture.core.films import services as film_services
+from passculture.core.films.exceptions import FilmOnlyForShowtimes
+from passculture.core.films.models import Film
 from passculture.core.offerers.validation import check_can_act_for_offerer
 
-from .constants import STOCK_DELETION_DELAY_HOURS, Category
+from .constants import DESCRIPTION_MAX_LENGTH, EVENT_CATEGORIES, STOCK_DELETION_DELAY_HOURS, Category
 from .exceptions import (
     NoShowtimeToCreate,
     QuantityBelowBookings,
@@ -31,22 +35,49 @@ from .validation import check_offer_fields, check_showtime_start, check_stock_fi
 # Fields a pro may change on an offer after creation. Venue and category stay: bookings copy the
 # venue, and a film's dated showtimes make no sense on a card (and the reverse).
 EDITABLE_OFFER_FIELDS = frozenset(
-    {"name", "description", "duration_minutes", "languages", "is_duo", "booking_email"}
+    {"name", "description", "duration_minutes", "languages", "is_duo", "booking_email", "film"}
 )
+# Keys an import set in extra_data when it stored a copy of the poster on the offer (before films).
+IMPORTED_POSTER_KEYS = ("poster_fetched_at", "poster_fetched_url")
+
+
+def _film_defaults(film: Film, fields: dict) -> None:
+    """What the film says, for the offer fields the pro left empty."""
+    if not fields.get("description") and film.synopsis:
+        fields["description"] = film.synopsis[:DESCRIPTION_MAX_LENGTH]
+    if not fields.get("duration_minutes") and film.duration_minutes:
+        fields["duration_minutes"] = film.duration_minutes
 
 
 @transaction.atomic
 def create_offer(
     *,
     venue,
-    name: str,
+    name: str = "",
     category: str = Category.SHOWTIME,
     actor=None,
     image_file: File | None = None,
+    film: Film | None = None,
+    film_id: int | None = None,
+    new_film: dict | None = None,
     **fields,
 ) -> Offer:
-    """`image_file` is an image already checked and re-encoded by `images.prepare_offer_image`."""
+    """`image_file` is an image already checked and re-encoded by `images.prepare_offer_image`.
+
+    A showing links to its film: an existing one (`film`, or its `film_id`), or one the pro types (`new_film`: the
+    arguments of films.services.create_film, which finds the film when it exists already). The film
+    fills the name, duration and description the pro left empty."""
     check_can_act_for_offerer(actor, venue.offerer_id)
+    if (film is not None or film_id is not None or new_film) and category not in EVENT_CATEGORIES:
+        raise FilmOnlyForShowtimes()
+    if film_id is not None:
+        film = film_services.get_film(film_id)
+    if new_film:
+        film = film_services.create_film(**new_film, actor=actor)
+    if film is not None:
+        name = name if (name or "").strip() else film.title
+        _film_defaults(film, fields)
+        fields["film"] = film
     if "description" in fields:
         fields["description"] = sanitize_description(fields["description"])
     check_offer_fields(
@@ -60,21 +91,37 @@ def create_offer(
     if image_file is not None:
         offer.image.save(image_file.name, image_file, save=False)
     offer.save()
+    if offer.image:
+        after_commit_store(offer.image.storage, offer.image.name)
     log_action("offer.created", actor=actor, target=offer, data={"venue_id": venue.pk})
     return offer
 
 
 @transaction.atomic
 def update_offer(
-    offer: Offer, *, actor=None, image_file: File | None = None, remove_image: bool = False, **changes
+    offer: Offer,
+    *,
+    actor=None,
+    image_file: File | None = None,
+    remove_image: bool = False,
+    film_id: int | None = None,
+    new_film: dict | None = None,
+    **changes,
 ) -> Offer:
     """Changes the editable fields given; a new image replaces the old one, whose file is removed once
-    the change is committed."""
+    the change is committed. `film_id` / `new_film` link the offer to another film (as create_offer);
+    `film=None` in `changes` unlinks it."""
     unknown = set(changes) - EDITABLE_OFFER_FIELDS
     if unknown:
         raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
     check_can_act_for_offerer(actor, offer.venue.offerer_id)
     offer = lock(Offer.objects.select_related("venue")).get(pk=offer.pk)
+    if film_id is not None:
+        changes["film"] = film_services.get_film(film_id)
+    if (changes.get("film") is not None or new_film) and not offer.is_event:
+        raise FilmOnlyForShowtimes()
+    if new_film:
+        changes["film"] = film_services.create_film(**new_film, actor=actor)
     if "description" in changes:
         changes["description"] = sanitize_description(changes["description"])
     if "name" in changes:
@@ -91,14 +138,17 @@ def update_offer(
     old_image = offer.image.name
     if image_file is not None:
         offer.image.save(image_file.name, image_file, save=False)
+        # The pro's own image from now on: an import never takes it for its copy of the film's poster.
+        offer.extra_data = {k: v for k, v in offer.extra_data.items() if k not in IMPORTED_POSTER_KEYS}
         changed.append("image")
     elif remove_image and old_image:
         offer.image = ""
         changed.append("image")
     offer.save()
+    if image_file is not None:
+        after_commit_store(offer.image.storage, offer.image.name)
     if "image" in changed and old_image:
-        storage = offer.image.storage
-        transaction.on_commit(lambda: storage.delete(old_image))
+        after_commit_delete(offer.image.storage, [old_image])
     log_action("offer.updated", actor=actor, target=offer, data={"fields": changed})
     return offer
 

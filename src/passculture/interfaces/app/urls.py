@@ -7,7 +7,9 @@ from .accounts import urls as accounts_urls
 from .bookings import urls as bookings_urls
 from .discovery import urls as discovery_urls
 from .identity import urls as identity_urls
+from .legal import urls as legal_urls
 from .pwa import urls as pwa_urls
+from .venues import urls as venues_urls
 
 app_name = "app"
 urlpatterns = [
@@ -17,4 +19,6 @@ urlpatterns = [
     path("", include(discovery_urls)),
     path("", include(bookings_urls)),
     path("", include(pwa_urls)),
+    path("", include(venues_urls)),
+    path("", include(legal_urls)),
 ]

@@ -668,7 +668,8 @@ class JobRunAdmin(StaffAdmin):
     readonly_fields = ("last_started_at", "last_finished_at", "last_status", "last_error", "last_result")
 
 
-from . import account_deletions  # noqa: E402, F401 - registers the admin of account deletion requests
+# Registers the admins of account deletion requests and of films.
+from . import account_deletions, films  # noqa: E402, F401
 
 
 def _https_urls(admin_class: type, *mixins: type) -> type:

@@ -63,6 +63,7 @@ urlpatterns = [
     path("lieux/<int:venue_id>/coordonnees-bancaires/", finance_views.bank_account, name="bank-account"),
     path("offres/", offer_views.offer_list, name="offers"),
     path("offres/nouvelle/", offer_views.offer_create, name="offer-create"),
+    path("offres/films/", offer_views.film_suggestions, name="film-suggestions"),
     path("offres/<int:offer_id>/", offer_views.offer_detail, name="offer-detail"),
     path("offres/<int:offer_id>/modifier/", offer_views.offer_edit, name="offer-edit"),
     path("offres/<int:offer_id>/statut/", offer_views.offer_set_active, name="offer-set-active"),

@@ -13,10 +13,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
+from passculture.core.films.models import Film
 from passculture.core.offerers.factories import VenueFactory
 from passculture.core.offers.models import Offer, Stock
 from passculture.core.offers.services import update_stock
-from passculture.core.providers.allocine import sync
+from passculture.core.providers.allocine import posters
 from passculture.core.providers.allocine.client import AllocineClient
 from passculture.core.providers.allocine.models import (
     AllocineImportRun,
@@ -162,7 +163,7 @@ def test_sync_all_opens_one_allocine_client_and_one_poster_client_for_every_venu
             if kwargs.get("follow_redirects"):  # the poster client; the Allociné one does not follow
                 poster_clients.append(self)
 
-    monkeypatch.setattr(sync, "AllocineClient", new_allocine_client)
+    monkeypatch.setattr(posters, "AllocineClient", new_allocine_client)
     monkeypatch.setattr(httpx, "Client", CountingClient)
 
     results = sync_all(poster_transport=_no_posters())
@@ -170,7 +171,12 @@ def test_sync_all_opens_one_allocine_client_and_one_poster_client_for_every_venu
     assert results["venues"] == 3
     assert len(allocine_clients) == 1
     assert len(poster_clients) == 1
-    assert AllocineImportRun.objects.filter(posters_failed=3).count() == 3  # every venue used it
+    # The films are the same in every theatre: the first one asks for their posters, once.
+    assert list(AllocineImportRun.objects.order_by("pk").values_list("posters_failed", flat=True)) == [
+        3,
+        0,
+        0,
+    ]
     assert allocine_clients[0]._http.is_closed and poster_clients[0].is_closed
 
 
@@ -215,13 +221,22 @@ def test_a_poster_shown_in_many_cinemas_is_downloaded_once_per_import(feeds, set
     sync_all(client=feeds.client(), poster_transport=httpx.MockTransport(server.handle))
 
     assert len(server.requested) == len(set(server.requested)) == 3
-    assert list(AllocineImportRun.objects.values_list("posters_fetched", flat=True)) == [3, 3, 3]
-    images = list(Offer.objects.exclude(image="").values_list("image", flat=True))
-    assert len(images) == len(set(images)) == 9  # each offer its own file
-    assert all((settings.MEDIA_ROOT / name).is_file() for name in images)
+    assert list(AllocineImportRun.objects.order_by("pk").values_list("posters_fetched", flat=True)) == [
+        3,
+        0,
+        0,
+    ]
+    # One file per film, shared by the nine offers; no offer holds a copy.
+    posters = list(Film.objects.exclude(poster="").values_list("poster", flat=True))
+    assert len(posters) == len(set(posters)) == 3
+    assert all((settings.MEDIA_ROOT / name).is_file() for name in posters)
+    assert not Offer.objects.exclude(image="").exists()
+    offers = Offer.objects.select_related("film").exclude(film__poster="")
+    assert offers.count() == 9
+    assert {offer.poster.name for offer in offers} == set(posters)
 
 
-def test_a_broken_poster_is_asked_once_per_import_and_fails_in_every_cinema(feeds, settings, tmp_path):
+def test_a_broken_poster_is_asked_once_per_import_and_fails_once(feeds, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     for index in range(3):
         _connect(VenueFactory(), f"P000{index}")
@@ -232,6 +247,10 @@ def test_a_broken_poster_is_asked_once_per_import_and_fails_in_every_cinema(feed
     sync_all(client=feeds.client(), poster_transport=httpx.MockTransport(server.handle))
 
     assert server.requested.count(broken) == 1
-    runs = AllocineImportRun.objects.all()
-    assert [(run.posters_fetched, run.posters_failed, run.status) for run in runs] == [(2, 1, "partial")] * 3
-    assert all(broken in run.errors[0] for run in runs)
+    runs = AllocineImportRun.objects.order_by("pk")
+    assert [(run.posters_fetched, run.posters_failed, run.status) for run in runs] == [
+        (2, 1, "partial"),
+        (0, 0, "ok"),
+        (0, 0, "ok"),
+    ]
+    assert broken in runs[0].errors[0]

@@ -83,7 +83,7 @@ def test_signing_up_creates_the_account_and_shows_the_eligibility(client, clock)
     assert (user.city, user.is_email_validated) == ("Lyon", False)
     page = _text(client.get("/inscription/terminee/"))
     assert "lea@example.com" in page
-    assert "Vous êtes éligible au pass Culture" in page
+    assert "Tu es éligible au pass Culture" in page
     assert "9 janvier 2027" in page  # the last eligible day
     assert _path(_link("account_beneficiary_email_confirmation")).startswith("/inscription/confirmer/")
 
@@ -357,7 +357,7 @@ def test_the_account_page_shows_the_data_credit_and_eligibility(client, benefici
     assert beneficiary.email in page and beneficiary.last_name in page
     assert "06 12 34 56 78" in page
     assert "300\u00a0€" in page
-    assert "Vous êtes éligible au pass Culture" in page
+    assert "Tu es éligible au pass Culture" in page
     assert "Prochaine étape" not in page  # the credit is already there
     assert 'href="/compte/suppression/"' in page and 'href="/compte/mot-de-passe/"' in page
 
@@ -368,7 +368,7 @@ def test_the_account_page_of_an_eligible_person_without_credit_points_to_the_ide
 
     page = _text(client.get("/compte/"))
 
-    assert "Prochaine étape : faire vérifier votre identité" in page
+    assert "Prochaine étape : faire vérifier ton identité" in page
     assert 'href="/identite/"' in page
 
 
@@ -376,8 +376,8 @@ def test_the_account_page_of_an_eligible_person_without_credit_points_to_the_ide
     ("birth_date", "expected"),
     [
         (dt.date(2008, 6, 2), "Pas encore éligible"),  # 18 tomorrow
-        (dt.date(2008, 6, 1), "Vous êtes éligible"),  # 18 today
-        (dt.date(2007, 6, 2), "Vous êtes éligible"),  # 19 tomorrow
+        (dt.date(2008, 6, 1), "Tu es éligible"),  # 18 today
+        (dt.date(2007, 6, 2), "Tu es éligible"),  # 19 tomorrow
         (dt.date(2007, 6, 1), "plus éligible"),  # 19 today
     ],
 )

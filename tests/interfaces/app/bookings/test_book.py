@@ -78,14 +78,25 @@ def test_the_page_shows_the_film_cinema_showtime_version_price_and_credit(logged
     assert 'name="quantity" value="1" id="quantity-1" checked' in page
     assert 'name="quantity" value="2"' in page
     assert "15\u00a0€" in page and "285\u00a0€" in page
-    assert "Vous pourrez annuler jusqu'au 12 mars 2026 à 13h00." in page
+    assert "Tu pourras annuler jusqu'au 12 mars 2026 à 13h00." in page
     assert "Confirmer la réservation" in page
+    assert 'data-code="FINAL_AT_ONCE"' not in page
+
+
+def test_a_duo_offer_offers_one_or_two_places_as_radios_with_their_total(logged_in, showtime):
+    page = _page(logged_in.get(book_url(showtime)))
+    assert '<legend class="fr-fieldset__legend fr-fieldset__legend--regular" id="quantity-legend">' in page
+    assert page.count('class="fr-radio-group') == 2
+    assert '1 place</span> : <strong class="bk-choice-price">7,50\u00a0€</strong>' in page
+    assert '2 places (duo)</span> : <strong class="bk-choice-price">15\u00a0€</strong>' in page
+    assert "Il te restera 292,50\u00a0€" in page and "Il te restera 285\u00a0€" in page
 
 
 def test_a_solo_offer_books_one_place_only(logged_in):
-    page = _page(logged_in.get(book_url(StockFactory())))
-    assert 'value="1"' in page
+    page = _page(logged_in.get(book_url(StockFactory(price_cents=7_50))))
+    assert '<input type="hidden" name="quantity" value="1">' in page
     assert 'value="2"' not in page
+    assert "1 place : <strong>7,50\u00a0€</strong>" in page
 
 
 def test_an_overseas_showtime_is_in_local_time(logged_in):
@@ -112,7 +123,7 @@ def test_a_second_submit_shows_the_booking_already_made(logged_in, beneficiary, 
     response = logged_in.post(book_url(showtime), {"quantity": "1"}, follow=True)
     booking = Booking.objects.get(user=beneficiary)
     assert response.redirect_chain == [(reverse("app:booking", args=[booking.pk]), 302)]
-    assert "Vous avez déjà réservé ce film : voici votre réservation." in _page(response)
+    assert "Tu as déjà réservé ce film : voici ta réservation." in _page(response)
     assert Booking.objects.filter(user=beneficiary).count() == 1
     assert balance_of(beneficiary).remaining_cents == 292_50
 
@@ -131,7 +142,7 @@ def test_a_bad_quantity_is_a_form_error(logged_in, showtime, quantity):
     page = _page(response)
     assert "Confirmer la réservation" in page
     assert (
-        "Choisissez le nombre de places." if not quantity else "une seule place (deux pour une offre duo)"
+        "Choisis le nombre de places." if not quantity else "une seule place (deux pour une offre duo)"
     ) in page
     assert not Booking.objects.exists()
 
@@ -168,7 +179,7 @@ def test_no_credit_yet_explains_and_links_to_the_identity_check(client):
     user = UserFactory()
     client.force_login(user)
     page = _refusal_page(client, StockFactory())
-    assert "Vous n'avez pas de crédit pass Culture : faites d'abord vérifier votre identité." in page
+    assert "Tu n'as pas encore de crédit pass Culture : fais d'abord vérifier ton identité." in page
     assert 'data-code="NO_DEPOSIT"' in page
     identity = reverse("app:identity")
     assert f'href="{identity}"' in page
@@ -186,7 +197,7 @@ def test_an_expired_credit_refuses_a_paid_showtime_and_says_free_ones_remain(cli
     page = _refusal_page(client, StockFactory(price_cents=7_50))
     assert 'data-code="DEPOSIT_EXPIRED"' in page
     assert (
-        "Votre crédit pass Culture a expiré : vous ne pouvez plus réserver d'offre payante. "
+        "Ton crédit pass Culture a expiré : tu ne peux plus réserver d'offre payante. "
         "Les séances gratuites restent réservables." in page
     )
     assert "seules les séances gratuites restent réservables" in page
@@ -199,11 +210,8 @@ def test_an_expired_credit_is_told_before_booking_a_free_showtime_that_it_can(cl
     page = _page(client.get(book_url(stock)))
 
     assert 'data-code="FREE_OFFERS_ONLY"' in page
-    assert (
-        "Votre crédit pass Culture a expiré, mais cette séance est gratuite : vous pouvez la réserver."
-        in page
-    )
-    assert "Séance gratuite : rien n'est débité de votre crédit pass Culture." in page
+    assert "Ton crédit pass Culture a expiré, mais cette séance est gratuite : tu peux la réserver." in page
+    assert "Séance gratuite : rien n'est débité de ton crédit pass Culture." in page
     assert "Confirmer la réservation" in page
 
     response = client.post(book_url(stock), {"quantity": "1"})
@@ -216,15 +224,15 @@ def test_an_expired_credit_is_told_before_booking_a_free_showtime_that_it_can(cl
 
 def test_not_enough_credit(logged_in):
     page = _refusal_page(logged_in, StockFactory(price_cents=300_01))
-    assert "Le solde de votre pass Culture est insuffisant pour cette réservation." in page
-    assert "Il vous reste 300\u00a0€" in page
+    assert "Le solde de ton pass Culture est insuffisant pour cette réservation." in page
+    assert "Il te reste 300\u00a0€" in page
 
 
 def test_already_booked_links_to_the_booking(logged_in, beneficiary):
     stock = StockFactory()
     booking = book_offer(beneficiary, stock.pk)
     page = _refusal_page(logged_in, StockFactory(offer=stock.offer))
-    assert "Vous avez déjà réservé cette offre." in page
+    assert "Tu as déjà réservé cette offre." in page
     assert f'href="{reverse("app:booking", args=[booking.pk])}"' in page
     assert booking.token in page
 
@@ -250,7 +258,7 @@ def test_two_places_beyond_the_credit_leave_one_place_bookable(logged_in):
     stock = StockFactory(offer__is_duo=True, price_cents=200_00)
     page = _page(logged_in.get(book_url(stock)))
     assert 'id="quantity-2" disabled' in page
-    assert "Le solde de votre pass Culture est insuffisant pour cette réservation." in page
+    assert "Le solde de ton pass Culture est insuffisant pour cette réservation." in page
     assert 'id="quantity-1" checked' in page
     assert "Confirmer la réservation" in page
 
@@ -281,7 +289,7 @@ def test_two_places_refused_for_credit_keep_the_form_with_the_choice(logged_in, 
 
     assert response.status_code == 400
     page = _page(response)
-    assert "Le solde de votre pass Culture est insuffisant pour cette réservation." in page
+    assert "Le solde de ton pass Culture est insuffisant pour cette réservation." in page
     assert "Confirmer la réservation" in page
     assert balance_of(beneficiary).remaining_cents == 150_00
 
@@ -292,3 +300,55 @@ def test_credit_granted_nowhere_at_confirmation_is_403_with_the_link(client):
     response = client.post(book_url(StockFactory()), {"quantity": "1"})
     assert response.status_code == 403
     assert 'data-code="NO_DEPOSIT"' in _page(response)
+
+
+# --- Final at once: booked 48 h or less before the show ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("show_in", "final"),
+    [
+        (48 * H + dt.timedelta(minutes=1), False),
+        (48 * H, True),
+        (48 * H - dt.timedelta(minutes=1), True),
+        (3 * H, True),
+    ],
+)
+def test_a_showtime_48_hours_or_less_ahead_warns_that_the_booking_is_final(logged_in, show_in, final):
+    page = _page(logged_in.get(book_url(StockFactory(beginning_datetime=NOW + show_in))))
+    assert ('data-code="FINAL_AT_ONCE"' in page) is final
+    assert ("Cette réservation ne pourra pas être annulée" in page) is final
+    assert ("Réserver sans annulation possible" in page) is final
+    assert ("Confirmer la réservation" in page) is not final
+    if not final:
+        # One minute to change one's mind: the limit said, no warning.
+        assert "Tu pourras annuler jusqu'au 10 mars 2026 à 13h01." in page
+
+
+def test_the_final_warning_sits_right_above_the_confirm_button_and_describes_it(logged_in):
+    page = _page(logged_in.get(book_url(StockFactory(beginning_datetime=NOW + 5 * H))))
+    warning = page.index('id="final-at-once"')
+    button = page.index('aria-describedby="final-at-once">Réserver sans annulation possible</button>')
+    assert warning < button
+    # Nothing else between them but the end of the warning.
+    assert "<input" not in page[warning:button] and "<fieldset" not in page[warning:button]
+    assert "Tu ne pourras pas l'annuler ni récupérer ton crédit si tu ne viens pas." in page
+
+
+def test_a_final_booking_is_made_and_cannot_be_cancelled_even_at_once(logged_in, beneficiary):
+    stock = StockFactory(beginning_datetime=NOW + 48 * H)
+    logged_in.post(book_url(stock), {"quantity": "1"})
+    booking = Booking.objects.get(user=beneficiary)
+    assert booking.cancellation_limit_datetime == NOW
+    ticket = _page(logged_in.get(reverse("app:booking", args=[booking.pk])))
+    assert "Annulation impossible" in ticket
+    assert 'data-code="FINAL_AT_BOOKING"' in ticket
+    assert "Annuler la réservation" not in ticket
+
+
+def test_a_cinema_card_is_never_final_at_once(logged_in):
+    from passculture.core.offers.factories import ThingStockFactory
+
+    page = _page(logged_in.get(book_url(ThingStockFactory())))
+    assert 'data-code="FINAL_AT_ONCE"' not in page
+    assert "Tu pourras annuler tant que la réservation n'aura pas été utilisée." in page

@@ -30,10 +30,14 @@ def _page(response) -> str:
     return html.unescape(response.content.decode())
 
 
-def _section(page: str, anchor: str) -> str:
-    """The HTML of one section of the list (à venir, passées, annulées)."""
-    start = page.index(f'<section id="{anchor}"')
+def _panel(page: str) -> str:
+    """The HTML of the tab shown (à venir, passées or annulées)."""
+    start = page.index('<section class="fr-tabs__panel')
     return page[start : page.index("</section>", start)]
+
+
+def _tab(client, slug: str) -> str:
+    return _panel(_page(client.get(reverse("app:bookings"), {"onglet": slug})))
 
 
 @pytest.fixture
@@ -109,7 +113,12 @@ def test_a_pro_cannot_see_a_booking_page(client, booking):
     assert client.get(reverse("app:booking", args=[booking.pk])).status_code == 403
 
 
-def test_the_list_has_upcoming_past_and_cancelled_sections(logged_in, beneficiary, booking, venue):
+def _cards(panel: str) -> list[str]:
+    """The film titles of the cards of a tab, in their order."""
+    return re.findall(r'<h3 class="fr-card__title"><a href="/reservations/\d+/">([^<]+)</a>', panel)
+
+
+def test_the_list_has_upcoming_past_and_cancelled_tabs(logged_in, beneficiary, booking, venue):
     past_stock = StockFactory(offer__venue=venue, offer__name="Le Phare", beginning_datetime=NOW - 5 * 24 * H)
     BookingFactory(
         user=beneficiary,
@@ -127,21 +136,66 @@ def test_the_list_has_upcoming_past_and_cancelled_sections(logged_in, beneficiar
         cancellation_reason=CancellationReason.OFFERER,
     )
 
-    page = _page(logged_in.get(reverse("app:bookings")))
+    upcoming, past, cancelled = (_tab(logged_in, slug) for slug in ("a-venir", "passees", "annulees"))
 
-    upcoming, past, cancelled = (_section(page, a) for a in ("a-venir", "passees", "annulees"))
-    assert "Orbite basse" in upcoming and PAYLOAD.search(upcoming)
-    assert "Annuler la réservation" in upcoming
-    assert "Le Phare" in past and "Validée au guichet" in past and not PAYLOAD.search(past)
-    assert "Nuit blanche" in cancelled and not PAYLOAD.search(cancelled)
+    assert _cards(upcoming) == ["Orbite basse"]
+    assert "Ciné Lumière Bellecour" in upcoming and "vendredi 20 mars · 20h30" in upcoming
+    assert f"data-countermark>{booking.token}<" in upcoming and "Confirmée" in upcoming
+    assert _cards(past) == ["Le Phare"] and "Validée" in past
+    assert _cards(cancelled) == ["Nuit blanche"]
     assert "Annulée par le cinéma le 10 mars 2026 à 12h00" in cancelled
+    page = _page(logged_in.get(reverse("app:bookings")))
     assert "À venir (1)" in page and "Passées (1)" in page and "Annulées (1)" in page
+
+
+def test_the_tabs_are_links_with_the_current_one_marked(logged_in, booking):
+    page = _page(logged_in.get(reverse("app:bookings") + "?onglet=passees"))
+    assert '<a class="fr-tabs__tab" href="/reservations/" data-tab="a-venir">' in page
+    assert 'href="/reservations/?onglet=passees" data-tab="passees" aria-current="page">Passées (0)' in page
+    tabs = page[
+        page.index('<nav class="bk-tabs-nav"') : page.index("</nav>", page.index('<nav class="bk-tabs-nav"'))
+    ]
+    assert tabs.count('aria-current="page"') == 1
+
+
+@pytest.mark.parametrize("value", ["", "nimporte", "a-venir", "x" * 5000])
+def test_an_unknown_tab_shows_the_upcoming_one(logged_in, booking, value):
+    response = logged_in.get(reverse("app:bookings"), {"onglet": value})
+    assert _cards(_panel(_page(response))) == ["Orbite basse"]
+
+
+def test_the_list_never_shows_a_qr_code(logged_in, beneficiary, booking):
+    StockFactory()
+    for slug in ("a-venir", "passees", "annulees"):
+        assert not PAYLOAD.search(_tab(logged_in, slug))
+        assert "<svg" not in _tab(logged_in, slug)
+
+
+def test_each_tab_has_an_empty_state_saying_what_to_do(logged_in):
+    upcoming = _tab(logged_in, "a-venir")
+    assert "Tu n'as pas de séance à venir." in upcoming
+    assert f'href="{reverse("app:home")}">Découvre les films à l\'affiche</a>' in upcoming
+    assert "Les séances que tu as vues s'afficheront ici." in _tab(logged_in, "passees")
+    cancelled = _tab(logged_in, "annulees")
+    assert "Tu n'as aucune réservation annulée." in cancelled
+    assert 'href="/reservations/">Voir mes réservations à venir</a>' in cancelled
+
+
+def test_tabs_sort_the_next_show_first_and_past_ones_latest_first(logged_in, beneficiary):
+    for name, days in (("Dans trois jours", 3), ("Demain", 1), ("Il y a deux jours", -2), ("Hier", -1)):
+        BookingFactory(
+            user=beneficiary,
+            stock=StockFactory(offer__name=name, beginning_datetime=NOW + days * 24 * H),
+            booked_at=NOW - 10 * 24 * H,
+        )
+    assert _cards(_tab(logged_in, "a-venir")) == ["Demain", "Dans trois jours"]
+    assert _cards(_tab(logged_in, "passees")) == ["Hier", "Il y a deux jours"]
 
 
 @pytest.mark.parametrize(
     ("reason", "label"),
     [
-        (CancellationReason.BENEFICIARY, "Annulée par vous"),
+        (CancellationReason.BENEFICIARY, "Annulée par toi"),
         (CancellationReason.OFFERER, "Annulée par le cinéma"),
         (CancellationReason.EXPIRED, "Expirée : non retirée dans les 30 jours"),
         (CancellationReason.FRAUD, "Annulée par le pass Culture (suspicion de fraude)"),
@@ -152,64 +206,67 @@ def test_a_cancelled_booking_says_who_cancelled(logged_in, beneficiary, reason, 
     BookingFactory(
         user=beneficiary, status=BookingStatus.CANCELLED, cancelled_at=NOW, cancellation_reason=reason
     )
-    assert label in _section(_page(logged_in.get(reverse("app:bookings"))), "annulees")
+    assert label in _tab(logged_in, "annulees")
 
 
 def test_a_confirmed_showtime_over_is_past_without_qr_code(logged_in, beneficiary):
     stock = StockFactory(offer__duration_minutes=100, beginning_datetime=NOW - 2 * H)
-    BookingFactory(
+    booking = BookingFactory(
         user=beneficiary, stock=stock, booked_at=NOW - 3 * 24 * H, cancellation_limit_datetime=NOW - 24 * H
     )
-    past = _section(_page(logged_in.get(reverse("app:bookings"))), "passees")
-    assert stock.offer.name in past
-    assert not PAYLOAD.search(past)
-    assert "La séance a commencé : la réservation ne peut plus être annulée." in past
+    past = _tab(logged_in, "passees")
+    assert _cards(past) == [stock.offer.name] and "Terminée" in past
+    ticket = _page(logged_in.get(reverse("app:booking", args=[booking.pk])))
+    assert not PAYLOAD.search(ticket)
+    assert "La séance a commencé : la réservation ne peut plus être annulée." in ticket
+    assert "Ajouter à mon agenda" not in ticket
 
 
-def test_a_showtime_in_progress_still_shows_its_qr_code(logged_in, beneficiary):
+def test_a_showtime_in_progress_is_upcoming_and_its_ticket_shows_the_qr_code(logged_in, beneficiary):
     stock = StockFactory(offer__duration_minutes=100, beginning_datetime=NOW - H)
-    BookingFactory(user=beneficiary, stock=stock, booked_at=NOW - 3 * 24 * H)
-    assert PAYLOAD.search(_section(_page(logged_in.get(reverse("app:bookings"))), "a-venir"))
+    booking = BookingFactory(user=beneficiary, stock=stock, booked_at=NOW - 3 * 24 * H)
+    assert _cards(_tab(logged_in, "a-venir")) == [stock.offer.name]
+    assert PAYLOAD.search(_page(logged_in.get(reverse("app:booking", args=[booking.pk]))))
 
 
 def test_a_booking_that_cannot_be_cancelled_any_more_says_why_and_since_when(logged_in, beneficiary):
     # Booked 72 h before the show, now 30 h before it: final since 48 h before the show.
     stock = StockFactory(beginning_datetime=NOW + 30 * H)
-    BookingFactory(
+    booking = BookingFactory(
         user=beneficiary, stock=stock, booked_at=NOW - 42 * H, cancellation_limit_datetime=NOW - 18 * H
     )
-    upcoming = _section(_page(logged_in.get(reverse("app:bookings"))), "a-venir")
+    assert "Non annulable" in _tab(logged_in, "a-venir")
+    ticket = _page(logged_in.get(reverse("app:booking", args=[booking.pk])))
+    assert "Annulation impossible" in ticket
     assert (
         "La séance commence dans moins de 48 h : la réservation est définitive depuis le 9 mars 2026 à 19h00."
-        in upcoming
+        in ticket
     )
-    assert "Annuler la réservation" not in upcoming
-    assert PAYLOAD.search(upcoming)
+    assert "Annuler la réservation" not in ticket
+    assert PAYLOAD.search(ticket)
 
 
 def test_a_last_minute_booking_is_final_at_once(logged_in, beneficiary, time_machine):
     stock = StockFactory(beginning_datetime=NOW + 5 * H)
-    book_offer(beneficiary, stock.pk)
+    booking = book_offer(beneficiary, stock.pk)
     time_machine.move_to(NOW + dt.timedelta(minutes=1), tick=False)
-    upcoming = _section(_page(logged_in.get(reverse("app:bookings"))), "a-venir")
+    assert "Non annulable" in _tab(logged_in, "a-venir")
+    ticket = _page(logged_in.get(reverse("app:booking", args=[booking.pk])))
     assert (
         "Réservée moins de 48 h avant la séance : la réservation est définitive depuis le 10 mars 2026 à 13h00."
-        in upcoming
+        in ticket
     )
-    assert "Annuler la réservation" not in upcoming
+    assert "Si tu ne peux pas venir, le montant ne sera pas recrédité." in ticket
+    assert "Annuler la réservation" not in ticket
 
 
 def test_a_cinema_card_is_cancellable_while_unused(logged_in, beneficiary):
-    book_offer(beneficiary, ThingStockFactory().pk)
-    upcoming = _section(_page(logged_in.get(reverse("app:bookings"))), "a-venir")
-    assert "Annulable tant qu'elle n'a pas été utilisée." in upcoming
-    assert "Annuler la réservation" in upcoming
-
-
-def test_the_list_is_empty_with_a_way_to_the_films(logged_in):
-    page = _page(logged_in.get(reverse("app:bookings")))
-    assert "Vous n'avez pas encore de réservation." in page
-    assert f'href="{reverse("app:home")}"' in page
+    booking = book_offer(beneficiary, ThingStockFactory().pk)
+    ticket = _page(logged_in.get(reverse("app:booking", args=[booking.pk])))
+    assert "Annulable tant qu'elle n'a pas été utilisée." in ticket
+    assert "Annuler la réservation" in ticket
+    # No date: nothing to put in a calendar.
+    assert "Ajouter à mon agenda" not in ticket
 
 
 def test_the_list_shows_only_my_bookings(logged_in, venue):
@@ -226,7 +283,13 @@ def test_the_list_takes_a_constant_number_of_queries(logged_in, beneficiary, dja
     # Session, user, bookings with stock, offer and venue (and nothing per booking).
     with django_assert_max_num_queries(3):
         page = _page(logged_in.get(reverse("app:bookings")))
-    assert len(PAYLOAD.findall(page)) == 6
+    assert len(_cards(page)) == 6
+
+
+def test_the_upcoming_tab_names_the_tickets_to_keep_offline(logged_in, booking):
+    page = _page(logged_in.get(reverse("app:bookings")))
+    assert f'data-offline-also="/reservations/{booking.pk}/ "' in page
+    assert "data-offline-page" not in _page(logged_in.get(reverse("app:bookings") + "?onglet=passees"))
 
 
 # --- Cancelling -------------------------------------------------------------------------------------
@@ -234,13 +297,12 @@ def test_the_list_takes_a_constant_number_of_queries(logged_in, beneficiary, dja
 
 def test_cancelling_gives_the_credit_back_and_returns_to_the_list(logged_in, beneficiary, booking):
     response = logged_in.post(reverse("app:booking_cancel", args=[booking.pk]), follow=True)
-    assert response.redirect_chain == [(reverse("app:bookings"), 302)]
+    assert response.redirect_chain == [(reverse("app:bookings") + "?onglet=annulees", 302)]
     page = _page(response)
     assert (
-        "Réservation de « Orbite basse » annulée : 15\u00a0€ ont été recrédités sur votre pass Culture."
-        in page
+        "Réservation de « Orbite basse » annulée : 15\u00a0€ ont été recrédités sur ton pass Culture." in page
     )
-    assert "Annulée par vous" in _section(page, "annulees")
+    assert "Annulée par toi" in _panel(page)
     booking.refresh_from_db()
     assert (booking.status, booking.cancellation_reason) == (BookingStatus.CANCELLED, "BENEFICIARY")
     assert balance_of(beneficiary).remaining_cents == 300_00
@@ -256,17 +318,17 @@ def test_cancelling_after_the_credit_expired_says_it_cannot_be_spent_again(clien
     booking = book_offer(user, stock.pk)
     client.force_login(user)
     detail = _page(client.get(reverse("app:booking", args=[booking.pk])))
-    assert "7,50\u00a0€ seront recrédités sur votre pass Culture." in detail
+    assert "7,50\u00a0€ seront recrédités sur ton pass Culture." in detail
 
     time_machine.move_to(utc(2026, 3, 11, 9, 0), tick=False)
     detail = _page(client.get(reverse("app:booking", args=[booking.pk])))
-    assert "Votre crédit pass Culture a expiré : les 7,50\u00a0€ ne pourront plus être dépensés." in detail
+    assert "Ton crédit pass Culture a expiré : les 7,50\u00a0€ ne pourront plus être dépensés." in detail
     assert "recrédités" not in detail
     response = client.post(reverse("app:booking_cancel", args=[booking.pk]), follow=True)
 
     page = _page(response)
     assert (
-        "Réservation de « Orbite basse » annulée : votre crédit pass Culture a expiré le 11 mars 2026 : "
+        "Réservation de « Orbite basse » annulée : ton crédit pass Culture a expiré le 11 mars 2026 : "
         "7,50\u00a0€ ne peuvent plus être dépensés." in page
     )
     assert "recrédités" not in page
@@ -278,7 +340,7 @@ def test_cancelling_a_free_booking_says_nothing_about_money(logged_in, beneficia
     )
     booking = book_offer(beneficiary, stock.pk)
     detail = _page(logged_in.get(reverse("app:booking", args=[booking.pk])))
-    assert "Séance gratuite : rien n'est débité de votre crédit, rien n'y sera recrédité." in detail
+    assert "Séance gratuite : rien n'est débité de ton crédit, rien n'y sera recrédité." in detail
 
     page = _page(logged_in.post(reverse("app:booking_cancel", args=[booking.pk]), follow=True))
 

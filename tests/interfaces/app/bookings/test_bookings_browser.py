@@ -91,11 +91,11 @@ def test_book_a_duo_show_the_qr_code_cancel_and_get_the_credit_back(phone, live_
 
     page.get_by_text("Annuler la réservation").click()
     page.get_by_role("button", name="Confirmer l'annulation").click()
-    page.wait_for_url(f"{live_server.url}/reservations/")
+    page.wait_for_url(f"{live_server.url}/reservations/?onglet=annulees")
     assert "15 € ont été recrédités" in page.get_by_role("status").inner_text().replace("\u00a0", " ")
     cancelled = page.locator("#annulees")
     assert "Orbite basse" in cancelled.inner_text()
-    assert "Annulée par vous" in cancelled.inner_text()
+    assert "Annulée par toi" in cancelled.inner_text()
     assert cancelled.locator(".qr").count() == 0
     screenshot(page, "app-bookings-after-cancel")
     assert balance_of(beneficiary).remaining_cents == 300_00
@@ -113,7 +113,7 @@ def test_not_enough_credit_is_said_before_confirming(phone, live_server, venue):
     stock = StockFactory(offer__venue=venue, offer__name="Avant-première", price_cents=300_01)
     page.goto(f"{live_server.url}/reserver/{stock.pk}/")
     alert = page.get_by_role("alert")
-    assert "Le solde de votre pass Culture est insuffisant pour cette réservation." in alert.inner_text()
+    assert "Le solde de ton pass Culture est insuffisant pour cette réservation." in alert.inner_text()
     assert page.get_by_role("button", name="Confirmer la réservation").count() == 0
     screenshot(page, "app-book-insufficient-credit")
 
@@ -143,7 +143,8 @@ def test_past_the_cancellation_deadline_the_booking_says_why(phone, live_server,
     )
     page.goto(f"{live_server.url}/reservations/{booking.pk}/")
     text = page.locator(".cancellation").inner_text()
-    assert text.startswith("La séance commence dans moins de 48 h : la réservation est définitive depuis le ")
+    assert text.startswith("Annulation impossible")
+    assert "La séance commence dans moins de 48 h : la réservation est définitive depuis le " in text
     assert page.get_by_text("Annuler la réservation").count() == 0
     assert decode_qr(page.locator(".qr svg").screenshot(caret="initial")) == [
         f"PASSCULTURE:v3;TOKEN:{booking.token}"
@@ -176,13 +177,13 @@ def test_an_expired_credit_is_told_on_the_film_page_and_still_books_a_free_showt
     # The booking page refuses the paid one all the same (a link kept from before).
     page.goto(f"{live_server.url}/reserver/{paid_stock.pk}/")
     alert = page.get_by_role("alert")
-    assert "vous ne pouvez plus réserver d'offre payante" in alert.inner_text()
+    assert "tu ne peux plus réserver d'offre payante" in alert.inner_text()
     assert page.get_by_role("button", name="Confirmer la réservation").count() == 0
     screenshot(page, "app-book-paid-expired-credit")
 
     page.go_back()
     page.get_by_role("link", name=re.compile("^18h00 .*Gratuit")).click()
-    assert "cette séance est gratuite : vous pouvez la réserver" in page.get_by_role("status").inner_text()
+    assert "cette séance est gratuite : tu peux la réserver" in page.get_by_role("status").inner_text()
     screenshot(page, "app-book-free-expired-credit")
     page.get_by_role("button", name="Confirmer la réservation").click()
 

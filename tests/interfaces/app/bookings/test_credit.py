@@ -55,14 +55,14 @@ def test_a_pro_has_no_credit_page(client):
 
 def test_a_new_credit_shows_remaining_initial_expiry_and_digital_cap(logged_in):
     page = _page(logged_in.get("/credit/"))
-    assert '<span class="credit-balance" data-remaining>300\u00a0€</span>' in page
+    assert '<span class="bk-credit-balance" data-remaining>300\u00a0€</span>' in page
     assert "restants sur 300\u00a0€" in page
     assert "Valable jusqu'au" in page and "1er mars 2028 à 10h00" in page
     assert "100\u00a0€ restants sur le plafond de 100\u00a0€" in page
     assert _history_rows(page) == [
         '<td><time datetime="2026-03-01T09:00:00+00:00">1er mars 2026 à 10h00</time></td> '
         "<td>Crédit pass Culture attribué</td> "
-        '<td class="num amount-credit">+300\u00a0€</td> <td class="num">300\u00a0€</td> </tr>'
+        '<td class="num bk-amount-credit">+300\u00a0€</td> <td class="num">300\u00a0€</td> </tr>'
     ]
 
 
@@ -74,7 +74,7 @@ def test_book_cancel_and_book_again_in_the_history(logged_in, beneficiary):
 
     page = _page(logged_in.get("/credit/"))
 
-    assert '<span class="credit-balance" data-remaining>285\u00a0€</span>' in page
+    assert '<span class="bk-credit-balance" data-remaining>285\u00a0€</span>' in page
     rows = _history_rows(page)
     # Newest first, each with the balance after it.
     assert [row.split("</time>")[0].split(">")[-1] for row in rows] == [
@@ -85,7 +85,7 @@ def test_book_cancel_and_book_again_in_the_history(logged_in, beneficiary):
     ]
     assert f'href="/reservations/{second.pk}/">Réservation « Le Phare », 2 places (duo)' in rows[0]
     assert "−15\u00a0€" in rows[0] and ">285\u00a0€<" in rows[0]
-    assert "Remboursement « Orbite basse », 1 place : annulée par vous" in rows[1]
+    assert "Remboursement « Orbite basse », 1 place : annulée par toi" in rows[1]
     assert "+8\u00a0€" in rows[1] and ">300\u00a0€<" in rows[1]
     assert (
         "Réservation « Orbite basse », 1 place" in rows[2]
@@ -108,7 +108,7 @@ def test_the_history_takes_a_constant_number_of_queries(
 def test_no_credit_yet_explains_and_links_to_the_identity_check(client):
     client.force_login(UserFactory())
     page = _page(client.get("/credit/"))
-    assert "Vous n'avez pas encore de crédit pass Culture." in page
+    assert "Tu n'as pas encore de crédit pass Culture" in page
     assert f'href="{reverse("app:identity")}"' in page
     assert "<tbody>" not in page
 
@@ -118,8 +118,8 @@ def test_an_expired_credit_says_so_and_shows_zero(client, time_machine):
     DepositFactory(user=user, granted_at=utc(2024, 3, 1, 9, 0), expires_at=utc(2026, 3, 1, 9, 0))
     client.force_login(user)
     page = _page(client.get("/credit/"))
-    assert "Votre crédit a expiré le 1er mars 2026 : il ne peut plus être utilisé." in page
-    assert '<span class="credit-balance" data-remaining>0\u00a0€</span>' in page
+    assert "Ton crédit a expiré le 1er mars 2026 : il ne peut plus être utilisé." in page
+    assert '<span class="bk-credit-balance" data-remaining>0\u00a0€</span>' in page
     assert "Crédit expiré" in _history_rows(page)[0]
 
 

@@ -109,7 +109,7 @@ def test_around_me_puts_the_device_position_in_the_address(live_server, lyon_fil
     phone.get_by_role("button", name="Autour de moi").click()
     phone.wait_for_url("**/?*lat=45.76020*")
 
-    assert phone.get_by_role("heading", level=1).inner_text() == "Séances près de vous"
+    assert phone.get_by_role("heading", level=1).inner_text() == "Séances près de toi"
     assert phone.get_by_role("article").filter(has_text="L'Été dernier").count() == 1
     screenshot(phone, "discovery-around-me-phone")
 
@@ -125,11 +125,11 @@ def test_a_refused_geolocation_is_explained(live_server, lyon_film, page):
     phone.get_by_role("button", name="Autour de moi").click()
 
     status = phone.locator("#geo-status")
-    # "Recherche de votre position…" shows first, then the refusal once the browser answers.
+    # "Recherche de ta position…" shows first, then the refusal once the browser answers.
     phone.wait_for_function(
         "() => document.getElementById('geo-status').innerText.includes('autorisé la géolocalisation')"
     )
-    assert "Vous n'avez pas autorisé la géolocalisation" in status.inner_text()
+    assert "Tu n'as pas autorisé la géolocalisation" in status.inner_text()
     assert phone.url == f"{live_server.url}/"
 
 
@@ -150,6 +150,6 @@ def test_an_empty_search_offers_a_wider_radius(live_server, lyon_film, page):
 
     empty = phone.locator(".empty")
     assert "Aucune séance dans un rayon de 10 km autour de Vienne (38200)." in empty.inner_text()
-    empty.get_by_role("link", name="Essayez 50 km").click()
+    empty.get_by_role("link", name="Essaie 50 km").click()
     phone.wait_for_url("**rayon=50*")
     assert phone.get_by_role("article").filter(has_text="L'Été dernier").count() == 1

@@ -79,7 +79,7 @@ def test_the_device_position_comes_in_the_query_string(client):
 
     html = page(client, lat="45.7640", lon="4.8357", rayon="5")
 
-    assert "Séances près de vous" in html
+    assert "Séances près de toi" in html
     assert "Orbite basse" in html
     assert 'name="lat" value="45.7640"' in html
 
@@ -133,7 +133,7 @@ def test_an_empty_search_suggests_the_radius_that_finds_something(client):
     html = page(client, lieu="69001", rayon="20")
 
     assert "Aucune séance dans un rayon de 20 km autour de Lyon (69001)." in html
-    assert "Essayez 100 km" in html or "Essayez 50 km" in html
+    assert "Essaie 100 km" in html or "Essaie 50 km" in html
     assert "rayon=" in html
 
 
@@ -204,7 +204,7 @@ def test_a_beneficiary_starts_around_their_own_town_and_can_see_all_of_france(cl
 
     html = page(client)
 
-    assert "Autour de chez vous (Lyon (69003), d'après votre profil)." in html
+    assert "Autour de chez toi (Lyon (69003), d'après ton profil)." in html
     assert "Orbite basse" in html and "Film parisien" not in html
     everywhere = page(client, lieu="")
     assert "Film parisien" in everywhere and "Orbite basse" in everywhere

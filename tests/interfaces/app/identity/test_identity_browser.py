@@ -10,7 +10,7 @@ from passculture.core.common.time import add_years
 from passculture.core.identity.models import IdentityCheck
 from passculture.core.users.factories import StaffFactory, UserFactory
 from passculture.demo.identity import render_specimen_card
-from tests.browser import BROWSER_MARKS, log_in, screenshot
+from tests.browser import BROWSER_MARKS, assert_accessible, log_in, screenshot
 
 pytestmark = BROWSER_MARKS
 PHONE = {"width": 390, "height": 844}
@@ -36,7 +36,9 @@ def test_a_beneficiary_sends_a_png_on_a_phone_and_staff_approve_it(live_server, 
     log_in(page, client, jeanne, live_server.url)
     page.goto(f"{live_server.url}{reverse('app:identity')}")
     assert page.get_by_role("heading", level=1).inner_text() == "Vérifier mon identité"
-    page.get_by_label("Carte nationale d'identité").check()
+    page.get_by_label("Carte nationale d'identité").check(
+        force=True
+    )  # DSFR draws the box on the label, over the input
     page.get_by_label("Numéro du document").fill("x4rt bpfw4")
     page.get_by_label("Prénom(s)").fill("Jeanne Louise")
     assert page.get_by_label("Nom", exact=True).input_value() == "Durand"
@@ -46,12 +48,14 @@ def test_a_beneficiary_sends_a_png_on_a_phone_and_staff_approve_it(live_server, 
     )
     # Nothing overflows sideways on a phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_accessible(page, "identity-form-phone")
     screenshot(page, "identity-form-phone")
     page.get_by_role("button", name="Envoyer ma demande").click()
     page.wait_for_url(f"{live_server.url}{reverse('app:identity')}")
     status = page.locator("#identity-submitted").inner_text()
     assert "en cours de vérification" in status
     assert "X4RTBPFW4" in page.locator("#identity-facts").inner_text()
+    assert_accessible(page, "identity-submitted-phone")
     screenshot(page, "identity-submitted-phone")
     check = IdentityCheck.objects.get(user=jeanne)
 
@@ -80,7 +84,8 @@ def test_a_beneficiary_sends_a_png_on_a_phone_and_staff_approve_it(live_server, 
     log_in(page, client, jeanne, live_server.url)
     page.goto(f"{live_server.url}{reverse('app:identity')}")
     approved = page.locator("#identity-approved").inner_text()
-    assert "Votre identité est vérifiée" in approved and "300\u00a0€" in approved
+    assert "Ton identité est vérifiée" in approved and "300\u00a0€" in approved
+    assert_accessible(page, "identity-approved-phone")
     screenshot(page, "identity-approved-phone")
 
 
@@ -88,7 +93,7 @@ def test_a_refused_photo_is_explained_next_to_the_field_on_a_phone(live_server, 
     page.set_viewport_size(PHONE)
     log_in(page, client, jeanne, live_server.url)
     page.goto(f"{live_server.url}{reverse('app:identity')}")
-    page.get_by_label("Passeport").check()
+    page.get_by_label("Passeport").check(force=True)  # DSFR draws the box on the label, over the input
     page.get_by_label("Numéro du document").fill("12AB34567")
     page.get_by_label("Photo du document").set_input_files(
         files=[{"name": "scan.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}]
@@ -101,4 +106,5 @@ def test_a_refused_photo_is_explained_next_to_the_field_on_a_phone(live_server, 
     assert page.get_by_label("Passeport").is_checked()
     assert page.get_by_label("Numéro du document").input_value() == "12AB34567"
     assert not IdentityCheck.objects.exists()
+    assert_accessible(page, "identity-refused-photo-phone")
     screenshot(page, "identity-refused-photo-phone")

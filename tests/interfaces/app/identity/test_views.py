@@ -100,7 +100,7 @@ def test_submitting_the_form_with_a_png_sends_the_check(client):
         (file_upload(b"\x89PNG\r\n\x1a\n" + b"not really a png" * 40, "piece.png"), "illisible"),
         (photo_upload("PNG", size=(300, 200)), "trop petite"),
         (file_upload(png_header_only(8000, 8000, PNG_RGBA)), "trop grande pour être traitée"),
-        (None, "Ajoutez une photo du document."),
+        (None, "Ajoute une photo du document."),
     ],
     ids=["pdf", "fake-png", "too-small", "too-large-once-decoded", "missing"],
 )
@@ -154,7 +154,7 @@ def test_over_19_the_page_explains_without_a_form(client):
 def test_the_email_must_be_confirmed_first(client):
     content = logged_in(client, young(is_email_validated=False)).get(URL).content.decode()
     assert 'id="identity-email-first"' in content
-    assert "Confirmez d'abord votre adresse email" in content
+    assert "Confirme d'abord ton adresse email" in content
     assert 'name="photo"' not in content
 
 

@@ -57,9 +57,10 @@ def test_the_service_worker_is_javascript_never_cached_at_the_root(client):
 
 def test_the_worker_keeps_my_bookings_and_the_apps_assets(client):
     config = _worker_config(client.get("/sw.js"))
-    assert "/static/app/app.css" in config["precache"]
+    assert "/static/app/brand.css" in config["precache"]
+    assert "/static/dsfr/dist/core/core.main.min.css" in config["precache"]
     assert "/static/app/pwa.js" in config["precache"]
-    assert config["staticUrl"] == "/static/app/"
+    assert config["staticPrefixes"] == ["/static/app/", "/static/dsfr/"]
     assert config["bookingsUrl"] == "/reservations/"
     pattern = re.compile(config["pagePattern"])
     assert pattern.match("/reservations/") and pattern.match("/reservations/12/")

@@ -1,8 +1,9 @@
 """The daily Allociné import: a venue's programme becomes offers (one per film) and stocks (showtimes).
 
-`sync_venue` fetches the feed first (network, outside any transaction), applies it in one transaction
-per venue, then fetches posters after the commit (a slow or broken image server never holds locks and
-never fails a film). `sync_all` runs every active venue, each isolated from the others.
+`sync_venue` fetches the feed first (network, outside any transaction), links each movie to its Film
+(films.py: shared by every cinema, resolved once per run), applies the feed in one transaction per venue,
+then fetches the films' posters after the commit (posters.py). `sync_all` runs every active venue, each
+isolated from the others.
 
 The pro keeps control: an offer they deactivated is never re-activated, a showtime they deleted never
 comes back (its `provider_ref` is kept on the deleted stock), and the fields they edited by hand on a
@@ -18,44 +19,36 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import uuid
-from collections import OrderedDict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import httpx
 from django.conf import settings as django_settings
-from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.models import QuerySet, TextField
 from django.db.models.functions import Cast, Left
 
 from passculture.core.common.audit import log_action
-from passculture.core.common.exceptions import DomainError
+from passculture.core.common.renditions import delete_renditions
 from passculture.core.common.text import strip_forbidden_characters
 from passculture.core.common.time import format_day, format_local, local_to_utc, to_local
 from passculture.core.common.time import now as utcnow
 from passculture.core.notifications.services import queue_email
 from passculture.core.offerers.selectors import admin_emails_of_offerer
 from passculture.core.offers.constants import DESCRIPTION_MAX_LENGTH, MAX_DURATION_MINUTES, Category
-from passculture.core.offers.images import MAX_IMAGE_BYTES, prepare_offer_image
 from passculture.core.offers.models import Offer, Stock
 from passculture.core.offers.validation import showtime_days
 
 from .client import AllocineClient
 from .exceptions import AllocineError
 from .models import AllocineImportRun, AllocineVanishedShowtime, AllocineVenueSettings
+from .posters import Connections, fetch_posters
 from .schemas import DESCRIPTION_LINK_PREFIX, FeedParseResult, Film, clean_text
 from .selectors import active_theater_sirets
 
 logger = logging.getLogger(__name__)
 
 REF_PREFIX = "allocine:"
-POSTER_REFRESH = dt.timedelta(days=1)
-POSTER_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
-# Prepared posters kept during one import (about 100 KB each): more than the films on show nationally.
-POSTER_CACHE_SIZE = 500
 OFFER_NAME_MAX_LENGTH = 140
 # Allociné's language names -> the ISO 639-1 codes an offer carries (core.offers.constants.LANGUAGES).
 LANGUAGE_CODES = {
@@ -76,7 +69,9 @@ LANGUAGE_CODES = {
 }
 UNEXPECTED_ERROR_MESSAGE = "Erreur inattendue pendant l'import : l'équipe technique a été prévenue."
 ALERT_KIND = "allocine_booked_showtime_vanished"
-OFFER_SYNCED_FIELDS = ("name", "description", "duration_minutes", "languages", "is_duo", "extra_data")
+OFFER_SYNCED_FIELDS = ("name", "description", "duration_minutes", "languages", "is_duo", "extra_data", "film")
+# Keys an import set in extra_data when each offer carried its own copy of the poster (before films).
+LEGACY_POSTER_KEYS = ("poster_fetched_at", "poster_fetched_url")
 STOCK_SYNCED_FIELDS = ("price_cents", "quantity", "booking_limit_datetime", "version")
 
 
@@ -151,7 +146,8 @@ def _film_details(film: Film) -> dict:
 
 @dataclass
 class _Outcome:
-    posters: list[tuple[int, str]] = field(default_factory=list)
+    # Image files of offers that held an imported poster's copy, removed after the commit.
+    legacy_images: list[str] = field(default_factory=list)
     vanished_booked: list[Stock] = field(default_factory=list)
     # The earliest future showtime of the feed: until it starts, the feed means the same thing.
     next_start: dt.datetime | None = None
@@ -183,6 +179,7 @@ def _apply_feed(
     protected_offer_refs: set[str] | None,
     run: AllocineImportRun,
     at: dt.datetime,
+    film_ids: dict[str, int],
 ) -> _Outcome:
     """Writes the feed in bulk. `protected_offer_refs`: films dropped as invalid, whose showtimes must not
     be taken for vanished ones (None: a film without a readable id was dropped, so no deletion at all)."""
@@ -230,6 +227,7 @@ def _apply_feed(
             "duration_minutes": _duration(film),
             "languages": _languages(film),
             "is_duo": settings_obj.is_duo,
+            "film_id": film_ids.get(film.movie.id),
         }
         offer = offers.get(ref)
         if offer is None:
@@ -244,7 +242,17 @@ def _apply_feed(
             offers[ref] = offer
         else:
             # Never touch is_active: an offer the pro deactivated stays deactivated.
-            values["extra_data"] = {**offer.extra_data, **_film_extra_data(film)}
+            if offer.image and offer.extra_data.get("poster_fetched_url"):
+                # The offer's copy of the poster, fetched by an import before films carried it: the
+                # film's poster replaces it. An image the pro uploaded has no such key (update_offer).
+                outcome.legacy_images.append(offer.image.name)
+                offer.image = ""
+                changed_offers[offer.pk] = offer
+                updated_offer_pks.add(offer.pk)
+            merged = {**offer.extra_data, **_film_extra_data(film)}
+            values["extra_data"] = {
+                key: value for key, value in merged.items() if key not in LEGACY_POSTER_KEYS
+            }
             if any(getattr(offer, name) != value for name, value in values.items()):
                 for name, value in values.items():
                     setattr(offer, name, value)
@@ -358,7 +366,8 @@ def _apply_feed(
         )
 
     if changed_offers:
-        Offer.objects.bulk_update(list(changed_offers.values()), OFFER_SYNCED_FIELDS)
+        fields = [*OFFER_SYNCED_FIELDS, "image"] if outcome.legacy_images else OFFER_SYNCED_FIELDS
+        Offer.objects.bulk_update(list(changed_offers.values()), fields)
     if changed_stocks:
         Stock.objects.bulk_update(changed_stocks, STOCK_SYNCED_FIELDS)
     if outcome.vanished_booked:
@@ -374,7 +383,6 @@ def _apply_feed(
     run.showtimes_created = len(stock_rows)
     run.showtimes_updated = len(changed_stocks)
     run.showtimes_deleted = len(vanished_free)
-    outcome.posters = _due_posters(offers.values(), at)
     return outcome
 
 
@@ -388,14 +396,6 @@ def _imported_offers(venue_id: int) -> QuerySet[Offer]:
         .filter(venue_id=venue_id, ref_prefix=REF_PREFIX)
         .order_by()
     )
-
-
-def _due_posters(offers: Iterable[Offer], at: dt.datetime) -> list[tuple[int, str]]:
-    return [
-        (offer.pk, url)
-        for offer in offers
-        if (url := offer.extra_data.get("poster_url")) and _poster_due(offer, url, at)
-    ]
 
 
 # --- An unchanged programme -----------------------------------------------------------------------
@@ -415,13 +415,14 @@ def _due_posters(offers: Iterable[Offer], at: dt.datetime) -> list[tuple[int, st
 # feed) leaves nothing to resolve, so the compare would write nothing: it is skipped. Posters are still
 # refreshed when due; the run records the films seen and that the programme was unchanged.
 # Bump MEMO_VERSION whenever the mapping changes, so that no memo written by older code is trusted.
-MEMO_VERSION = 2  # 2: the default booking limit is the showtime's own start
+# 2: the default booking limit is the showtime's own start; 3: offers link to films.
+MEMO_VERSION = 3
 
 _STATE_SQL = """
 WITH offers AS (
     SELECT id, format(
-        'o|%%s|%%L|%%L|%%L|%%L|%%L|%%L|%%L', id, provider_ref, name, description, duration_minutes,
-        languages, is_duo, extra_data - 'poster_fetched_at' - 'poster_fetched_url'
+        'o|%%s|%%L|%%L|%%L|%%L|%%L|%%L|%%L|%%L|%%L', id, provider_ref, name, description,
+        duration_minutes, languages, is_duo, extra_data, film_id, image
     ) AS line
     FROM {offer} WHERE venue_id = %s AND left(provider_ref, %s) = %s
 ), stocks AS (
@@ -541,17 +542,6 @@ def _refresh_stock(stock: _StockRow, settings_obj: AllocineVenueSettings, versio
     return Stock(pk=stock.pk, offer_id=stock.offer_id, **dict(zip(STOCK_SYNCED_FIELDS, wanted, strict=True)))
 
 
-def _poster_due(offer: Offer, url: str, at: dt.datetime) -> bool:
-    fetched_at = offer.extra_data.get("poster_fetched_at")
-    if not fetched_at or not offer.image:
-        return True
-    try:
-        last = dt.datetime.fromisoformat(fetched_at)
-    except ValueError:
-        return True
-    return at - last >= POSTER_REFRESH or offer.extra_data.get("poster_fetched_url") != url
-
-
 def _alert_recipients(venue) -> list[str]:
     if venue.booking_email:
         return [venue.booking_email]
@@ -588,107 +578,6 @@ def _alert_booked_vanished(venue, stocks: list[Stock]) -> None:
     )
 
 
-class _Connections:
-    """The Allociné client and the poster HTTP client of one import, opened at first use and shared by
-    every venue of `sync_all`: creating an httpx client loads the CA bundle (about 25 ms), which a
-    national import would otherwise pay twice per venue, and one client keeps its connection alive."""
-
-    def __init__(self, client: AllocineClient | None, poster_transport: httpx.BaseTransport | None) -> None:
-        self._client = client
-        self._own_client = client is None
-        self._poster_transport = poster_transport
-        self._posters: httpx.Client | None = None
-        self._prepared: OrderedDict[str, bytes | Exception] = OrderedDict()
-
-    @property
-    def allocine(self) -> AllocineClient:
-        if self._client is None:
-            self._client = AllocineClient()
-        return self._client
-
-    @property
-    def posters(self) -> httpx.Client:
-        if self._posters is None:
-            self._posters = httpx.Client(
-                timeout=POSTER_TIMEOUT, transport=self._poster_transport, follow_redirects=True
-            )
-        return self._posters
-
-    def poster_image(self, url: str) -> ContentFile:
-        """The checked and resized poster at `url`, downloaded and resized once per import: a national
-        run meets each film's poster in hundreds of cinemas (about 300 distinct posters for 40,000
-        offers) and preparing one costs tens of milliseconds. A failure is remembered for the run too,
-        so that a broken or hanging image server is asked once, not once per cinema."""
-        prepared = self._prepared.get(url)
-        if prepared is None:
-            try:
-                prepared = _download_poster(self.posters, url)
-            except Exception as error:
-                prepared = error
-            self._prepared[url] = prepared
-            if len(self._prepared) > POSTER_CACHE_SIZE:
-                self._prepared.popitem(last=False)
-        else:
-            self._prepared.move_to_end(url)
-        if isinstance(prepared, Exception):
-            raise prepared.with_traceback(None)
-        # Each offer gets its own file: replacing one offer's poster deletes only that offer's file.
-        return ContentFile(prepared, name=f"{uuid.uuid4().hex}.jpg")
-
-    def __enter__(self) -> "_Connections":
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        if self._posters is not None:
-            self._posters.close()
-        if self._own_client and self._client is not None:
-            self._client.close()
-
-
-def _fetch_posters(
-    posters: list[tuple[int, str]],
-    run: AllocineImportRun,
-    at: dt.datetime,
-    connections: _Connections,
-) -> None:
-    for offer_id, url in posters:
-        try:
-            _store_poster(connections, offer_id, url, at)
-        except Exception as error:  # a poster never fails the film, whatever goes wrong
-            run.posters_failed += 1
-            message = error.message if isinstance(error, DomainError) else type(error).__name__
-            logger.warning("allocine: poster %s for offer %s failed: %r", url, offer_id, error)
-            run.errors.append(f"Affiche non récupérée ({url}) : {message}")
-        else:
-            run.posters_fetched += 1
-
-
-def _download_poster(http: httpx.Client, url: str) -> bytes:
-    response = http.get(url)
-    response.raise_for_status()
-    content = response.content
-    if len(content) > MAX_IMAGE_BYTES:
-        raise ValueError("image trop lourde")
-    return prepare_offer_image(ContentFile(content, name="poster")).read()
-
-
-def _store_poster(connections: _Connections, offer_id: int, url: str, at: dt.datetime) -> None:
-    image = connections.poster_image(url)
-    with transaction.atomic():
-        offer = Offer.objects.select_for_update().get(pk=offer_id)
-        old_image = offer.image.name
-        offer.image.save(image.name, image, save=False)
-        offer.extra_data = {
-            **offer.extra_data,
-            "poster_fetched_at": at.isoformat(),
-            "poster_fetched_url": url,
-        }
-        offer.save(update_fields=["image", "extra_data", "updated_at"])
-        if old_image:
-            storage = offer.image.storage
-            transaction.on_commit(lambda: storage.delete(old_image))
-
-
 def _finish(run: AllocineImportRun, status: str) -> AllocineImportRun:
     run.status = status
     run.finished_at = utcnow()
@@ -715,12 +604,12 @@ def sync_venue(
     poster_transport: httpx.BaseTransport | None = None,
 ) -> AllocineImportRun:
     """Imports one venue's programme; never raises for a failure of Allociné (the run records it)."""
-    with _Connections(client, poster_transport) as connections:
+    with Connections(client, poster_transport) as connections:
         return _sync_venue(settings_obj, connections, at or utcnow())
 
 
 def _sync_venue(
-    settings_obj: AllocineVenueSettings, connections: _Connections, at: dt.datetime
+    settings_obj: AllocineVenueSettings, connections: Connections, at: dt.datetime
 ) -> AllocineImportRun:
     venue = settings_obj.venue
     run = AllocineImportRun.objects.create(venue=venue, started_at=at, errors=[])
@@ -736,15 +625,16 @@ def _sync_venue(
         protected = None
     digest = _memo_digest(settings_obj, feed)
     try:
+        # Before the venue's transaction (films.py says why); each film is written in its own.
+        film_ids = connections.films.resolve(feed.films, at)
         with transaction.atomic():
             memo = settings_obj.last_import_memo or {}
             if _programme_unchanged(memo, digest, venue.pk, at):
-                imported = _imported_offers(venue.pk).only("pk", "image", "extra_data")
-                outcome = _Outcome(posters=_due_posters(imported, at))
+                outcome = _Outcome()
                 run.films_seen = len(feed.films)
                 run.programme_unchanged = True
             else:
-                outcome = _apply_feed(settings_obj, feed.films, protected, run, at)
+                outcome = _apply_feed(settings_obj, feed.films, protected, run, at, film_ids)
                 memo = _memo_after_apply(venue.pk, digest, run, outcome, at)
             AllocineVenueSettings.objects.filter(pk=settings_obj.pk).update(
                 last_synced_at=at, last_import_memo=memo
@@ -755,7 +645,12 @@ def _sync_venue(
         return _finish(run, AllocineImportRun.Status.ERROR)
     settings_obj.last_synced_at = at
     settings_obj.last_import_memo = memo
-    _fetch_posters(outcome.posters, run, at, connections)
+    if outcome.legacy_images:
+        storage = Offer._meta.get_field("image").storage
+        for name in outcome.legacy_images:
+            storage.delete(name)
+            delete_renditions(storage, name)
+    fetch_posters(connections.films.take_due_posters(film_ids), run, at, connections)
     return _finish(run, AllocineImportRun.Status.PARTIAL if run.errors else AllocineImportRun.Status.OK)
 
 
@@ -776,7 +671,7 @@ def sync_all(
     # venue_allocine_eligibility's rule (the venue's SIRET is on the active list), for every venue in one
     # query; the list as it is when the job starts.
     listed = active_theater_sirets()
-    with _Connections(client, poster_transport) as connections:
+    with Connections(client, poster_transport) as connections:
         for settings_obj in all_settings.order_by("pk"):
             if settings_obj.venue.siret not in listed:
                 results["skipped"] += 1

@@ -36,7 +36,7 @@ class SignupForm(forms.Form):
         label="Date de naissance",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        error_messages={"invalid": "Indiquez une date valide, par exemple 15/05/2008."},
+        error_messages={"invalid": "Indique une date valide, par exemple 15/05/2008."},
     )
     phone_number = forms.CharField(
         label="Téléphone portable", help_text="Par exemple 06 12 34 56 78.", max_length=30
@@ -45,7 +45,7 @@ class SignupForm(forms.Form):
     city = forms.CharField(label="Ville", max_length=100)
     accepted_terms = forms.BooleanField(
         label="J'accepte les conditions générales d'utilisation du pass Culture",
-        error_messages={"required": "Vous devez accepter les conditions générales d'utilisation."},
+        error_messages={"required": "Tu dois accepter les conditions générales d'utilisation."},
     )
 
     def clean_email(self) -> str:
@@ -111,5 +111,5 @@ class ChangePasswordForm(SetPasswordForm):
 
 class DeleteAccountForm(forms.Form):
     password = forms.CharField(
-        label="Votre mot de passe, pour confirmer", strip=False, widget=forms.PasswordInput
+        label="Ton mot de passe, pour confirmer", strip=False, widget=forms.PasswordInput
     )

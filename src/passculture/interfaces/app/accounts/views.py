@@ -54,6 +54,25 @@ SIGNUP_ERROR_FIELDS = {
 }
 
 
+# Django's help texts say "vous"; the app says "tu". Same rules, read from the configured validators.
+_RULES_IN_TU = {
+    "UserAttributeSimilarityValidator": "Il ne doit pas trop ressembler à tes autres informations (nom, email).",
+    "CommonPasswordValidator": "Il ne doit pas être un mot de passe courant.",
+    "NumericPasswordValidator": "Il ne doit pas être composé uniquement de chiffres.",
+}
+
+
+def password_rules() -> list[str]:
+    rules = []
+    for validator in password_validation.get_default_password_validators():
+        name = type(validator).__name__
+        if name == "MinimumLengthValidator":
+            rules.append(f"Il doit contenir au minimum {validator.min_length} caractères.")
+        else:
+            rules.append(_RULES_IN_TU.get(name) or validator.get_help_text())
+    return rules
+
+
 def _client(request: HttpRequest) -> str:
     return client_ip(request, "unknown")
 
@@ -75,7 +94,7 @@ def _eligibility_context(user_birth_date, *, has_credit: bool) -> dict:
 def _render_signup(request: HttpRequest, form: SignupForm, *, status: int = 200) -> HttpResponse:
     context = {
         "form": form,
-        "password_rules": password_validation.password_validators_help_texts(),
+        "password_rules": password_rules(),
     }
     return render(request, "app/accounts/signup.html", context, status=status)
 
@@ -213,7 +232,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     auth_logout(request)
-    messages.info(request, "Vous êtes déconnecté.")
+    messages.info(request, "Tu es déconnecté.")
     response = redirect("app:home")
     # The browser forgets what this person's pages left behind: HTTP cache, the offline copies kept by
     # the service worker (Cache Storage) and its registration. Cookies are left alone: the new
@@ -268,11 +287,11 @@ def password_reset_confirm(request: HttpRequest, uidb64: str, token: str) -> Htt
                 status = status_for(error)
             else:
                 request.session.pop(SESSION_RESET_TOKEN, None)
-                messages.success(request, "Votre mot de passe a été modifié : vous pouvez vous connecter.")
+                messages.success(request, "Ton mot de passe a été modifié : tu peux te connecter.")
                 return redirect("app:login")
         else:
             status = 400
-    context = {"form": form, "password_rules": password_validation.password_validators_help_texts()}
+    context = {"form": form, "password_rules": password_rules()}
     return render(request, "app/accounts/password_reset_confirm.html", context, status=status)
 
 
@@ -335,11 +354,11 @@ def password_change(request: HttpRequest) -> HttpResponse:
                 status = status_for(exc)
             else:
                 update_session_auth_hash(request, user)  # this session stays; the others end
-                messages.success(request, "Votre mot de passe a été modifié.")
+                messages.success(request, "Ton mot de passe a été modifié.")
                 return redirect("app:account")
         else:
             status = 400
-    context = {"form": form, "password_rules": password_validation.password_validators_help_texts()}
+    context = {"form": form, "password_rules": password_rules()}
     response = render(request, "app/accounts/password_change.html", context, status=status)
     return with_retry_after(response, error)
 

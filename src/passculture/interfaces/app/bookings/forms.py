@@ -11,8 +11,8 @@ class BookingForm(forms.Form):
         coerce=int,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choisissez le nombre de places.",
-            "invalid_choice": "Vous pouvez réserver une seule place (deux pour une offre duo).",
+            "required": "Choisis le nombre de places.",
+            "invalid_choice": "Tu peux réserver une seule place (deux pour une offre duo).",
         },
     )
 

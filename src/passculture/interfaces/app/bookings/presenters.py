@@ -10,7 +10,8 @@ from django.utils.safestring import SafeString
 from passculture.core.bookings import rules
 from passculture.core.bookings.constants import BookingStatus, CancellationReason
 from passculture.core.common.money import format_euros
-from passculture.core.common.time import format_local
+from passculture.core.common.time import FRENCH_MONTHS, FRENCH_WEEKDAYS, format_local, to_local
+from passculture.core.geo.directions import directions_to_venue
 
 from .qr import qr_svg
 
@@ -21,9 +22,19 @@ class Section:
     CANCELLED = "cancelled"
 
 
+# The DSFR badge of each state on a card: (label, modifier).
+BADGES = {
+    "CONFIRMED": ("Confirmée", "fr-badge--success"),
+    "FINAL": ("Non annulable", "fr-badge--warning"),
+    "USED": ("Validée", "fr-badge--info"),
+    "PAST": ("Terminée", ""),
+    "CANCELLED": ("Annulée", "fr-badge--error"),
+}
+
+
 # Who cancelled, in the beneficiary's words.
 CANCELLED_BY = {
-    CancellationReason.BENEFICIARY: "Annulée par vous",
+    CancellationReason.BENEFICIARY: "Annulée par toi",
     CancellationReason.OFFERER: "Annulée par le cinéma",
     CancellationReason.EXPIRED: "Expirée : non retirée dans les 30 jours",
     CancellationReason.FRAUD: "Annulée par le pass Culture (suspicion de fraude)",
@@ -43,6 +54,17 @@ def local_time_note(tz_name: str) -> str:
     return "heure locale" if tz_name != settings.TIME_ZONE else ""
 
 
+def short_when(moment: dt.datetime, tz_name: str, at: dt.datetime) -> str:
+    """`vendredi 20 mars · 20h30` for a card, the year only when it is not this one."""
+    local = to_local(moment, tz_name)
+    day = "1er" if local.day == 1 else str(local.day)
+    year = f" {local.year}" if local.year != to_local(at, tz_name).year else ""
+    return (
+        f"{FRENCH_WEEKDAYS[local.weekday()]} {day} {FRENCH_MONTHS[local.month - 1]}{year}"
+        f" · {local.hour:02d}h{local.minute:02d}"
+    )
+
+
 def quantity_label(quantity: int) -> str:
     return "1 place" if quantity == 1 else f"{quantity} places (duo)"
 
@@ -54,7 +76,10 @@ class BookingCard:
     offer_name: str
     venue_name: str
     venue_address: str
+    poster: object  # the offer's poster (a stored file) or None: {% poster %}
+    directions_url: str
     when_label: str
+    when_short: str
     when_iso: str
     local_time_note: str
     version_label: str
@@ -71,6 +96,12 @@ class BookingCard:
     is_cancellable: bool
     cancellation_code: str
     cancellation_message: str
+    # Booked 48 h or less before the show: never cancellable by the beneficiary (rules.is_final_at_once).
+    is_final_at_once: bool
+    # (label, DSFR modifier): the state, then "Non annulable" for a confirmed booking to come that is final.
+    badges: tuple[tuple[str, str], ...]
+    # A showtime (a date to put in a calendar) still to come.
+    has_calendar: bool
     # What cancelling would do to the credit, said before confirming.
     refund_note: str = ""
 
@@ -93,11 +124,11 @@ def refund_note(booking, at: dt.datetime) -> str:
     made under (joined with the booking; under the 2025 policy both credits end on the same day); the
     email and the message after the cancellation are computed from every debit."""
     if booking.total_amount_cents == 0 or booking.deposit_id is None:
-        return "Séance gratuite : rien n'est débité de votre crédit, rien n'y sera recrédité."
+        return "Séance gratuite : rien n'est débité de ton crédit, rien n'y sera recrédité."
     total = format_euros(booking.total_amount_cents)
     if booking.deposit.expires_at <= at:
-        return f"Votre crédit pass Culture a expiré : les {total} ne pourront plus être dépensés."
-    return f"{total} seront recrédités sur votre pass Culture."
+        return f"Ton crédit pass Culture a expiré : les {total} ne pourront plus être dépensés."
+    return f"{total} seront recrédités sur ton pass Culture."
 
 
 def booking_card(booking, at: dt.datetime) -> BookingCard:
@@ -119,6 +150,18 @@ def booking_card(booking, at: dt.datetime) -> BookingCard:
         event_start=start,
         at=at,
     )
+    section = _section(booking, at)
+    final_at_once = rules.is_final_at_once(booking.booked_at, start)
+    if booking.status == BookingStatus.CANCELLED:
+        badges = (BADGES["CANCELLED"],)
+    elif booking.status != BookingStatus.CONFIRMED:
+        badges = (BADGES["USED"],)
+    elif section == Section.PAST:
+        badges = (BADGES["PAST"],)
+    elif not cancellation.is_allowed:
+        badges = (BADGES["CONFIRMED"], BADGES["FINAL"])
+    else:
+        badges = (BADGES["CONFIRMED"],)
     cancelled_label = ""
     if booking.status == BookingStatus.CANCELLED:
         cancelled_label = CANCELLED_BY.get(booking.cancellation_reason, "Annulée")
@@ -130,8 +173,11 @@ def booking_card(booking, at: dt.datetime) -> BookingCard:
         offer_name=offer.name,
         venue_name=venue.display_name,
         venue_address=venue.full_address,
+        poster=offer.poster,
+        directions_url=directions_to_venue(venue),
         when_label=format_local(start, tz, with_weekday=True) if start is not None else "",
         when_iso=start.astimezone(dt.UTC).isoformat() if start is not None else "",
+        when_short=short_when(start, tz, at) if start is not None else "",
         local_time_note=local_time_note(tz) if start is not None else "",
         version_label=stock.get_version_display() if stock.version else "",
         quantity_label=quantity_label(booking.quantity),
@@ -141,11 +187,16 @@ def booking_card(booking, at: dt.datetime) -> BookingCard:
         status=booking.status,
         status_label=STATUS_LABELS.get(booking.status, booking.get_status_display()),
         cancelled_label=cancelled_label,
-        section=_section(booking, at),
+        section=section,
         qr_payload=payload if qr_visible else "",
         qr_svg=qr_svg(payload, label=f"QR code de la contremarque {booking.token}") if qr_visible else None,
         is_cancellable=cancellation.is_allowed,
         cancellation_code=cancellation.refusal,
         cancellation_message=cancellation.message(tz),
+        is_final_at_once=final_at_once,
+        badges=badges,
+        has_calendar=start is not None
+        and section == Section.UPCOMING
+        and booking.status != BookingStatus.CANCELLED,
         refund_note=refund_note(booking, at) if cancellation.is_allowed else "",
     )

@@ -6,6 +6,7 @@ urlpatterns = [
     path("reserver/<int:stock_id>/", views.book, name="book"),
     path("reservations/", views.bookings, name="bookings"),
     path("reservations/<int:booking_id>/", views.booking, name="booking"),
+    path("reservations/<int:booking_id>/agenda.ics", views.booking_calendar, name="booking_calendar"),
     path("reservations/<int:booking_id>/annuler/", views.booking_cancel, name="booking_cancel"),
     path("credit/", credit.credit, name="credit"),
 ]

@@ -4,8 +4,9 @@ from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -27,6 +28,7 @@ from passculture.core.credit.selectors import balance_of, refund_of
 from passculture.interfaces.app.access import beneficiary_required
 from passculture.interfaces.errors import status_for
 
+from .agenda import booking_calendar as booking_calendar_file
 from .forms import BookingForm
 from .presenters import Section, booking_card, local_time_note, quantity_label
 
@@ -46,15 +48,31 @@ class QuantityOption:
     checked: bool
 
 
-def _cancellation_preview(stock, at) -> str:
-    """What the cancellation limit would be if booked now (the same rule as book_offer's)."""
+@dataclass(frozen=True)
+class CancellationPreview:
+    """What the booking page says about cancelling before the person confirms."""
+
+    final_at_once: bool
+    text: str
+
+
+def _cancellation_preview(stock, at) -> CancellationPreview:
+    """The rule book_offer applies (rules.cancellation_limit), read for a booking made now."""
     start = stock.beginning_datetime
+    if rules.is_final_at_once(at, start):
+        return CancellationPreview(
+            True,
+            "La séance commence dans 48 h ou moins : ta réservation sera définitive dès que tu l'auras "
+            "confirmée. Tu ne pourras pas l'annuler ni récupérer ton crédit si tu ne viens pas.",
+        )
     limit = rules.cancellation_limit(at, start)
     if limit is None:
-        return "Vous pourrez annuler tant que la réservation n'aura pas été utilisée."
-    if limit <= at:
-        return "La séance commence dans moins de 48 h : la réservation sera définitive, sans annulation possible."
-    return f"Vous pourrez annuler jusqu'au {format_local(limit, stock.offer.venue.timezone)}."
+        return CancellationPreview(
+            False, "Tu pourras annuler tant que la réservation n'aura pas été utilisée."
+        )
+    return CancellationPreview(
+        False, f"Tu pourras annuler jusqu'au {format_local(limit, stock.offer.venue.timezone)}."
+    )
 
 
 def _book_context(request, stock, form, at, *, error: DomainError | None = None) -> dict:
@@ -89,7 +107,7 @@ def _book_context(request, stock, form, at, *, error: DomainError | None = None)
         "stock": stock,
         "offer": offer,
         "venue": venue,
-        "poster_url": offer.image.url if offer.image else "",
+        "poster": offer.poster,
         "when_label": format_local(start, venue.timezone, with_weekday=True) if start else "",
         "local_time_note": local_time_note(venue.timezone) if start else "",
         "version_label": stock.get_version_display() if stock.version else "",
@@ -103,7 +121,7 @@ def _book_context(request, stock, form, at, *, error: DomainError | None = None)
         "problem": problem,
         "existing_booking": existing,
         "error": error,
-        "cancellation_preview": _cancellation_preview(stock, at),
+        "cancellation": _cancellation_preview(stock, at),
     }
 
 
@@ -129,13 +147,15 @@ def book(request, stock_id: int):
         existing = active_booking_of_offer(request.user, stock.offer_id)
         if isinstance(error, AlreadyBooked) and existing is not None:
             # A second click on "Confirmer" (or a second tab) lands on the booking already made.
-            messages.info(request, "Vous avez déjà réservé ce film : voici votre réservation.")
+            messages.info(request, "Tu as déjà réservé ce film : voici ta réservation.")
             return redirect("app:booking", booking_id=existing.pk)
         # The stock may have changed meanwhile (last places taken): show it as it is now.
         stock = stock_for_booking(stock_id) or stock
         context = _book_context(request, stock, form, utcnow(), error=error)
         return render(request, "app/bookings/book.html", context, status=status_for(error))
-    messages.success(request, "Réservation confirmée ! Présentez ce QR code ou la contremarque au cinéma.")
+    messages.success(
+        request, "Réservation confirmée ! Montre ce QR code ou la contremarque à l'entrée du cinéma."
+    )
     return redirect("app:booking", booking_id=booking.pk)
 
 
@@ -149,36 +169,94 @@ def booking(request, booking_id: int):
     return render(request, "app/bookings/booking.html", {"card": card})
 
 
+@dataclass(frozen=True)
+class Tab:
+    slug: str  # the ?onglet= value
+    label: str
+    section: str
+    empty: str
+    empty_link: str  # a URL name
+    empty_link_label: str
+
+
+TABS = (
+    Tab(
+        "a-venir",
+        "À venir",
+        Section.UPCOMING,
+        "Tu n'as pas de séance à venir.",
+        "app:home",
+        "Découvre les films à l'affiche",
+    ),
+    Tab(
+        "passees",
+        "Passées",
+        Section.PAST,
+        "Les séances que tu as vues s'afficheront ici.",
+        "app:home",
+        "Découvre les films à l'affiche",
+    ),
+    Tab(
+        "annulees",
+        "Annulées",
+        Section.CANCELLED,
+        "Tu n'as aucune réservation annulée.",
+        "app:bookings",
+        "Voir mes réservations à venir",
+    ),
+)
+TAB_PARAMETER = "onglet"
+
+
+def _sorted(section: str, pairs: list, at):
+    """Upcoming: the next show first; past and cancelled: the latest first."""
+    if section == Section.UPCOMING:
+        far_future = at.replace(year=9999)
+        return sorted(pairs, key=lambda pair: pair[0].stock.beginning_datetime or far_future)
+    if section == Section.PAST:
+        return sorted(
+            pairs, key=lambda pair: pair[0].stock.beginning_datetime or pair[0].booked_at, reverse=True
+        )
+    return sorted(pairs, key=lambda pair: pair[0].cancelled_at or at, reverse=True)
+
+
 @beneficiary_required
 @private_page
 def bookings(request):
+    """Three tabs as links (?onglet=): they work without script, and the default one (à venir, the tickets
+    needed at the door) is the page the service worker keeps for offline use."""
     at = utcnow()
-    cards = {Section.UPCOMING: [], Section.PAST: [], Section.CANCELLED: []}
-    rows = list(bookings_of_beneficiary(request.user))
-    for row in rows:
+    by_section: dict[str, list] = {tab.section: [] for tab in TABS}
+    for row in bookings_of_beneficiary(request.user):
         card = booking_card(row, at)
-        cards[card.section].append((row, card))
-    # Upcoming: the next show first; past and cancelled: the latest first.
-    far_future = at.replace(year=9999)
-    upcoming = sorted(
-        cards[Section.UPCOMING], key=lambda pair: pair[0].stock.beginning_datetime or far_future
-    )
-    past = sorted(
-        cards[Section.PAST],
-        key=lambda pair: pair[0].stock.beginning_datetime or pair[0].booked_at,
-        reverse=True,
-    )
-    cancelled = sorted(cards[Section.CANCELLED], key=lambda pair: pair[0].cancelled_at or at, reverse=True)
-    return render(
-        request,
-        "app/bookings/list.html",
+        by_section[card.section].append((row, card))
+    # An unknown value (a typo, an old link) shows the default tab rather than an error.
+    current = next((tab for tab in TABS if tab.slug == request.GET.get(TAB_PARAMETER)), TABS[0])
+    tabs = [
         {
-            "upcoming": [card for _, card in upcoming],
-            "past": [card for _, card in past],
-            "cancelled": [card for _, card in cancelled],
-            "has_any": bool(rows),
-        },
-    )
+            "tab": tab,
+            "count": len(by_section[tab.section]),
+            "url": reverse("app:bookings") + ("" if tab is TABS[0] else f"?{TAB_PARAMETER}={tab.slug}"),
+            "is_current": tab is current,
+        }
+        for tab in TABS
+    ]
+    cards = [card for _, card in _sorted(current.section, by_section[current.section], at)]
+    return render(request, "app/bookings/list.html", {"tabs": tabs, "current": current, "cards": cards})
+
+
+@beneficiary_required
+@private_page
+def booking_calendar(request, booking_id: int):
+    """The showtime as an .ics file: only for its owner (anybody else: 404), only for a showtime."""
+    found = booking_of_beneficiary(request.user, booking_id)
+    if found is None or found.stock.beginning_datetime is None:
+        raise Http404("Réservation introuvable.")
+    ticket_url = settings.PUBLIC_BASE_URL + reverse("app:booking", args=[found.pk])
+    content = booking_calendar_file(found, ticket_url=ticket_url, at=utcnow())
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="seance-{found.token.lower()}.ics"'
+    return response
 
 
 def _cancelled_message(booking) -> str:
@@ -186,10 +264,10 @@ def _cancelled_message(booking) -> str:
     refund = refund_of(booking, booking.cancelled_at or utcnow())
     parts = []
     if refund.spendable_cents:
-        parts.append(f"{format_euros(refund.spendable_cents)} ont été recrédités sur votre pass Culture")
+        parts.append(f"{format_euros(refund.spendable_cents)} ont été recrédités sur ton pass Culture")
     if refund.expired_cents and refund.expired_at is not None:
         parts.append(
-            f"votre crédit pass Culture a expiré le {format_local_day(refund.expired_at, settings.TIME_ZONE)} : "
+            f"ton crédit pass Culture a expiré le {format_local_day(refund.expired_at, settings.TIME_ZONE)} : "
             f"{format_euros(refund.expired_cents)} ne peuvent plus être dépensés"
         )
     said = f"Réservation de « {booking.offer.name} » annulée"
@@ -207,4 +285,5 @@ def booking_cancel(request, booking_id: int):
         messages.error(request, error.message)
         return redirect("app:booking", booking_id=booking_id)
     messages.success(request, _cancelled_message(cancelled))
-    return redirect("app:bookings")
+    # The cancelled tab: the person sees the booking moved there, and who cancelled it.
+    return redirect(f"{reverse('app:bookings')}?{TAB_PARAMETER}=annulees")

@@ -52,7 +52,7 @@ class IdentityForm(forms.Form):
     photo = forms.FileField(
         label="Photo du document",
         help_text="JPEG ou PNG, 10 Mo au maximum. Le document entier, à plat, lisible et sans reflet.",
-        error_messages={"required": "Ajoutez une photo du document."},
+        error_messages={"required": "Ajoute une photo du document."},
     )
     accepted_content_types = ACCEPTED_CONTENT_TYPES
 

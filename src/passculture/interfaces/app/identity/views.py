@@ -51,7 +51,7 @@ def identity(request):
                     form.add_error(field_of(error), error.message)
                 else:
                     messages.success(
-                        request, "Votre demande est envoyée : l'équipe pass Culture va la vérifier."
+                        request, "Ta demande est envoyée : l'équipe pass Culture va la vérifier."
                     )
                     return redirect("app:identity")
         else:

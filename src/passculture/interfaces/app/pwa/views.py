@@ -3,6 +3,7 @@
 import functools
 import hashlib
 import json
+from importlib.metadata import version
 from pathlib import Path
 
 from django.conf import settings
@@ -12,13 +13,22 @@ from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET
 
+from ..assets import STYLESHEETS
+
 APP_NAME = "pass Culture cinéma"
 THEME_COLOR = "#000091"
 BACKGROUND_COLOR = "#ffffff"
-# The app's own assets (CSS, this script, icons): cached by the worker, and what its cache name hashes.
+# The app's assets (the stylesheets of every page, DSFR's included, this script, icons): cached by the worker.
+# Its cache name hashes the app's own files and the DSFR package's version.
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 APP_STATIC_PREFIX = "app/"
-PRECACHE = ["app/app.css", "app/pwa.js", "app/icons/icon-192.png", "app/icons/icon-512.png"]
+PRECACHE = [
+    *STYLESHEETS,
+    "app/bookings.css",
+    "app/pwa.js",
+    "app/icons/icon-192.png",
+    "app/icons/icon-512.png",
+]
 ICONS = [("app/icons/icon-192.png", "192x192"), ("app/icons/icon-512.png", "512x512")]
 SW_TEMPLATE = "app/pwa/sw.js"
 # Parts of the site that are not the beneficiaries' app: the worker leaves their pages alone.
@@ -75,6 +85,7 @@ def _content_hash() -> str:
     template = get_template(SW_TEMPLATE)
     digest.update(Path(template.origin.name).read_bytes())
     digest.update(settings.STATIC_URL.encode())
+    digest.update(version("django-dsfr").encode())
     return digest.hexdigest()[:12]
 
 
@@ -96,8 +107,10 @@ def service_worker(request):
     config = {
         "version": cache_version(),
         "precache": [static(path) for path in PRECACHE],
-        "staticUrl": static(APP_STATIC_PREFIX),
-        "css": static("app/app.css"),
+        # The app's and DSFR's static files are cache-first, in a cache named after their version.
+        # Folders, not files: no hashed name to look up (STATIC_URL + folder).
+        "staticPrefixes": [settings.STATIC_URL + APP_STATIC_PREFIX, settings.STATIC_URL + "dsfr/"],
+        "stylesheets": [static(path) for path in STYLESHEETS],
         "bookingsUrl": bookings_url,
         # The list and each booking: /reservations/ and /reservations/<id>/.
         "pagePattern": "^" + bookings_url.replace("/", "\\/") + "(\\d+\\/)?$",

@@ -7,12 +7,21 @@ import json
 from decimal import Decimal
 
 from django import forms
-from django.utils.html import escape
+from django.core.validators import MaxValueValidator
+from django.utils.html import escape, strip_tags
 from dsfr.forms import DsfrBaseForm
 
 from passculture.core.common.exceptions import DomainError
 from passculture.core.common.money import cents_to_euros, euros_to_cents
 from passculture.core.common.time import FRENCH_WEEKDAYS, local_time_exists, local_to_utc, to_local
+from passculture.core.common.time import now as utcnow
+from passculture.core.films.validation import (
+    FIRST_FILM_YEAR,
+    GENRE_MAX_LENGTH,
+    MAX_GENRES,
+    TITLE_MAX_LENGTH,
+    YEARS_AHEAD,
+)
 from passculture.core.offers.constants import (
     LANGUAGES,
     MAX_BOOKING_LIMIT_HOURS_BEFORE,
@@ -46,7 +55,16 @@ FIELD_OF_ERROR: dict[str, str | tuple[str, ...]] = {
     "SCHEDULE_TOO_LONG": "end_date",
     "SCHEDULE_WITHOUT_TIME": "times",
     "INVALID_BOOKING_LIMIT_DELAY": "booking_limit_hours",
+    "FILM_TITLE_REQUIRED": "new_film_title",
+    "FILM_FIELD_TOO_LONG": ("new_film_title", "new_film_genres"),
+    "INVALID_FILM_YEAR": "new_film_year",
+    "INVALID_VISA": "new_film_visa",
+    "INVALID_FILM_DURATION": "duration_minutes",
+    "FORBIDDEN_CHARACTERS": (),
 }
+LATEST_FILM_YEAR_BOUND = 2200
+# The film choice travels in one hidden field: a film's id, NEW_FILM (the pro types it), or empty.
+NEW_FILM = "nouveau"
 VERSION_CHOICES = [(Version.VF.value, "VF (version française)"), (Version.VO.value, "VO (version originale)")]
 MAX_TIMES_PER_DAY = 12
 
@@ -164,22 +182,62 @@ class OfferForm(ProForm):
         "Elle est redimensionnée et ses métadonnées (position GPS, appareil) sont retirées.",
     )
     remove_image = forms.BooleanField(label="Retirer l'image actuelle", required=False)
+    film = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
+    new_film_title = forms.CharField(label="Titre du film", max_length=TITLE_MAX_LENGTH)
+    new_film_year = forms.IntegerField(
+        label="Année de sortie",
+        min_value=FIRST_FILM_YEAR,
+        # Narrowed to five years ahead of today when the form is built (the column holds far more).
+        max_value=LATEST_FILM_YEAR_BOUND,
+        help_text="Elle distingue deux films de même titre (un remake, par exemple).",
+    )
+    new_film_visa = forms.CharField(
+        label="Numéro de visa d'exploitation",
+        required=False,
+        max_length=20,
+        help_text="Facultatif. Les chiffres du visa du CNC, par exemple 158963.",
+    )
+    new_film_genres = forms.CharField(
+        label="Genres",
+        required=False,
+        max_length=MAX_GENRES * (GENRE_MAX_LENGTH + 2),
+        help_text="Facultatif, séparés par des virgules : « Comédie, Drame ». La durée et la description "
+        "de l'offre ci-dessous deviennent celles du film.",
+    )
 
-    def __init__(self, *args, venues=None, offer=None, **kwargs):
+    def __init__(self, *args, venues=None, offer=None, film_choice: str = "", **kwargs):
+        """`film_choice`: the film picked on the page (an id, NEW_FILM or empty) when the form is not
+        posted yet; once posted, the hidden `film` field says it."""
         self.offer = offer
-        if offer is not None:
-            kwargs.setdefault(
-                "initial",
-                {
-                    "name": offer.name,
-                    "description": offer.description,
-                    "duration_minutes": offer.duration_minutes,
-                    "languages": offer.languages,
-                    "is_duo": "1" if offer.is_duo else "0",
-                    "booking_email": offer.booking_email,
-                },
-            )
+        if offer is not None and not kwargs.get("initial"):
+            kwargs["initial"] = {
+                "name": offer.name,
+                "description": offer.description,
+                "duration_minutes": offer.duration_minutes,
+                "languages": offer.languages,
+                "is_duo": "1" if offer.is_duo else "0",
+                "booking_email": offer.booking_email,
+            }
+        kwargs["initial"] = {**(kwargs.get("initial") or {}), "film": film_choice}
         super().__init__(*args, **kwargs)
+        self.film_choice = (self.data.get("film", "") if self.is_bound else film_choice).strip()
+        if self.film_choice != NEW_FILM:
+            for name in ("new_film_title", "new_film_year", "new_film_visa", "new_film_genres"):
+                del self.fields[name]
+        else:
+            latest = utcnow().year + YEARS_AHEAD
+            self.fields["new_film_year"].validators.append(MaxValueValidator(latest))
+            self.fields["new_film_year"].widget.attrs["max"] = latest
+            self.order_fields(["new_film_title", "new_film_year", "new_film_visa", "new_film_genres"])
+        if self.film_choice:
+            # The film gives the offer its title when the pro leaves it empty.
+            self.fields["name"].required = False
+            self.set_help_text("name", "Facultatif : à défaut, le titre du film.")
+            if "image" in self.fields:
+                self.set_help_text(
+                    "image",
+                    "Facultatif : à défaut, l'affiche du film. " + str(self.fields["image"].help_text),
+                )
         if offer is None:
             self.fields["venue"].queryset = venues
             del self.fields["remove_image"]
@@ -203,6 +261,32 @@ class OfferForm(ProForm):
             return prepare_offer_image(upload)
         except DomainError as error:
             raise forms.ValidationError(error.message, code=error.code.lower()) from error
+
+    def clean_film(self):
+        value = self.cleaned_data.get("film", "")
+        if value and value != NEW_FILM and not value.isdigit():
+            raise forms.ValidationError("Film inconnu : cherchez-le de nouveau.")
+        return value
+
+    def film_fields(self) -> dict:
+        """`film_id` or `new_film` for the offer services (empty: no film chosen)."""
+        data = self.cleaned_data
+        if data.get("film") == NEW_FILM:
+            genres = [genre.strip() for genre in (data.get("new_film_genres") or "").split(",")]
+            return {
+                "new_film": {
+                    "title": data["new_film_title"],
+                    "year": data["new_film_year"],
+                    "visa": data.get("new_film_visa") or "",
+                    "genres": [genre for genre in genres if genre],
+                    "duration_minutes": data.get("duration_minutes"),
+                    # The film's synopsis is plain text; the offer's description may hold light HTML.
+                    "synopsis": strip_tags(data.get("description") or "").strip(),
+                }
+            }
+        if data.get("film"):
+            return {"film_id": int(data["film"])}
+        return {}
 
     def service_fields(self) -> dict:
         data = self.cleaned_data
@@ -392,6 +476,32 @@ class StockForm(ProForm):
                     f"du lieu ({self.tz_name}) : c'est le passage à l'heure d'été. Choisissez une autre heure.",
                 )
         return data
+
+    def clean_film(self):
+        value = self.cleaned_data.get("film", "")
+        if value and value != NEW_FILM and not value.isdigit():
+            raise forms.ValidationError("Film inconnu : cherchez-le de nouveau.")
+        return value
+
+    def film_fields(self) -> dict:
+        """`film_id` or `new_film` for the offer services (empty: no film chosen)."""
+        data = self.cleaned_data
+        if data.get("film") == NEW_FILM:
+            genres = [genre.strip() for genre in (data.get("new_film_genres") or "").split(",")]
+            return {
+                "new_film": {
+                    "title": data["new_film_title"],
+                    "year": data["new_film_year"],
+                    "visa": data.get("new_film_visa") or "",
+                    "genres": [genre for genre in genres if genre],
+                    "duration_minutes": data.get("duration_minutes"),
+                    # The film's synopsis is plain text; the offer's description may hold light HTML.
+                    "synopsis": strip_tags(data.get("description") or "").strip(),
+                }
+            }
+        if data.get("film"):
+            return {"film_id": int(data["film"])}
+        return {}
 
     def service_fields(self) -> dict:
         data = self.cleaned_data

@@ -16,6 +16,7 @@ from passculture.core.common.exceptions import DomainError
 from passculture.core.common.money import format_euros
 from passculture.core.common.time import format_local, to_local
 from passculture.core.common.time import now as utcnow
+from passculture.core.films.selectors import film_by_id, search_films
 from passculture.core.offerers.selectors import venues_of_offerer, venues_of_offerers
 from passculture.core.offers import selectors
 from passculture.core.offers import services as offer_services
@@ -26,7 +27,7 @@ from passculture.core.offers.scheduling import plan_showtimes
 from passculture.core.offers.validation import sanitize_description
 
 from ..access import own_or_404, pro_required
-from .forms import OfferFilterForm, OfferForm, ShowtimesForm, StockForm, add_domain_error
+from .forms import NEW_FILM, OfferFilterForm, OfferForm, ShowtimesForm, StockForm, add_domain_error
 
 OFFERS_PER_PAGE = 20
 STOCKS_PER_PAGE = 50
@@ -87,10 +88,73 @@ def offer_list(request):
     )
 
 
+FILM_QUERY_MAX_LENGTH = 140
+
+
+def _film_query(request) -> str:
+    return (request.GET.get("film_q") or "").strip()[:FILM_QUERY_MAX_LENGTH]
+
+
+def _picked_film(choice: str):
+    return film_by_id(int(choice)) if choice.isdigit() else None
+
+
+def _film_initial(film) -> dict:
+    """The offer fields a picked film fills in (the pro may change them before saving)."""
+    if film is None:
+        return {}
+    initial = {"name": film.title}
+    if film.duration_minutes:
+        initial["duration_minutes"] = film.duration_minutes
+    if film.synopsis:
+        initial["description"] = film.synopsis[:1000]
+    return initial
+
+
+def _film_section(request, form: OfferForm) -> dict:
+    """The film choice shown above the offer form: the film picked, or a new one typed, or a search."""
+    query = _film_query(request)
+    return {
+        "query": query,
+        "results": list(search_films(query)) if query else [],
+        "chosen": _picked_film(form.film_choice),
+        # A search asked for (« Changer de film »): the results show, the film chosen stays until another
+        # one is picked.
+        "searching": bool(query) and form.film_choice != NEW_FILM,
+        "is_new": form.film_choice == NEW_FILM,
+        "new_choice": NEW_FILM,
+    }
+
+
+@pro_required
+def film_suggestions(request):
+    """The films matching `film_q`, as the list the offer page shows (htmx swaps it in as the pro
+    types; without JavaScript the page's own search button gives the same list)."""
+    query = _film_query(request)
+    return render(
+        request,
+        "pro/offers/_film_results.html",
+        {
+            "film": {
+                "query": query,
+                "results": list(search_films(query)) if query else [],
+                "new_choice": NEW_FILM,
+            }
+        },
+    )
+
+
 @pro_required
 def offer_create(request):
     venues = _current_venues(request)
-    form = OfferForm(request.POST or None, request.FILES or None, venues=venues)
+    choice = (request.GET.get("film") or "").strip()[:20]
+    form = OfferForm(
+        request.POST or None,
+        request.FILES or None,
+        venues=venues,
+        film_choice=choice,
+        initial={**_film_initial(_picked_film(choice)), "new_film_title": _film_query(request)},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -99,6 +163,7 @@ def offer_create(request):
                 category=data["category"],
                 actor=request.user,
                 image_file=data["image"],
+                **form.film_fields(),
                 **form.service_fields(),
             )
         except DomainError as error:
@@ -111,21 +176,45 @@ def offer_create(request):
     return render(
         request,
         "pro/offers/form.html",
-        {"title": "Créer une offre", "form": form, "has_venues": venues.exists()},
+        {
+            "title": "Créer une offre",
+            "form": form,
+            "has_venues": venues.exists(),
+            "film": _film_section(request, form),
+        },
     )
 
 
 @pro_required
 def offer_edit(request, offer_id: int):
     offer = _own_offer(request, offer_id)
-    form = OfferForm(request.POST or None, request.FILES or None, offer=offer)
+    picked = request.GET.get("film")
+    choice = (picked if picked is not None else str(offer.film_id or "")).strip()[:20]
+    initial = None
+    if picked is not None and choice != str(offer.film_id or ""):
+        # Another film picked: its title, duration and synopsis replace the offer's in the form.
+        initial = {
+            "name": offer.name,
+            "description": offer.description,
+            "duration_minutes": offer.duration_minutes,
+            "languages": offer.languages,
+            "is_duo": "1" if offer.is_duo else "0",
+            "booking_email": offer.booking_email,
+            **_film_initial(_picked_film(choice)),
+            "new_film_title": _film_query(request) or offer.name,
+        }
+    form = OfferForm(
+        request.POST or None, request.FILES or None, offer=offer, film_choice=choice, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
+        film_fields = form.film_fields() if offer.is_event else {}
         try:
             offer_services.update_offer(
                 offer,
                 actor=request.user,
                 image_file=form.cleaned_data["image"],
                 remove_image=form.cleaned_data.get("remove_image", False),
+                **(film_fields or ({"film": None} if offer.is_event else {})),
                 **form.service_fields(),
             )
         except DomainError as error:
@@ -136,7 +225,13 @@ def offer_edit(request, offer_id: int):
     return render(
         request,
         "pro/offers/form.html",
-        {"title": f"Modifier « {offer.name} »", "form": form, "offer": offer, "has_venues": True},
+        {
+            "title": f"Modifier « {offer.name} »",
+            "form": form,
+            "offer": offer,
+            "has_venues": True,
+            "film": _film_section(request, form) if offer.is_event else None,
+        },
     )
 
 

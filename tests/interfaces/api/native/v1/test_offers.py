@@ -22,8 +22,8 @@ def test_an_offer_is_public_and_returned_in_camel_case(anonymous, offer):
     assert response.status_code == 200
     body = response.json()
     assert set(body) == {
-        "id", "filmId", "name", "description", "category", "durationMinutes", "languages", "isDuo",
-        "isDigital", "isEvent", "imageUrl", "venue", "film", "stocks",
+        "id", "name", "description", "category", "durationMinutes", "languages", "isDuo",
+        "isDigital", "isEvent", "imageUrl", "filmId", "venue", "film", "stocks",
     }  # fmt: skip
     assert body["filmId"] is None  # not linked to a film
     assert (body["id"], body["name"], body["isDuo"], body["languages"]) == (
@@ -32,7 +32,7 @@ def test_an_offer_is_public_and_returned_in_camel_case(anonymous, offer):
         True,
         ["fr", "en"],
     )
-    assert body["imageUrl"] is None
+    assert body["imageUrl"] is None and body["filmId"] is None
     venue = offer.venue
     assert body["venue"] == {
         "id": venue.pk,
@@ -173,3 +173,22 @@ def test_film_details_are_empty_when_unknown_or_malformed(anonymous, venue):
 
     assert film["directors"] == ["Une seule"]
     assert (film["cast"], film["releaseDate"], film["allocineUrl"]) == ([], None, None)
+
+
+def test_an_offer_gives_its_film_and_the_film_poster_when_it_has_no_image(
+    anonymous, offer, settings, tmp_path
+):
+    from django.core.files.base import ContentFile
+
+    from passculture.core.films.services import find_or_create_film
+
+    settings.MEDIA_ROOT = tmp_path
+    film = find_or_create_film(title="Anora", year=2024)
+    film.poster.save("anora.jpg", ContentFile(b"jpeg"), save=True)
+    offer.film = film
+    offer.save()
+
+    body = anonymous.get(f"/offers/{offer.pk}").json()
+
+    assert body["filmId"] == film.pk
+    assert body["imageUrl"].endswith(film.poster.url)

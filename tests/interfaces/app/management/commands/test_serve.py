@@ -1,6 +1,7 @@
 """`passculture serve` in a real subprocess, against a temporary SQLite file."""
 
 import os
+import re
 import signal
 import socket
 import sqlite3
@@ -58,6 +59,15 @@ def sqlite_env(tmp_path):
     return env
 
 
+def _fetch(url: str, **headers) -> tuple[int, dict, bytes]:
+    request = urllib.request.Request(url, headers=headers)  # noqa: S310 - loopback only
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
 @pytest.mark.enable_socket
 def test_serve_answers_on_its_port_runs_the_jobs_and_stops_on_sigterm(sqlite_env, tmp_path):
     port = _free_port()
@@ -71,7 +81,24 @@ def test_serve_answers_on_its_port_runs_the_jobs_and_stops_on_sigterm(sqlite_env
     try:
         status = _wait_for(lambda: _get(f"http://127.0.0.1:{port}/"), STARTUP_BOUND_SECONDS)
         assert status == 200
-        assert _get(f"http://127.0.0.1:{port}/static/app/app.css") == 200
+        assert _get(f"http://127.0.0.1:{port}/static/app/brand.css") == 200
+
+        # Under DEBUG=1 too: pages link hashed static names, answered gzip-compressed and cached a year.
+        _, _, home = _fetch(f"http://127.0.0.1:{port}/")
+        css = re.search(rb'href="(/static/dsfr/dist/core/core\.main\.min\.[0-9a-f]{12}\.css)"', home)
+        assert css, home[:2000]
+        status, headers, body = _fetch(
+            f"http://127.0.0.1:{port}{css.group(1).decode()}", **{"Accept-Encoding": "gzip"}
+        )
+        assert status == 200
+        assert headers["Content-Encoding"] == "gzip"
+        assert "max-age=315360000" in headers["Cache-Control"] and "immutable" in headers["Cache-Control"]
+        assert len(body) < 40_000  # 176 KB before compression
+
+        # And the French 404 page, not Django's technical one.
+        status, _, body = _fetch(f"http://127.0.0.1:{port}/nulle-part/")
+        assert status == 404
+        assert "<h1>Page introuvable</h1>" in body.decode()
 
         def jobs_ran() -> bool:
             with sqlite3.connect(tmp_path / "db.sqlite3") as db:

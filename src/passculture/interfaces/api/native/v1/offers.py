@@ -39,6 +39,14 @@ Erreurs (400) : `INVALID_COORDINATES`, `COORDINATES_INCOMPLETE`, `INVALID_RADIUS
 
 
 def image_url(request: HttpRequest, offer) -> str | None:
+    """The offer's poster: its own image, else its film's (Offer.poster)."""
+    poster = offer.poster
+    return request.build_absolute_uri(poster.url) if poster else None
+
+
+def _own_image_url(request: HttpRequest, offer) -> str | None:
+    # Search results are read with only the columns they show (core.offers.search): asking for the film's
+    # poster would cost a query per result. The film-grouped search carries the film's poster itself.
     return request.build_absolute_uri(offer.image.url) if offer.image else None
 
 
@@ -113,7 +121,7 @@ def search_offers(
                 "offer": {
                     "id": result.offer.pk,
                     "name": result.offer.name,
-                    "image_url": image_url(request, result.offer),
+                    "image_url": _own_image_url(request, result.offer),
                     "duration_minutes": result.offer.duration_minutes,
                     "languages": result.offer.languages,
                     "is_duo": result.offer.is_duo,
@@ -179,7 +187,6 @@ def get_offer(request: HttpRequest, offer_id: Id):
     film = search.film_details(offer)
     return {
         "id": offer.pk,
-        "film_id": offer.film_id,
         "name": offer.name,
         "description": offer.description,
         "category": offer.category,
@@ -189,6 +196,7 @@ def get_offer(request: HttpRequest, offer_id: Id):
         "is_digital": offer.is_digital,
         "is_event": offer.is_event,
         "image_url": image_url(request, offer),
+        "film_id": offer.film_id,
         "venue": venue_out(offer.venue),
         "film": {
             "directors": film.directors,

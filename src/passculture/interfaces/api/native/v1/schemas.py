@@ -139,10 +139,6 @@ class FilmOut(CamelSchema):
 
 class OfferOut(CamelSchema):
     id: int
-    film_id: int | None = Field(
-        description="Le film (commun à tous les cinémas qui le passent) : `GET /movie/calendar?filmId=` ; "
-        "null pour une carte, un abonnement ou une séance pas encore liée à un film."
-    )
     name: str
     description: str = Field(description="Synopsis (texte, retours à la ligne conservés).")
     category: str
@@ -151,7 +147,11 @@ class OfferOut(CamelSchema):
     is_duo: bool
     is_digital: bool
     is_event: bool
-    image_url: str | None
+    image_url: str | None = Field(description="L'affiche : l'image de l'offre, sinon celle du film.")
+    film_id: int | None = Field(
+        description="Le film, partagé par tous les cinémas qui le projettent (ses séances : "
+        "`GET /movie/calendar?filmId=`) ; null : pas de film lié."
+    )
     venue: VenueOut
     film: FilmOut
     stocks: list[StockOut] = Field(

@@ -1,7 +1,9 @@
 """`passculture serve`: the embedded server behind `make run`.
 
 gunicorn (one gthread worker, a few threads) serves the WSGI application, whitenoise the static files
-and, in DEBUG, Django the media. A background thread in the worker calls the periodic jobs every ~30 s,
+and, in DEBUG, Django the media. Static files are always the collected ones, gzip-compressed under hashed
+names with a year-long cache, DEBUG or not: `make run` weighs what production weighs (a first visit of
+the app's home page under 250 KB), see docs/decisions/0020-error-pages-and-static-files.md. A background thread in the worker calls the periodic jobs every ~30 s,
 which is what cron does in production (`passculture runjobs`).
 
 It lives in the web app's interface package because serving HTTP is an interface concern: the
@@ -13,16 +15,39 @@ import logging
 import threading
 
 from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.files.storage import storages
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.core.wsgi import get_wsgi_application
 from django.db import connection, connections
+from django.utils.functional import empty
 from gunicorn.app.base import BaseApplication
 
 from passculture.core.jobs.services import run_due_jobs
 
 logger = logging.getLogger("passculture.serve")
 JOBS_INTERVAL_SECONDS = 30
+
+
+COLLECTED_STATIC_STORAGE = "passculture.interfaces.static_files.CollectedStaticFilesStorage"
+
+
+def serve_collected_static_files() -> None:
+    """Switches this process to the collected, compressed, hashed static files before anything reads them.
+
+    settings.py lets DEBUG serve files straight from the apps (edited files show without collectstatic);
+    this server is how people try the service, so it serves them the way production does. Django has read
+    STORAGES already (the models' file fields open the default storage at start-up) but has not opened the
+    static one: its definition is replaced where Django keeps it. The worker forks after this."""
+    backend = {"BACKEND": COLLECTED_STATIC_STORAGE}
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": backend}
+    storages.backends["staticfiles"] = backend
+    storages._storages.pop("staticfiles", None)
+    if staticfiles_storage._wrapped is not empty:  # opened by some import: open it again
+        staticfiles_storage._setup()
+    settings.WHITENOISE_USE_FINDERS = False
+    settings.WHITENOISE_AUTOREFRESH = False
 
 
 class JobsLoop:
@@ -112,8 +137,8 @@ class Command(BaseCommand):
         parser.add_argument("--jobs-interval", type=float, default=JOBS_INTERVAL_SECONDS, help="Seconds.")
 
     def handle(self, *args, host, port, threads, no_jobs, jobs_interval, **options):
-        if not settings.DEBUG:
-            call_command("collectstatic", interactive=False, verbosity=0)
+        serve_collected_static_files()
+        call_command("collectstatic", interactive=False, verbosity=0)
         connections.close_all()  # nothing open may cross the fork into the worker
         self.stdout.write(f"pass Culture sur http://{host}:{port}/ (Ctrl+C pour arrêter)")
         EmbeddedServer(

@@ -31,7 +31,7 @@
     if (cities.length === 1 && !city.value) city.value = cities[0];
     status.textContent = cities.length
       ? (cities.length === 1 ? "Ville : " : "Villes possibles : ") + cities.join(", ")
-      : "Code postal inconnu : indiquez votre ville.";
+      : "Code postal inconnu : indique ta ville.";
   }
 
   function lookup() {

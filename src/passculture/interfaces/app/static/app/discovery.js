@@ -13,27 +13,27 @@
 
   function say(text, isError) {
     status.textContent = text;
-    status.classList.toggle("field-error", Boolean(isError));
+    status.classList.toggle("fr-error-text", Boolean(isError));
   }
 
   var reasons = {
-    1: "Vous n'avez pas autorisé la géolocalisation. Saisissez plutôt une ville ou un code postal, " +
-       "ou autorisez la position pour ce site dans les réglages de votre navigateur (la géolocalisation " +
+    1: "Tu n'as pas autorisé la géolocalisation. Saisis plutôt une ville ou un code postal, " +
+       "ou autorise la position pour ce site dans les réglages de ton navigateur (la géolocalisation " +
        "ne fonctionne que sur une adresse sécurisée, https).",
-    2: "Votre position n'a pas pu être déterminée. Saisissez une ville ou un code postal.",
-    3: "La géolocalisation a pris trop de temps. Réessayez, ou saisissez une ville ou un code postal."
+    2: "Ta position n'a pas pu être déterminée. Saisis une ville ou un code postal.",
+    3: "La géolocalisation a pris trop de temps. Réessaie, ou saisis une ville ou un code postal."
   };
 
   if (button && "geolocation" in navigator) {
     button.hidden = false;
     button.addEventListener("click", function () {
-      say("Recherche de votre position…");
+      say("Recherche de ta position…");
       button.disabled = true;
       navigator.geolocation.getCurrentPosition(function (position) {
         lat.value = position.coords.latitude.toFixed(5);
         lon.value = position.coords.longitude.toFixed(5);
         place.value = "";  // a typed town would win over the position
-        say("Position trouvée : recherche des séances autour de vous…");
+        say("Position trouvée : recherche des séances autour de toi…");
         form.submit();
       }, function (error) {
         button.disabled = false;

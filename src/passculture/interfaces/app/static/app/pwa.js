@@ -56,6 +56,13 @@
       var worker = navigator.serviceWorker.controller || registration.active;
       if (worker) {
         worker.postMessage({ type: "keep-page", url: location.pathname, refresh: !controlledAtLoad });
+        // The list names the pages it leads to that must open offline too (the tickets to come).
+        var also = document.querySelector("[data-offline-also]");
+        (also ? also.dataset.offlineAlso.split(" ") : []).forEach(function (url) {
+          if (url) {
+            worker.postMessage({ type: "keep-page", url: url, refresh: !controlledAtLoad });
+          }
+        });
       }
     });
   });

@@ -103,9 +103,10 @@ async function offlinePage() {
   const link = list ? '<p><a href="' + CONFIG.bookingsUrl + '">Voir mes réservations enregistrées sur cet appareil</a></p>' : "";
   const html = '<!doctype html><html lang="fr"><head><meta charset="utf-8">' +
     '<meta name="viewport" content="width=device-width, initial-scale=1"><title>Hors connexion · pass Culture cinéma</title>' +
-    '<link rel="stylesheet" href="' + CONFIG.css + '"></head><body><main class="container">' +
-    "<h1>Vous êtes hors connexion</h1><p>Cette page n'a pas encore été ouverte sur cet appareil : " +
-    "reconnectez-vous à Internet pour l'afficher.</p>" + link + "</main></body></html>";
+    CONFIG.stylesheets.map((href) => '<link rel="stylesheet" href="' + href + '">').join("") +
+    '</head><body class="app"><main class="fr-container app-main">' +
+    "<h1>Tu es hors connexion</h1><p>Cette page n'a pas encore été ouverte sur cet appareil : " +
+    "reconnecte-toi à Internet pour l'afficher.</p>" + link + "</main></body></html>";
   return new Response(html, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
 }
 
@@ -122,7 +123,7 @@ self.addEventListener("fetch", (event) => {
     }
     return;
   }
-  if (url.pathname.startsWith(CONFIG.staticUrl)) {
+  if (CONFIG.staticPrefixes.some((prefix) => url.pathname.startsWith(prefix))) {
     event.respondWith(cacheFirst(request));
   } else if (isCacheablePage(url)) {
     event.respondWith(networkFirst(request, event));

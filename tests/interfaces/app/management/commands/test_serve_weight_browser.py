@@ -1,0 +1,87 @@
+"""The home page's weight on a first visit, as `make run` serves it: `passculture serve` (DEBUG=1) in a real
+subprocess with the demo's data, measured by Chromium at 390x844 (the budget: 250 KB transferred)."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+from tests.browser import BROWSER_MARKS, assert_accessible, screenshot
+
+from .test_serve import STARTUP_BOUND_SECONDS, _free_port, _get, _wait_for
+
+pytestmark = [*BROWSER_MARKS, pytest.mark.enable_socket]
+HOME_BUDGET_BYTES = 250 * 1024
+PHONE = {"width": 390, "height": 844}
+# Everything the first visit downloaded: the page, then every resource (Chromium counts headers and the
+# compressed body; 0 for what came from a cache, and there is none on a first visit).
+TRANSFERRED = """() => {
+  const entries = [...performance.getEntriesByType("navigation"), ...performance.getEntriesByType("resource")];
+  return entries.map((entry) => [entry.name, entry.transferSize, entry.encodedBodySize, entry.decodedBodySize]);
+}"""
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    var = tmp_path_factory.mktemp("serve-weight")
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+    env.update(
+        PASSCULTURE_VAR_DIR=str(var), DATABASE_URL=f"sqlite:///{var / 'db.sqlite3'}", EMAIL_BACKEND="locmem"
+    )
+    env["DEBUG"] = "1"  # as `make run`
+    for command in (["migrate", "--no-input", "-v", "0"], ["demo", "--if-empty"]):
+        subprocess.run(
+            [sys.executable, "-m", "passculture", *command],
+            env=env,
+            check=True,
+            timeout=600,
+            capture_output=True,
+        )
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "passculture", "serve", "--port", str(port), "--no-jobs"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        assert _wait_for(lambda: _get(f"http://127.0.0.1:{port}/"), STARTUP_BOUND_SECONDS * 3) == 200
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def test_the_home_page_first_visit_stays_under_250_kb(served, page):
+    page.set_viewport_size(PHONE)
+    page.goto(f"{served}/")
+    page.wait_for_load_state("networkidle")
+    entries = page.evaluate(TRANSFERRED)
+    total = sum(transfer for _, transfer, _, _ in entries)
+    report = {
+        "page": "/",
+        "viewport": "390x844",
+        "transferred_bytes": total,
+        "decoded_bytes": sum(decoded for _, _, _, decoded in entries),
+        "requests": len(entries),
+        "largest": sorted(
+            ([name.removeprefix(served), size] for name, size, _, _ in entries), key=lambda e: -e[1]
+        )[:8],
+    }
+    out = settings.VAR_DIR / "weight-home.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2))
+    print(json.dumps(report, indent=2))
+    # The stylesheets came compressed (the proof that make run compresses), under hashed names.
+    css = [(name, encoded, decoded) for name, _, encoded, decoded in entries if name.endswith(".css")]
+    assert css and all(encoded < decoded for _, encoded, decoded in css), css
+    assert total <= HOME_BUDGET_BYTES, report
+    assert_accessible(page, "home under serve")
+    screenshot(page, "app-home-served-390x844")
