@@ -13,7 +13,7 @@ from passculture.core.films.services import find_or_create_film
 from passculture.core.offerers.factories import VenueFactory
 from passculture.core.offers.factories import OfferFactory, StockFactory
 from passculture.core.users.factories import UserFactory
-from tests.browser import BROWSER_MARKS, log_in, screenshot
+from tests.browser import BROWSER_MARKS, assert_accessible, log_in, screenshot
 
 pytestmark = BROWSER_MARKS
 
@@ -99,6 +99,7 @@ def test_an_old_offer_link_opens_the_film_and_day_chips_change_the_day(live_serv
     vo = phone.get_by_role("link", name="20h30 VO 7,50 € 3 places")
     assert vo.get_attribute("href") == f"/reserver/{stocks['vo'].pk}/"
     assert no_horizontal_scroll(phone)
+    assert_accessible(phone, "film-page-phone")
     screenshot(phone, "film-page-phone")
 
     chips.nth(1).click()
@@ -110,6 +111,7 @@ def test_an_old_offer_link_opens_the_film_and_day_chips_change_the_day(live_serv
     assert phone.locator(".film-page__cinema").count() == 1
     assert "Jeanne" not in phone.locator(".film-page__facts").inner_text()
     assert "Denis Villeneuve" in phone.locator(".film-page__facts").inner_text()
+    assert_accessible(phone, "film-page-other-day-phone")
     screenshot(phone, "film-page-other-day-phone")
 
 
@@ -147,6 +149,7 @@ def test_an_expired_credit_sees_why_before_the_tap_and_free_showtimes_stay_open(
     free = phone.get_by_role("link", name="14h00 VF Gratuit")
     assert free.get_attribute("href") == f"/reserver/{stocks['free'].pk}/"
     assert no_horizontal_scroll(phone)
+    assert_accessible(phone, "film-page-expired-credit-phone")
     screenshot(phone, "film-page-expired-credit-phone")
 
 
@@ -169,6 +172,7 @@ def test_a_17_year_old_sees_when_they_can_book(live_server, dune, page, client):
     assert len(reasons) == 4
     assert all(text.endswith("Pas encore de crédit") for text, _why in reasons)
     assert phone.get_by_role("link", name="14h00", exact=False).count() == 0
+    assert_accessible(phone, "film-page-17-year-old-phone")
     screenshot(phone, "film-page-17-year-old-phone")
 
 
@@ -195,4 +199,5 @@ def test_an_already_booked_cinema_says_so_and_the_other_cinema_stays_open(live_s
         == f"/reserver/{stocks['zola'].pk}/"
     )
     assert no_horizontal_scroll(phone)
+    assert_accessible(phone, "film-page-already-booked-phone")
     screenshot(phone, "film-page-already-booked-phone")
