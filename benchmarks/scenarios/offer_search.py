@@ -32,6 +32,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections import defaultdict
 from pathlib import Path
 
 from benchmarks.databases import (
@@ -173,6 +174,8 @@ def generate(args: argparse.Namespace, at) -> dict:
 
     from django.db import transaction
 
+    from passculture.core.common.text import fold
+    from passculture.core.films.models import Film
     from passculture.core.offerers.constants import ValidationStatus
     from passculture.core.offerers.geography import timezone_for_department
     from passculture.core.offerers.models import Offerer, Venue
@@ -227,12 +230,26 @@ def generate(args: argparse.Namespace, at) -> dict:
             films_per_venue[index] += 1
         titles = _titles(rng)
         popularity = [1 / (rank + 1) ** 0.8 for rank in range(len(titles))]
+        # One Film per title, shared by the cinemas that show it (issue 13): the search grouped by film
+        # merges them. A re-release ("(reprise)") is a film of its own.
+        films = {
+            film.title: film
+            for film in Film.objects.bulk_create(
+                [Film(title=title, title_key=fold(title)[:200]) for title in dict.fromkeys(titles)]
+                + [
+                    Film(title=title + " (reprise)", title_key=fold(title + " (reprise)")[:200])
+                    for title in dict.fromkeys(titles)
+                ],
+                batch_size=CHUNK,
+            )
+        }
         offers = []
         for venue, count in zip(venues, films_per_venue, strict=True):
             for title in dict.fromkeys(rng.choices(titles, weights=popularity, k=count)):
                 offers.append(
                     Offer(
                         venue=venue,
+                        film=films[title],
                         name=title,
                         description="Un film.",
                         category=Category.SHOWTIME,
@@ -245,9 +262,8 @@ def generate(args: argparse.Namespace, at) -> dict:
         # Duplicated titles in one cinema were merged above: top up with other titles.
         while len(offers) < args.offers:
             venue = rng.choice(venues)
-            offers.append(
-                Offer(venue=venue, name=rng.choice(titles) + " (reprise)", category=Category.SHOWTIME)
-            )
+            title = rng.choice(titles) + " (reprise)"
+            offers.append(Offer(venue=venue, film=films[title], name=title, category=Category.SHOWTIME))
         offers = Offer.objects.bulk_create(offers[: args.offers], batch_size=CHUNK)
 
         zones = {venue.pk: ZoneInfo(venue.timezone) for venue in venues}
@@ -297,6 +313,7 @@ def generate(args: argparse.Namespace, at) -> dict:
             "offers": len(offers),
             "showtimes": created,
             "overseas_venues": sum(1 for v in venues if v.timezone != "Europe/Paris"),
+            "films": len(films),
         },
     }
 
@@ -329,8 +346,9 @@ def make_points(args: argparse.Namespace, venues: list[tuple[float, float]]) -> 
 # --- Measures -----------------------------------------------------------------------------------
 
 
-def search_in_process(point: dict, args: argparse.Namespace, at):
-    from passculture.core.offers.search import build_search_params, search_showtimes
+def search_in_process(point: dict, args: argparse.Namespace, at, *, grouped: bool = False):
+    """One search as the app runs it: per showing (GET /offers) or grouped by film (GET /films)."""
+    from passculture.core.offers.search import build_search_params, search_films, search_showtimes
 
     params = build_search_params(
         at=at,
@@ -340,7 +358,7 @@ def search_in_process(point: dict, args: argparse.Namespace, at):
         date="week",
         limit=args.limit,
     )
-    return search_showtimes(params, at=at)
+    return (search_films if grouped else search_showtimes)(params, at=at)
 
 
 def _summary(page) -> list[tuple]:
@@ -350,15 +368,21 @@ def _summary(page) -> list[tuple]:
     ]
 
 
-def measure_in_process(args: argparse.Namespace, points: list[dict]) -> tuple[dict, list[int]]:
+def _grouped_summary(page) -> list[tuple]:
+    return [(*row, r.cinema_count) for row, r in zip(_summary(page), page.results, strict=True)]
+
+
+def measure_in_process(
+    args: argparse.Namespace, points: list[dict], *, grouped: bool = False
+) -> tuple[dict, list[int]]:
     from django.utils import timezone
 
     for point in points[:10]:  # warm-up: imports, the gazetteer, caches, prepared plans
-        search_in_process(point, args, timezone.now())
+        search_in_process(point, args, timezone.now(), grouped=grouped)
     durations, cpu, sizes = [], [], []
     for point in points:
         c0, t0 = time.process_time(), time.perf_counter()
-        page = search_in_process(point, args, timezone.now())
+        page = search_in_process(point, args, timezone.now(), grouped=grouped)
         durations.append(time.perf_counter() - t0)
         cpu.append(time.process_time() - c0)
         sizes.append(len(page.results))
@@ -390,6 +414,8 @@ def reference_rows(at):
         .filter(Q(booking_limit_datetime__isnull=True) | Q(booking_limit_datetime__gt=at))
         .values_list(
             "offer_id",
+            "offer__film_id",
+            "offer__venue_id",
             "beginning_datetime",
             "quantity",
             "booked_quantity",
@@ -400,14 +426,26 @@ def reference_rows(at):
         )
     )
     films: dict[int, dict] = {}
-    for offer_id, start, quantity, booked, price, lat, lon, tz in rows.iterator(chunk_size=CHUNK):
+    for offer_id, film_id, venue_id, start, quantity, booked, price, lat, lon, tz in rows.iterator(
+        chunk_size=CHUNK
+    ):
         if quantity is not None and booked >= quantity:
             continue
         zone = ZoneInfo(tz)
         today = at.astimezone(zone).date()
         if not today <= start.astimezone(zone).date() <= today + dt.timedelta(days=6):
             continue
-        film = films.setdefault(offer_id, {"lat": float(lat), "lon": float(lon), "starts": [], "prices": []})
+        film = films.setdefault(
+            offer_id,
+            {
+                "lat": float(lat),
+                "lon": float(lon),
+                "starts": [],
+                "prices": [],
+                "film": film_id if film_id is not None else -offer_id,
+                "venue": venue_id,
+            },
+        )
         film["starts"].append(start)
         film["prices"].append(price)
     return films
@@ -426,6 +464,35 @@ def reference_search(films: dict, point: dict, radius: int, limit: int) -> list[
     ]
 
 
+def reference_grouped_search(films: dict, point: dict, radius: int, limit: int) -> list[tuple]:
+    """One row per film: its nearest showing (then soonest), and the cinemas in the circle showing it."""
+    found, cinemas = [], defaultdict(set)
+    for offer_id, film in films.items():
+        distance = haversine_km(point["latitude"], point["longitude"], film["lat"], film["lon"])
+        if distance <= radius:
+            found.append((distance, min(film["starts"]), offer_id, film))
+            cinemas[film["film"]].add(film["venue"])
+    found.sort(key=lambda item: item[:3])
+    rows, seen = [], set()
+    for _distance, start, offer_id, film in found:
+        if film["film"] in seen:
+            continue
+        seen.add(film["film"])
+        rows.append(
+            (
+                offer_id,
+                start.isoformat(),
+                len(film["starts"]),
+                min(film["prices"]),
+                max(film["prices"]),
+                len(cinemas[film["film"]]),
+            )
+        )
+        if len(rows) == limit:
+            break
+    return rows
+
+
 def check_against_reference(args, points: list[dict], at) -> dict:
     films = reference_rows(at)
     sample = points[: args.reference_points]
@@ -435,6 +502,10 @@ def check_against_reference(args, points: list[dict], at) -> dict:
         got = _summary(search_in_process(point, args, at))
         if got != expected:
             mismatches.append({"point": point, "expected": expected[:3], "got": got[:3]})
+        expected = reference_grouped_search(films, point, args.radius, args.limit)
+        got = _grouped_summary(search_in_process(point, args, at, grouped=True))
+        if got != expected:
+            mismatches.append({"grouped": True, "point": point, "expected": expected[:3], "got": got[:3]})
     return {"points_checked": len(sample), "mismatches": len(mismatches), "samples": mismatches[:3]}
 
 
@@ -466,6 +537,7 @@ def measure_http(args: argparse.Namespace, url: str, points: list[dict]) -> dict
     ]  # fmt: skip
     server = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}/api/native/v1/offers"
+    films_url = f"http://127.0.0.1:{port}/api/native/v1/films"
     try:
         with httpx.Client(timeout=30) as client:
             deadline = time.monotonic() + SERVER_START_TIMEOUT
@@ -480,9 +552,9 @@ def measure_http(args: argparse.Namespace, url: str, points: list[dict]) -> dict
                         ) from None
                     time.sleep(0.2)
 
-            def query(point: dict) -> httpx.Response:
+            def query(point: dict, url: str = base) -> httpx.Response:
                 return client.get(
-                    base,
+                    url,
                     params={
                         "latitude": point["latitude"],
                         "longitude": point["longitude"],
@@ -505,6 +577,15 @@ def measure_http(args: argparse.Namespace, url: str, points: list[dict]) -> dict
                 body = query(point).json()
                 here = [r[0] for r in _summary(search_in_process(point, args, timezone.now()))]
                 same += [r["offer"]["id"] for r in body["results"]] == here
+            # The same points grouped by film (GET /films), after the per-showing ones.
+            for point in points[:10]:
+                query(point, films_url)
+            grouped_durations = []
+            for point in points:
+                t0 = time.perf_counter()
+                response = query(point, films_url)
+                grouped_durations.append(time.perf_counter() - t0)
+                statuses.add(response.status_code)
     finally:
         server.terminate()
         try:
@@ -514,6 +595,7 @@ def measure_http(args: argparse.Namespace, url: str, points: list[dict]) -> dict
     return {
         "server": "gunicorn, 1 gthread worker (2 threads), DEBUG=0; one keep-alive client, sequential",
         "latency_ms": percentiles_ms(durations),
+        "grouped_latency_ms": percentiles_ms(grouped_durations),
         "statuses": sorted(statuses),
         "points_compared_with_in_process": len(compared),
         "points_identical": same,
@@ -558,6 +640,8 @@ def run_database(kind: str, url: str, args: argparse.Namespace, results) -> None
         load_before = [round(v, 2) for v in os.getloadavg()]
         in_process, sizes = measure_in_process(args, points)
         print(f"  [{kind}] in-process: {in_process}", flush=True)
+        grouped, _sizes = measure_in_process(args, points, grouped=True)
+        print(f"  [{kind}] in-process, grouped by film: {grouped}", flush=True)
         reference = check_against_reference(args, points, timezone.now())
         print(f"  [{kind}] reference: {reference['mismatches']} mismatch(es)", flush=True)
         environment = _environment(connection.vendor)
@@ -565,6 +649,7 @@ def run_database(kind: str, url: str, args: argparse.Namespace, results) -> None
         http = None if args.no_http else measure_http(args, url, points)
         if http:
             print(f"  [{kind}] HTTP: {http['latency_ms']}", flush=True)
+            print(f"  [{kind}] HTTP, grouped by film: {http['grouped_latency_ms']}", flush=True)
         empty_points = [size for size, point in zip(sizes, points, strict=True) if point["kind"] == "empty"]
         results.put(
             {
@@ -583,6 +668,7 @@ def run_database(kind: str, url: str, args: argparse.Namespace, results) -> None
                     },
                 },
                 "in_process_ms": in_process,
+                "in_process_grouped_ms": grouped,
                 "http": http,
                 "reference": reference,
             }
@@ -612,6 +698,7 @@ def run(args: argparse.Namespace) -> dict:
         checks[kind] = {
             "results_match_reference": result["reference"]["mismatches"] == 0,
             "p95_in_process_under_50_ms": result["in_process_ms"]["p95"] < TARGET_P95_MS,
+            "grouped_p95_in_process_under_50_ms": result["in_process_grouped_ms"]["p95"] < TARGET_P95_MS,
             "http_all_200": http is None or http["statuses"] == [200],
             "http_same_results": http is None
             or http["points_identical"] == http["points_compared_with_in_process"],

@@ -40,10 +40,10 @@ def test_imported_offers_end_with_their_allocine_link(db):
 
 
 def test_the_film_pages_link_the_imported_films_to_allocine(db, client):
-    # The discovery page lists films; each film page links to its AlloCiné page.
+    # The discovery page lists films; each film page (an offer link redirects to it) links to AlloCiné.
     linked = []
     for offer in _imported_offers():
-        page = client.get(reverse("app:offer", args=[offer.pk])).content.decode()
+        page = client.get(reverse("app:offer", args=[offer.pk]), follow=True).content.decode()
         linked += [m for m in allocine_feed.MOVIES if f'href="{allocine_feed.allocine_url(m)}"' in page]
     for movie in allocine_feed.MOVIES:
         assert linked.count(movie) == len(ALLOCINE_CINEMAS)

@@ -143,7 +143,7 @@ def world(db, settings, tmp_path):
             {**common, "offerer_id": venue.offerer_id, "offer_id": thing.pk, "stock_id": thing_stock.pk},
         ],
         "backoffice": [{**common, "offerer_id": pending.pk, "membership_id": pending.memberships.get().pk}],
-        "app": [{**common, "offer_id": offer.pk, "stock_id": bookable.pk}],
+        "app": [{**common, "offer_id": offer.pk, "stock_id": bookable.pk, "film_id": film.pk}],
         "admin": [common],
     }
     users = {"pro": pro, "beneficiary": beneficiary, "newcomer": newcomer, "staff": staff}

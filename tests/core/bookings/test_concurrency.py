@@ -18,7 +18,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
-from passculture.core.bookings import services
+from passculture.core.bookings import services, validation
 from passculture.core.bookings.constants import BookingStatus
 from passculture.core.bookings.factories import BookingFactory
 from passculture.core.bookings.models import Booking
@@ -373,7 +373,7 @@ def test_bookings_of_two_showtimes_of_one_cinema_do_not_wait_for_each_other(venu
     first, second = StockFactory(offer__venue=venue), StockFactory(offer__venue=venue)
     a_holds_locks, release_a, b_finished = threading.Event(), threading.Event(), threading.Event()
     state: dict[str, Any] = {}
-    real_check = services.check_stock_is_bookable
+    real_check = validation.check_stock_is_bookable
 
     def check_then_pause_in_a(stock, at, quantity=1):
         real_check(stock, at, quantity)
@@ -381,7 +381,7 @@ def test_bookings_of_two_showtimes_of_one_cinema_do_not_wait_for_each_other(venu
             a_holds_locks.set()  # A is inside book_offer, after taking its locks
             release_a.wait(JOIN_TIMEOUT)
 
-    monkeypatch.setattr(services, "check_stock_is_bookable", check_then_pause_in_a)
+    monkeypatch.setattr(validation, "check_stock_is_bookable", check_then_pause_in_a)
 
     def book(name: str, stock: Stock, done: threading.Event | None = None) -> threading.Thread:
         def run() -> None:

@@ -173,7 +173,7 @@ def test_sign_up_get_the_credit_find_a_film_near_lyon_book_a_duo_show_the_qr_can
     card.get_by_role("link", name="La Traversée du Rhône").click()
     phone.get_by_role("heading", level=1, name="La Traversée du Rhône").wait_for()
     screenshot(phone, "journey-10-film-page")
-    phone.locator(".film-showtimes").get_by_role("link", name=re.compile("20h30 en VO")).click()
+    phone.locator(".film-page__showtimes").get_by_role("link", name=re.compile("^20h30 VO")).click()
 
     # Book for two.
     phone.wait_for_url(f"**/reserver/{lyon_showtime.pk}/")

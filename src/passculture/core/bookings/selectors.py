@@ -1,23 +1,26 @@
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from passculture.core.common.exceptions import DomainError
 from passculture.core.common.periods import local_days_q
-from passculture.core.credit.selectors import deposits_of
-from passculture.core.credit.validation import check_has_credit_for, plan_spending
+from passculture.core.common.time import age_on, birthday, to_local
+from passculture.core.credit.models import Deposit
+from passculture.core.credit.selectors import balance_of_deposits, deposits_of, grant_ages
+from passculture.core.identity.constants import CheckStatus
 from passculture.core.offerers.constants import ValidationStatus
 from passculture.core.offerers.selectors import venues_of_offerers
 from passculture.core.offers.models import Stock
-from passculture.core.offers.validation import check_stock_is_bookable
-from passculture.core.users.exceptions import NotABeneficiary
+from passculture.core.users.constants import ELIGIBLE_AGE
 
 from .constants import BookingStatus
-from .exceptions import AlreadyBooked
 from .models import Booking, CounterAttempt
-from .services import check_quantity
+from .obstacles import NOT_LOGGED_IN, Facts, Obstacle, obstacle_for
+from .validation import check_booking
 
 
 def bookings_of_beneficiary(user) -> QuerySet[Booking]:
@@ -69,20 +72,97 @@ def booking_refusal(user, stock: Stock, quantity: int = 1, *, at: dt.datetime) -
 
     The same checks in the same order as book_offer, so the page shows the error the booking would raise.
     """
+    deposits = deposits_of(user) if getattr(user, "is_beneficiary", False) else []
     try:
-        if not getattr(user, "is_beneficiary", False):
-            raise NotABeneficiary()
-        check_quantity(quantity, is_duo=stock.offer.is_duo)
-        deposits = deposits_of(user)
-        total = stock.price_cents * quantity
-        check_has_credit_for(deposits, total, at=at)
-        check_stock_is_bookable(stock, at, quantity)
-        if active_booking_of_offer(user, stock.offer_id) is not None:
-            raise AlreadyBooked()
-        plan_spending(deposits, total, is_digital=stock.offer.is_digital, at=at)
+        check_booking(
+            user,
+            stock,
+            quantity,
+            deposits=deposits,
+            already_booked=lambda: active_booking_of_offer(user, stock.offer_id) is not None,
+            at=at,
+        )
     except DomainError as error:
         return error
     return None
+
+
+# --- The person's state before the tap (film page, calendar) -------------------------------------
+
+
+def _facts(user, code: str, deposits: list[Deposit], stock: Stock, at: dt.datetime) -> Facts:
+    """What the obstacle's sentence needs, read only for the codes that use it."""
+    if code == "NO_DEPOSIT":
+        day = to_local(at, settings.TIME_ZONE).date()
+        birth_date = getattr(user, "birth_date", None)
+        if birth_date is not None:
+            youngest, oldest = grant_ages(day) or (ELIGIBLE_AGE, ELIGIBLE_AGE)
+            age = age_on(birth_date, day)
+            if age < youngest:
+                return Facts(eligible_from=birthday(birth_date, youngest))
+            if age > oldest:
+                return Facts(no_longer_eligible=True)
+        return Facts(identity_pending=user.identity_checks.filter(status=CheckStatus.SUBMITTED).exists())
+    if code == "INSUFFICIENT_CREDIT":
+        return Facts(
+            remaining_cents=balance_of_deposits(deposits, at).remaining_cents, price_cents=stock.price_cents
+        )
+    return Facts()
+
+
+def booking_obstacles(user, stocks: Iterable[Stock], *, at: dt.datetime) -> dict[int, Obstacle | None]:
+    """{stock id: why this person cannot book one place of it now, or None}: the checks of book_offer
+    (bookings.validation.check_booking) on each stock, with the person's credits and bookings read once.
+    `stocks` come with their offer, venue and offerer (select_related). A handful of queries whatever
+    the number of stocks: deposits, the bookings of these offers, and the facts of a refusal's sentence."""
+    stocks = list(stocks)
+    if not getattr(user, "is_authenticated", False):
+        return {stock.pk: NOT_LOGGED_IN for stock in stocks}
+    beneficiary = getattr(user, "is_beneficiary", False)
+    deposits = deposits_of(user) if beneficiary else []
+    booked: set[int] = set()
+    if beneficiary and stocks:
+        booked = set(
+            Booking.objects.filter(user=user, offer_id__in={stock.offer_id for stock in stocks})
+            .exclude(status=BookingStatus.CANCELLED)
+            .values_list("offer_id", flat=True)
+        )
+    found: dict[int, Obstacle | None] = {}
+    personal: dict[str, Obstacle] = {}
+    for stock in stocks:
+        try:
+            check_booking(
+                user,
+                stock,
+                1,
+                deposits=deposits,
+                already_booked=partial(booked.__contains__, stock.offer_id),
+                at=at,
+            )
+        except DomainError as error:
+            if error.code in ("NO_DEPOSIT", "NOT_A_BENEFICIARY", "DEPOSIT_EXPIRED"):
+                # The person's state: the same sentence for every showtime, its facts read once.
+                if error.code not in personal:
+                    personal[error.code] = obstacle_for(
+                        error.code, _facts(user, error.code, deposits, stock, at)
+                    )
+                found[stock.pk] = personal[error.code]
+            else:
+                found[stock.pk] = obstacle_for(error.code, _facts(user, error.code, deposits, stock, at))
+        else:
+            found[stock.pk] = None
+    return found
+
+
+def booking_obstacle(user, stock: Stock, *, at: dt.datetime) -> Obstacle | None:
+    """Why this person cannot book one place of this showtime now (None: they can, unless someone else
+    takes the last place or they spend their credit first)."""
+    return booking_obstacles(user, [stock], at=at)[stock.pk]
+
+
+def stocks_for_obstacles(stock_ids: Iterable[int]) -> list[Stock]:
+    """Stocks with what the checks read (offer, venue, offerer), in one query."""
+    return list(Stock.objects.select_related("offer__venue__offerer").filter(pk__in=list(stock_ids)))
 
 
 def latest_counter_attempts(user, offerer_ids, limit: int = 20) -> QuerySet[CounterAttempt]:

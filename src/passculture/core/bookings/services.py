@@ -20,21 +20,17 @@ from passculture.core.common.time import format_local
 from passculture.core.common.time import now as utcnow
 from passculture.core.credit import services as credit_services
 from passculture.core.credit.models import Debit
-from passculture.core.credit.validation import check_has_credit_for, plan_spending
 from passculture.core.finance import pricing as finance_pricing
 from passculture.core.notifications import services as notifications
 from passculture.core.offerers.selectors import validated_offerer_ids_of
 from passculture.core.offers.exceptions import StockNotFound
 from passculture.core.offers.models import Stock
-from passculture.core.offers.validation import check_stock_is_bookable
-from passculture.core.users.exceptions import NotABeneficiary
 
 from . import rules
 from .constants import (
     AUTO_VALIDATION_DELAY,
     AUTO_VALIDATOR_LABEL,
     CANCELLATION_MESSAGE_MAX_LENGTH,
-    MAX_DUO_QUANTITY,
     THING_EXPIRY_DELAY,
     THING_EXPIRY_REMINDER_BEFORE,
     BookingStatus,
@@ -55,21 +51,15 @@ from .exceptions import (
     CancellationLimitPassed,
     CancellationMessageTooLong,
     CountermarkNotFound,
-    InvalidBookingQuantity,
 )
 from .models import Booking, CounterAttempt
+from .validation import check_booking, check_is_beneficiary
 
 logger = logging.getLogger(__name__)
 TOKEN_ATTEMPTS = 10
 
 
 # --- Booking -----------------------------------------------------------------------------------
-
-
-def check_quantity(quantity: int, *, is_duo: bool) -> None:
-    allowed = MAX_DUO_QUANTITY if is_duo else 1
-    if not isinstance(quantity, int) or isinstance(quantity, bool) or not 1 <= quantity <= allowed:
-        raise InvalidBookingQuantity()
 
 
 def book_offer(user, stock_id: int, quantity: int = 1, *, at: dt.datetime | None = None) -> Booking:
@@ -90,24 +80,28 @@ class _TokenCollision(Exception):
 
 @transaction.atomic
 def _book_offer(user, stock_id: int, quantity: int, *, at: dt.datetime | None, token: str) -> Booking:
-    if not getattr(user, "is_beneficiary", False):
-        raise NotABeneficiary()
+    check_is_beneficiary(user)
     stock = lock(Stock.objects.select_related("offer__venue__offerer")).filter(pk=stock_id).first()
     if stock is None:
         raise StockNotFound()
     offer = stock.offer
-    check_quantity(quantity, is_duo=offer.is_duo)
     # Every credit of the beneficiary (two under the 2025 policy), locked in id order after the stock.
     deposits = credit_services.lock_deposits(user)
     # The clock is read once the locks are held: a long wait must not book a started show nor spend a
     # credit that expired meanwhile.
     at = at or utcnow()
     total = stock.price_cents * quantity
-    check_has_credit_for(deposits, total, at=at)
-    check_stock_is_bookable(stock, at, quantity)
-    if Booking.objects.filter(user=user, offer=offer).exclude(status=BookingStatus.CANCELLED).exists():
-        raise AlreadyBooked()
-    plan = plan_spending(deposits, total, is_digital=offer.is_digital, at=at)
+    # The same checks, in the same order, as the pages that tell the person beforehand (selectors).
+    plan = check_booking(
+        user,
+        stock,
+        quantity,
+        deposits=deposits,
+        already_booked=Booking.objects.filter(user=user, offer=offer)
+        .exclude(status=BookingStatus.CANCELLED)
+        .exists,
+        at=at,
+    )
     Stock.objects.filter(pk=stock.pk).update(booked_quantity=F("booked_quantity") + quantity)
     try:
         with transaction.atomic():

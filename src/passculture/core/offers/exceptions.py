@@ -235,3 +235,52 @@ class SearchTextTooLong(InvalidInput):
 class PlaceNotFound(InvalidInput):
     code = "PLACE_NOT_FOUND"
     message = "Nous ne trouvons pas ce lieu : vérifiez le nom de la ville ou le code postal (5 chiffres)."
+
+
+class InvalidVersionFilter(InvalidInput):
+    code = "INVALID_VERSION"
+    message = "Version invalide : choisissez « VO » (version originale) ou « VF » (version française)."
+
+
+class InvalidBudget(InvalidInput):
+    code = "INVALID_BUDGET"
+    message = "Budget invalide : un prix maximal en centimes, de 0 à 100000."
+
+
+class InvalidAccessibilityFilter(InvalidInput):
+    code = "INVALID_ACCESSIBILITY"
+    message = (
+        "Accessibilité invalide : choisissez « any » (au moins un handicap), « motor », « visual », "
+        "« audio » ou « mental »."
+    )
+
+
+class InvalidFlag(InvalidInput):
+    code = "INVALID_FLAG"
+    message = "Valeur invalide : indiquez « true » ou « false »."
+
+
+# --- Film calendar (core/offers/search/calendar.py) -----------------------------------------------
+
+
+class FilmReferenceRequired(InvalidInput):
+    code = "FILM_REFERENCE_REQUIRED"
+    message = "Indiquez le film : filmId, allocineId ou visa (un seul des trois)."
+
+
+class InvalidFilmReference(InvalidInput):
+    code = "INVALID_FILM_REFERENCE"
+    message = "Référence de film invalide : filmId est un nombre, allocineId et visa au plus 32 chiffres."
+
+
+class FilmNotFound(NotFound):
+    code = "FILM_NOT_FOUND"
+    message = "Ce film n'est pas (ou plus) à l'affiche."
+
+
+class InvalidCalendarPeriod(InvalidInput):
+    code = "INVALID_PERIOD"
+    message = (
+        "Période invalide : from et to au format AAAA-MM-JJ, from au plus tôt hier, to après from, "
+        "31 jours au plus."
+    )

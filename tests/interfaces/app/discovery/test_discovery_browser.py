@@ -91,12 +91,13 @@ def test_search_by_postal_code_then_open_the_film_page(live_server, lyon_film, p
     phone.wait_for_url(f"**/offres/{offer.pk}/*")
 
     assert phone.get_by_role("heading", level=1).inner_text() == "L'Été dernier"
-    assert "Jeanne Lune" in phone.locator(".facts").inner_text()
-    showtimes = phone.locator(".film-showtimes")
+    assert "Jeanne Lune" in phone.locator(".film-page__facts").inner_text()
+    showtimes = phone.locator(".film-page__showtimes")
     assert "Ciné Lumière Bellecour" in showtimes.inner_text()
-    vo_link = showtimes.get_by_role("link", name="Réserver la séance de 20h30 en VO", exact=False)
+    # Each showtime is a link named by what it shows: time, version, price (and seats when few).
+    vo_link = showtimes.get_by_role("link", name="20h30 VO 7,50 € 4 places")
     assert vo_link.get_attribute("href") == f"/reserver/{vo.pk}/"
-    vf_link = showtimes.get_by_role("link", name="Réserver la séance de 18h30 en VF", exact=False)
+    vf_link = showtimes.get_by_role("link", name="18h30 VF 7,50 €")
     assert vf_link.get_attribute("href") == f"/reserver/{vf.pk}/"
     assert no_horizontal_scroll(phone)
     screenshot(phone, "discovery-film-page-phone")

@@ -1,4 +1,4 @@
-"""The discovery page (/) and the film page (/offres/<id>/)."""
+"""The discovery page (/) and the page of a cinema card (/offres/<id>/); films: test_film_page.py."""
 
 import datetime as dt
 
@@ -260,99 +260,6 @@ def test_the_page_is_usable_without_javascript(client):
 def film_url(offer, **params) -> str:
     url = reverse("app:offer", args=[offer.pk])
     return url + ("?" + "&".join(f"{k}={v}" for k, v in params.items()) if params else "")
-
-
-def test_the_film_page_shows_the_film_and_its_showtimes_by_day(client):
-    offer = OfferFactory(
-        venue=lyon_venue(),
-        name="Orbite basse",
-        description="Une station en perdition.\nTous les détails du film sur AlloCiné: https://www.allocine.fr/f/1",
-        duration_minutes=102,
-        languages=["en", "fr"],
-        is_duo=True,
-        extra_data={
-            "allocine_id": 1,
-            "allocine_url": "https://www.allocine.fr/f/1",
-            "directors": ["Jeanne Lune"],
-            "cast": ["Ana Sol", "Ben Mar"],
-            "genres": ["Science-fiction"],
-            "release_date": "2026-11-25",
-        },
-    )
-    tonight = showtime(offer=offer, hours=11, version="VO", quantity=4, booked_quantity=1)  # 20:00 today
-    thursday = showtime(offer=offer, hours=59, version="VF", quantity=None, price_cents=650)  # Thursday 20:00
-    full = showtime(offer=offer, hours=12, quantity=10, booked_quantity=10)
-
-    response = client.get(film_url(offer))
-
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert '<h1 id="titre-film">Orbite basse</h1>' in html
-    assert "1 h 42" in html
-    assert "Anglais, Français" in html
-    assert "Jeanne Lune" in html and "Ana Sol, Ben Mar" in html
-    assert "Science-fiction" in html
-    assert "25 novembre 2026" in html
-    assert "Une station en perdition." in html
-    assert "Tous les détails du film sur AlloCiné: https" not in html  # shown as a link instead
-    assert 'href="https://www.allocine.fr/f/1"' in html
-    assert "Aujourd&#x27;hui, mardi 1er décembre" in html
-    assert "Jeudi 3 décembre" in html
-    assert html.index("Aujourd&#x27;hui") < html.index("Jeudi 3 décembre")
-    assert f'href="/reserver/{tonight.pk}/"' in html and f'href="/reserver/{thursday.pk}/"' in html
-    assert "3 places" in html
-    assert "Complet" in html and f'href="/reserver/{full.pk}/"' not in html
-    assert "de 6,50\u00a0€ à 8\u00a0€ la place" in html
-    assert "Duo possible" in html
-
-
-def test_the_film_page_adds_the_same_film_in_nearby_cinemas_under_each_day(client):
-    here = showtime(offer__name="Léon", offer__extra_data={"allocine_id": 5}, hours=11)
-    there = showtime(
-        lyon_venue(name="Ciné Villeurbanne", city="Villeurbanne", latitude="45.766000", longitude="4.880000"),
-        hours=10,
-        offer__name="Léon",
-        offer__extra_data={"allocine_id": 5},
-    )
-
-    html = client.get(film_url(here.offer, lat="45.7578", lon="4.832")).content.decode()
-
-    assert "Ciné Villeurbanne" in html
-    assert html.index("Ciné Lumière Bellecour") < html.index("Ciné Villeurbanne")  # this cinema first
-    assert f'href="/reserver/{there.pk}/"' in html
-    assert f'href="/offres/{there.offer_id}/?lat=' in html
-
-
-def test_the_film_page_tells_an_expired_credit_that_only_free_showtimes_can_be_booked(client):
-    from passculture.core.credit.factories import DepositFactory
-
-    free = showtime(offer__name="Ciné-club", price_cents=0)
-    showtime(offer=free.offer, hours=54, price_cents=750)
-    url = reverse("app:offer", args=[free.offer.pk])
-    notice = "Votre crédit pass Culture a expiré : vous ne pouvez plus réserver de séance payante."
-    expired, current = UserFactory(), UserFactory()
-    DepositFactory(
-        user=expired, granted_at=NOW - dt.timedelta(days=800), expires_at=NOW - dt.timedelta(days=70)
-    )
-    DepositFactory(user=current, granted_at=NOW - dt.timedelta(days=10))
-
-    client.force_login(expired)
-    body = client.get(url).content.decode().replace("&#x27;", "'")
-    assert notice in body and 'data-code="FREE_OFFERS_ONLY"' in body
-    assert "Gratuit" in body  # the free showtime says so on its button
-
-    client.force_login(current)
-    assert notice not in client.get(url).content.decode().replace("&#x27;", "'")
-    client.logout()
-    assert notice not in client.get(url).content.decode().replace("&#x27;", "'")
-
-
-def test_a_film_without_showtimes_left_says_so(client):
-    offer = OfferFactory(venue=lyon_venue(), name="Fini")
-
-    html = client.get(film_url(offer)).content.decode()
-
-    assert "Plus aucune séance à venir pour ce film dans ce cinéma." in html
 
 
 def test_a_cinema_card_page_offers_its_stock(client):

@@ -17,7 +17,15 @@ from passculture.core.offerers.selectors import public_venue_positions
 from ..constants import EVENT_CATEGORIES
 from ..models import Offer, Stock
 from ..selectors import active_offer_filter, bookable_stock_filter, public_offer_filter
-from .params import RADII_KM, DateFilter, Position, SearchParams, title_matches
+from .params import (
+    ACCESSIBILITY_FIELDS,
+    ANY_ACCESSIBILITY,
+    RADII_KM,
+    DateFilter,
+    Position,
+    SearchParams,
+    title_matches,
+)
 
 SHOWTIMES_PER_RESULT = 3
 # Pad of the bounding box (about 1 m): float rounding never drops a venue right on the circle.
@@ -84,6 +92,12 @@ class _Hit:
     count: int = 0
     min_price: int = 0
     max_price: int = 0
+    film_id: int | None = None
+
+    @property
+    def film_key(self) -> tuple[str, int]:
+        """What groups showings into one film: the Film, else the offer alone (not linked yet)."""
+        return ("film", self.film_id) if self.film_id is not None else ("offer", self.offer_id)
 
     @property
     def group(self) -> "_Group":
@@ -98,6 +112,36 @@ class _Group:
     venue_id: int
     timezone: str
     offer_ids: tuple[int, ...] | None = None
+
+
+# --- Filters beyond place and day --------------------------------------------------------------
+
+
+def showtime_filter(params: SearchParams, prefix: str = "") -> Q:
+    """The version and "dans mon budget" filters, on the showtime itself."""
+    condition = Q()
+    if params.version:
+        condition &= Q(**{f"{prefix}version": params.version})
+    if params.max_price_cents is not None:
+        condition &= Q(**{f"{prefix}price_cents__lte": params.max_price_cents})
+    return condition
+
+
+def venue_filter(params: SearchParams, prefix: str = "") -> Q:
+    """Accessible cinemas: any of the venue's four accessibility flags, or the one asked for."""
+    if not params.accessibility:
+        return Q()
+    if params.accessibility == ANY_ACCESSIBILITY:
+        condition = Q(pk__in=[])
+        for field_name in ACCESSIBILITY_FIELDS.values():
+            condition |= Q(**{f"{prefix}{field_name}": True})
+        return condition
+    return Q(**{f"{prefix}{ACCESSIBILITY_FIELDS[params.accessibility]}": True})
+
+
+def offer_filter(params: SearchParams, prefix: str = "") -> Q | None:
+    """Filters on the film's showing (duo), None when there is none (no extra query then)."""
+    return Q(**{f"{prefix}is_duo": True}) if params.duo_only else None
 
 
 # --- Geometry -----------------------------------------------------------------------------------
@@ -139,14 +183,18 @@ def box_filter(position: Position, radius_km: float, prefix: str = "venue__") ->
 
 
 def groups_near(
-    position: Position, radius_km: float, words: Sequence[str] = (), films: Q | None = None
+    position: Position,
+    radius_km: float,
+    words: Sequence[str] = (),
+    films: Q | None = None,
+    venues: Q | None = None,
 ) -> list[_Group]:
     """Visible venues within the radius, nearest first: a few hundred rows at most, read through the
     coordinates index. With title words or a film filter, each venue keeps only its matching films
-    (one more query, on these venues' films only)."""
+    (one more query, on these venues' films only). `venues`: a filter on the venue (accessibility)."""
     groups = []
     for venue_id, latitude, longitude, timezone in public_venue_positions(
-        box_filter(position, radius_km, "")
+        box_filter(position, radius_km, "") & (venues or Q())
     ):
         distance = distance_km(position.latitude, position.longitude, latitude, longitude)
         if distance <= radius_km:
@@ -196,32 +244,40 @@ def _window_filter(groups: Iterable[_Group], date: DateFilter | None, at: dt.dat
     return condition
 
 
-def _bookable_showtimes(groups: Iterable[_Group], date: DateFilter | None, at: dt.datetime):
+def _bookable_showtimes(
+    groups: Iterable[_Group], date: DateFilter | None, at: dt.datetime, showtimes: Q | None = None
+):
     """Bookable showtimes of visible films in the window. The groups' venues passed the venue's part of
     the visibility rule (public_venue_positions); the offer's part is applied here: together they are
-    selectors.public_offer_filter, without joining venues and offerers again for every showtime."""
+    selectors.public_offer_filter, without joining venues and offerers again for every showtime.
+    `showtimes`: the version and budget filters."""
     return Stock.objects.filter(
         bookable_stock_filter(at),
         active_offer_filter("offer__"),
         _window_filter(groups, date, at),
+        showtimes or Q(),
         offer__category__in=EVENT_CATEGORIES,
     )
 
 
-def _aggregates(groups: list[_Group], date: DateFilter | None, at: dt.datetime) -> list[_Hit]:
+def _aggregates(
+    groups: list[_Group], date: DateFilter | None, at: dt.datetime, showtimes: Q | None = None
+) -> list[_Hit]:
     """One hit per film with a bookable showtime in the window: next start, count, prices."""
     by_venue = {g.venue_id: g for g in groups}
     rows = (
-        _bookable_showtimes(groups, date, at)
+        _bookable_showtimes(groups, date, at, showtimes)
         .order_by()  # the model's ordering would join the GROUP BY
-        .values("offer_id", "offer__venue_id")
+        .values("offer_id", "offer__venue_id", "offer__film_id")
         .annotate(
             next_start=Min("beginning_datetime"),
             count=Count("id"),
             min_price=Min("price_cents"),
             max_price=Max("price_cents"),
         )
-        .values_list("offer_id", "offer__venue_id", "next_start", "count", "min_price", "max_price")
+        .values_list(
+            "offer_id", "offer__venue_id", "next_start", "count", "min_price", "max_price", "offer__film_id"
+        )
     )
     return [
         _Hit(
@@ -233,24 +289,33 @@ def _aggregates(groups: list[_Group], date: DateFilter | None, at: dt.datetime) 
             count,
             low,
             high,
+            film_id,
         )
-        for offer_id, venue_id, start, count, low, high in rows
+        for offer_id, venue_id, start, count, low, high, film_id in rows
         if start is not None
     ]
 
 
-def walk_nearest(groups: list[_Group], params: SearchParams, at: dt.datetime, needed: int) -> list[_Hit]:
+def walk_nearest(
+    groups: list[_Group], params: SearchParams, at: dt.datetime, needed: int, *, by_film: bool = False
+) -> list[_Hit]:
+    """Hits nearest first until `needed` films (`by_film`: distinct films across cinemas) are found."""
     hits: list[_Hit] = []
+    films: set[tuple[str, int]] = set()
     index = 0
+    showtimes = showtime_filter(params)
     # A cinema shows a handful of films: a first batch of venues covers a page about twice over.
     size = max(needed * FIRST_BATCH_FACTOR // 5, 4) if groups and groups[0].offer_ids is None else needed
-    while index < len(groups) and len(hits) < needed:
+    while index < len(groups) and (len(films) if by_film else len(hits)) < needed:
         end = min(index + size, len(groups))
         # Never split venues at the same distance (geocoded to the same town centre, say): the page
         # order inside a distance is the next showtime, which needs all of them.
         while end < len(groups) and groups[end].distance == groups[end - 1].distance:
             end += 1
-        hits.extend(_aggregates(groups[index:end], params.date, at))
+        found = _aggregates(groups[index:end], params.date, at, showtimes)
+        hits.extend(found)
+        if by_film:
+            films.update(hit.film_key for hit in found)
         index = end
         size *= BATCH_GROWTH
     hits.sort(key=lambda h: (h.distance, h.next_start, h.offer_id))
@@ -281,13 +346,17 @@ def _nationwide_window(date: DateFilter | None, at: dt.datetime) -> Q:
     return condition
 
 
-def _walk_soonest(params: SearchParams, at: dt.datetime, needed: int) -> list[_Hit]:
+def _walk_soonest(params: SearchParams, at: dt.datetime, needed: int, *, by_film: bool = False) -> list[_Hit]:
     """Nationwide: showtimes in start order until `needed` films are seen (and the films starting at
-    the same minute as the last one, so that ties are ordered like the rest)."""
+    the same minute as the last one, so that ties are ordered like the rest). `by_film`: one hit per
+    film across cinemas (its soonest showing)."""
     stocks = Stock.objects.filter(
         bookable_stock_filter(at),
         public_offer_filter("offer__"),
         _nationwide_window(params.date, at),
+        showtime_filter(params),
+        venue_filter(params, "offer__venue__"),
+        offer_filter(params, "offer__") or Q(),
         offer__category__in=EVENT_CATEGORIES,
     )
     allowed: set[int] | None = None
@@ -305,23 +374,25 @@ def _walk_soonest(params: SearchParams, at: dt.datetime, needed: int) -> list[_H
             stocks = stocks.filter(offer_id__in=allowed)
             allowed = None
     rows = stocks.order_by("beginning_datetime", "id").values_list(
-        "offer_id", "beginning_datetime", "offer__venue_id", "offer__venue__timezone"
+        "offer_id", "beginning_datetime", "offer__venue_id", "offer__venue__timezone", "offer__film_id"
     )
-    seen: dict[int, _Hit] = {}
+    seen: dict[object, _Hit] = {}
     boundary: dt.datetime | None = None
     position, chunk = 0, NATIONWIDE_CHUNK
     done = False
     while not done:
         batch = list(rows[position : position + chunk])
-        for offer_id, start, venue_id, timezone in batch:
+        for offer_id, start, venue_id, timezone, film_id in batch:
             if start is None:  # events only: never; for the type checker
                 continue
             if boundary is not None and start != boundary:
                 done = True
                 break
-            if offer_id in seen or (allowed is not None and offer_id not in allowed):
+            hit = _Hit(offer_id, venue_id, timezone, None, start, film_id=film_id)
+            key = hit.film_key if by_film else offer_id
+            if key in seen or (allowed is not None and offer_id not in allowed):
                 continue
-            seen[offer_id] = _Hit(offer_id, venue_id, timezone, None, start)
+            seen[key] = hit
             if len(seen) >= needed and boundary is None:
                 boundary = start
         if len(batch) < chunk:
@@ -331,13 +402,21 @@ def _walk_soonest(params: SearchParams, at: dt.datetime, needed: int) -> list[_H
     return sorted(seen.values(), key=lambda h: (h.next_start, h.offer_id))
 
 
-def showtimes_of(hits: list[_Hit], date: DateFilter | None, at: dt.datetime, per_offer: int | None):
+def showtimes_of(
+    hits: list[_Hit],
+    date: DateFilter | None,
+    at: dt.datetime,
+    per_offer: int | None,
+    showtimes: Q | None = None,
+):
     """{offer_id: [ShowtimeSummary]}: bookable showtimes in the window, soonest first, at most
     `per_offer` each. A page's films have a few dozen showtimes each in a week: reading them all and
     keeping the first ones in Python costs less than ranking them in SQL (a window function in a
-    subquery), which Django also takes longer to compile."""
+    subquery), which Django also takes longer to compile. `showtimes`: version and budget filters."""
     rows = (
-        Stock.objects.filter(bookable_stock_filter(at), _window_filter([h.group for h in hits], date, at))
+        Stock.objects.filter(
+            bookable_stock_filter(at), _window_filter([h.group for h in hits], date, at), showtimes or Q()
+        )
         .order_by("offer_id", "beginning_datetime", "id")
         .values_list(
             "id", "offer_id", "beginning_datetime", "version", "quantity", "booked_quantity", "price_cents"
@@ -386,7 +465,7 @@ def _results(hits: list[_Hit], params: SearchParams, at: dt.datetime) -> list[Se
     if not hits:
         return []
     offers = Offer.objects.select_related("venue").only(*RESULT_FIELDS).in_bulk([h.offer_id for h in hits])
-    showtimes = showtimes_of(hits, params.date, at, SHOWTIMES_PER_RESULT)
+    showtimes = showtimes_of(hits, params.date, at, SHOWTIMES_PER_RESULT, showtime_filter(params))
     return [
         SearchResult(
             offer=offers[h.offer_id],
@@ -402,18 +481,33 @@ def _results(hits: list[_Hit], params: SearchParams, at: dt.datetime) -> list[Se
     ]
 
 
+def near(params: SearchParams) -> list[_Group]:
+    """The venues (and their matching films) a search with a position walks through."""
+    assert params.position is not None
+    return groups_near(
+        params.position,
+        params.radius_km,
+        params.words,
+        films=offer_filter(params),
+        venues=venue_filter(params) if params.accessibility else None,
+    )
+
+
 def search_showtimes(params: SearchParams, *, at: dt.datetime) -> SearchPage:
     """One page of films with a bookable showtime: nearest first then soonest (with a position), or
     soonest nationwide (without)."""
     needed = params.offset + params.limit + 1
     if params.position is not None:
-        groups = groups_near(params.position, params.radius_km, params.words)
+        groups = near(params)
         hits = walk_nearest(groups, params, at, needed)
     else:
         hits = _walk_soonest(params, at, needed)
     page = hits[params.offset : params.offset + params.limit]
     if params.position is None and page:
-        found = {h.offer_id: h for h in _aggregates([h.group for h in page], params.date, at)}
+        found = {
+            h.offer_id: h
+            for h in _aggregates([h.group for h in page], params.date, at, showtime_filter(params))
+        }
         for hit in page:
             if hit.offer_id in found:
                 aggregate = found[hit.offer_id]

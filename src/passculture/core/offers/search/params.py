@@ -9,10 +9,15 @@ from passculture.core.common.text import fold
 from passculture.core.geo.exceptions import AddressNotGeocoded
 from passculture.core.geo.services import check_coordinates, geocode_address, search_places
 
+from ..constants import MAX_PRICE_CENTS
 from ..exceptions import (
+    InvalidAccessibilityFilter,
+    InvalidBudget,
+    InvalidFlag,
     InvalidPagination,
     InvalidRadius,
     InvalidSearchDate,
+    InvalidVersionFilter,
     PlaceNotFound,
     SearchTextTooLong,
 )
@@ -30,6 +35,20 @@ WEEK_DAYS = 7
 # A chosen day may be "yesterday" in UTC (it is still that day in Polynesia, UTC-10) and at most a year
 # ahead (nobody schedules further; a typo like 2062 gets an explanation rather than an empty page).
 MAX_DAYS_AHEAD = 366
+
+# The version filter: a showtime's own version (the Allociné import carries it per showtime).
+VERSIONS = ("VO", "VF")
+# "Dans mon budget": the app passes the remaining credit; no showtime costs more than MAX_PRICE_CENTS.
+MAX_BUDGET_CENTS = MAX_PRICE_CENTS
+# Accessible cinemas: any of the venue's four flags, or one kind of disability.
+ACCESSIBILITY_FIELDS = {
+    "motor": "motor_disability_accessible",
+    "visual": "visual_disability_accessible",
+    "audio": "audio_disability_accessible",
+    "mental": "mental_disability_accessible",
+}
+ANY_ACCESSIBILITY = "any"
+FLAG_VALUES = {"true": True, "1": True, "on": True, "false": False, "0": False, "off": False, "": False}
 
 
 # --- Parameters ---------------------------------------------------------------------------------
@@ -132,6 +151,48 @@ def check_text(value: str | None) -> str:
     return text
 
 
+def check_version(value: str | None) -> str:
+    """ "VO", "VF" or "" (any); case aside."""
+    text = (value or "").strip().upper()
+    if not text:
+        return ""
+    if text not in VERSIONS:
+        raise InvalidVersionFilter()
+    return text
+
+
+def check_budget(value: int | str | None) -> int | None:
+    """A maximal price in cents, 0 (free showtimes only) to MAX_BUDGET_CENTS; None: no budget."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    text = str(value).strip()
+    if len(text) > 7 or not text.isascii() or not text.isdigit():
+        raise InvalidBudget()
+    budget = int(text)
+    if budget > MAX_BUDGET_CENTS:
+        raise InvalidBudget()
+    return budget
+
+
+def check_flag(value: bool | str | None) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = (value or "").strip().lower()
+    if text not in FLAG_VALUES:
+        raise InvalidFlag()
+    return FLAG_VALUES[text]
+
+
+def check_accessibility(value: str | None) -> str:
+    """ "" (no filter), "any" (a venue with any of the four flags) or one kind ("motor"...)."""
+    text = (value or "").strip().lower()
+    if not text:
+        return ""
+    if text != ANY_ACCESSIBILITY and text not in ACCESSIBILITY_FIELDS:
+        raise InvalidAccessibilityFilter()
+    return text
+
+
 def title_matches(title: str, words: Sequence[str]) -> bool:
     """Each typed word starts a word of the title ("ete" finds "L'Été dernier", "dern" too, not
     "Complète"); or, typed without its spaces or hyphens, the title contains it ("spiderman")."""
@@ -153,10 +214,21 @@ class SearchParams:
     text: str = ""
     limit: int = DEFAULT_LIMIT
     offset: int = 0
+    # "VO" / "VF" / "" (any): the showtime's version.
+    version: str = ""
+    # "Dans mon budget": showtimes at most this price (cents); None: any price.
+    max_price_cents: int | None = None
+    duo_only: bool = False
+    # "" (any cinema), "any" (at least one accessibility flag) or one kind ("motor"...).
+    accessibility: str = ""
 
     @property
     def words(self) -> tuple[str, ...]:
         return tuple(fold(self.text).split())
+
+    @property
+    def filters_showtimes(self) -> bool:
+        return bool(self.version) or self.max_price_cents is not None
 
 
 def build_search_params(
@@ -170,10 +242,15 @@ def build_search_params(
     text: str | None = None,
     limit: int | str | None = None,
     offset: int | str | None = None,
+    version: str | None = None,
+    max_price: int | str | None = None,
+    duo: bool | str | None = None,
+    accessibility: str | None = None,
 ) -> SearchParams:
     """Checks every parameter (stable codes: INVALID_COORDINATES, COORDINATES_INCOMPLETE,
-    INVALID_RADIUS, INVALID_DATE, SEARCH_TEXT_TOO_LONG, INVALID_PAGINATION). `position` (a place
-    already located) wins over raw coordinates."""
+    INVALID_RADIUS, INVALID_DATE, SEARCH_TEXT_TOO_LONG, INVALID_PAGINATION, INVALID_VERSION,
+    INVALID_BUDGET, INVALID_FLAG, INVALID_ACCESSIBILITY). `position` (a place already located) wins over
+    raw coordinates."""
     checked_limit, checked_offset = check_pagination(limit, offset)
     return SearchParams(
         position=position if position is not None else check_position(latitude, longitude),
@@ -182,6 +259,10 @@ def build_search_params(
         text=check_text(text),
         limit=checked_limit,
         offset=checked_offset,
+        version=check_version(version),
+        max_price_cents=check_budget(max_price),
+        duo_only=check_flag(duo),
+        accessibility=check_accessibility(accessibility),
     )
 
 

@@ -1,7 +1,9 @@
 from django.urls import path
 
-from . import views
+from . import film
 
 urlpatterns = [
-    path("offres/<int:offer_id>/", views.offer_page, name="offer"),
+    path("films/<int:film_id>/", film.film_page, name="film"),
+    # Every link made before films existed: a film's showing redirects to the film's page.
+    path("offres/<int:offer_id>/", film.offer_page, name="offer"),
 ]

@@ -1,4 +1,5 @@
-"""Discovery: the search page at / (showtimes near a place or the device's position) and the film page.
+"""Discovery: the search page at / (showtimes near a place or the device's position) and the page of a
+cinema card; the film page is film.py.
 
 Everything is in the query string (lieu, lat, lon, rayon, quand, jour, q, page), so that a search can
 be shared, reloaded and used without JavaScript; the "Autour de moi" button only fills lat/lon.
@@ -9,23 +10,19 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import Http404
 from django.shortcuts import render
 
 from passculture.core.common.exceptions import DomainError
 from passculture.core.common.money import format_euros
 from passculture.core.common.time import now as utcnow
 from passculture.core.common.time import to_local
-from passculture.core.credit.selectors import balance_of
 from passculture.core.geo.gazetteer import distance_km
 from passculture.core.offers import search
 from passculture.core.offers.exceptions import PlaceNotFound
-from passculture.core.offers.selectors import get_public_offer
 from passculture.core.offers.validation import sanitize_description
 from passculture.core.users.constants import Role
 from passculture.interfaces.security import allow_browser_features
 
-from ..access import is_beneficiary_user
 from . import presenters as p
 
 PAGE_SIZE = 20
@@ -42,7 +39,6 @@ DATE_PHRASES = {
     search.TOMORROW: "demain",
     search.WEEK: "dans les 7 prochains jours",
 }
-ALLOCINE_LINE = "Tous les détails du film sur AlloCiné"
 
 
 @dataclass(frozen=True)
@@ -95,7 +91,7 @@ def _card(result: search.SearchResult, position_query: str, at: dt.datetime) -> 
     )
 
 
-def _profile_place(user) -> search.Position | None:
+def profile_place(user) -> search.Position | None:
     """A beneficiary's own town (postal code and city of the profile), as a first position."""
     if not user.is_authenticated or user.role != Role.BENEFICIARY or not user.postal_code:
         return None
@@ -142,7 +138,7 @@ def home(request):
         except DomainError as error:
             errors.append(error.message)
     elif not get:
-        position = _profile_place(request.user)
+        position = profile_place(request.user)
         source = "profile" if position else ""
 
     def checked(check, value, default):
@@ -246,109 +242,23 @@ def _date_phrase(date: search.DateFilter | None, at: dt.datetime) -> str:
     return "le " + p.full_day(date.day)
 
 
-# --- The film page ------------------------------------------------------------------------------
+# --- A cinema card or a subscription (films: film.py) ---------------------------------------------
 
 
-def _description(offer, allocine_url: str) -> str:
-    text = sanitize_description(offer.description)
-    if allocine_url:
-        # The import appends the AlloCiné link as a sentence; the page shows it as a real link instead.
-        text = "\n".join(line for line in text.split("\n") if not line.startswith(ALLOCINE_LINE)).strip()
-    return text
-
-
-def offer_page(request, offer_id: int):
-    offer = get_public_offer(offer_id)
-    if offer is None:
-        raise Http404("Offre introuvable")
+def thing_page(request, offer):
+    """The page of an offer without showtimes (a cinema card, a subscription): its stock and price."""
     at = utcnow()
-    venue = offer.venue
-    today = to_local(at, venue.timezone).date()
-    film = search.film_details(offer)
-    try:
-        position = search.check_position(request.GET.get("lat", "")[:30], request.GET.get("lon", "")[:30])
-    except DomainError:
-        position = None
-    own = search.upcoming_showtimes_of(offer, at=at)
-    elsewhere = search.same_film_nearby(offer, at=at, position=position) if offer.is_event else []
-
-    days: dict[dt.date, p.DayShowtimes] = {}
-
-    def add(cinema_offer, distance_km, is_this_offer, stock_id, beginning, version, remaining, price):
-        cinema_venue = cinema_offer.venue
-        local = to_local(beginning, cinema_venue.timezone)
-        day = days.setdefault(
-            local.date(),
-            p.DayShowtimes(label=p.long_day_label(local.date(), today), iso=local.date().isoformat()),
-        )
-        cinema = next((c for c in day.cinemas if c.offer_id == cinema_offer.pk), None)
-        if cinema is None:
-            cinema = p.CinemaShowtimes(
-                offer_id=cinema_offer.pk,
-                name=cinema_venue.display_name,
-                city=cinema_venue.city,
-                address=cinema_venue.full_address,
-                distance=p.distance_label(distance_km),
-                is_this_offer=is_this_offer,
-            )
-            day.cinemas.append(cinema)
-        cinema.showtimes.append(
-            p.showtime_item(
-                stock_id=stock_id,
-                beginning=beginning,
-                timezone=cinema_venue.timezone,
-                version=version,
-                remaining=remaining,
-                price_cents=price,
-                today=today,
-            )
-        )
-
-    own_distance = None
-    if position is not None and venue.latitude is not None and venue.longitude is not None:
-        own_distance = distance_km(
-            position.latitude, position.longitude, float(venue.latitude), float(venue.longitude)
-        )
-    event_stocks = [stock for stock in own if stock.beginning_datetime is not None]
-    for stock in event_stocks:
-        assert stock.beginning_datetime is not None
-        add(
-            offer, own_distance, True, stock.pk, stock.beginning_datetime, stock.version,
-            stock.remaining_quantity, stock.price_cents,
-        )  # fmt: skip
-    for other in elsewhere:
-        for showtime in other.showtimes:
-            add(
-                other.offer, other.distance_km, False, showtime.stock_id, showtime.beginning,
-                showtime.version, showtime.remaining, showtime.price_cents,
-            )  # fmt: skip
-    for day in days.values():
-        for cinema in day.cinemas:
-            cinema.showtimes.sort(key=lambda s: s.iso)
-        # This cinema first, then the others nearest first (their order of arrival).
-        day.cinemas.sort(key=lambda c: not c.is_this_offer)
-    thing_stock = next((stock for stock in own if stock.beginning_datetime is None), None)
-    prices = [stock.price_cents for stock in own if stock.remaining_quantity != 0]
+    stock = next(
+        (stock for stock in search.upcoming_showtimes_of(offer, at=at) if stock.beginning_datetime is None),
+        None,
+    )
     context = {
         "offer": offer,
-        "venue": venue,
-        # Said before a showtime is tapped: with an expired credit only the free ones can be booked.
-        "free_offers_only": is_beneficiary_user(request.user)
-        and balance_of(request.user, at).free_offers_only,
-        "film": film,
+        "venue": offer.venue,
         "poster_url": offer.image.url if offer.image else "",
-        "description": _description(offer, film.allocine_url),
-        "duration": p.duration_label(offer.duration_minutes),
-        "languages": p.languages_label(offer.languages),
-        "price": p.price_label(min(prices), max(prices)) if prices else "",
-        "days": [days[key] for key in sorted(days)],
-        "thing_stock": thing_stock,
-        "thing_price": format_euros(thing_stock.price_cents) if thing_stock else "",
-        "thing_seats": p.seats_label(thing_stock.remaining_quantity) if thing_stock else "",
-        "other_cinemas": len(elsewhere),
-        "local_time_note": venue.timezone != settings.TIME_ZONE,
-        "position_query": urlencode({"lat": f"{position.latitude:.5f}", "lon": f"{position.longitude:.5f}"})
-        if position
-        else "",
+        "description": sanitize_description(offer.description),
+        "thing_stock": stock,
+        "thing_price": format_euros(stock.price_cents) if stock else "",
+        "thing_seats": p.seats_label(stock.remaining_quantity) if stock else "",
     }
     return render(request, "app/discovery/offer.html", context)

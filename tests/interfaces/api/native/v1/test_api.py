@@ -26,6 +26,8 @@ ROUTES = {
     ("post", "/api/native/v1/identity_check"),
     ("get", "/api/native/v1/offers"),
     ("get", "/api/native/v1/places"),
+    ("get", "/api/native/v1/films"),
+    ("get", "/api/native/v1/movie/calendar"),
     ("get", "/api/native/v1/offers/{offer_id}"),
     ("get", "/api/native/v1/bookings"),
     ("post", "/api/native/v1/bookings"),

@@ -156,9 +156,11 @@ def test_the_openapi_declares_the_search_public_with_its_parameters_and_errors()
     assert not operation.get("security")
     assert {p["name"] for p in operation["parameters"]} == {
         "latitude", "longitude", "radius_km", "date", "q", "limit", "offset",
+        "version", "max_price", "duo", "accessibility",
     }  # fmt: skip
     assert set(operation["responses"]) == {"200", "400", "422"}
     assert "INVALID_RADIUS" in operation["description"]
+    assert "INVALID_BUDGET" in operation["description"]
     assert not spec["paths"]["/api/native/v1/offers/{offer_id}"]["get"].get("security")
     assert not spec["paths"]["/api/native/v1/places"]["get"].get("security")
 

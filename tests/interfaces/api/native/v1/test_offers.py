@@ -25,6 +25,7 @@ def test_an_offer_is_public_and_returned_in_camel_case(anonymous, offer):
         "id", "name", "description", "category", "durationMinutes", "languages", "isDuo",
         "isDigital", "isEvent", "imageUrl", "filmId", "venue", "film", "stocks",
     }  # fmt: skip
+    assert body["filmId"] is None  # not linked to a film
     assert (body["id"], body["name"], body["isDuo"], body["languages"]) == (
         offer.pk,
         offer.name,

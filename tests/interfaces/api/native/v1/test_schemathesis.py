@@ -9,6 +9,7 @@ import schemathesis
 from hypothesis import settings
 
 from passculture.core.credit.factories import DepositFactory
+from passculture.core.films.services import find_or_create_film
 from passculture.core.offers.factories import StockFactory
 from passculture.core.users import tokens
 from tests.api_schema import CHECKS, HEALTH_CHECKS_OFF, wsgi_schema
@@ -29,8 +30,8 @@ schema = schemathesis.from_pytest_fixture("native_schema")
 @pytest.fixture
 def bearer(db):
     deposit = DepositFactory()
-    # Something to find and book, so that generated ids sometimes hit real rows.
-    StockFactory()
+    # Something to find and book, so that generated ids sometimes hit real rows (film 1, offer 1...).
+    StockFactory(offer__film=find_or_create_film(title="Dune", allocine_id="1", visa="1"))
     return {"Authorization": f"Bearer {tokens.issue_access_token(deposit.user)}"}
 
 

@@ -6,7 +6,7 @@ from passculture.interfaces.api.auth import AccessToken
 from passculture.interfaces.api.handlers import install_error_handlers
 from passculture.interfaces.api.inputs import InputParser
 
-from . import account, bookings, credit, favourites, identity, offers
+from . import account, bookings, credit, favourites, films, identity, offers
 
 DESCRIPTION = """API de l'application des jeunes bénéficiaires du pass Culture.
 
@@ -28,6 +28,7 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("", account.router)
 api.add_router("", offers.router)
+api.add_router("", films.router)
 api.add_router("", bookings.router)
 api.add_router("", identity.router)
 api.add_router("", credit.router)

@@ -26,9 +26,14 @@ validés, séance non supprimée, pas commencée, date limite non passée, au mo
   les jours sont ceux du fuseau de chaque cinéma (outre-mer compris).
 - `q` : mots du titre, sans tenir compte des majuscules ni des accents (`ete` trouve « L'Été dernier »).
 - Pages : `limit` (1 à 50, 20 par défaut) et `offset` (0 à 500) ; `nextOffset` donne la suite.
+- `version` : `VO` ou `VF` (la version de la séance). `max_price` : « dans mon budget », prix maximal
+  en centimes (0 à 100000 ; l'application envoie le crédit restant). `duo` : `true` pour les offres duo
+  seulement. `accessibility` : `any` (cinéma accessible à au moins un handicap) ou `motor`, `visual`,
+  `audio`, `mental`.
 
 Erreurs (400) : `INVALID_COORDINATES`, `COORDINATES_INCOMPLETE`, `INVALID_RADIUS`, `INVALID_DATE`,
-`SEARCH_TEXT_TOO_LONG`, `INVALID_PAGINATION`.
+`SEARCH_TEXT_TOO_LONG`, `INVALID_PAGINATION`, `INVALID_VERSION`, `INVALID_BUDGET`, `INVALID_FLAG`,
+`INVALID_ACCESSIBILITY`.
 
 {PUBLIC}"""
 
@@ -49,7 +54,7 @@ def _coordinate(value) -> float | None:
     return float(value) if value is not None else None
 
 
-def _venue(venue) -> dict:
+def venue_out(venue) -> dict:
     return {
         "id": venue.pk,
         "name": venue.display_name,
@@ -60,6 +65,27 @@ def _venue(venue) -> dict:
         "longitude": _coordinate(venue.longitude),
         "timezone": venue.timezone,
     }
+
+
+def search_params(
+    at, latitude, longitude, radius_km, date, q, limit, offset, version, max_price, duo, accessibility
+) -> search.SearchParams:
+    # Strings on purpose: a malformed number gets the search's own stable code (INVALID_COORDINATES...)
+    # rather than a generic schema error.
+    return search.build_search_params(
+        at=at,
+        latitude=latitude,
+        longitude=longitude,
+        radius_km=radius_km,
+        date=date,
+        text=q,
+        limit=limit,
+        offset=offset,
+        version=version,
+        max_price=max_price,
+        duo=duo,
+        accessibility=accessibility,
+    )
 
 
 @router.get(
@@ -79,19 +105,14 @@ def search_offers(
     q: str | None = None,
     limit: str | None = None,
     offset: str | None = None,
+    version: str | None = None,
+    max_price: str | None = None,
+    duo: str | None = None,
+    accessibility: str | None = None,
 ):
-    # Strings on purpose: a malformed number gets the search's own stable code (INVALID_COORDINATES...)
-    # rather than a generic schema error.
     at = utcnow()
-    params = search.build_search_params(
-        at=at,
-        latitude=latitude,
-        longitude=longitude,
-        radius_km=radius_km,
-        date=date,
-        text=q,
-        limit=limit,
-        offset=offset,
+    params = search_params(
+        at, latitude, longitude, radius_km, date, q, limit, offset, version, max_price, duo, accessibility
     )
     page = search.search_showtimes(params, at=at)
     return {
@@ -105,7 +126,7 @@ def search_offers(
                     "languages": result.offer.languages,
                     "is_duo": result.offer.is_duo,
                 },
-                "venue": _venue(result.venue),
+                "venue": venue_out(result.venue),
                 "distance_km": round(result.distance_km, 2) if result.distance_km is not None else None,
                 "next_showtimes": [
                     {
@@ -176,7 +197,7 @@ def get_offer(request: HttpRequest, offer_id: Id):
         "is_event": offer.is_event,
         "image_url": image_url(request, offer),
         "film_id": offer.film_id,
-        "venue": _venue(offer.venue),
+        "venue": venue_out(offer.venue),
         "film": {
             "directors": film.directors,
             "cast": film.cast,

@@ -149,7 +149,8 @@ class OfferOut(CamelSchema):
     is_event: bool
     image_url: str | None = Field(description="L'affiche : l'image de l'offre, sinon celle du film.")
     film_id: int | None = Field(
-        description="Le film, partagé par tous les cinémas qui le projettent ; null : pas de film lié."
+        description="Le film, partagé par tous les cinémas qui le projettent (ses séances : "
+        "`GET /movie/calendar?filmId=`) ; null : pas de film lié."
     )
     venue: VenueOut
     film: FilmOut
@@ -404,3 +405,103 @@ class CitiesOut(CamelSchema):
     cities: list[str] = Field(
         description="Villes de ce code postal (vide : code inconnu, toute ville acceptée)."
     )
+
+
+# --- Search grouped by film, film calendar -------------------------------------------------------
+
+
+class FilmSummaryOut(CamelSchema):
+    id: int | None = Field(description="Identifiant du film ; null pour une offre pas encore liée à un film.")
+    title: str
+    image_url: str | None = Field(description="Affiche (celle du film, sinon celle de l'offre).")
+    duration_minutes: int | None
+    genres: list[str]
+
+
+class FilmResultOut(CamelSchema):
+    key: str = Field(description="« film-<id> », ou « offer-<id> » pour une offre sans film : stable.")
+    film: FilmSummaryOut
+    offer_id: int = Field(description="L'offre du film dans le cinéma le plus proche (ou au plus tôt).")
+    venue: VenueOut
+    distance_km: float | None = Field(
+        description="Distance du cinéma le plus proche (km) ; null sans position."
+    )
+    cinema_count: int = Field(
+        description="Nombre de cinémas proches (toute la France sans position) qui le passent."
+    )
+    next_showtimes: list[ShowtimeOut] = Field(
+        description="Les 3 prochaines séances réservables dans ce cinéma."
+    )
+    showtime_count: int = Field(description="Séances réservables dans ce cinéma sur la période.")
+    min_price: int = Field(description=CENTS)
+    max_price: int = Field(description=CENTS)
+
+
+class WideningOut(CamelSchema):
+    kind: str = Field(description="radius, version, budget, date, duo, accessibility ou text.")
+    label: str = Field(description="Ce qu'il faut proposer, en français.")
+    radius_km: int | None = Field(description="Pour « radius » : le rayon qui trouve des films.")
+
+
+class FilmSearchOut(CamelSchema):
+    results: list[FilmResultOut] = Field(
+        description="Un résultat par film : par distance du cinéma le plus proche puis prochaine séance "
+        "(avec position), par prochaine séance sinon."
+    )
+    limit: int
+    offset: int
+    has_more: bool
+    next_offset: int | None = Field(description="`offset` de la page suivante ; null : dernière page.")
+    radius_km: int | None
+    date: str | None
+    suggestions: list[WideningOut] = Field(
+        description="Page vide (première page) : chaque filtre dont le retrait seul trouve des films."
+    )
+
+
+class CalendarShowtimeOut(CamelSchema):
+    stock_id: int = Field(description="À envoyer comme `stockId` à `POST /bookings`.")
+    beginning_datetime: dt.datetime = Field(description="Début de la séance (UTC).")
+    local_time: str = Field(description="Heure locale du cinéma, « 20:30 ».")
+    version: str = Field(description="VF, VO, ou vide.")
+    price: int = Field(description=CENTS)
+    places_left: int | None = Field(
+        description="Places restantes quand il en reste moins de 10 ; null sinon."
+    )
+    is_sold_out: bool
+
+
+class CalendarCinemaOut(CamelSchema):
+    offer_id: int
+    venue: VenueOut
+    distance_km: float | None = Field(description="null sans position.")
+    showtimes: list[CalendarShowtimeOut]
+
+
+class CalendarDayOut(CamelSchema):
+    date: dt.date = Field(description="Jour local des cinémas.")
+    cinemas: list[CalendarCinemaOut] = Field(description="Par distance (par nom sans position).")
+
+
+class CalendarFilmOut(CamelSchema):
+    id: int | None = Field(description="null pour une offre pas encore liée à un film.")
+    offer_id: int | None = Field(description="L'offre désignée quand le film n'est pas encore lié.")
+    title: str
+    image_url: str | None
+    synopsis: str
+    duration_minutes: int | None
+    genres: list[str]
+    directors: list[str]
+    cast: list[str]
+    allocine_id: str
+    visa: str
+    allocine_url: str | None
+
+
+class MovieCalendarOut(CamelSchema):
+    film: CalendarFilmOut
+    from_: dt.date = Field(alias="from")
+    to: dt.date
+    radius: int | None = Field(description="Rayon appliqué (km) ; null sans position (toute la France).")
+    days: list[dt.date] = Field(description="Les jours qui ont des séances (pour les puces de jours).")
+    calendar: list[CalendarDayOut] = Field(description="Par jour, puis par cinéma.")

@@ -1,0 +1,52 @@
+"""The checks of a booking, in the order book_offer runs them: one set for the booking itself (under
+its row locks) and for the pages that say beforehand why a showtime cannot be booked
+(`selectors.booking_refusal`, `selectors.booking_obstacles`). A check added here is told before the
+tap and enforced at the tap alike."""
+
+import datetime as dt
+from collections.abc import Callable
+
+from passculture.core.credit.models import Deposit
+from passculture.core.credit.validation import check_has_credit_for, plan_spending
+from passculture.core.offers.models import Stock
+from passculture.core.offers.validation import check_stock_is_bookable
+from passculture.core.users.exceptions import NotABeneficiary
+
+from .constants import MAX_DUO_QUANTITY
+from .exceptions import AlreadyBooked, InvalidBookingQuantity
+
+
+def check_is_beneficiary(user) -> None:
+    if not getattr(user, "is_beneficiary", False):
+        raise NotABeneficiary()
+
+
+def check_quantity(quantity: int, *, is_duo: bool) -> None:
+    allowed = MAX_DUO_QUANTITY if is_duo else 1
+    if not isinstance(quantity, int) or isinstance(quantity, bool) or not 1 <= quantity <= allowed:
+        raise InvalidBookingQuantity()
+
+
+def check_booking(
+    user,
+    stock: Stock,
+    quantity: int,
+    *,
+    deposits: list[Deposit],
+    already_booked: Callable[[], bool],
+    at: dt.datetime,
+) -> list[tuple[Deposit, int]]:
+    """Every rule of a booking, in book_offer's order; returns which deposits pay it (the plan).
+
+    `deposits`: the beneficiary's credits in spending order (locked by book_offer, read as they are by
+    the pages); `already_booked`: whether a non-cancelled booking of this offer exists, asked only once
+    the cheaper checks passed."""
+    check_is_beneficiary(user)
+    offer = stock.offer
+    check_quantity(quantity, is_duo=offer.is_duo)
+    total = stock.price_cents * quantity
+    check_has_credit_for(deposits, total, at=at)
+    check_stock_is_bookable(stock, at, quantity)
+    if already_booked():
+        raise AlreadyBooked()
+    return plan_spending(deposits, total, is_digital=offer.is_digital, at=at)
