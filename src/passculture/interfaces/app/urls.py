@@ -6,6 +6,7 @@ from . import views
 from .accounts import urls as accounts_urls
 from .bookings import urls as bookings_urls
 from .discovery import urls as discovery_urls
+from .favourites import urls as favourites_urls
 from .identity import urls as identity_urls
 from .legal import urls as legal_urls
 from .pwa import urls as pwa_urls
@@ -20,5 +21,6 @@ urlpatterns = [
     path("", include(bookings_urls)),
     path("", include(pwa_urls)),
     path("", include(venues_urls)),
+    path("", include(favourites_urls)),
     path("", include(legal_urls)),
 ]

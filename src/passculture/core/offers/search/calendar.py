@@ -71,6 +71,11 @@ def _film_showings(film: Film) -> Q:
     return condition
 
 
+def film_ref(film: Film) -> FilmRef:
+    """A film known to exist (a favourite, say), whether or not anything shows it now."""
+    return FilmRef(film, None, _film_showings(film))
+
+
 def film_ref_of_offer(offer: Offer) -> FilmRef:
     """The film an offer shows: its Film, else the offer alone."""
     if offer.film_id is not None:

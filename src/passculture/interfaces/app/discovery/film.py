@@ -25,6 +25,7 @@ from passculture.core.common.exceptions import DomainError
 from passculture.core.common.money import format_euros
 from passculture.core.common.time import FRENCH_WEEKDAYS, to_local
 from passculture.core.common.time import now as utcnow
+from passculture.core.favourites.selectors import favourite_film_ids_of
 from passculture.core.offers import search
 from passculture.core.offers.selectors import get_public_offer
 from passculture.core.offers.validation import sanitize_description
@@ -277,5 +278,7 @@ def _render(request, ref: search.FilmRef, chosen):
         "search_query": urlencode({"q": info.title[:100]}) + ("&" + position_query if position_query else ""),
         "local_time_note": any(tz != settings.TIME_ZONE for tz in timezones),
         "is_duo": any(c.offer.is_duo for c in cinemas),
+        "film_id": ref.film.pk if ref.film is not None else None,
+        "is_favourite": ref.film is not None and ref.film.pk in favourite_film_ids_of(user),
     }
     return render(request, "app/discovery/film.html", context)

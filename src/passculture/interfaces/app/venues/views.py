@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from passculture.core.common.exceptions import DomainError
 from passculture.core.common.time import now as utcnow
+from passculture.core.favourites.selectors import favourite_venue_ids_of
 from passculture.core.geo.directions import directions_to_venue
 from passculture.core.offerers.selectors import get_public_venue
 from passculture.core.offers import search
@@ -164,6 +165,7 @@ def venue_page(request, venue_id: int):
         "has_films": programme.first_day_with_films is not None,
         "local_time_note": venue.timezone != settings.TIME_ZONE,
         "position_query": position_query,
+        "is_favourite": venue.pk in favourite_venue_ids_of(request.user),
     }
     return render(request, "app/venues/venue.html", context)
 
