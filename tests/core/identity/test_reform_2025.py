@@ -57,7 +57,7 @@ def test_with_the_2025_policy_a_17_year_old_asks_and_gets_50_eur_until_the_21st_
         dt.date(2026, 1, 10),
         dt.date(2028, 1, 10),
     )
-    assert "le jour de vos 17 ans" in eligibility(dt.date(2009, 1, 10), dt.date(2025, 6, 1)).message
+    assert "le jour de tes 17 ans" in eligibility(dt.date(2009, 1, 10), dt.date(2025, 6, 1)).message
 
     user = _verified_at_17(dt.date(2009, 1, 10), paris(2026, 3, 10, 12), paris(2026, 3, 11, 12))
 

@@ -48,7 +48,7 @@ def test_eligible_message_gives_the_last_day():
 def test_over_19_message_says_no_longer_eligible_and_the_account_may_stay():
     message = eligibility(BIRTH, dt.date(2030, 1, 1)).message
     assert "plus éligible" in message
-    assert "garder votre compte" in message
+    assert "garder ton compte" in message
 
 
 def test_eligibility_unknown_without_birth_date():

@@ -301,7 +301,7 @@ def test_login_with_an_unconfirmed_email_is_refused_with_a_link_to_a_new_confirm
 
     assert response.status_code == 403
     page = response.content.decode()
-    assert "confirmer votre adresse email" in page
+    assert "Adresse email pas encore confirmée" in page
     assert reverse("pro:resend-confirmation") in page
 
 

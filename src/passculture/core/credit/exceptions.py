@@ -3,7 +3,7 @@ from passculture.core.common.exceptions import DomainError
 
 class NotEligible(DomainError):
     code = "NOT_ELIGIBLE"
-    message = "Vous n'êtes pas éligible au pass Culture."
+    message = "Tu n'es pas éligible au pass Culture."
 
 
 class NotYetEligible(NotEligible):
@@ -13,7 +13,7 @@ class NotYetEligible(NotEligible):
 
 class NoLongerEligible(NotEligible):
     code = "NO_LONGER_ELIGIBLE"
-    message = "Vous n'êtes plus éligible : le pass Culture se demande à 18 ans."
+    message = "Tu n'es plus éligible : le pass Culture se demande à 18 ans."
 
 
 class NoPolicyInForce(DomainError):

@@ -9,13 +9,13 @@ class IdentityCheckNotFound(NotFound):
 class IdentityCheckAlreadyOpen(DomainError):
     code = "IDENTITY_CHECK_ALREADY_OPEN"
     message = (
-        "Votre demande est déjà en cours de vérification : attendez la réponse avant d'en envoyer une autre."
+        "Ta demande est déjà en cours de vérification : attends la réponse avant d'en envoyer une autre."
     )
 
 
 class IdentityAlreadyVerified(DomainError):
     code = "IDENTITY_ALREADY_VERIFIED"
-    message = "Votre identité est déjà vérifiée et votre crédit attribué."
+    message = "Ton identité est déjà vérifiée et ton crédit attribué."
 
 
 class IdentityCheckNotPending(DomainError):
@@ -70,7 +70,7 @@ class RejectionCommentRequired(InvalidInput):
 
 class DocumentPhotoRequired(InvalidInput):
     code = "DOCUMENT_PHOTO_REQUIRED"
-    message = "Ajoutez une photo du document."
+    message = "Ajoute une photo du document."
 
 
 class DocumentPhotoTooLarge(InvalidInput):
@@ -80,7 +80,7 @@ class DocumentPhotoTooLarge(InvalidInput):
 
 class DocumentPhotoInvalidType(InvalidInput):
     code = "DOCUMENT_PHOTO_INVALID_TYPE"
-    message = "Format non accepté : envoyez une photo JPEG ou PNG du document."
+    message = "Format non accepté : envoie une photo JPEG ou PNG du document."
 
 
 class DocumentPhotoTooSmall(InvalidInput):

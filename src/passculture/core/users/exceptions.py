@@ -23,7 +23,7 @@ class AccountInactive(DomainError):
 
 class EmailNotValidated(DomainError):
     code = "EMAIL_NOT_VALIDATED"
-    message = "Vous devez d'abord confirmer votre adresse email."
+    message = "Adresse email pas encore confirmée : le lien est dans l'email reçu à l'inscription."
 
 
 class NotABeneficiary(DomainError):
@@ -33,17 +33,17 @@ class NotABeneficiary(DomainError):
 
 class InvalidToken(DomainError):
     code = "INVALID_TOKEN"
-    message = "Jeton invalide ou expiré : reconnectez-vous."
+    message = "Jeton invalide ou expiré : une nouvelle connexion est nécessaire."
 
 
 class TokenExpired(InvalidToken):
     code = "TOKEN_EXPIRED"
-    message = "Votre session a expiré : reconnectez-vous ou renouvelez votre jeton."
+    message = "Session expirée : une nouvelle connexion (ou un nouveau jeton) est nécessaire."
 
 
 class NotAuthenticated(DomainError):
     code = "UNAUTHENTICATED"
-    message = "Vous devez être connecté pour effectuer cette opération."
+    message = "Connexion nécessaire pour cette opération."
 
 
 class RateLimited(DomainError):
@@ -93,7 +93,7 @@ class AccountDeletionPending(AccountInactive):
 
 class EmailAlreadyConfirmed(DomainError):
     code = "EMAIL_ALREADY_CONFIRMED"
-    message = "Cette adresse email est déjà confirmée : connectez-vous avec votre mot de passe."
+    message = "Cette adresse email est déjà confirmée : la connexion se fait avec le mot de passe."
 
 
 class IncorrectPassword(DomainError):
@@ -106,12 +106,12 @@ class IncorrectPassword(DomainError):
 
 class TermsNotAccepted(InvalidInput):
     code = "TERMS_NOT_ACCEPTED"
-    message = "Vous devez accepter les conditions générales d'utilisation pour créer un compte."
+    message = "Il faut accepter les conditions générales d'utilisation pour créer un compte."
 
 
 class InvalidName(InvalidInput):
     code = "INVALID_NAME"
-    message = "Indiquez votre prénom et votre nom, en lettres (tirets, apostrophes et espaces acceptés)."
+    message = "Prénom et nom attendus, en lettres (tirets, apostrophes et espaces acceptés)."
 
 
 class InvalidBirthDate(InvalidInput):
@@ -131,7 +131,7 @@ class InvalidPostalCode(InvalidInput):
 
 class InvalidCity(InvalidInput):
     code = "INVALID_CITY"
-    message = "Indiquez votre ville."
+    message = "La ville est attendue."
 
 
 class CityNotMatchingPostalCode(InvalidInput):

@@ -53,23 +53,23 @@ def eligibility(birth_date: dt.date | None, day: dt.date, age: int | None = None
             "NOT_YET",
             start,
             end,
-            f"Pas encore : vous pourrez demander le pass Culture à partir du {format_day(start)}, "
-            f"le jour de vos {youngest} ans.",
+            f"Pas encore : tu pourras demander le pass Culture à partir du {format_day(start)}, "
+            f"le jour de tes {youngest} ans.",
         )
     if day >= end:
         return Eligibility(
             "NO_LONGER",
             start,
             end,
-            f"Vous n'êtes plus éligible : le pass Culture se demande entre {youngest} et {oldest + 1} ans, "
-            f"au plus tard la veille de vos {oldest + 1} ans (le {format_day(end - dt.timedelta(days=1))}). "
-            "Vous pouvez garder votre compte.",
+            f"Tu n'es plus éligible : le pass Culture se demande entre {youngest} et {oldest + 1} ans, "
+            f"au plus tard la veille de tes {oldest + 1} ans (le {format_day(end - dt.timedelta(days=1))}). "
+            "Tu peux garder ton compte.",
         )
     return Eligibility(
         "ELIGIBLE",
         start,
         end,
-        f"Vous êtes éligible au pass Culture jusqu'au {format_day(end - dt.timedelta(days=1))} inclus.",
+        f"Tu es éligible au pass Culture jusqu'au {format_day(end - dt.timedelta(days=1))} inclus.",
     )
 
 

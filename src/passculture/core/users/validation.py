@@ -112,10 +112,10 @@ def check_birth_date(birth_date: dt.date | None, today: dt.date) -> dt.date:
     if birth_date > today:
         raise InvalidBirthDate("La date de naissance ne peut pas être dans le futur.")
     if birth_date.year < MIN_BIRTH_YEAR:
-        raise InvalidBirthDate("La date de naissance est invalide : vérifiez l'année.")
+        raise InvalidBirthDate("La date de naissance est invalide : vérifie l'année.")
     if birthday(birth_date, MIN_SIGNUP_AGE) > today:
         raise TooYoungToSignUp(
-            f"Il faut avoir au moins {MIN_SIGNUP_AGE} ans pour créer un compte pass Culture : vous pourrez "
+            f"Il faut avoir au moins {MIN_SIGNUP_AGE} ans pour créer un compte pass Culture : tu pourras "
             f"le créer à partir du {format_day(birthday(birth_date, MIN_SIGNUP_AGE))}."
         )
     return birth_date

@@ -261,7 +261,7 @@ def test_login_before_confirming_the_email_offers_a_new_link(client):
 
     assert response.status_code == 403
     page = _text(response)
-    assert "confirmer votre adresse email" in page
+    assert "Adresse email pas encore confirmée" in page
     assert 'id="resend-form"' in page and f'value="{user.email}"' in page
 
 
