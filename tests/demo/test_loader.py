@@ -14,6 +14,7 @@ from passculture.core.bookings.services import book_offer
 from passculture.core.common.time import age_on, to_local
 from passculture.core.common.time import now as utcnow
 from passculture.core.credit.selectors import balance_of
+from passculture.core.favourites.selectors import favourites_of
 from passculture.core.films.models import Film
 from passculture.core.offerers.constants import ValidationStatus
 from passculture.core.offerers.models import Membership, Offerer, Venue
@@ -121,6 +122,15 @@ def test_about_25_films_each_with_a_400x600_png_poster(db):
     for name in set(films.values_list("film__poster", flat=True)):
         with Image.open(Path(settings.MEDIA_ROOT) / name) as image:
             assert (image.format, image.size) == ("PNG", POSTER_SIZE)
+
+
+def test_jeune_keeps_two_favourite_films_and_a_cinema_with_showtimes_to_come(db):
+    favourites = list(favourites_of(_user(data.YOUNG_EMAIL)))
+    assert sorted(f.film.title for f in favourites if f.film) == sorted(data.FAVOURITE_FILMS)
+    assert [f.venue.name for f in favourites if f.venue] == ["Ciné Lumière Saint-Michel"]
+    for favourite in favourites:
+        if favourite.film:
+            assert Stock.objects.filter(offer__film=favourite.film, beginning_datetime__gt=utcnow()).exists()
 
 
 def test_a_film_shown_by_several_cinemas_is_one_film_with_its_poster(db):

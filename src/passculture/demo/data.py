@@ -200,6 +200,10 @@ CINEMA_CARD = {
     "price_cents": 30_00,
 }
 
+# jeune's favourites (the Favoris tab): two films shown in Paris and the cinema of Saint-Michel.
+FAVOURITE_FILMS = ("Orbite basse", "Les Lumières de Belleville")
+FAVOURITE_CINEMA = "paris-st-michel"
+
 # A free screening near the account whose credit has expired (jeune.expire, Lyon): free showtimes stay
 # bookable after the credit expires (RULES.md "Booking").
 FREE_SCREENING = {

@@ -26,6 +26,7 @@ from passculture.core.common.audit import log_action
 from passculture.core.common.time import add_years, local_to_utc, to_local
 from passculture.core.common.time import now as utcnow
 from passculture.core.credit import services as credit_services
+from passculture.core.favourites.services import add_favourite
 from passculture.core.films import services as film_services
 from passculture.core.films.models import Film
 from passculture.core.offerers import services as offerer_services
@@ -117,6 +118,7 @@ class DemoLoader:
             self._create_cinema_card()
             self._create_free_screening()
             self._create_bookings()
+            self._create_favourites()
             # Last, so that the seeded choices above stay what they were before the import existed.
             self.import_allocine_programmes()
             # Bank details, months of used bookings, then pricing of every used booking of the demo.
@@ -447,6 +449,13 @@ class DemoLoader:
 
     def _validate(self, cinema: _Cinema, booking: Booking, at: dt.datetime) -> Booking:
         return booking_services.validate_countermark(cinema.counter, booking.token, at=at)
+
+    def _create_favourites(self) -> None:
+        """jeune keeps two films and a cinema: the Favoris tab has something to show, with showtimes."""
+        young = self.users[data.YOUNG_EMAIL]
+        for title in data.FAVOURITE_FILMS:
+            add_favourite(young, film_id=self.films[title].pk)
+        add_favourite(young, venue_id=self.cinemas[data.FAVOURITE_CINEMA].venue.pk)
 
     def _create_bookings(self) -> None:
         pro = self.users[data.PRO_EMAIL]

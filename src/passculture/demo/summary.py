@@ -11,6 +11,7 @@ from passculture.core.common.money import format_euros
 from passculture.core.common.time import FRENCH_MONTHS, age_on, format_local, to_local
 from passculture.core.common.time import now as utcnow
 from passculture.core.credit.selectors import balance_of, latest_deposit
+from passculture.core.favourites.selectors import favourites_of
 from passculture.core.finance.constants import BankAccountStatus
 from passculture.core.finance.models import BankAccount, Pricing
 from passculture.core.finance.periods import CUTOFF_TIMEZONE, latest_due_cutoff
@@ -43,9 +44,11 @@ def _beneficiary_situation(user, at: dt.datetime) -> str:
         expired_on = format_local(balance.expires_at, settings.TIME_ZONE)
         return f"{age} ans, crédit expiré le {expired_on} : séances gratuites seulement"
     spent = f", {format_euros(balance.spent_cents)} dépensés" if balance.spent_cents else ""
+    favourites = favourites_of(user).count()
+    liked = f", {favourites} favoris (/favoris/)" if favourites else ""
     return (
         f"{age} ans, identité vérifiée, {format_euros(balance.remaining_cents)} disponibles "
-        f"sur {format_euros(balance.initial_cents)}{spent}"
+        f"sur {format_euros(balance.initial_cents)}{spent}{liked}"
     )
 
 
