@@ -68,8 +68,8 @@ def _assert_offline_copy(page, name: str) -> None:
     """The kept copy: styled (DSFR's font, the brand layer), under the banner with the date it was kept."""
     banner = page.locator("#app-offline-banner")
     assert banner.is_visible()
-    assert banner.get_by_text("Hors connexion", exact=True).is_visible()
-    assert "cette page est la dernière copie enregistrée sur cet appareil du " in banner.inner_text()
+    assert banner.get_by_text("Tu es hors connexion", exact=True).is_visible()
+    assert "Cette page est la dernière copie enregistrée sur cet appareil, du " in banner.inner_text()
     assert page.evaluate("() => document.documentElement.dataset.offlineCopy").endswith("Z")
     # DSFR's small alert (its padding for the icon) and the brand layer (the banner's margin) both apply.
     style = page.evaluate(
@@ -122,6 +122,15 @@ def test_home_credit_film_and_ticket_open_offline_styled_under_a_banner(
         page.goto(pages["ticket"])
         assert page.locator("[data-countermark]").inner_text() == film_booking.token
         assert page.evaluate("getComputedStyle(document.querySelector('.ticket')).borderStyle") == "dashed"
+        # Cancelling needs the server: the kept ticket says so instead of the browser's error page.
+        page.get_by_text("Annuler la réservation").click()
+        page.get_by_role("button", name="Confirmer l'annulation").click()
+        assert "Cette action demande une connexion" in page.locator("#app-offline-banner").inner_text()
+        assert page.url == pages["ticket"]
+        # Its icon was precached too (DSFR's warning, never shown online).
+        assert page.evaluate(
+            "() => getComputedStyle(document.querySelector('.app-offline-banner'), '::before').maskImage"
+        ).startswith("url(")
         page.goto(pages["credit"])
         assert page.evaluate("() => getComputedStyle(document.querySelector('.bk-page')).maxWidth") == "640px"
 

@@ -31,6 +31,8 @@ PRECACHE = [
     "app/film.css",
     "app/venues.css",
     "app/errors.css",
+    # The "hors connexion" banner's icon (a DSFR warning alert): never loaded online, so not cached by use.
+    "dsfr/dist/icons/system/fr--warning-fill.svg",
     "app/pwa.js",
     "app/icons/icon-192.png",
     "app/icons/icon-512.png",
@@ -138,6 +140,12 @@ def service_worker(request):
         # Film pages: their query (a place, a day) only narrows the showtimes; one copy per film.
         "normalisedPattern": _film_pattern(),
         "mediaUrl": settings.MEDIA_URL,
+        # The offline page's ways out: the kept pages among these.
+        "offlineLinks": [
+            [reverse("app:bookings"), "Voir mes réservations enregistrées sur cet appareil"],
+            [reverse("app:home"), "Revenir à l'accueil"],
+            [reverse("app:credit"), "Voir mon crédit"],
+        ],
         "forgetOn": [url for url in (_reverse_or_empty("app:logout"), _reverse_or_empty("app:login")) if url],
         "outside": [*OUTSIDE_THE_APP, settings.MEDIA_URL],
     }

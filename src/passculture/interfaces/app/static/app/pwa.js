@@ -44,18 +44,18 @@
       return "";
     }
     var minutes = String(date.getMinutes()).padStart(2, "0");
-    return " du " + date.getDate() + " " + MONTHS[date.getMonth()] + " à " + date.getHours() + " h " + minutes;
+    return ", du " + date.getDate() + " " + MONTHS[date.getMonth()] + " à " + date.getHours() + " h " + minutes;
   }
 
   function bannerText() {
     var copy = document.documentElement.dataset.offlineCopy;
     if (copy && !navigator.onLine) {
-      return "Tu es hors connexion : cette page est la dernière copie enregistrée sur cet appareil" + keptOn(copy) + ".";
+      return "Cette page est la dernière copie enregistrée sur cet appareil" + keptOn(copy) + ".";
     }
     if (copy) {
       return "La connexion est revenue : cette page est la copie enregistrée" + keptOn(copy) + ". Recharge-la pour la voir à jour.";
     }
-    return "Tu es hors connexion : cette page peut ne plus être à jour. Tes billets enregistrés s'ouvrent sans connexion.";
+    return "Cette page peut ne plus être à jour. Tes billets enregistrés sur cet appareil s'ouvrent sans connexion.";
   }
 
   function showBanner() {
@@ -74,17 +74,29 @@
       banner.setAttribute("role", "status");
       var title = document.createElement("p");
       title.className = "fr-alert__title";
-      title.textContent = "Hors connexion";
       banner.appendChild(title);
       banner.appendChild(document.createElement("p"));
       var main = document.getElementById("contenu") || document.body;
       main.insertBefore(banner, main.firstChild);
     }
-    banner.querySelector(".fr-alert__title").textContent = navigator.onLine ? "Connexion revenue" : "Hors connexion";
+    banner.querySelector(".fr-alert__title").textContent = navigator.onLine ? "Connexion revenue" : "Tu es hors connexion";
     banner.lastChild.textContent = bannerText();
   }
 
   showBanner();
+  // Offline, a form (cancel a booking, book) would only reach the browser's own error page: say why here.
+  document.addEventListener("submit", function (event) {
+    if (navigator.onLine) {
+      return;
+    }
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    showBanner();
+    var banner = document.getElementById("app-offline-banner");
+    banner.setAttribute("role", "alert");
+    banner.lastChild.textContent = "Cette action demande une connexion : reconnecte-toi à Internet, puis réessaie.";
+    banner.scrollIntoView({ block: "center" });
+  }, true);
   window.addEventListener("offline", showBanner);
   window.addEventListener("online", showBanner);
 

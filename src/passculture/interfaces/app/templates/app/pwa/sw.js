@@ -111,7 +111,7 @@ async function networkFirst(request, event) {
   }
   const kept = await keptPage(request.url);
   if (!kept) {
-    return network.catch(() => offlinePage());
+    return network.catch(() => offlinePage(request.mode === "navigate" ? request.url : ""));
   }
   const timeout = new Promise((resolve) => setTimeout(() => resolve(null), NETWORK_TIMEOUT_MS));
   try {
@@ -160,15 +160,26 @@ async function cacheFirst(request) {
   return response;
 }
 
-async function offlinePage() {
-  const list = await keptPage(CONFIG.bookingsUrl);
-  const link = list ? '<p><a href="' + CONFIG.bookingsUrl + '">Voir mes réservations enregistrées sur cet appareil</a></p>' : "";
+// A page never opened here: says so, offers to try again, and leads to the pages kept on this device.
+async function offlinePage(url) {
+  const ways = [];
+  for (const [href, label] of CONFIG.offlineLinks) {
+    if (await keptPage(href)) {
+      ways.push('<li><a href="' + href + '">' + label + "</a></li>");
+    }
+  }
+  const retry = url ? '<p><a class="fr-btn" href="' + encodeURI(url) + '">Réessayer</a></p>' : "";
+  const list = ways.length
+    ? "<h2 class=\"fr-h5\">Enregistré sur cet appareil</h2><ul>" + ways.join("") + "</ul>"
+    : "";
   const html = '<!doctype html><html lang="fr"><head><meta charset="utf-8">' +
     '<meta name="viewport" content="width=device-width, initial-scale=1"><title>Hors connexion · pass Culture cinéma</title>' +
     CONFIG.stylesheets.map((href) => '<link rel="stylesheet" href="' + href + '">').join("") +
-    '</head><body class="app"><main class="fr-container app-main">' +
+    '</head><body class="app"><header role="banner" class="app-header"><div class="fr-container app-header__inner">' +
+    '<a class="app-brand" href="/">pass Culture <span>cinéma</span></a></div></header>' +
+    '<main id="contenu" class="fr-container app-main">' +
     "<h1>Tu es hors connexion</h1><p>Cette page n'a pas encore été ouverte sur cet appareil : " +
-    "reconnecte-toi à Internet pour l'afficher.</p>" + link + "</main></body></html>";
+    "reconnecte-toi à Internet pour l'afficher.</p>" + retry + list + "</main></body></html>";
   return new Response(html, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
 }
 
@@ -193,7 +204,7 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(networkFirst(request, event));
   } else if (request.mode === "navigate" && !CONFIG.outside.some((prefix) => url.pathname.startsWith(prefix))) {
     // Another page of the app: the network only, and a page saying so when offline.
-    event.respondWith(fetch(request).catch(() => offlinePage()));
+    event.respondWith(fetch(request).catch(() => offlinePage(request.url)));
   }
 });
 
