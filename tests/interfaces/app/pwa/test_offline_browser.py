@@ -155,6 +155,7 @@ def test_a_live_page_shows_the_banner_when_the_connection_drops(page, live_serve
     page.set_viewport_size(PHONE)
     log_in(page, client, film_booking.user, live_server.url)
     page.goto(f"{live_server.url}/credit/")
+    _wait_until_kept_offline(page)
     page.context.set_offline(True)
     try:
         page.wait_for_selector("#app-offline-banner")

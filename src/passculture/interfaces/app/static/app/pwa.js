@@ -115,7 +115,15 @@
   navigator.serviceWorker.startMessages();
 
   window.addEventListener("load", function () {
-    navigator.serviceWorker.register(workerUrl, { scope: "/" }).catch(function () {});
+    var register = function () {
+      navigator.serviceWorker.register(workerUrl, { scope: "/" }).catch(function () {});
+    };
+    // Offline, the browser could not fetch the worker (and says so in the console): wait for the network.
+    if (navigator.onLine) {
+      register();
+    } else {
+      window.addEventListener("online", register, { once: true });
+    }
     // A kept copy is not fetched again from here: the worker refreshes it when the network answers.
     if (document.documentElement.dataset.offlineCopy) {
       return;
