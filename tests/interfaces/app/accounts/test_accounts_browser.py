@@ -75,6 +75,9 @@ def test_sign_up_confirm_log_in_see_the_account_and_log_out_on_a_phone(
     assert_accessible(page, "app-accounts-email-confirmed")
     screenshot(page, "app-accounts-email-confirmed")
     page.get_by_role("main").get_by_role("link", name="Se connecter").click()
+    page.get_by_role("button", name="Se connecter").wait_for()
+    assert_accessible(page, "app-accounts-login")
+    screenshot(page, "app-accounts-login")
 
     page.get_by_label("Adresse email").fill(EMAIL)
     page.get_by_label("Mot de passe").fill(PASSWORD)

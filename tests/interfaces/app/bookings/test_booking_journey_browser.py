@@ -2,8 +2,7 @@
 ticket, its calendar file and no way to cancel; a showtime days ahead booked as a duo then cancelled;
 and "Mes réservations" as short tabs of compact cards.
 
-Each page state is a place where the lead adds `assert_accessible(page)` once axe is vendored (marked
-`# axe` below)."""
+Each page state is checked with axe (`assert_accessible`) next to its screenshot."""
 
 import datetime as dt
 import re
@@ -20,7 +19,7 @@ from passculture.core.credit.factories import DepositFactory
 from passculture.core.offerers.factories import VenueFactory
 from passculture.core.offers.factories import StockFactory
 from passculture.core.users.factories import UserFactory
-from tests.browser import BROWSER_MARKS, log_in, screenshot
+from tests.browser import BROWSER_MARKS, assert_accessible, log_in, screenshot
 
 pytestmark = [*BROWSER_MARKS, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 PHONE = {"width": 390, "height": 844}
@@ -81,7 +80,8 @@ def test_a_last_minute_showtime_is_warned_final_before_confirming_then_has_no_ca
     assert button.get_attribute("aria-describedby") == "final-at-once"
     assert page.get_by_role("button", name="Confirmer la réservation").count() == 0
     assert _no_sideways_scroll(page)
-    screenshot(page, "app-book-final-at-once")  # axe
+    screenshot(page, "app-book-final-at-once")
+    assert_accessible(page, "app-book-final-at-once")
     button.click()
 
     booking = Booking.objects.get(user=beneficiary)
@@ -96,7 +96,8 @@ def test_a_last_minute_showtime_is_warned_final_before_confirming_then_has_no_ca
         "https://www.openstreetmap.org/directions?to=45.760000%2C4.835000"
     )
     assert _no_sideways_scroll(page)
-    screenshot(page, "app-ticket-final-at-once")  # axe
+    screenshot(page, "app-ticket-final-at-once")
+    assert_accessible(page, "app-ticket-final-at-once")
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Ajouter à mon agenda").click()
@@ -134,14 +135,16 @@ def test_a_showtime_days_ahead_is_booked_as_a_duo_then_cancelled(phone, live_ser
     page.locator("label[for=quantity-2]").click()
     assert two.is_checked()
     assert "Tu pourras annuler jusqu'au" in page.inner_text("main")
-    screenshot(page, "app-book-duo-choice")  # axe
+    screenshot(page, "app-book-duo-choice")
+    assert_accessible(page, "app-book-duo-choice")
     page.get_by_role("button", name="Confirmer la réservation").click()
 
     booking = Booking.objects.get(user=beneficiary)
     assert booking.quantity == 2
     page.wait_for_url(f"{live_server.url}/reservations/{booking.pk}/")
     assert page.get_by_role("link", name="Ajouter à mon agenda").is_visible()
-    screenshot(page, "app-ticket-cancellable")  # axe
+    screenshot(page, "app-ticket-cancellable")
+    assert_accessible(page, "app-ticket-cancellable")
     page.get_by_text("Annuler la réservation").click()
     assert "15 € seront recrédités sur ton pass Culture." in page.inner_text("main").replace("\u00a0", " ")
     page.get_by_role("button", name="Confirmer l'annulation").click()
@@ -195,15 +198,18 @@ def test_my_four_bookings_fit_in_short_tabs_without_qr_codes(phone, live_server,
     )
     assert height <= 1400, height  # was about 3,900 px with a QR code per booking
     assert _no_sideways_scroll(page)
-    screenshot(page, "app-bookings-tab-upcoming")  # axe
+    screenshot(page, "app-bookings-tab-upcoming")
+    assert_accessible(page, "app-bookings-tab-upcoming")
 
     tabs.get_by_role("link", name="Passées (1)").click()
     page.wait_for_url(f"{live_server.url}/reservations/?onglet=passees")
     assert page.locator(".bk-card .fr-card__title").all_inner_texts() == ["Nuit blanche"]
-    screenshot(page, "app-bookings-tab-past")  # axe
+    screenshot(page, "app-bookings-tab-past")
+    assert_accessible(page, "app-bookings-tab-past")
     tabs.get_by_role("link", name="Annulées (1)").click()
     assert "Annulée par le cinéma" in page.locator(".bk-card").inner_text()
-    screenshot(page, "app-bookings-tab-cancelled")  # axe
+    screenshot(page, "app-bookings-tab-cancelled")
+    assert_accessible(page, "app-bookings-tab-cancelled")
 
     # The whole card leads to the ticket.
     tabs.get_by_role("link", name="À venir (2)").click()

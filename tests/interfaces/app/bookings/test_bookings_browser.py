@@ -19,7 +19,7 @@ from passculture.core.credit.selectors import balance_of
 from passculture.core.offerers.factories import VenueFactory
 from passculture.core.offers.factories import StockFactory
 from passculture.core.users.factories import UserFactory
-from tests.browser import BROWSER_MARKS, log_in, screenshot
+from tests.browser import BROWSER_MARKS, assert_accessible, log_in, screenshot
 
 pytestmark = [*BROWSER_MARKS, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 PHONE = {"width": 390, "height": 844}
@@ -73,6 +73,7 @@ def test_book_a_duo_show_the_qr_code_cancel_and_get_the_credit_back(phone, live_
     assert "20h30" in page.inner_text("main")
     page.get_by_role("radio", name=re.compile("2 places")).check()
     screenshot(page, "app-book-duo")
+    assert_accessible(page, "app-book-duo")
     page.get_by_role("button", name="Confirmer la réservation").click()
 
     booking = Booking.objects.get(user=beneficiary)
@@ -84,6 +85,7 @@ def test_book_a_duo_show_the_qr_code_cancel_and_get_the_credit_back(phone, live_
     box = qr.bounding_box()
     assert box is not None and box["width"] >= 250  # large enough to scan from a phone screen
     screenshot(page, "app-booking-confirmation")
+    assert_accessible(page, "app-booking-confirmation")
     assert decode_qr(qr.screenshot(caret="initial")) == [f"PASSCULTURE:v3;TOKEN:{booking.token}"]
     # The whole phone screen too, as the counter's scanner would see it.
     assert f"PASSCULTURE:v3;TOKEN:{booking.token}" in decode_qr(page.screenshot(caret="initial"))
@@ -98,6 +100,7 @@ def test_book_a_duo_show_the_qr_code_cancel_and_get_the_credit_back(phone, live_
     assert "Annulée par toi" in cancelled.inner_text()
     assert cancelled.locator(".qr").count() == 0
     screenshot(page, "app-bookings-after-cancel")
+    assert_accessible(page, "app-bookings-after-cancel")
     assert balance_of(beneficiary).remaining_cents == 300_00
 
     page.goto(f"{live_server.url}/credit/")
@@ -106,6 +109,7 @@ def test_book_a_duo_show_the_qr_code_cancel_and_get_the_credit_back(phone, live_
     assert "Remboursement « Orbite basse », 2 places (duo)" in history
     assert "Réservation « Orbite basse », 2 places (duo)" in history
     screenshot(page, "app-credit")
+    assert_accessible(page, "app-credit")
 
 
 def test_not_enough_credit_is_said_before_confirming(phone, live_server, venue):
@@ -116,6 +120,7 @@ def test_not_enough_credit_is_said_before_confirming(phone, live_server, venue):
     assert "Le solde de ton pass Culture est insuffisant pour cette réservation." in alert.inner_text()
     assert page.get_by_role("button", name="Confirmer la réservation").count() == 0
     screenshot(page, "app-book-insufficient-credit")
+    assert_accessible(page, "app-book-insufficient-credit")
 
 
 def test_sold_out_while_confirming_keeps_the_page_with_the_reason(phone, live_server, venue, beneficiary):
@@ -132,6 +137,7 @@ def test_sold_out_while_confirming_keeps_the_page_with_the_reason(phone, live_se
     assert "Il n'y a plus assez de places disponibles pour cette séance." in alert.inner_text()
     assert not Booking.objects.filter(user=beneficiary).exists()
     screenshot(page, "app-book-sold-out")
+    assert_accessible(page, "app-book-sold-out")
 
 
 def test_past_the_cancellation_deadline_the_booking_says_why(phone, live_server, venue, beneficiary):
@@ -150,6 +156,7 @@ def test_past_the_cancellation_deadline_the_booking_says_why(phone, live_server,
         f"PASSCULTURE:v3;TOKEN:{booking.token}"
     ]
     screenshot(page, "app-booking-final")
+    assert_accessible(page, "app-booking-final")
 
 
 def test_an_expired_credit_is_told_on_the_film_page_and_still_books_a_free_showtime(
@@ -173,6 +180,7 @@ def test_an_expired_credit_is_told_on_the_film_page_and_still_books_a_free_showt
     assert paid.get_attribute("aria-disabled") == "true"
     assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
     screenshot(page, "app-film-expired-credit")
+    assert_accessible(page, "app-film-expired-credit")
 
     # The booking page refuses the paid one all the same (a link kept from before).
     page.goto(f"{live_server.url}/reserver/{paid_stock.pk}/")
@@ -180,11 +188,13 @@ def test_an_expired_credit_is_told_on_the_film_page_and_still_books_a_free_showt
     assert "tu ne peux plus réserver d'offre payante" in alert.inner_text()
     assert page.get_by_role("button", name="Confirmer la réservation").count() == 0
     screenshot(page, "app-book-paid-expired-credit")
+    assert_accessible(page, "app-book-paid-expired-credit")
 
     page.go_back()
     page.get_by_role("link", name=re.compile("^18h00 .*Gratuit")).click()
     assert "cette séance est gratuite : tu peux la réserver" in page.get_by_role("status").inner_text()
     screenshot(page, "app-book-free-expired-credit")
+    assert_accessible(page, "app-book-free-expired-credit")
     page.get_by_role("button", name="Confirmer la réservation").click()
 
     booking = Booking.objects.get(user=expired)
@@ -222,3 +232,4 @@ def test_two_credits_of_the_2025_policy_show_as_one_balance_and_each_credit(page
     assert "Crédit pass Culture attribué (crédit de 17 ans)" in history
     assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
     screenshot(page, "app-credit-two-credits")
+    assert_accessible(page, "app-credit-two-credits")

@@ -62,10 +62,17 @@ def test_the_worker_keeps_my_bookings_and_the_apps_assets(client):
     assert "/static/app/pwa.js" in config["precache"]
     assert config["staticPrefixes"] == ["/static/app/", "/static/dsfr/"]
     assert config["bookingsUrl"] == "/reservations/"
+    assert "/static/app/film.css" in config["precache"] and "/static/app/bookings.css" in config["precache"]
     pattern = re.compile(config["pagePattern"])
-    assert pattern.match("/reservations/") and pattern.match("/reservations/12/")
-    for path in ("/reservations/12/annuler/", "/credit/", "/reserver/3/", "/"):
+    for path in ("/", "/credit/", "/reservations/", "/reservations/12/"):
+        assert pattern.match(path), path
+    for path in ("/reservations/12/annuler/", "/reserver/3/", "/films/3/", "/carte/", "/credit/x/", "/x/"):
         assert not pattern.match(path), path
+    # Film pages are kept whatever their query (a place, a day), under their bare path.
+    films = re.compile(config["normalisedPattern"])
+    assert films.match("/films/3/") and films.match("/films/1234/")
+    assert not films.match("/films/3/x/") and not films.match("/films/")
+    assert config["mediaUrl"] == "/media/"
     # Logging out or in forgets the kept pages.
     assert set(config["forgetOn"]) == {reverse("app:logout"), reverse("app:login")}
     assert "/pro/" in config["outside"] and "/backoffice/" in config["outside"]

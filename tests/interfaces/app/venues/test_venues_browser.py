@@ -13,7 +13,7 @@ from passculture.core.common.time import local_to_utc, to_local
 from passculture.core.common.time import now as utcnow
 from passculture.core.offerers.factories import VenueFactory
 from passculture.core.offers.factories import OfferFactory, StockFactory
-from tests.browser import BROWSER_MARKS, screenshot
+from tests.browser import BROWSER_MARKS, assert_accessible, screenshot
 
 pytestmark = BROWSER_MARKS
 
@@ -129,6 +129,7 @@ def test_the_cinema_page_shows_its_films_by_day_on_a_phone(live_server, cinemas,
     ]
     assert no_horizontal_scroll(phone)
     screenshot(phone, "app-cinema")
+    assert_accessible(phone, "app-cinema")
 
     # Another day, without JavaScript's help: the chip is a link.
     chips = phone.get_by_role("navigation", name="Jours de la semaine")
@@ -147,6 +148,7 @@ def test_the_cinema_page_shows_its_films_by_day_on_a_phone(live_server, cinemas,
     assert phone.locator(".showtime-button").inner_text() == "21h30 VO · 7,50\xa0€"
     assert phone.locator(".showtime-button").get_attribute("href").startswith("/reserver/")
     screenshot(phone, "app-cinema-autre-jour")
+    assert_accessible(phone, "app-cinema-autre-jour")
 
 
 # --- The map ----------------------------------------------------------------------------------------
@@ -170,6 +172,7 @@ def test_the_map_shows_tiles_and_markers_that_lead_to_each_cinema(live_server, c
     assert no_horizontal_scroll(phone)
     phone.wait_for_timeout(300)  # Leaflet fades the tiles in
     screenshot(phone, "app-carte")
+    assert_accessible(phone, "app-carte")
 
     # A marker is a link reached with the keyboard; Enter opens the cinema page.
     marker = phone.locator(".map-marker__link").filter(has_text="Cinéma de la Croix-Rousse")
@@ -201,6 +204,7 @@ def test_with_the_tile_server_down_the_list_stays(live_server, cinemas, stopped_
     assert phone.locator(".venue-card__name").count() == 2
     assert no_horizontal_scroll(phone)
     screenshot(phone, "app-carte-sans-tuiles")
+    assert_accessible(phone, "app-carte-sans-tuiles")
     phone.locator(".venue-card__name").first.click()
     phone.wait_for_url(re.compile(r"/cinemas/\d+/"))
 
@@ -241,6 +245,7 @@ def test_autour_de_moi_finds_the_cinemas_around_the_device(live_server, cinemas,
     assert phone.get_by_text("Où cherches-tu un cinéma ?").is_visible()
     assert no_horizontal_scroll(phone)
     screenshot(phone, "app-carte-sans-position")
+    assert_accessible(phone, "app-carte-sans-position")
 
     phone.get_by_role("button", name="Autour de moi").click()
 

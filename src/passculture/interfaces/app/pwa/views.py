@@ -3,6 +3,7 @@
 import functools
 import hashlib
 import json
+import re
 from importlib.metadata import version
 from pathlib import Path
 
@@ -24,7 +25,14 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 APP_STATIC_PREFIX = "app/"
 PRECACHE = [
     *STYLESHEETS,
+    # The kept pages' own stylesheets (film, bookings and credit, cinema links), the error pages': a copy
+    # opened offline is styled even when this worker did not control the page it was kept from.
     "app/bookings.css",
+    "app/film.css",
+    "app/venues.css",
+    "app/errors.css",
+    # The "hors connexion" banner's icon (a DSFR warning alert): never loaded online, so not cached by use.
+    "dsfr/dist/icons/system/fr--warning-fill.svg",
     "app/pwa.js",
     "app/icons/icon-192.png",
     "app/icons/icon-512.png",
@@ -101,6 +109,20 @@ def cache_version() -> str:
     return _content_hash() if settings.DEBUG else _cached_content_hash()
 
 
+def _escaped(url: str) -> str:
+    return re.escape(url).replace("/", "\\/")
+
+
+def _page_pattern() -> str:
+    bookings = _escaped(reverse("app:bookings")) + "(\\d+\\/)?"
+    return "^(" + "|".join([_escaped(reverse("app:home")), _escaped(reverse("app:credit")), bookings]) + ")$"
+
+
+def _film_pattern() -> str:
+    # reverse() with a placeholder id, swapped for the digits it stands for.
+    return "^" + _escaped(reverse("app:film", args=[1])).replace("1", "\\d+", 1) + "$"
+
+
 @require_GET
 def service_worker(request):
     bookings_url = reverse("app:bookings")
@@ -112,8 +134,18 @@ def service_worker(request):
         "staticPrefixes": [settings.STATIC_URL + APP_STATIC_PREFIX, settings.STATIC_URL + "dsfr/"],
         "stylesheets": [static(path) for path in STYLESHEETS],
         "bookingsUrl": bookings_url,
-        # The list and each booking: /reservations/ and /reservations/<id>/.
-        "pagePattern": "^" + bookings_url.replace("/", "\\/") + "(\\d+\\/)?$",
+        # Kept for offline use, without a query: the home page, my credit, my bookings (the list and each
+        # booking: /reservations/ and /reservations/<id>/).
+        "pagePattern": _page_pattern(),
+        # Film pages: their query (a place, a day) only narrows the showtimes; one copy per film.
+        "normalisedPattern": _film_pattern(),
+        "mediaUrl": settings.MEDIA_URL,
+        # The offline page's ways out: the kept pages among these.
+        "offlineLinks": [
+            [reverse("app:bookings"), "Voir mes réservations enregistrées sur cet appareil"],
+            [reverse("app:home"), "Revenir à l'accueil"],
+            [reverse("app:credit"), "Voir mon crédit"],
+        ],
         "forgetOn": [url for url in (_reverse_or_empty("app:logout"), _reverse_or_empty("app:login")) if url],
         "outside": [*OUTSIDE_THE_APP, settings.MEDIA_URL],
     }

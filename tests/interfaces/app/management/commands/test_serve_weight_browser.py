@@ -85,3 +85,25 @@ def test_the_home_page_first_visit_stays_under_250_kb(served, page):
     assert total <= HOME_BUDGET_BYTES, report
     assert_accessible(page, "home under serve")
     screenshot(page, "app-home-served-390x844")
+
+
+def test_under_serve_the_home_page_opens_offline_styled(served, page):
+    """Under the collected storage (hashed names), the worker installs (its precache of those names all
+    answered) and the home page seen once opens offline, styled, under the "hors connexion" banner."""
+    page.set_viewport_size(PHONE)
+    page.goto(f"{served}/")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    page.wait_for_selector("html[data-offline-ready]", state="attached")
+    page.context.set_offline(True)
+    try:
+        page.reload()
+        assert page.locator("#app-offline-banner").is_visible()
+        # DSFR's alert and the brand layer (both under hashed names) came from the worker's cache.
+        style = page.evaluate(
+            "() => { const s = getComputedStyle(document.querySelector('.app-offline-banner'));"
+            " return [s.paddingLeft, s.marginBottom]; }"
+        )
+        assert style == ["48px", "16px"]
+        screenshot(page, "app-offline-home-served")
+    finally:
+        page.context.set_offline(False)

@@ -1,6 +1,8 @@
-/* Installable web app: registers the service worker (my bookings open offline once visited) and makes
- * the browser forget those pages when this person logs out. Loaded by base.html, with its URLs as
- * data attributes of this script tag. */
+/* Installable web app: registers the service worker (home, credit, film pages and my bookings open
+ * offline once visited), shows the "hors connexion" banner over a kept copy (the worker marks it with
+ * `data-offline-copy` on <html>) or when the connection drops, and makes the browser forget the kept
+ * pages when this person logs out. Loaded by base.html, with its URLs as data attributes of this script
+ * tag. The banner is built with the DOM (the CSP refuses inline code). */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -33,6 +35,71 @@
     });
   }
 
+  var MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+    "octobre", "novembre", "décembre"];
+
+  function keptOn(iso) {
+    var date = new Date(iso);
+    if (isNaN(date.getTime())) {
+      return "";
+    }
+    var minutes = String(date.getMinutes()).padStart(2, "0");
+    return ", du " + date.getDate() + " " + MONTHS[date.getMonth()] + " à " + date.getHours() + " h " + minutes;
+  }
+
+  function bannerText() {
+    var copy = document.documentElement.dataset.offlineCopy;
+    if (copy && !navigator.onLine) {
+      return "Cette page est la dernière copie enregistrée sur cet appareil" + keptOn(copy) + ".";
+    }
+    if (copy) {
+      return "La connexion est revenue : cette page est la copie enregistrée" + keptOn(copy) + ". Recharge-la pour la voir à jour.";
+    }
+    return "Cette page peut ne plus être à jour. Tes billets enregistrés sur cet appareil s'ouvrent sans connexion.";
+  }
+
+  function showBanner() {
+    var copy = document.documentElement.dataset.offlineCopy;
+    var banner = document.getElementById("app-offline-banner");
+    if (!copy && navigator.onLine) {
+      if (banner) {
+        banner.remove();
+      }
+      return;
+    }
+    if (!banner) {
+      banner = document.createElement("div");
+      banner.id = "app-offline-banner";
+      banner.className = "fr-alert fr-alert--warning fr-alert--sm app-offline-banner";
+      banner.setAttribute("role", "status");
+      var title = document.createElement("p");
+      title.className = "fr-alert__title";
+      banner.appendChild(title);
+      banner.appendChild(document.createElement("p"));
+      var main = document.getElementById("contenu") || document.body;
+      main.insertBefore(banner, main.firstChild);
+    }
+    banner.querySelector(".fr-alert__title").textContent = navigator.onLine ? "Connexion revenue" : "Tu es hors connexion";
+    banner.lastChild.textContent = bannerText();
+  }
+
+  showBanner();
+  // Offline, a form (cancel a booking, book) would only reach the browser's own error page: say why here.
+  document.addEventListener("submit", function (event) {
+    if (navigator.onLine) {
+      return;
+    }
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    showBanner();
+    var banner = document.getElementById("app-offline-banner");
+    banner.setAttribute("role", "alert");
+    banner.lastChild.textContent = "Cette action demande une connexion : reconnecte-toi à Internet, puis réessaie.";
+    banner.scrollIntoView({ block: "center" });
+  }, true);
+  window.addEventListener("offline", showBanner);
+  window.addEventListener("online", showBanner);
+
   navigator.serviceWorker.addEventListener("message", function (event) {
     var data = event.data || {};
     if (data.type === "page-kept" && data.url === location.pathname) {
@@ -48,8 +115,17 @@
   navigator.serviceWorker.startMessages();
 
   window.addEventListener("load", function () {
-    navigator.serviceWorker.register(workerUrl, { scope: "/" }).catch(function () {});
-    if (!document.querySelector("[data-offline-page]")) {
+    var register = function () {
+      navigator.serviceWorker.register(workerUrl, { scope: "/" }).catch(function () {});
+    };
+    // Offline, the browser could not fetch the worker (and says so in the console): wait for the network.
+    if (navigator.onLine) {
+      register();
+    } else {
+      window.addEventListener("online", register, { once: true });
+    }
+    // A kept copy is not fetched again from here: the worker refreshes it when the network answers.
+    if (document.documentElement.dataset.offlineCopy) {
       return;
     }
     navigator.serviceWorker.ready.then(function (registration) {

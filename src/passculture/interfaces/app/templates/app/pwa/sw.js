@@ -1,7 +1,11 @@
 /* pass Culture cinéma: service worker (served at /sw.js so that its scope is the whole site).
  *
- * - My bookings (the list and each booking) are network-first: always fresh when online, the last copy
- *   when offline, so that the QR codes open at the cinema's door without a connection.
+ * - The home page, my credit, film pages and my bookings (the list and each booking) are network-first:
+ *   always fresh when online, the last copy when offline, so that the QR codes open at the cinema's door
+ *   without a connection. A kept copy served offline is marked (`data-offline-copy` on <html>, the date
+ *   it was kept) and pwa.js shows the "hors connexion" banner over it.
+ * - Posters (images under /media/) seen online are kept in a small bounded cache; one never seen is
+ *   replaced offline by a plain tile, never a broken image.
  * - Static assets are cache-first in a cache named after their content hash: a deploy that changes
  *   them changes the name, and the old cache is dropped on activation.
  * - Only GET responses of this site are kept, never a redirect (to the login page) nor an error; the
@@ -11,7 +15,13 @@
 const CONFIG = {{ config|safe }};
 const STATIC_CACHE = "pc-static-" + CONFIG.version;
 const PAGES_CACHE = "pc-pages";
+const MEDIA_CACHE = "pc-media";
 const PAGE_PATTERN = new RegExp(CONFIG.pagePattern);
+// Pages whose query only narrows them (a film's showtimes near a place): one copy, under the bare path.
+const NORMALISED_PATTERN = new RegExp(CONFIG.normalisedPattern);
+// Posters are small (renditions of a few KB): enough for the pages kept, bounded all the same.
+const MEDIA_LIMIT = 120;
+const KEPT_AT = "X-Kept-At";
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -34,11 +44,21 @@ self.addEventListener("activate", (event) => {
 });
 
 function forgetPages() {
-  return caches.delete(PAGES_CACHE);
+  // The posters too: they tell what the previous person looked at.
+  return Promise.all([caches.delete(PAGES_CACHE), caches.delete(MEDIA_CACHE)]);
 }
 
 function isCacheablePage(url) {
-  return url.origin === self.location.origin && PAGE_PATTERN.test(url.pathname) && !url.search;
+  if (url.origin !== self.location.origin) {
+    return false;
+  }
+  return (PAGE_PATTERN.test(url.pathname) && !url.search) || NORMALISED_PATTERN.test(url.pathname);
+}
+
+// The key of a page's copy: its path alone (the query of a normalised page dropped).
+function pageKey(url) {
+  const parsed = new URL(url, self.location.origin);
+  return parsed.origin + parsed.pathname;
 }
 
 function isKeepable(response) {
@@ -49,14 +69,32 @@ function isKeepable(response) {
 const NETWORK_TIMEOUT_MS = 5000;
 
 function keptPage(url) {
-  return caches.match(url, { cacheName: PAGES_CACHE, ignoreVary: true });
+  return caches.match(pageKey(url), { cacheName: PAGES_CACHE, ignoreVary: true });
+}
+
+// The copy, with the date it was kept (for the banner), and its own headers (its CSP matches its nonces).
+async function keepPage(url, response) {
+  const headers = new Headers(response.headers);
+  headers.set(KEPT_AT, new Date().toISOString());
+  const body = await response.clone().blob();
+  const copy = new Response(body, { status: response.status, statusText: response.statusText, headers });
+  const cache = await caches.open(PAGES_CACHE);
+  await cache.put(pageKey(url), copy);
+}
+
+// The kept copy as served offline: <html> says it is a copy, and of when.
+async function markedCopy(kept) {
+  const keptAt = (kept.headers.get(KEPT_AT) || "").replace(/[^0-9TZ:.+-]/g, "");
+  const html = (await kept.text()).replace(/<html\b/i, '<html data-offline-copy="' + (keptAt || "inconnue") + '"');
+  const headers = new Headers(kept.headers);
+  headers.delete("Content-Length");
+  return new Response(html, { status: 200, headers });
 }
 
 async function fetchAndKeep(request) {
   const response = await fetch(request);
   if (isKeepable(response)) {
-    const cache = await caches.open(PAGES_CACHE);
-    await cache.put(request.url, response.clone());
+    await keepPage(request.url, response);
   } else if (response.type === "opaqueredirect" || response.redirected || response.status === 403) {
     // Sent to the login page (a navigation gets the redirect itself, opaque): this session is over,
     // its pages must not outlive it.
@@ -73,15 +111,39 @@ async function networkFirst(request, event) {
   }
   const kept = await keptPage(request.url);
   if (!kept) {
-    return network.catch(() => offlinePage());
+    return network.catch(() => offlinePage(request.mode === "navigate" ? request.url : ""));
   }
   const timeout = new Promise((resolve) => setTimeout(() => resolve(null), NETWORK_TIMEOUT_MS));
   try {
     const response = await Promise.race([network, timeout]);
     // A server error (the site down behind its proxy) shows the kept copy too.
-    return response && response.status < 500 ? response : kept;
+    return response && response.status < 500 ? response : markedCopy(kept);
   } catch (error) {
-    return kept;
+    return markedCopy(kept);
+  }
+}
+
+// A neutral tile the size of nothing in particular: the poster's box (CSS aspect-ratio) keeps its shape.
+function blankPoster() {
+  const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="2" height="3" viewBox="0 0 2 3">' +
+    '<rect width="2" height="3" fill="#eeeeee"/></svg>';
+  return new Response(svg, { status: 200, headers: { "Content-Type": "image/svg+xml" } });
+}
+
+async function posterImage(request) {
+  try {
+    const response = await fetch(request);
+    if (isKeepable(response)) {
+      const cache = await caches.open(MEDIA_CACHE);
+      await cache.put(request, response.clone());
+      const keys = await cache.keys();
+      // Oldest first: keys come in the order they were put.
+      await Promise.all(keys.slice(0, Math.max(0, keys.length - MEDIA_LIMIT)).map((key) => cache.delete(key)));
+    }
+    return response;
+  } catch (error) {
+    const kept = await caches.match(request, { cacheName: MEDIA_CACHE });
+    return kept || blankPoster();
   }
 }
 
@@ -98,15 +160,26 @@ async function cacheFirst(request) {
   return response;
 }
 
-async function offlinePage() {
-  const list = await keptPage(CONFIG.bookingsUrl);
-  const link = list ? '<p><a href="' + CONFIG.bookingsUrl + '">Voir mes réservations enregistrées sur cet appareil</a></p>' : "";
+// A page never opened here: says so, offers to try again, and leads to the pages kept on this device.
+async function offlinePage(url) {
+  const ways = [];
+  for (const [href, label] of CONFIG.offlineLinks) {
+    if (await keptPage(href)) {
+      ways.push('<li><a href="' + href + '">' + label + "</a></li>");
+    }
+  }
+  const retry = url ? '<p><a class="fr-btn" href="' + encodeURI(url) + '">Réessayer</a></p>' : "";
+  const list = ways.length
+    ? "<h2 class=\"fr-h5\">Enregistré sur cet appareil</h2><ul>" + ways.join("") + "</ul>"
+    : "";
   const html = '<!doctype html><html lang="fr"><head><meta charset="utf-8">' +
     '<meta name="viewport" content="width=device-width, initial-scale=1"><title>Hors connexion · pass Culture cinéma</title>' +
     CONFIG.stylesheets.map((href) => '<link rel="stylesheet" href="' + href + '">').join("") +
-    '</head><body class="app"><main class="fr-container app-main">' +
+    '</head><body class="app"><header role="banner" class="app-header"><div class="fr-container app-header__inner">' +
+    '<a class="app-brand" href="/">pass Culture <span>cinéma</span></a></div></header>' +
+    '<main id="contenu" class="fr-container app-main">' +
     "<h1>Tu es hors connexion</h1><p>Cette page n'a pas encore été ouverte sur cet appareil : " +
-    "reconnecte-toi à Internet pour l'afficher.</p>" + link + "</main></body></html>";
+    "reconnecte-toi à Internet pour l'afficher.</p>" + retry + list + "</main></body></html>";
   return new Response(html, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
 }
 
@@ -125,11 +198,13 @@ self.addEventListener("fetch", (event) => {
   }
   if (CONFIG.staticPrefixes.some((prefix) => url.pathname.startsWith(prefix))) {
     event.respondWith(cacheFirst(request));
+  } else if (url.pathname.startsWith(CONFIG.mediaUrl) && request.destination === "image") {
+    event.respondWith(posterImage(request));
   } else if (isCacheablePage(url)) {
     event.respondWith(networkFirst(request, event));
   } else if (request.mode === "navigate" && !CONFIG.outside.some((prefix) => url.pathname.startsWith(prefix))) {
     // Another page of the app: the network only, and a page saying so when offline.
-    event.respondWith(fetch(request).catch(() => offlinePage()));
+    event.respondWith(fetch(request).catch(() => offlinePage(request.url)));
   }
 });
 
