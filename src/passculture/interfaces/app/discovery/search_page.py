@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from passculture.core.common.exceptions import DomainError
+from passculture.core.common.money import format_euros
 from passculture.core.common.time import FRENCH_WEEKDAYS
 from passculture.core.common.time import now as utcnow
 from passculture.core.credit.selectors import balance_of_deposits, deposits_of
@@ -270,7 +271,26 @@ def search_page(request):
             else:
                 query = _query(base, **{kept[widening.kind]: ""})
             suggestions.append((widening.label, query))
+    cards = []
+    if page_number == 1 and not text:
+        cards = [
+            {
+                "title": card.offer.name,
+                "url": reverse("app:offer", args=[card.offer.pk]),
+                "meta": " · ".join(
+                    part
+                    for part in (
+                        card.offer.venue.display_name,
+                        p.distance_label(card.distance_km),
+                        format_euros(card.price_cents),
+                    )
+                    if part
+                ),
+            }
+            for card in search.cards_nearby(at=at, position=position, radius_km=radius, limit=4)
+        ]
     context = {
+        "cards": cards,
         "errors": errors,
         "located": located,
         "text": text,
