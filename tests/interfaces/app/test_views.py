@@ -52,7 +52,9 @@ def test_home_queries_do_not_grow_with_the_number_of_films(client, db, django_as
     for index in range(8):
         offer = OfferFactory(name=f"Film {index}", venue=VenueFactory())
         for day in range(1, 4):
-            StockFactory(offer=offer, beginning_datetime=NOW + dt.timedelta(days=day, hours=index), quantity=5)
+            StockFactory(
+                offer=offer, beginning_datetime=NOW + dt.timedelta(days=day, hours=index), quantity=5
+            )
     # Nationwide: two grouped searches (showtimes in start order, prices, offers, chips, cinemas) and the
     # last places; nothing per film.
     with django_assert_max_num_queries(12):

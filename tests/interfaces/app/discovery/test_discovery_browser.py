@@ -48,7 +48,9 @@ def lyon_films(transactional_db):
         ("Les Quatre Saisons", ["Comédie"], today - dt.timedelta(days=5), "VO", None),
     ]
     for index, (title, genres, released, version, quantity) in enumerate(specs):
-        film = FilmFactory(title=title, genres=genres, release_date=released, duration_minutes=95 + 10 * index)
+        film = FilmFactory(
+            title=title, genres=genres, release_date=released, duration_minutes=95 + 10 * index
+        )
         films[title] = film
         for venue in (bellecour, zola) if index % 2 == 0 else (bellecour,):
             offer = OfferFactory(venue=venue, film=film, name=title)
@@ -92,7 +94,9 @@ def first_poster_is_above_the_fold(phone) -> bool:
     )
 
 
-@pytest.mark.parametrize(("viewport", "name"), [(PHONE, "home-credit-phone"), (SMALL_PHONE, "home-credit-360")])
+@pytest.mark.parametrize(
+    ("viewport", "name"), [(PHONE, "home-credit-phone"), (SMALL_PHONE, "home-credit-360")]
+)
 def test_home_with_credit_shows_the_banner_then_posters_above_the_fold(
     live_server, lyon_films, page, client, viewport, name
 ):
@@ -104,6 +108,7 @@ def test_home_with_credit_shows_the_banner_then_posters_above_the_fold(
 
     assert "Il te reste 300" in phone.locator(".app-banner").inner_text()
     assert phone.locator(".app-where__text").inner_text().startswith("Près de Lyon (69002)")
+
     def titles(section: str) -> list[str]:
         return phone.get_by_role("region", name=section).get_by_role("heading", level=3).all_inner_texts()
 
@@ -111,7 +116,10 @@ def test_home_with_credit_shows_the_banner_then_posters_above_the_fold(
     assert sorted(titles("Sortis cette semaine")) == ["L'Été dernier", "Les Quatre Saisons"]
     assert sorted(titles("En VO")) == ["L'Été dernier", "Les Quatre Saisons"]
     assert phone.get_by_role("region", name="Dernières places").get_by_text("4 places").count() == 1
-    assert phone.get_by_role("region", name="Cinémas près de toi").get_by_role("link", name="Le Zola").count() == 1
+    assert (
+        phone.get_by_role("region", name="Cinémas près de toi").get_by_role("link", name="Le Zola").count()
+        == 1
+    )
     assert first_poster_is_above_the_fold(phone)
     assert no_horizontal_scroll(phone)
     assert_accessible(phone, name)
@@ -188,7 +196,10 @@ def test_search_by_postal_code_then_filter_with_chips(live_server, lyon_films, p
     phone.get_by_role("list", name="Filtres").get_by_role("link", name="VO").click()
     phone.wait_for_url("**version=VO*")
     assert phone.get_by_role("link", name="VO", exact=True).get_attribute("aria-current") == "true"
-    assert sorted(phone.locator(".app-result__title").all_inner_texts()) == ["L'Été dernier", "Les Quatre Saisons"]
+    assert sorted(phone.locator(".app-result__title").all_inner_texts()) == [
+        "L'Été dernier",
+        "Les Quatre Saisons",
+    ]
     phone.get_by_role("list", name="Jour").get_by_role("link", name="Demain").click()
     phone.wait_for_url("**jour=tomorrow*")
     assert "version=VO" in phone.url

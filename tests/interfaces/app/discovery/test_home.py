@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 
 from passculture.core.credit.factories import DepositFactory
 from passculture.core.films.factories import FilmFactory
-from passculture.core.offerers.factories import VenueFactory
 from passculture.core.offerers.constants import ValidationStatus
+from passculture.core.offerers.factories import VenueFactory
 from passculture.core.offers.factories import OfferFactory, StockFactory
 from passculture.core.users.factories import UserFactory
 from tests.conftest import utc

@@ -9,7 +9,6 @@ from django.urls import reverse
 from passculture.core.offerers.constants import ValidationStatus
 from passculture.core.offerers.factories import OffererFactory, VenueFactory
 from passculture.core.offers.factories import OfferFactory, StockFactory, ThingStockFactory
-from passculture.core.users.factories import ProFactory, UserFactory
 from tests.conftest import utc
 
 pytestmark = pytest.mark.django_db
