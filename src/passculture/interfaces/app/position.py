@@ -78,10 +78,12 @@ def locate(get, user, errors: list[str], *, place_key: str = "lieu", use_profile
             errors.append(MESSAGES[PlaceNotFound.code])
             return Located(None, NOWHERE, place_text)
         first = places[0]
+        # A typed postal code names the place already; its other villages would only be noise.
+        named = not place_text.replace(" ", "").isdigit()
         others = tuple(
             place
             for place in places[1:]
-            if distance_km(first.latitude, first.longitude, place.latitude, place.longitude) > 1
+            if named and distance_km(first.latitude, first.longitude, place.latitude, place.longitude) > 1
         )
         return Located(first, PLACE, place_text, others)
     if lat or lon:

@@ -206,6 +206,8 @@ def test_a_place_with_several_towns_offers_the_others(client):
 
     assert "Pas le bon endroit ?" in html
     assert "Saint-Denis (974" in html or "Saint-Denis (93" in html
+    # A postal code names one place: its other villages are not offered.
+    assert "Pas le bon endroit ?" not in page(client, lieu="38200")
 
 
 def test_pages_of_results_follow_each_other_with_voir_plus(client):
