@@ -1,6 +1,14 @@
 """The brand layer's poster card snippet, which the home feed, search and favourites pages include."""
 
+from django.core.files.storage import default_storage
+from django.db.models.fields.files import ImageFieldFile
 from django.template.loader import render_to_string
+
+from passculture.core.films.models import Film
+
+
+def stored_poster(name: str) -> ImageFieldFile:
+    return ImageFieldFile(Film(), Film._meta.get_field("poster"), name)
 
 
 def test_a_poster_card_links_its_title_and_describes_nothing_twice():
@@ -9,20 +17,20 @@ def test_a_poster_card_links_its_title_and_describes_nothing_twice():
         {
             "title": "Orbite basse",
             "url": "/films/3/",
-            "poster_url": "/media/p.png",
+            "poster": stored_poster("films/p.png"),
             "meta": "1 h 52",
-            "lazy": True,
         },
     )
     assert '<h3 class="app-poster-card__title"><a href="/films/3/">Orbite basse</a></h3>' in html
     # The poster is decoration beside the title: an empty alt, so screen readers read the title once.
     assert 'alt=""' in html and 'loading="lazy"' in html
+    assert f'src="{default_storage.url("films/p.png")}"' in html
     assert '<p class="app-poster-card__meta">1 h 52</p>' in html
 
 
-def test_a_poster_card_without_a_poster_shows_the_titles_initial_never_a_grey_box():
+def test_a_poster_card_without_a_poster_shows_the_titles_initials_never_a_grey_box():
     html = render_to_string(
-        "app/_poster_card.html", {"title": "kizomba", "url": "/films/4/", "heading_level": 2}
+        "app/_poster_card.html", {"title": "kizomba", "url": "/films/4/", "heading_level": 2, "poster": None}
     )
-    assert 'app-poster-card__img--empty" aria-hidden="true">K</div>' in html
+    assert 'pc-poster--none" aria-hidden="true"><span>K</span></span>' in html
     assert "<h2 class=" in html and "<img" not in html
