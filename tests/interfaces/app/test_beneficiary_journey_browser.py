@@ -164,9 +164,10 @@ def test_sign_up_get_the_credit_find_a_film_near_lyon_book_a_duo_show_the_qr_can
 
     # Search around Lyon by postal code, open the film, pick the VO showtime.
     phone.goto(f"{base_url}/")
+    phone.get_by_role("link", name="Rechercher un film").click()
     phone.get_by_label("Ville ou code postal").fill("69001")
-    phone.get_by_role("button", name="Rechercher").click()
-    phone.wait_for_url("**/?lieu=69001*")
+    phone.get_by_role("button", name="Rechercher", exact=True).click()
+    phone.wait_for_url("**/recherche/?lieu=69001*")
     card = phone.get_by_role("article").filter(has_text="La Traversée du Rhône")
     assert "Ciné Lumière Bellecour" in _text(card)
     screenshot(phone, "journey-09-search-lyon")

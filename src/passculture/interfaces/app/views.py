@@ -1,5 +1,5 @@
-"""The beneficiaries' web entry: `/` is the discovery page (interfaces/app/discovery/views.py)."""
+"""The beneficiaries' web entry: `/` is the home feed (interfaces/app/discovery/home.py)."""
 
-from .discovery.views import home
+from .discovery.home import home
 
 __all__ = ["home"]

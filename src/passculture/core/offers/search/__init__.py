@@ -64,6 +64,7 @@ from .film import (
     upcoming_showtimes_of,
 )
 from .grouped import FilmResult, FilmSearchPage, Widening, search_films, widening_suggestions
+from .last_seats import LastSeats, last_seats
 from .params import (
     ACCESSIBILITY_FIELDS,
     ANY_ACCESSIBILITY,
@@ -125,6 +126,7 @@ __all__ = [
     "FilmRef",
     "FilmResult",
     "FilmSearchPage",
+    "LastSeats",
     "Position",
     "SearchPage",
     "SearchParams",
@@ -153,6 +155,7 @@ __all__ = [
     "find_film_ref",
     "find_places",
     "fold",
+    "last_seats",
     "locate",
     "parse_date_filter",
     "same_film_nearby",

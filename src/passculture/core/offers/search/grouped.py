@@ -37,7 +37,8 @@ from .engine import (
 from .film import film_details
 from .params import RADII_KM, SearchParams
 
-FILM_FIELDS = ("title", "poster", "duration_minutes", "genres", "allocine_id", "visa")
+# release_date: the home feed's "Sortis cette semaine" reads it on every film of a page.
+FILM_FIELDS = ("title", "poster", "duration_minutes", "genres", "allocine_id", "visa", "release_date")
 
 
 @dataclass

@@ -30,8 +30,9 @@ from passculture.core.offers import search
 from passculture.core.offers.selectors import get_public_offer
 from passculture.core.offers.validation import sanitize_description
 
+from ..position import profile_place
 from . import presenters as p
-from .views import profile_place, thing_page
+from .views import thing_page
 
 ALLOCINE_LINE = "Tous les détails du film sur AlloCiné"
 # What to do next, per personal obstacle: (url name, link text).

@@ -18,7 +18,7 @@ from passculture.core.favourites.selectors import favourites_of
 from passculture.core.favourites.services import add_favourite, remove_favourite_of
 
 from ..access import beneficiary_required
-from ..discovery.views import profile_place
+from ..position import profile_place
 from .presenters import favourite_cards
 
 

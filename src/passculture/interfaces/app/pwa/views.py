@@ -25,10 +25,11 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 APP_STATIC_PREFIX = "app/"
 PRECACHE = [
     *STYLESHEETS,
-    # The kept pages' own stylesheets (film, bookings and credit, cinema links), the error pages': a copy
+    # The kept pages' own stylesheets (home, film, bookings and credit, cinema links), the error pages': a copy
     # opened offline is styled even when this worker did not control the page it was kept from.
     "app/bookings.css",
     "app/film.css",
+    "app/discovery.css",
     "app/venues.css",
     "app/errors.css",
     # The "hors connexion" banner's icon (a DSFR warning alert): never loaded online, so not cached by use.

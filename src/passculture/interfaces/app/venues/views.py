@@ -22,10 +22,10 @@ from passculture.core.offerers.selectors import get_public_venue
 from passculture.core.offers import search
 from passculture.core.offers.cinemas import NearbyVenue, venue_programme, venues_near
 from passculture.core.offers.exceptions import PlaceNotFound
-from passculture.core.users.constants import Role
 from passculture.interfaces.security import allow_browser_features, allow_csp_sources
 
 from ..discovery import presenters as p
+from ..position import profile_place
 from .tiles import tiles_origin, tiles_settings
 
 # The map lists this many cinemas at most: a phone screen of cards, and a readable map.
@@ -173,17 +173,6 @@ def venue_page(request, venue_id: int):
 # --- The map ------------------------------------------------------------------------------------
 
 
-def _profile_place(user) -> search.Position | None:
-    """A beneficiary's own town (postal code and city of the profile), as a first position. The same rule
-    as the discovery page's."""
-    if not user.is_authenticated or user.role != Role.BENEFICIARY or not user.postal_code:
-        return None
-    places = search.find_places(user.postal_code, limit=10)
-    city = search.fold(user.city or "")
-    named = [place for place in places if search.fold(place.label).startswith(city)] if city else []
-    return (named or places or [None])[0]
-
-
 def _locate(request, errors: list[str]) -> tuple[search.Position | None, str]:
     """(position, source): source is "place", "device", "profile" or "" (unknown: the page asks)."""
     get = request.GET
@@ -201,7 +190,7 @@ def _locate(request, errors: list[str]) -> tuple[search.Position | None, str]:
         except DomainError as error:
             errors.append(MESSAGES.get(error.code, error.message))
             return None, ""
-    position = _profile_place(request.user)
+    position = profile_place(request.user)
     return position, "profile" if position else ""
 
 

@@ -1,17 +1,11 @@
-/* Discovery page: "Autour de moi" (the device's position into the query string) and town suggestions.
-   The page works without this file: the typed town or postal code is enough. */
+/* Home feed and search page: "Autour de moi" (the device's position into the query string) and town
+   suggestions. The pages work without this file: a typed town or postal code is enough. */
 (function () {
   "use strict";
-  var form = document.querySelector(".search-form");
-  if (!form) { return; }
-  var place = form.querySelector("#lieu");
-  var lat = form.querySelector("input[name=lat]");
-  var lon = form.querySelector("input[name=lon]");
-  var button = form.querySelector("#autour-de-moi");
-  var status = form.querySelector("#geo-status");
-  var list = form.querySelector("#lieux");
+  var status = document.getElementById("geo-status");
 
   function say(text, isError) {
+    if (!status) { return; }
     status.textContent = text;
     status.classList.toggle("fr-error-text", Boolean(isError));
   }
@@ -24,53 +18,48 @@
     3: "La géolocalisation a pris trop de temps. Réessaie, ou saisis une ville ou un code postal."
   };
 
-  if (button && "geolocation" in navigator) {
+  // Each "Autour de moi" button fills the lat/lon of its form (emptying the typed place) and sends it.
+  Array.prototype.forEach.call(document.querySelectorAll("[data-geo-button]"), function (button) {
+    var form = button.closest("form");
+    if (!form || !("geolocation" in navigator)) { return; }
+    form.hidden = false;
     button.hidden = false;
     button.addEventListener("click", function () {
       say("Recherche de ta position…");
       button.disabled = true;
       navigator.geolocation.getCurrentPosition(function (position) {
-        lat.value = position.coords.latitude.toFixed(5);
-        lon.value = position.coords.longitude.toFixed(5);
-        place.value = "";  // a typed town would win over the position
-        say("Position trouvée : recherche des séances autour de toi…");
+        form.querySelector("input[name=lat]").value = position.coords.latitude.toFixed(5);
+        form.querySelector("input[name=lon]").value = position.coords.longitude.toFixed(5);
+        var place = form.querySelector("input[name=lieu]");
+        if (place) { place.value = ""; }  // a typed town would win over the position
+        say("Position trouvée : recherche des films autour de toi…");
         form.submit();
       }, function (error) {
         button.disabled = false;
         say(reasons[error.code] || reasons[2], true);
       }, { enableHighAccuracy: false, timeout: 15000, maximumAge: 300000 });
     });
-  }
+  });
 
-  // Typing a town replaces the device's position.
+  // Search: typing a town replaces the device's position; empty fields stay out of the address bar.
+  var form = document.querySelector(".app-search-form");
+  if (!form) { return; }
+  var place = form.querySelector("#lieu");
+  var lat = form.querySelector("input[name=lat]");
+  var lon = form.querySelector("input[name=lon]");
+  var list = form.querySelector("#lieux");
+  form.addEventListener("submit", function () {
+    Array.prototype.forEach.call(form.querySelectorAll("input"), function (input) {
+      input.disabled = !input.value;
+    });
+  });
+  var timer = null;
+  var url = form.getAttribute("data-places-url");
   place.addEventListener("input", function () {
     lat.value = "";
     lon.value = "";
-    suggest(place.value);
-  });
-
-  // Empty hidden fields stay out of the address bar.
-  form.addEventListener("submit", function () {
-    [lat, lon].forEach(function (input) { input.disabled = !input.value; });
-  });
-
-  // The calendar only matters with "Choisir un jour".
-  var when = form.querySelector("#quand");
-  var dayField = form.querySelector("#champ-jour");
-  function toggleDay() { dayField.hidden = when.value !== "day"; }
-  if (when && dayField) {
-    when.addEventListener("change", function () {
-      toggleDay();
-      if (!dayField.hidden) { form.querySelector("#jour").focus(); }
-    });
-    toggleDay();
-  }
-
-  var timer = null;
-  var url = form.getAttribute("data-places-url");
-  function suggest(text) {
     window.clearTimeout(timer);
-    text = text.trim();
+    var text = place.value.trim();
     if (!url || text.length < 2 || !window.fetch) { return; }
     timer = window.setTimeout(function () {
       fetch(url + "?q=" + encodeURIComponent(text), { headers: { Accept: "application/json" } })
@@ -85,5 +74,5 @@
         })
         .catch(function () { /* suggestions are a comfort: typing still works */ });
     }, 250);
-  }
+  });
 })();
