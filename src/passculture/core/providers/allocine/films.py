@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from passculture.core.common.text import strip_forbidden_characters
 from passculture.core.films.models import Film as FilmRow
 from passculture.core.films.selectors import films_by_allocine_id
-from passculture.core.films.services import find_or_create_film
+from passculture.core.films.services import DETAIL_FIELDS, find_or_create_film
 from passculture.core.offers.constants import MAX_DURATION_MINUTES
 
 from .schemas import Film, Movie, clean_text
@@ -32,17 +32,6 @@ ORIGINAL_TITLE_MAX_LENGTH = 200
 ID_MAX_LENGTH = 32
 URL_MAX_LENGTH = 200
 SYNOPSIS_MAX_LENGTH = 5000
-DETAIL_FIELDS = (
-    "original_title",
-    "synopsis",
-    "duration_minutes",
-    "directors",
-    "cast",
-    "genres",
-    "countries",
-    "release_date",
-    "allocine_url",
-)
 
 
 def _text(value: str | None, *, multiline: bool = False) -> str:
