@@ -3,7 +3,12 @@
 import pytest
 
 from passculture.core.common.exceptions import ForbiddenCharacters
-from passculture.core.common.text import check_text, has_forbidden_characters, strip_forbidden_characters
+from passculture.core.common.text import (
+    check_text,
+    has_forbidden_characters,
+    of_name,
+    strip_forbidden_characters,
+)
 
 REFUSED = [
     "\x00",  # NUL: PostgreSQL cannot store it
@@ -42,3 +47,22 @@ def test_line_breaks_and_tabs_only_in_multi_line_text(value):
 
 def test_imported_text_loses_its_refused_characters_and_keeps_its_lines():
     assert strip_forbidden_characters("Un\x00 film\u202e\nsur deux lignes\x07") == "Un film\nsur deux lignes"
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Le Carré Nantais", "du Carré Nantais"),
+        ("La Cité du cinéma", "de la Cité du cinéma"),
+        ("Les Écrans de la Plage", "des Écrans de la Plage"),
+        ("L'Arlequin", "de l'Arlequin"),
+        ("L’Alhambra", "de l’Alhambra"),
+        ("Utopia", "d'Utopia"),
+        ("Écran Total", "d'Écran Total"),
+        ("Ciné Lumière", "de Ciné Lumière"),
+        ("Lux", "de Lux"),
+        ("Le", "de Le"),
+    ],
+)
+def test_de_before_a_name_merges_with_its_article(name, expected):
+    assert of_name(name) == expected

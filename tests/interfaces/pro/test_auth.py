@@ -494,3 +494,9 @@ def test_registry_lookups_at_sign_up_are_limited_per_address(client):
         assert "Trop de recherches de SIREN : réessayez dans 10 minutes." in refused.content.decode()
         traveller.shift(dt.timedelta(minutes=10, seconds=1))
         assert lookup(client).status_code == 200
+
+
+def test_every_skip_link_of_the_login_page_points_at_something_on_it(client):
+    page = client.get(reverse("pro:login")).content.decode()
+    targets = re.findall(r'<a class="fr-link" href="#([\w-]+)"', page)
+    assert targets and all(f'id="{target}"' in page for target in targets), targets

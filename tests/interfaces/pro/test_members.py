@@ -102,3 +102,16 @@ def test_members_page_needs_a_logged_in_pro(client):
     assert client.get(reverse("pro:members"))["Location"].startswith(reverse("pro:login"))
     client.force_login(UserFactory())
     assert client.get(reverse("pro:members")).status_code == 302
+
+
+def test_the_page_title_joins_de_with_the_structures_article(client):
+    offerer = OffererFactory(name="Le Carré Nantais")
+    admin = MembershipFactory(offerer=offerer, role=MembershipRole.ADMIN).user
+    client.force_login(admin)
+
+    page = client.get(reverse("pro:members")).content.decode()
+
+    assert "<h1>Membres du Carré Nantais</h1>" in page
+    assert "de Le Carré" not in page
+    api_keys = client.get(reverse("pro:api-keys")).content.decode()
+    assert "Clés d&#x27;API du Carré Nantais" in api_keys or "Clés d'API du Carré Nantais" in api_keys

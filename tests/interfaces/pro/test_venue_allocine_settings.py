@@ -163,3 +163,12 @@ def test_the_form_is_csrf_protected(cinema, offerer):
     csrf_client = Client(enforce_csrf_checks=True)
     csrf_client.force_login(MembershipFactory(offerer=offerer).user)
     assert csrf_client.post(url(cinema), VALID).status_code == 403
+
+
+def test_the_page_says_whether_the_import_is_active_not_that_it_could_be(logged, cinema):
+    before = logged.get(url(cinema)).content.decode().replace("&#x27;", "'")
+    assert "L'importation n'est pas active" in before
+    logged.post(url(cinema), VALID)
+    after = logged.get(url(cinema)).content.decode().replace("&#x27;", "'")
+    assert "L'importation quotidienne est active" in after
+    assert "pourra être activée" not in after

@@ -52,3 +52,20 @@ def fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
     return re.sub(r"[\W_]+", " ", text).strip()
+
+
+_ARTICLES = (("les ", "des "), ("le ", "du "), ("la ", "de la "), ("l'", "de l'"), ("l’", "de l’"))
+_VOWELS = "aeiouyàâäéèêëîïôöùûüœæ"
+
+
+def of_name(name: str) -> str:
+    """"de" before a name, as French writes it: "du Carré Nantais", "de la Cité", "des Écrans",
+    "de l'Arlequin", "d'Utopia", "de Ciné Lumière". An article that starts the name merges with "de"."""
+    name = (name or "").strip()
+    lowered = name.casefold()
+    for article, contracted in _ARTICLES:
+        if lowered.startswith(article) and len(name) > len(article):
+            return contracted + name[len(article) :]
+    if lowered[:1] and lowered[0] in _VOWELS:
+        return "d'" + name
+    return "de " + name

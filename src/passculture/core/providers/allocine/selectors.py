@@ -54,8 +54,7 @@ def venue_allocine_eligibility(venue) -> AllocineEligibility:
     return AllocineEligibility(
         True,
         theater,
-        f"Ce cinéma est référencé sur AlloCiné (identifiant {theater.theater_id}) : l'importation de ses "
-        "séances pourra être activée ici.",
+        f"Ce cinéma est référencé sur AlloCiné (identifiant {theater.theater_id}).",
     )
 
 
