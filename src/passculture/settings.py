@@ -195,6 +195,11 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# django-dsfr adds the package's SRI digests (integrity="sha384-...") to DSFR's stylesheets and scripts. The
+# collected storage rewrites the url(...) inside them to hashed names, so the digests no longer match and
+# browsers refuse the files: the pro portal lost all of DSFR under `make run` and in production. They are
+# our own same-origin files, so a digest adds nothing that the CSP's 'self' does not.
+DSFR_USE_INTEGRITY_CHECKSUMS = False
 
 # Cache: Redis when CACHE_URL=redis://127.0.0.1:6379/1 is set. The rate-limit counters (sign-in, emails
 # sent, countermarks) are always shared by every worker: in that Redis when set, else in the database

@@ -107,3 +107,31 @@ def test_under_serve_the_home_page_opens_offline_styled(served, page):
         screenshot(page, "app-offline-home-served")
     finally:
         page.context.set_offline(False)
+
+
+PRO_BUDGET_BYTES = 400 * 1024
+DESKTOP = {"width": 1440, "height": 900}
+
+
+def test_the_pro_portal_first_visit_stays_under_400_kb(served, page):
+    """Issue 14: a first visit to the pro portal (its login page, where every cinema starts) sends at most
+    400 KB, DSFR's stylesheets, script and Marianne fonts included, compressed and under hashed names."""
+    page.set_viewport_size(DESKTOP)
+    page.goto(f"{served}/pro/connexion/")
+    page.wait_for_load_state("networkidle")
+    entries = page.evaluate(TRANSFERRED)
+    total = sum(transfer for _, transfer, _, _ in entries)
+    report = {
+        "page": "/pro/connexion/",
+        "viewport": "1440x900",
+        "transferred_bytes": total,
+        "requests": len(entries),
+        "largest": sorted(
+            ([name.removeprefix(served), size] for name, size, _, _ in entries), key=lambda e: -e[1]
+        )[:8],
+    }
+    (settings.VAR_DIR / "weight-pro.json").write_text(json.dumps(report, indent=2))
+    print(json.dumps(report, indent=2))
+    css = [(name, encoded, decoded) for name, _, encoded, decoded in entries if name.endswith(".css")]
+    assert css and all(encoded < decoded for _, encoded, decoded in css), css
+    assert total <= PRO_BUDGET_BYTES, report
