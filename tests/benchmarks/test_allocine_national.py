@@ -118,8 +118,9 @@ def test_a_small_national_day_imports_and_reimports_with_exact_counts(posters):
     checks = {name: passed for name, passed in result["checks"].items() if name not in scenario.TIMING_CHECKS}
     assert checks and all(checks.values()), result["checks"]
     assert result["first_import"]["db"]["stocks"] == result["feeds"]["expected_stocks"] > 0
+    # One poster per film, shared by every cinema showing it (decision 19), not one per offer.
     assert result["first_import"]["runs"]["posters_fetched"] == (
-        result["feeds"]["expected_offers"] if posters else 0
+        result["feeds"]["distinct_films"] if posters else 0
     )
     assert result["reimport"]["runs"]["showtimes_created"] == 0
     assert result["first_import"]["peak_rss_mb"] > 0 and result["reimport"]["wall_s"] > 0

@@ -44,3 +44,11 @@ def test_a_film_made_by_hand_gets_its_ids_on_the_first_import_and_keeps_what_was
 
 def test_an_empty_title_and_no_id_find_nothing():
     assert find_film(title="  ") is None
+
+
+def test_a_search_typed_with_control_characters_still_finds_the_film():
+    from passculture.core.films.selectors import search_films
+
+    film = find_or_create_film(title="Le Grand Saut", visa="12345")
+    assert list(search_films("grand\x00 saut")) == [film]
+    assert list(search_films("123\x0045")) == [film]

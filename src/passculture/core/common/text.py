@@ -59,7 +59,7 @@ _VOWELS = "aeiouyàâäéèêëîïôöùûüœæ"
 
 
 def of_name(name: str) -> str:
-    """"de" before a name, as French writes it: "du Carré Nantais", "de la Cité", "des Écrans",
+    """ "de" before a name, as French writes it: "du Carré Nantais", "de la Cité", "des Écrans",
     "de l'Arlequin", "d'Utopia", "de Ciné Lumière". An article that starts the name merges with "de"."""
     name = (name or "").strip()
     lowered = name.casefold()

@@ -4,6 +4,8 @@ from collections.abc import Iterable
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
+from passculture.core.common.text import strip_forbidden_characters
+
 from .models import Film
 from .services import title_key
 
@@ -21,7 +23,9 @@ def films_by_allocine_id(allocine_ids: Iterable[str]) -> dict[str, Film]:
 def search_films(query: str, *, limit: int = SEARCH_MAX_RESULTS) -> QuerySet[Film]:
     """Films whose title holds the words typed (accents, case and punctuation ignored), or whose visa or
     Allociné id is the text typed; titles that start with it first, then the most recent."""
-    text = (query or "").strip()[:SEARCH_MAX_LENGTH]
+    # What is typed in a search box is only looked for: control characters (NUL, which PostgreSQL cannot
+    # even compare) are dropped rather than refused.
+    text = strip_forbidden_characters(query or "").strip()[:SEARCH_MAX_LENGTH]
     key = title_key(text)
     if not key:
         return Film.objects.none()
