@@ -477,32 +477,6 @@ class StockForm(ProForm):
                 )
         return data
 
-    def clean_film(self):
-        value = self.cleaned_data.get("film", "")
-        if value and value != NEW_FILM and not value.isdigit():
-            raise forms.ValidationError("Film inconnu : cherchez-le de nouveau.")
-        return value
-
-    def film_fields(self) -> dict:
-        """`film_id` or `new_film` for the offer services (empty: no film chosen)."""
-        data = self.cleaned_data
-        if data.get("film") == NEW_FILM:
-            genres = [genre.strip() for genre in (data.get("new_film_genres") or "").split(",")]
-            return {
-                "new_film": {
-                    "title": data["new_film_title"],
-                    "year": data["new_film_year"],
-                    "visa": data.get("new_film_visa") or "",
-                    "genres": [genre for genre in genres if genre],
-                    "duration_minutes": data.get("duration_minutes"),
-                    # The film's synopsis is plain text; the offer's description may hold light HTML.
-                    "synopsis": strip_tags(data.get("description") or "").strip(),
-                }
-            }
-        if data.get("film"):
-            return {"film_id": int(data["film"])}
-        return {}
-
     def service_fields(self) -> dict:
         data = self.cleaned_data
         fields = {"price_cents": euros_to_cents(data["price"]), "quantity": data["quantity"]}
