@@ -12,9 +12,10 @@ from passculture.core.credit.factories import DepositFactory
 from passculture.core.films.factories import FilmFactory
 from passculture.core.offerers.constants import ValidationStatus
 from passculture.core.offerers.factories import VenueFactory
-from passculture.core.offers.factories import OfferFactory, StockFactory
 from passculture.core.users.factories import UserFactory
 from tests.conftest import utc
+
+from .test_views import lyon_venue, showtime
 
 pytestmark = pytest.mark.django_db
 
@@ -26,25 +27,6 @@ LYON = {"lat": "45.76400", "lon": "4.83570"}
 def _clock():
     with time_machine.travel(NOW, tick=False):
         yield
-
-
-def lyon_venue(**kwargs):
-    defaults = dict(
-        name="Ciné Lumière Bellecour",
-        postal_code="69002",
-        city="Lyon",
-        department_code="69",
-        latitude="45.757800",
-        longitude="4.832000",
-    )
-    return VenueFactory(**{**defaults, **kwargs})
-
-
-def showtime(venue=None, hours=30, **kwargs):
-    start = NOW + dt.timedelta(hours=hours)
-    offer_kwargs = {k[7:]: kwargs.pop(k) for k in list(kwargs) if k.startswith("offer__")}
-    offer = kwargs.pop("offer", None) or OfferFactory(venue=venue or lyon_venue(), **offer_kwargs)
-    return StockFactory(offer=offer, beginning_datetime=start, booking_limit_datetime=start, **kwargs)
 
 
 def home(client, **params):
