@@ -113,8 +113,9 @@ def test_the_camera_and_the_position_are_denied_outside_their_pages(page, live_s
 
 
 def test_the_behaviours_moved_out_of_inline_handlers_still_work(page, live_server, client, transactional_db):
-    """Confirmations, the structure menu and the API key's copy button: data- attributes read by
-    static/passculture/behaviours.js instead of onsubmit=, onchange=, onclick= and onfocus=."""
+    """Confirmations, the structure selector and the API key's copy button: data- attributes read by
+    static/passculture/behaviours.js instead of onsubmit=, onclick= and onfocus= (the selector has its own
+    button: choosing does not submit by itself, RGAA 7.5)."""
     first = VenueFactory(name="Ciné Lumière", offerer__name="Lumière SAS")
     second = VenueFactory(name="Le Méliès", offerer__name="Méliès SARL")
     admin = MembershipFactory(offerer=first.offerer, role=MembershipRole.ADMIN).user
@@ -130,8 +131,10 @@ def test_the_behaviours_moved_out_of_inline_handlers_still_work(page, live_serve
         for value in structure.locator("option").evaluate_all("os => os.map(o => o.value)")
         if value != current
     )
+    structure.select_option(other)
+    assert page.url.endswith("/pro/cles-api/")  # nothing sent yet
     with page.expect_navigation():
-        structure.select_option(other)  # no button to press: the choice is posted at once
+        page.get_by_role("button", name="Changer de structure").click()
     assert page.locator("#offerer-select option[selected]").get_attribute("value") == other
 
     page.get_by_role("button", name="Créer une clé d'API").click()

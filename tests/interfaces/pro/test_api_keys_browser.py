@@ -22,7 +22,8 @@ def test_admin_creates_uses_and_revokes_a_key(page, live_server, client, transac
     api = f"{live_server.url}/api/v2/bookings/token/XK4F2M"
 
     page.goto(f"{live_server.url}/pro/")
-    page.get_by_role("link", name="Clés d'API").first.click()
+    page.get_by_role("button", name="Paramètres").click()  # the side menu's group
+    page.locator("#pro-menu").get_by_role("link", name="Clés d'API").click()
     page.get_by_label("Nom de la clé").fill("Billetterie caisse 1")
     page.get_by_role("button", name="Créer une clé d'API").click()
 

@@ -49,7 +49,8 @@ def test_pro_submits_bank_details_staff_accepts_them_pro_sees_them_validated(liv
     assert "en attente de validation" in page.locator(".pro-bank-summary").inner_text().lower()
     assert "FR76 **** **** **** **** **** 189" in page.locator(".pro-bank-summary").inner_text()
 
-    page.get_by_role("link", name="Coordonnées bancaires").first.click()
+    page.get_by_role("button", name="Paramètres").click()  # the side menu's group
+    page.locator("#pro-menu").get_by_role("link", name="Coordonnées bancaires").click()
     table = page.locator("#bank-accounts-table")
     assert "Ciné Lumière Terreaux" in table.inner_text()
     # DSFR badges are uppercased by CSS: compare the text in lower case.

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from passculture.core.common.exceptions import DomainError
 from passculture.core.common.money import parse_euros
 from passculture.core.common.time import format_local, now, to_local
+from passculture.core.offerers.selectors import venues_of_offerer
 from passculture.core.offers.constants import MAX_STOCK_QUANTITY
 from passculture.core.providers.allocine import selectors
 from passculture.core.providers.allocine.services import keep_vanished_showtime, save_allocine_settings
@@ -130,6 +131,34 @@ def venue_allocine(request, venue_id: int):
         request,
         "pro/allocine/settings.html",
         {"title": f"Importation AlloCiné – {venue.display_name}", "venue": venue, "form": form, **context},
+    )
+
+
+@require_GET
+@pro_required
+def allocine_overview(request):
+    """Paramètres › AlloCiné: each venue of the current structure, whether it is listed on AlloCiné and the
+    state of its import, each linking to its settings."""
+    current = request.pro.current
+    venues = []
+    if current is not None:
+        at = now()
+        for venue in venues_of_offerer(current.pk):
+            settings_obj = selectors.settings_of_venue(venue)
+            runs = selectors.runs_of_venue(venue, 1)
+            venues.append(
+                {
+                    "venue": venue,
+                    "eligibility": selectors.venue_allocine_eligibility(venue),
+                    "active": bool(settings_obj and settings_obj.is_active),
+                    "state": selectors.import_state(settings_obj, runs, at),
+                    "url": reverse("pro:venue-allocine", args=[venue.pk]),
+                }
+            )
+    return render(
+        request,
+        "pro/allocine/overview.html",
+        {"title": "Importation AlloCiné", "offerer": current, "venues": venues},
     )
 
 

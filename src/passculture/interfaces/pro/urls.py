@@ -24,6 +24,7 @@ urlpatterns = [
     path("membres/", members.member_list, name="members"),
     path("membres/<int:membership_id>/accepter/", members.member_accept, name="member-accept"),
     path("membres/<int:membership_id>/refuser/", members.member_reject, name="member-reject"),
+    path("structure/choisir/", views.switch_offerer_form, name="switch-offerer-form"),
     path("structure/<int:offerer_id>/choisir/", views.switch_offerer, name="switch-offerer"),
     path("reservations/", bookings_views.booking_list, name="bookings"),
     path("reservations/export.csv", bookings_views.export_csv, name="bookings-export-csv"),
@@ -53,6 +54,7 @@ urlpatterns = [
     path("lieux/nouveau/", venues.venue_create, name="venue-create"),
     path("lieux/<int:venue_id>/", venues.venue_detail, name="venue"),
     path("lieux/<int:venue_id>/modifier/", venues.venue_edit, name="venue-edit"),
+    path("allocine/", allocine.allocine_overview, name="allocine"),
     path("lieux/<int:venue_id>/allocine/", allocine.venue_allocine, name="venue-allocine"),
     path("lieux/<int:venue_id>/allocine/etat/", allocine.venue_allocine_status, name="venue-allocine-status"),
     path(

@@ -16,7 +16,21 @@ def dashboard(request):
 @require_POST
 @pro_required
 def switch_offerer(request, offerer_id: int):
+    return _switch(request, offerer_id)
+
+
+def _switch(request, offerer_id: int):
     if offerer_id not in request.pro.offerer_ids:
         raise Http404
     request.session[SESSION_OFFERER_KEY] = offerer_id
     return redirect(safe_next_url(request, request.POST.get("next", ""), "pro:dashboard"))
+
+
+@require_POST
+@pro_required
+def switch_offerer_form(request):
+    """The header's structure selector: `offerer_id` in the form; anything but one of the user's ids is a 404."""
+    raw = request.POST.get("offerer_id", "")
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
+        raise Http404
+    return _switch(request, int(raw))

@@ -4,7 +4,6 @@
  * nonce), so pages say what they want and this file does it:
  *
  * - <form data-confirm="Question ?">: asks before submitting; "Annuler" keeps the page as it is.
- * - <select data-submit-to-value>: on change, submits its form to the URL in the chosen option's value.
  * - <input data-select-on-focus>: selects its whole value when focused (a key to copy).
  * - <button data-copy-from="input-id" data-copied-label="Copiée">: copies that field's value.
  */
@@ -16,14 +15,6 @@
     var question = form.getAttribute && form.getAttribute("data-confirm");
     if (question && !window.confirm(question)) {
       event.preventDefault();
-    }
-  });
-
-  document.addEventListener("change", function (event) {
-    var select = event.target;
-    if (select.matches && select.matches("select[data-submit-to-value]") && select.form && select.value) {
-      select.form.action = select.value;
-      select.form.submit();
     }
   });
 
