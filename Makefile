@@ -38,7 +38,7 @@ test-sqlite: install
 test: lint test-sqlite
 
 test-postgres: install
-	DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q --create-db
+	DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q --create-db $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python -m benchmarks.run

@@ -42,7 +42,11 @@ from tests.core.offerers.registry_replay import CINEMA_SIREN, point_registry_at,
 from tests.qr_video import y4m_of_qr_code
 
 # serialized_rollback: the closing flush would otherwise erase the credit policies seeded by migration.
-pytestmark = [*BROWSER_MARKS, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    *BROWSER_MARKS,
+    pytest.mark.pages_on_postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 PRO_EMAIL = "claire.dupont@melies.example.com"
 PRO_PASSWORD = "Un-mot-de-passe-solide-2026"
