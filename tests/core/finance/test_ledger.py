@@ -15,7 +15,7 @@ from passculture.core.finance.batches import (
     mark_line_error,
     venue_statement,
 )
-from passculture.core.finance.constants import PricingScope
+from passculture.core.finance.constants import PricingScope, TransferState
 from passculture.core.finance.factories import BankAccountFactory, UsedBookingFactory
 from passculture.core.finance.models import BankAccount, PricingCounter
 from passculture.core.finance.pricing import price_bookings
@@ -69,6 +69,7 @@ def test_each_waiting_booking_is_counted_under_its_reason_and_the_transfers_are_
         ledger.EVENT_NOT_HAPPENED: (1, 900),
         ledger.TO_BE_PRICED: (1, 300),
         ledger.NEXT_CUTOFF: (2, 1000 + 500),
+        ledger.IN_TRANSFER: (0, 0),
     }
     assert [(t.cutoff, t.execution_date, t.amount_cents, t.booking_count) for t in result.transfers] == [
         (CUTOFF, dt.date(2026, 3, 23), 1000, 1),
@@ -81,7 +82,7 @@ def test_each_waiting_booking_is_counted_under_its_reason_and_the_transfers_are_
     ]
 
 
-def test_once_the_cut_off_batch_is_made_only_the_next_transfer_remains(db):
+def test_a_made_batch_is_being_sent_until_staff_send_it_then_only_the_next_transfer_remains(db, staff):
     venue = paid_venue()
     used(venue, 1000)
     used(venue, 500, used_at=NOW - dt.timedelta(hours=1))
@@ -90,8 +91,23 @@ def test_once_the_cut_off_batch_is_made_only_the_next_transfer_remains(db):
 
     result = ledger.venue_ledger(venue)
 
+    # The contradiction: a made batch is neither "nothing to transfer" nor "received".
+    assert [(t.cutoff, t.amount_cents, t.state) for t in result.transfers] == [
+        (CUTOFF, 1000, TransferState.SENDING),
+        (dt.date(2026, 4, 1), 500, TransferState.TO_COME),
+    ]
+    assert waiting(result)[ledger.IN_TRANSFER] == (1, 1000)
+    assert [(row.cutoff, row.state) for row in result.priced] == [
+        (None, TransferState.TO_COME),
+        (batch.cutoff, TransferState.SENDING),
+    ]
+
+    mark_batch_sent(batch, staff)
+    result = ledger.venue_ledger(venue)
+
     assert [(t.cutoff, t.amount_cents) for t in result.transfers] == [(dt.date(2026, 4, 1), 500)]
-    assert [row.cutoff for row in result.priced] == [None, batch.cutoff]
+    assert waiting(result)[ledger.IN_TRANSFER] == (0, 0)
+    assert [row.state for row in result.priced] == [TransferState.TO_COME, TransferState.SENT]
 
 
 def test_without_accepted_bank_details_nothing_is_transferred_and_the_reason_says_so(db):

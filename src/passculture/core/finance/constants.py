@@ -71,3 +71,36 @@ class PaymentLineStatus(models.TextChoices):
 
 
 PAYMENT_ERROR_REASON_MAX_LENGTH = 500
+
+
+# --- What the pro reads (core/finance/transfers.py, ledger.py) -------------------------------------
+
+
+class TransferState(models.TextChoices):
+    """The one vocabulary of the pro's reimbursement pages: every amount on them is in one of these
+    states, with the same word in the next transfer, the waiting list, the transfers sent, the
+    statements and the per-venue ledger."""
+
+    WAITING = "WAITING", "En attente"
+    BLOCKED = "BLOCKED", "Bloqué"
+    TO_COME = "TO_COME", "À venir"
+    SENDING = "SENDING", "En cours d'envoi"
+    SENT = "SENT", "Envoyé"
+
+
+# The legend shown beside them, in the order money goes through them.
+TRANSFER_STATE_HELP = {
+    TransferState.WAITING: "pas encore remboursable : réservation à valider, séance à venir ou montant en calcul",
+    TransferState.BLOCKED: "une action de votre part est nécessaire, le plus souvent des coordonnées bancaires "
+    "à faire valider",
+    TransferState.TO_COME: "compris dans un prochain virement, à la date indiquée",
+    TransferState.SENDING: "virement préparé par le pass Culture, pas encore transmis à la banque",
+    TransferState.SENT: "virement transmis à la banque",
+}
+
+# A payment line's state in that vocabulary.
+LINE_STATES: dict[str, str] = {
+    PaymentLineStatus.PENDING: TransferState.SENDING,
+    PaymentLineStatus.SENT: TransferState.SENT,
+    PaymentLineStatus.ERROR: TransferState.BLOCKED,
+}

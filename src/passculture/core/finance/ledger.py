@@ -3,6 +3,8 @@
 - `payment_lines_of_offerer`: what each venue received, batch by batch;
 - `venue_ledger`: the live ledger, beyond the real service: this year's revenue against the scale's
   thresholds, the rate each priced booking got, what waits and why, and the next transfer(s).
+- `venue_position`: what the venue is owed and in which state (constants.TransferState): the ledger and
+  the offerer's summary (transfers.next_transfer_of_offerers) both read it, so they cannot disagree.
 
 Every figure is an aggregate or a bounded list: the number of queries does not grow with bookings.
 """
@@ -19,7 +21,7 @@ from passculture.core.bookings.models import Booking
 from passculture.core.common.time import now as utcnow
 
 from .batches import payable_pricings, payable_since, with_retried
-from .constants import PaymentLineStatus, PricingScope, PricingStatus, ScaleKind
+from .constants import LINE_STATES, PaymentLineStatus, PricingScope, PricingStatus, ScaleKind, TransferState
 from .models import PaymentBatch, PaymentLine, Pricing, PricingCounter, ReimbursementScale
 from .periods import (
     CUTOFF_TIMEZONE,
@@ -73,6 +75,7 @@ class Waiting:
     label: str
     count: int
     amount_cents: int
+    state: str = TransferState.WAITING
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,8 @@ class NextTransfer:
     label: str
     amount_cents: int
     booking_count: int
+    # SENDING: its batch is made, not sent to the bank yet; TO_COME: its batch is not made yet.
+    state: str = TransferState.TO_COME
 
 
 @dataclass(frozen=True)
@@ -95,6 +100,8 @@ class PricedBooking:
     reimbursed_cents: int
     status: str
     cutoff: dt.date | None
+    # Where its money is (constants.TransferState): the state of the transfer carrying it.
+    state: str = TransferState.TO_COME
 
 
 @dataclass(frozen=True)
@@ -127,21 +134,49 @@ TO_BE_PRICED = "TO_BE_PRICED"
 NO_ACCEPTED_BANK_ACCOUNT = "NO_ACCEPTED_BANK_ACCOUNT"
 PAYMENT_ERROR = "PAYMENT_ERROR"
 NEXT_CUTOFF = "NEXT_CUTOFF"
+IN_TRANSFER = "IN_TRANSFER"
 WAITING_LABELS = {
-    NOT_VALIDATED: "Pas encore validées au guichet",
-    EVENT_NOT_HAPPENED: "Validées, séance pas encore passée",
-    TO_BE_PRICED: "Validées, en cours de valorisation",
-    NO_ACCEPTED_BANK_ACCOUNT: "Valorisées, en attente de coordonnées bancaires validées",
-    PAYMENT_ERROR: "Virement en erreur, à renvoyer une fois les coordonnées bancaires validées à nouveau",
-    NEXT_CUTOFF: "Valorisées, en attente de la prochaine date de clôture",
+    NOT_VALIDATED: "Réservations pas encore validées au guichet",
+    EVENT_NOT_HAPPENED: "Réservations validées, séance pas encore passée",
+    TO_BE_PRICED: "Réservations validées, montant du remboursement en cours de calcul",
+    NO_ACCEPTED_BANK_ACCOUNT: "Coordonnées bancaires du lieu pas encore validées",
+    PAYMENT_ERROR: "Virement rejeté par la banque : de nouvelles coordonnées bancaires sont à faire valider",
+    NEXT_CUTOFF: "Dans un prochain virement",
+    IN_TRANSFER: "Dans un virement en cours d'envoi",
+}
+WAITING_STATES = {
+    NOT_VALIDATED: TransferState.WAITING,
+    EVENT_NOT_HAPPENED: TransferState.WAITING,
+    TO_BE_PRICED: TransferState.WAITING,
+    NO_ACCEPTED_BANK_ACCOUNT: TransferState.BLOCKED,
+    PAYMENT_ERROR: TransferState.BLOCKED,
+    NEXT_CUTOFF: TransferState.TO_COME,
+    IN_TRANSFER: TransferState.SENDING,
 }
 
 
-def _thresholds(
-    revenue_cents: int, day: dt.date
+@dataclass(frozen=True)
+class VenuePosition:
+    """What a venue is owed, by state: `transfers` are the ones in progress (SENDING), then those to
+    come (TO_COME), by cut-off; `waiting` has one group per reason (constants.TransferState of each in
+    WAITING_STATES); `payable`: a batch would pay the venue (accepted bank details)."""
+
+    waiting: tuple[Waiting, ...]
+    transfers: tuple[NextTransfer, ...]
+    payable: bool
+
+
+def general_scale_book() -> ScaleBook:
+    return ScaleBook(ReimbursementScale.objects.filter(kind=ScaleKind.GENERAL))
+
+
+def scale_thresholds(
+    revenue_cents: int, day: dt.date, book: ScaleBook | None = None
 ) -> tuple[tuple[Threshold, ...], Decimal | None, Decimal | None]:
-    """The general scale in force today (the brackets are inclusive upper bounds)."""
-    book = ScaleBook(ReimbursementScale.objects.filter(kind=ScaleKind.GENERAL))
+    """(thresholds, current rate, rate above the last threshold) of the general scale in force on `day`
+    for that yearly revenue (the brackets are inclusive upper bounds). `book`: to read the scales once
+    for many venues."""
+    book = book or general_scale_book()
     try:
         scale = book.in_force(ScaleKind.GENERAL, day)
     except LookupError:
@@ -221,6 +256,70 @@ def _transfers(
     return transfers, retry_count, retry_amount
 
 
+def _in_transfer(venue_id: int) -> list[NextTransfer]:
+    """The venue's lines of batches made but not sent to the bank yet (PENDING lines exist only there:
+    mark_batch_sent turns them all SENT)."""
+    return [
+        NextTransfer(
+            cutoff=line.batch.cutoff,
+            execution_date=requested_execution_date(line.batch.cutoff),
+            label=transfer_label(line.batch.cutoff),
+            amount_cents=line.amount_cents,
+            booking_count=line.booking_count,
+            state=TransferState.SENDING,
+        )
+        for line in PaymentLine.objects.filter(venue_id=venue_id, status=PaymentLineStatus.PENDING)
+        .select_related("batch")
+        .order_by("batch__cutoff")
+    ]
+
+
+def venue_position(venue, *, at: dt.datetime | None = None) -> VenuePosition:
+    """What the venue is owed at `at` and why each part waits: the single source of the ledger and of
+    the offerer's next transfer (transfers.next_transfer_of_offerers). Amounts not priced yet are the
+    booked amounts; priced ones are what will be reimbursed."""
+    at = at or utcnow()
+    today = at.astimezone(PARIS).date()
+    bookings = Booking.objects.filter(venue_id=venue.pk, amount_cents__gt=0)
+    booked = F("amount_cents") * F("quantity")
+    unpriced_used = bookings.filter(status=BookingStatus.USED, pricing__isnull=True)
+    started = Q(stock__beginning_datetime__isnull=True) | Q(stock__beginning_datetime__lte=at)
+    # As a batch sees it (batches.payable_since): an accepted current account, accepted after the
+    # venue's last failed transfer still to be paid again.
+    payable_after = payable_since(venue.pk)
+    waiting = [
+        (NOT_VALIDATED, *_sum(bookings.filter(status=BookingStatus.CONFIRMED), booked)),
+        (EVENT_NOT_HAPPENED, *_sum(unpriced_used.exclude(started), booked)),
+        (TO_BE_PRICED, *_sum(unpriced_used.filter(started), booked)),
+    ]
+    priced_waiting = _sum(
+        Pricing.objects.filter(venue_id=venue.pk, status=PricingStatus.PRICED), "reimbursed_cents"
+    )
+    sending = _in_transfer(venue.pk)
+    to_come: list[NextTransfer] = []
+    if payable_after is not None:
+        to_come, retry_count, retry_amount = _transfers(venue.pk, today, payable_after)
+        waiting.append((NEXT_CUTOFF, priced_waiting[0] + retry_count, priced_waiting[1] + retry_amount))
+    else:
+        waiting.append((NO_ACCEPTED_BANK_ACCOUNT, *priced_waiting))
+        waiting.append((PAYMENT_ERROR, *_failed_transfers(venue.pk)))
+    waiting.append((IN_TRANSFER, sum(t.booking_count for t in sending), sum(t.amount_cents for t in sending)))
+    return VenuePosition(
+        waiting=tuple(
+            Waiting(
+                reason=reason,
+                label=WAITING_LABELS[reason],
+                count=count,
+                amount_cents=amount,
+                state=WAITING_STATES[reason],
+            )
+            for reason, count, amount in waiting
+        ),
+        transfers=tuple(sending + to_come),
+        payable=payable_after is not None,
+    )
+
+
 def venue_ledger(venue, *, at: dt.datetime | None = None) -> VenueLedger:
     at = at or utcnow()
     today = at.astimezone(PARIS).date()
@@ -232,7 +331,7 @@ def venue_ledger(venue, *, at: dt.datetime | None = None) -> VenueLedger:
         .values_list("revenue_cents", flat=True)
         .first()
     ) or 0
-    thresholds, current_rate, top_rate = _thresholds(revenue, today)
+    thresholds, current_rate, top_rate = scale_thresholds(revenue, today)
     top = thresholds[-1].up_to_cents if thresholds else 0
     progress = min(100, revenue * 100 // top) if top else 0
 
@@ -253,11 +352,22 @@ def venue_ledger(venue, *, at: dt.datetime | None = None) -> VenueLedger:
     )
     # A booking's transfer is the latest line carrying it: the end of its line's chain of retries.
     latest_line: dict[int, int] = {}
-    cutoff_of_line: dict[int, dt.date] = {}
+    line_ends: dict[int, tuple[dt.date, str]] = {}
     if any(row[-1] is not None for row in rows):
         ends = PaymentLine.objects.filter(venue_id=venue.pk, retried_in__isnull=True)
         latest_line = with_retried(ends)
-        cutoff_of_line = dict(ends.values_list("id", "batch__cutoff"))
+        line_ends = {
+            pk: (cutoff, status) for pk, cutoff, status in ends.values_list("id", "batch__cutoff", "status")
+        }
+    position = venue_position(venue, at=at)
+    unpaid_state = TransferState.TO_COME if position.payable else TransferState.BLOCKED
+
+    def end_of(line_id: int | None) -> tuple[dt.date | None, str]:
+        if line_id is None:
+            return None, unpaid_state
+        cutoff, status = line_ends.get(latest_line.get(line_id, line_id), (None, PaymentLineStatus.ERROR))
+        return cutoff, LINE_STATES[status]
+
     priced = tuple(
         PricedBooking(
             token=token,
@@ -268,34 +378,12 @@ def venue_ledger(venue, *, at: dt.datetime | None = None) -> VenueLedger:
             custom_rule=rule_id is not None,
             reimbursed_cents=reimbursed,
             status=status,
-            cutoff=cutoff_of_line.get(latest_line.get(line_id, line_id)) if line_id is not None else None,
+            cutoff=end_of(line_id)[0],
+            state=end_of(line_id)[1],
         )
         for token, offer, validated_at, booked, rate, rule_id, reimbursed, status, line_id in rows
     )
 
-    bookings = Booking.objects.filter(venue_id=venue.pk, amount_cents__gt=0)
-    booked = F("amount_cents") * F("quantity")
-    unpriced_used = bookings.filter(status=BookingStatus.USED, pricing__isnull=True)
-    started = Q(stock__beginning_datetime__isnull=True) | Q(stock__beginning_datetime__lte=at)
-    # As a batch sees it (batches.payable_since): an accepted current account, accepted after the
-    # venue's last failed transfer still to be paid again.
-    payable_after = payable_since(venue.pk)
-    payable = payable_after is not None
-    waiting = [
-        (NOT_VALIDATED, *_sum(bookings.filter(status=BookingStatus.CONFIRMED), booked)),
-        (EVENT_NOT_HAPPENED, *_sum(unpriced_used.exclude(started), booked)),
-        (TO_BE_PRICED, *_sum(unpriced_used.filter(started), booked)),
-    ]
-    priced_waiting = _sum(
-        Pricing.objects.filter(venue_id=venue.pk, status=PricingStatus.PRICED), "reimbursed_cents"
-    )
-    transfers: list[NextTransfer] = []
-    if payable_after is not None:
-        transfers, retry_count, retry_amount = _transfers(venue.pk, today, payable_after)
-        waiting.append((NEXT_CUTOFF, priced_waiting[0] + retry_count, priced_waiting[1] + retry_amount))
-    else:
-        waiting.append((NO_ACCEPTED_BANK_ACCOUNT, *priced_waiting))
-        waiting.append((PAYMENT_ERROR, *_failed_transfers(venue.pk)))
     return VenueLedger(
         year=year,
         scope=scope,
@@ -307,10 +395,7 @@ def venue_ledger(venue, *, at: dt.datetime | None = None) -> VenueLedger:
         reimbursed_this_year_cents=reimbursed_this_year,
         priced=priced,
         priced_count=priced_count,
-        waiting=tuple(
-            Waiting(reason=reason, label=WAITING_LABELS[reason], count=count, amount_cents=amount)
-            for reason, count, amount in waiting
-        ),
-        transfers=tuple(transfers),
-        payable=payable,
+        waiting=position.waiting,
+        transfers=position.transfers,
+        payable=position.payable,
     )

@@ -7,6 +7,12 @@ from passculture.core.offerers.models import Venue
 
 from .constants import BankAccountStatus
 from .models import BankAccount
+from .transfers import (  # noqa: F401  (the offerer's reimbursements, for the pro pages)
+    NextTransferSummary,
+    VenueRevenue,
+    next_transfer_of_offerers,
+    yearly_revenue_by_venue,
+)
 
 
 def current_bank_account(venue) -> BankAccount | None:
