@@ -16,6 +16,7 @@ from passculture.core.offerers.factories import MembershipFactory, VenueFactory
 from passculture.core.users.factories import ProFactory, StaffFactory
 from passculture.interfaces.pro.templatetags.pro_reimbursements import rate_percent
 from tests.conftest import utc
+from tests.core.finance import reimbursement_scenario as scenario
 
 pytestmark = pytest.mark.django_db
 
@@ -59,22 +60,63 @@ def test_pages_require_login(client, venue, name):
     assert reverse("pro:login") in response["Location"]
 
 
-def test_the_list_shows_the_batches_of_the_offerers_venues_only(logged_pro, venue):
+def test_the_list_shows_the_offerers_venues_only(logged_pro, venue):
     other = VenueFactory()
     batch, _ = pay(venue, other)
+    mark_batch_sent(batch, StaffFactory())
 
     response = logged_pro.get(reverse("pro:reimbursements"))
 
     assert response.status_code == 200
     body = response.content.decode()
-    assert "16/03/2026" in body
+    assert "23/03/2026" in body  # the 16 March cut-off's transfer, sent
     assert "remboursement 1ère quinzaine 03-2026" in body
-    assert "<td>8\u00a0€</td>" in body
+    assert '<td class="pro-nowrap">8\u00a0€</td>' in body
     assert statement_url("pro:statement-csv", batch, venue) in body
     assert statement_url("pro:statement-pdf", batch, venue) in body
     assert statement_url("pro:statement-csv", batch, other) not in body
     assert other.display_name not in body
     assert reverse("pro:venue-ledger", args=[venue.pk]) in body
+
+
+def section(body: str, section_id: str) -> str:
+    start = body.index(f'<section id="{section_id}"')
+    return body[start : body.index("</section>", start)]
+
+
+@pytest.fixture
+def cinema(time_machine, client):
+    built = scenario.build(time_machine)
+    user = ProFactory()
+    MembershipFactory(user=user, offerer=built.offerer)
+    client.force_login(user)
+    return built
+
+
+def test_a_batch_not_sent_is_the_next_transfer_not_a_transfer_sent(client, cinema):
+    """The issue's contradiction: 142 EUR made but not sent were listed among the transfers received."""
+    logged_pro = client
+    body = logged_pro.get(reverse("pro:reimbursements")).content.decode()
+    next_transfer = section(body, "next-transfer")
+    assert "142\u00a0€ le lundi 23 mars 2026" in next_transfer
+    assert "En cours d&#x27;envoi" in next_transfer or "En cours d'envoi" in next_transfer
+    assert "6,50\u00a0€" in next_transfer and "8 avril 2026" in next_transfer
+    sent = section(body, "sent-transfers")
+    assert "142" not in sent
+    assert "08/03/2026" in sent and "80\u00a0€" in sent
+    waiting = section(body, "waiting")
+    assert 'data-reason="NOT_VALIDATED"' in waiting
+    assert reverse("pro:bank-account", args=[cinema.part_dieu.pk]) in waiting
+    statements = section(body, "statements")
+    for batch in (cinema.sent_batch, cinema.sending_batch):
+        assert statement_url("pro:statement-pdf", batch, cinema.bellecour) in statements
+    assert (
+        'aria-label="Relevé du 1er au 15 mars 2026 — Ciné Lumière Bellecour, format PDF">PDF</a>'
+        in statements
+    )
+    ledger = logged_pro.get(reverse("pro:venue-ledger", args=[cinema.bellecour.pk])).content.decode()
+    assert "Rien à virer" not in ledger
+    assert 'data-state="SENDING"' in section(ledger, "next-transfer")
 
 
 def test_the_menu_has_remboursements(logged_pro):
@@ -149,8 +191,8 @@ def test_a_statement_stays_the_same_after_its_failed_transfer_is_paid_again(
     assert logged_pro.get(statement_url("pro:statement-pdf", first, venue)).status_code == 200
     # The ledger shows the booking in the transfer paying it now.
     body = logged_pro.get(reverse("pro:venue-ledger", args=[venue.pk])).content.decode()
-    assert "Clôture du 01/04/2026" in body
-    assert "Clôture du 16/03/2026" not in body
+    assert "clôture du 01/04/2026" in body
+    assert "clôture du 16/03/2026" not in body
 
 
 def test_the_ledger_shows_revenue_rates_waiting_and_next_transfer(logged_pro, venue):

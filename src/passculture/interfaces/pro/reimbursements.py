@@ -1,43 +1,53 @@
-"""Pro "Remboursements" pages: the transfers each venue received (with its statement of each batch, CSV
-or PDF) and a live ledger per venue (issue 6, point 5)."""
+"""Pro "Remboursements" pages (issue 14, point 6): one page telling the next transfer and what waits,
+the transfers sent, the statements of each period (CSV or PDF), each venue's revenue against the
+thresholds, and a live ledger per venue. Both pages read core.finance.transfers / ledger, which share
+one computation and one vocabulary (constants.TransferState)."""
 
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 
 from passculture.core.finance.batches import PARIS, venue_statement
+from passculture.core.finance.constants import TRANSFER_STATE_HELP
 from passculture.core.finance.files import statement_csv, statement_pdf
-from passculture.core.finance.ledger import (
-    payment_line_of_venue,
-    payment_lines_of_offerer,
-    venue_ledger,
+from passculture.core.finance.ledger import payment_line_of_venue, venue_ledger
+from passculture.core.finance.transfers import (
+    next_transfer_of_offerers,
+    sent_batches_of_offerers,
+    sent_transfers,
+    statement_batches_of_offerers,
+    statements_by_period,
+    yearly_revenue_by_venue,
 )
-from passculture.core.finance.periods import requested_execution_date, transfer_label
-from passculture.core.finance.selectors import venues_with_bank_status
 
 from .access import own_or_404, own_venue_or_404, pro_required
 
-LINES_PER_PAGE = 50
+TRANSFERS_PER_PAGE = 12
+PERIODS_PER_PAGE = 6
+LEGEND = list(TRANSFER_STATE_HELP.items())
 
 
 @pro_required
 def reimbursement_list(request):
     current = request.pro.current
-    page = None
-    venues = []
+    context = {"title": "Remboursements", "legend": LEGEND}
     if current is not None:
-        page = Paginator(payment_lines_of_offerer(current.pk), LINES_PER_PAGE).get_page(
+        ids = [current.pk]
+        sent_page = Paginator(sent_batches_of_offerers(ids), TRANSFERS_PER_PAGE).get_page(
             request.GET.get("page")
         )
-        for line in page.object_list:
-            line.transfer_label = transfer_label(line.batch.cutoff)
-            line.execution_date = requested_execution_date(line.batch.cutoff)
-        venues = list(venues_with_bank_status([current.pk]))
-    return render(
-        request,
-        "pro/reimbursements/list.html",
-        {"title": "Remboursements", "page": page, "venues": venues},
-    )
+        periods_page = Paginator(statement_batches_of_offerers(ids), PERIODS_PER_PAGE).get_page(
+            request.GET.get("releves")
+        )
+        context.update(
+            summary=next_transfer_of_offerers(ids),
+            sent_page=sent_page,
+            sent=sent_transfers(sent_page.object_list, ids),
+            periods_page=periods_page,
+            periods=statements_by_period(periods_page.object_list, ids),
+            revenues=yearly_revenue_by_venue(ids),
+        )
+    return render(request, "pro/reimbursements/list.html", context)
 
 
 @pro_required
@@ -50,6 +60,7 @@ def venue_ledger_page(request, venue_id: int):
             "title": f"Suivi des remboursements — {venue.display_name}",
             "venue": venue,
             "ledger": venue_ledger(venue),
+            "legend": LEGEND,
         },
     )
 
