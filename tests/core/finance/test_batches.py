@@ -302,7 +302,7 @@ def test_files_sepa_valid_against_the_xsd_with_sums_equal_to_the_lines_and_state
         line = batch.lines.get(venue=venue)
         assert sum(cents(row["Montant remboursé (€)"]) for row in rows) == line.amount_cents
         assert {row["Libellé du virement"] for row in rows} == {transfer_label(CUTOFF)}
-        assert {row["Statut"] for row in rows} == {"En attente d'envoi"}
+        assert {row["Statut"] for row in rows} == {"En cours d'envoi"}
         assert files[f"releve-{stamp}-lieu-{venue.pk}.pdf"].startswith(b"%PDF")
     lumiere_row = read_csv(files[f"releve-{stamp}-lieu-{lumiere.pk}.csv"])[0]
     assert cents(lumiere_row["Montant de la réservation (€)"]) == 1300  # duo: 2 x 6.50

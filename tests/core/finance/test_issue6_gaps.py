@@ -493,7 +493,7 @@ def test_a_batch_only_paying_a_failed_transfer_again_has_the_venues_statement(db
     name = f"releve-2026-04-01-lieu-{venue.pk}.csv"
     assert name in batch_file_names(retry)
     rows = read_csv(batch_file(retry, name).content)
-    assert [(row["Contremarque"], row["Statut"]) for row in rows] == [(booking.token, "En attente d'envoi")]
+    assert [(row["Contremarque"], row["Statut"]) for row in rows] == [(booking.token, "En cours d'envoi")]
     assert [
         row["Statut"] for row in read_csv(batch_file(first, f"releve-2026-03-16-lieu-{venue.pk}.csv").content)
     ] == ["En erreur"]
@@ -555,7 +555,7 @@ def test_each_line_status_is_shown_on_the_statement_as_it_changes(db, staff, tim
     def status():
         return {row["Statut"] for row in read_csv(batch_file(batch, name).content)}
 
-    assert status() == {"En attente d'envoi"}
+    assert status() == {"En cours d'envoi"}
     mark_batch_sent(batch, staff)
     assert status() == {"Envoyé"}
     mark_line_error(batch.lines.get(), "IBAN clôturé", staff)

@@ -207,3 +207,16 @@ def test_yearly_revenue_queries_do_not_grow_with_venues(cinema):
     with CaptureQueriesContext(connection) as more:
         yearly_revenue_by_venue([cinema.offerer.pk], at=NOW)
     assert len(more) == len(few) <= 3
+
+
+def test_the_next_transfer_queries_do_not_grow_with_bookings(cinema):
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            next_transfer_of_offerers([cinema.offerer.pk], NOW)
+        return len(queries)
+
+    few = count()
+    for _ in range(5):
+        UsedBookingFactory(stock__offer__venue=cinema.bellecour, amount_cents=500, used_at=NOW)
+    price_bookings()
+    assert count() == few <= 30  # two venues

@@ -186,7 +186,7 @@ def test_a_statement_stays_the_same_after_its_failed_transfer_is_paid_again(
         (booking.token, "En erreur")
     ]
     assert [(row["Contremarque"], row["Statut"]) for row in statement(retry)] == [
-        (booking.token, "En attente d'envoi")
+        (booking.token, "En cours d'envoi")
     ]
     assert logged_pro.get(statement_url("pro:statement-pdf", first, venue)).status_code == 200
     # The ledger shows the booking in the transfer paying it now.
@@ -238,3 +238,41 @@ def test_a_non_validated_member_sees_nothing(client, venue):
 )
 def test_rates_are_shown_in_french_without_rounding(rate, shown):
     assert rate_percent(rate) == shown
+
+
+def test_a_new_offerer_sees_every_part_empty_and_what_blocks_it(logged_pro, venue):
+    body = logged_pro.get(reverse("pro:reimbursements")).content.decode()
+    assert 'id="no-transfer"' in body
+    assert 'id="no-payments"' in body and 'id="no-statements"' in body
+    assert reverse("pro:bank-account", args=[venue.pk]) in section(body, "waiting")
+    assert "<h3" not in body  # one heading level at a time: h1 then h2 only
+
+
+@pytest.mark.parametrize(
+    "query", [{"page": "abc", "releves": "-1"}, {"page": "999999", "releves": "x" * 5000}]
+)
+def test_bad_page_numbers_show_a_page(logged_pro, venue, query):
+    batch, _ = pay(venue)
+    mark_batch_sent(batch, StaffFactory())
+    response = logged_pro.get(reverse("pro:reimbursements"), query)
+    assert response.status_code == 200
+    assert statement_url("pro:statement-pdf", batch, venue) in response.content.decode()
+
+
+def test_the_older_transfers_link_keeps_the_statements_page(logged_pro, venue, time_machine):
+    BankAccountFactory(venue=venue, accepted=True, decided_at=utc(2024, 12, 1, 9, 0))
+    staff = StaffFactory()
+    cutoffs = [dt.date(2025, month, day) for month in range(1, 8) for day in (1, 16)]
+    for cutoff in cutoffs:
+        time_machine.move_to(utc(cutoff.year, cutoff.month, cutoff.day, 6, 0), tick=False)
+        UsedBookingFactory(stock__offer__venue=venue, amount_cents=800, used_at=utc(2024, 12, 20, 12, 0))
+        price_bookings()
+        mark_batch_sent(generate_payment_batch(cutoff), staff)
+    time_machine.move_to(NOW, tick=False)
+
+    body = logged_pro.get(reverse("pro:reimbursements"), {"releves": "2"}).content.decode()
+
+    assert section(body, "sent-transfers").count("<tr data-batch-id=") == 12
+    assert section(body, "statements").count("<tr data-batch-id=") == 6
+    assert "?page=2&amp;releves=2#sent-transfers" in body
+    assert "?releves=1&amp;page=1#statements" in body

@@ -52,6 +52,7 @@ from passculture.core.offerers.models import Venue
 
 from .constants import (
     PAYMENT_ERROR_REASON_MAX_LENGTH,
+    STATEMENT_LINE_STATUSES,
     BankAccountStatus,
     PaymentBatchStatus,
     PaymentLineStatus,
@@ -490,7 +491,7 @@ def statement_rows(batch: PaymentBatch, venue_id: int | None = None) -> Iterator
         )
     }
     label = transfer_label(batch.cutoff)
-    statuses = dict(PaymentLineStatus.choices)
+    statuses = STATEMENT_LINE_STATUSES
     payees: dict[tuple[int, int], Payee] = {}
 
     def payee_of(venue_id: int, line_id: int) -> Payee:

@@ -91,8 +91,8 @@ class TransferState(models.TextChoices):
 # The legend shown beside them, in the order money goes through them.
 TRANSFER_STATE_HELP = {
     TransferState.WAITING: "pas encore remboursable : réservation à valider, séance à venir ou montant en calcul",
-    TransferState.BLOCKED: "une action de votre part est nécessaire, le plus souvent des coordonnées bancaires "
-    "à faire valider",
+    TransferState.BLOCKED: "une action de votre part est nécessaire : des coordonnées bancaires à faire valider "
+    "(ou à remplacer après un virement en erreur)",
     TransferState.TO_COME: "compris dans un prochain virement, à la date indiquée",
     TransferState.SENDING: "virement préparé par le pass Culture, pas encore transmis à la banque",
     TransferState.SENT: "virement transmis à la banque",
@@ -103,4 +103,12 @@ LINE_STATES: dict[str, str] = {
     PaymentLineStatus.PENDING: TransferState.SENDING,
     PaymentLineStatus.SENT: TransferState.SENT,
     PaymentLineStatus.ERROR: TransferState.BLOCKED,
+}
+
+# The "Statut" column of the pro's statements (CSV and PDF): the words of the pages for a transfer made
+# or sent; an error stays "En erreur" on its batch's statement, even once a later batch paid it again.
+STATEMENT_LINE_STATUSES: dict[str, str] = {
+    PaymentLineStatus.PENDING: TransferState.SENDING.label,
+    PaymentLineStatus.SENT: TransferState.SENT.label,
+    PaymentLineStatus.ERROR: PaymentLineStatus.ERROR.label,
 }

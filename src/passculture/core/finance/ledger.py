@@ -140,7 +140,7 @@ WAITING_LABELS = {
     EVENT_NOT_HAPPENED: "Réservations validées, séance pas encore passée",
     TO_BE_PRICED: "Réservations validées, montant du remboursement en cours de calcul",
     NO_ACCEPTED_BANK_ACCOUNT: "Coordonnées bancaires du lieu pas encore validées",
-    PAYMENT_ERROR: "Virement rejeté par la banque : de nouvelles coordonnées bancaires sont à faire valider",
+    PAYMENT_ERROR: "Virement en erreur : de nouvelles coordonnées bancaires sont à faire valider",
     NEXT_CUTOFF: "Dans un prochain virement",
     IN_TRANSFER: "Dans un virement en cours d'envoi",
 }
