@@ -83,15 +83,13 @@ def test_the_suggestions_need_a_pro(client, dune):
     assert response.status_code == 302
 
 
-def test_picking_a_film_fills_the_offer_title_duration_and_description(pro_client, dune):
+def test_picking_a_film_shows_it_and_keeps_it_for_the_first_step(pro_client, dune):
     response = pro_client.get(reverse("pro:offer-create"), {"film": dune.pk})
 
-    form = response.context["form"]
-    assert form["name"].value() == "Dune : deuxième partie"
-    assert form["duration_minutes"].value() == 166
-    assert form["description"].value() == "Paul Atréides s'unit aux Fremen."
-    assert form["film"].value() == str(dune.pk)
-    assert "Changer de film" in page_text(response)
+    assert response.context["form"]["film"].value() == str(dune.pk)
+    text = page_text(response)
+    assert "Dune : deuxième partie" in text and "166 min" in text
+    assert "Changer de film" in text
 
 
 def test_an_offer_made_with_a_picked_film_links_to_it(pro_client, venue, dune):
@@ -127,7 +125,8 @@ def test_a_pro_creates_the_film_and_a_second_cinema_typing_it_gets_the_same(pro_
         "161201",
         ["Comédie", "Drame"],
     )
-    assert (film.duration_minutes, film.synopsis) == (105, "Une comédie.")
+    # The first step asks for the film only: its duration and synopsis are the offer's, written next.
+    assert (film.duration_minutes, film.synopsis) == (None, "")
     assert Offer.objects.get().film == film and Offer.objects.get().name == film.title
 
     other_venue = VenueFactory()
@@ -175,7 +174,7 @@ def test_an_unknown_film_is_refused_with_what_to_do(pro_client, venue):
 
 def test_a_cinema_card_cannot_be_linked_to_a_film(pro_client, venue, dune):
     data = offer_data(venue, film=str(dune.pk), category="CARTE_CINE_MULTISEANCES")
-    response = pro_client.post(reverse("pro:offer-create"), data)
+    response = pro_client.post(reverse("pro:offer-create-card"), data)
     assert response.status_code == 200
     assert "Seule une séance de cinéma peut être liée à un film" in page_text(response)
     assert not Offer.objects.exists()

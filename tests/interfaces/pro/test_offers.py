@@ -58,6 +58,11 @@ def offer_data(venue, **changes):
     return data
 
 
+def card_data(venue, **changes):
+    """The one-form creation (cards and subscriptions); films are created in steps (test_offer_steps)."""
+    return offer_data(venue, category="CARTE_CINE_MULTISEANCES", **changes)
+
+
 def week_data(**changes):
     data = {
         "start_date": "2026-03-16",
@@ -134,11 +139,13 @@ def test_list_is_paginated_by_20(pro_client, venue):
 
 
 def test_pro_creates_an_offer_with_a_sanitised_description_and_an_image(pro_client, venue, media_root):
-    response = pro_client.post(reverse("pro:offer-create"), offer_data(venue, image=jpeg(size=(1600, 2400))))
+    response = pro_client.post(
+        reverse("pro:offer-create-card"), card_data(venue, image=jpeg(size=(1600, 2400)))
+    )
     offer = Offer.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("pro:offer-showtimes", args=[offer.pk])
-    assert (offer.venue, offer.category, offer.duration_minutes) == (venue, "SEANCE_CINE", 105)
+    assert response["Location"] == reverse("pro:offer-stock-add", args=[offer.pk])
+    assert (offer.venue, offer.category, offer.duration_minutes) == (venue, "CARTE_CINE_MULTISEANCES", 105)
     assert (offer.languages, offer.is_duo) == (["fr", "en"], True)
     assert offer.description == "<p>Un <b>film</b></p>"
     assert offer.image.name.startswith("offers/") and offer.image.name.endswith(".jpg")
@@ -147,14 +154,16 @@ def test_pro_creates_an_offer_with_a_sanitised_description_and_an_image(pro_clie
 
 def test_a_bad_image_is_refused_with_a_clear_message(pro_client, venue):
     gif = SimpleUploadedFile("affiche.jpg", image_bytes("GIF"), content_type="image/jpeg")
-    response = pro_client.post(reverse("pro:offer-create"), offer_data(venue, image=gif))
+    response = pro_client.post(reverse("pro:offer-create-card"), card_data(venue, image=gif))
     assert response.status_code == 200
     assert "Format d&#x27;image non accepté : envoyez un fichier JPEG, PNG ou WebP." in page_text(response)
     assert not Offer.objects.exists()
 
 
 def test_a_too_small_image_is_refused_with_its_size(pro_client, venue):
-    response = pro_client.post(reverse("pro:offer-create"), offer_data(venue, image=jpeg(size=(300, 450))))
+    response = pro_client.post(
+        reverse("pro:offer-create-card"), card_data(venue, image=jpeg(size=(300, 450)))
+    )
     assert "trop petite (300 × 450 pixels)" in page_text(response)
     assert not Offer.objects.exists()
 
@@ -162,7 +171,7 @@ def test_a_too_small_image_is_refused_with_its_size(pro_client, venue):
 def test_an_image_too_large_once_decoded_is_refused_with_its_size(pro_client, venue, media_root):
     # 8000 x 8000 with transparency: a file of a few hundred bytes, 256 MB once decoded.
     bomb = SimpleUploadedFile("affiche.png", png_header_only(8000, 8000, PNG_RGBA), content_type="image/png")
-    response = pro_client.post(reverse("pro:offer-create"), offer_data(venue, image=bomb))
+    response = pro_client.post(reverse("pro:offer-create-card"), card_data(venue, image=bomb))
     assert response.status_code == 200
     assert "trop grande pour être traitée : 8000 × 8000 pixels, soit 245 Mo" in page_text(response)
     assert not Offer.objects.exists()
@@ -173,7 +182,7 @@ def test_an_image_over_10_mb_is_refused_and_never_stored(pro_client, venue, medi
     big = SimpleUploadedFile(
         "affiche.jpg", b"\xff\xd8" + b"0" * (10 * 1024 * 1024), content_type="image/jpeg"
     )
-    response = pro_client.post(reverse("pro:offer-create"), offer_data(venue, image=big))
+    response = pro_client.post(reverse("pro:offer-create-card"), card_data(venue, image=big))
     assert "L&#x27;image est trop lourde : 10 Mo au maximum." in page_text(response)
     assert not Offer.objects.exists()
     assert not any(media_root.rglob("*"))
@@ -189,7 +198,7 @@ def test_the_venue_list_shows_only_the_current_offerers_venues(pro_client, venue
 
 def test_an_offer_cannot_be_created_in_another_offerers_venue(pro_client):
     stranger_venue = VenueFactory()
-    response = pro_client.post(reverse("pro:offer-create"), offer_data(stranger_venue))
+    response = pro_client.post(reverse("pro:offer-create-card"), card_data(stranger_venue))
     assert response.status_code == 200
     assert "Sélectionnez un choix valide" in page_text(response)
     assert not Offer.objects.exists()

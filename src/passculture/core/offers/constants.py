@@ -12,6 +12,12 @@ class Category(models.TextChoices):
 EVENT_CATEGORIES = frozenset({Category.SHOWTIME})
 
 
+class PosterChoice(models.TextChoices):
+    UPLOAD = "upload", "Votre image"
+    FILM = "film", "L'affiche du film"
+    NONE = "none", "Sans affiche"
+
+
 class Version(models.TextChoices):
     VF = "VF", "Version française"
     VO = "VO", "Version originale"

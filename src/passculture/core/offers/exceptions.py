@@ -284,3 +284,39 @@ class InvalidCalendarPeriod(InvalidInput):
         "Période invalide : from et to au format AAAA-MM-JJ, from au plus tôt hier, to après from, "
         "31 jours au plus."
     )
+
+
+# --- Offers created step by step (core/offers/drafts.py) -----------------------------------------
+
+
+class OfferIsDraft(InvalidInput):
+    code = "OFFER_IS_DRAFT"
+    message = "Cette offre est un brouillon : terminez ses étapes et publiez-la pour la rendre visible."
+
+
+class OfferNotDraft(InvalidInput):
+    code = "OFFER_NOT_DRAFT"
+    message = "Cette offre est déjà publiée : modifiez-la depuis sa page."
+
+
+class OfferDraftIncomplete(InvalidInput):
+    code = "OFFER_DRAFT_INCOMPLETE"
+    message = "L'offre ne peut pas encore être publiée."
+
+
+class PosterChoiceRequired(InvalidInput):
+    code = "POSTER_CHOICE_REQUIRED"
+    message = (
+        "Choisissez l'image de l'offre : envoyez une image, prenez l'affiche du film, ou cochez "
+        "« Sans affiche » pour publier sans image."
+    )
+
+
+class FilmWithoutPoster(InvalidInput):
+    code = "FILM_WITHOUT_POSTER"
+    message = "Ce film n'a pas d'affiche : envoyez une image ou choisissez « Sans affiche »."
+
+
+class ImageSourceMissing(InvalidInput):
+    code = "IMAGE_SOURCE_MISSING"
+    message = "Aucune image à recadrer : envoyez d'abord une image."

@@ -1,7 +1,7 @@
 from django.db import models
 from django.db.models import F, Q
 
-from .constants import EVENT_CATEGORIES, MAX_THING_PRICE_CENTS, Category, Version
+from .constants import EVENT_CATEGORIES, MAX_THING_PRICE_CENTS, Category, PosterChoice, Version
 
 
 class Offer(models.Model):
@@ -23,6 +23,12 @@ class Offer(models.Model):
     url = models.URLField(blank=True, help_text="Set for digital offers.")
     booking_email = models.EmailField(blank=True)
     is_active = models.BooleanField(default=True, db_index=True)
+    # An offer being created step by step (core.offers.drafts): never active, so never seen by the young
+    # people nor bookable, until it is published.
+    is_draft = models.BooleanField(default=False)
+    # What the pro chose for the poster: their own image, the film's poster, or none on purpose. Empty for
+    # offers made before the choice existed (and by imports, which bring the film's poster).
+    poster_choice = models.CharField(max_length=8, choices=PosterChoice.choices, blank=True, default="")
     extra_data = models.JSONField(default=dict, blank=True)
     # Set by an import ("allocine:<movie id>"): how the next import finds the offer again.
     provider_ref = models.CharField(max_length=200, blank=True, db_index=True)
@@ -36,6 +42,9 @@ class Offer(models.Model):
                 fields=["venue", "provider_ref"],
                 condition=~Q(provider_ref=""),
                 name="offer_unique_venue_provider_ref",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_draft=False) | Q(is_active=False), name="offer_draft_never_active"
             ),
         ]
 

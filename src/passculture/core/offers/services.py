@@ -19,6 +19,7 @@ from passculture.core.offerers.validation import check_can_act_for_offerer
 from .constants import DESCRIPTION_MAX_LENGTH, EVENT_CATEGORIES, STOCK_DELETION_DELAY_HOURS, Category
 from .exceptions import (
     NoShowtimeToCreate,
+    OfferIsDraft,
     QuantityBelowBookings,
     StockAlreadyStarted,
     StockBookingsChanged,
@@ -156,6 +157,8 @@ def update_offer(
 @transaction.atomic
 def set_offer_active(offer: Offer, active: bool, *, actor=None) -> Offer:
     check_can_act_for_offerer(actor, offer.venue.offerer_id)
+    if Offer.objects.filter(pk=offer.pk, is_draft=True).exists():
+        raise OfferIsDraft()
     Offer.objects.filter(pk=offer.pk).update(is_active=active)
     offer.is_active = active
     log_action("offer.activated" if active else "offer.deactivated", actor=actor, target=offer)

@@ -5,6 +5,7 @@ from django.urls import path
 from . import allocine, api_keys, auth, counter, members, reimbursements, venues, views
 from . import bookings as bookings_views
 from . import finance as finance_views
+from .offers import steps as offer_steps
 from .offers import views as offer_views
 
 app_name = "pro"
@@ -64,7 +65,14 @@ urlpatterns = [
     ),
     path("lieux/<int:venue_id>/coordonnees-bancaires/", finance_views.bank_account, name="bank-account"),
     path("offres/", offer_views.offer_list, name="offers"),
-    path("offres/nouvelle/", offer_views.offer_create, name="offer-create"),
+    path("offres/nouvelle/", offer_steps.step_film, name="offer-create"),
+    path("offres/nouvelle/carte/", offer_views.offer_create, name="offer-create-card"),
+    path("offres/<int:offer_id>/etapes/film/", offer_steps.step_film, name="offer-step-film"),
+    path("offres/<int:offer_id>/etapes/details/", offer_steps.step_details, name="offer-step-details"),
+    path("offres/<int:offer_id>/etapes/seances/", offer_steps.step_showtimes, name="offer-step-showtimes"),
+    path("offres/<int:offer_id>/etapes/prix/", offer_steps.step_price, name="offer-step-price"),
+    path("offres/<int:offer_id>/etapes/recapitulatif/", offer_steps.step_summary, name="offer-step-summary"),
+    path("offres/<int:offer_id>/reprendre/", offer_steps.resume, name="offer-resume"),
     path("offres/films/", offer_views.film_suggestions, name="film-suggestions"),
     path("offres/<int:offer_id>/", offer_views.offer_detail, name="offer-detail"),
     path("offres/<int:offer_id>/modifier/", offer_views.offer_edit, name="offer-edit"),

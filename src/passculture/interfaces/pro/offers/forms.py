@@ -116,6 +116,13 @@ class InlineCheckboxes(forms.CheckboxSelectMultiple):
     inline = True  # django-dsfr lays the boxes out on one line
 
 
+class LanguageColumns(forms.CheckboxSelectMultiple):
+    """One box per language, laid out in columns inside the field's fieldset (pro/offer_steps.css), so
+    that the list never runs into the next field."""
+
+    inline = False
+
+
 def seats_field() -> forms.IntegerField:
     return forms.IntegerField(
         label="Nombre de places",
@@ -163,7 +170,7 @@ class OfferForm(ProForm):
         label="Langues",
         choices=LANGUAGES,
         required=False,
-        widget=InlineCheckboxes,
+        widget=LanguageColumns,
         help_text="Langues parlées dans le film. La version (VF ou VO) se choisit pour chaque séance.",
     )
     is_duo = forms.TypedChoiceField(
@@ -177,7 +184,7 @@ class OfferForm(ProForm):
     image = forms.FileField(
         label="Image (affiche)",
         required=False,
-        widget=forms.FileInput(attrs={"accept": ACCEPTED_CONTENT_TYPES}),
+        widget=forms.FileInput(attrs={"accept": ACCEPTED_CONTENT_TYPES, "class": "fr-upload"}),
         help_text="JPEG, PNG ou WebP, 10 Mo au plus, 400 × 600 pixels au moins. "
         "Elle est redimensionnée et ses métadonnées (position GPS, appareil) sont retirées.",
     )

@@ -20,7 +20,7 @@ from passculture.core.films.selectors import film_by_id, search_films
 from passculture.core.offerers.selectors import venues_of_offerer, venues_of_offerers
 from passculture.core.offers import selectors
 from passculture.core.offers import services as offer_services
-from passculture.core.offers.constants import LANGUAGES
+from passculture.core.offers.constants import EVENT_CATEGORIES, LANGUAGES, Category
 from passculture.core.offers.exceptions import StockBookingsChanged
 from passculture.core.offers.models import Offer, Stock
 from passculture.core.offers.scheduling import plan_showtimes
@@ -146,15 +146,12 @@ def film_suggestions(request):
 
 @pro_required
 def offer_create(request):
+    """A cinema card or a subscription, in one form (a film showing is created in steps: steps.py)."""
     venues = _current_venues(request)
-    choice = (request.GET.get("film") or "").strip()[:20]
-    form = OfferForm(
-        request.POST or None,
-        request.FILES or None,
-        venues=venues,
-        film_choice=choice,
-        initial={**_film_initial(_picked_film(choice)), "new_film_title": _film_query(request)},
-    )
+    form = OfferForm(request.POST or None, request.FILES or None, venues=venues)
+    form.fields["category"].choices = [
+        (value, label) for value, label in Category.choices if value not in EVENT_CATEGORIES
+    ]
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -177,10 +174,10 @@ def offer_create(request):
         request,
         "pro/offers/form.html",
         {
-            "title": "Créer une offre",
+            "title": "Créer une carte ou un abonnement",
             "form": form,
             "has_venues": venues.exists(),
-            "film": _film_section(request, form),
+            "film": None,
         },
     )
 
@@ -188,6 +185,8 @@ def offer_create(request):
 @pro_required
 def offer_edit(request, offer_id: int):
     offer = _own_offer(request, offer_id)
+    if offer.is_draft:
+        return redirect("pro:offer-resume", offer_id=offer.pk)
     picked = request.GET.get("film")
     choice = (picked if picked is not None else str(offer.film_id or "")).strip()[:20]
     initial = None
