@@ -19,6 +19,7 @@ from passculture.core.films.models import Film
 from passculture.core.offerers.constants import ValidationStatus
 from passculture.core.offerers.models import Membership, Offerer, Venue
 from passculture.core.offers.constants import Category, Version
+from passculture.core.offers.drafts import first_incomplete_step
 from passculture.core.offers.models import Offer, Stock
 from passculture.core.users.models import User
 from passculture.core.users.services import authenticate_user
@@ -175,6 +176,14 @@ def test_showtimes_come_in_vf_and_vo_with_some_duo_offers_and_limited_seats(db):
 def test_a_cinema_card_offer_has_a_dateless_stock(db):
     card = Offer.objects.get(category=Category.CINEMA_CARD)
     assert [s.beginning_datetime for s in card.stocks.all()] == [None]
+
+
+def test_the_demo_pro_has_one_draft_to_resume_at_its_price_step(db):
+    draft = Offer.objects.get(is_draft=True)
+    assert Membership.objects.filter(user__email=data.PRO_EMAIL, offerer=draft.venue.offerer).exists()
+    assert not draft.is_active and draft.film is not None and draft.stocks.count() == 4
+    assert first_incomplete_step(draft) == 4
+    assert not draft.stocks.filter(bookings__isnull=False).exists()
 
 
 def test_reimbursed_bookings_were_used_first(db):

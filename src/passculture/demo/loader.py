@@ -32,9 +32,11 @@ from passculture.core.films.models import Film
 from passculture.core.offerers import services as offerer_services
 from passculture.core.offerers.constants import MembershipRole
 from passculture.core.offerers.models import Offerer, Venue
+from passculture.core.offers import drafts
 from passculture.core.offers import services as offer_services
-from passculture.core.offers.constants import Category, Version
+from passculture.core.offers.constants import Category, PosterChoice, Version
 from passculture.core.offers.models import Offer, Stock
+from passculture.core.offers.scheduling import Schedule
 from passculture.core.providers.allocine.client import AllocineClient
 from passculture.core.providers.allocine.models import AllocineTheater, AllocineVenueSettings
 from passculture.core.providers.allocine.sync import sync_venue
@@ -117,6 +119,7 @@ class DemoLoader:
             self._create_offers_and_showtimes()
             self._create_cinema_card()
             self._create_free_screening()
+            self._create_draft_offer()
             self._create_bookings()
             self._create_favourites()
             # Last, so that the seeded choices above stay what they were before the import existed.
@@ -359,6 +362,35 @@ class DemoLoader:
             beginning=self._local(cinema.venue, day, *screening["time"]),
             version=self._version(film.language),
         )
+
+    def _create_draft_offer(self) -> None:
+        """An offer left halfway by the demo pro (film, details and showtimes done, no price yet): listed
+        as « Brouillon » in /pro/offres/, « Reprendre » opens its price step; the app never shows it."""
+        cinema = self.cinemas[data.CINEMA_CARD["cinema"]]
+        shown = {offer.film_id for offer in cinema.offers}
+        film = next(
+            (self.films[f.title] for f in data.FILMS if self.films[f.title].pk not in shown),
+            self.films[data.FILMS[0].title],
+        )
+        draft = drafts.start_draft(venue=cinema.venue, actor=None, film_id=film.pk)
+        draft = drafts.save_draft_details(
+            draft,
+            actor=None,
+            languages=["fr"],
+            poster_choice=PosterChoice.FILM if film.poster else PosterChoice.NONE,
+        )
+        day = to_local(self.at, cinema.venue.timezone).date() + dt.timedelta(days=10)
+        drafts.add_draft_showtimes(
+            draft,
+            Schedule(
+                start_date=day,
+                end_date=day + dt.timedelta(days=1),
+                times=(dt.time(18, 0), dt.time(20, 30)),
+                version=Version.VF,
+            ),
+            actor=None,
+        )
+        self.draft_offer = draft
 
     # --- Programmes imported from Allociné ---------------------------------------------------------
 

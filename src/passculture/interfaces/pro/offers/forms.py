@@ -112,15 +112,10 @@ class EurosField(forms.DecimalField):
         return super().to_python(value)
 
 
-class InlineCheckboxes(forms.CheckboxSelectMultiple):
-    inline = True  # django-dsfr lays the boxes out on one line
-
-
-class LanguageColumns(forms.CheckboxSelectMultiple):
-    """One box per language, laid out in columns inside the field's fieldset (pro/offer_steps.css), so
-    that the list never runs into the next field."""
-
-    inline = False
+class InlineCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
+    # django-dsfr lays the boxes out on one line, in a fieldset with its legend: it knows the widget by its
+    # class name (another name would render the boxes as a plain input, without the fieldset).
+    inline = True
 
 
 def seats_field() -> forms.IntegerField:
@@ -170,7 +165,9 @@ class OfferForm(ProForm):
         label="Langues",
         choices=LANGUAGES,
         required=False,
-        widget=LanguageColumns,
+        # Not inline: the boxes stand in columns inside the fieldset (pro/offer_steps.css), well apart
+        # from the next field.
+        widget=forms.CheckboxSelectMultiple,
         help_text="Langues parlées dans le film. La version (VF ou VO) se choisit pour chaque séance.",
     )
     is_duo = forms.TypedChoiceField(
@@ -370,7 +367,7 @@ class ShowtimesForm(ProForm):
         required=False,
         coerce=int,
         choices=[(index, name.capitalize()) for index, name in enumerate(FRENCH_WEEKDAYS)],
-        widget=InlineCheckboxes,
+        widget=InlineCheckboxSelectMultiple,
         help_text="Aucun jour coché : tous les jours de la période.",
     )
     times = TimesField(

@@ -10,7 +10,7 @@ from passculture.core.offers.drafts import draft_price, image_source
 from passculture.core.offers.images import ACCEPTED_CONTENT_TYPES, CROP_POSITIONS, prepare_offer_source
 from passculture.core.offers.scheduling import Schedule
 
-from .forms import EurosField, LanguageColumns, OfferForm, ProForm, ShowtimesForm, seats_field
+from .forms import EurosField, OfferForm, ProForm, ShowtimesForm, seats_field
 
 # The fields of OfferForm that belong to step 2 or later, removed from step 1.
 NOT_FILM_FIELDS = (
@@ -24,6 +24,10 @@ NOT_FILM_FIELDS = (
     "image",
     "remove_image",
 )
+
+
+class InlineRadioSelect(forms.RadioSelect):
+    inline = True  # django-dsfr lays the buttons out on one line (it knows the widget by its class name)
 
 
 class FilmStepForm(OfferForm):
@@ -55,12 +59,12 @@ class DetailsStepForm(ProForm):
         label="Langues parlées dans le film",
         choices=OfferForm.base_fields["languages"].choices,
         required=False,
-        widget=LanguageColumns,
+        widget=forms.CheckboxSelectMultiple,  # in columns: pro/offer_steps.css
         help_text="Cochez-en autant que nécessaire. La version (VF ou VO) se choisit pour chaque séance.",
     )
     booking_email = OfferForm.base_fields["booking_email"]
     poster_choice = forms.ChoiceField(
-        label="Image de l'offre",
+        label="Affiche montrée aux jeunes",
         choices=PosterChoice.choices,
         required=False,
         widget=forms.RadioSelect,
@@ -77,7 +81,7 @@ class DetailsStepForm(ProForm):
         coerce=int,
         required=False,
         empty_value=50,
-        widget=forms.RadioSelect,
+        widget=InlineRadioSelect,
         choices=[(value, f"{value} %") for value in CROP_POSITIONS],
     )
 
