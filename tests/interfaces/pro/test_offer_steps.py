@@ -270,6 +270,14 @@ def test_a_draft_is_saved_from_any_step_and_resumed_at_the_first_incomplete_one(
     )
 
 
+def test_the_list_filters_drafts_apart_from_deactivated_offers(pro_client, draft, venue):
+    OfferFactory(venue=venue, name="Film désactivé", is_active=False)
+    drafts_only = page_text(pro_client.get(reverse("pro:offers"), {"status": "draft"}))
+    inactive = page_text(pro_client.get(reverse("pro:offers"), {"status": "inactive"}))
+    assert draft.name in drafts_only and "Film désactivé" not in drafts_only
+    assert "Film désactivé" in inactive and draft.name not in inactive
+
+
 def test_going_back_keeps_what_was_typed(pro_client, draft):
     response = pro_client.post(step_url(draft, "details"), details(name="Dune, VO", action="back"))
     assert response["Location"] == step_url(draft, "film")

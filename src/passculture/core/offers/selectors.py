@@ -91,7 +91,10 @@ def showtimes_of_offerers_from(offerer_ids, at: dt.datetime, days: int, limit: i
             offer__venue__timezone=tz_name, beginning_datetime__gte=start, beginning_datetime__lt=end
         )
     return list(
-        Stock.objects.filter(windows, offer__venue__offerer_id__in=offerer_ids, is_deleted=False)
+        # A draft's showtimes are not on the programme yet.
+        Stock.objects.filter(
+            windows, offer__venue__offerer_id__in=offerer_ids, offer__is_draft=False, is_deleted=False
+        )
         .select_related("offer__venue")
         .order_by("beginning_datetime", "id")[:limit]
     )
@@ -108,14 +111,18 @@ def offers_of_offerer(
     at: dt.datetime,
     venue_id: int | None = None,
     active: bool | None = None,
+    draft: bool | None = None,
     query: str = "",
 ) -> QuerySet[Offer]:
-    """The pro's offer list: newest first, with the count and first start of upcoming showtimes."""
+    """The pro's offer list: newest first, with the count and first start of upcoming showtimes.
+    `active=False` means deactivated: a draft (never active) is neither, `draft=True` lists them."""
     offers = Offer.objects.filter(venue__offerer_id=offerer_id).select_related("venue")
     if venue_id is not None:
         offers = offers.filter(venue_id=venue_id)
     if active is not None:
-        offers = offers.filter(is_active=active)
+        offers = offers.filter(is_active=active, is_draft=False)
+    if draft is not None:
+        offers = offers.filter(is_draft=draft)
     if query.strip():
         offers = offers.filter(name__icontains=query.strip())
     upcoming = Q(stocks__is_deleted=False) & (

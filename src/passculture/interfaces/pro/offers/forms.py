@@ -311,7 +311,7 @@ class OfferFilterForm(forms.Form):
     status = forms.ChoiceField(
         label="Statut",
         required=False,
-        choices=[("", "Toutes"), ("active", "Actives"), ("inactive", "Désactivées")],
+        choices=[("", "Toutes"), ("active", "Actives"), ("inactive", "Désactivées"), ("draft", "Brouillons")],
     )
     q = forms.CharField(label="Rechercher un titre", required=False, max_length=140)
 
@@ -330,6 +330,7 @@ class OfferFilterForm(forms.Form):
         return {
             "venue_id": data["venue"].pk if data["venue"] else None,
             "active": active,
+            "draft": True if data["status"] == "draft" else None,
             "query": data["q"],
         }
 
