@@ -106,6 +106,9 @@ def test_pro_creates_a_film_offer_step_by_step_and_publishes_it(pro_page, live_s
     upload = page.get_by_label("Envoyer une image").bounding_box()
     assert languages["y"] + languages["height"] <= upload["y"]  # the boxes never run into the next field
     page.get_by_label("Envoyer une image").set_input_files(str(picture))
+    chosen = page.get_by_role("img", name="Image choisie, pas encore envoyée")
+    chosen.wait_for()  # seen before it is sent (pro/image_preview.js)
+    assert chosen.evaluate("img => img.naturalWidth") == 1800
     page.get_by_role("button", name="Envoyer l'image et voir l'aperçu").click()
     page.wait_for_url(re.compile(r".*/etapes/details/#apercu$"))
     preview = page.get_by_role("img", name="Aperçu de l'affiche recadrée")

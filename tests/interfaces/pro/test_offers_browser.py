@@ -54,6 +54,7 @@ def test_pro_publishes_a_film_with_a_week_of_showtimes_then_edits_and_deletes_on
     assert languages["y"] + languages["height"] <= duo["y"]  # the boxes never run into « Offre duo »
     page.get_by_label("Non", exact=True).check(force=True)
     page.get_by_label("Image (affiche)").set_input_files(str(poster))
+    page.get_by_role("img", name="Aperçu de l'image choisie").wait_for()
     screenshot(page, "pro-offers-form")
     page.get_by_role("button", name="Enregistrer").click()
 

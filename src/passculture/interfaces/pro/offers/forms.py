@@ -181,7 +181,13 @@ class OfferForm(ProForm):
     image = forms.FileField(
         label="Image (affiche)",
         required=False,
-        widget=forms.FileInput(attrs={"accept": ACCEPTED_CONTENT_TYPES, "class": "fr-upload"}),
+        widget=forms.FileInput(
+            attrs={
+                "accept": ACCEPTED_CONTENT_TYPES,
+                "class": "fr-upload",
+                "data-image-preview": "image-preview",
+            }
+        ),
         help_text="JPEG, PNG ou WebP, 10 Mo au plus, 400 × 600 pixels au moins. "
         "Elle est redimensionnée et ses métadonnées (position GPS, appareil) sont retirées.",
     )
