@@ -139,7 +139,7 @@ def test_pro_creates_a_film_offer_step_by_step_and_publishes_it(pro_page, live_s
     page.get_by_label("Nombre de places").fill("120")
     page.get_by_label("Oui : le jeune peut réserver 2 places").check(force=True)
     check_step(page, 4, "pro-offer-step-4-price-1440")
-    page.get_by_role("button", name="Étape suivante").click()
+    page.get_by_label("Nombre de places").press("Enter")  # Enter goes on, never back nor to the draft
 
     # 5. The summary shows the card as the app does, then « Publier ».
     page.wait_for_url(re.compile(r".*/etapes/recapitulatif/$"))
