@@ -110,7 +110,7 @@ def test_the_camera_is_allowed_on_the_counter_page_only(get_page, name, path, wh
 
 def test_the_counter_keeps_the_camera_after_validating_or_undoing(client, pro):
     client.force_login(pro)
-    for name in ("pro:counter", "pro:counter-validate", "pro:counter-undo"):
+    for name in ("pro:counter", "pro:counter-validate", "pro:counter-undo", "pro:counter-cancel"):
         response = client.post(reverse(name), {"token": "ABC123"})
         assert permissions(response)["camera"] == "(self)", name
 

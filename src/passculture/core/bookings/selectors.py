@@ -7,7 +7,8 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from passculture.core.common.exceptions import DomainError
-from passculture.core.common.periods import local_days_q
+from passculture.core.common.models import AuditLog
+from passculture.core.common.periods import local_days_q, utc_bounds
 from passculture.core.common.time import age_on, birthday, to_local
 from passculture.core.credit.models import Deposit
 from passculture.core.credit.selectors import balance_of_deposits, deposits_of, grant_ages
@@ -17,7 +18,8 @@ from passculture.core.offerers.selectors import venues_of_offerers
 from passculture.core.offers.models import Stock
 from passculture.core.users.constants import ELIGIBLE_AGE
 
-from .constants import BookingStatus
+from . import rules
+from .constants import AUTO_VALIDATOR_LABEL, BookingStatus
 from .models import Booking, CounterAttempt
 from .obstacles import NOT_LOGGED_IN, Facts, Obstacle, obstacle_for
 from .validation import check_booking
@@ -177,6 +179,60 @@ def latest_counter_attempts(user, offerer_ids, limit: int = 20) -> QuerySet[Coun
         )
         .select_related("booking__venue", "actor")
         .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def counter_booking_of_offerers(raw_token: str, offerer_ids) -> Booking | None:
+    """The booking of a typed or scanned countermark, only if it is one of these offerers' (what the
+    counter may show about it when it refuses it); None for a malformed, unknown or another offerer's code,
+    so that a refusal tells nothing more about others' bookings than about codes that do not exist."""
+    try:
+        token = rules.normalize_token(raw_token)
+    except DomainError:
+        return None
+    return (
+        Booking.objects.select_related("stock", "offer", "venue", "user", "validated_by")
+        .filter(token=token, offerer_id__in=list(offerer_ids))
+        .first()
+    )
+
+
+def cancellation_message_of(booking: Booking) -> str:
+    """The offerer's own words sent to the beneficiary when the booking was cancelled (audit log), if any."""
+    entry = (
+        AuditLog.objects.filter(
+            action="booking.cancelled", target_type=Booking._meta.label_lower, target_id=str(booking.pk)
+        )
+        .order_by("-id")
+        .first()
+    )
+    return str(entry.data.get("message", "")) if entry is not None else ""
+
+
+COUNTER_VALIDATIONS_LIMIT = 200
+
+
+def validations_of_the_day(
+    offerer_ids: Iterable[int], *, at: dt.datetime, limit: int = COUNTER_VALIDATIONS_LIMIT
+) -> list[Booking]:
+    """Bookings of these offerers validated today, each venue's today on its own clock (midnight in
+    La Réunion is 21:00 in Paris), newest first, at most `limit`. Automatic validations (48 h after the
+    show) are left out: nobody checked those people in."""
+    offerer_ids = list(offerer_ids)
+    today = Q(pk__in=[])
+    for tz_name in sorted(set(_timezones_of_venues(offerer_ids))):
+        day = to_local(at, tz_name).date()
+        start, end = utc_bounds(day, day, tz_name)
+        today |= Q(venue__timezone=tz_name, used_at__gte=start, used_at__lt=end)
+    return list(
+        Booking.objects.filter(
+            today,
+            offerer_id__in=offerer_ids,
+            status__in=[BookingStatus.USED, BookingStatus.REIMBURSED],
+        )
+        .exclude(validated_by_label=AUTO_VALIDATOR_LABEL)
+        .select_related("stock", "offer", "venue", "user", "validated_by")
+        .order_by("-used_at", "-id")[:limit]
     )
 
 

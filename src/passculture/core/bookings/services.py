@@ -469,6 +469,17 @@ def undo_validation(actor: CounterActor, token: str, ref: list, *, at: dt.dateti
     return booking
 
 
+@_with_attempt_log("check", CounterResult.CHECKED)
+def check_cancellable_countermark(
+    actor: CounterActor, token: str, ref: list, *, at: dt.datetime | None = None
+) -> Booking:
+    """The confirmation step of a cancellation at the counter: the booking if the offerer may cancel it
+    (cancel_countermark's own checks), else why not."""
+    booking = _find_for_counter(actor, token, ref)
+    _check_offerer_may_cancel(booking)
+    return booking
+
+
 @_with_attempt_log("cancel", CounterResult.CANCELLED)
 def cancel_countermark(
     actor: CounterActor, token: str, ref: list, *, at: dt.datetime | None = None, reason_text: str = ""

@@ -34,6 +34,7 @@ urlpatterns = [
     path("guichet/", counter.counter, name="counter"),
     path("guichet/valider/", counter.validate, name="counter-validate"),
     path("guichet/annuler-validation/", counter.undo, name="counter-undo"),
+    path("guichet/annuler-reservation/", counter.cancel, name="counter-cancel"),
     path("cles-api/", api_keys.api_key_list, name="api-keys"),
     path("cles-api/creer/", api_keys.api_key_create, name="api-key-create"),
     path("cles-api/<int:key_id>/revoquer/", api_keys.api_key_revoke, name="api-key-revoke"),

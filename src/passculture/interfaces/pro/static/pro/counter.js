@@ -4,6 +4,12 @@
  *
  * The QR payload is PASSCULTURE:v3;TOKEN:<countermark> (the real service's format). Frames are
  * decoded with the vendored jsQR (static/pro/vendor/, pinned, see its README).
+ *
+ * It also submits the counter's forms (marked data-counter-form) in place: the server answers the whole
+ * page, whose regions (code field, result, lists) replace the current ones. The result region is
+ * aria-live, so the outcome is announced, and the focus goes where the page's `autofocus` says (the
+ * "Valider" button after a lookup, the emptied code field after a validation). Without JavaScript the
+ * same forms post normally and `autofocus` does the same.
  */
 (function () {
   "use strict";
@@ -11,14 +17,81 @@
   var PAYLOAD = /^PASSCULTURE:v3;TOKEN:([A-Za-z0-9]{6})$/;
   var DECODE_EVERY_MS = 120; // jsQR on a full frame is heavy: a few decodes a second are enough.
 
+  var REGIONS = ["counter-field", "counter-result", "counter-lists"];
+  var pending = false;
+
+  function focusFromPage() {
+    var target = document.querySelector("#counter-main [autofocus]");
+    if (!target) {
+      return;
+    }
+    target.focus();
+    if (target.id === "id_token" && target.value) {
+      target.select(); // the next code typed replaces a refused one
+    }
+  }
+
+  function swap(html) {
+    var next = new DOMParser().parseFromString(html, "text/html");
+    var found = REGIONS.map(function (id) { return next.getElementById(id); });
+    if (found.some(function (region) { return !region; })) {
+      return false;
+    }
+    REGIONS.forEach(function (id, index) {
+      document.getElementById(id).innerHTML = found[index].innerHTML;
+    });
+    say("");
+    focusFromPage();
+    return true;
+  }
+
+  function submitInPlace(event) {
+    var target = event.target;
+    if (event.defaultPrevented || !target.matches || !target.matches("form[data-counter-form]")) {
+      return;
+    }
+    event.preventDefault();
+    if (pending) {
+      return; // a second Enter while the first answer is on its way
+    }
+    var submitter = event.submitter;
+    var action = (submitter && submitter.hasAttribute("formaction")) ? submitter.formAction : target.action;
+    var body = new FormData(target);
+    if (submitter && submitter.name) {
+      body.append(submitter.name, submitter.value);
+    }
+    pending = true;
+    window.fetch(action, { method: "POST", body: body, credentials: "same-origin" })
+      .then(function (response) {
+        return response.text().then(function (html) {
+          if (swap(html)) {
+            return;
+          }
+          if (response.redirected) {
+            window.location.assign(response.url); // signed out meanwhile: the login page
+          } else {
+            say("Le serveur n'a pas pu répondre : réessayez dans un instant.", "error");
+          }
+        });
+      })
+      .catch(function () {
+        say("La connexion au serveur a échoué : vérifiez le réseau, puis réessayez.", "error");
+      })
+      .then(function () {
+        pending = false;
+      });
+  }
+
   var form = document.getElementById("counter-form");
-  var input = document.getElementById("id_token");
+  var status = document.getElementById("scan-status");
+  if (form && window.fetch && window.DOMParser) {
+    document.addEventListener("submit", submitInPlace);
+  }
   var startButton = document.getElementById("scan-start");
   var stopButton = document.getElementById("scan-stop");
   var scanner = document.getElementById("scanner");
   var video = document.getElementById("scan-video");
-  var status = document.getElementById("scan-status");
-  if (!form || !input || !startButton || !video) {
+  if (!form || !startButton || !video) {
     return;
   }
 
@@ -54,7 +127,7 @@
   function found(token) {
     stop();
     say("QR code lu : contremarque " + token.toUpperCase() + ". Recherche de la réservation…", "success");
-    input.value = token.toUpperCase();
+    document.getElementById("id_token").value = token.toUpperCase();
     if (form.requestSubmit) {
       form.requestSubmit();
     } else {
@@ -133,12 +206,13 @@
       });
   }
 
+  focusFromPage();
   startButton.hidden = false;
   startButton.addEventListener("click", start);
   stopButton.addEventListener("click", function () {
     stop();
     say("");
-    input.focus();
+    document.getElementById("id_token").focus();
   });
   window.addEventListener("pagehide", stop);
 })();
