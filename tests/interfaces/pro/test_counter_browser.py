@@ -9,13 +9,13 @@ import pytest
 
 from passculture.core.bookings.constants import BookingStatus
 from passculture.core.bookings.models import Booking, CounterAttempt
-from passculture.core.bookings.services import book_offer
+from passculture.core.bookings.services import CounterActor, book_offer, validate_countermark
 from passculture.core.common.time import now as utcnow
 from passculture.core.credit.factories import DepositFactory
 from passculture.core.offerers.factories import MembershipFactory, VenueFactory
 from passculture.core.offers.factories import StockFactory
-from passculture.core.users.factories import UserFactory
-from tests.browser import BROWSER_MARKS, log_in, screenshot
+from passculture.core.users.factories import ProFactory, UserFactory
+from tests.browser import BROWSER_MARKS, assert_accessible, log_in, screenshot
 from tests.qr_video import y4m_of_qr_code
 
 # serialized_rollback: the closing flush of a transactional test would otherwise also erase the credit
@@ -51,38 +51,126 @@ def status_of(booking) -> str:
     return Booking.objects.get(pk=booking.pk).status
 
 
-def test_pro_types_a_countermark_in_lower_case_validates_then_undoes(pro_page, booking):
+@pytest.fixture
+def colleagues_validation(booking):
+    """Another booking of the same cinema, validated earlier today by a named colleague."""
+    colleague = MembershipFactory(
+        offerer=booking.offerer, user=ProFactory(first_name="Camille", last_name="Dupont")
+    ).user
+    beneficiary = UserFactory(first_name="Lucas", last_name="Bernard")
+    DepositFactory(user=beneficiary)
+    stock = StockFactory(
+        offer__venue=booking.venue,
+        offer__name="La Nuit des étoiles filantes",
+        offer__is_duo=True,
+        price_cents=650,
+        beginning_datetime=utcnow() + dt.timedelta(hours=2),
+    )
+    other = book_offer(beneficiary, stock.pk, quantity=2)
+    return validate_countermark(CounterActor.for_user(colleague), other.token)
+
+
+def focused(page) -> str:
+    return page.evaluate("() => document.activeElement.id || document.activeElement.textContent.trim()")
+
+
+def assert_no_sideways_scroll(page) -> None:
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_keyboard_journey_refusal_cancel_and_todays_validations(colleagues_validation, pro_page, booking):
+    """Type, Enter, Enter; a refusal showing the booking; a cancellation with its reason; today's list."""
     page = pro_page
+    page.set_viewport_size({"width": 1440, "height": 900})
     assert page.get_by_role("heading", level=1).inner_text() == "Guichet"
-    field = page.get_by_label("Contremarque")
-    assert page.evaluate("document.activeElement.id") == "id_token"
+    assert focused(page) == "id_token"
+    today = page.locator("#today-table")
+    assert "La Nuit des étoiles filantes" in today.inner_text() and "Camille Dupont" in today.inner_text()
+    assert_no_sideways_scroll(page)
+    assert_accessible(page, "counter, empty")
     screenshot(page, "pro-counter-page")
 
-    field.fill(booking.token.lower())
-    page.get_by_role("button", name="Rechercher la contremarque").click()
+    # Type, Enter: the booking, and the focus on the primary action.
+    page.keyboard.type(booking.token.lower())
+    page.keyboard.press("Enter")
     card = page.locator(".pro-counter__booking")
     card.wait_for()
     text = card.inner_text()
-    assert f"Réservation {booking.token}" in text
-    assert "Inès Morel" in text
-    assert "Orbite basse" in text
-    assert "Ciné Lumière Bellecour" in text
-    assert "7,50" in text
+    for expected in (
+        f"Réservation {booking.token}",
+        "Inès Morel",
+        "Orbite basse",
+        "Ciné Lumière Bellecour",
+        "7,50",
+    ):
+        assert expected in text
+    assert focused(page) == "Valider la contremarque"
+    assert_accessible(page, "counter, booking found")
     screenshot(page, "pro-counter-booking")
+    # On a tablet the primary action is on the first screen, without scrolling.
+    page.set_viewport_size({"width": 1024, "height": 768})
+    assert page.evaluate("() => document.activeElement.getBoundingClientRect().bottom <= window.innerHeight")
+    assert_no_sideways_scroll(page)
+    screenshot(page, "pro-counter-booking-tablet")
+    page.set_viewport_size({"width": 1440, "height": 900})
 
-    page.get_by_role("button", name="Valider la contremarque").click()
-    page.get_by_text(f"Contremarque {booking.token} validée").wait_for()
+    # Enter: validated, announced in the live region, and the empty field ready for the next person.
+    page.keyboard.press("Enter")
+    result = page.locator("#counter-result")
+    result.get_by_text(f"Contremarque {booking.token} validée").wait_for()
+    assert result.get_attribute("aria-live") == "polite"
     assert status_of(booking) == BookingStatus.USED
+    assert focused(page) == "id_token" and page.input_value("#id_token") == ""
+    assert page.url.endswith("/pro/guichet/")  # submitted in place
+    assert "Inès Morel" in today.inner_text()
+    assert_accessible(page, "counter, validated")
     screenshot(page, "pro-counter-validated")
 
-    page.get_by_role("button", name="Annuler la validation").click()
-    page.get_by_text(f"La validation de la contremarque {booking.token} a été annulée").wait_for()
+    # The same code again: refused, with the booking, when and by whom it was validated.
+    page.keyboard.type(booking.token)
+    page.keyboard.press("Enter")
+    refusal = page.locator("[data-code=BOOKING_ALREADY_USED]")
+    refusal.wait_for()
+    assert "ne laissez pas entrer une seconde fois" in refusal.inner_text()
+    validation = page.locator(".pro-counter__validation").inner_text()
+    assert validation.startswith("le ") and "par " in validation
+    assert "Orbite basse" in card.inner_text()
+    assert_no_sideways_scroll(page)
+    assert_accessible(page, "counter, already validated")
+    screenshot(page, "pro-counter-refusal-used")
+    page.set_viewport_size({"width": 1024, "height": 768})
+    assert_no_sideways_scroll(page)
+    screenshot(page, "pro-counter-refusal-used-tablet")
+    page.set_viewport_size({"width": 1440, "height": 900})
+
+    # Undo the validation, then cancel the booking with a reason.
+    card.get_by_role("button", name="Annuler la validation").click()
+    result.get_by_text(f"La validation de la contremarque {booking.token} a été annulée").wait_for()
     assert status_of(booking) == BookingStatus.CONFIRMED
-    log = page.get_by_role("table").inner_text()
-    assert log.upper().count(booking.token) == 3  # looked up (as typed), validated, undone
-    screenshot(page, "pro-counter-undone")
+    card.get_by_role("button", name="Annuler la réservation").click()
+    reason = page.get_by_label("Motif de l'annulation")
+    reason.wait_for()
+    assert focused(page) == "id_reason"
+    page.get_by_role("button", name="Confirmer l'annulation").click()
+    page.get_by_text("Choisissez le motif de l'annulation.").wait_for()
+    assert status_of(booking) == BookingStatus.CONFIRMED
+    assert_accessible(page, "counter, cancel without a reason")
+    reason.select_option(label="Séance annulée")
+    page.get_by_label("Message au bénéficiaire (facultatif)").fill("La salle est fermée ce soir.")
+    screenshot(page, "pro-counter-cancel-confirm")
+    page.get_by_role("button", name="Confirmer l'annulation").click()
+    result.get_by_text(f"La réservation {booking.token} est annulée").wait_for()
+    assert status_of(booking) == BookingStatus.CANCELLED
+    assert "annulée par l'acteur culturel" in card.inner_text()
+    assert "Séance annulée. La salle est fermée ce soir." in card.inner_text()
+    assert focused(page) == "id_token"
+    log = page.locator("#log-table").inner_text()
+    assert log.upper().count(booking.token) == 7  # lookup, use, refused, undo, check, cancel ×2 steps
+    assert_accessible(page, "counter, cancelled")
+    screenshot(page, "pro-counter-cancelled")
 
     page.set_viewport_size({"width": 390, "height": 844})
+    assert_no_sideways_scroll(page)
     screenshot(page, "pro-counter-phone")
 
 
