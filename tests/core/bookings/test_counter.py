@@ -9,6 +9,7 @@ from passculture.core.bookings.services import (
     book_offer,
     cancel_booking_by_beneficiary,
     cancel_countermark,
+    check_cancellable_countermark,
     check_countermark,
     undo_validation,
     validate_countermark,
@@ -179,6 +180,21 @@ def test_pro_cancels_a_countermark_and_the_credit_comes_back(beneficiary, bookin
 def test_pro_cannot_cancel_a_validated_countermark(booking, counter, validatable_at):
     validate_countermark(counter, booking.token, at=validatable_at)
     assert error_code(cancel_countermark, counter, booking.token) == "BOOKING_ALREADY_USED"
+
+
+def test_the_cancellation_check_finds_a_booking_not_yet_validatable_and_changes_nothing(booking, counter):
+    # Inside the beneficiary's cancellation window: not validatable yet, but the offerer may cancel it.
+    assert check_cancellable_countermark(counter, booking.token.lower()) == booking
+    assert Booking.objects.get(pk=booking.pk).status == BookingStatus.CONFIRMED
+    assert CounterAttempt.objects.get().result == CounterResult.CHECKED
+
+
+def test_the_cancellation_check_refuses_what_cancel_countermark_refuses(booking, counter, validatable_at):
+    stranger = CounterActor.for_user(MembershipFactory().user)
+    assert error_code(check_cancellable_countermark, stranger, booking.token) == "BOOKING_OTHER_OFFERER"
+    assert error_code(check_cancellable_countermark, counter, "ZZZZZZ") == "COUNTERMARK_NOT_FOUND"
+    validate_countermark(counter, booking.token, at=validatable_at)
+    assert error_code(check_cancellable_countermark, counter, booking.token) == "BOOKING_ALREADY_USED"
 
 
 def test_successful_attempt_is_logged_with_who_device_and_result(booking, counter, pro, validatable_at):
