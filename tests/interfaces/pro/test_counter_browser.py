@@ -173,6 +173,24 @@ def test_keyboard_journey_refusal_cancel_and_todays_validations(colleagues_valid
     assert_no_sideways_scroll(page)
     screenshot(page, "pro-counter-phone")
 
+    # Without JavaScript the plain forms and their autofocus give the same type, Enter, Enter.
+    beneficiary = UserFactory(first_name="Léa", last_name="Petit")
+    DepositFactory(user=beneficiary)
+    stock = StockFactory(offer__venue=booking.venue, beginning_datetime=utcnow() + dt.timedelta(hours=1))
+    third = book_offer(beneficiary, stock.pk)
+    plain = page.context.browser.new_context(locale="fr-FR", java_script_enabled=False).new_page()
+    plain.context.add_cookies(page.context.cookies())
+    plain.goto(page.url)
+    assert focused(plain) == "id_token"
+    plain.keyboard.type(third.token)
+    plain.keyboard.press("Enter")
+    plain.locator(".pro-counter__booking").wait_for()
+    assert focused(plain) == "Valider la contremarque"
+    plain.keyboard.press("Enter")
+    plain.get_by_text(f"Contremarque {third.token} validée").wait_for()
+    assert focused(plain) == "id_token"
+    assert status_of(third) == BookingStatus.USED
+
 
 def test_without_a_camera_the_page_says_so_and_typing_still_works(pro_page):
     page = pro_page
