@@ -1,15 +1,19 @@
-"""The pro home page: showtimes with seats, latest bookings, missing bank details, pending notices."""
-
-import datetime as dt
+"""The pro home page: figures and charts of the current structure only, the onboarding checklist,
+today's showtimes with their fill rate, and the notices (pending validation, missing bank details)."""
 
 import pytest
 from django.urls import reverse
 
 from passculture.core.bookings.factories import BookingFactory
+from passculture.core.finance.factories import BankAccountFactory, UsedBookingFactory
+from passculture.core.finance.pricing import price_bookings
 from passculture.core.offerers.constants import ValidationStatus
 from passculture.core.offerers.factories import MembershipFactory, OffererFactory, VenueFactory
 from passculture.core.offers.factories import StockFactory
+from passculture.core.providers.allocine.models import AllocineTheater, AllocineVenueSettings
 from passculture.core.users.factories import ProFactory
+from passculture.interfaces.pro import dashboard
+from passculture.interfaces.pro.access import SESSION_OFFERER_KEY
 from tests.conftest import utc
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +32,7 @@ def logged_in(client, pro):
     return client
 
 
-def test_todays_showtimes_with_seats_booked_and_left(logged_in, venue):
+def test_todays_showtimes_show_a_fill_rate_bar_with_its_words(logged_in, venue):
     StockFactory(
         offer__venue=venue,
         offer__name="Orbite basse",
@@ -36,23 +40,14 @@ def test_todays_showtimes_with_seats_booked_and_left(logged_in, venue):
         quantity=80,
         booked_quantity=12,
     )
+    StockFactory(offer__venue=venue, beginning_datetime=utc(2026, 3, 11, 19, 0))  # tomorrow: not listed
     response = logged_in.get(DASHBOARD)
     (stock,) = response.context["todays_showtimes"]
     assert stock.offer.name == "Orbite basse"
     html = response.content.decode()
-    assert "<td>12</td>" in html
-    assert "<td>68</td>" in html
+    assert '<progress max="80" value="12" aria-label="12 places réservées sur 80">' in html
     assert "20:30" in html
-
-
-def test_upcoming_showtimes_cover_the_next_seven_days(logged_in, venue):
-    soon = StockFactory(offer__venue=venue, beginning_datetime=utc(2026, 3, 17, 19, 0), quantity=None)
-    StockFactory(offer__venue=venue, beginning_datetime=utc(2026, 3, 18, 23, 30))  # the 19th in Paris
-    StockFactory(offer__venue=venue, beginning_datetime=utc(2026, 3, 9, 19, 0))  # yesterday
-    response = logged_in.get(DASHBOARD)
-    assert response.context["todays_showtimes"] == []
-    assert response.context["upcoming_showtimes"] == [soon]
-    assert "Illimitées" in response.content.decode()
+    assert reverse("pro:offers") in html
 
 
 def test_a_full_showtime_says_so(logged_in, venue):
@@ -62,30 +57,69 @@ def test_a_full_showtime_says_so(logged_in, venue):
     assert "Complet" in logged_in.get(DASHBOARD).content.decode()
 
 
-def test_latest_ten_bookings_newest_first(logged_in, venue):
-    bookings = [
-        BookingFactory(stock__offer__venue=venue, booked_at=NOW - dt.timedelta(hours=i)) for i in range(12)
-    ]
-    latest = logged_in.get(DASHBOARD).context["latest_bookings"]
-    assert latest == bookings[:10]
+def test_todays_showtimes_are_bounded(logged_in, venue, monkeypatch):
+    monkeypatch.setattr(dashboard, "TODAYS_SHOWTIMES", 2)
+    for hour in (14, 16, 18):
+        StockFactory(offer__venue=venue, beginning_datetime=utc(2026, 3, 10, hour, 0))
+    response = logged_in.get(DASHBOARD)
+    assert len(response.context["todays_rows"]) == 2
+    assert "Seules les 2 premières séances sont affichées." in response.content.decode()
 
 
-def test_the_dashboard_never_shows_another_offerers_data(logged_in, venue):
+def test_the_figures_count_this_structures_bookings_only(logged_in, pro, venue):
+    for booked_at in (utc(2026, 3, 10, 9, 0), utc(2026, 3, 9, 9, 0), utc(2026, 3, 2, 9, 0)):
+        BookingFactory(
+            stock__offer__venue=venue,
+            stock__offer__name="Orbite basse",
+            stock__price_cents=650,
+            booked_at=booked_at,
+            amount_cents=650,
+        )
+    # A second structure of the same user, and another offerer: never counted.
+    second = MembershipFactory(user=pro, offerer=OffererFactory()).offerer
+    BookingFactory(
+        stock__offer__venue=VenueFactory(offerer=second), stock__offer__name="Film voisin", booked_at=NOW
+    )
     other_venue = VenueFactory(name="Cinéma d'en face")
     StockFactory(
         offer__venue=other_venue, offer__name="Film d'en face", beginning_datetime=utc(2026, 3, 10, 19, 0)
     )
-    BookingFactory(stock__offer__venue=other_venue, stock__offer__name="Autre film", token="THEIRS")
+    BookingFactory(stock__offer__venue=other_venue, stock__offer__name="Autre film", booked_at=NOW)
+
+    session = logged_in.session
+    session[SESSION_OFFERER_KEY] = venue.offerer_id
+    session.save()
     response = logged_in.get(DASHBOARD)
-    html = response.content.decode()
+
+    assert response.context["offerer"] == venue.offerer
+    figures = response.context["figures"]
+    assert [(tally.count, tally.amount_cents) for tally in (figures.today, figures.week, figures.month)] == [
+        (1, 650),
+        (2, 1300),
+        (3, 1950),
+    ]
+    assert [(film.title, film.count) for film in response.context["top_films"]] == [("Orbite basse", 3)]
+    assert response.context["per_day_total"] == 3
     assert response.context["todays_showtimes"] == []
-    assert response.context["latest_bookings"] == []
-    for text in ["Film d'en face", "Autre film", "THEIRS", "Cinéma d&#x27;en face"]:
+    html = response.content.decode()
+    assert 'id="chart-per-day"' in html and 'id="chart-top-films"' in html
+    assert "Voir les données" in html
+    for text in ["Film d'en face", "Autre film", "Film voisin", "Cinéma d&#x27;en face"]:
         assert text not in html
-    assert all(
-        item["venue"].offerer_id == venue.offerer_id
-        for item in response.context["venues_missing_bank_details"]
-    )
+    assert {row.venue_id for row in response.context["revenues"]} == {venue.pk}
+
+
+def test_the_next_transfer_and_the_revenue_link_to_the_reimbursements(logged_in, venue):
+    BankAccountFactory(venue=venue, accepted=True, decided_at=utc(2026, 1, 5, 9, 0))
+    UsedBookingFactory(stock__offer__venue=venue, amount_cents=1250, used_at=utc(2026, 2, 27, 10, 0))
+    price_bookings(at=NOW)
+    html = logged_in.get(DASHBOARD).content.decode()
+    transfer = html[html.index('id="figure-transfer"') :]
+    assert "12,50" in transfer
+    assert "demandé pour le 23 mars" in transfer  # the 16 March cut-off, transfer asked 7 days later
+    assert reverse("pro:reimbursements") in transfer
+    assert reverse("pro:venue-ledger", args=[venue.pk]) in html
+    assert "Remboursé à 100" in html
 
 
 def test_venues_missing_bank_details_are_listed(logged_in, venue):
@@ -121,16 +155,17 @@ def test_a_validated_offerer_has_no_pending_notice(logged_in):
 
 def test_the_dashboard_query_count_does_not_grow_with_data(logged_in, venue, django_assert_max_num_queries):
     BookingFactory(stock=StockFactory(offer__venue=venue, beginning_datetime=utc(2026, 3, 10, 19, 0)))
-    with django_assert_max_num_queries(15) as few:
+    with django_assert_max_num_queries(40) as few:
         logged_in.get(DASHBOARD)
     for day in range(5):
         other_venue = VenueFactory(offerer=venue.offerer)
         BookingFactory(
-            stock=StockFactory(offer__venue=other_venue, beginning_datetime=utc(2026, 3, 11 + day, 19, 0))
+            stock=StockFactory(offer__venue=other_venue, beginning_datetime=utc(2026, 3, 10, 14 + day, 0)),
+            booked_at=utc(2026, 3, 1 + day, 10, 0),
         )
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = logged_in.get(DASHBOARD)
-    assert len(response.context["upcoming_showtimes"]) == 5
+    assert len(response.context["todays_showtimes"]) == 6
 
 
 # "Today" is each venue's own date: Réunion is UTC+4, Guadeloupe UTC-4 (neither has summer time).
@@ -149,47 +184,94 @@ def guadeloupe(venue):
 def _dashboard_at(client, time_machine, moment):
     time_machine.move_to(moment, tick=False)
     context = client.get(DASHBOARD).context
-    return context["todays_showtimes"], context["upcoming_showtimes"]
+    return context["todays_showtimes"]
 
 
 def test_at_21h_utc_a_reunion_venues_today_is_already_the_next_day(logged_in, reunion, time_machine):
     StockFactory(offer__venue=reunion, beginning_datetime=utc(2026, 3, 10, 15, 0))  # the 10th at 19:00
     tonight = StockFactory(offer__venue=reunion, beginning_datetime=utc(2026, 3, 11, 16, 0))  # 11th, 20:00
-    later = StockFactory(offer__venue=reunion, beginning_datetime=utc(2026, 3, 12, 16, 0))
-    todays, upcoming = _dashboard_at(logged_in, time_machine, utc(2026, 3, 10, 21, 0))  # 11th, 01:00
+    StockFactory(offer__venue=reunion, beginning_datetime=utc(2026, 3, 12, 16, 0))
+    todays = _dashboard_at(logged_in, time_machine, utc(2026, 3, 10, 21, 0))  # 11th, 01:00
     assert todays == [tonight]
-    assert upcoming == [later]
 
 
 def test_at_21h_utc_a_guadeloupe_venue_is_still_on_the_same_day(logged_in, guadeloupe, time_machine):
     earlier = StockFactory(offer__venue=guadeloupe, beginning_datetime=utc(2026, 3, 10, 14, 0))  # 10:00
     tonight = StockFactory(offer__venue=guadeloupe, beginning_datetime=utc(2026, 3, 11, 1, 0))  # 21:00
-    tomorrow = StockFactory(offer__venue=guadeloupe, beginning_datetime=utc(2026, 3, 11, 18, 0))
-    todays, upcoming = _dashboard_at(logged_in, time_machine, utc(2026, 3, 10, 21, 0))  # 10th, 17:00
+    StockFactory(offer__venue=guadeloupe, beginning_datetime=utc(2026, 3, 11, 18, 0))
+    todays = _dashboard_at(logged_in, time_machine, utc(2026, 3, 10, 21, 0))  # 10th, 17:00
     assert todays == [earlier, tonight]
-    assert upcoming == [tomorrow]
 
 
 def test_at_3h_utc_a_guadeloupe_venues_today_is_still_the_previous_day(logged_in, guadeloupe, time_machine):
     late_show = StockFactory(offer__venue=guadeloupe, beginning_datetime=utc(2026, 3, 10, 3, 30))  # 9th 23:30
-    evening = StockFactory(offer__venue=guadeloupe, beginning_datetime=utc(2026, 3, 10, 22, 0))  # 10th 18:00
-    todays, upcoming = _dashboard_at(logged_in, time_machine, utc(2026, 3, 10, 3, 0))  # 9th, 23:00
+    StockFactory(offer__venue=guadeloupe, beginning_datetime=utc(2026, 3, 10, 22, 0))  # 10th 18:00
+    todays = _dashboard_at(logged_in, time_machine, utc(2026, 3, 10, 3, 0))  # 9th, 23:00
     assert todays == [late_show]
-    assert upcoming == [evening]
 
 
 def test_at_3h_utc_a_reunion_venue_is_on_the_utc_day(logged_in, reunion, time_machine):
     StockFactory(offer__venue=reunion, beginning_datetime=utc(2026, 3, 9, 19, 0))  # the 9th at 23:00
     evening = StockFactory(offer__venue=reunion, beginning_datetime=utc(2026, 3, 10, 16, 0))  # 10th 20:00
-    after_midnight = StockFactory(offer__venue=reunion, beginning_datetime=utc(2026, 3, 10, 20, 30))
-    todays, upcoming = _dashboard_at(logged_in, time_machine, utc(2026, 3, 10, 3, 0))  # 10th, 07:00
+    StockFactory(offer__venue=reunion, beginning_datetime=utc(2026, 3, 10, 20, 30))
+    todays = _dashboard_at(logged_in, time_machine, utc(2026, 3, 10, 3, 0))  # 10th, 07:00
     assert todays == [evening]
-    assert upcoming == [after_midnight]
 
 
 def test_each_venue_of_the_offerer_has_its_own_today(logged_in, reunion, guadeloupe, time_machine):
     reunion_tonight = StockFactory(offer__venue=reunion, beginning_datetime=utc(2026, 3, 11, 16, 0))
     guadeloupe_tonight = StockFactory(offer__venue=guadeloupe, beginning_datetime=utc(2026, 3, 11, 1, 0))
-    todays, upcoming = _dashboard_at(logged_in, time_machine, utc(2026, 3, 10, 21, 0))
+    todays = _dashboard_at(logged_in, time_machine, utc(2026, 3, 10, 21, 0))
     assert todays == [guadeloupe_tonight, reunion_tonight]
-    assert upcoming == []
+
+
+# --- Onboarding checklist ---------------------------------------------------------------------------
+
+
+def _steps(client) -> dict[str, bool]:
+    response = client.get(DASHBOARD)
+    return {step.code: step.done for step in response.context["steps"]}
+
+
+def test_a_new_structure_sees_each_step_to_do_with_where_it_is_done(client):
+    pro = ProFactory()
+    MembershipFactory(user=pro, offerer=OffererFactory(validation_status=ValidationStatus.NEW))
+    client.force_login(pro)
+    response = client.get(DASHBOARD)
+    assert {step.code: step.done for step in response.context["steps"]} == {
+        "offerer": False,
+        "venue": False,
+        "bank": False,
+        "offer": False,
+    }
+    html = response.content.decode()
+    assert "Pour bien démarrer" in html
+    for name in ("pro:venue-create", "pro:bank-accounts", "pro:offer-create"):
+        assert f'href="{reverse(name)}"' in html
+
+
+def test_submitted_bank_details_and_an_offer_tick_their_steps(logged_in, venue):
+    assert _steps(logged_in) == {"offerer": True, "venue": True, "bank": False, "offer": False}
+    BankAccountFactory(venue=venue)  # submitted, waiting for pass Culture
+    StockFactory(offer__venue=venue)
+    assert _steps(logged_in) == {"offerer": True, "venue": True, "bank": True, "offer": True}
+
+
+def test_the_checklist_is_hidden_once_every_step_is_done(logged_in, venue):
+    BankAccountFactory(venue=venue, accepted=True)
+    StockFactory(offer__venue=venue)
+    response = logged_in.get(DASHBOARD)
+    assert response.context["onboarding_done"] is True
+    assert "Pour bien démarrer" not in response.content.decode()
+
+
+def test_a_venue_listed_on_allocine_adds_the_import_step(logged_in, venue):
+    BankAccountFactory(venue=venue, accepted=True)
+    StockFactory(offer__venue=venue)
+    theater = AllocineTheater.objects.create(siret=venue.siret, theater_id="P0001", is_active=True)
+    response = logged_in.get(DASHBOARD)
+    assert response.context["steps"][-1].code == "allocine"
+    assert response.context["onboarding_done"] is False
+    assert reverse("pro:venue-allocine", args=[venue.pk]) in response.content.decode()
+    AllocineVenueSettings.objects.create(venue=venue, theater=theater, price_cents=700)
+    assert _steps(logged_in)["allocine"] is True
