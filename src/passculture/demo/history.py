@@ -30,6 +30,7 @@ from passculture.core.offers.models import Offer, Stock
 from passculture.core.users.constants import Role
 
 from . import data
+from .recent import RecentBookingsBuilder
 
 if TYPE_CHECKING:
     from .loader import DemoLoader, _Cinema
@@ -69,6 +70,8 @@ class HistoryBuilder:
     def build(self) -> dict:
         self.create_bank_accounts()
         self.create_used_bookings()
+        # The last four weeks of the demo pro's cinemas: the pro home page's figures and charts.
+        RecentBookingsBuilder(self).build()
         # Last: prices every used booking of the demo, the older ones included.
         return pricing.price_bookings(at=self.at)
 

@@ -116,24 +116,6 @@ def test_pro_sees_filters_and_exports_their_bookings(pro_page, live_server, book
     assert isinstance(sheet["C2"].value, dt.datetime)
 
 
-def test_pro_sees_todays_showtimes_and_latest_bookings_on_the_home_page(pro_page, live_server, bookings):
-    page = pro_page
-    page.goto(f"{live_server.url}/pro/")
-    showtimes = (
-        page.locator("#todays-showtimes").inner_text() + page.locator("#upcoming-showtimes").inner_text()
-    )
-    assert "Orbite basse" in showtimes
-    assert "\t2\t78" in showtimes  # seats booked, then left
-    assert "Illimitées" in showtimes
-    latest = page.locator("#latest-bookings").inner_text()
-    assert "Inès Morel" in latest and "Hugo Lefèvre" in latest
-    assert "THEIRS" not in page.content()
-    assert page.get_by_role("heading", name="Coordonnées bancaires manquantes").count() == 1
-    screenshot(page, "pro-dashboard")
-    page.get_by_role("link", name="Toutes les réservations").click()
-    page.wait_for_url(f"{live_server.url}/pro/reservations/")
-
-
 def test_pro_cancels_a_booking_from_the_list_after_confirming(pro_page, live_server, bookings):
     page = pro_page
     confirmed, used = bookings["confirmed"], bookings["used"]

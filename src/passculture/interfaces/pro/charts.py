@@ -81,7 +81,7 @@ def daily_bars(
     """A column per day, oldest on the left; the y axis in bookings with 4 grid lines, the x axis
     labelled every 7 days counting back from the last (today), which is always labelled."""
     width, height = 840, 240
-    left, right, top, bottom = 40, 10, 12, 34
+    left, right, top, bottom = 40, 28, 12, 34
     plot_w, plot_h = width - left - right, height - top - bottom
     values = [count for _, count in days]
     peak = max(values, default=0)

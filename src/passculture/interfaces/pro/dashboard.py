@@ -81,16 +81,16 @@ def onboarding_steps(offerer, venues, has_offer: bool, allocine: dict[int, bool]
             "",
             "" if offerer.is_validated else "L'équipe pass Culture vérifie vos informations.",
         ),
-        Step("venue", "Ajouter un lieu", bool(venues), reverse("pro:venue-create"), "Ajouter un lieu"),
+        Step("venue", "Un lieu ajouté", bool(venues), reverse("pro:venue-create"), "Ajouter un lieu"),
         Step(
             "bank",
-            "Renseigner les coordonnées bancaires",
+            "Coordonnées bancaires envoyées",
             bank_submitted,
             reverse("pro:bank-accounts"),
             "Renseigner les coordonnées bancaires",
         ),
         Step(
-            "offer", "Publier une première offre", has_offer, reverse("pro:offer-create"), "Créer une offre"
+            "offer", "Une première offre publiée", has_offer, reverse("pro:offer-create"), "Créer une offre"
         ),
     ]
     if allocine:
@@ -98,10 +98,10 @@ def onboarding_steps(offerer, venues, has_offer: bool, allocine: dict[int, bool]
         steps.append(
             Step(
                 "allocine",
-                "Importer vos séances depuis AlloCiné",
+                "Séances importées depuis AlloCiné",
                 all(allocine.values()),
                 reverse("pro:venue-allocine", args=[venue_id]),
-                "Paramétrer l'importation",
+                "Paramétrer l'importation AlloCiné",
             )
         )
     return steps
@@ -113,12 +113,10 @@ def _showtime_rows(showtimes) -> list[dict]:
         tz_name = stock.offer.venue.timezone
         booked = stock.booked_quantity
         total = stock.quantity
-        if total is None:
-            fill_label = f"{booked} place{'s' if booked > 1 else ''} réservée{'s' if booked > 1 else ''}, jauge illimitée"
-        else:
-            fill_label = (
-                f"{booked} place{'s' if booked > 1 else ''} réservée{'s' if booked > 1 else ''} sur {total}"
-            )
+        plural = "s" if booked > 1 else ""
+        fill_label = f"{booked} place{plural} réservée{plural} " + (
+            "(jauge illimitée)" if total is None else f"sur {total}"
+        )
         rows.append(
             {
                 "stock": stock,
