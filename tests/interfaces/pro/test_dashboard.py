@@ -246,6 +246,8 @@ def test_a_new_structure_sees_each_step_to_do_with_where_it_is_done(client):
     }
     html = response.content.decode()
     assert "Pour bien démarrer" in html
+    assert 'id="chart-per-day"' not in html  # no empty chart: words
+    assert "Aucune réservation sur les 30 derniers jours." in html
     for name in ("pro:venue-create", "pro:bank-accounts", "pro:offer-create"):
         assert f'href="{reverse(name)}"' in html
 

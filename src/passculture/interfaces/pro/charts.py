@@ -65,11 +65,13 @@ def nice_ceiling(value: int) -> int:
         magnitude *= 10
 
 
-def _svg_open(chart_id: str, width: int, height: int, title: str, description: str) -> str:
+def _svg_open(
+    chart_id: str, width: int, height: int, title: str, description: str, font_size: int = 13
+) -> str:
     return (
         f'<svg class="pro-chart" id="{escape(chart_id)}" viewBox="0 0 {width} {height}" '
         f'width="100%" role="img" aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc" '
-        f'xmlns="http://www.w3.org/2000/svg" {FONT} font-size="13" fill="{TEXT_COLOR}">'
+        f'xmlns="http://www.w3.org/2000/svg" {FONT} font-size="{font_size}" fill="{TEXT_COLOR}">'
         f'<title id="{escape(chart_id)}-title">{escape(title)}</title>'
         f'<desc id="{escape(chart_id)}-desc">{escape(description)}</desc>'
     )
@@ -142,7 +144,7 @@ def horizontal_bars(
         "; ".join(f"{point.label} : {point.value} {unit}{'s' if point.value > 1 else ''}" for point in points)
         or "Aucune donnée."
     )
-    parts = [_svg_open(chart_id, width, height, title, description)]
+    parts = [_svg_open(chart_id, width, height, title, description, font_size=14)]
     for index, point in enumerate(points):
         y = index * (row_h + gap)
         bar_w = plot_w * point.value / peak if peak else 0
