@@ -1,4 +1,5 @@
-"""The reimbursement side of the demo: bank details, months of used bookings, pricing."""
+"""The reimbursement side of the demo: bank details, months of used bookings, pricing; and the last
+weeks of the demo pro's cinemas (recent.py), which the pro home page charts."""
 
 import datetime as dt
 
@@ -8,6 +9,7 @@ from django.db.models import Sum
 
 from passculture.core.bookings.constants import AUTO_VALIDATOR_LABEL, BookingStatus
 from passculture.core.bookings.models import Booking
+from passculture.core.bookings.statistics import bookings_per_day, top_films
 from passculture.core.common.time import to_local
 from passculture.core.credit.selectors import balance_of, latest_deposit
 from passculture.core.finance import pricing
@@ -16,9 +18,11 @@ from passculture.core.finance.models import BankAccount, Pricing
 from passculture.core.finance.periods import CUTOFF_TIMEZONE, cutoff_instant, latest_due_cutoff
 from passculture.core.finance.validation import check_iban
 from passculture.core.offerers.models import Venue
+from passculture.core.offerers.selectors import validated_offerer_ids_of
 from passculture.core.users.models import User
 from passculture.demo import data
 from passculture.demo.history import french_iban
+from passculture.demo.recent import RECENT_BENEFICIARY_COUNT, recent_email
 from passculture.demo.summary import reimbursement_summary
 
 pytestmark = pytest.mark.usefixtures("demo")
@@ -126,3 +130,22 @@ def test_summary_tells_bank_details_pricing_and_the_command_to_try(db, demo):
     cutoff = latest_due_cutoff(to_local(demo.at, CUTOFF_TIMEZONE).date())
     assert f"passculture payments generate --cutoff {cutoff.isoformat()}" in text
     assert data.history_email(20) in text
+
+
+# --- The last weeks (recent.py) ---------------------------------------------------------------------
+
+
+def test_each_structure_of_the_demo_pro_has_bookings_over_the_last_weeks(db, demo):
+    pro = User.objects.get(email=data.PRO_EMAIL)
+    for offerer_id in validated_offerer_ids_of(pro):
+        days = bookings_per_day([offerer_id], demo.at)
+        assert sum(1 for day in days if day.count) >= 10, offerer_id
+        assert len(top_films([offerer_id], demo.at)) == 5
+
+
+def test_recent_beneficiaries_stay_within_their_credit(db, demo):
+    for number in range(1, RECENT_BENEFICIARY_COUNT + 1):
+        user = User.objects.get(email=recent_email(number))
+        balance = balance_of(user, demo.at)
+        assert not balance.is_expired
+        assert balance.spent_cents < balance.initial_cents
