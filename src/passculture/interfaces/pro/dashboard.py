@@ -16,9 +16,9 @@ from passculture.core.bookings.statistics import (
     top_films,
 )
 from passculture.core.common.time import now, to_local
-from passculture.core.finance.constants import BankAccountStatus
-from passculture.core.finance.overview import upcoming_transfer_of_venues, yearly_revenue_of_venues
+from passculture.core.finance.constants import BankAccountStatus, TransferState
 from passculture.core.finance.selectors import venues_with_bank_status
+from passculture.core.finance.transfers import next_transfer_of_offerers, yearly_revenue_by_venue
 from passculture.core.offerers.selectors import pending_memberships_of
 from passculture.core.offers.selectors import offers_of_offerers, showtimes_of_offerers_from
 from passculture.core.providers.allocine.selectors import (
@@ -170,7 +170,9 @@ def dashboard_context(request) -> dict:
     steps = onboarding_steps(
         offerer, venues, offers_of_offerers(offerer_ids).exists(), allocine_import_of_venues(venues)
     )
-    revenues = yearly_revenue_of_venues(venues, at=at)
+    revenues = yearly_revenue_by_venue(offerer_ids, at=at)
+    # The Remboursements page's own computation: the two pages cannot disagree.
+    upcoming = next_transfer_of_offerers(offerer_ids, at=at).next
     figures = booking_figures(offerer_ids, at)
     context.update(
         offerer=offerer,
@@ -188,11 +190,9 @@ def dashboard_context(request) -> dict:
         todays_rows=_showtime_rows(todays[:TODAYS_SHOWTIMES]),
         todays_truncated=len(todays) > TODAYS_SHOWTIMES,
         revenues=revenues,
-        revenue_year=to_local(at, "Europe/Paris").year,
-        # Only venues with accepted bank details can be paid: the others cost no query.
-        next_transfer=upcoming_transfer_of_venues(
-            [venue for venue in venues if venue.bank_account_status == BankAccountStatus.ACCEPTED], at=at
-        ),
+        revenue_year=revenues[0].year if revenues else None,
+        next_transfer=upcoming,
+        next_transfer_state=TransferState(upcoming.state).label if upcoming else "",
         venues_missing_bank_details=_missing_bank_details(venues),
         bank_accounts_url=reverse("pro:bank-accounts"),
         **_charts(offerer_ids, at),
