@@ -188,11 +188,14 @@ def test_journey_1_sign_up_validation_venue_bank_details_and_a_week_of_showtimes
     staff_page.locator("#offerer-queue-empty").wait_for()
     assert Offerer.objects.get(siren=CINEMA_SIREN).validation_status == ValidationStatus.VALIDATED
 
-    # The pro adds a venue at the company's address; the address API places it.
+    # The home's checklist leads the way: the structure is validated, a venue comes next. The pro adds
+    # one at the company's address; the address API places it.
     page.reload()
-    page.get_by_role("link", name="Lieux", exact=True).first.click()
-    page.wait_for_url(f"{base}/pro/lieux/")
-    page.get_by_role("link", name="Ajouter un lieu").click()
+    checklist = page.locator("#onboarding")
+    assert checklist.locator("[data-step=offerer]").get_attribute("data-done") == "true"
+    screenshot(page, "journey-1-dashboard-checklist")
+    checklist.get_by_role("link", name="Ajouter un lieu").click()
+    page.wait_for_url(f"{base}/pro/lieux/nouveau/")
     page.get_by_role("textbox", name="Nom du lieu", exact=True).fill("Le Méliès")
     page.locator("#id_siret").fill(SIRET)
     page.locator("#id_address").fill("12 rue de la République")
@@ -237,10 +240,12 @@ def test_journey_1_sign_up_validation_venue_bank_details_and_a_week_of_showtimes
     page.reload()
     page.locator(".pro-bank-summary").get_by_text("Validées").wait_for()
 
-    # An offer, then a week of showtimes every day at 14:00 and 20:30, previewed then created.
-    page.get_by_role("link", name="Offres", exact=True).first.click()
-    page.wait_for_url(f"{base}/pro/offres/")
-    page.get_by_role("link", name="Créer une offre").click()
+    # Back home, the checklist's next step: an offer, then a week of showtimes every day at 14:00 and
+    # 20:30, previewed then published.
+    page.locator("#pro-menu").get_by_role("link", name="Accueil").click()
+    steps = page.locator("#onboarding [data-step]")
+    assert steps.evaluate_all("items => items.map(i => i.dataset.done)") == ["true", "true", "true", "false"]
+    page.locator("#onboarding").get_by_role("link", name="Créer une offre").click()
     # Step 1: a film nobody has programmed yet, typed; 2: details, no poster on purpose; 3: showtimes
     # (added by « Étape suivante »); 4: price and seats; 5: the summary, then « Publier l'offre ».
     page.get_by_role("link", name="Créer un nouveau film").click()
@@ -272,6 +277,11 @@ def test_journey_1_sign_up_validation_venue_bank_details_and_a_week_of_showtimes
     texts = rows.all_inner_texts()
     assert [("à 14h00" in t, "à 20h30" in t) for t in texts] == [(True, False), (False, True)] * 7
     screenshot(page, "journey-1-offer-detail")
+
+    page.locator("#pro-menu").get_by_role("link", name="Accueil").click()
+    page.locator("#figures").wait_for()
+    assert page.locator("#onboarding").count() == 0  # every step done: the checklist is gone
+    screenshot(page, "journey-1-dashboard-done")
 
     stocks = Stock.objects.filter(offer__venue=venue)
     local_starts = {to_local(s.beginning_datetime, venue.timezone) for s in stocks}

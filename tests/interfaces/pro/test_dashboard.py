@@ -9,7 +9,7 @@ from passculture.core.finance.factories import BankAccountFactory, UsedBookingFa
 from passculture.core.finance.pricing import price_bookings
 from passculture.core.offerers.constants import ValidationStatus
 from passculture.core.offerers.factories import MembershipFactory, OffererFactory, VenueFactory
-from passculture.core.offers.factories import StockFactory
+from passculture.core.offers.factories import OfferFactory, StockFactory
 from passculture.core.providers.allocine.models import AllocineTheater, AllocineVenueSettings
 from passculture.core.users.factories import ProFactory
 from passculture.interfaces.pro import dashboard
@@ -260,6 +260,8 @@ def test_a_new_structure_sees_each_step_to_do_with_where_it_is_done(client):
 def test_submitted_bank_details_and_an_offer_tick_their_steps(logged_in, venue):
     assert _steps(logged_in) == {"offerer": True, "venue": True, "bank": False, "offer": False}
     BankAccountFactory(venue=venue)  # submitted, waiting for pass Culture
+    OfferFactory(venue=venue, is_draft=True, is_active=False)  # a draft is not a published offer
+    assert _steps(logged_in) == {"offerer": True, "venue": True, "bank": True, "offer": False}
     StockFactory(offer__venue=venue)
     assert _steps(logged_in) == {"offerer": True, "venue": True, "bank": True, "offer": True}
 

@@ -168,7 +168,10 @@ def dashboard_context(request) -> dict:
     # "Today" is the venue's day (0 days after it): at 21:00 UTC it is already tomorrow in La Réunion.
     todays = showtimes_of_offerers_from(offerer_ids, at, 0, limit=TODAYS_SHOWTIMES + 1)
     steps = onboarding_steps(
-        offerer, venues, offers_of_offerers(offerer_ids).exists(), allocine_import_of_venues(venues)
+        offerer,
+        venues,
+        offers_of_offerers(offerer_ids).filter(is_draft=False).exists(),
+        allocine_import_of_venues(venues),
     )
     revenues = yearly_revenue_by_venue(offerer_ids, at=at)
     # The Remboursements page's own computation: the two pages cannot disagree.
