@@ -304,6 +304,8 @@ IDENTITY_PROVIDERS = env_list(
     "IDENTITY_PROVIDERS", "passculture.core.identity.providers.ManualReviewProvider"
 )
 IDENTITY_DOCUMENTS_ROOT = Path(os.environ.get("IDENTITY_DOCUMENTS_ROOT", VAR_DIR / "private" / "identity"))
+# Large booking exports written by a job: private too, served only to the pro who asked (24 h).
+BOOKING_EXPORTS_ROOT = Path(os.environ.get("BOOKING_EXPORTS_ROOT", VAR_DIR / "private" / "exports"))
 
 # Public base URL, used in emails.
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")

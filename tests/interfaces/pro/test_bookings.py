@@ -18,7 +18,7 @@ from passculture.core.notifications.models import OutboxEmail
 from passculture.core.offerers.factories import MembershipFactory, VenueFactory
 from passculture.core.offers.factories import StockFactory
 from passculture.core.users.factories import ProFactory, UserFactory
-from passculture.interfaces.pro import bookings as views
+from passculture.interfaces.pro import booking_exports as views
 from tests.conftest import utc
 
 pytestmark = pytest.mark.django_db
@@ -119,7 +119,7 @@ def test_the_list_shows_the_beneficiarys_contact_and_the_booking(logged_in, venu
         "ABC234",
         "Orbite basse",
         "14/03/2026 20:30",
-        "10/03/2026 13:00",
+        "10/03/2026 à 13:00",
         "7,50",
         "15\u00a0€",
         "Confirmée",

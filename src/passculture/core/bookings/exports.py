@@ -88,6 +88,11 @@ def booking_export_rows(offerer_ids: Iterable[int], filters: BookingFilters | No
         yield _row(values)
 
 
+def export_filename(offerer, fmt: str, at) -> str:
+    day = timezone.localdate(at)
+    return f"reservations-{offerer.siren}-{day.isoformat()}.{fmt}"
+
+
 @dataclass
 class BookingExport:
     columns: tuple[Column, ...]
@@ -110,10 +115,9 @@ def export_bookings(actor, offerer, filters: BookingFilters, fmt: str) -> Bookin
         target=offerer,
         data={"format": fmt, "filters": filters.as_dict(), "row_count": row_count},
     )
-    day = timezone.localdate(utcnow())
     return BookingExport(
         columns=EXPORT_COLUMNS,
         rows=booking_export_rows([offerer.pk], filters),
         row_count=row_count,
-        filename=f"reservations-{offerer.siren}-{day.isoformat()}.{fmt}",
+        filename=export_filename(offerer, fmt, utcnow()),
     )

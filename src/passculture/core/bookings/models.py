@@ -114,3 +114,47 @@ class CounterAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.token} {self.result} {self.error_code}"
+
+
+class ExportJobStatus(models.TextChoices):
+    PENDING = "PENDING", "En attente"
+    RUNNING = "RUNNING", "En cours"
+    DONE = "DONE", "Prêt"
+    FAILED = "FAILED", "Échec"
+    EXPIRED = "EXPIRED", "Expiré"
+
+
+class BookingExportJob(models.Model):
+    """A large export of an offerer's bookings, written by a worker (or runjobs) under the private var/
+    directory, then downloadable by the person who asked, while they still belong to the offerer, until
+    it expires."""
+
+    offerer = models.ForeignKey("offerers.Offerer", on_delete=models.CASCADE, related_name="+")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    format = models.CharField(max_length=8)
+    filters = models.JSONField(default=dict)
+    status = models.CharField(
+        max_length=16, choices=ExportJobStatus.choices, default=ExportJobStatus.PENDING, db_index=True
+    )
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    # Relative to settings.BOOKING_EXPORTS_ROOT; the download name is built from the offerer and day.
+    file_name = models.CharField(max_length=200, blank=True)
+    download_name = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"export {self.pk} {self.status} {self.rows_done}/{self.rows_total}"
+
+    @property
+    def percent(self) -> int:
+        if not self.rows_total:
+            return 100 if self.status == ExportJobStatus.DONE else 0
+        return min(100, self.rows_done * 100 // self.rows_total)

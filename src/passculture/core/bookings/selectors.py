@@ -4,7 +4,8 @@ from dataclasses import dataclass
 from functools import partial
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
+from django.db.models.functions import Concat
 
 from passculture.core.common.exceptions import DomainError
 from passculture.core.common.models import AuditLog
@@ -19,7 +20,7 @@ from passculture.core.offers.models import Stock
 from passculture.core.users.constants import ELIGIBLE_AGE
 
 from . import rules
-from .constants import AUTO_VALIDATOR_LABEL, BookingStatus
+from .constants import AUTO_VALIDATOR_LABEL, TOKEN_ALPHABET, TOKEN_LENGTH, BookingStatus, CancellationReason
 from .models import Booking, CounterAttempt
 from .obstacles import NOT_LOGGED_IN, Facts, Obstacle, obstacle_for
 from .validation import check_booking
@@ -254,9 +255,11 @@ class BookingFilters:
     venue_id: int | None = None
     offer_id: int | None = None
     status: BookingStatus | str | None = None
+    # A countermark, or part of the beneficiary's name or email (bounded by the form).
+    search: str = ""
 
     def as_dict(self) -> dict:
-        """JSON-friendly, for the audit log."""
+        """JSON-friendly, for the audit log and the export jobs."""
         return {
             "date_kind": self.date_kind,
             "date_from": self.date_from.isoformat() if self.date_from else None,
@@ -264,7 +267,52 @@ class BookingFilters:
             "venue_id": self.venue_id,
             "offer_id": self.offer_id,
             "status": str(self.status) if self.status else None,
+            "search": self.search,
         }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "BookingFilters":
+        """The inverse of as_dict (an export job reads back the filters it was asked with)."""
+
+        def day(value):
+            return dt.date.fromisoformat(value) if value else None
+
+        return cls(
+            date_kind=data.get("date_kind") or DateKind.BOOKING,
+            date_from=day(data.get("date_from")),
+            date_to=day(data.get("date_to")),
+            venue_id=data.get("venue_id"),
+            offer_id=data.get("offer_id"),
+            status=data.get("status") or None,
+            search=data.get("search") or "",
+        )
+
+
+SEARCH_MAX_LENGTH = 100
+
+
+def is_countermark(text: str) -> bool:
+    """A full countermark as typed at the counter (any case): 6 characters of the token alphabet."""
+    return len(text) == TOKEN_LENGTH and all(char in TOKEN_ALPHABET for char in text.upper())
+
+
+def booking_search_q(text: str) -> Q:
+    """A full countermark matches exactly; otherwise part of the beneficiary's name ("Léa Durand"
+    included) or email, whatever the case, or the beginning of a countermark."""
+    text = " ".join(text.split())[:SEARCH_MAX_LENGTH]
+    if not text:
+        return Q()
+    found = (
+        Q(user__first_name__icontains=text)
+        | Q(user__last_name__icontains=text)
+        | Q(user__email__icontains=text)
+        | Q(beneficiary_full_name__icontains=text)
+    )
+    if is_countermark(text):
+        return Q(token=text.upper()) | found
+    if len(text) < TOKEN_LENGTH and text.isalnum():
+        found |= Q(token__startswith=text.upper())
+    return found
 
 
 def _timezones_of_venues(offerer_ids: Iterable[int]) -> list[str]:
@@ -288,6 +336,10 @@ def bookings_for_offerers(
         queryset = queryset.filter(offer_id=filters.offer_id)
     if filters.status:
         queryset = queryset.filter(status=filters.status)
+    if filters.search.strip():
+        queryset = queryset.annotate(
+            beneficiary_full_name=Concat("user__first_name", Value(" "), "user__last_name")
+        ).filter(booking_search_q(filters.search))
     if filters.date_from or filters.date_to:
         field = "stock__beginning_datetime" if filters.date_kind == DateKind.EVENT else "booked_at"
         queryset = queryset.filter(
@@ -312,4 +364,68 @@ def booking_of_offerers(booking_id: int, offerer_ids) -> Booking | None:
         Booking.objects.select_related("stock", "offer", "venue", "user")
         .filter(pk=booking_id, offerer_id__in=list(offerer_ids))
         .first()
+    )
+
+
+# --- A booking's history and a showtime's bookings (pro pages) ---------------------------------
+
+
+@dataclass(frozen=True)
+class BookingEvent:
+    """One step of a booking's life as the pro sees it: what, when (UTC), and who when known."""
+
+    code: str  # booked / validated / cancelled
+    label: str
+    at: dt.datetime
+    by: str = ""
+
+
+def _cancellers(bookings: list[Booking]) -> dict[str, str]:
+    """{booking id as text: who cancelled it}, from the audit entries written at the cancellation."""
+    ids = [str(b.pk) for b in bookings if b.cancelled_at is not None]
+    if not ids:
+        return {}
+    found: dict[str, str] = {}
+    entries = AuditLog.objects.filter(
+        action="booking.cancelled", target_type=Booking._meta.label_lower, target_id__in=ids
+    ).values_list("target_id", "actor_label", "actor__email")
+    for target_id, label, email in entries.order_by("id"):
+        found[target_id] = label or email or ""
+    return found
+
+
+def booking_histories(bookings: Iterable[Booking]) -> dict[int, list[BookingEvent]]:
+    """{booking id: its events in order}: booked, validated, cancelled (when and by whom), for the
+    bookings of one page (users joined in; one more query for who cancelled)."""
+    bookings = list(bookings)
+    cancellers = _cancellers(bookings)
+    reasons = dict(CancellationReason.choices)
+    histories: dict[int, list[BookingEvent]] = {}
+    for booking in bookings:
+        events = [BookingEvent("booked", "Réservée", booking.booked_at, booking.user.full_name)]
+        if booking.used_at is not None:
+            label = booking.validated_by_label
+            by = "validation automatique" if label == AUTO_VALIDATOR_LABEL else label
+            events.append(BookingEvent("validated", "Validée", booking.used_at, by))
+        if booking.cancelled_at is not None:
+            reason = reasons.get(booking.cancellation_reason, "Annulée")
+            # "Annulée par le bénéficiaire" already says who; otherwise the audit entry's actor.
+            by = (
+                ""
+                if booking.cancellation_reason == CancellationReason.BENEFICIARY
+                else cancellers.get(str(booking.pk), "")
+            )
+            events.append(BookingEvent("cancelled", reason, booking.cancelled_at, by))
+        histories[booking.pk] = events
+    return histories
+
+
+def bookings_of_stock(stock: Stock) -> QuerySet[Booking]:
+    """Who is coming to one showtime: its bookings (cancelled ones last), beneficiaries joined in.
+    The stock comes from a `stock_of_offerers` selector: the caller checked it is the pro's own."""
+    return (
+        Booking.objects.filter(stock=stock)
+        .select_related("user")
+        .annotate(is_cancelled=Case(When(status=BookingStatus.CANCELLED, then=1), default=0))
+        .order_by("is_cancelled", "user__last_name", "user__first_name", "id")
     )

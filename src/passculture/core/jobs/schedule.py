@@ -74,6 +74,12 @@ SCHEDULE: tuple[Job, ...] = (
         "Importe le programme AlloCiné des cinémas qui l'ont activé (offres, séances, affiches).",
     ),
     Job(
+        "booking_export_jobs",
+        dt.timedelta(minutes=1),
+        "passculture.core.bookings.export_jobs.run_requested_export_jobs",
+        "Prépare les gros exports de réservations demandés par les pros et supprime ceux de plus de 24 h.",
+    ),
+    Job(
         "allocine_requested_imports",
         dt.timedelta(minutes=1),
         "passculture.core.providers.allocine.services.sync_requested_imports",

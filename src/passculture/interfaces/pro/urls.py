@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import allocine, api_keys, auth, counter, members, reimbursements, venues, views
+from . import allocine, api_keys, auth, booking_exports, counter, members, reimbursements, venues, views
 from . import bookings as bookings_views
 from . import finance as finance_views
 from .offers import steps as offer_steps
@@ -28,8 +28,20 @@ urlpatterns = [
     path("structure/choisir/", views.switch_offerer_form, name="switch-offerer-form"),
     path("structure/<int:offerer_id>/choisir/", views.switch_offerer, name="switch-offerer"),
     path("reservations/", bookings_views.booking_list, name="bookings"),
-    path("reservations/export.csv", bookings_views.export_csv, name="bookings-export-csv"),
-    path("reservations/export.xlsx", bookings_views.export_xlsx, name="bookings-export-xlsx"),
+    path("reservations/export.csv", booking_exports.export_csv, name="bookings-export-csv"),
+    path("reservations/export.xlsx", booking_exports.export_xlsx, name="bookings-export-xlsx"),
+    path("reservations/exports/<int:job_id>/", booking_exports.export_job, name="bookings-export-job"),
+    path(
+        "reservations/exports/<int:job_id>/etat/",
+        booking_exports.export_job_status,
+        name="bookings-export-job-status",
+    ),
+    path(
+        "reservations/exports/<int:job_id>/telecharger/",
+        booking_exports.export_job_download,
+        name="bookings-export-job-download",
+    ),
+    path("reservations/seance/<int:stock_id>/", bookings_views.showtime_bookings, name="showtime-bookings"),
     path("reservations/<int:booking_id>/annuler/", bookings_views.booking_cancel, name="booking-cancel"),
     path("guichet/", counter.counter, name="counter"),
     path("guichet/valider/", counter.validate, name="counter-validate"),

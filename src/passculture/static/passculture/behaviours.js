@@ -6,6 +6,7 @@
  * - <form data-confirm="Question ?">: asks before submitting; "Annuler" keeps the page as it is.
  * - <input data-select-on-focus>: selects its whole value when focused (a key to copy).
  * - <button data-copy-from="input-id" data-copied-label="Copiée">: copies that field's value.
+ * - <button data-print hidden>: shown when scripts run; opens the browser's print dialog.
  */
 (function () {
   "use strict";
@@ -40,5 +41,15 @@
       // Clipboard refused (no permission): the field stays selectable by hand.
       field.focus();
     });
+  });
+
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.hidden = false;
+  });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-print]");
+    if (button) {
+      window.print();
+    }
   });
 })();
