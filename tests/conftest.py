@@ -87,6 +87,12 @@ def _private_identity_documents(settings, _identity_documents_dir):
     settings.IDENTITY_DOCUMENTS_ROOT = _identity_documents_dir
 
 
+@pytest.fixture(autouse=True)
+def _private_booking_exports(settings, tmp_path_factory):
+    # Export files hold personal data: no test writes them under var/.
+    settings.BOOKING_EXPORTS_ROOT = tmp_path_factory.mktemp("booking-exports")
+
+
 @pytest.fixture
 def beneficiary(db):
     user = UserFactory()

@@ -11,6 +11,7 @@ from passculture.core.bookings.selectors import (
     DateKind,
     booking_of_offerers,
     bookings_for_offerers,
+    is_countermark,
 )
 from passculture.core.offerers.factories import VenueFactory
 from passculture.core.offers.factories import StockFactory
@@ -115,3 +116,24 @@ def test_a_booking_is_found_only_among_the_given_offerers():
     booking = BookingFactory()
     assert booking_of_offerers(booking.pk, {booking.offerer_id}) == booking
     assert booking_of_offerers(booking.pk, {BookingFactory().offerer_id}) is None
+
+
+def test_booking_filters_survive_a_round_trip_through_json():
+    filters = BookingFilters(
+        date_kind=DateKind.EVENT,
+        date_from=dt.date(2026, 3, 1),
+        date_to=dt.date(2026, 3, 31),
+        venue_id=4,
+        offer_id=7,
+        status="USED",
+        search="Durand",
+    )
+    assert BookingFilters.from_dict(filters.as_dict()) == filters
+    assert BookingFilters.from_dict({}) == BookingFilters()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [("ABC234", True), ("abc234", True), ("ABC23", False), ("ABC0O1", False)]
+)
+def test_a_countermark_is_six_characters_of_its_alphabet(text, expected):
+    assert is_countermark(text) is expected

@@ -1,11 +1,10 @@
-"""The pro follows their bookings in a real browser: list, status filter, CSV and XLSX downloads, home page."""
+"""The pro follows their bookings in a real browser: search a countermark, open the row, see the showtime,
+cancel; the page fits 1280x800 with a side menu (no sideways scroll) and passes axe in each state. The
+filters, exports and refusals are contract tests (test_bookings*.py, test_booking_exports.py)."""
 
-import csv
 import datetime as dt
-import io
 
 import pytest
-from openpyxl import load_workbook
 
 from passculture.core.bookings.constants import BookingStatus
 from passculture.core.bookings.factories import BookingFactory
@@ -13,7 +12,7 @@ from passculture.core.common.time import now as utcnow
 from passculture.core.offerers.factories import MembershipFactory, VenueFactory
 from passculture.core.offers.factories import StockFactory
 from passculture.core.users.factories import UserFactory
-from tests.browser import BROWSER_MARKS, log_in, screenshot
+from tests.browser import BROWSER_MARKS, assert_accessible, log_in, screenshot
 
 # serialized_rollback: the closing flush would otherwise erase the credit policies seeded by migration.
 pytestmark = [*BROWSER_MARKS, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -61,78 +60,90 @@ def pro_page(page, live_server, bookings, client):
     return page
 
 
-def download(page, link_name: str):
-    with page.expect_download() as info:
-        page.get_by_role("link", name=link_name).click()
-    value = info.value
-    with open(value.path(), "rb") as handle:
-        return value.suggested_filename, handle.read()
+# The content column is about 800 px wide at 1280 once the side menu is there: a 848 px window gives
+# the page that width without the menu.
+CONTENT_COLUMN_WINDOW = {"width": 848, "height": 800}
 
 
-def test_pro_sees_filters_and_exports_their_bookings(pro_page, live_server, bookings):
+def no_sideways_scroll(page) -> bool:
+    return page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_pro_finds_a_booking_by_countermark_opens_it_sees_the_showtime_and_cancels_it(
+    pro_page, live_server, bookings
+):
     page = pro_page
     confirmed, used = bookings["confirmed"], bookings["used"]
-    siren = bookings["venue"].offerer.siren
+    page.set_viewport_size({"width": 1440, "height": 900})
     page.goto(f"{live_server.url}/pro/reservations/")
     assert page.get_by_role("heading", level=1).inner_text() == "Réservations"
-    table = page.locator("#bookings-table")
-    text = table.inner_text()
-    for expected in [
-        "Inès Morel",
-        "ines@example.com",
-        "+33611223344",
-        confirmed.token,
-        "Orbite basse",
-        "15\u00a0€",
-        "Hugo Lefèvre",
-        used.token,
-    ]:
-        assert expected in text
+    assert page.locator("#bookings-count").inner_text() == "2 réservations"
     assert "THEIRS" not in page.content()
-    screenshot(page, "pro-bookings-list")
+    screenshot(page, "pro-bookings-list-1440")
+    assert_accessible(page, "bookings list")
+    for size in ({"width": 1280, "height": 800}, CONTENT_COLUMN_WINDOW):
+        page.set_viewport_size(size)
+        assert no_sideways_scroll(page), size
+    screenshot(page, "pro-bookings-list-content-column")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    screenshot(page, "pro-bookings-list-1280")
 
-    page.get_by_label("Statut").select_option(label="Validée")
-    page.get_by_role("button", name="Filtrer").click()
-    page.wait_for_url("**status=USED**")
-    rows = page.locator("#bookings-table tbody tr")
-    assert rows.count() == 1
-    assert rows.first.get_attribute("data-countermark") == used.token
-
-    name, content = download(page, "Télécharger (CSV)")
-    assert name.startswith(f"reservations-{siren}-") and name.endswith(".csv")
-    assert content.startswith(b"\xef\xbb\xbf")
-    header, *lines = list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
-    assert header[:4] == ["Lieu", "Offre", "Date et heure", "Contremarque"]
-    assert [line[3] for line in lines] == [used.token]
-    assert lines[0][9] == "5,00"
-    assert lines[0][11] == "Validée"
-
-    name, content = download(page, "Télécharger (Excel)")
-    assert name.startswith(f"reservations-{siren}-") and name.endswith(".xlsx")
-    sheet = load_workbook(io.BytesIO(content)).active
-    assert sheet["D1"].value == "Contremarque"
-    assert [row[3].value for row in sheet.iter_rows(min_row=2)] == [used.token]
-    assert sheet["J2"].value == 5
-    assert isinstance(sheet["C2"].value, dt.datetime)
-
-
-def test_pro_cancels_a_booking_from_the_list_after_confirming(pro_page, live_server, bookings):
-    page = pro_page
-    confirmed, used = bookings["confirmed"], bookings["used"]
-    page.goto(f"{live_server.url}/pro/reservations/")
+    # The young person reads out their countermark; the pro types it in lower case.
+    page.get_by_role("searchbox", name="Rechercher").fill(confirmed.token.lower())
+    page.get_by_role("button", name="Rechercher").click()
+    page.wait_for_url(f"**q={confirmed.token.lower()}**")
+    assert page.locator("#bookings-count").inner_text() == "1 réservation"
     assert (
-        page.locator(f'tr[data-countermark="{used.token}"]').get_by_role("link", name="Annuler").count() == 0
+        page.locator("#active-filters")
+        .get_by_role("link")
+        .first.inner_text()
+        .endswith(f"Recherche : « {confirmed.token.lower()} »")
     )
-    page.locator(f'tr[data-countermark="{confirmed.token}"]').get_by_role("link", name="Annuler").click()
+    row = page.locator(f'.pro-booking[data-countermark="{confirmed.token}"]')
+    button = row.get_by_role("button")
+    assert button.get_attribute("aria-expanded") == "false"
+    assert "Inès Morel" in button.inner_text() and "15\u00a0€" in button.inner_text()
+    button.click()
+    details = row.locator(".fr-collapse")
+    details.get_by_text("Historique").wait_for()
+    assert button.get_attribute("aria-expanded") == "true"
+    assert "ines@example.com" in details.inner_text() and "Réservée le" in details.inner_text()
+    assert no_sideways_scroll(page)
+    screenshot(page, "pro-bookings-row-open-1280")
+    assert_accessible(page, "bookings row open")
+
+    details.get_by_role("link", name="Voir toute la séance").click()
+    page.wait_for_url(f"**/pro/reservations/seance/{confirmed.stock_id}/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Orbite basse"
+    assert "2 sur 80" in page.locator("#showtime-facts").inner_text()
+    assert confirmed.token in page.locator("#showtime-bookings").inner_text()
+    assert page.get_by_role("button", name="Imprimer la liste").is_visible()
+    assert no_sideways_scroll(page)
+    screenshot(page, "pro-bookings-showtime-1280")
+    assert_accessible(page, "showtime bookings")
+    page.go_back()
+
+    row.get_by_role("button").click()
+    row.get_by_role("link", name="Annuler la réservation").click()
     page.wait_for_url(f"**/pro/reservations/{confirmed.pk}/annuler/")
-    assert confirmed.token in page.locator("#booking-summary").inner_text()
     page.get_by_label("Message au bénéficiaire (facultatif)").fill("Séance annulée : panne du projecteur.")
-    screenshot(page, "pro-bookings-cancel")
     page.get_by_role("button", name="Annuler la réservation").click()
     page.wait_for_url(f"{live_server.url}/pro/reservations/")
     assert f"La réservation {confirmed.token} est annulée" in page.content()
-    row = page.locator(f'tr[data-countermark="{confirmed.token}"]')
-    assert "ANNULÉE" in row.inner_text().upper()
-    assert row.get_by_role("link", name="Annuler").count() == 0
+    row = page.locator(f'.pro-booking[data-countermark="{confirmed.token}"]')
+    assert "ANNULÉE" in row.get_by_role("button").inner_text().upper()
+    row.get_by_role("button").click()
+    row.locator(".pro-booking__history").get_by_text("Annulée par l'acteur culturel").wait_for()
+    assert row.get_by_role("link", name="Annuler la réservation").count() == 0
     confirmed.refresh_from_db()
     assert confirmed.status == BookingStatus.CANCELLED
+    assert page.locator(f'.pro-booking[data-countermark="{used.token}"]').get_by_role("button").count() == 1
+
+    page.get_by_role("searchbox", name="Rechercher").fill("Personne")
+    page.get_by_role("button", name="Rechercher").click()
+    page.locator("#bookings-empty").get_by_text("Aucune réservation ne correspond à ces filtres.").wait_for()
+    screenshot(page, "pro-bookings-empty-1280")
+    assert_accessible(page, "bookings empty state")
+    page.get_by_role("link", name="Effacer les filtres et voir toutes les réservations").click()
+    page.wait_for_url(f"{live_server.url}/pro/reservations/")
+    assert page.locator("#bookings-count").inner_text() == "2 réservations"

@@ -84,8 +84,8 @@ class BookingFilterForm(forms.Form):
             self.fields[name].error_messages["invalid"] = "Saisissez une date valide (JJ/MM/AAAA)."
 
     def clean_q(self) -> str:
-        # Control characters and runs of spaces are noise in a search box.
-        return " ".join("".join(c for c in self.cleaned_data["q"] if c.isprintable()).split())
+        # Runs of spaces are noise in a search box (control characters are refused by the field).
+        return " ".join(self.cleaned_data["q"].split())
 
     def clean(self):
         cleaned = super().clean()
