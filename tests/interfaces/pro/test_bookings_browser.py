@@ -6,8 +6,10 @@ import datetime as dt
 
 import pytest
 
+from passculture.core.bookings import export_jobs
 from passculture.core.bookings.constants import BookingStatus
 from passculture.core.bookings.factories import BookingFactory
+from passculture.core.bookings.models import BookingExportJob, ExportJobStatus
 from passculture.core.common.time import now as utcnow
 from passculture.core.offerers.factories import MembershipFactory, VenueFactory
 from passculture.core.offers.factories import StockFactory
@@ -70,7 +72,7 @@ def no_sideways_scroll(page) -> bool:
 
 
 def test_pro_finds_a_booking_by_countermark_opens_it_sees_the_showtime_and_cancels_it(
-    pro_page, live_server, bookings
+    pro_page, live_server, bookings, monkeypatch
 ):
     page = pro_page
     confirmed, used = bookings["confirmed"], bookings["used"]
@@ -147,3 +149,22 @@ def test_pro_finds_a_booking_by_countermark_opens_it_sees_the_showtime_and_cance
     page.get_by_role("link", name="Effacer les filtres et voir toutes les réservations").click()
     page.wait_for_url(f"{live_server.url}/pro/reservations/")
     assert page.locator("#bookings-count").inner_text() == "2 réservations"
+
+    # A large Excel file is prepared by a job: the page follows its progress (htmx, every 2 s).
+    monkeypatch.setattr(export_jobs, "JOB_THRESHOLD", 1)
+    monkeypatch.setattr("passculture.interfaces.pro.bookings.JOB_THRESHOLD", 1)
+    page.reload()
+    page.get_by_role("button", name="Préparer le fichier Excel").click()
+    page.wait_for_url("**/pro/reservations/exports/*/")
+    assert page.locator("#export-status").get_attribute("data-polling") == "true"
+    screenshot(page, "pro-bookings-export-pending-1280")
+    job = BookingExportJob.objects.get()
+    assert export_jobs.run_export_job(job.pk) == ExportJobStatus.DONE
+    link = page.get_by_role("link", name="Télécharger le fichier Excel")
+    link.wait_for(timeout=10_000)
+    assert page.locator("#export-status").get_attribute("data-polling") == "false"
+    screenshot(page, "pro-bookings-export-ready-1280")
+    assert_accessible(page, "export job ready")
+    with page.expect_download() as info:
+        link.click()
+    assert info.value.suggested_filename.endswith(".xlsx")
