@@ -380,7 +380,7 @@ def test_journey_2_a_booking_from_the_app_listed_exported_and_validated_by_typin
     page.get_by_role("link", name="Réservations", exact=True).first.click()
     page.wait_for_url(f"{base}/pro/reservations/")
     row = page.locator(f'#bookings-list .pro-booking[data-countermark="{token}"]')
-    status = row.get_by_text("Validée", exact=True)
+    status = row.locator(".fr-badge").get_by_text("Validée", exact=True)
     status.wait_for()
     assert Booking.objects.get(token=token).status == BookingStatus.USED
     screenshot(page, "journey-2-bookings-list-validated")

@@ -185,3 +185,9 @@ def test_the_export_files_are_private(settings):
 
     assert not str(real.BOOKING_EXPORTS_ROOT).startswith(str(real.MEDIA_ROOT))
     assert not str(real.BOOKING_EXPORTS_ROOT).startswith(str(real.STATIC_ROOT))
+
+
+def test_the_csv_export_follows_the_search(logged_in, three):
+    response = logged_in.get(reverse("pro:bookings-export-csv"), {"q": "durand"})
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "AAA234" in body and "BBB234" in body and "CCC234" not in body

@@ -184,3 +184,9 @@ def test_the_history_costs_no_query_per_row(logged_in, venue, django_assert_max_
         make(venue, status=BookingStatus.CANCELLED, cancelled_at=NOW, cancellation_reason="OFFERER")
     with django_assert_max_num_queries(count):
         logged_in.get(LIST)
+
+
+def test_the_history_says_an_automatic_validation(logged_in, venue):
+    make(venue, status=BookingStatus.USED, used_at=NOW, validated_by_label="auto")
+    (booking,) = logged_in.get(LIST).context["page_obj"]
+    assert [(e.label, e.by) for e in booking.history][-1] == ("Validée automatiquement", "")

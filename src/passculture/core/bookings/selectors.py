@@ -405,8 +405,10 @@ def booking_histories(bookings: Iterable[Booking]) -> dict[int, list[BookingEven
         events = [BookingEvent("booked", "Réservée", booking.booked_at, booking.user.full_name)]
         if booking.used_at is not None:
             label = booking.validated_by_label
-            by = "validation automatique" if label == AUTO_VALIDATOR_LABEL else label
-            events.append(BookingEvent("validated", "Validée", booking.used_at, by))
+            if label == AUTO_VALIDATOR_LABEL:
+                events.append(BookingEvent("validated", "Validée automatiquement", booking.used_at))
+            else:
+                events.append(BookingEvent("validated", "Validée", booking.used_at, label))
         if booking.cancelled_at is not None:
             reason = reasons.get(booking.cancellation_reason, "Annulée")
             # "Annulée par le bénéficiaire" already says who; otherwise the audit entry's actor.
