@@ -190,3 +190,9 @@ def test_the_history_says_an_automatic_validation(logged_in, venue):
     make(venue, status=BookingStatus.USED, used_at=NOW, validated_by_label="auto")
     (booking,) = logged_in.get(LIST).context["page_obj"]
     assert [(e.label, e.by) for e in booking.history][-1] == ("Validée automatiquement", "")
+
+
+def test_search_folds_accented_capitals_on_postgresql(logged_in, people, is_postgres):
+    if not is_postgres:
+        pytest.skip("SQLite folds ASCII letters only (docs/decisions/0022)")
+    assert tokens_in(logged_in.get(LIST, {"q": "LÉA"})) == ["ABC234"]
