@@ -76,6 +76,8 @@ def test_pro_finds_a_booking_by_countermark_opens_it_sees_the_showtime_and_cance
 ):
     page = pro_page
     confirmed, used = bookings["confirmed"], bookings["used"]
+    # No sliding: a full-page screenshot resizes the window, which would replay the DSFR collapse.
+    page.emulate_media(reduced_motion="reduce")
     page.set_viewport_size({"width": 1440, "height": 900})
     page.goto(f"{live_server.url}/pro/reservations/")
     assert page.get_by_role("heading", level=1).inner_text() == "Réservations"

@@ -158,7 +158,7 @@ def test_the_history_says_who_validated_and_when(logged_in, venue):
         ("booked", booking.user.full_name),
         ("validated", "caisse@cinema.fr"),
     ]
-    assert "le 02/03/2026 à 19:05 par caisse@cinema.fr" in " ".join(response.content.decode().split())
+    assert "le 02/03/2026 à 19h05 par caisse@cinema.fr" in " ".join(response.content.decode().split())
 
 
 def test_the_history_says_which_pro_cancelled(logged_in, pro, venue, beneficiary):
