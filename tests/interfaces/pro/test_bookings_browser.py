@@ -125,6 +125,10 @@ def test_pro_finds_a_booking_by_countermark_opens_it_sees_the_showtime_and_cance
     assert no_sideways_scroll(page)
     screenshot(page, "pro-bookings-showtime-1280")
     assert_accessible(page, "showtime bookings")
+    page.emulate_media(media="print", reduced_motion="reduce")
+    assert not page.locator(".fr-sidemenu").is_visible() and not page.locator(".fr-header").is_visible()
+    screenshot(page, "pro-bookings-showtime-print")
+    page.emulate_media(media="screen", reduced_motion="reduce")
     page.go_back()
 
     row.get_by_role("button").click()
