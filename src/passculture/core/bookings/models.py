@@ -7,35 +7,71 @@ from .constants import BookingStatus, CancellationReason, CounterChannel, Counte
 
 
 class Booking(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bookings")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="bookings",
+        verbose_name="bénéficiaire",
+    )
     deposit = models.ForeignKey(
-        "credit.Deposit", on_delete=models.PROTECT, related_name="bookings", null=True
+        "credit.Deposit",
+        on_delete=models.PROTECT,
+        related_name="bookings",
+        null=True,
+        verbose_name="crédit",
     )
-    stock = models.ForeignKey("offers.Stock", on_delete=models.PROTECT, related_name="bookings")
+    stock = models.ForeignKey(
+        "offers.Stock", on_delete=models.PROTECT, related_name="bookings", verbose_name="séance ou stock"
+    )
     # Denormalised from the stock: the one-booking-per-offer index and the counter's offerer check need them.
-    offer = models.ForeignKey("offers.Offer", on_delete=models.PROTECT, related_name="bookings")
-    venue = models.ForeignKey("offerers.Venue", on_delete=models.PROTECT, related_name="bookings")
-    offerer = models.ForeignKey("offerers.Offerer", on_delete=models.PROTECT, related_name="bookings")
-    quantity = models.PositiveSmallIntegerField(default=1)
-    amount_cents = models.PositiveIntegerField(help_text="Unit price at booking time")
-    is_digital = models.BooleanField(default=False)
-    token = models.CharField(max_length=6, unique=True)
+    offer = models.ForeignKey(
+        "offers.Offer", on_delete=models.PROTECT, related_name="bookings", verbose_name="offre"
+    )
+    venue = models.ForeignKey(
+        "offerers.Venue", on_delete=models.PROTECT, related_name="bookings", verbose_name="lieu"
+    )
+    offerer = models.ForeignKey(
+        "offerers.Offerer", on_delete=models.PROTECT, related_name="bookings", verbose_name="structure"
+    )
+    quantity = models.PositiveSmallIntegerField(default=1, verbose_name="quantité")
+    amount_cents = models.PositiveIntegerField(
+        help_text="Prix unitaire au moment de la réservation", verbose_name="prix unitaire (centimes)"
+    )
+    is_digital = models.BooleanField(default=False, verbose_name="numérique")
+    token = models.CharField(max_length=6, unique=True, verbose_name="code de réservation")
     status = models.CharField(
-        max_length=16, choices=BookingStatus.choices, default=BookingStatus.CONFIRMED, db_index=True
+        max_length=16,
+        choices=BookingStatus.choices,
+        default=BookingStatus.CONFIRMED,
+        db_index=True,
+        verbose_name="état",
     )
-    booked_at = models.DateTimeField(db_index=True)
-    cancellation_limit_datetime = models.DateTimeField(null=True, blank=True)
-    used_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    booked_at = models.DateTimeField(db_index=True, verbose_name="réservée le")
+    cancellation_limit_datetime = models.DateTimeField(
+        null=True, blank=True, verbose_name="annulable jusqu'au"
+    )
+    used_at = models.DateTimeField(null=True, blank=True, db_index=True, verbose_name="utilisée le")
     validated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="validée par",
     )
-    validated_by_label = models.CharField(max_length=100, blank=True)
-    cancelled_at = models.DateTimeField(null=True, blank=True)
-    cancellation_reason = models.CharField(max_length=16, choices=CancellationReason.choices, blank=True)
-    reimbursed_at = models.DateTimeField(null=True, blank=True)
-    expiry_reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    validated_by_label = models.CharField(max_length=100, blank=True, verbose_name="validée par (libellé)")
+    cancelled_at = models.DateTimeField(null=True, blank=True, verbose_name="annulée le")
+    cancellation_reason = models.CharField(
+        max_length=16, choices=CancellationReason.choices, blank=True, verbose_name="motif d'annulation"
+    )
+    reimbursed_at = models.DateTimeField(null=True, blank=True, verbose_name="remboursée le")
+    expiry_reminder_sent_at = models.DateTimeField(
+        null=True, blank=True, verbose_name="rappel d'expiration envoyé le"
+    )
 
     class Meta:
+        verbose_name = "réservation"
+        verbose_name_plural = "réservations"
         ordering = ["-booked_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -93,27 +129,44 @@ class Booking(models.Model):
 class CounterAttempt(models.Model):
     """Every attempt at the counter or through the ticketing API, successful or not."""
 
-    token = models.CharField(max_length=64, db_index=True)
-    booking = models.ForeignKey(Booking, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    token = models.CharField(max_length=64, db_index=True, verbose_name="code de réservation")
+    booking = models.ForeignKey(
+        Booking,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="réservation",
     )
-    actor_label = models.CharField(max_length=100, blank=True)
-    action = models.CharField(max_length=16, default="use")
-    result = models.CharField(max_length=16, choices=CounterResult.choices)
-    error_code = models.CharField(max_length=64, blank=True)
-    device = models.CharField(max_length=255, blank=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    channel = models.CharField(max_length=16, choices=CounterChannel.choices, default=CounterChannel.COUNTER)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="auteur",
+    )
+    actor_label = models.CharField(max_length=100, blank=True, verbose_name="auteur (libellé)")
+    action = models.CharField(max_length=16, default="use", verbose_name="action")
+    result = models.CharField(max_length=16, choices=CounterResult.choices, verbose_name="résultat")
+    error_code = models.CharField(max_length=64, blank=True, verbose_name="code d'erreur")
+    device = models.CharField(max_length=255, blank=True, verbose_name="appareil")
+    ip_address = models.GenericIPAddressField(null=True, blank=True, verbose_name="adresse IP")
+    channel = models.CharField(
+        max_length=16, choices=CounterChannel.choices, default=CounterChannel.COUNTER, verbose_name="canal"
+    )
     # The API key's public prefix (never the secret), for calls authenticated by an offerer's key.
-    api_key_prefix = models.CharField(max_length=12, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    api_key_prefix = models.CharField(max_length=12, blank=True, verbose_name="préfixe de la clé d'API")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="le")
 
     class Meta:
+        verbose_name = "passage au guichet"
+        verbose_name_plural = "passages au guichet"
         ordering = ["-id"]
 
     def __str__(self) -> str:
-        return f"{self.token} {self.result} {self.error_code}"
+        error = f" ({self.error_code})" if self.error_code else ""
+        return f"{self.token} : {self.get_result_display()}{error}"
 
 
 class ExportJobStatus(models.TextChoices):

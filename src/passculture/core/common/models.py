@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils import timezone
 
 
 class AuditLogQuerySet(models.QuerySet):
@@ -17,26 +18,36 @@ class AuditLogQuerySet(models.QuerySet):
 class AuditLog(models.Model):
     """Append-only record of who did what. Never updated nor deleted by the application."""
 
-    action = models.CharField(max_length=100, db_index=True)
+    action = models.CharField(max_length=100, db_index=True, verbose_name="action")
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="auteur",
     )
     actor_label = models.CharField(
-        max_length=255, blank=True, help_text="Who acted when not a user (job, API key)"
+        max_length=255,
+        blank=True,
+        help_text="Auteur quand ce n'est pas un compte (tâche, clé d'API)",
+        verbose_name="auteur (libellé)",
     )
-    target_type = models.CharField(max_length=100, blank=True)
-    target_id = models.CharField(max_length=64, blank=True)
-    data = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    target_type = models.CharField(max_length=100, blank=True, verbose_name="type d'objet")
+    target_id = models.CharField(max_length=64, blank=True, verbose_name="identifiant de l'objet")
+    data = models.JSONField(default=dict, encoder=DjangoJSONEncoder, verbose_name="données")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="le")
 
     objects = AuditLogQuerySet.as_manager()
 
     class Meta:
+        verbose_name = "entrée du journal d'audit"
+        verbose_name_plural = "journal d'audit"
         ordering = ["-id"]
         indexes = [models.Index(fields=["target_type", "target_id"])]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+        return f"{timezone.localtime(self.created_at):%d/%m/%Y %H:%M} {self.action}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

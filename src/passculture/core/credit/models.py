@@ -2,29 +2,46 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from passculture.core.common.money import format_euros
+
 
 class CreditPolicy(models.Model):
     """A grant policy in force over a period: dated data, never constants in code."""
 
-    code = models.CharField(max_length=32, unique=True)
-    label = models.CharField(max_length=200)
-    age = models.PositiveSmallIntegerField(default=18, help_text="Age at which this grant is given")
-    valid_from = models.DateField()
-    valid_until = models.DateField(null=True, blank=True, help_text="Exclusive")
-    amount_cents = models.PositiveIntegerField()
-    digital_cap_cents = models.PositiveIntegerField(null=True, blank=True)
-    physical_cap_cents = models.PositiveIntegerField(null=True, blank=True)
+    code = models.CharField(max_length=32, unique=True, verbose_name="code")
+    label = models.CharField(max_length=200, verbose_name="libellé")
+    age = models.PositiveSmallIntegerField(
+        default=18, help_text="Âge auquel ce crédit est octroyé", verbose_name="âge"
+    )
+    valid_from = models.DateField(verbose_name="en vigueur à partir du")
+    valid_until = models.DateField(
+        null=True, blank=True, help_text="Exclusive", verbose_name="en vigueur jusqu'au"
+    )
+    amount_cents = models.PositiveIntegerField(verbose_name="montant (centimes)")
+    digital_cap_cents = models.PositiveIntegerField(
+        null=True, blank=True, verbose_name="plafond numérique (centimes)"
+    )
+    physical_cap_cents = models.PositiveIntegerField(
+        null=True, blank=True, verbose_name="plafond physique (centimes)"
+    )
     validity_years = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Valid N years from grant"
+        null=True,
+        blank=True,
+        help_text="Valable N années à partir de l'octroi",
+        verbose_name="validité (années)",
     )
     expires_at_age = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Valid until this birthday"
+        null=True,
+        blank=True,
+        help_text="Valable jusqu'à cet anniversaire",
+        verbose_name="expire à l'âge de",
     )
-    is_active = models.BooleanField(default=True)
+    is_active = models.BooleanField(default=True, verbose_name="actif")
 
     class Meta:
+        verbose_name = "barème du crédit"
+        verbose_name_plural = "barèmes du crédit"
         ordering = ["valid_from", "age"]
-        verbose_name_plural = "credit policies"
         constraints = [
             models.CheckConstraint(
                 condition=Q(validity_years__isnull=False) | Q(expires_at_age__isnull=False),
@@ -40,18 +57,33 @@ class Deposit(models.Model):
     """Credit granted to one beneficiary. `spent_cents` is kept under the same lock as the bookings
     so the database itself refuses an overspend (CHECK constraints)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="deposits")
-    policy = models.ForeignKey(CreditPolicy, on_delete=models.PROTECT, related_name="deposits")
-    amount_cents = models.PositiveIntegerField()
-    digital_cap_cents = models.PositiveIntegerField(null=True, blank=True)
-    physical_cap_cents = models.PositiveIntegerField(null=True, blank=True)
-    spent_cents = models.PositiveIntegerField(default=0)
-    digital_spent_cents = models.PositiveIntegerField(default=0)
-    granted_at = models.DateTimeField()
-    expires_at = models.DateTimeField()
-    source = models.CharField(max_length=100, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="deposits",
+        verbose_name="bénéficiaire",
+    )
+    policy = models.ForeignKey(
+        CreditPolicy, on_delete=models.PROTECT, related_name="deposits", verbose_name="barème"
+    )
+    amount_cents = models.PositiveIntegerField(verbose_name="montant (centimes)")
+    digital_cap_cents = models.PositiveIntegerField(
+        null=True, blank=True, verbose_name="plafond numérique (centimes)"
+    )
+    physical_cap_cents = models.PositiveIntegerField(
+        null=True, blank=True, verbose_name="plafond physique (centimes)"
+    )
+    spent_cents = models.PositiveIntegerField(default=0, verbose_name="dépensé (centimes)")
+    digital_spent_cents = models.PositiveIntegerField(
+        default=0, verbose_name="dépensé en numérique (centimes)"
+    )
+    granted_at = models.DateTimeField(verbose_name="octroyé le")
+    expires_at = models.DateTimeField(verbose_name="expire le")
+    source = models.CharField(max_length=100, blank=True, verbose_name="origine")
 
     class Meta:
+        verbose_name = "crédit"
+        verbose_name_plural = "crédits"
         ordering = ["-granted_at"]
         constraints = [
             models.CheckConstraint(
@@ -69,7 +101,7 @@ class Deposit(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} {self.amount_cents / 100:.2f} EUR"
+        return f"{self.user} : {format_euros(self.amount_cents)}"
 
 
 class Debit(models.Model):
@@ -94,4 +126,4 @@ class Debit(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.booking_id} <- {self.deposit_id}: {self.amount_cents / 100:.2f} EUR"
+        return f"Réservation {self.booking_id} sur le crédit {self.deposit_id} : {format_euros(self.amount_cents)}"

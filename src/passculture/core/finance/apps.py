@@ -4,5 +4,5 @@ from django.apps import AppConfig
 class FinanceConfig(AppConfig):
     name = "passculture.core.finance"
     label = "finance"
-    verbose_name = "Finance"
+    verbose_name = "Remboursements"
     default_auto_field = "django.db.models.BigAutoField"

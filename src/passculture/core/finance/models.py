@@ -28,22 +28,35 @@ class BankAccount(models.Model):
     what changed and payment statements keep pointing at the account that was really paid.
     See docs/decisions/0004-bank-accounts.md."""
 
-    venue = models.ForeignKey("offerers.Venue", on_delete=models.PROTECT, related_name="bank_accounts")
+    venue = models.ForeignKey(
+        "offerers.Venue", on_delete=models.PROTECT, related_name="bank_accounts", verbose_name="lieu"
+    )
     holder = models.CharField("titulaire", max_length=HOLDER_MAX_LENGTH)
     iban = models.CharField("IBAN", max_length=34, help_text="Sans espaces, en majuscules")
     bic = models.CharField("BIC", max_length=11, blank=True)
     status = models.CharField(
-        max_length=16, choices=BankAccountStatus.choices, default=BankAccountStatus.DRAFT, db_index=True
+        max_length=16,
+        choices=BankAccountStatus.choices,
+        default=BankAccountStatus.DRAFT,
+        db_index=True,
+        verbose_name="état",
     )
     rejection_reason = models.TextField("motif du refus", max_length=REJECTION_REASON_MAX_LENGTH, blank=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True, verbose_name="soumises le")
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name="décidées le")
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="décidées par",
     )
-    archived_at = models.DateTimeField(null=True, blank=True, help_text="Remplacées par d'autres coordonnées")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    archived_at = models.DateTimeField(
+        null=True, blank=True, help_text="Remplacées par d'autres coordonnées", verbose_name="archivées le"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="créées le")
+    updated_at = models.DateTimeField(auto_now=True, verbose_name="modifiées le")
 
     class Meta:
         verbose_name = "coordonnées bancaires"
@@ -327,12 +340,20 @@ class PaymentBatch(models.Model):
 
     cutoff = models.DateField("date de clôture", unique=True)
     status = models.CharField(
-        max_length=16, choices=PaymentBatchStatus.choices, default=PaymentBatchStatus.GENERATED
+        max_length=16,
+        choices=PaymentBatchStatus.choices,
+        default=PaymentBatchStatus.GENERATED,
+        verbose_name="état",
     )
-    created_at = models.DateTimeField()
-    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(verbose_name="généré le")
+    sent_at = models.DateTimeField(null=True, blank=True, verbose_name="envoyé le")
     sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="envoyé par",
     )
 
     class Meta:
@@ -364,24 +385,41 @@ class PaymentLine(models.Model):
     The bank details and creditor are copied from the account at generation: the SEPA file of a batch
     keeps naming the account really paid, whatever changes afterwards."""
 
-    batch = models.ForeignKey(PaymentBatch, on_delete=models.PROTECT, related_name="lines")
-    venue = models.ForeignKey("offerers.Venue", on_delete=models.PROTECT, related_name="+")
-    bank_account = models.ForeignKey(BankAccount, on_delete=models.PROTECT, related_name="payment_lines")
+    batch = models.ForeignKey(
+        PaymentBatch, on_delete=models.PROTECT, related_name="lines", verbose_name="lot"
+    )
+    venue = models.ForeignKey(
+        "offerers.Venue", on_delete=models.PROTECT, related_name="+", verbose_name="lieu"
+    )
+    bank_account = models.ForeignKey(
+        BankAccount,
+        on_delete=models.PROTECT,
+        related_name="payment_lines",
+        verbose_name="coordonnées bancaires",
+    )
     creditor = models.CharField("créancier", max_length=255)
     iban = models.CharField("IBAN", max_length=34)
     bic = models.CharField("BIC", max_length=11)
-    amount_cents = models.BigIntegerField()
-    booking_count = models.PositiveIntegerField()
+    amount_cents = models.BigIntegerField(verbose_name="montant (centimes)")
+    booking_count = models.PositiveIntegerField(verbose_name="réservations")
     status = models.CharField(
-        max_length=16, choices=PaymentLineStatus.choices, default=PaymentLineStatus.PENDING
+        max_length=16,
+        choices=PaymentLineStatus.choices,
+        default=PaymentLineStatus.PENDING,
+        verbose_name="état",
     )
     error_reason = models.CharField(
         "motif de l'erreur", max_length=PAYMENT_ERROR_REASON_MAX_LENGTH, blank=True
     )
-    errored_at = models.DateTimeField(null=True, blank=True)
+    errored_at = models.DateTimeField(null=True, blank=True, verbose_name="signalé en erreur le")
     # The line of a later batch that pays this one's pricings again after an error.
     retried_in = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="retry_of"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="retry_of",
+        verbose_name="repayé dans",
     )
 
     class Meta:

@@ -28,7 +28,9 @@ class IdentityCheck(models.Model):
     )
     provider = models.CharField(max_length=50, default=MANUAL_PROVIDER_NAME)
     provider_reference = models.CharField(
-        max_length=100, blank=True, help_text="The provider's own id for this check, when it has one"
+        max_length=100,
+        blank=True,
+        help_text="Identifiant de la vérification chez le fournisseur, s'il en a un",
     )
     status = models.CharField(max_length=16, choices=CheckStatus.choices, default=CheckStatus.SUBMITTED)
     document_type = models.CharField(max_length=20, choices=DocumentType.choices)
@@ -45,7 +47,9 @@ class IdentityCheck(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reviewer_label = models.CharField(
-        max_length=100, blank=True, help_text="Who decided when not a staff member (a provider)"
+        max_length=100,
+        blank=True,
+        help_text="Auteur de la décision quand ce n'est pas un agent (un fournisseur)",
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     rejection_reason = models.CharField(max_length=32, choices=RejectionReason.choices, blank=True)

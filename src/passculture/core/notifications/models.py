@@ -15,37 +15,43 @@ class EmailStatus(models.TextChoices):
 class OutboxEmail(models.Model):
     """An email queued in the same transaction as the change that causes it, delivered later."""
 
-    kind = models.CharField(max_length=64, db_index=True)
-    to = models.JSONField(default=list)
-    reply_to = models.JSONField(default=list, blank=True)
-    from_email = models.CharField(max_length=255, blank=True)
-    subject = models.CharField(max_length=255)
-    text_body = models.TextField()
-    html_body = models.TextField(blank=True)
-    headers = models.JSONField(default=dict, blank=True)
+    kind = models.CharField(max_length=64, db_index=True, verbose_name="type")
+    to = models.JSONField(default=list, verbose_name="destinataires")
+    reply_to = models.JSONField(default=list, blank=True, verbose_name="répondre à")
+    from_email = models.CharField(max_length=255, blank=True, verbose_name="expéditeur")
+    subject = models.CharField(max_length=255, verbose_name="objet")
+    text_body = models.TextField(verbose_name="texte")
+    html_body = models.TextField(blank=True, verbose_name="HTML")
+    headers = models.JSONField(default=dict, blank=True, verbose_name="en-têtes")
     # Inline images (the QR code): [{"filename", "content_type", "content_id", "content_b64"}].
     # Stored with the message so that a retry days later sends exactly what was queued.
-    attachments = models.JSONField(default=list, blank=True)
+    attachments = models.JSONField(default=list, blank=True, verbose_name="pièces jointes")
     status = models.CharField(
-        max_length=16, choices=EmailStatus.choices, default=EmailStatus.PENDING, db_index=True
+        max_length=16,
+        choices=EmailStatus.choices,
+        default=EmailStatus.PENDING,
+        db_index=True,
+        verbose_name="état",
     )
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(db_index=True)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    related_type = models.CharField(max_length=64, blank=True)
-    related_id = models.CharField(max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name="tentatives")
+    next_attempt_at = models.DateTimeField(db_index=True, verbose_name="prochaine tentative le")
+    last_error = models.TextField(blank=True, verbose_name="dernière erreur")
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="créé le")
+    sent_at = models.DateTimeField(null=True, blank=True, verbose_name="envoyé le")
+    related_type = models.CharField(max_length=64, blank=True, verbose_name="type de l'objet lié")
+    related_id = models.CharField(max_length=64, blank=True, verbose_name="identifiant de l'objet lié")
     # Set by the builder of an email that carries a sign-in link: its bodies are redacted once it is
     # sent or has failed for good, and the back office never shows them.
-    is_sensitive = models.BooleanField(default=False)
+    is_sensitive = models.BooleanField(default=False, verbose_name="contenu sensible")
 
     class Meta:
+        verbose_name = "e-mail sortant"
+        verbose_name_plural = "e-mails sortants"
         ordering = ["id"]
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
 
     def __str__(self) -> str:
-        return f"{self.kind} -> {', '.join(self.to)} ({self.status})"
+        return f"{self.kind} → {', '.join(self.to)} ({self.get_status_display()})"
 
     @property
     def hides_body(self) -> bool:

@@ -10,23 +10,32 @@ from .constants import DEFAULT_TIMEZONE, MembershipRole, RegistryStatus, Validat
 class Offerer(models.Model):
     """A legal entity (acteur culturel), identified by its SIREN."""
 
-    siren = models.CharField(max_length=9, unique=True)
-    name = models.CharField(max_length=140)
-    address = models.CharField(max_length=200, blank=True)
-    postal_code = models.CharField(max_length=5, blank=True)
-    city = models.CharField(max_length=100, blank=True)
+    siren = models.CharField(max_length=9, unique=True, verbose_name="SIREN")
+    name = models.CharField(max_length=140, verbose_name="nom")
+    address = models.CharField(max_length=200, blank=True, verbose_name="adresse")
+    postal_code = models.CharField(max_length=5, blank=True, verbose_name="code postal")
+    city = models.CharField(max_length=100, blank=True, verbose_name="ville")
     validation_status = models.CharField(
-        max_length=16, choices=ValidationStatus.choices, default=ValidationStatus.NEW, db_index=True
+        max_length=16,
+        choices=ValidationStatus.choices,
+        default=ValidationStatus.NEW,
+        db_index=True,
+        verbose_name="état de validation",
     )
-    validated_at = models.DateTimeField(null=True, blank=True)
+    validated_at = models.DateTimeField(null=True, blank=True, verbose_name="validée le")
     # Staff compare what the pro typed with what the company registry answered at sign-up.
     registry_status = models.CharField(
-        max_length=16, choices=RegistryStatus.choices, default=RegistryStatus.UNVERIFIED
+        max_length=16,
+        choices=RegistryStatus.choices,
+        default=RegistryStatus.UNVERIFIED,
+        verbose_name="état au répertoire SIRENE",
     )
-    registry_data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    registry_data = models.JSONField(default=dict, blank=True, verbose_name="réponse du répertoire SIRENE")
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="créée le")
 
     class Meta:
+        verbose_name = "structure"
+        verbose_name_plural = "structures"
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(condition=Q(siren__regex=r"^[0-9]{9}$"), name="offerer_siren_9_digits"),
@@ -43,31 +52,53 @@ class Offerer(models.Model):
 class Venue(models.Model):
     """A place (a cinema), identified by its SIRET, or without one for a stated reason."""
 
-    offerer = models.ForeignKey(Offerer, on_delete=models.PROTECT, related_name="venues")
-    name = models.CharField(max_length=140)
-    public_name = models.CharField(max_length=255, blank=True)
-    siret = models.CharField(max_length=14, unique=True, null=True, blank=True)
-    no_siret_reason = models.CharField(max_length=500, blank=True)
-    address = models.CharField(max_length=200)
-    postal_code = models.CharField(max_length=5)
-    city = models.CharField(max_length=100)
-    department_code = models.CharField(max_length=3, db_index=True)
-    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    coordinates_source = models.CharField(max_length=16, choices=CoordinatesSource.choices, blank=True)
-    timezone = models.CharField(max_length=50, default=DEFAULT_TIMEZONE)
-    booking_email = models.EmailField(blank=True)
-    withdrawal_details = models.TextField(blank=True)
-    audio_disability_accessible = models.BooleanField(default=False)
-    mental_disability_accessible = models.BooleanField(default=False)
-    motor_disability_accessible = models.BooleanField(default=False)
-    visual_disability_accessible = models.BooleanField(default=False)
-    validation_status = models.CharField(
-        max_length=16, choices=ValidationStatus.choices, default=ValidationStatus.VALIDATED, db_index=True
+    offerer = models.ForeignKey(
+        Offerer, on_delete=models.PROTECT, related_name="venues", verbose_name="structure"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    name = models.CharField(max_length=140, verbose_name="nom")
+    public_name = models.CharField(max_length=255, blank=True, verbose_name="nom public")
+    siret = models.CharField(max_length=14, unique=True, null=True, blank=True, verbose_name="SIRET")
+    no_siret_reason = models.CharField(max_length=500, blank=True, verbose_name="motif de l'absence de SIRET")
+    address = models.CharField(max_length=200, verbose_name="adresse")
+    postal_code = models.CharField(max_length=5, verbose_name="code postal")
+    city = models.CharField(max_length=100, verbose_name="ville")
+    department_code = models.CharField(max_length=3, db_index=True, verbose_name="département")
+    latitude = models.DecimalField(
+        max_digits=9, decimal_places=6, null=True, blank=True, verbose_name="latitude"
+    )
+    longitude = models.DecimalField(
+        max_digits=9, decimal_places=6, null=True, blank=True, verbose_name="longitude"
+    )
+    coordinates_source = models.CharField(
+        max_length=16, choices=CoordinatesSource.choices, blank=True, verbose_name="origine des coordonnées"
+    )
+    timezone = models.CharField(max_length=50, default=DEFAULT_TIMEZONE, verbose_name="fuseau horaire")
+    booking_email = models.EmailField(blank=True, verbose_name="adresse e-mail des réservations")
+    withdrawal_details = models.TextField(blank=True, verbose_name="modalités de retrait")
+    audio_disability_accessible = models.BooleanField(
+        default=False, verbose_name="accessible handicap auditif"
+    )
+    mental_disability_accessible = models.BooleanField(
+        default=False, verbose_name="accessible handicap psychique ou cognitif"
+    )
+    motor_disability_accessible = models.BooleanField(
+        default=False, verbose_name="accessible handicap moteur"
+    )
+    visual_disability_accessible = models.BooleanField(
+        default=False, verbose_name="accessible handicap visuel"
+    )
+    validation_status = models.CharField(
+        max_length=16,
+        choices=ValidationStatus.choices,
+        default=ValidationStatus.VALIDATED,
+        db_index=True,
+        verbose_name="état de validation",
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="créé le")
 
     class Meta:
+        verbose_name = "lieu"
+        verbose_name_plural = "lieux"
         ordering = ["name"]
         indexes = [
             # The geolocated search reads the venues inside a bounding box (core/offers/search/).
@@ -100,15 +131,27 @@ class Venue(models.Model):
 class Membership(models.Model):
     """A professional's membership of an offerer (validated by the offerer's admin or staff)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    offerer = models.ForeignKey(Offerer, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(max_length=16, choices=MembershipRole.choices, default=MembershipRole.EDITOR)
-    validation_status = models.CharField(
-        max_length=16, choices=ValidationStatus.choices, default=ValidationStatus.PENDING, db_index=True
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name="compte"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    offerer = models.ForeignKey(
+        Offerer, on_delete=models.CASCADE, related_name="memberships", verbose_name="structure"
+    )
+    role = models.CharField(
+        max_length=16, choices=MembershipRole.choices, default=MembershipRole.EDITOR, verbose_name="rôle"
+    )
+    validation_status = models.CharField(
+        max_length=16,
+        choices=ValidationStatus.choices,
+        default=ValidationStatus.PENDING,
+        db_index=True,
+        verbose_name="état de validation",
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="demandé le")
 
     class Meta:
+        verbose_name = "rattachement"
+        verbose_name_plural = "rattachements"
         constraints = [
             models.UniqueConstraint(fields=["user", "offerer"], name="membership_unique_user_offerer")
         ]

@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from .constants import EVENT_CATEGORIES, MAX_THING_PRICE_CENTS, Category, PosterChoice, Version
 
@@ -7,35 +8,50 @@ from .constants import EVENT_CATEGORIES, MAX_THING_PRICE_CENTS, Category, Poster
 class Offer(models.Model):
     """A film at a venue, a cinema card, a subscription."""
 
-    venue = models.ForeignKey("offerers.Venue", on_delete=models.PROTECT, related_name="offers")
+    venue = models.ForeignKey(
+        "offerers.Venue", on_delete=models.PROTECT, related_name="offers", verbose_name="lieu"
+    )
     # The film this offer shows (events only): one Film for every cinema that shows it. Null for a
     # cinema card or a subscription, and for a showing not linked yet.
     film = models.ForeignKey(
-        "films.Film", on_delete=models.PROTECT, related_name="offers", null=True, blank=True
+        "films.Film",
+        on_delete=models.PROTECT,
+        related_name="offers",
+        null=True,
+        blank=True,
+        verbose_name="film",
     )
-    name = models.CharField(max_length=140)
-    description = models.TextField(blank=True)
-    image = models.ImageField(upload_to="offers/", blank=True)
-    category = models.CharField(max_length=32, choices=Category.choices, default=Category.SHOWTIME)
-    duration_minutes = models.PositiveIntegerField(null=True, blank=True)
-    languages = models.JSONField(default=list, blank=True)
-    is_duo = models.BooleanField(default=False)
-    url = models.URLField(blank=True, help_text="Set for digital offers.")
-    booking_email = models.EmailField(blank=True)
-    is_active = models.BooleanField(default=True, db_index=True)
+    name = models.CharField(max_length=140, verbose_name="nom")
+    description = models.TextField(blank=True, verbose_name="description")
+    image = models.ImageField(upload_to="offers/", blank=True, verbose_name="image")
+    category = models.CharField(
+        max_length=32, choices=Category.choices, default=Category.SHOWTIME, verbose_name="catégorie"
+    )
+    duration_minutes = models.PositiveIntegerField(null=True, blank=True, verbose_name="durée (minutes)")
+    languages = models.JSONField(default=list, blank=True, verbose_name="langues")
+    is_duo = models.BooleanField(default=False, verbose_name="duo")
+    url = models.URLField(blank=True, help_text="Pour les offres numériques.", verbose_name="adresse web")
+    booking_email = models.EmailField(blank=True, verbose_name="adresse e-mail des réservations")
+    is_active = models.BooleanField(default=True, db_index=True, verbose_name="active")
     # An offer being created step by step (core.offers.drafts): never active, so never seen by the young
     # people nor bookable, until it is published.
-    is_draft = models.BooleanField(default=False)
+    is_draft = models.BooleanField(default=False, verbose_name="brouillon")
     # What the pro chose for the poster: their own image, the film's poster, or none on purpose. Empty for
     # offers made before the choice existed (and by imports, which bring the film's poster).
-    poster_choice = models.CharField(max_length=8, choices=PosterChoice.choices, blank=True, default="")
-    extra_data = models.JSONField(default=dict, blank=True)
+    poster_choice = models.CharField(
+        max_length=8, choices=PosterChoice.choices, blank=True, default="", verbose_name="choix de l'affiche"
+    )
+    extra_data = models.JSONField(default=dict, blank=True, verbose_name="données complémentaires")
     # Set by an import ("allocine:<movie id>"): how the next import finds the offer again.
-    provider_ref = models.CharField(max_length=200, blank=True, db_index=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    provider_ref = models.CharField(
+        max_length=200, blank=True, db_index=True, verbose_name="référence chez le fournisseur"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="créée le")
+    updated_at = models.DateTimeField(auto_now=True, verbose_name="modifiée le")
 
     class Meta:
+        verbose_name = "offre"
+        verbose_name_plural = "offres"
         ordering = ["name", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -75,24 +91,28 @@ class Offer(models.Model):
 class Stock(models.Model):
     """A showtime (event) or a stock of a thing. quantity None = unlimited."""
 
-    offer = models.ForeignKey(Offer, on_delete=models.PROTECT, related_name="stocks")
-    price_cents = models.IntegerField()
-    quantity = models.PositiveIntegerField(null=True, blank=True)
-    booked_quantity = models.PositiveIntegerField(default=0)
-    beginning_datetime = models.DateTimeField(null=True, blank=True, db_index=True)
-    booking_limit_datetime = models.DateTimeField(null=True, blank=True)
-    version = models.CharField(max_length=2, choices=Version.choices, blank=True, default="")
-    is_deleted = models.BooleanField(default=False)
+    offer = models.ForeignKey(Offer, on_delete=models.PROTECT, related_name="stocks", verbose_name="offre")
+    price_cents = models.IntegerField(verbose_name="prix (centimes)")
+    quantity = models.PositiveIntegerField(null=True, blank=True, verbose_name="places")
+    booked_quantity = models.PositiveIntegerField(default=0, verbose_name="places réservées")
+    beginning_datetime = models.DateTimeField(null=True, blank=True, db_index=True, verbose_name="début")
+    booking_limit_datetime = models.DateTimeField(null=True, blank=True, verbose_name="réservable jusqu'au")
+    version = models.CharField(
+        max_length=2, choices=Version.choices, blank=True, default="", verbose_name="version"
+    )
+    is_deleted = models.BooleanField(default=False, verbose_name="supprimée")
     # Set by an import ("allocine:<movie id>:<local start ISO>:<version>"); kept on a deleted stock so
     # that a showtime the pro deleted is recognised and never imported again.
-    provider_ref = models.CharField(max_length=200, blank=True)
+    provider_ref = models.CharField(max_length=200, blank=True, verbose_name="référence chez le fournisseur")
     # Fields the pro changed by hand ("price_cents", "quantity", "booking_limit_datetime"): an import
     # never overwrites them.
-    edited_fields = models.JSONField(default=list, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    edited_fields = models.JSONField(default=list, blank=True, verbose_name="champs modifiés à la main")
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="créée le")
+    updated_at = models.DateTimeField(auto_now=True, verbose_name="modifiée le")
 
     class Meta:
+        verbose_name = "séance ou stock"
+        verbose_name_plural = "séances et stocks"
         ordering = ["beginning_datetime", "id"]
         indexes = [
             # The search reads an offer's showtimes inside a date window (core/offers/search/). A
@@ -118,7 +138,9 @@ class Stock(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.offer} @ {self.beginning_datetime or '-'}"
+        if self.beginning_datetime is None:
+            return str(self.offer)
+        return f"{self.offer} le {timezone.localtime(self.beginning_datetime):%d/%m/%Y à %H:%M}"
 
     @property
     def remaining_quantity(self) -> int | None:

@@ -29,21 +29,25 @@ class UserManager(BaseUserManager["User"]):
 class User(AbstractBaseUser, PermissionsMixin):
     """Everyone who logs in: beneficiaries, cinema professionals and staff (login by email)."""
 
-    email = models.EmailField(unique=True)
-    first_name = models.CharField(max_length=128, blank=True)
-    last_name = models.CharField(max_length=128, blank=True)
-    phone_number = models.CharField(max_length=20, blank=True)
-    birth_date = models.DateField(null=True, blank=True)
-    postal_code = models.CharField(max_length=5, blank=True)
-    city = models.CharField(max_length=100, blank=True)
-    role = models.CharField(max_length=16, choices=Role.choices, default=Role.BENEFICIARY, db_index=True)
-    is_email_validated = models.BooleanField(default=False)
-    is_active = models.BooleanField(default=True)  # type: ignore[misc]  # a real column here
-    is_staff = models.BooleanField(default=False, help_text="Can log into the back office.")
-    date_joined = models.DateTimeField(default=timezone.now)
+    email = models.EmailField(unique=True, verbose_name="adresse e-mail")
+    first_name = models.CharField(max_length=128, blank=True, verbose_name="prénom")
+    last_name = models.CharField(max_length=128, blank=True, verbose_name="nom")
+    phone_number = models.CharField(max_length=20, blank=True, verbose_name="téléphone")
+    birth_date = models.DateField(null=True, blank=True, verbose_name="date de naissance")
+    postal_code = models.CharField(max_length=5, blank=True, verbose_name="code postal")
+    city = models.CharField(max_length=100, blank=True, verbose_name="ville")
+    role = models.CharField(
+        max_length=16, choices=Role.choices, default=Role.BENEFICIARY, db_index=True, verbose_name="rôle"
+    )
+    is_email_validated = models.BooleanField(default=False, verbose_name="adresse e-mail confirmée")
+    is_active = models.BooleanField(default=True, verbose_name="actif")  # type: ignore[misc]  # a real column here
+    is_staff = models.BooleanField(
+        default=False, help_text="Peut se connecter au back office.", verbose_name="accès au back office"
+    )
+    date_joined = models.DateTimeField(default=timezone.now, verbose_name="inscrit le")
     # When the person accepted the terms of use at sign-up (the proof of consent); null for accounts
     # created by staff or before sign-up recorded it.
-    terms_accepted_at = models.DateTimeField(null=True, blank=True)
+    terms_accepted_at = models.DateTimeField(null=True, blank=True, verbose_name="conditions acceptées le")
 
     objects = UserManager()
 
@@ -52,6 +56,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     REQUIRED_FIELDS = []  # type: ignore[misc]
 
     class Meta:
+        verbose_name = "compte"
+        verbose_name_plural = "comptes"
         ordering = ["id"]
 
     def __str__(self) -> str:
@@ -75,17 +81,27 @@ class AccountDeletionRequest(models.Model):
 
     The row outlives the anonymisation: it is the proof that the request was honoured, and when."""
 
-    user = models.ForeignKey("User", on_delete=models.PROTECT, related_name="deletion_requests")
-    status = models.CharField(
-        max_length=16, choices=DeletionStatus.choices, default=DeletionStatus.PENDING, db_index=True
+    user = models.ForeignKey(
+        "User", on_delete=models.PROTECT, related_name="deletion_requests", verbose_name="compte"
     )
-    requested_at = models.DateTimeField(db_index=True)
-    anonymised_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        max_length=16,
+        choices=DeletionStatus.choices,
+        default=DeletionStatus.PENDING,
+        db_index=True,
+        verbose_name="état",
+    )
+    requested_at = models.DateTimeField(db_index=True, verbose_name="demandée le")
+    anonymised_at = models.DateTimeField(null=True, blank=True, verbose_name="anonymisé le")
     cancelled_bookings = models.PositiveIntegerField(
-        default=0, help_text="Réservations annulées à la demande (places et crédit libérés)."
+        default=0,
+        help_text="Réservations annulées à la demande (places et crédit libérés).",
+        verbose_name="réservations annulées",
     )
     kept_bookings = models.PositiveIntegerField(
-        default=0, help_text="Réservations confirmées conservées : plus annulables à la date de la demande."
+        default=0,
+        help_text="Réservations confirmées conservées : plus annulables à la date de la demande.",
+        verbose_name="réservations gardées",
     )
 
     class Meta:
