@@ -2,26 +2,17 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from passculture.core.bookings.constants import BookingStatus, CancellationReason, CounterResult
-from passculture.core.bookings.models import CounterAttempt
+from passculture.core.bookings.constants import BookingStatus, CancellationReason
 from passculture.core.bookings.services import book_offer
-from passculture.core.common.audit import log_action
 from passculture.core.common.models import AuditLog
-from passculture.core.common.time import now as utcnow
 from passculture.core.credit.models import CreditPolicy
-from passculture.core.films.services import find_or_create_film
-from passculture.core.jobs.models import JobRun
-from passculture.core.notifications.models import OutboxEmail
 from passculture.core.offerers.constants import ValidationStatus
 from passculture.core.offerers.factories import OffererFactory
-from passculture.core.providers.allocine.models import (
-    AllocineImportRun,
-    AllocineTheater,
-    AllocineVenueSettings,
-)
 from passculture.core.users.constants import Role
 from passculture.core.users.factories import UserFactory
-from passculture.core.users.models import AccountDeletionRequest, User
+from passculture.core.users.models import User
+
+from .pages import fill_back_office
 
 PROJECT_APPS = {
     "users",
@@ -60,21 +51,7 @@ def booking(beneficiary, stock, pro):
 
 @pytest.fixture
 def one_of_each(booking):
-    CounterAttempt.objects.create(token=booking.token, booking=booking, result=CounterResult.VALIDATED)
-    log_action("test.action", target=booking)
-    OutboxEmail.objects.get_or_create(
-        kind="test",
-        subject="Sujet",
-        text_body="Corps",
-        defaults={"to": ["a@example.com"], "next_attempt_at": utcnow()},
-    )
-    JobRun.objects.get_or_create(name="deliver_emails")
-    venue = booking.stock.offer.venue
-    theater = AllocineTheater.objects.create(siret=venue.siret, theater_id="P0001")
-    AllocineVenueSettings.objects.create(venue=venue, theater=theater, price_cents=700)
-    AllocineImportRun.objects.create(venue=venue, started_at=utcnow(), errors=["Erreur"])
-    AccountDeletionRequest.objects.create(user=UserFactory(is_active=False), requested_at=utcnow())
-    find_or_create_film(title="Anora", year=2024)
+    fill_back_office(booking)
 
 
 def _url(model, view: str, *args) -> str:

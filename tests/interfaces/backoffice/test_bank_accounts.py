@@ -66,8 +66,9 @@ def test_the_queue_query_count_does_not_grow_with_its_rows(staff_client, django_
 def test_the_queues_page_counts_pending_details(staff_client):
     BankAccountFactory()
     content = staff_client.get(reverse("backoffice:queues")).content.decode()
-    assert "Coordonnées bancaires à valider" in content
-    assert "(1)" in content
+    tile = content.split('data-queue="bank_accounts"')[1].split("</li>")[0]
+    assert "Coordonnées bancaires à vérifier" in tile
+    assert '<span class="bo-tile__count">1</span>' in tile
 
 
 def test_staff_accept_from_the_queue(staff_client):

@@ -85,7 +85,9 @@ def test_the_queue_query_count_does_not_grow_with_its_rows(staff_client, django_
 def test_the_queues_page_counts_open_checks(staff_client):
     IdentityCheckFactory.create_batch(2)
     content = html.unescape(staff_client.get(reverse("backoffice:queues")).content.decode())
-    assert "Vérifications d'identité</a> (2)" in content
+    tile = content.split('data-queue="identity_checks"')[1].split("</li>")[0]
+    assert "Vérifications d'identité à examiner" in tile
+    assert '<span class="bo-tile__count">2</span>' in tile
 
 
 # --- Review page ----------------------------------------------------------------------------------

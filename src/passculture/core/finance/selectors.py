@@ -3,10 +3,11 @@ from collections.abc import Iterable
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
+from passculture.core.common.counting import capped_count
 from passculture.core.offerers.models import Venue
 
-from .constants import BankAccountStatus
-from .models import BankAccount
+from .constants import BankAccountStatus, PaymentBatchStatus, PaymentLineStatus
+from .models import BankAccount, PaymentBatch, PaymentLine
 from .transfers import (  # noqa: F401  (the offerer's reimbursements, for the pro pages)
     NextTransferSummary,
     VenueRevenue,
@@ -81,3 +82,25 @@ def pending_bank_accounts() -> QuerySet[BankAccount]:
         .select_related("venue__offerer")
         .order_by("submitted_at", "pk")
     )
+
+
+def count_bank_accounts_waiting() -> int:
+    """The size of `pending_bank_accounts` (capped: core.common.counting)."""
+    return capped_count(
+        BankAccount.objects.filter(status=BankAccountStatus.PENDING, archived_at__isnull=True)
+    )
+
+
+def payment_lines_in_error() -> QuerySet[PaymentLine]:
+    """Transfers that did not reach the venue and are not yet paid again in a later batch (a line
+    retried is done with: the retry carries its amount)."""
+    return PaymentLine.objects.filter(status=PaymentLineStatus.ERROR, retried_in__isnull=True)
+
+
+def count_payment_lines_in_error() -> int:
+    return capped_count(payment_lines_in_error())
+
+
+def count_batches_to_send() -> int:
+    """Batches generated and not yet marked as sent to the bank."""
+    return capped_count(PaymentBatch.objects.filter(status=PaymentBatchStatus.GENERATED))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import QuerySet
 
+from passculture.core.common.counting import capped_count
 from passculture.core.common.exceptions import DomainError
 from passculture.core.common.time import now as utcnow
 from passculture.core.common.time import to_local
@@ -110,7 +111,8 @@ def review_queue(status: str | None = CheckStatus.SUBMITTED) -> QuerySet[Identit
 
 
 def pending_check_count() -> int:
-    return IdentityCheck.objects.filter(status=CheckStatus.SUBMITTED).count()
+    """Checks submitted and not yet decided (capped: core.common.counting)."""
+    return capped_count(IdentityCheck.objects.filter(status=CheckStatus.SUBMITTED))
 
 
 def get_check(check_id: int) -> IdentityCheck | None:

@@ -1,6 +1,8 @@
 from django.db.models import Case, FloatField, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Cast
 
+from passculture.core.common.counting import capped_count
+
 from .constants import MembershipRole, ValidationStatus
 from .models import Membership, Offerer, Venue
 
@@ -90,10 +92,13 @@ def can_manage_members(user, offerer: Offerer) -> bool:
     return True
 
 
+WAITING_STATUSES = (ValidationStatus.NEW, ValidationStatus.PENDING)
+
+
 def offerers_waiting_for_validation() -> QuerySet[Offerer]:
     """The staff queue: new offerers, oldest first, with who signed them up."""
     return (
-        Offerer.objects.filter(validation_status__in=[ValidationStatus.NEW, ValidationStatus.PENDING])
+        Offerer.objects.filter(validation_status__in=WAITING_STATUSES)
         .prefetch_related("memberships__user")
         .order_by("created_at", "id")
     )
@@ -102,7 +107,7 @@ def offerers_waiting_for_validation() -> QuerySet[Offerer]:
 def memberships_waiting_for_validation() -> QuerySet[Membership]:
     """The staff queue of membership requests, oldest first."""
     return (
-        Membership.objects.filter(validation_status__in=[ValidationStatus.NEW, ValidationStatus.PENDING])
+        Membership.objects.filter(validation_status__in=WAITING_STATUSES)
         .select_related("user", "offerer")
         .order_by("created_at", "id")
     )
@@ -162,3 +167,12 @@ def get_public_venue(venue_id: int) -> Venue | None:
 def public_venues_by_id(venue_ids) -> dict[int, Venue]:
     """These venues, if beneficiaries may see them, by id (the list of cinemas near someone)."""
     return Venue.objects.filter(public_venue_filter()).in_bulk(list(venue_ids))
+
+
+def count_offerers_waiting() -> int:
+    """The staff queue's size (capped: core.common.counting)."""
+    return capped_count(Offerer.objects.filter(validation_status__in=WAITING_STATUSES))
+
+
+def count_memberships_waiting() -> int:
+    return capped_count(Membership.objects.filter(validation_status__in=WAITING_STATUSES))

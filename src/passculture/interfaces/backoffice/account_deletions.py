@@ -9,7 +9,7 @@ from passculture.core.users.models import AccountDeletionRequest
 from passculture.core.users.selectors import pending_deletion_requests
 from passculture.core.users.services import anonymisation_due
 
-from .admin import ReadOnlyAdmin
+from .admin_base import ReadOnlyAdmin
 
 
 def queue_entry() -> dict:

@@ -15,7 +15,6 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
 from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
 from django.core.exceptions import PermissionDenied
-from django.db import models
 from django.template.response import TemplateResponse
 
 from passculture.core.bookings.constants import CancellationReason
@@ -44,6 +43,8 @@ from passculture.core.providers.allocine.models import (
 )
 from passculture.core.users.models import User
 
+from .admin_base import CheckedSearch, FrenchTitles, NamedValuesFilter, ReadOnlyAdmin, StaffAdmin
+
 admin.site.site_header = "pass Culture · back office"
 admin.site.index_template = "backoffice/index.html"
 admin.site.site_title = "Back office pass Culture"
@@ -52,60 +53,6 @@ admin.site.index_title = "Administration"
 
 def _euros(cents: int | None) -> str:
     return "" if cents is None else format_euros(cents)
-
-
-# A longer search is a typo or an attack, and SQLite refuses LIKE patterns past 50,000 bytes. (The search
-# box is a form field: NUL and control characters are already refused there, interfaces/inputs.py.)
-SEARCH_MAX_LENGTH = 200
-SEARCH_REFUSED = f"Recherche refusée : {SEARCH_MAX_LENGTH} caractères au plus. Aucun résultat n'est affiché."
-
-
-class CheckedSearch:
-    """The search box of every admin list (ours, and those of Django's and django-dsfr's models, which
-    are registered again with it at the end of this module)."""
-
-    def get_search_results(self, request, queryset, search_term):
-        if len(search_term) > SEARCH_MAX_LENGTH:
-            messages.error(request, SEARCH_REFUSED)
-            return queryset.none(), False
-        return super().get_search_results(request, queryset, search_term)
-
-
-class StaffAdmin(CheckedSearch, admin.ModelAdmin):
-    """Staff (is_staff) may see and edit everything, without per-model permissions to maintain."""
-
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-
-    def _is_staff(self, request) -> bool:
-        return bool(request.user.is_active and request.user.is_staff)
-
-    def has_module_permission(self, request):
-        return self._is_staff(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._is_staff(request)
-
-    def has_add_permission(self, request):
-        return self._is_staff(request)
-
-    def has_change_permission(self, request, obj=None):
-        return self._is_staff(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._is_staff(request)
-
-
-class ReadOnlyAdmin(StaffAdmin):
-    """Logs: consulted, never written from the back office."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # --- Users ----------------------------------------------------------------------------------------
@@ -663,13 +610,13 @@ class OutboxEmailAdmin(ReadOnlyAdmin):
 @admin.register(JobRun)
 class JobRunAdmin(StaffAdmin):
     list_display = ("name", "last_started_at", "last_finished_at", "last_status", "lease_until")
-    list_filter = ("last_status",)
+    list_filter = (("last_status", NamedValuesFilter),)
     search_fields = ("name",)
     readonly_fields = ("last_started_at", "last_finished_at", "last_status", "last_error", "last_result")
 
 
-# Registers the admins of account deletion requests and of films.
-from . import account_deletions, films  # noqa: E402, F401
+# Registers the admins of account deletion requests, of films and of the queues' lists.
+from . import account_deletions, admin_queues, films  # noqa: E402, F401
 
 
 def _https_urls(admin_class: type, *mixins: type) -> type:
@@ -690,4 +637,4 @@ def _https_urls(admin_class: type, *mixins: type) -> type:
 for _model, _model_admin in list(admin.site._registry.items()):
     if not isinstance(_model_admin, CheckedSearch):
         admin.site.unregister(_model)
-        admin.site.register(_model, _https_urls(type(_model_admin), CheckedSearch))
+        admin.site.register(_model, _https_urls(type(_model_admin), FrenchTitles, CheckedSearch))

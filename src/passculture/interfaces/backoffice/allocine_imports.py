@@ -3,21 +3,11 @@
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.shortcuts import render
-from django.urls import reverse
 
 from passculture.core.providers.allocine.models import AllocineImportRun
-from passculture.core.providers.allocine.selectors import failed_run_count, latest_runs
+from passculture.core.providers.allocine.selectors import latest_runs
 
 RUN_LIMIT = 200
-
-
-def queue_entry() -> dict:
-    """This page's line on the queues page: the count of failed or partial runs."""
-    return {
-        "label": "Imports AlloCiné en échec ou partiels",
-        "url": reverse("backoffice:allocine-imports"),
-        "count": failed_run_count(),
-    }
 
 
 @staff_member_required(login_url="admin:login")

@@ -3,22 +3,12 @@
 from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from passculture.core.common.exceptions import DomainError
 from passculture.core.finance.selectors import pending_bank_accounts, previous_bank_accounts
 from passculture.core.finance.services import accept_bank_account, reject_bank_account
 from passculture.core.finance.validation import bank_name
-
-
-def queue_entry() -> dict:
-    """This queue's line on the queues page."""
-    return {
-        "label": "Coordonnées bancaires à valider",
-        "url": reverse("backoffice:bank-accounts"),
-        "count": pending_bank_accounts().count(),
-    }
 
 
 @staff_member_required(login_url="admin:login")

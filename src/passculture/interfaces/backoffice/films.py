@@ -18,7 +18,7 @@ from passculture.core.films.validation import (
     normalise_visa,
 )
 
-from .admin import StaffAdmin
+from .admin_base import StaffAdmin
 
 
 class FilmForm(forms.ModelForm):

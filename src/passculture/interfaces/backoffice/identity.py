@@ -9,7 +9,6 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -27,7 +26,6 @@ from passculture.core.identity.selectors import (
     compare_with_account,
     get_check,
     local_day,
-    pending_check_count,
     review_queue,
     same_document_elsewhere,
 )
@@ -36,15 +34,6 @@ from passculture.core.users.selectors import eligibility
 
 PAGE_SIZE = 50
 ALL = "ALL"
-
-
-def queue_entry() -> dict:
-    """This queue's line on the queues page."""
-    return {
-        "label": "Vérifications d'identité",
-        "url": reverse("backoffice:identity-checks"),
-        "count": pending_check_count(),
-    }
 
 
 def _age_at_submission(check) -> int | None:

@@ -4,7 +4,6 @@ of membership requests. Every decision goes through a core service that logs it 
 from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from passculture.core.common.exceptions import DomainError
@@ -19,22 +18,6 @@ from passculture.core.offerers.services import (
     validate_membership,
     validate_pending_offerer,
 )
-
-
-def queue_entries() -> list[dict]:
-    """This area's lines on the queues page."""
-    return [
-        {
-            "label": "Structures à valider",
-            "url": reverse("backoffice:offerer-queue"),
-            "count": offerers_waiting_for_validation().count(),
-        },
-        {
-            "label": "Rattachements à valider",
-            "url": reverse("backoffice:membership-queue"),
-            "count": memberships_waiting_for_validation().count(),
-        },
-    ]
 
 
 def _differs(typed: str, registry: str) -> bool:

@@ -7,7 +7,6 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import Count, Q, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from passculture.core.common.exceptions import DomainError
@@ -16,7 +15,6 @@ from passculture.core.finance import batches
 from passculture.core.finance.batches import batch_file_names, mark_batch_sent, mark_line_error
 from passculture.core.finance.constants import (
     PAYMENT_ERROR_REASON_MAX_LENGTH,
-    PaymentBatchStatus,
     PaymentLineStatus,
 )
 from passculture.core.finance.models import PaymentBatch, PaymentLine
@@ -112,12 +110,3 @@ def line_error(request, line_id: int):
     else:
         messages.success(request, f"Virement de « {line.venue.display_name} » signalé en erreur.")
     return redirect("backoffice:payment-batch", batch_id=line.batch_id)
-
-
-def queue_entry() -> dict:
-    """This page's line on the queues page: batches generated but not yet sent to the bank."""
-    return {
-        "label": "Lots de virements à envoyer",
-        "url": reverse("backoffice:payment-batches"),
-        "count": PaymentBatch.objects.filter(status=PaymentBatchStatus.GENERATED).count(),
-    }

@@ -53,6 +53,12 @@ class BackofficeLoginForm(AdminAuthenticationForm):
 class BackofficeSite(admin.AdminSite):
     login_form = BackofficeLoginForm
 
+    def index(self, request, extra_context=None):
+        """The home: what waits in each queue first (interfaces/backoffice/waiting.py), then the models."""
+        from .waiting import waiting_queues  # after the apps are ready: it reads models
+
+        return super().index(request, {"waiting": waiting_queues(), **(extra_context or {})})
+
     def login(self, request, extra_context=None):
         response = super().login(request, extra_context)
         form = (getattr(response, "context_data", None) or {}).get("form")

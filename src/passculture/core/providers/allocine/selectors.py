@@ -7,6 +7,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.db.models import Case, QuerySet, Value, When
 
+from passculture.core.common.counting import capped_count
 from passculture.core.common.time import now as utcnow
 
 from .models import AllocineImportRun, AllocineTheater, AllocineVanishedShowtime, AllocineVenueSettings
@@ -154,8 +155,14 @@ def latest_runs(status: str = "", limit: int = 200) -> list[AllocineImportRun]:
     return list(runs.order_by(failed_first, "-started_at", "-id")[:limit])
 
 
-def failed_run_count() -> int:
-    return AllocineImportRun.objects.filter(status__in=FAILED_STATUSES).count()
+# Failed runs older than this are history: a later run has been tried since (imports run daily).
+RECENT_FAILURES = dt.timedelta(days=7)
+
+
+def failed_run_count(at: dt.datetime | None = None) -> int:
+    """Runs that failed or partly failed over the last week (capped: core.common.counting)."""
+    since = (at or utcnow()) - RECENT_FAILURES
+    return capped_count(AllocineImportRun.objects.filter(status__in=FAILED_STATUSES, started_at__gte=since))
 
 
 # --- Booked showtimes that vanished from the feed ---------------------------------------------------
@@ -202,3 +209,12 @@ def vanished_showtime_alert_of_offerers(
         .select_related("venue")
         .first()
     )
+
+
+def vanished_showtimes_waiting(at: dt.datetime | None = None) -> QuerySet[AllocineVanishedShowtime]:
+    """Every venue's alerts still waiting for their pro (the back office follows them)."""
+    return _pending_vanished_alerts(at)
+
+
+def count_vanished_showtimes_waiting(at: dt.datetime | None = None) -> int:
+    return capped_count(_pending_vanished_alerts(at))
