@@ -28,7 +28,7 @@ ENGLISH = [
     "Last", "Is", "is", "Can", "the", "and", "of", "by", "at", "Common", "Jobs", "Credit", "Offers",
     "Bookings", "Notifications", "Finance", "Offerers", "Venues", "Memberships", "Stocks", "Raw", "Staff", "Count", "Amount",
     "Kind", "Subject", "Run", "Runs", "Policy", "Deposit", "Attempt", "Attempts", "Log", "Logs",
-    "Outbox", "Settings", "Data", "Error", "Errors", "Label", "Token", "Device", "Channel",
+    "Outbox", "email", "Settings", "Data", "Error", "Errors", "Label", "Token", "Device", "Channel",
 ]  # fmt: skip
 # The English names of the models shown (their class names), as words.
 MODEL_NAMES = sorted(
