@@ -45,6 +45,9 @@ WORDS = re.compile(
     + "|".join(map(re.escape, sorted(set(ENGLISH + MODEL_NAMES), key=len, reverse=True)))
     + r")(?![\w.])"
 )
+# French elides "de" before a vowel: "Modification d'offre", never "Modification de offre" (an email
+# address aside: "la demande de user4@example.com").
+UNELIDED = re.compile(r"\b[Dd]e (?![\w.+-]*@)[aeiouyàâéèêîôûAEIOUYÀÂÉÈÊÎÔÛ]\w*")
 SHOWN_ATTRIBUTES = {"title", "aria-label", "placeholder", "alt", "summary"}
 
 
@@ -107,7 +110,12 @@ def english_in(html: str) -> list[str]:
     parser = ShownText()
     parser.feed(html)
     return sorted(
-        {f"{match.group(0)!r} in {part[:80]!r}" for part in parser.parts for match in WORDS.finditer(part)}
+        {
+            f"{match.group(0)!r} in {part[:80]!r}"
+            for part in parser.parts
+            for pattern in (WORDS, UNELIDED)
+            for match in pattern.finditer(part)
+        }
     )
 
 
@@ -147,4 +155,13 @@ def test_the_word_check_finds_english():
     assert english_in("<h1>Site administration</h1><a title='View site'>x</a>") == [
         "'Site administration' in 'Site administration'",
         "'View site' in 'View site'",
+    ]
+
+
+def test_the_checks_find_an_unelided_de_and_a_skipped_heading_level():
+    assert english_in("<h1>Ajout de offre</h1>") == ["'de offre' in 'Ajout de offre'"]
+    assert english_in("<p>Demande de user4@example.com</p>") == []
+    assert outline_faults("<h1>A</h1><h3>B</h3>") == ["h1 → h3 'B'"]
+    assert outline_faults("<h1>A</h1><h2>B</h2><table><caption>B</caption></table>") == [
+        "caption repeats the heading 'B'"
     ]
