@@ -8,6 +8,7 @@ from passculture.core.common.models import AuditLog
 from passculture.core.credit.models import CreditPolicy
 from passculture.core.offerers.constants import ValidationStatus
 from passculture.core.offerers.factories import OffererFactory
+from passculture.core.offerers.models import Offerer
 from passculture.core.users.constants import Role
 from passculture.core.users.factories import UserFactory
 from passculture.core.users.models import User
@@ -144,3 +145,10 @@ def test_the_admin_index_links_to_the_validation_queues(client, db):
     response = client.get(reverse("admin:index"))
     assert response.status_code == 200
     assert reverse("backoffice:queues") in response.content.decode()
+
+
+def test_the_bulk_delete_reads_without_a_wrong_agreement(staff_client, db):
+    OffererFactory()
+    content = staff_client.get(_url(Offerer, "changelist")).content.decode()
+    assert ">Supprimer la sélection</option>" in content
+    assert "structures sélectionnés" not in content

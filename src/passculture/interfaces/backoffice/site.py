@@ -6,6 +6,7 @@ Installed as the default admin site by `admin_app.BackofficeAdminConfig` (INSTAL
 """
 
 from django.contrib import admin
+from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
 from django.views.decorators.debug import sensitive_variables
@@ -50,8 +51,19 @@ class BackofficeLoginForm(AdminAuthenticationForm):
         return self.cleaned_data
 
 
+@admin.action(permissions=["delete"], description="Supprimer la sélection")
+def delete_selection(modeladmin, request, queryset):
+    """Django's bulk delete, named without agreeing with the model's name: Django's French writes
+    "Supprimer les structures sélectionnés"."""
+    return delete_selected(modeladmin, request, queryset)
+
+
 class BackofficeSite(admin.AdminSite):
     login_form = BackofficeLoginForm
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_action(delete_selection, "delete_selected")
 
     def index(self, request, extra_context=None):
         """The home: what waits in each queue first (interfaces/backoffice/waiting.py), then the models."""
