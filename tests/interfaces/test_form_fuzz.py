@@ -22,7 +22,7 @@ from django.db import transaction
 from django.test import Client
 from dsfr.models import DsfrConfig
 
-from passculture.core.bookings.models import CounterAttempt
+from passculture.core.bookings.models import BookingExportJob, CounterAttempt
 from passculture.core.bookings.services import book_offer
 from passculture.core.credit.factories import DepositFactory
 from passculture.core.films.services import find_or_create_film
@@ -101,6 +101,9 @@ def world(db, settings, tmp_path):
     AllocineVenueSettings.objects.create(venue=venue, theater=theater, price_cents=700, quantity=80)
     alert = AllocineVanishedShowtime.objects.create(venue=venue, stock=stock, detected_at=now)
     account = BankAccountFactory(venue=venue)
+    job = BookingExportJob.objects.create(
+        offerer=venue.offerer, requested_by=pro, format="xlsx", rows_total=5000, created_at=now
+    )
 
     pending = OffererFactory(validation_status=ValidationStatus.PENDING)
     MembershipFactory(offerer=pending)
@@ -132,6 +135,7 @@ def world(db, settings, tmp_path):
         "rule_id": rule.pk,
         "batch_id": batch.pk,
         "line_id": batch.lines.first().pk,
+        "job_id": job.pk,
         "name": "virement.xml",
         "token": "lien-invalide",
         "id": beneficiary.pk,
