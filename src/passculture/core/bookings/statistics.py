@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from django.db.models import Case, CharField, Count, DateField, F, Q, Sum, When
+from django.db.models import Aggregate, Case, CharField, Count, DateField, F, Q, Sum, When
 from django.db.models.functions import Coalesce, TruncDate
 
 from passculture.core.common.periods import local_days_q
@@ -82,7 +82,7 @@ def booking_figures(offerer_ids: Iterable[int], at: dt.datetime) -> BookingFigur
         "month": lambda today: today.replace(day=1),
     }
     amount = F("amount_cents") * F("quantity")
-    aggregates = {}
+    aggregates: dict[str, Aggregate] = {}
     for name, first_day in periods.items():
         window = _since(timezones, at, first_day)
         aggregates[f"{name}_count"] = Count("pk", filter=window)

@@ -14,6 +14,7 @@ lives, so that the 2:3 frame can be moved again; it is removed on publication.
 import dataclasses
 import datetime as dt
 import io
+from typing import Any
 
 from django.core.files import File
 from django.core.files.storage import default_storage
@@ -21,6 +22,7 @@ from django.db import transaction
 from PIL import Image
 
 from passculture.core.common.audit import log_action
+from passculture.core.common.exceptions import DomainError
 from passculture.core.common.locking import lock
 from passculture.core.common.renditions import after_commit_delete
 from passculture.core.common.time import now as utcnow
@@ -63,14 +65,14 @@ def image_source(offer: Offer) -> str:
     return (offer.extra_data or {}).get("image_source", "") or ""
 
 
-def poster_problem(offer: Offer) -> Exception | None:
+def poster_problem(offer: Offer) -> DomainError | None:
     """Why the poster choice of the offer is not usable yet (None: it is)."""
     if offer.poster_choice == PosterChoice.UPLOAD and offer.image:
         return None
     if offer.poster_choice == PosterChoice.NONE:
         return None
     if offer.poster_choice == PosterChoice.FILM:
-        if offer.film_id is not None and offer.film.poster:
+        if offer.film is not None and offer.film.poster:
             return None
         return FilmWithoutPoster()
     return PosterChoiceRequired()
@@ -132,7 +134,7 @@ def choose_draft_film(
     updated = update_offer(offer, actor=actor, film_id=film_id, new_film=new_film)
     film = updated.film
     if film is not None:
-        changes = {"name": film.title}
+        changes: dict[str, Any] = {"name": film.title}
         if film.synopsis:
             changes["description"] = film.synopsis
         if film.duration_minutes:
@@ -153,7 +155,7 @@ def save_draft_details(offer: Offer, *, actor, poster_choice: str = "", **fields
     if poster_choice:
         if poster_choice not in PosterChoice.values:
             raise PosterChoiceRequired()
-        if poster_choice == PosterChoice.FILM and not (offer.film_id and offer.film.poster):
+        if poster_choice == PosterChoice.FILM and not (offer.film is not None and offer.film.poster):
             raise FilmWithoutPoster()
         if poster_choice == PosterChoice.UPLOAD and not offer.image:
             raise PosterChoiceRequired("Envoyez une image, ou choisissez une autre option.")
