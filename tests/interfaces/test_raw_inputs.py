@@ -99,7 +99,7 @@ def test_keeping_a_vanished_showtime_with_a_bad_next_goes_back_to_the_dashboard(
     [("x" * 100_000, "Recherche refusée"), ("a\x00b", "Ce champ contient des caractères non autorisés.")],
     ids=["100-kB", "NUL"],
 )
-@pytest.mark.parametrize("changelist", ["/backoffice/offers/offer/", "/backoffice/auth/group/"])
+@pytest.mark.parametrize("changelist", ["/backoffice/offers/offer/", "/backoffice/offerers/offerer/"])
 def test_an_admin_search_too_long_or_with_nul_says_why(staff_client, changelist, term, said):
     response = staff_client.get(changelist, {"q": term})
     assert response.status_code == 200

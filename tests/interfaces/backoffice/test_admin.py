@@ -152,3 +152,17 @@ def test_the_bulk_delete_reads_without_a_wrong_agreement(staff_client, db):
     content = staff_client.get(_url(Offerer, "changelist")).content.decode()
     assert ">Supprimer la sélection</option>" in content
     assert "structures sélectionnés" not in content
+
+
+def test_groups_and_design_settings_are_not_back_office_pages(client, db):
+    """Staff rights come from the staff role and the DSFR settings from the code: Django's group pages and
+    django-dsfr's settings pages (English, inline styles) are not served, even to a superuser."""
+    from django.contrib.auth.models import Group
+
+    from passculture.core.users.factories import StaffFactory
+
+    assert Group not in admin.site._registry
+    client.force_login(StaffFactory(is_superuser=True))
+    for path in ("/backoffice/auth/group/", "/backoffice/dsfr/dsfrconfig/"):
+        assert client.get(path).status_code == 404
+    assert "auth/group" not in client.get("/backoffice/").content.decode()

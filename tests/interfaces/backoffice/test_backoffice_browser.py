@@ -22,7 +22,7 @@ SCREENSHOTS = {
 @pytest.fixture
 def staff_page(transactional_db, live_server, page, client, beneficiary, stock, pro):
     rows = fill_back_office(book_offer(beneficiary, stock.pk))
-    # Staff, not superuser (as the words crawl): Django's groups and django-dsfr's settings are out of reach.
+    # Staff, not superuser, as the words crawl (both see the same pages since groups and DSFR settings left).
     staff = StaffFactory(is_superuser=False)
     log_in(page, client, staff, live_server.url)
     page.set_viewport_size({"width": 1440, "height": 900})

@@ -633,8 +633,12 @@ def _https_urls(admin_class: type, *mixins: type) -> type:
     )
 
 
-# Models registered by other apps (Django's groups, django-dsfr's settings) get the checked search too.
+# Models registered by other apps are not back-office pages: staff rights come from the staff role, not
+# Django's groups, and django-dsfr's settings are the code's. Their admin pages (in English, with inline
+# styles the CSP refuses) are gone; any other app's model gets the checked search.
 for _model, _model_admin in list(admin.site._registry.items()):
-    if not isinstance(_model_admin, CheckedSearch):
+    if _model._meta.label in ("auth.Group", "dsfr.DsfrConfig"):
+        admin.site.unregister(_model)
+    elif not isinstance(_model_admin, CheckedSearch):
         admin.site.unregister(_model)
         admin.site.register(_model, _https_urls(type(_model_admin), FrenchTitles, CheckedSearch))
