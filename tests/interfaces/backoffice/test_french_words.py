@@ -48,6 +48,8 @@ WORDS = re.compile(
 # French elides "de" before a vowel: "Modification d'offre", never "Modification de offre" (an email
 # address aside: "la demande de user4@example.com").
 UNELIDED = re.compile(r"\b[Dd]e (?![\w.+-]*@)[aeiouyàâéèêîôûAEIOUYÀÂÉÈÊÎÔÛ]\w*")
+# "Ajouter structure", "Aucun(e) disponible" (Django's French): an article is missing.
+NO_ARTICLE = re.compile(r"Aucun\(e\)|\bAjouter (?!(?:un|une|des|le|la|les)\b|l')\w+")
 SHOWN_ATTRIBUTES = {"title", "aria-label", "placeholder", "alt", "summary"}
 
 
@@ -113,7 +115,7 @@ def english_in(html: str) -> list[str]:
         {
             f"{match.group(0)!r} in {part[:80]!r}"
             for part in parser.parts
-            for pattern in (WORDS, UNELIDED)
+            for pattern in (WORDS, UNELIDED, NO_ARTICLE)
             for match in pattern.finditer(part)
         }
     )
@@ -161,6 +163,9 @@ def test_the_word_check_finds_english():
 def test_the_checks_find_an_unelided_de_and_a_skipped_heading_level():
     assert english_in("<h1>Ajout de offre</h1>") == ["'de offre' in 'Ajout de offre'"]
     assert english_in("<p>Demande de user4@example.com</p>") == []
+    assert english_in("<a>Ajouter structure</a>") == ["'Ajouter structure' in 'Ajouter structure'"]
+    assert english_in("<a>Ajouter une structure</a>") == []
+    assert english_in("<p>Aucun(e) disponible</p>") == ["'Aucun(e)' in 'Aucun(e) disponible'"]
     assert outline_faults("<h1>A</h1><h3>B</h3>") == ["h1 → h3 'B'"]
     assert outline_faults("<h1>A</h1><h2>B</h2><table><caption>B</caption></table>") == [
         "caption repeats the heading 'B'"

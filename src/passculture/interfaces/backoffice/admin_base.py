@@ -43,16 +43,41 @@ class NamedValuesFilter(admin.AllValuesFieldListFilter):
             yield {**choice, "display": "(vide)"} if choice["display"] == "" else choice
 
 
+# Django writes "Ajouter structure": French wants the article, and the article the noun's gender.
+_FEMININE = {
+    "offerers.offerer",
+    "offers.offer",
+    "offers.stock",
+    "bookings.booking",
+    "allocine.allocinevenuesettings",
+    "allocine.allocinevanishedshowtime",
+    "jobs.jobrun",
+    "common.auditlog",
+    "users.accountdeletionrequest",
+    "finance.paymentline",
+}
+_PLURAL = {"finance.bankaccount"}
+
+
+def add_label(opts) -> str:
+    """ "Ajouter une structure", "Ajouter un film", "Ajouter des coordonnées bancaires"."""
+    label = opts.label_lower
+    article = "des" if label in _PLURAL else "une" if label in _FEMININE else "un"
+    return f"Ajouter {article} {opts.verbose_name}"
+
+
 class FrenchTitles:
     """A list is titled by what it lists ("Structures", not "Sélectionnez l'objet structure à
     changer"), a form by what it does to it ("Modification d'offre")."""
 
     def changelist_view(self, request, extra_context=None):
         title = capfirst(self.model._meta.verbose_name_plural)
-        return super().changelist_view(request, {"title": title, **(extra_context or {})})
+        context = {"title": title, "add_label": add_label(self.model._meta), **(extra_context or {})}
+        return super().changelist_view(request, context)
 
     def render_change_form(self, request, context, *args, **kwargs):
         context["title"] = french_title(context.get("title", ""))
+        context["add_label"] = add_label(self.model._meta)
         return super().render_change_form(request, context, *args, **kwargs)
 
 
