@@ -228,7 +228,7 @@ def test_journey_1_sign_up_validation_venue_bank_details_and_a_week_of_showtimes
     # Staff accept them in the bank queue.
     staff_page.get_by_role("link", name="Files de validation").click()
     staff_page.wait_for_url(f"{base}/backoffice/files/")
-    staff_page.get_by_role("link", name=re.compile("Coordonnées bancaires")).click()
+    staff_page.get_by_role("link", name="Coordonnées bancaires à vérifier").click()
     staff_page.wait_for_url(f"{base}/backoffice/files/coordonnees-bancaires/")
     row = staff_page.locator("#bank-queue tr", has_text="Le Méliès")
     assert "FR76 3000 6000 0112 3456 7890 189" in row.inner_text()
