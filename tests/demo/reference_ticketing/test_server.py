@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from passculture.demo.reference_ticketing import SIGNATURE_HEADER, is_valid_ean13, sign
-from passculture.demo.reference_ticketing.server import MAX_BODY_BYTES
+from passculture.demo.reference_ticketing.server import MAX_BODY_BYTES, MAX_CONNECTIONS
 
 from .conftest import SECRET, STOCK, booking_payload, signed_post
 
@@ -256,6 +256,7 @@ def test_garbage_gets_a_4xx_and_the_server_keeps_serving(server, http, raw):
         assert 400 <= signed.status_code < 500, (url, signed.text)
         assert unsigned.status_code == 401
     assert http.get(server.booking_url).status_code == 405
+    assert http.put(server.cancel_url, content=raw).status_code == 405
     assert http.post(server.base_url + "/elsewhere").status_code == 404
     assert _book(http, server).status_code == 201
 
@@ -269,3 +270,43 @@ def test_a_client_that_never_sends_its_body_does_not_block_the_others(server, ht
         started = time.monotonic()
         assert _book(http, server).status_code == 201
         assert time.monotonic() - started < 2
+
+
+def test_raw_garbage_on_the_socket_never_takes_the_server_down(server, http):
+    import random
+    import socket
+
+    rng = random.Random(15)
+    host, port = server.httpd.server_address[:2]
+    for size in (1, 50, 500, 5000, 70000):
+        with socket.create_connection((host, port), timeout=2) as raw:
+            raw.sendall(bytes(rng.randrange(256) for _ in range(size)) + b"\r\n\r\n")
+            try:
+                answer = raw.recv(100)
+            except OSError:
+                answer = b""
+            assert not answer.startswith(b"HTTP/1.1 5") and not answer.startswith(b"HTTP/1.0 5")
+    assert _book(http, server).status_code == 201
+
+
+def test_connections_beyond_the_limit_are_closed_and_the_server_recovers(http):
+    import socket
+
+    from passculture.demo.reference_ticketing import ReferenceTicketingServer
+    from passculture.demo.reference_ticketing.server import _HTTPServer
+
+    _HTTPServer.max_connections = 2
+    try:
+        with ReferenceTicketingServer(SECRET) as server:
+            server.state.add_showtime(STOCK)
+            host, port = server.httpd.server_address[:2]
+            stalled = [socket.create_connection((host, port)) for _ in range(2)]
+            time.sleep(0.2)
+            with pytest.raises(httpx.TransportError):
+                _book(http, server)
+            for sock in stalled:
+                sock.close()
+            time.sleep(0.2)
+            assert _book(http, server).status_code == 201
+    finally:
+        _HTTPServer.max_connections = MAX_CONNECTIONS

@@ -25,6 +25,8 @@ MAX_BODY_BYTES = 16 * 1024
 MAX_TEXT = 255
 MAX_BARCODES = 10
 MAX_DELAY_SECONDS = 60.0
+# Connections served at once; more are closed at once rather than queued without end.
+MAX_CONNECTIONS = 64
 # A client that sends its headers and then nothing is dropped after this many seconds.
 SOCKET_TIMEOUT_SECONDS = 10
 
@@ -179,6 +181,16 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         self._dispatch("POST")
 
+    # Other methods get a 405 (the stdlib would answer 501).
+    def do_PUT(self) -> None:
+        self._dispatch("PUT")
+
+    def do_PATCH(self) -> None:
+        self._dispatch("PATCH")
+
+    def do_DELETE(self) -> None:
+        self._dispatch("DELETE")
+
     def _dispatch(self, method: str) -> None:
         path = self.path.split("?", 1)[0]
         try:
@@ -250,9 +262,10 @@ class _Handler(BaseHTTPRequestHandler):
             )
             return showtime.describe()
         if name == "capacity":
-            showtime = state.set_capacity(
-                _text(payload, "stock_id_at_provider"), _number(payload, "capacity", 0)
-            )
+            capacity = _number(payload, "capacity", None)
+            if capacity is None:
+                raise _invalid("capacity is required", "capacity")
+            showtime = state.set_capacity(_text(payload, "stock_id_at_provider"), capacity)
             return showtime.describe()
         if name == "faults":
             delay = payload.get("delay_seconds", 0)
@@ -293,10 +306,31 @@ def _number(payload: dict, name: str, default: int | None) -> Any:
 
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
+    max_connections = MAX_CONNECTIONS
     ticketing_secret: str
     state: TicketingState
     control_enabled: bool
     verbose: bool
+
+    def server_activate(self) -> None:
+        self._slots = threading.BoundedSemaphore(self.max_connections)
+        super().server_activate()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self._slots.acquire(blocking=False):
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except Exception:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
 
     def handle_error(self, request: object, client_address: object) -> None:
         # A client that went away (dropped or timed out) is not worth a traceback.
