@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "passculture.core.jobs",
     "passculture.core.finance",
     "passculture.core.providers.allocine",
+    "passculture.core.providers.ticketing",
     # Before the interfaces: the checks every form field runs (interfaces/inputs.py).
     "passculture.interfaces",
     "passculture.interfaces.app",

@@ -8,20 +8,26 @@ password hash, and the comparison is constant-time. The clear key is returned on
 """
 
 import datetime as dt
-import hashlib
 import hmac
-import re
 import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from passculture.core.common.audit import log_action
 from passculture.core.common.exceptions import DomainError
 from passculture.core.common.locking import lock
+from passculture.core.common.secret_keys import (  # noqa: F401 - re-exported
+    ENVIRONMENT_TOKENS,
+    PREFIX_HEX_LENGTH,
+    SECRET_HEX_LENGTH,
+    ParsedKey,
+    environment_token,
+    hash_secret,
+    split_key,
+)
 from passculture.core.common.text import check_text
 from passculture.core.common.time import now as utcnow
 
@@ -39,54 +45,18 @@ from .models import ApiKey, Offerer
 from .selectors import is_validated_admin
 
 MAX_ACTIVE_KEYS_PER_OFFERER = 5
-PREFIX_HEX_LENGTH = 12
-SECRET_HEX_LENGTH = 64
 LABEL_MAX_LENGTH = 100
 # A key used many times a minute by a till records its last use at most this often: one write per
 # minute and key, not one per scanned ticket.
 LAST_USED_PRECISION = dt.timedelta(minutes=1)
 
-# settings.ENVIRONMENT -> the short word that starts a key. Other names are kept, lower-cased, letters
-# and digits only ("_" separates the parts of a key).
-ENVIRONMENT_TOKENS = {
-    "production": "prod",
-    "staging": "staging",
-    "integration": "integ",
-    "testing": "test",
-    "test": "test",
-    "development": "dev",
-}
-_KEY_RE = re.compile(
-    rf"^(?P<env>[a-z0-9]{{1,16}})_(?P<prefix>[0-9a-f]{{{PREFIX_HEX_LENGTH}}})_"
-    rf"(?P<secret>[0-9a-f]{{{SECRET_HEX_LENGTH}}})$"
-)
-
-
-def environment_token(environment: str | None = None) -> str:
-    name = (environment if environment is not None else settings.ENVIRONMENT or "").strip().lower()
-    if name in ENVIRONMENT_TOKENS:
-        return ENVIRONMENT_TOKENS[name]
-    return re.sub(r"[^a-z0-9]", "", name)[:16] or "env"
-
-
-def hash_secret(secret: str) -> str:
-    return hashlib.sha256(secret.encode("ascii")).hexdigest()
-
-
-@dataclass(frozen=True)
-class ParsedKey:
-    env: str
-    prefix: str
-    secret: str
-
 
 def parse_key(raw: str) -> ParsedKey:
-    """Splits a clear key, or raises InvalidApiKey. Hex is matched case-insensitively (a key retyped by
-    hand in capitals is the same key)."""
-    match = _KEY_RE.match((raw or "").strip().lower())
-    if match is None:
+    """Splits a clear key, or raises InvalidApiKey."""
+    parsed = split_key(raw)
+    if parsed is None:
         raise InvalidApiKey()
-    return ParsedKey(match["env"], match["prefix"], match["secret"])
+    return parsed
 
 
 @dataclass(frozen=True)

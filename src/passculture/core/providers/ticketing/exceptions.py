@@ -1,0 +1,59 @@
+from passculture.core.common.exceptions import DomainError
+
+
+class ProviderNotFound(DomainError):
+    code = "PROVIDER_NOT_FOUND"
+    message = "Ce logiciel de billetterie n'existe pas ou n'est plus actif."
+
+
+class InvalidProviderKey(DomainError):
+    code = "INVALID_API_KEY"
+    message = (
+        "Clé d'API invalide : vérifiez qu'elle est copiée en entier, au format "
+        "<environnement>_<préfixe>_<secret>."
+    )
+
+
+class ProviderKeyRevoked(DomainError):
+    code = "API_KEY_REVOKED"
+    message = "Cette clé d'API a été révoquée : demandez-en une nouvelle à pass Culture."
+
+
+class ProviderKeyLabelTooLong(DomainError):
+    code = "INVALID_INPUT"
+    message = "Le libellé de la clé ne doit pas dépasser 100 caractères."
+
+
+class StaffOnly(DomainError):
+    code = "FORBIDDEN"
+    message = "Seule l'équipe pass Culture peut effectuer cette opération."
+
+
+class InvalidVenueIdAtProvider(DomainError):
+    code = "INVALID_INPUT"
+    message = "Saisissez l'identifiant du lieu chez le logiciel (70 caractères au plus)."
+
+
+class LinkAlreadyRequested(DomainError):
+    code = "TICKETING_LINK_ALREADY_REQUESTED"
+    message = "Une demande de lien est déjà en cours pour ce lieu."
+
+
+class LinkAlreadyActive(DomainError):
+    code = "TICKETING_LINK_ALREADY_ACTIVE"
+    message = "Ce lieu est déjà relié à un logiciel de billetterie."
+
+
+class LinkNotPending(DomainError):
+    code = "TICKETING_LINK_NOT_PENDING"
+    message = "Cette demande de lien a déjà été traitée."
+
+
+class LinkNotActive(DomainError):
+    code = "TICKETING_LINK_NOT_ACTIVE"
+    message = "Ce lien de billetterie n'est pas actif."
+
+
+class RefusalReasonRequired(DomainError):
+    code = "INVALID_INPUT"
+    message = "Indiquez le motif du refus (500 caractères au plus)."
