@@ -196,3 +196,13 @@ def test_reimbursing_for_the_demo_refuses_a_booking_not_used(db):
     booking = BookingFactory()
     with pytest.raises(ValueError):
         mark_booking_reimbursed_for_demo(booking, utcnow())
+
+
+def test_one_cinema_is_sold_through_the_reference_ticketing_software(db):
+    from passculture.core.providers.ticketing.links import venues_of_provider
+    from passculture.core.providers.ticketing.models import Provider
+    from passculture.demo.ticketing import ticketing_summary
+
+    provider = Provider.objects.get(name="Billetterie de référence (démo)")
+    assert [venue.name for venue in venues_of_provider(provider)] == ["Ciné Lumière Bellecour"]
+    assert "DEMO-LYON-BELLECOUR" in ticketing_summary()

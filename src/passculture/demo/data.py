@@ -251,3 +251,11 @@ HISTORY_NAMES = (
     ("Alice", "Garnier"), ("Adam", "Chevalier"), ("Rose", "François"), ("Sofiane", "Legrand"),
     ("Anna", "Gauthier"), ("Maël", "Payet"), ("Sarah", "Perrin"), ("Yanis", "Morin"),
 )  # fmt: skip
+
+# A ticketing software vendor with an active link to one cinema (issue 15: the public API and webhooks
+# reach the venues linked to a provider).
+TICKETING_PROVIDER = {
+    "name": "Billetterie de référence (démo)",
+    "cinema": "lyon-bellecour",
+    "venue_id_at_provider": "DEMO-LYON-BELLECOUR",
+}

@@ -48,6 +48,7 @@ from . import allocine_feed, data
 from .history import PUBLISHED_BEFORE, HistoryBuilder
 from .identity import create_pending_identity_check
 from .posters import render_poster
+from .ticketing import create_ticketing_provider
 
 POSTER_DIR = "films/demo"
 DAYS_AHEAD = 14
@@ -115,6 +116,7 @@ class DemoLoader:
             self._create_accounts()
             create_pending_identity_check(self.at)
             self._create_offerers_and_venues()
+            create_ticketing_provider(self.cinemas[data.TICKETING_PROVIDER["cinema"]].venue)
             self._create_films()
             self._create_offers_and_showtimes()
             self._create_cinema_card()

@@ -25,6 +25,7 @@ from passculture.core.providers.allocine.models import (
     AllocineVanishedShowtime,
     AllocineVenueSettings,
 )
+from passculture.core.providers.ticketing.models import Provider, VenueProviderLink
 from passculture.core.users.factories import UserFactory
 from passculture.core.users.models import AccountDeletionRequest
 
@@ -71,7 +72,12 @@ def fill_back_office(booking) -> dict:
         errored_at=now,
     )
     CustomReimbursementRuleFactory(venue=venue)
+    provider = Provider.objects.create(
+        name="Billetterie de test", booking_url="https://billetterie.example.com/r"
+    )
+    VenueProviderLink.objects.create(venue=venue, provider=provider, venue_id_at_provider="CINE-1")
     return {
+        "provider": provider,
         "offerer": offerer,
         "membership": membership,
         "bank_account": account,
@@ -100,6 +106,8 @@ def custom_pages(rows: dict) -> list[str]:
         reverse("backoffice:payment-batches"),
         reverse("backoffice:payment-batch", args=[rows["batch"].pk]),
         reverse("backoffice:reimbursement-rules"),
+        reverse("backoffice:ticketing-links"),
+        reverse("backoffice:provider-keys", args=[rows["provider"].pk]),
     ]
 
 

@@ -21,6 +21,7 @@ QUEUES = {
     "offerers",
     "memberships",
     "bank_accounts",
+    "ticketing_links",
     "identity_checks",
     "allocine_vanished",
     "allocine_failures",

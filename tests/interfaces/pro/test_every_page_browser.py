@@ -20,6 +20,7 @@ from passculture.core.offerers.constants import MembershipRole, ValidationStatus
 from passculture.core.offerers.factories import MembershipFactory, VenueFactory
 from passculture.core.offers.factories import OfferFactory, StockFactory
 from passculture.core.providers.allocine.models import AllocineTheater, AllocineVenueSettings
+from passculture.core.providers.ticketing.models import Provider
 from tests.browser import BROWSER_MARKS, assert_accessible, log_in, screenshot
 from tests.conftest import utc
 
@@ -78,6 +79,7 @@ def cinema(transactional_db, time_machine):
     booking = BookingFactory(stock=stock)
     theater = AllocineTheater.objects.create(siret=venue.siret, theater_id="P0645", internal_id="C0645")
     AllocineVenueSettings.objects.create(venue=venue, theater=theater, price_cents=500, is_active=True)
+    Provider.objects.create(name="Billetterie de référence")  # the venue page shows its link request form
     admin = MembershipFactory(offerer=venue.offerer, role=MembershipRole.ADMIN).user
     pending = MembershipFactory(offerer=venue.offerer, validation_status=ValidationStatus.NEW)
     key = create_api_key(venue.offerer_id, actor=admin, label="Caisse").key

@@ -616,7 +616,7 @@ class JobRunAdmin(StaffAdmin):
 
 
 # Registers the admins of account deletion requests, of films and of the queues' lists.
-from . import account_deletions, admin_queues, films  # noqa: E402, F401
+from . import account_deletions, admin_queues, films, ticketing  # noqa: E402, F401
 
 
 def _https_urls(admin_class: type, *mixins: type) -> type:

@@ -56,6 +56,7 @@ _FEMININE = {
     "users.accountdeletionrequest",
     "finance.paymentline",
 }
+# (ticketing.provider and ticketing.venueproviderlink are masculine: "un logiciel", "un lien".)
 _PLURAL = {"finance.bankaccount"}
 
 

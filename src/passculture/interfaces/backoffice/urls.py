@@ -11,6 +11,7 @@ from . import (
     offerers,
     payments,
     reimbursement_rules,
+    ticketing,
     views,
 )
 
@@ -49,6 +50,15 @@ urlpatterns = [
     path("files/identite/<int:check_id>/photo/", identity.identity_photo, name="identity-check-photo"),
     path("files/identite/<int:check_id>/valider/", identity.identity_approve, name="identity-check-approve"),
     path("files/identite/<int:check_id>/refuser/", identity.identity_reject, name="identity-check-reject"),
+    path("files/billetterie/", ticketing.link_queue, name="ticketing-links"),
+    path("files/billetterie/<int:link_id>/activer/", ticketing.link_activate, name="ticketing-link-activate"),
+    path("files/billetterie/<int:link_id>/refuser/", ticketing.link_refuse, name="ticketing-link-refuse"),
+    path("logiciels/<int:provider_id>/cles/", ticketing.provider_keys, name="provider-keys"),
+    path(
+        "logiciels/<int:provider_id>/cles/<int:key_id>/revoquer/",
+        ticketing.provider_key_revoke,
+        name="provider-key-revoke",
+    ),
     path("credit/baremes/", credit_policies.credit_policies, name="credit-policies"),
     path("paiements/lots/", payments.batch_list, name="payment-batches"),
     path("paiements/lots/<int:batch_id>/", payments.batch_detail, name="payment-batch"),

@@ -15,6 +15,7 @@ from passculture.core.finance.selectors import (
 from passculture.core.identity.selectors import pending_check_count
 from passculture.core.offerers.selectors import count_memberships_waiting, count_offerers_waiting
 from passculture.core.providers.allocine.selectors import count_vanished_showtimes_waiting, failed_run_count
+from passculture.core.providers.ticketing.links import count_links_waiting
 
 from .admin_base import WAITING_PARAMETER, WAITING_VALUE
 
@@ -55,6 +56,12 @@ def waiting_queues() -> list[Queue]:
             "Coordonnées bancaires à vérifier",
             count_bank_accounts_waiting(),
             reverse("backoffice:bank-accounts"),
+        ),
+        Queue(
+            "ticketing_links",
+            "Liens de billetterie à valider",
+            count_links_waiting(),
+            reverse("backoffice:ticketing-links"),
         ),
         Queue(
             "identity_checks",

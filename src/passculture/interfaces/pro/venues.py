@@ -8,12 +8,14 @@ messages next to the field they are about.
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from passculture.core.common.exceptions import DomainError
 from passculture.core.common.time import format_local, now
 from passculture.core.finance.selectors import current_bank_account
 from passculture.core.offerers import selectors, services
+from passculture.core.providers.ticketing import links
+from passculture.core.providers.ticketing.models import VENUE_ID_AT_PROVIDER_MAX_LENGTH
 
 from .access import own_venue_or_404, pro_required
 from .allocine import allocine_context
@@ -122,6 +124,10 @@ def venue_create(request):
 @pro_required
 def venue_detail(request, venue_id: int):
     venue = own_venue_or_404(request, venue_id)
+    return _detail_page(request, venue, TicketingLinkForm())
+
+
+def _detail_page(request, venue, ticketing_form, *, status: int = 200):
     return render(
         request,
         "pro/venues/detail.html",
@@ -131,9 +137,46 @@ def venue_detail(request, venue_id: int):
             "accessibility": [(label, getattr(venue, name)) for name, label in ACCESSIBILITY],
             "local_now": format_local(now(), venue.timezone),
             "bank_account": current_bank_account(venue),
+            "ticketing_link": links.current_link_of_venue(venue.pk),
+            "ticketing_form": ticketing_form,
             **allocine_context(venue),
         },
+        status=status,
     )
+
+
+class TicketingLinkForm(forms.Form):
+    provider = forms.ModelChoiceField(
+        label="Logiciel de billetterie",
+        queryset=links.active_providers(),
+        empty_label="Choisissez un logiciel",
+        error_messages={"invalid_choice": "Choisissez un logiciel de la liste."},
+    )
+    venue_id_at_provider = forms.CharField(
+        label="Identifiant du lieu chez le logiciel", max_length=VENUE_ID_AT_PROVIDER_MAX_LENGTH
+    )
+
+
+@require_POST
+@pro_required
+def venue_ticketing_request(request, venue_id: int):
+    """Asks for the venue to be sold through a ticketing software; staff activate the link."""
+    venue = own_venue_or_404(request, venue_id)
+    form = TicketingLinkForm(request.POST)
+    if form.is_valid():
+        try:
+            links.request_link(
+                request.user, venue, form.cleaned_data["provider"], form.cleaned_data["venue_id_at_provider"]
+            )
+        except DomainError as error:
+            field = "venue_id_at_provider" if error.code == "INVALID_INPUT" else None
+            form.add_error(field, error.message)
+        else:
+            messages.success(
+                request, "Demande envoyée : l'équipe pass Culture vérifie le lien avec le logiciel."
+            )
+            return redirect("pro:venue", venue_id=venue.pk)
+    return _detail_page(request, venue, form, status=400)
 
 
 @require_http_methods(["GET", "POST"])

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
 from passculture.core.common.audit import log_action
+from passculture.core.common.counting import capped_count
 from passculture.core.common.locking import lock
 from passculture.core.common.text import check_text
 from passculture.core.common.time import now as utcnow
@@ -63,6 +64,15 @@ def pending_links() -> QuerySet[VenueProviderLink]:
         .filter(status=LinkStatus.REQUESTED)
         .order_by("created_at", "id")
     )
+
+
+def count_links_waiting() -> int:
+    """The home tile "Liens de billetterie à valider"."""
+    return capped_count(VenueProviderLink.objects.filter(status=LinkStatus.REQUESTED))
+
+
+def link_of_id(link_id: int) -> VenueProviderLink | None:
+    return VenueProviderLink.objects.select_related("venue", "provider").filter(pk=link_id).first()
 
 
 # --- Services --------------------------------------------------------------------------------------

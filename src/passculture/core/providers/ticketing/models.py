@@ -12,7 +12,9 @@ from passculture.core.offerers.models import Venue
 
 URL_MAX_LENGTH = 500
 VENUE_ID_AT_PROVIDER_MAX_LENGTH = 70
-https_only = URLValidator(schemes=["https"], message="Saisissez une adresse commençant par https://.")
+https_only = URLValidator(
+    schemes=["https"], message="Saisissez une adresse commençant par https://.", code="https_required"
+)
 
 
 class Provider(models.Model):

@@ -11,6 +11,7 @@ from django.test.utils import override_settings
 
 from passculture.demo.loader import DemoLoader, any_user_exists, demo_data_exists
 from passculture.demo.summary import account_rows, allocine_summary, format_accounts, reimbursement_summary
+from passculture.demo.ticketing import ticketing_summary
 
 
 @contextlib.contextmanager
@@ -110,6 +111,9 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(format_accounts(account_rows()))
         if line := allocine_summary():
+            self.stdout.write("")
+            self.stdout.write(line)
+        if line := ticketing_summary():
             self.stdout.write("")
             self.stdout.write(line)
         if lines := reimbursement_summary():
