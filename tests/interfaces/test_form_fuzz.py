@@ -47,6 +47,7 @@ from passculture.core.providers.allocine.models import (
     AllocineVanishedShowtime,
     AllocineVenueSettings,
 )
+from passculture.core.providers.ticketing.models import Provider, VenueProviderLink
 from passculture.core.users.factories import ProFactory, StaffFactory, UserFactory
 from passculture.core.users.models import AccountDeletionRequest
 from tests.form_fuzz import (
@@ -124,6 +125,11 @@ def world(db, settings, tmp_path):
     JobRun.objects.create(name="auto_validation", last_started_at=now)
     AccountDeletionRequest.objects.create(user=UserFactory(is_active=False), requested_at=now)
     queue_email(kind="fuzz", to=[pro.email], subject="Bonjour", text_body="Bonjour", related=venue)
+    # A link request waits in the back office's queue; the pro's own venue shows the request form.
+    provider = Provider.objects.create(
+        name="Billetterie de test", booking_url="https://billetterie.example.com/r"
+    )
+    link = VenueProviderLink.objects.create(venue=paid, provider=provider, venue_id_at_provider="EDEN-1")
 
     common = {
         "venue_id": venue.pk,
@@ -141,6 +147,8 @@ def world(db, settings, tmp_path):
         "token": "lien-invalide",
         "id": beneficiary.pk,
         "app_label": "offers",
+        "provider_id": provider.pk,
+        "link_id": link.pk,
     }
     by_namespace = {
         "pro": [
