@@ -112,3 +112,15 @@ def test_non_staff_are_sent_to_the_login_page(client, link, provider):
     link.refresh_from_db()
     assert link.status == LinkStatus.REQUESTED
     assert not ProviderApiKey.objects.exists()
+
+
+def test_staff_stop_active_links_from_the_links_list(staff_client, link):
+    VenueProviderLink.objects.filter(pk=link.pk).update(status=LinkStatus.ACTIVE)
+    url = reverse("admin:ticketing_venueproviderlink_changelist")
+
+    response = staff_client.post(url, {"action": "stop_selected", "_selected_action": [link.pk]})
+
+    assert response.status_code == 302
+    link.refresh_from_db()
+    assert (link.status, link.is_selling) == (LinkStatus.STOPPED, False)
+    assert AuditLog.objects.filter(action="ticketing_link.stopped").exists()
