@@ -143,15 +143,22 @@ def allocine_overview(request):
     venues = []
     if current is not None:
         at = now()
-        for venue in venues_of_offerer(current.pk):
-            settings_obj = selectors.settings_of_venue(venue)
-            runs = selectors.runs_of_venue(venue, 1)
+        all_venues = list(venues_of_offerer(current.pk))
+        # Listed venues and whether their import is on: two queries; the state only for those importing.
+        imports = selectors.allocine_import_of_venues(all_venues)
+        for venue in all_venues:
+            active = imports.get(venue.pk, False)
+            state = ""
+            if active:
+                state = selectors.import_state(
+                    selectors.settings_of_venue(venue), selectors.runs_of_venue(venue, 1), at
+                )
             venues.append(
                 {
                     "venue": venue,
-                    "eligibility": selectors.venue_allocine_eligibility(venue),
-                    "active": bool(settings_obj and settings_obj.is_active),
-                    "state": selectors.import_state(settings_obj, runs, at),
+                    "listed": venue.pk in imports,
+                    "active": active,
+                    "state": state,
                     "url": reverse("pro:venue-allocine", args=[venue.pk]),
                 }
             )
