@@ -86,3 +86,14 @@ def test_a_stock_is_found_only_among_the_given_offerers_and_through_its_own_offe
     assert stock_of_offerers(stock.pk, {offerer_id}, offer_id=other_offer) is None
     deleted = StockFactory(offer=stock.offer, is_deleted=True)
     assert stock_of_offerers(deleted.pk, {offerer_id}) is None
+
+
+def test_a_draft_is_not_a_published_offer(db):
+    from passculture.core.offers.factories import OfferFactory
+    from passculture.core.offers.selectors import has_published_offer
+
+    draft = OfferFactory(is_draft=True, is_active=False)
+    offerer_id = draft.venue.offerer_id
+    assert has_published_offer([offerer_id]) is False
+    OfferFactory(venue=draft.venue)
+    assert has_published_offer([offerer_id]) is True

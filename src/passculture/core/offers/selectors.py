@@ -70,6 +70,11 @@ def offers_of_offerers(offerer_ids) -> QuerySet[Offer]:
     return Offer.objects.filter(venue__offerer_id__in=list(offerer_ids)).order_by("name", "id")
 
 
+def has_published_offer(offerer_ids) -> bool:
+    """Whether these offerers have published an offer (a draft is not one: nobody can see or book it)."""
+    return Offer.objects.filter(venue__offerer_id__in=list(offerer_ids), is_draft=False).exists()
+
+
 def showtimes_of_offerers_from(offerer_ids, at: dt.datetime, days: int, limit: int = 200) -> list[Stock]:
     """Showtimes (not deleted) of these offerers from each venue's own today (the local date at `at`)
     to `days` days later, in start order, with offer and venue joined in (one query plus the timezones).

@@ -20,7 +20,7 @@ from passculture.core.finance.constants import BankAccountStatus, TransferState
 from passculture.core.finance.selectors import venues_with_bank_status
 from passculture.core.finance.transfers import next_transfer_of_offerers, yearly_revenue_by_venue
 from passculture.core.offerers.selectors import pending_memberships_of
-from passculture.core.offers.selectors import offers_of_offerers, showtimes_of_offerers_from
+from passculture.core.offers.selectors import has_published_offer, showtimes_of_offerers_from
 from passculture.core.providers.allocine.selectors import (
     allocine_import_of_venues,
     vanished_showtime_alerts_of_offerers,
@@ -170,7 +170,7 @@ def dashboard_context(request) -> dict:
     steps = onboarding_steps(
         offerer,
         venues,
-        offers_of_offerers(offerer_ids).filter(is_draft=False).exists(),
+        has_published_offer(offerer_ids),
         allocine_import_of_venues(venues),
     )
     revenues = yearly_revenue_by_venue(offerer_ids, at=at)
