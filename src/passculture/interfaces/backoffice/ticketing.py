@@ -4,7 +4,7 @@ once), and the queue of the venues' link requests (activate, or refuse with a re
 from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from passculture.core.common.exceptions import DomainError
 from passculture.core.providers.ticketing import keys, links
-from passculture.core.providers.ticketing.models import Provider, VenueProviderLink
+from passculture.core.providers.ticketing.models import LinkStatus, Provider, VenueProviderLink
 
 from .admin_base import ReadOnlyAdmin, StaffAdmin, waiting_filter
 
@@ -47,7 +47,7 @@ class VenueProviderLinkAdmin(ReadOnlyAdmin):
     @admin.action(description="Arrêter les liens actifs sélectionnés")
     def stop_selected(self, request, queryset):
         stopped = 0
-        for link in queryset.filter(status="active"):
+        for link in queryset.filter(status=LinkStatus.ACTIVE):
             links.stop_link(request.user, link)
             stopped += 1
         messages.success(request, f"Liens arrêtés : {stopped}.")
@@ -57,10 +57,7 @@ class VenueProviderLinkAdmin(ReadOnlyAdmin):
 
 
 def _provider_or_404(provider_id: int) -> Provider:
-    provider = Provider.objects.filter(pk=provider_id).first()
-    if provider is None:
-        raise Http404
-    return provider
+    return get_object_or_404(Provider, pk=provider_id)
 
 
 @never_cache  # the page showing a new key in clear must not be kept by the browser
