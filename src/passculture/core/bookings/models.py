@@ -37,6 +37,8 @@ class Booking(models.Model):
     amount_cents = models.PositiveIntegerField(
         help_text="Prix unitaire au moment de la réservation", verbose_name="prix unitaire (centimes)"
     )
+    # The price category's label when booked ("Tarif réduit"); empty for a stock without category.
+    price_category_label = models.CharField(max_length=50, blank=True, verbose_name="tarif")
     is_digital = models.BooleanField(default=False, verbose_name="numérique")
     token = models.CharField(max_length=6, unique=True, verbose_name="code de réservation")
     status = models.CharField(

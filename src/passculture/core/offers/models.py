@@ -2,7 +2,15 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from .constants import EVENT_CATEGORIES, MAX_THING_PRICE_CENTS, Category, PosterChoice, Version
+from .constants import (
+    EVENT_CATEGORIES,
+    ID_AT_PROVIDER_MAX_LENGTH,
+    MAX_THING_PRICE_CENTS,
+    PRICE_CATEGORY_LABEL_MAX_LENGTH,
+    Category,
+    PosterChoice,
+    Version,
+)
 
 
 class Offer(models.Model):
@@ -46,6 +54,10 @@ class Offer(models.Model):
     provider_ref = models.CharField(
         max_length=200, blank=True, db_index=True, verbose_name="référence chez le fournisseur"
     )
+    # The offer's id in a cinema's ticketing software (public API `idAtProvider`), unique per venue.
+    id_at_provider = models.CharField(
+        max_length=ID_AT_PROVIDER_MAX_LENGTH, blank=True, verbose_name="identifiant chez le fournisseur"
+    )
     created_at = models.DateTimeField(auto_now_add=True, verbose_name="créée le")
     updated_at = models.DateTimeField(auto_now=True, verbose_name="modifiée le")
 
@@ -61,6 +73,11 @@ class Offer(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(is_draft=False) | Q(is_active=False), name="offer_draft_never_active"
+            ),
+            models.UniqueConstraint(
+                fields=["venue", "id_at_provider"],
+                condition=~Q(id_at_provider=""),
+                name="offer_unique_venue_id_at_provider",
             ),
         ]
 
@@ -88,10 +105,88 @@ class Offer(models.Model):
         return None
 
 
+class PriceCategoryLabel(models.Model):
+    """A price's name, shared by every offer of a venue ("Plein tarif", "Tarif réduit")."""
+
+    venue = models.ForeignKey(
+        "offerers.Venue", on_delete=models.CASCADE, related_name="price_category_labels", verbose_name="lieu"
+    )
+    label = models.CharField(max_length=PRICE_CATEGORY_LABEL_MAX_LENGTH, verbose_name="libellé")
+
+    class Meta:
+        verbose_name = "libellé de tarif"
+        verbose_name_plural = "libellés de tarif"
+        ordering = ["label", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["venue", "label"], name="price_category_label_unique_per_venue")
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class PriceCategoryOrigin(models.TextChoices):
+    MANUAL = "MANUAL", "Saisi à la main"
+    ALLOCINE = "ALLOCINE", "AlloCiné"
+    PROVIDER = "PROVIDER", "Logiciel de billetterie"
+
+
+class PriceCategory(models.Model):
+    """One price of an offer: a venue's label and an amount. Each stock (showtime) has one category; a
+    showtime sold at several prices is several stocks at the same start, one per category."""
+
+    offer = models.ForeignKey(
+        "Offer", on_delete=models.CASCADE, related_name="price_categories", verbose_name="offre"
+    )
+    label = models.ForeignKey(
+        PriceCategoryLabel, on_delete=models.PROTECT, related_name="price_categories", verbose_name="libellé"
+    )
+    price_cents = models.IntegerField(verbose_name="prix (centimes)")
+    # Who made it: a sync (AlloCiné) only ever updates the categories it made, never a pro's.
+    origin = models.CharField(
+        max_length=8,
+        choices=PriceCategoryOrigin.choices,
+        default=PriceCategoryOrigin.MANUAL,
+        verbose_name="origine",
+    )
+    id_at_provider = models.CharField(
+        max_length=ID_AT_PROVIDER_MAX_LENGTH, blank=True, verbose_name="identifiant chez le fournisseur"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="créée le")
+    updated_at = models.DateTimeField(auto_now=True, verbose_name="modifiée le")
+
+    class Meta:
+        verbose_name = "tarif"
+        verbose_name_plural = "tarifs"
+        ordering = ["price_cents", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["offer", "label"], name="price_category_one_per_label_and_offer"),
+            models.UniqueConstraint(
+                fields=["offer", "id_at_provider"],
+                condition=~Q(id_at_provider=""),
+                name="price_category_unique_offer_id_at_provider",
+            ),
+            models.CheckConstraint(condition=Q(price_cents__gte=0), name="price_category_price_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.price_cents / 100:.2f} €)"
+
+
 class Stock(models.Model):
     """A showtime (event) or a stock of a thing. quantity None = unlimited."""
 
     offer = models.ForeignKey(Offer, on_delete=models.PROTECT, related_name="stocks", verbose_name="offre")
+    # The price of `price_category` copied here (the search, bookings and finance read it). Null category:
+    # a stock made before categories, sold at its one price ("Tarif unique").
+    price_category = models.ForeignKey(
+        PriceCategory,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="stocks",
+        verbose_name="tarif",
+    )
     price_cents = models.IntegerField(verbose_name="prix (centimes)")
     quantity = models.PositiveIntegerField(null=True, blank=True, verbose_name="places")
     booked_quantity = models.PositiveIntegerField(default=0, verbose_name="places réservées")
@@ -104,6 +199,12 @@ class Stock(models.Model):
     # Set by an import ("allocine:<movie id>:<local start ISO>:<version>"); kept on a deleted stock so
     # that a showtime the pro deleted is recognised and never imported again.
     provider_ref = models.CharField(max_length=200, blank=True, verbose_name="référence chez le fournisseur")
+    # The showtime's id in a cinema's ticketing software (public API `idAtProvider`), unique per offer.
+    id_at_provider = models.CharField(
+        max_length=ID_AT_PROVIDER_MAX_LENGTH, blank=True, verbose_name="identifiant chez le fournisseur"
+    )
+    # Features sent by ticketing software ("3D", "IMAX"...); the version (VF/VO) has its own field.
+    features = models.JSONField(default=list, blank=True, verbose_name="caractéristiques")
     # Fields the pro changed by hand ("price_cents", "quantity", "booking_limit_datetime"): an import
     # never overwrites them.
     edited_fields = models.JSONField(default=list, blank=True, verbose_name="champs modifiés à la main")
@@ -125,6 +226,11 @@ class Stock(models.Model):
                 fields=["offer", "provider_ref"],
                 condition=~Q(provider_ref=""),
                 name="stock_unique_offer_provider_ref",
+            ),
+            models.UniqueConstraint(
+                fields=["offer", "id_at_provider"],
+                condition=~Q(id_at_provider=""),
+                name="stock_unique_offer_id_at_provider",
             ),
             models.CheckConstraint(condition=Q(price_cents__gte=0), name="stock_price_not_negative"),
             models.CheckConstraint(
