@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from passculture.core.common import counters
 from passculture.core.common.models import RateCounter
-from tests.helpers import redis_answers
+from tests.helpers import redis_answers, redis_test_db
 
-REDIS_HOST, REDIS_PORT, REDIS_DB = "127.0.0.1", 6379, 5
+REDIS_HOST, REDIS_PORT, REDIS_DB = "127.0.0.1", 6379, redis_test_db(5)
 REDIS_URL = f"redis://{REDIS_HOST}:{REDIS_PORT}/{REDIS_DB}"
 
 
