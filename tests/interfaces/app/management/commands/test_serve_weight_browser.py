@@ -49,7 +49,7 @@ def served(tmp_path_factory):
         stderr=subprocess.DEVNULL,
     )
     try:
-        assert _wait_for(lambda: _get(f"http://127.0.0.1:{port}/"), STARTUP_BOUND_SECONDS * 3) == 200
+        assert _wait_for(lambda: _get(f"http://127.0.0.1:{port}/"), STARTUP_BOUND_SECONDS) == 200
         yield f"http://127.0.0.1:{port}"
     finally:
         server.send_signal(signal.SIGTERM)
