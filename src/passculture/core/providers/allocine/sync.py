@@ -574,7 +574,7 @@ def alert_booked_vanished(
         f"{source} les affiche de nouveau, l'alerte disparaîtra d'elle-même.\n\nL'équipe pass Culture"
     )
     queue_email(
-        kind=ALERT_KIND,
+        kind=kind,
         to=recipients,
         subject=f"Séances réservées absentes du programme {source} – {venue.display_name}",
         text_body=text,

@@ -3,7 +3,7 @@
 Anything outside the venues a provider's key reaches is "not found" (404), never "forbidden": a key learns
 nothing about the venues, offers, showtimes or bookings of another provider (decision 28)."""
 
-from passculture.core.common.exceptions import InvalidInput, NotFound
+from passculture.core.common.exceptions import DomainError, InvalidInput, NotFound
 
 
 class VenueNotFound(NotFound):
@@ -14,11 +14,6 @@ class VenueNotFound(NotFound):
 class EventNotFound(NotFound):
     code = "EVENT_NOT_FOUND"
     message = "Aucune offre de séance avec cet identifiant dans les lieux reliés à votre logiciel."
-
-
-class PriceCategoryNotFound(NotFound):
-    code = "PRICE_CATEGORY_NOT_FOUND"
-    message = "Aucun tarif avec cet identifiant pour cette offre."
 
 
 class DateNotFound(NotFound):
@@ -66,9 +61,21 @@ class DuplicateIdAtProvider(InvalidInput):
     message = "Le même idAtProvider figure deux fois dans l'envoi."
 
 
-class IdAtProviderTaken(InvalidInput):
-    code = "ID_AT_PROVIDER_ALREADY_USED"
-    message = "Cet idAtProvider est déjà celui d'un autre élément."
+class IdAtProviderTaken(DomainError):
+    code = "ID_AT_PROVIDER_TAKEN"
+    message = (
+        "Cet idAtProvider est déjà celui d'une autre offre de ce lieu (ou d'une autre séance de cette offre)."
+    )
+
+
+class IdAtProviderRequired(InvalidInput):
+    code = "ID_AT_PROVIDER_INVALID"
+    message = "idAtProvider compte de 1 à 70 caractères."
+
+
+class PushConflict(DomainError):
+    code = "PUSH_CONFLICT"
+    message = "Le programme a été modifié en même temps par ailleurs : renvoyez-le."
 
 
 class DuplicatePriceLabel(InvalidInput):
@@ -89,8 +96,3 @@ class PriceCategoryRequired(InvalidInput):
 class InvalidFeature(InvalidInput):
     code = "INVALID_FEATURE"
     message = "Caractéristique de séance inconnue."
-
-
-class InvalidPriceLabel(InvalidInput):
-    code = "INVALID_PRICE_CATEGORY_LABEL"
-    message = "Le libellé d'un tarif compte de 1 à 50 caractères."

@@ -43,4 +43,3 @@ def counter_actor_of_provider(
 
 def venue_ids_of_provider(provider: Provider) -> list[int]:
     return list(venues_of_provider(provider).values_list("pk", flat=True))
-

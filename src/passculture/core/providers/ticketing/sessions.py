@@ -26,9 +26,7 @@ from django.db.models import Q
 
 from passculture.core.bookings import services as booking_services
 from passculture.core.common.audit import log_action
-from passculture.core.common.exceptions import DomainError
 from passculture.core.common.locking import lock
-from passculture.core.common.text import check_text
 from passculture.core.common.time import now as utcnow
 from passculture.core.common.time import to_local
 from passculture.core.films.models import Film
@@ -36,8 +34,6 @@ from passculture.core.films.validation import normalise_visa
 from passculture.core.offerers.models import Venue
 from passculture.core.offers.constants import (
     DESCRIPTION_MAX_LENGTH,
-    ID_AT_PROVIDER_MAX_LENGTH,
-    PRICE_CATEGORY_LABEL_MAX_LENGTH,
     Category,
     Version,
 )
@@ -49,6 +45,7 @@ from passculture.core.offers.models import (
     PriceCategoryOrigin,
     Stock,
 )
+from passculture.core.offers.price_categories import clean_id_at_provider, clean_label
 from passculture.core.offers.validation import check_price, check_quantity, showtime_days
 from passculture.core.providers.allocine.models import AllocineVanishedShowtime
 from passculture.core.providers.allocine.sync import alert_booked_vanished
@@ -57,9 +54,10 @@ from .api_exceptions import (
     DuplicateFilm,
     DuplicateIdAtProvider,
     DuplicatePriceLabel,
+    IdAtProviderRequired,
     InvalidFeature,
     InvalidFilmId,
-    InvalidPriceLabel,
+    PushConflict,
     TooManyOffers,
     TooManyPriceCategories,
     TooManyStocks,
@@ -156,18 +154,12 @@ def parse_film_id(film_id: str) -> tuple[str, str]:
     return kind, normalise_visa(value) if kind == "visa" else value
 
 
-def clean_label(label: str) -> str:
-    label = " ".join((label or "").split())
-    if not label or len(label) > PRICE_CATEGORY_LABEL_MAX_LENGTH:
-        raise InvalidPriceLabel()
-    return check_text(label)
-
-
-def clean_id_at_provider(value: str) -> str:
-    value = (value or "").strip()
-    if not value or len(value) > ID_AT_PROVIDER_MAX_LENGTH:
-        raise DomainError("idAtProvider compte de 1 à 70 caractères.", code="INVALID_ID_AT_PROVIDER")
-    return check_text(value)
+def required_id_at_provider(value: str) -> str:
+    """What the push matches on: never empty."""
+    value = clean_id_at_provider(value)
+    if not value:
+        raise IdAtProviderRequired()
+    return value
 
 
 def version_and_features(features: Sequence[str]) -> tuple[str, list[str]]:
@@ -193,7 +185,7 @@ def _check_push(offers: Sequence[PushedOffer]) -> None:
     for offer in offers:
         if len(offer.price_categories) > MAX_PRICE_CATEGORIES:
             raise TooManyPriceCategories()
-        ids = [clean_id_at_provider(category.id_at_provider) for category in offer.price_categories]
+        ids = [required_id_at_provider(category.id_at_provider) for category in offer.price_categories]
         labels = [clean_label(category.label) for category in offer.price_categories]
         if len(set(ids)) != len(ids):
             raise DuplicateIdAtProvider(f"Deux tarifs du film {offer.film_id} ont le même idAtProvider.")
@@ -201,7 +193,7 @@ def _check_push(offers: Sequence[PushedOffer]) -> None:
             raise DuplicatePriceLabel()
         for category in offer.price_categories:
             check_price(category.price_cents)
-        stock_ids = [clean_id_at_provider(stock.id_at_provider) for stock in offer.stocks]
+        stock_ids = [required_id_at_provider(stock.id_at_provider) for stock in offer.stocks]
         if len(set(stock_ids)) != len(stock_ids):
             raise DuplicateIdAtProvider(f"Deux séances du film {offer.film_id} ont le même idAtProvider.")
         known = set(ids)
@@ -269,9 +261,7 @@ def push_cinema_sessions(
     except IntegrityError as error:
         # Only a concurrent change of the same rows by another channel gets here (the venue lock orders
         # pushes): the caller may simply push again.
-        raise DomainError(
-            "Le programme a été modifié en même temps par ailleurs : renvoyez-le.", code="PUSH_CONFLICT"
-        ) from error
+        raise PushConflict() from error
 
 
 def _apply(
@@ -463,6 +453,9 @@ def _refreshed(
 ) -> Stock | None:
     """The stock to write when the push changes a field the pro did not edit; None when nothing changes."""
     edited = set(row.edited_fields or ())
+    if "price_category" in edited:
+        # The pro chose this showtime's price by hand: it keeps its category and price.
+        category = PriceCategory(pk=row.price_category_id, price_cents=row.price_cents)
     if quantity is not None and quantity < row.booked_quantity:
         quantity = row.booked_quantity  # never fewer seats than already booked (the database refuses it)
     beginning = row.beginning_datetime if "beginning_datetime" in edited else start
