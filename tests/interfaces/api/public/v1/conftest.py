@@ -117,7 +117,7 @@ def programme(film_id: str = "allocine_id:1234", stocks: int = 2, days: int = 3)
         ],
         "stocks": [
             {
-                "beginningDatetime": in_days(days, 14 + i).isoformat(),
+                "beginningDatetime": (in_days(days, 10) + dt.timedelta(minutes=15 * i)).isoformat(),
                 "priceCategoryIdAtProvider": "PT" if i % 2 == 0 else "TR",
                 "quantity": 100,
                 "idAtProvider": f"S{i}",
