@@ -26,6 +26,7 @@ from django.db.models import Q
 
 from passculture.core.bookings import services as booking_services
 from passculture.core.common.audit import log_action
+from passculture.core.common.bulk import update_rows
 from passculture.core.common.locking import lock
 from passculture.core.common.time import now as utcnow
 from passculture.core.common.time import to_local
@@ -78,7 +79,7 @@ VERSIONS = frozenset({Version.VF, Version.VO})
 FEATURES = frozenset({"3D", "ICE", "IMAX", "4DX", "DOLBY", "SCREENX"})
 FILM_ID_RE = re.compile(r"(allocine_id|visa):([0-9]{1,10})")
 STOCK_FIELDS = (
-    "price_category",
+    "price_category_id",
     "price_cents",
     "quantity",
     "beginning_datetime",
@@ -366,7 +367,9 @@ def _apply(
     if new_stocks:
         Stock.objects.bulk_create(new_stocks)
     if changed:
-        Stock.objects.bulk_update(changed, [*STOCK_FIELDS, "edited_fields"])
+        update_rows(
+            Stock, STOCK_FIELDS, [(stock.pk, *(getattr(stock, n) for n in STOCK_FIELDS)) for stock in changed]
+        )
     if moved_booked:
         for stock in moved_booked:
             booking_services.recompute_cancellation_limits(stock)
@@ -460,7 +463,7 @@ def _refreshed(
         quantity = row.booked_quantity  # never fewer seats than already booked (the database refuses it)
     beginning = row.beginning_datetime if "beginning_datetime" in edited else start
     wanted = {
-        "price_category": category.pk,
+        "price_category_id": category.pk,
         "price_cents": row.price_cents if "price_cents" in edited else category.price_cents,
         "quantity": row.quantity if "quantity" in edited else quantity,
         "beginning_datetime": beginning,
@@ -471,7 +474,7 @@ def _refreshed(
         "features": features,
     }
     current = {
-        "price_category": row.price_category_id,
+        "price_category_id": row.price_category_id,
         "price_cents": row.price_cents,
         "quantity": row.quantity,
         "beginning_datetime": row.beginning_datetime,
@@ -483,7 +486,7 @@ def _refreshed(
         return None
     stock = Stock(pk=row.pk, offer_id=row.offer_id, edited_fields=list(row.edited_fields or []))
     for name, value in wanted.items():
-        setattr(stock, "price_category_id" if name == "price_category" else name, value)
+        setattr(stock, name, value)
     return stock
 
 
