@@ -43,6 +43,9 @@ STATUS_BY_CODE: dict[str, int] = {
     "PRICE_CATEGORY_ALREADY_EXISTS": 409,
     "ID_AT_PROVIDER_TAKEN": 409,
     "PRICE_CATEGORY_IN_USE": 409,
+    # public API for cinema software (decision 28): other providers' things are NotFound (404), limits and
+    # unknown films InvalidInput (400); a push meeting a concurrent change of its rows may simply be resent
+    "PUSH_CONFLICT": 409,
     # bookings
     "ALREADY_BOOKED": 409,
     "FAVOURITES_LIMIT_REACHED": 409,

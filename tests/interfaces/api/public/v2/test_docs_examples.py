@@ -59,6 +59,7 @@ class Call:
     url: str
     headers: dict[str, str]
     auth: tuple[str, str] | None
+    body: str | None = None
 
 
 def _blocks(html: str, css_class: str) -> list[str]:
@@ -75,10 +76,10 @@ def _expand(command: str, variables: dict[str, str]) -> str:
 
 
 def parse_curl(command: str) -> Call:
-    """The subset of curl the page uses: -s -i -o -w -X -H -u and one URL."""
+    """The subset of curl the pages use: -s -i -o -w -X -H -u -d and one URL (also the public API's page)."""
     args = shlex.split(command)
     assert args[0] == "curl", command
-    method, url, headers, auth = "GET", "", {}, None
+    method, url, headers, auth, body = "GET", "", {}, None, None
     rest = iter(args[1:])
     for arg in rest:
         if arg in ("-s", "-i"):
@@ -93,10 +94,12 @@ def parse_curl(command: str) -> Call:
         elif arg == "-u":
             user, _, password = next(rest).partition(":")
             auth = (user, password)
+        elif arg == "-d":
+            body = next(rest)
         else:
             assert not arg.startswith("-"), f"curl option the replay does not know: {arg}"
             url = arg
-    return Call(method, url, headers, auth)
+    return Call(method, url, headers, auth, body)
 
 
 def commands(block: str, variables: dict[str, str]) -> list[tuple[int, Call]]:
@@ -123,7 +126,7 @@ def parse_response(block: str) -> Documented:
 
 
 def send(client: httpx.Client, call: Call) -> httpx.Response:
-    return client.request(call.method, call.url, headers=call.headers, auth=call.auth)
+    return client.request(call.method, call.url, headers=call.headers, auth=call.auth, content=call.body)
 
 
 @pytest.fixture

@@ -24,7 +24,15 @@ from .schemas import BookingOut, BookingsOut, ErrorOut, InvalidInputOut
 
 router = Router(tags=["Réservations"])
 
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 410: ErrorOut, 422: InvalidInputOut, 429: ErrorOut}
+ERRORS = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    410: ErrorOut,
+    422: InvalidInputOut,
+    429: ErrorOut,
+}
 TOKEN = Path(
     ...,
     max_length=64,
