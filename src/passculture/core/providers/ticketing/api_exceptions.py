@@ -88,11 +88,6 @@ class UnknownPriceCategory(InvalidInput):
     message = "La séance désigne un tarif (priceCategoryIdAtProvider) absent des tarifs de son offre."
 
 
-class PriceCategoryRequired(InvalidInput):
-    code = "PRICE_CATEGORY_REQUIRED"
-    message = "Indiquez le tarif de la séance (priceCategoryId)."
-
-
 class InvalidFeature(InvalidInput):
     code = "INVALID_FEATURE"
     message = "Caractéristique de séance inconnue."

@@ -368,11 +368,11 @@ def _apply(
         Stock.objects.bulk_create(new_stocks)
     if changed:
         update_rows(
-            Stock, STOCK_FIELDS, [(stock.pk, *(getattr(stock, n) for n in STOCK_FIELDS)) for stock in changed]
+            Stock, STOCK_FIELDS, [(row.pk, *(getattr(row, n) for n in STOCK_FIELDS)) for row in changed]
         )
     if moved_booked:
-        for stock in moved_booked:
-            booking_services.recompute_cancellation_limits(stock)
+        for moved in moved_booked:
+            booking_services.recompute_cancellation_limits(moved)
     result.stocks_created, result.stocks_updated = len(new_stocks), len(changed)
 
     _vanished(venue, rows, seen, at, result, source)
@@ -420,8 +420,8 @@ def _apply_categories(
         by_label = {c.label_id: c for c in mine}
         for item in pushed.price_categories:
             id_at_provider, label_id = item.id_at_provider.strip(), label_ids[clean_label(item.label)]
-            category = by_id.get(id_at_provider) or by_label.get(label_id)
-            if category is None:
+            found = by_id.get(id_at_provider) or by_label.get(label_id)
+            if found is None:
                 category = PriceCategory(
                     offer=offer,
                     label_id=label_id,
@@ -430,13 +430,15 @@ def _apply_categories(
                     id_at_provider=id_at_provider,
                 )
                 new.append(category)
-            elif category.origin == PriceCategoryOrigin.PROVIDER:
+            else:
+                # A category the pro made by hand (same label) is used as it is: never overwritten.
+                category = found
                 wanted = (label_id, item.price_cents, id_at_provider)
-                if (category.label_id, category.price_cents, category.id_at_provider) != wanted:
+                current = (category.label_id, category.price_cents, category.id_at_provider)
+                if category.origin == PriceCategoryOrigin.PROVIDER and current != wanted:
                     category.label_id, category.price_cents, category.id_at_provider = wanted
                     category.updated_at = utcnow()
                     changed.append(category)
-            # A category the pro made by hand (same label) is used as it is: never overwritten.
             mapping[(offer.pk, id_at_provider)] = category
     if new:
         PriceCategory.objects.bulk_create(new)
