@@ -111,12 +111,17 @@ def bookings_of_provider(provider: Provider, filters: BookingFilters) -> QuerySe
 # --- Events -----------------------------------------------------------------------------------------
 
 
-def _check_offer_id_free(venue_id: int, id_at_provider: str, *, exclude: int | None = None) -> None:
-    others = Offer.objects.filter(venue_id=venue_id, id_at_provider=id_at_provider)
+def _check_id_free(same_scope: QuerySet, id_at_provider: str, *, exclude: int | None = None) -> None:
+    """`id_at_provider` is not the id of another row of `same_scope` (a venue's offers, an offer's stocks)."""
+    others = same_scope.filter(id_at_provider=id_at_provider)
     if exclude is not None:
         others = others.exclude(pk=exclude)
     if id_at_provider and others.exists():
         raise IdAtProviderTaken()
+
+
+def _check_offer_id_free(venue_id: int, id_at_provider: str, *, exclude: int | None = None) -> None:
+    _check_id_free(Offer.objects.filter(venue_id=venue_id), id_at_provider, exclude=exclude)
 
 
 @transaction.atomic
@@ -177,11 +182,7 @@ class NewDate:
 
 
 def _check_stock_id_free(offer_id: int, id_at_provider: str, *, exclude: int | None = None) -> None:
-    others = Stock.objects.filter(offer_id=offer_id, id_at_provider=id_at_provider)
-    if exclude is not None:
-        others = others.exclude(pk=exclude)
-    if id_at_provider and others.exists():
-        raise IdAtProviderTaken()
+    _check_id_free(Stock.objects.filter(offer_id=offer_id), id_at_provider, exclude=exclude)
 
 
 def _set_stock_extras(stock: Stock, id_at_provider: str | None, features: tuple[str, ...] | None) -> None:

@@ -145,6 +145,37 @@ def documented_world(transactional_db):
     }
 
 
+def replay(client: httpx.Client, html: str, variables: dict[str, str]):
+    """Replays each curl block of a docs page in order (also the public API's page): yields
+    (where, calls, documented answer, response, body or None), the status, the headers and an empty body
+    already checked, and for an error body its shape and code."""
+    curls, answers = _blocks(html, "api-curl"), _blocks(html, "api-response")
+    assert len(curls) == len(answers) > 0
+    for curl_block, answer_block in zip(curls, answers, strict=True):
+        expected = parse_response(answer_block)
+        calls = commands(curl_block, variables)
+        response = None
+        for times, call in calls:
+            for _ in range(times):
+                response = send(client, call)
+        assert response is not None, curl_block
+        where = f"\n{curl_block}\n-> {response.status_code} {response.text}"
+        assert response.status_code == expected.status, where
+        for name, value in expected.headers.items():
+            assert name in response.headers, where
+            if name not in ("Retry-After",):
+                assert response.headers[name] == value, where
+        if expected.body is None:
+            assert response.content == b"", where
+            yield where, [call for _times, call in calls], expected, response, None
+            continue
+        body = response.json()
+        assert set(body) == set(expected.body), where
+        if "code" in expected.body:
+            assert body["code"] == expected.body["code"], where
+        yield where, [call for _times, call in calls], expected, response, body
+
+
 def test_every_curl_example_of_the_docs_page_answers_what_the_page_shows(live_server, documented_world):
     with httpx.Client(timeout=10) as client:
         page = client.get(f"{live_server.url}/api/v2/docs")
@@ -152,33 +183,15 @@ def test_every_curl_example_of_the_docs_page_answers_what_the_page_shows(live_se
         html = page.text
         variables = {**_variables(html), **documented_world}
         assert variables["API"] == f"{live_server.url}/api/v2"
-        curls, answers = _blocks(html, "api-curl"), _blocks(html, "api-response")
-        assert len(curls) == len(answers) > 0
 
         seen_routes, seen_codes = set(), set()
-        for curl_block, answer_block in zip(curls, answers, strict=True):
-            expected = parse_response(answer_block)
-            response = None
-            for times, call in commands(curl_block, variables):
-                for _ in range(times):
-                    response = send(client, call)
+        for where, calls, expected, _response, body in replay(client, html, variables):
+            for call in calls:
                 path = call.url.removeprefix(variables["API"])
                 seen_routes.add((call.method, path[: path.rindex("/") + 1]))
-            assert response is not None, curl_block
-
-            where = f"\n{curl_block}\n-> {response.status_code} {response.text}"
-            assert response.status_code == expected.status, where
-            for name, value in expected.headers.items():
-                assert name in response.headers, where
-                if name not in ("Retry-After",):
-                    assert response.headers[name] == value, where
-            if expected.body is None:
-                assert response.content == b"", where
+            if body is None:
                 continue
-            body = response.json()
-            assert set(body) == set(expected.body), where
             if "code" in expected.body:
-                assert body["code"] == expected.body["code"], where
                 seen_codes.add(body["code"])
                 continue
             for name, value in expected.body.items():
