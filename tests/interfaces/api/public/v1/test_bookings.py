@@ -140,3 +140,15 @@ def test_list_bookings_refuses_bad_queries(api, query):
 def test_an_impossible_day_is_refused(api):
     response = api.get(f"{BOOKINGS}/bookings", beginningDatetime="2026-02-30")
     assert (response.status_code, response.json()["code"]) == (400, "INVALID_DATE")
+
+
+def test_unknown_countermarks_are_rate_limited_per_key(api, time_machine):
+    from passculture.interfaces.api.public.v2.bookings import MISSES_PER_CREDENTIAL
+
+    time_machine.move_to(timezone.now(), tick=False)
+    statuses = [
+        api.get(f"{BOOKINGS}/token/ZZZ22{i % 6 + 2}").status_code
+        for i in range(MISSES_PER_CREDENTIAL.limit + 1)
+    ]
+    assert statuses[:-1] == [404] * MISSES_PER_CREDENTIAL.limit
+    assert statuses[-1] == 429

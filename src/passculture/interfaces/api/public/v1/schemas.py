@@ -4,7 +4,7 @@ limits that carry their own code (250 offers, 850 showtimes, 10 prices per push;
 are checked by core, with a higher hard bound here so that the code, not a generic 422, answers."""
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field
 from pydantic import AwareDatetime, StrictBool, StrictInt
@@ -33,6 +33,7 @@ FILM_ID_MAX_LENGTH = 40
 FEATURE_MAX_LENGTH = 16
 EMAIL_MAX_LENGTH = 254
 Quantity = StrictInt | None
+Feature = Annotated[str, Field(min_length=1, max_length=FEATURE_MAX_LENGTH)]
 
 # --- Price categories ---------------------------------------------------------------------------------
 
@@ -136,7 +137,7 @@ class DateIn(CamelInSchema):
     price_category_id: StrictInt = Field(ge=1, le=MAX_ID)
     quantity: Quantity = Field(None, ge=0, le=MAX_STOCK_QUANTITY, description="Places ; null = illimité.")
     id_at_provider: str = Field("", max_length=ID_AT_PROVIDER_MAX_LENGTH, description=ID_AT_PROVIDER)
-    features: list[str] = Field(default_factory=list, max_length=sessions.MAX_FEATURES)
+    features: list[Feature] = Field(default_factory=list, max_length=sessions.MAX_FEATURES)
 
 
 class DatesIn(CamelInSchema):
@@ -149,7 +150,7 @@ class DatePatch(CamelInSchema):
     price_category_id: StrictInt | None = Field(None, ge=1, le=MAX_ID)
     quantity: Quantity = Field(None, ge=0, le=MAX_STOCK_QUANTITY, description="Places ; null = illimité.")
     id_at_provider: str | None = Field(None, max_length=ID_AT_PROVIDER_MAX_LENGTH, description=ID_AT_PROVIDER)
-    features: list[str] | None = Field(None, max_length=sessions.MAX_FEATURES)
+    features: list[Feature] | None = Field(None, max_length=sessions.MAX_FEATURES)
 
 
 class DateOut(CamelSchema):
@@ -185,7 +186,7 @@ class SessionStockIn(CamelInSchema):
     id_at_provider: str = Field(
         min_length=1, max_length=ID_AT_PROVIDER_MAX_LENGTH, description=ID_AT_PROVIDER
     )
-    features: list[str] = Field(
+    features: list[Feature] = Field(
         default_factory=list,
         max_length=sessions.MAX_FEATURES,
         description='"VF" ou "VO" (la version), et "3D", "ICE", "IMAX", "4DX", "DOLBY", "SCREENX".',
