@@ -162,7 +162,11 @@ def test_a_visitor_is_sent_to_login(client, venue):
 
 def test_a_showtime_vanished_from_a_ticketing_push_is_not_called_allocine(logged_in, venue):
     stock = StockFactory(
-        offer__venue=venue, beginning_datetime=SHOWTIME, booked_quantity=2, id_at_provider="S1", provider_ref=""
+        offer__venue=venue,
+        beginning_datetime=SHOWTIME,
+        booked_quantity=2,
+        id_at_provider="S1",
+        provider_ref="",
     )
     AllocineVanishedShowtime.objects.create(venue=venue, stock=stock, detected_at=utc(2026, 12, 1, 3, 0))
 
