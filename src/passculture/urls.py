@@ -8,6 +8,7 @@ urlpatterns = [
     path("backoffice/", admin.site.urls),
     path("api/native/v1/", include("passculture.interfaces.api.native.v1.urls")),
     path("api/v2/", include("passculture.interfaces.api.public.v2.urls")),
+    path("public/", include("passculture.interfaces.api.public.v1.urls")),
     path("", include("passculture.interfaces.app.urls")),
 ]
 

@@ -19,7 +19,7 @@ from django.template import loader
 
 logger = logging.getLogger("django.request")
 
-API_PREFIX = "/api/"
+API_PREFIXES = ("/api/", "/public/")  # the JSON APIs: their errors are JSON (api/middleware.py)
 PRO_PREFIX = "/pro/"
 BACKOFFICE_PREFIX = "/backoffice/"
 
@@ -157,7 +157,7 @@ def _debug_pages_replaced(request: HttpRequest) -> bool:
     return (
         settings.DEBUG
         and not getattr(settings, "TECHNICAL_ERROR_PAGES", False)
-        and not request.path.startswith(API_PREFIX)
+        and not request.path.startswith(API_PREFIXES)
     )
 
 

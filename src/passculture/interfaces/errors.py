@@ -37,6 +37,15 @@ STATUS_BY_CODE: dict[str, int] = {
     "STOCK_DELETION_TOO_LATE": 400,
     "STOCK_START_IN_PAST": 400,
     "STOCK_ALREADY_STARTED": 400,
+    # price categories (label and price input errors are InvalidInput: 400)
+    "PRICE_CATEGORY_LABEL_ALREADY_EXISTS": 409,
+    "PRICE_CATEGORY_LABEL_IN_USE": 409,
+    "PRICE_CATEGORY_ALREADY_EXISTS": 409,
+    "ID_AT_PROVIDER_TAKEN": 409,
+    "PRICE_CATEGORY_IN_USE": 409,
+    # public API for cinema software (decision 28): other providers' things are NotFound (404), limits and
+    # unknown films InvalidInput (400); a push meeting a concurrent change of its rows may simply be resent
+    "PUSH_CONFLICT": 409,
     # bookings
     "ALREADY_BOOKED": 409,
     "FAVOURITES_LIMIT_REACHED": 409,

@@ -96,3 +96,29 @@ def test_an_error_while_reading_ahead_is_raised_to_the_reader():
     with pytest.raises(RuntimeError, match="connexion perdue"):
         list(prefetched(fetch))
     assert _fetch_threads() == []
+
+
+def test_updated_rows_read_back_through_the_orm(db):
+    from passculture.core.common.bulk import update_rows
+    from passculture.core.offers.factories import StockFactory
+    from passculture.core.offers.models import Stock
+
+    first, second, untouched = StockFactory(), StockFactory(), StockFactory()
+    start = dt.datetime(2026, 5, 1, 18, 30, tzinfo=dt.UTC)
+
+    sent = update_rows(
+        Stock,
+        ["quantity", "beginning_datetime", "features", "version"],
+        [(first.pk, None, start, ["3D"], "VO"), (second.pk, 7, start, [], "")],
+    )
+
+    assert sent == 2
+    rows = {s.pk: s for s in Stock.objects.all()}
+    assert (rows[first.pk].quantity, rows[first.pk].beginning_datetime, rows[first.pk].features) == (
+        None,
+        start,
+        ["3D"],
+    )
+    assert (rows[second.pk].quantity, rows[second.pk].version) == (7, "")
+    assert rows[untouched.pk].quantity == untouched.quantity
+    assert update_rows(Stock, ["quantity"], []) == 0

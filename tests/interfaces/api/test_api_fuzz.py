@@ -1,4 +1,4 @@
-"""Both JSON APIs get the form fuzz's hostile values (tests/form_fuzz.py), parameter by parameter, from
+"""The JSON APIs (native, v2, the public API for cinema software) get the form fuzz's hostile values (tests/form_fuzz.py), parameter by parameter, from
 their own OpenAPI documents: every path, query and body field of every operation (issue 12). Unlike the
 schemathesis runs beside this one, the values are chosen: NUL, control and right-to-left characters,
 100 kB strings, 10^12, 2^63, -1, years 0001 and 9999, wrong types. No answer may be a server error, and
@@ -13,8 +13,14 @@ from django.test import Client
 from passculture.core.bookings.services import book_offer
 from passculture.core.offerers import api_keys
 from passculture.core.offers.factories import StockFactory
+from passculture.core.offers.price_categories import create_price_category
+from passculture.core.providers.ticketing import keys as provider_keys
+from passculture.core.providers.ticketing.models import LinkStatus, Provider, VenueProviderLink
 from passculture.core.users import tokens
+from passculture.core.users.factories import StaffFactory
 from passculture.interfaces.api.native.v1.api import api as native_api
+from passculture.interfaces.api.public.v1.api import bookings_api as public_bookings_api
+from passculture.interfaces.api.public.v1.api import offers_api as public_offers_api
 from passculture.interfaces.api.public.v2.api import api as v2_api
 from tests.form_fuzz import LONG, TEXT
 
@@ -69,7 +75,18 @@ def operations(api, prefix: str):
 def ids(beneficiary, pro, venue):
     stock = StockFactory(offer__venue=venue)
     booking = book_offer(beneficiary, stock.pk)
+    category = create_price_category(stock.offer, label="Plein tarif", price_cents=800)
+    provider = Provider.objects.create(name="Billetterie fuzz")
+    VenueProviderLink.objects.create(
+        venue=venue, provider=provider, venue_id_at_provider="V", status=LinkStatus.ACTIVE
+    )
+    provider_key = provider_keys.create_provider_key(provider.pk, actor=StaffFactory()).clear_key
     return {
+        "event_id": stock.offer_id,
+        "stock_id": stock.pk,
+        "price_category_id": category.pk,
+        "venueId": venue.pk,
+        "public": {"Authorization": f"Bearer {provider_key}"},
         "offer_id": stock.offer_id,
         "booking_id": booking.pk,
         "token": booking.token,
@@ -89,7 +106,7 @@ def _send(client, method, path, headers, *, query=None, body=None, body_type=Non
 
 
 def _path(path: str, values: dict, override: tuple[str, str] | None = None) -> str:
-    for name in ("offer_id", "booking_id", "token"):
+    for name in ("offer_id", "booking_id", "token", "event_id", "stock_id", "price_category_id"):
         value = override[1] if override and override[0] == name else values[name]
         path = path.replace("{" + name + "}", quote(str(value), safe=""))
     return path
@@ -100,7 +117,13 @@ def _hostile(schema_type) -> list:
 
 
 @pytest.mark.parametrize(
-    ("api", "prefix", "auth"), [(native_api, "/api/native/v1", "native"), (v2_api, "/api/v2", "v2")]
+    ("api", "prefix", "auth"),
+    [
+        (native_api, "/api/native/v1", "native"),
+        (v2_api, "/api/v2", "v2"),
+        (public_offers_api, "/public/offers/v1", "public"),
+        (public_bookings_api, "/public/bookings/v1", "public"),
+    ],
 )
 def test_no_api_answer_is_a_server_error_whatever_is_sent(api, prefix, auth, ids, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = None  # the 100 kB values must reach the operations

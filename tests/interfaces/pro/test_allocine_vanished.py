@@ -158,3 +158,19 @@ def test_a_visitor_is_sent_to_login(client, venue):
     response = client.post(_keep_url(_vanished(venue)))
     assert response.status_code == 302
     assert reverse("pro:login") in response["Location"]
+
+
+def test_a_showtime_vanished_from_a_ticketing_push_is_not_called_allocine(logged_in, venue):
+    stock = StockFactory(
+        offer__venue=venue,
+        beginning_datetime=SHOWTIME,
+        booked_quantity=2,
+        id_at_provider="S1",
+        provider_ref="",
+    )
+    AllocineVanishedShowtime.objects.create(venue=venue, stock=stock, detected_at=utc(2026, 12, 1, 3, 0))
+
+    html = logged_in.get(DASHBOARD).content.decode()
+
+    assert "absentes du programme importé (AlloCiné ou logiciel de billetterie)" in html
+    assert "programme AlloCiné" not in html

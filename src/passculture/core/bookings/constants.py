@@ -42,7 +42,9 @@ class CounterResult(models.TextChoices):
 
 
 class CounterChannel(models.TextChoices):
-    """Where a counter attempt came from: the pro portal's counter page or ticketing software (API v2)."""
+    """Where a counter attempt came from: the pro portal's counter page, ticketing software with an
+    offerer's key (API v2), or a ticketing provider's key (the public API, /public/bookings/v1)."""
 
     COUNTER = "COUNTER", "Guichet"
     API_V2 = "API_V2", "API v2"
+    PUBLIC_API = "PUBLIC_API", "API logiciel de billetterie"

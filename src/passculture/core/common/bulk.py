@@ -46,6 +46,41 @@ def insert_rows(model: type[models.Model], field_names: Sequence[str], rows: Ite
         return len(prepared)
 
 
+def update_rows(model: type[models.Model], field_names: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
+    """Sets `field_names` of each row `(pk, value, value...)`; returns how many rows were sent. One
+    UPDATE ... FROM (VALUES ...) on PostgreSQL; one prepared UPDATE run for each row elsewhere. Django's
+    bulk_update builds a CASE per column over the rows, in Python: seconds for a thousand rows."""
+    if not rows:
+        return 0
+    meta = model._meta
+    fields = [cast(models.Field, meta.get_field(name)) for name in field_names]
+    pk = cast(models.Field, meta.pk)
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    prepared = [
+        [pk.get_db_prep_save(row[0], connection)]
+        + [field.get_db_prep_save(value, connection) for field, value in zip(fields, row[1:], strict=True)]
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            types = [re.sub(r"\(.*\)$", "", f.db_type(connection) or "text") for f in (pk, *fields)]
+            one = "(" + ", ".join(f"%s::{kind}" for kind in types) + ")"
+            names = ", ".join(quote(f"v_{f.column}") for f in (pk, *fields))
+            sets = ", ".join(f"{quote(f.column)} = v.{quote(f'v_{f.column}')}" for f in fields)
+            # Names come from the model, quoted; the values are parameters.
+            sql = (
+                f"UPDATE {table} SET {sets} FROM (VALUES {', '.join([one] * len(prepared))}) AS v ({names}) "  # noqa: S608
+                f"WHERE {table}.{quote(pk.column)} = v.{quote(f'v_{pk.column}')}"
+            )
+            cursor.execute(sql, [value for row in prepared for value in row])
+            return len(prepared)
+        sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+        sql = f"UPDATE {table} SET {sets} WHERE {quote(pk.column)} = %s"  # noqa: S608
+        cursor.executemany(sql, [[*row[1:], row[0]] for row in prepared])
+        return len(prepared)
+
+
 def stream_values(queryset: QuerySet[Any], chunk_size: int) -> Iterator[tuple[Any, ...]]:
     """The rows of a `values_list()` queryset as plain tuples, streamed by a server-side cursor
     (bounded memory), for reading hundreds of thousands of rows (a batch's files, a year of bookings

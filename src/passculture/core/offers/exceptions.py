@@ -320,3 +320,61 @@ class FilmWithoutPoster(InvalidInput):
 class ImageSourceMissing(InvalidInput):
     code = "IMAGE_SOURCE_MISSING"
     message = "Aucune image à recadrer : envoyez d'abord une image."
+
+
+# --- Price categories (decision 0027) -------------------------------------------------------------
+
+
+class PriceCategoryLabelInvalid(InvalidInput):
+    code = "PRICE_CATEGORY_LABEL_INVALID"
+    message = "Le libellé du tarif doit contenir entre 1 et 50 caractères."
+
+
+class PriceCategoryLabelAlreadyExists(DomainError):
+    code = "PRICE_CATEGORY_LABEL_ALREADY_EXISTS"
+    message = "Ce lieu a déjà un libellé de tarif portant ce nom."
+
+
+class PriceCategoryLabelInUse(DomainError):
+    code = "PRICE_CATEGORY_LABEL_IN_USE"
+    message = "Ce libellé est utilisé par un tarif d'une offre : il ne peut pas être supprimé."
+
+
+class PriceCategoryLabelNotFound(NotFound):
+    code = "PRICE_CATEGORY_LABEL_NOT_FOUND"
+    message = "Libellé de tarif introuvable."
+
+
+class PriceCategoryNotFound(NotFound):
+    code = "PRICE_CATEGORY_NOT_FOUND"
+    message = "Tarif introuvable."
+
+
+class PriceCategoryAlreadyExists(DomainError):
+    code = "PRICE_CATEGORY_ALREADY_EXISTS"
+    message = "Cette offre a déjà un tarif portant ce libellé."
+
+
+class PriceCategoryIdAtProviderTaken(DomainError):
+    code = "ID_AT_PROVIDER_TAKEN"
+    message = "Cet identifiant chez le fournisseur est déjà utilisé par un autre tarif de cette offre."
+
+
+class IdAtProviderInvalid(InvalidInput):
+    code = "ID_AT_PROVIDER_INVALID"
+    message = "L'identifiant chez le fournisseur doit contenir au plus 70 caractères."
+
+
+class PriceCategoryInUse(DomainError):
+    code = "PRICE_CATEGORY_IN_USE"
+    message = "Des séances utilisent ce tarif : supprimez-les ou changez leur tarif avant de le supprimer."
+
+
+class PriceCategoriesForEventsOnly(InvalidInput):
+    code = "PRICE_CATEGORIES_FOR_EVENTS_ONLY"
+    message = "Seules les séances ont plusieurs tarifs ; une carte ou un abonnement a un prix unique."
+
+
+class StockPriceFromCategory(InvalidInput):
+    code = "STOCK_PRICE_FROM_CATEGORY"
+    message = "Le prix de cette séance est celui de son tarif : changez le tarif, ou le prix du tarif."

@@ -11,6 +11,7 @@ their own zone.
 """
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from passculture.core.common.time import local_time_exists, local_to_utc
@@ -47,6 +48,8 @@ class Schedule:
 class PlannedShowtime:
     beginning: dt.datetime  # UTC
     booking_limit: dt.datetime  # UTC
+    # The price categories to create at this start (empty: one stock at the schedule's price).
+    price_category_ids: tuple[int, ...] = ()
 
 
 @dataclass
@@ -59,6 +62,11 @@ class ShowtimePlan:
     @property
     def count(self) -> int:
         return len(self.showtimes)
+
+    @property
+    def stock_count(self) -> int:
+        """Stocks to create: one per start and price category (one per start without categories)."""
+        return sum(max(len(planned.price_category_ids), 1) for planned in self.showtimes)
 
     @property
     def skipped(self) -> int:
@@ -95,9 +103,18 @@ def local_starts(schedule: Schedule, tz_name: str) -> tuple[list[dt.datetime], i
     return starts, nonexistent
 
 
-def plan_showtimes(offer: Offer, schedule: Schedule, *, at: dt.datetime | None = None) -> ShowtimePlan:
+def plan_showtimes(
+    offer: Offer,
+    schedule: Schedule,
+    *,
+    at: dt.datetime | None = None,
+    price_category_ids: Sequence[int] = (),
+) -> ShowtimePlan:
     """What `create_showtimes` would create now. Raises a DomainError when the schedule is invalid or
-    would create more than MAX_SHOWTIMES_PER_REQUEST showtimes."""
+    would create more than MAX_SHOWTIMES_PER_REQUEST showtimes.
+
+    `price_category_ids`: each start is sold at each of these categories (one stock per category); a
+    start is a duplicate when it exists at every one of them, else only the missing ones are planned."""
     at = at or utcnow()
     if not offer.is_event:
         raise ShowtimesForEventsOnly()
@@ -115,21 +132,27 @@ def plan_showtimes(offer: Offer, schedule: Schedule, *, at: dt.datetime | None =
     plan = ShowtimePlan(skipped_nonexistent=nonexistent)
     future = [start for start in starts if start > at]
     plan.skipped_past = len(starts) - len(future)
-    existing = set(
-        offer.stocks.filter(
-            is_deleted=False, version=schedule.version, beginning_datetime__in=future
-        ).values_list("beginning_datetime", flat=True)
-    )
+    existing_rows = offer.stocks.filter(
+        is_deleted=False, version=schedule.version, beginning_datetime__in=future
+    ).values_list("beginning_datetime", "price_category_id")
+    existing: dict[dt.datetime, set[int | None]] = {}
+    for start, category_id in existing_rows:
+        if start is not None:
+            existing.setdefault(start, set()).add(category_id)
+    wanted = tuple(dict.fromkeys(price_category_ids))
     hours = schedule.booking_limit_hours_before
     for start in future:
-        if start in existing:
+        missing = tuple(pk for pk in wanted if pk not in existing.get(start, ()))
+        if start in existing and (not wanted or not missing):
             plan.skipped_duplicates += 1
             continue
         limit = start - dt.timedelta(hours=hours) if hours else start
-        plan.showtimes.append(PlannedShowtime(beginning=start, booking_limit=limit))
-    if plan.count > MAX_SHOWTIMES_PER_REQUEST:
+        plan.showtimes.append(
+            PlannedShowtime(beginning=start, booking_limit=limit, price_category_ids=missing)
+        )
+    if plan.stock_count > MAX_SHOWTIMES_PER_REQUEST:
         raise TooManyShowtimes(
-            f"Ces paramètres créeraient {plan.count} séances : {MAX_SHOWTIMES_PER_REQUEST} au maximum par "
+            f"Ces paramètres créeraient {plan.stock_count} séances : {MAX_SHOWTIMES_PER_REQUEST} au maximum par "
             "envoi. Réduisez la période ou le nombre d'horaires."
         )
     return plan

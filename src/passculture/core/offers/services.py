@@ -1,6 +1,7 @@
 """Offers and stocks: publish, edit, deactivate, delete (a deleted showtime cancels its bookings)."""
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.core.files import File
 from django.db import transaction
@@ -18,17 +19,20 @@ from passculture.core.offerers.validation import check_can_act_for_offerer
 
 from .constants import DESCRIPTION_MAX_LENGTH, EVENT_CATEGORIES, STOCK_DELETION_DELAY_HOURS, Category
 from .exceptions import (
+    InvalidPrice,
     NoShowtimeToCreate,
     OfferIsDraft,
+    PriceCategoryNotFound,
     QuantityBelowBookings,
     StockAlreadyStarted,
     StockBookingsChanged,
     StockDeletionTooLate,
     StockNotFound,
+    StockPriceFromCategory,
     StockStartInPast,
     ThingOfferHasAStock,
 )
-from .models import Offer, Stock
+from .models import Offer, PriceCategory, Stock
 from .scheduling import Schedule, ShowtimePlan, plan_showtimes
 from .selectors import accepts_new_stock, cancellable_bookings_count
 from .validation import check_offer_fields, check_showtime_start, check_stock_fields, sanitize_description
@@ -165,11 +169,24 @@ def set_offer_active(offer: Offer, active: bool, *, actor=None) -> Offer:
     return offer
 
 
+def _category_of_offer(offer: Offer, category: PriceCategory) -> PriceCategory:
+    """The category, checked to be one of the offer's (a stock never takes another offer's price)."""
+    if category.offer_id != offer.pk:
+        raise PriceCategoryNotFound()
+    return category
+
+
+def _categories_at(categories: list[PriceCategory], wanted: tuple[int, ...]) -> list[PriceCategory | None]:
+    """The categories to create at a planned start; [None] (one stock at the schedule's price) without."""
+    return [category for category in categories if category.pk in wanted] or [None]
+
+
 @transaction.atomic
 def create_stock(
     *,
     offer: Offer,
-    price_cents: int,
+    price_cents: int | None = None,
+    price_category: PriceCategory | None = None,
     quantity: int | None = None,
     beginning: dt.datetime | None = None,
     booking_limit: dt.datetime | None = None,
@@ -177,8 +194,12 @@ def create_stock(
     actor=None,
     at: dt.datetime | None = None,
 ) -> Stock:
-    """`at`: when the stock is created (now; the demo's history creates past showtimes "back then")."""
+    """`at`: when the stock is created (now; the demo's history creates past showtimes "back then").
+    `price_category`: one of the offer's categories, whose price the stock copies (`price_cents` is then
+    ignored); without it, the stock has its own one price ("Tarif unique")."""
     check_can_act_for_offerer(actor, offer.venue.offerer_id)
+    if price_category is not None:
+        price_cents = _category_of_offer(offer, price_category).price_cents
     if not offer.is_event:
         # Two concurrent creations would both see no stock: the offer row serialises them.
         lock(Offer.objects.filter(pk=offer.pk)).get()
@@ -188,11 +209,14 @@ def create_stock(
         check_showtime_start(beginning, offer.venue.timezone, at=at or utcnow(), booking_limit=booking_limit)
     if offer.is_event and booking_limit is None:
         booking_limit = beginning
+    if price_cents is None:
+        raise InvalidPrice()
     check_stock_fields(
         offer, price_cents=price_cents, quantity=quantity, beginning=beginning, booking_limit=booking_limit
     )
     stock = Stock.objects.create(
         offer=offer,
+        price_category=price_category,
         price_cents=price_cents,
         quantity=quantity,
         beginning_datetime=beginning if offer.is_event else None,
@@ -206,12 +230,24 @@ def create_stock(
 @transaction.atomic
 def update_stock(stock_id: int, *, actor=None, at: dt.datetime | None = None, **changes) -> Stock:
     """Changes the given fields. Once a showtime has started, its start and price are history (the
-    bookings and the reimbursement rely on them); only the seats may still change."""
+    bookings and the reimbursement rely on them); only the seats may still change.
+
+    `price_category`: another of the offer's categories, whose price the stock takes. A stock with a
+    category takes its price from it: a different `price_cents` alone is refused."""
     stock = lock(Stock.objects.select_related("offer__venue")).filter(pk=stock_id, is_deleted=False).first()
     if stock is None:
         raise StockNotFound()
     check_can_act_for_offerer(actor, stock.offer.venue.offerer_id)
     at = at or utcnow()
+    category_id = stock.price_category_id
+    if "price_category" in changes:
+        new_category = changes.pop("price_category")
+        if new_category is not None:
+            _category_of_offer(stock.offer, new_category)
+            changes["price_cents"] = new_category.price_cents
+        category_id = new_category.pk if new_category is not None else None
+    elif category_id is not None and changes.get("price_cents", stock.price_cents) != stock.price_cents:
+        raise StockPriceFromCategory()
     price = changes.get("price_cents", stock.price_cents)
     quantity = changes.get("quantity", stock.quantity)
     # Like create_stock: a thing's stock has no date, whatever a caller sends.
@@ -253,11 +289,15 @@ def update_stock(stock_id: int, *, actor=None, at: dt.datetime | None = None, **
         )
         if old_value != new_value and name not in stock.edited_fields
     ]
+    if category_id != stock.price_category_id and "price_category" not in stock.edited_fields:
+        # The pro chose this showtime's price: an import never sets its own category back.
+        edited.append("price_category")
     if moved and "beginning_datetime" not in stock.edited_fields:
         # The record of the pro's move: an import recognises the showtime by the feed's time (its
         # provider_ref) and must leave the new start, and the limit that followed it, as they are.
         edited.append("beginning_datetime")
     stock.edited_fields = [*stock.edited_fields, *edited]
+    stock.price_category_id = category_id
     stock.price_cents, stock.quantity = price, quantity
     stock.beginning_datetime, stock.booking_limit_datetime = beginning, limit
     stock.version = changes.get("version", stock.version)
@@ -297,26 +337,38 @@ def delete_stock(
 
 @transaction.atomic
 def create_showtimes(
-    offer: Offer, schedule: Schedule, *, actor=None, at: dt.datetime | None = None
+    offer: Offer,
+    schedule: Schedule,
+    *,
+    price_categories: Sequence[PriceCategory] = (),
+    actor=None,
+    at: dt.datetime | None = None,
 ) -> tuple[list[Stock], ShowtimePlan]:
     """Creates every showtime of the schedule at once (all or none), skipping past ones and duplicates.
-    Raises NoShowtimeToCreate when nothing is left to create."""
+    Raises NoShowtimeToCreate when nothing is left to create.
+
+    `price_categories`: the offer's categories to sell each showtime at: one stock per start and
+    category, each with the schedule's seats (a start already sold at a category is a duplicate for
+    that category only). Without, one stock per start at `schedule.price_cents`."""
     check_can_act_for_offerer(actor, offer.venue.offerer_id)
     # Two batches for the same film at once would both miss the other's showtimes as duplicates.
     offer = lock(Offer.objects.select_related("venue")).get(pk=offer.pk)
-    plan = plan_showtimes(offer, schedule, at=at)
+    categories = [_category_of_offer(offer, category) for category in price_categories]
+    plan = plan_showtimes(offer, schedule, at=at, price_category_ids=[c.pk for c in categories])
     if not plan.showtimes:
         raise NoShowtimeToCreate()
     stocks = Stock.objects.bulk_create(
         Stock(
             offer=offer,
-            price_cents=schedule.price_cents,
+            price_category=category,
+            price_cents=schedule.price_cents if category is None else category.price_cents,
             quantity=schedule.quantity,
             beginning_datetime=planned.beginning,
             booking_limit_datetime=planned.booking_limit,
             version=schedule.version,
         )
         for planned in plan.showtimes
+        for category in _categories_at(categories, planned.price_category_ids)
     )
     log_action(
         "stock.bulk_created",

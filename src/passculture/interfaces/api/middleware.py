@@ -17,7 +17,8 @@ from django.http import HttpRequest, HttpResponse
 
 from .handlers import http_error_response
 
-API_PREFIX = "/api/"
+# The JSON APIs: /api/ (the app's, API v2) and /public/ (the public API for cinema software).
+API_PREFIXES = ("/api/", "/public/")
 KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate")
 
 
@@ -40,7 +41,7 @@ class ApiErrorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not request.path.startswith(API_PREFIX):
+        if not request.path.startswith(API_PREFIXES):
             return self.get_response(request)
         if _declares_too_large_a_body(request):
             return http_error_response(413)

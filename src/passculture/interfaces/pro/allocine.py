@@ -202,7 +202,10 @@ def vanished_alerts_context(alerts, next_url: str) -> dict:
         }
         for alert in alerts
     ]
-    return {"vanished_showtimes": items, "vanished_next": next_url}
+    # The same alert serves showtimes pushed by ticketing software (core.providers.ticketing.sessions).
+    from_allocine = all(alert.stock.provider_ref.startswith("allocine:") for alert in alerts)
+    source = "AlloCiné" if from_allocine else "importé (AlloCiné ou logiciel de billetterie)"
+    return {"vanished_showtimes": items, "vanished_next": next_url, "vanished_source": source}
 
 
 @require_POST

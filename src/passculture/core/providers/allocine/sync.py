@@ -371,7 +371,7 @@ def _apply_feed(
     if changed_stocks:
         Stock.objects.bulk_update(changed_stocks, STOCK_SYNCED_FIELDS)
     if outcome.vanished_booked:
-        _alert_booked_vanished(venue, outcome.vanished_booked)
+        alert_booked_vanished(venue, outcome.vanished_booked)
         run.errors.append(
             f"{len(outcome.vanished_booked)} séance(s) réservée(s) ont disparu du programme AlloCiné : "
             "elles sont conservées et le cinéma a été prévenu par email."
@@ -548,10 +548,14 @@ def _alert_recipients(venue) -> list[str]:
     return admin_emails_of_offerer(venue.offerer_id)
 
 
-def _alert_booked_vanished(venue, stocks: list[Stock]) -> None:
+def alert_booked_vanished(
+    venue, stocks: list[Stock], *, source: str = "AlloCiné", kind: str = ALERT_KIND
+) -> None:
+    """The one email telling a venue that booked showtimes vanished from its programme at `source`
+    (AlloCiné, or a ticketing software's push: core.providers.ticketing.sessions)."""
     recipients = _alert_recipients(venue)
     if not recipients:
-        logger.warning("allocine: venue %s: booked showtimes vanished, nobody to alert", venue.pk)
+        logger.warning("%s: venue %s: booked showtimes vanished, nobody to alert", kind, venue.pk)
         return
     lines = [
         f"- {stock.offer.name}, {format_local(stock.beginning_datetime, venue.timezone, with_weekday=True)}"
@@ -561,18 +565,18 @@ def _alert_booked_vanished(venue, stocks: list[Stock]) -> None:
     ]
     text = (
         "Bonjour,\n\n"
-        f"Ces séances de {venue.display_name} ne figurent plus dans votre programme AlloCiné, mais des "
+        f"Ces séances de {venue.display_name} ne figurent plus dans votre programme {source}, mais des "
         "bénéficiaires les ont réservées :\n\n"
         + "\n".join(lines)
         + "\n\nElles n'ont pas été supprimées et restent signalées sur l'accueil de votre espace pass "
         "Culture pro. Si elles sont annulées, supprimez-les depuis cet espace : les réservations seront "
-        "annulées et les bénéficiaires prévenus. Sinon, choisissez « Garder la séance ». Si AlloCiné "
-        "les affiche de nouveau, l'alerte disparaîtra d'elle-même.\n\nL'équipe pass Culture"
+        "annulées et les bénéficiaires prévenus. Sinon, choisissez « Garder la séance ». Si "
+        f"{source} les affiche de nouveau, l'alerte disparaîtra d'elle-même.\n\nL'équipe pass Culture"
     )
     queue_email(
-        kind=ALERT_KIND,
+        kind=kind,
         to=recipients,
-        subject=f"Séances réservées absentes du programme AlloCiné – {venue.display_name}",
+        subject=f"Séances réservées absentes du programme {source} – {venue.display_name}",
         text_body=text,
         related=venue,
     )

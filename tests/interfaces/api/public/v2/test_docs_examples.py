@@ -59,6 +59,7 @@ class Call:
     url: str
     headers: dict[str, str]
     auth: tuple[str, str] | None
+    body: str | None = None
 
 
 def _blocks(html: str, css_class: str) -> list[str]:
@@ -75,10 +76,10 @@ def _expand(command: str, variables: dict[str, str]) -> str:
 
 
 def parse_curl(command: str) -> Call:
-    """The subset of curl the page uses: -s -i -o -w -X -H -u and one URL."""
+    """The subset of curl the pages use: -s -i -o -w -X -H -u -d and one URL (also the public API's page)."""
     args = shlex.split(command)
     assert args[0] == "curl", command
-    method, url, headers, auth = "GET", "", {}, None
+    method, url, headers, auth, body = "GET", "", {}, None, None
     rest = iter(args[1:])
     for arg in rest:
         if arg in ("-s", "-i"):
@@ -93,10 +94,12 @@ def parse_curl(command: str) -> Call:
         elif arg == "-u":
             user, _, password = next(rest).partition(":")
             auth = (user, password)
+        elif arg == "-d":
+            body = next(rest)
         else:
             assert not arg.startswith("-"), f"curl option the replay does not know: {arg}"
             url = arg
-    return Call(method, url, headers, auth)
+    return Call(method, url, headers, auth, body)
 
 
 def commands(block: str, variables: dict[str, str]) -> list[tuple[int, Call]]:
@@ -123,7 +126,7 @@ def parse_response(block: str) -> Documented:
 
 
 def send(client: httpx.Client, call: Call) -> httpx.Response:
-    return client.request(call.method, call.url, headers=call.headers, auth=call.auth)
+    return client.request(call.method, call.url, headers=call.headers, auth=call.auth, content=call.body)
 
 
 @pytest.fixture
@@ -142,6 +145,37 @@ def documented_world(transactional_db):
     }
 
 
+def replay(client: httpx.Client, html: str, variables: dict[str, str]):
+    """Replays each curl block of a docs page in order (also the public API's page): yields
+    (where, calls, documented answer, response, body or None), the status, the headers and an empty body
+    already checked, and for an error body its shape and code."""
+    curls, answers = _blocks(html, "api-curl"), _blocks(html, "api-response")
+    assert len(curls) == len(answers) > 0
+    for curl_block, answer_block in zip(curls, answers, strict=True):
+        expected = parse_response(answer_block)
+        calls = commands(curl_block, variables)
+        response = None
+        for times, call in calls:
+            for _ in range(times):
+                response = send(client, call)
+        assert response is not None, curl_block
+        where = f"\n{curl_block}\n-> {response.status_code} {response.text}"
+        assert response.status_code == expected.status, where
+        for name, value in expected.headers.items():
+            assert name in response.headers, where
+            if name not in ("Retry-After",):
+                assert response.headers[name] == value, where
+        if expected.body is None:
+            assert response.content == b"", where
+            yield where, [call for _times, call in calls], expected, response, None
+            continue
+        body = response.json()
+        assert set(body) == set(expected.body), where
+        if "code" in expected.body:
+            assert body["code"] == expected.body["code"], where
+        yield where, [call for _times, call in calls], expected, response, body
+
+
 def test_every_curl_example_of_the_docs_page_answers_what_the_page_shows(live_server, documented_world):
     with httpx.Client(timeout=10) as client:
         page = client.get(f"{live_server.url}/api/v2/docs")
@@ -149,33 +183,15 @@ def test_every_curl_example_of_the_docs_page_answers_what_the_page_shows(live_se
         html = page.text
         variables = {**_variables(html), **documented_world}
         assert variables["API"] == f"{live_server.url}/api/v2"
-        curls, answers = _blocks(html, "api-curl"), _blocks(html, "api-response")
-        assert len(curls) == len(answers) > 0
 
         seen_routes, seen_codes = set(), set()
-        for curl_block, answer_block in zip(curls, answers, strict=True):
-            expected = parse_response(answer_block)
-            response = None
-            for times, call in commands(curl_block, variables):
-                for _ in range(times):
-                    response = send(client, call)
+        for where, calls, expected, _response, body in replay(client, html, variables):
+            for call in calls:
                 path = call.url.removeprefix(variables["API"])
                 seen_routes.add((call.method, path[: path.rindex("/") + 1]))
-            assert response is not None, curl_block
-
-            where = f"\n{curl_block}\n-> {response.status_code} {response.text}"
-            assert response.status_code == expected.status, where
-            for name, value in expected.headers.items():
-                assert name in response.headers, where
-                if name not in ("Retry-After",):
-                    assert response.headers[name] == value, where
-            if expected.body is None:
-                assert response.content == b"", where
+            if body is None:
                 continue
-            body = response.json()
-            assert set(body) == set(expected.body), where
             if "code" in expected.body:
-                assert body["code"] == expected.body["code"], where
                 seen_codes.add(body["code"])
                 continue
             for name, value in expected.body.items():

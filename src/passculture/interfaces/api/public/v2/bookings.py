@@ -84,7 +84,14 @@ def booking_payload(booking: Booking) -> dict:
 
 
 def _run(request: HttpRequest, operation: Callable, action: str, token: str) -> Booking:
-    actor: services.CounterActor = request.auth  # type: ignore[attr-defined]
+    return run_counter_operation(request, request.auth, operation, action, token)  # type: ignore[attr-defined]
+
+
+def run_counter_operation(
+    request: HttpRequest, actor: services.CounterActor, operation: Callable, action: str, token: str
+) -> Booking:
+    """Runs a counter service for `actor`, counting misses per credential and per address (also used by
+    the public API's booking routes, /public/bookings/v1)."""
     credential = actor.api_key_prefix or f"user:{getattr(actor.user, 'pk', '')}"
     misses = ((MISSES_PER_CREDENTIAL, credential), (MISSES_PER_CLIENT, client_ip(request, "unknown")))
     try:
