@@ -4,6 +4,7 @@ SCENARIOS = {
     "allocine_national": "benchmarks.scenarios.allocine_national",
     "bookings_export": "benchmarks.scenarios.bookings_export",
     "booking_contention": "benchmarks.scenarios.booking_contention",
+    "cinema_sessions": "benchmarks.scenarios.cinema_sessions",
     "image_memory": "benchmarks.scenarios.image_memory",
     "offer_search": "benchmarks.scenarios.offer_search",
     "page_weight": "benchmarks.scenarios.page_weight",
