@@ -141,7 +141,9 @@ def test_the_first_request_after_the_database_dropped_the_connection_succeeds(se
     assert _status(server + SEARCH) == 200
     assert _other_backends(spare=mine) == 1  # the worker kept its connection open between requests
 
-    assert _terminate_other_backends(spare=mine) == 1
+    # At least the worker's: under load another short-lived connection (the server starting its next
+    # thread) may be there too; what matters is that the next request succeeds.
+    assert _terminate_other_backends(spare=mine) >= 1
 
     assert _status(server + SEARCH) == 200
     assert _status(server + SEARCH) == 200
