@@ -187,6 +187,7 @@ def recover(at: dt.datetime | None = None) -> dict:
     released = sum(release(reservation_id, "abandoned") for reservation_id in stale_reservations(at))
     orphans = _queue_orphans()
     outcomes: dict[str, int] = {}
+    at = max(at, utcnow())  # the calls just queued are due too
     due = TicketingCall.objects.filter(status=CallStatus.PENDING, next_attempt_at__lte=at)
     for call_id in due.order_by("next_attempt_at", "id").values_list("id", flat=True)[:BATCH_SIZE]:
         outcome = deliver_call(call_id, at=at)
