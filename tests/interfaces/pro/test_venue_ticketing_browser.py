@@ -1,7 +1,6 @@
 """The venue page's "Logiciel de billetterie" section with an active link, in a real browser: provider,
 health, and the switch that stops selling (screenshot + axe; decision 0029)."""
 
-
 from passculture.core.common.time import now as utcnow
 from passculture.core.offerers.factories import MembershipFactory, VenueFactory
 from passculture.core.providers.ticketing.models import LinkStatus, Provider, VenueProviderLink
