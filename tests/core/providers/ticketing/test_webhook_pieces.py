@@ -167,3 +167,19 @@ def test_the_confirmation_email_shows_the_tickets_and_the_qr_is_the_barcode(cine
     assert ticket.barcode in email.html and "QR code du billet" in email.html
     assert email.attachments[0].payload == ticket.barcode
     assert tickets_by_booking([booking.pk])[booking.pk][0].seat == "A1"
+
+
+def test_urls_set_from_code_are_validated_and_a_venue_s_replaces_the_provider_s(cinema, settings):
+    from passculture.core.providers.ticketing.webhook_urls import set_webhook_urls
+
+    settings.TICKETING_ALLOW_HTTP_LOOPBACK = False
+    with pytest.raises(DomainError) as exc:
+        set_webhook_urls(cinema.link, booking_url="http://cinema.example/book")
+    assert exc.value.code == "INVALID_WEBHOOK_URL"
+
+    set_webhook_urls(cinema.link, booking_url=" https://cinema.example/book ", actor_label="api")
+    link = VenueProviderLink.objects.select_related("provider").get(pk=cinema.link.pk)
+    assert link.url("booking") == "https://cinema.example/book"
+    assert link.url("cancel") == cinema.server.cancel_url  # the provider's
+    set_webhook_urls(link, booking_url="")
+    assert VenueProviderLink.objects.get(pk=link.pk).url("booking") == cinema.server.booking_url

@@ -1,4 +1,4 @@
-from passculture.core.common.exceptions import DomainError
+from passculture.core.common.exceptions import DomainError, InvalidInput
 
 
 class ProviderNotFound(DomainError):
@@ -108,3 +108,8 @@ class TicketingBookingInProgress(DomainError):
     message = (
         "Une autre réservation est en cours pour votre compte : attendez quelques secondes et réessayez."
     )
+
+
+class InvalidWebhookUrl(InvalidInput):
+    code = "INVALID_WEBHOOK_URL"
+    message = "Saisissez une adresse commençant par https:// (500 caractères au plus)."
