@@ -183,3 +183,34 @@ def test_urls_set_from_code_are_validated_and_a_venue_s_replaces_the_provider_s(
     assert link.url("cancel") == cinema.server.cancel_url  # the provider's
     set_webhook_urls(link, booking_url="")
     assert VenueProviderLink.objects.get(pk=link.pk).url("booking") == cinema.server.booking_url
+
+
+def test_a_provider_without_a_secret_cannot_sell(cinema, beneficiary):
+    Provider.objects.filter(pk=cinema.provider.pk).update(signing_key_version=0)
+    with pytest.raises(DomainError) as exc:
+        booking_services.book_offer(beneficiary, cinema.stock.pk)
+    assert exc.value.code == "TICKETING_UNAVAILABLE"
+    assert "secret" in VenueProviderLink.objects.get(pk=cinema.link.pk).last_error
+
+
+def test_a_barcode_given_twice_by_the_vendor_is_a_failure(cinema, beneficiary, monkeypatch):
+    from passculture.core.credit.factories import DepositFactory
+    from passculture.core.users.factories import UserFactory
+
+    first = booking_services.book_offer(beneficiary, cinema.stock.pk)
+    reused = Ticket.objects.get(booking=first).barcode
+    real_post = client.post
+
+    def same_barcode(link, kind, payload):
+        answer = real_post(link, kind, payload)
+        if kind == "booking" and isinstance(answer.body, dict):
+            answer.body["tickets"][0]["barcode"] = reused
+        return answer
+
+    monkeypatch.setattr(client, "post", same_barcode)
+    other = UserFactory()
+    DepositFactory(user=other)
+    with pytest.raises(DomainError) as exc:
+        booking_services.book_offer(other, cinema.stock.pk)
+    assert exc.value.code == "TICKETING_UNAVAILABLE"
+    assert Ticket.objects.get(barcode=reused).booking == first  # the first booking keeps its ticket

@@ -11,6 +11,7 @@ import httpx
 from django.conf import settings
 from django.db.models import F
 
+from passculture.core.common.exceptions import DomainError
 from passculture.core.common.time import now as utcnow
 
 from .models import VenueProviderLink, is_loopback_http, webhook_url
@@ -73,7 +74,9 @@ def post(link: VenueProviderLink, kind: str, payload: dict) -> Answer:
         answer.error = f"délai dépassé ({settings.TICKETING_TIMEOUT_SECONDS:g} s)"
     except httpx.HTTPError as error:
         answer.error = f"connexion impossible ({type(error).__name__})"
-    except Exception as error:  # a bad URL or secret must not turn into a crash of the booking
+    except DomainError as error:  # no signing secret yet
+        answer.error = error.message
+    except Exception as error:  # a bad URL must not turn into a crash of the booking
         answer.error = f"appel impossible ({type(error).__name__})"
     return answer
 

@@ -91,8 +91,8 @@ def book_through_provider(user, stock_id: int, quantity: int, *, at: dt.datetime
             _record_tickets(reservation.pk, answer.tickets)
         release(reservation.pk, "unavailable")
         raise TicketingUnavailable()
-    _record_tickets(reservation.pk, answer.tickets)
     try:
+        _record_tickets(reservation.pk, answer.tickets)
         return _confirm(reservation.pk, user, remaining=answer.remaining, at=at)
     except DomainError as error:
         release(reservation.pk, error.code)
@@ -188,11 +188,13 @@ def _lock_reservation(reservation_id: int) -> TicketingReservation | None:
 def _record_tickets(reservation_id: int, tickets: list[dict]) -> None:
     reservation = lock(TicketingReservation.objects.select_related("link")).get(pk=reservation_id)
     for ticket in tickets:
-        Ticket.objects.get_or_create(
+        row, _ = Ticket.objects.get_or_create(
             provider_id=reservation.link.provider_id,
             barcode=ticket["barcode"],
             defaults={"reservation": reservation, "seat": ticket["seat"]},
         )
+        if row.reservation_id != reservation.pk:  # the vendor gave a barcode it already gave us
+            raise TicketingUnavailable()
     if reservation.status == ReservationStatus.RESERVED:
         reservation.status = ReservationStatus.ISSUED
         reservation.save(update_fields=["status", "updated_at"])
