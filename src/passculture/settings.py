@@ -324,6 +324,15 @@ ALLOCINE_API_KEY = os.environ.get("ALLOCINE_API_KEY", "")
 # Read timeout in seconds (connecting has its own 5 s): a large theatre's feed takes a while to build.
 ALLOCINE_API_TIMEOUT = float(os.environ.get("ALLOCINE_API_TIMEOUT", "20"))
 
+# Cinemas' ticketing systems (decision 0029): how long a booking call may take, the key the providers'
+# signing secrets are derived from (never stored), http:// allowed for 127.0.0.1/localhost (the demo's
+# reference system), and the reference system `serve` starts for the demo cinema (port 0 = free port).
+TICKETING_TIMEOUT_SECONDS = float(os.environ.get("TICKETING_TIMEOUT_SECONDS", "5"))
+TICKETING_SIGNING_KEY = os.environ.get("TICKETING_SIGNING_KEY", "") or ("ticketing:" + SECRET_KEY)
+TICKETING_ALLOW_HTTP_LOOPBACK = env_bool("TICKETING_ALLOW_HTTP_LOOPBACK", DEBUG)
+DEMO_TICKETING_SERVER = env_bool("DEMO_TICKETING_SERVER", DEBUG)
+DEMO_TICKETING_PORT = int(os.environ.get("DEMO_TICKETING_PORT", "0"))
+
 # pass Culture's own bank account, the debtor of the reimbursement transfer files (pain.001). The
 # defaults are a demo account (valid checksum, no real money): production must set all three.
 SEPA_DEBTOR_NAME = os.environ.get("SEPA_DEBTOR_NAME", "pass Culture (démo)")

@@ -106,6 +106,14 @@ STATUS_BY_CODE: dict[str, int] = {
     "ALLOCINE_REQUEST_REJECTED": 502,
     "ALLOCINE_BAD_PAYLOAD": 502,
     "ALLOCINE_ALERT_NOT_FOUND": 404,
+    # booking through a cinema's ticketing system (decision 0029): refused there, or it did not answer
+    "TICKETING_SOLD_OUT": 409,
+    "TICKETING_NOT_ENOUGH_SEATS": 409,
+    "TICKETING_SELLING_STOPPED": 409,
+    "TICKETING_STOCK_NOT_LINKED": 409,
+    "TICKETING_BOOKING_IN_PROGRESS": 409,
+    "TICKETING_UNAVAILABLE": 503,
+    "TICKETING_SECRET_MISSING": 409,
     # reimbursement files (NOT_A_CUTOFF, INVALID_TRANSFER_AMOUNT, NO_TRANSFER... are InvalidInput: 400);
     # a generated SEPA file that fails its schema is our bug, not the caller's
     "SEPA_FILE_INVALID": 500,

@@ -124,3 +124,66 @@ def test_staff_stop_active_links_from_the_links_list(staff_client, link):
     link.refresh_from_db()
     assert (link.status, link.is_selling) == (LinkStatus.STOPPED, False)
     assert AuditLog.objects.filter(action="ticketing_link.stopped").exists()
+
+
+# --- Webhooks: signing secret, health, selling switch, venue URLs (decision 0029) -------------------
+
+
+def test_staff_make_the_signing_secret_shown_once(client, db):
+    from passculture.core.providers.ticketing.signing import provider_secret
+    from passculture.core.users.factories import StaffFactory
+
+    staff = StaffFactory()
+    client.force_login(staff)
+    provider = Provider.objects.create(name="Billetterie S")
+    url = reverse("backoffice:provider-keys", args=[provider.pk])
+
+    assert "Aucun secret" in client.get(url).content.decode()
+    content = client.post(url, {"action": "rotate_secret"}).content.decode()
+
+    provider.refresh_from_db()
+    assert provider.signing_key_version == 1
+    assert provider_secret(provider.pk, 1) in content
+    assert provider_secret(provider.pk, 1) not in client.get(url).content.decode()
+
+
+def test_staff_see_the_health_and_suspend_selling(client, db):
+    from passculture.core.offerers.factories import VenueFactory
+    from passculture.core.users.factories import StaffFactory
+
+    client.force_login(StaffFactory())
+    provider = Provider.objects.create(name="Billetterie H")
+    link = VenueProviderLink.objects.create(
+        venue=VenueFactory(), provider=provider, venue_id_at_provider="H-1", status=LinkStatus.ACTIVE
+    )
+    VenueProviderLink.objects.filter(pk=link.pk).update(error_count=3, last_error="délai dépassé (5 s)")
+    change = reverse("admin:ticketing_venueproviderlink_change", args=[link.pk])
+    assert "délai dépassé (5 s)" in client.get(change).content.decode()
+
+    client.post(
+        reverse("admin:ticketing_venueproviderlink_changelist"),
+        {"action": "suspend_selling", "_selected_action": [link.pk]},
+    )
+    assert not VenueProviderLink.objects.get(pk=link.pk).is_selling
+
+
+def test_staff_set_a_venue_url_https_only(client, db, settings):
+    from passculture.core.offerers.factories import VenueFactory
+    from passculture.core.users.factories import StaffFactory
+
+    settings.TICKETING_ALLOW_HTTP_LOOPBACK = False
+    client.force_login(StaffFactory())
+    provider = Provider.objects.create(name="Billetterie U")
+    link = VenueProviderLink.objects.create(
+        venue=VenueFactory(), provider=provider, venue_id_at_provider="U-1", status=LinkStatus.ACTIVE
+    )
+    change = reverse("admin:ticketing_venueproviderlink_change", args=[link.pk])
+
+    refused = client.post(
+        change, {"booking_url": "http://cinema.example/book", "cancel_url": "", "notification_url": ""}
+    )
+    assert refused.status_code == 200 and "https://" in refused.content.decode()
+    client.post(
+        change, {"booking_url": "https://cinema.example/book", "cancel_url": "", "notification_url": ""}
+    )
+    assert VenueProviderLink.objects.get(pk=link.pk).booking_url == "https://cinema.example/book"

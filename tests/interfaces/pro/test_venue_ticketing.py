@@ -108,3 +108,52 @@ def test_a_refused_request_shows_its_reason_and_the_form_again(logged, venue, pr
 
     content = logged.get(reverse("pro:venue", args=[venue.pk])).content.decode()
     assert "Identifiant inconnu" in content and "Demander le lien" in content
+
+
+# --- Health and the selling switch (decision 0029) -------------------------------------------------
+
+
+@pytest.fixture
+def active_link(venue, provider):
+    return VenueProviderLink.objects.create(
+        venue=venue, provider=provider, venue_id_at_provider="VOL-12", status=LinkStatus.ACTIVE
+    )
+
+
+def test_an_active_link_shows_its_health_and_the_switch(logged, venue, active_link):
+    VenueProviderLink.objects.filter(pk=active_link.pk).update(error_count=2, last_error="réponse HTTP 500")
+
+    content = logged.get(reverse("pro:venue", args=[venue.pk])).content.decode()
+
+    assert "Billetterie Ciné+" in content and "Aucun appel pour" in content
+    assert "réponse HTTP 500" in content and 'id="venue-ticketing-errors-count"' in content
+    assert "Suspendre la vente par le logiciel" in content
+
+
+def test_the_switch_stops_then_resumes_selling(logged, venue, active_link):
+    url = reverse("pro:venue-ticketing-selling", args=[venue.pk])
+
+    response = logged.post(url, {"selling": "0"}, follow=True)
+    assert not VenueProviderLink.objects.get(pk=active_link.pk).is_selling
+    content = response.content.decode()
+    assert "Vente suspendue" in content and "Reprendre la vente par le logiciel" in content
+
+    logged.post(url, {"selling": "1"})
+    assert VenueProviderLink.objects.get(pk=active_link.pk).is_selling
+
+
+def test_the_switch_needs_an_active_link(logged, venue):
+    response = logged.post(
+        reverse("pro:venue-ticketing-selling", args=[venue.pk]), {"selling": "0"}, follow=True
+    )
+    assert "pas de lien actif" in response.content.decode()
+
+
+def test_the_switch_of_another_offerer_s_venue_is_a_404(logged, provider):
+    other = VenueFactory()
+    VenueProviderLink.objects.create(
+        venue=other, provider=provider, venue_id_at_provider="X", status="active"
+    )
+    response = logged.post(reverse("pro:venue-ticketing-selling", args=[other.pk]), {"selling": "0"})
+    assert response.status_code == 404
+    assert VenueProviderLink.objects.get(venue=other).is_selling

@@ -26,7 +26,7 @@ from passculture.core.offerers.selectors import validated_offerer_ids_of
 from passculture.core.offers.exceptions import StockNotFound
 from passculture.core.offers.models import Stock
 
-from . import rules
+from . import hooks, rules
 from .constants import (
     AUTO_VALIDATION_DELAY,
     AUTO_VALIDATOR_LABEL,
@@ -63,10 +63,21 @@ TOKEN_ATTEMPTS = 10
 
 
 def book_offer(user, stock_id: int, quantity: int = 1, *, at: dt.datetime | None = None) -> Booking:
-    """Books `quantity` places of a stock for a beneficiary, under locks (stock, then deposit)."""
+    """Books `quantity` places of a stock for a beneficiary, under locks (stock, then deposit). A stock
+    sold through a cinema's ticketing system is booked there first (hooks, decision 0029)."""
+    booking = hooks.book_externally(user, stock_id, quantity, at=at)
+    return booking if booking is not None else book_locally(user, stock_id, quantity, at=at)
+
+
+def book_locally(
+    user, stock_id: int, quantity: int = 1, *, at: dt.datetime | None = None, before_notify=None
+) -> Booking:
+    """`before_notify(booking)` runs in the booking's transaction before the email is built."""
     for _ in range(TOKEN_ATTEMPTS):
         try:
-            return _book_offer(user, stock_id, quantity, at=at, token=rules.generate_token())
+            return _book_offer(
+                user, stock_id, quantity, at=at, token=rules.generate_token(), before_notify=before_notify
+            )
         except _TokenCollision:
             continue
     raise DomainError(
@@ -79,7 +90,9 @@ class _TokenCollision(Exception):
 
 
 @transaction.atomic
-def _book_offer(user, stock_id: int, quantity: int, *, at: dt.datetime | None, token: str) -> Booking:
+def _book_offer(
+    user, stock_id: int, quantity: int, *, at: dt.datetime | None, token: str, before_notify=None
+) -> Booking:
     check_is_beneficiary(user)
     stock = lock(Stock.objects.select_related("offer__venue__offerer")).filter(pk=stock_id).first()
     if stock is None:
@@ -131,6 +144,8 @@ def _book_offer(user, stock_id: int, quantity: int, *, at: dt.datetime | None, t
         target=booking,
         data={"stock_id": stock.pk, "quantity": quantity, "total_cents": total},
     )
+    if before_notify is not None:
+        before_notify(booking)
     notifications.notify_booking_confirmed(booking)
     return booking
 
@@ -183,6 +198,7 @@ def _cancel_locked(
         target=booking,
         data={"reason": reason, "token": booking.token, **({"message": message} if message else {})},
     )
+    hooks.booking_cancelled(booking)
     notifications.notify_booking_cancelled(booking, message=message)
     return booking
 

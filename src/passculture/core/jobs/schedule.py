@@ -80,6 +80,13 @@ SCHEDULE: tuple[Job, ...] = (
         "Prépare les gros exports de réservations demandés par les pros et supprime ceux de plus de 24 h.",
     ),
     Job(
+        "ticketing_recovery",
+        dt.timedelta(minutes=1),
+        "passculture.core.providers.ticketing.outbox.recover",
+        "Billetteries des cinémas : libère les réservations abandonnées, annule les billets orphelins, "
+        "relance les annulations et notifications en échec.",
+    ),
+    Job(
         "allocine_requested_imports",
         dt.timedelta(minutes=1),
         "passculture.core.providers.allocine.services.sync_requested_imports",

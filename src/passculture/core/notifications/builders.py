@@ -131,6 +131,16 @@ def pro_recipient(booking) -> str:
     return booking.offer.booking_email or booking.venue.booking_email or ""
 
 
+def _tickets(booking) -> list[dict]:
+    """Tickets issued by the cinema's ticketing system (decision 0029), read through the reverse relation
+    of providers.ticketing's Ticket (that app imports bookings and notifications, not the reverse)."""
+    manager = getattr(booking, "tickets", None)
+    if manager is None or booking.pk is None:
+        return []
+    rows = manager.filter(status="issued").order_by("seat", "id").values_list("barcode", "seat")
+    return [{"barcode": barcode, "seat": seat} for barcode, seat in rows]
+
+
 def _booking_context(booking) -> dict:
     venue, offer, stock, user = booking.venue, booking.offer, booking.stock, booking.user
     tz = venue.timezone
@@ -149,6 +159,7 @@ def _booking_context(booking) -> dict:
         "unit_price": format_euros(booking.amount_cents),
         "total_price": format_euros(booking.total_amount_cents),
         "countermark": booking.token,
+        "tickets": _tickets(booking),
         "booked_at": format_local(booking.booked_at, tz),
         "cancellation_limit": format_local(limit, tz) if limit is not None else "",
         # Booked less than 48 h before the show: the limit is the booking time itself, nothing to cancel.
@@ -190,10 +201,11 @@ def booking_confirmed_to_pro(booking) -> EmailContent | None:
 
 def booking_confirmed_to_beneficiary(booking) -> EmailContent:
     content_id = f"qrcode-{booking.token.lower()}@passculture"
-    qr = QrCodeImage(
-        filename=f"contremarque-{booking.token}.png", content_id=content_id, payload=booking.qr_payload
-    )
-    context = {**_booking_context(booking), "qr_content_id": content_id}
+    context = _booking_context(booking)
+    # With tickets from the cinema's system, the QR code is the (first) ticket's barcode.
+    payload = context["tickets"][0]["barcode"] if context["tickets"] else booking.qr_payload
+    qr = QrCodeImage(filename=f"contremarque-{booking.token}.png", content_id=content_id, payload=payload)
+    context["qr_content_id"] = content_id
     subject = f"Votre réservation est confirmée : {booking.offer.name}"
     return _build("booking_confirmed_beneficiary", subject, context, [booking.user.email], attachments=[qr])
 

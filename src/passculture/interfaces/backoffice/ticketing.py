@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from passculture.core.common.exceptions import DomainError
-from passculture.core.providers.ticketing import keys, links
+from passculture.core.providers.ticketing import keys, links, signing
 from passculture.core.providers.ticketing.models import LinkStatus, Provider, VenueProviderLink
 
 from .admin_base import ReadOnlyAdmin, StaffAdmin, waiting_filter
@@ -22,27 +22,85 @@ class ProviderAdmin(StaffAdmin):
     list_display = ("name", "is_active", "created_at", "keys_link")
     list_filter = ("is_active",)
     search_fields = ("name",)
-    fields = ("name", "is_active", "booking_url", "cancel_url", "notification_url", "keys_link")
-    readonly_fields = ("keys_link",)
+    fields = (
+        "name",
+        "is_active",
+        "booking_url",
+        "cancel_url",
+        "notification_url",
+        "signing_key_version",
+        "signing_key_created_at",
+        "keys_link",
+    )
+    readonly_fields = ("signing_key_version", "signing_key_created_at", "keys_link")
 
     @admin.display(description="Clés d'API")
     def keys_link(self, provider: Provider) -> str:
         if provider.pk is None:
             return "Enregistrez le logiciel pour lui créer des clés."
         url = reverse("backoffice:provider-keys", args=[provider.pk])
-        return format_html('<a href="{}">Clés d\'API {}</a>', url, provider.name)
+        return format_html('<a href="{}">Clés d\'API et secret de signature {}</a>', url, provider.name)
 
     def has_delete_permission(self, request, obj=None):
         return False  # a provider with links is deactivated, never deleted
 
 
+HEALTH_FIELDS = ("last_call_at", "last_success_at", "error_count", "last_error", "last_error_at")
+OVERRIDE_FIELDS = ("booking_url", "cancel_url", "notification_url")
+
+
 @admin.register(VenueProviderLink)
 class VenueProviderLinkAdmin(ReadOnlyAdmin):
-    list_display = ("venue", "provider", "venue_id_at_provider", "status", "is_selling", "created_at")
-    list_filter = (waiting_filter(links.pending_links, "à valider"), "status", "provider")
+    """Read-only but for the venue's own webhook URLs (each one replaces the provider's when set);
+    shows the link's health; stops or resumes selling through it (decision 0029)."""
+
+    list_display = (
+        "venue",
+        "provider",
+        "venue_id_at_provider",
+        "status",
+        "is_selling",
+        "last_call_at",
+        "error_count",
+        "created_at",
+    )
+    list_filter = (waiting_filter(links.pending_links, "à valider"), "status", "provider", "is_selling")
     search_fields = ("venue__name", "venue__siret", "venue_id_at_provider", "provider__name")
     list_select_related = ("venue", "provider")
-    actions = ["stop_selected"]
+    actions = ["stop_selected", "suspend_selling", "resume_selling"]
+    fields = (
+        "venue",
+        "provider",
+        "venue_id_at_provider",
+        "status",
+        "is_selling",
+        *OVERRIDE_FIELDS,
+        *HEALTH_FIELDS,
+        "refusal_reason",
+        "created_at",
+        "decided_at",
+    )
+
+    def has_change_permission(self, request, obj=None):
+        return StaffAdmin.has_change_permission(self, request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [name for name in self.fields if name not in OVERRIDE_FIELDS]
+
+    def _set_selling(self, request, queryset, selling: bool) -> None:
+        changed = 0
+        for link in queryset.filter(status=LinkStatus.ACTIVE).select_related("venue"):
+            links.set_selling(request.user, link, selling, as_staff=True)
+            changed += 1
+        messages.success(request, f"Liens {'repris' if selling else 'suspendus'} : {changed}.")
+
+    @admin.action(description="Suspendre la vente par le logiciel (liens actifs sélectionnés)")
+    def suspend_selling(self, request, queryset):
+        self._set_selling(request, queryset, False)
+
+    @admin.action(description="Reprendre la vente par le logiciel (liens actifs sélectionnés)")
+    def resume_selling(self, request, queryset):
+        self._set_selling(request, queryset, True)
 
     @admin.action(description="Arrêter les liens actifs sélectionnés")
     def stop_selected(self, request, queryset):
@@ -66,8 +124,12 @@ def _provider_or_404(provider_id: int) -> Provider:
 def provider_keys(request, provider_id: int):
     provider = _provider_or_404(provider_id)
     created = None
+    new_secret = None
     error = ""
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("action") == "rotate_secret":
+        new_secret = signing.rotate_signing_secret(provider.pk, actor=request.user).clear_secret
+        provider.refresh_from_db()
+    elif request.method == "POST":
         try:
             created = keys.create_provider_key(
                 provider.pk, actor=request.user, label=request.POST.get("label", "")
@@ -80,6 +142,7 @@ def provider_keys(request, provider_id: int):
         "provider": provider,
         "keys": keys.keys_of_provider(provider.pk),
         "created": created,
+        "new_secret": new_secret,
         "error": error,
         "label_max_length": keys.LABEL_MAX_LENGTH,
     }

@@ -69,6 +69,11 @@ urlpatterns = [
     path("lieux/<int:venue_id>/", venues.venue_detail, name="venue"),
     path("lieux/<int:venue_id>/modifier/", venues.venue_edit, name="venue-edit"),
     path("lieux/<int:venue_id>/billetterie/", venues.venue_ticketing_request, name="venue-ticketing"),
+    path(
+        "lieux/<int:venue_id>/billetterie/vente/",
+        venues.venue_ticketing_selling,
+        name="venue-ticketing-selling",
+    ),
     path("allocine/", allocine.allocine_overview, name="allocine"),
     path("lieux/<int:venue_id>/allocine/", allocine.venue_allocine, name="venue-allocine"),
     path("lieux/<int:venue_id>/allocine/etat/", allocine.venue_allocine_status, name="venue-allocine-status"),

@@ -8,6 +8,7 @@ messages next to the field they are about.
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from passculture.core.common.exceptions import DomainError
@@ -15,6 +16,7 @@ from passculture.core.common.time import format_local, now
 from passculture.core.finance.selectors import current_bank_account
 from passculture.core.offerers import selectors, services
 from passculture.core.providers.ticketing import links
+from passculture.core.providers.ticketing import selectors as ticketing_selectors
 from passculture.core.providers.ticketing.models import VENUE_ID_AT_PROVIDER_MAX_LENGTH
 
 from .access import own_venue_or_404, pro_required
@@ -127,7 +129,26 @@ def venue_detail(request, venue_id: int):
     return _detail_page(request, venue, TicketingLinkForm())
 
 
+def ticketing_health(link, tz: str) -> dict | None:
+    """The health of an active link as the venue page and the back office show it (local times)."""
+    if link is None or link.status != "active":
+        return None
+
+    def when(value):
+        return format_local(value, tz) if value is not None else ""
+
+    return {
+        "last_call": when(link.last_call_at),
+        "last_success": when(link.last_success_at),
+        "error_count": link.error_count,
+        "last_error": link.last_error,
+        "last_error_at": when(link.last_error_at),
+        "is_healthy": link.error_count == 0,
+    }
+
+
 def _detail_page(request, venue, ticketing_form, *, status: int = 200):
+    ticketing_link = links.current_link_of_venue(venue.pk)
     return render(
         request,
         "pro/venues/detail.html",
@@ -137,7 +158,8 @@ def _detail_page(request, venue, ticketing_form, *, status: int = 200):
             "accessibility": [(label, getattr(venue, name)) for name, label in ACCESSIBILITY],
             "local_now": format_local(now(), venue.timezone),
             "bank_account": current_bank_account(venue),
-            "ticketing_link": links.current_link_of_venue(venue.pk),
+            "ticketing_link": ticketing_link,
+            "ticketing_health": ticketing_health(ticketing_link, venue.timezone),
             "ticketing_form": ticketing_form,
             **allocine_context(venue),
         },
@@ -177,6 +199,30 @@ def venue_ticketing_request(request, venue_id: int):
             )
             return redirect("pro:venue", venue_id=venue.pk)
     return _detail_page(request, venue, form, status=400)
+
+
+@require_POST
+@pro_required
+def venue_ticketing_selling(request, venue_id: int):
+    """The switch of the venue page: stop or resume selling through the ticketing software's link."""
+    venue = own_venue_or_404(request, venue_id)
+    link = ticketing_selectors.active_link_of_venue(venue.pk)
+    if link is None:
+        messages.error(request, "Ce lieu n'a pas de lien actif avec un logiciel de billetterie.")
+        return redirect("pro:venue", venue_id=venue.pk)
+    selling = request.POST.get("selling") == "1"
+    try:
+        links.set_selling(request.user, link, selling)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            "La vente par le logiciel de billetterie a repris."
+            if selling
+            else "Vente suspendue : les séances de ce lieu ne sont plus réservables sur pass Culture.",
+        )
+    return redirect(reverse("pro:venue", args=[venue.pk]) + "#venue-ticketing-section")
 
 
 @require_http_methods(["GET", "POST"])

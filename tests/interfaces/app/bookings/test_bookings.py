@@ -280,8 +280,9 @@ def test_the_list_takes_a_constant_number_of_queries(logged_in, beneficiary, dja
             user=beneficiary,
             stock=StockFactory(offer=OfferFactory(), beginning_datetime=NOW + (index + 1) * 24 * H),
         )
-    # Session, user, bookings with stock, offer and venue (and nothing per booking).
-    with django_assert_max_num_queries(3):
+    # Session, user, bookings with stock, offer and venue, their tickets from the cinemas' systems (and
+    # nothing per booking).
+    with django_assert_max_num_queries(4):
         page = _page(logged_in.get(reverse("app:bookings")))
     assert len(_cards(page)) == 6
 

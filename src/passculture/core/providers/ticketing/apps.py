@@ -6,3 +6,12 @@ class TicketingConfig(AppConfig):
     label = "ticketing"
     verbose_name = "Logiciels de billetterie"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Bookings never import this app: it registers itself (decision 0029).
+        from passculture.core.bookings import hooks
+
+        from .external_bookings import book_through_provider, cancel_tickets_of
+
+        hooks.register_external_booker(book_through_provider)
+        hooks.register_cancellation_listener(cancel_tickets_of)

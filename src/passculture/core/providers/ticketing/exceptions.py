@@ -1,4 +1,4 @@
-from passculture.core.common.exceptions import DomainError
+from passculture.core.common.exceptions import DomainError, InvalidInput
 
 
 class ProviderNotFound(DomainError):
@@ -57,3 +57,59 @@ class LinkNotActive(DomainError):
 class RefusalReasonRequired(DomainError):
     code = "INVALID_INPUT"
     message = "Indiquez le motif du refus (500 caractères au plus)."
+
+
+class SigningSecretMissing(DomainError):
+    code = "TICKETING_SECRET_MISSING"
+    message = "Ce logiciel de billetterie n'a pas encore de secret de signature."
+
+
+# --- Booking through the cinema's system (decision 0029) --------------------------------------------
+
+
+class TicketingSoldOut(DomainError):
+    code = "TICKETING_SOLD_OUT"
+    message = "Cette séance est complète dans la billetterie du cinéma. Votre crédit n'a pas été utilisé."
+
+
+class TicketingNotEnoughSeats(DomainError):
+    code = "TICKETING_NOT_ENOUGH_SEATS"
+    message = (
+        "Il ne reste pas assez de places pour cette séance dans la billetterie du cinéma. "
+        "Votre crédit n'a pas été utilisé."
+    )
+
+
+class TicketingUnavailable(DomainError):
+    code = "TICKETING_UNAVAILABLE"
+    message = (
+        "La billetterie du cinéma ne répond pas : la réservation n'a pas été faite et votre crédit n'a "
+        "pas été utilisé. Réessayez dans quelques minutes."
+    )
+
+
+class TicketingSellingStopped(DomainError):
+    code = "TICKETING_SELLING_STOPPED"
+    message = (
+        "Les réservations de ce cinéma sont momentanément suspendues. Réessayez plus tard ou "
+        "renseignez-vous auprès du cinéma."
+    )
+
+
+class TicketingStockNotLinked(DomainError):
+    code = "TICKETING_STOCK_NOT_LINKED"
+    message = (
+        "Cette séance n'est pas encore reliée à la billetterie du cinéma : elle ne peut pas être réservée."
+    )
+
+
+class TicketingBookingInProgress(DomainError):
+    code = "TICKETING_BOOKING_IN_PROGRESS"
+    message = (
+        "Une autre réservation est en cours pour votre compte : attendez quelques secondes et réessayez."
+    )
+
+
+class InvalidWebhookUrl(InvalidInput):
+    code = "INVALID_WEBHOOK_URL"
+    message = "Saisissez une adresse commençant par https:// (500 caractères au plus)."

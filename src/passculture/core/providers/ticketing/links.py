@@ -183,3 +183,29 @@ def stop_link(staff: Any, link: VenueProviderLink) -> VenueProviderLink:
 
 def _data(link: VenueProviderLink) -> dict:
     return {"venue_id": link.venue_id, "provider_id": link.provider_id}
+
+
+@transaction.atomic
+def set_selling(
+    actor: Any, link: VenueProviderLink, selling: bool, *, as_staff: bool = False
+) -> VenueProviderLink:
+    """Stops or resumes selling through an active link (the venue page's switch, or staff). While
+    stopped, the venue's showtimes sold through it are refused with TICKETING_SELLING_STOPPED; the link,
+    its keys and the cancellations of tickets already issued keep working. Decision 0029."""
+    if as_staff:
+        check_staff(actor)
+    else:
+        check_can_act_for_offerer(actor, link.venue.offerer_id)
+    link = _locked(link)
+    if link.status != LinkStatus.ACTIVE:
+        raise LinkNotActive()
+    if link.is_selling != selling:
+        link.is_selling = selling
+        link.save(update_fields=["is_selling"])
+        log_action(
+            "ticketing_link.selling_resumed" if selling else "ticketing_link.selling_stopped",
+            actor=actor,
+            target=link,
+            data=_data(link),
+        )
+    return link

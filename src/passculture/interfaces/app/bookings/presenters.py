@@ -16,6 +16,15 @@ from passculture.core.geo.directions import directions_to_venue
 from .qr import qr_svg
 
 
+@dataclass(frozen=True)
+class TicketLine:
+    """A ticket issued by the cinema's system: its barcode is what the QR code encodes."""
+
+    barcode: str
+    seat: str
+    qr_svg: SafeString | None
+
+
 class Section:
     UPCOMING = "upcoming"
     PAST = "past"
@@ -104,6 +113,8 @@ class BookingCard:
     has_calendar: bool
     # What cancelling would do to the credit, said before confirming.
     refund_note: str = ""
+    # Tickets from the cinema's ticketing system (decision 0029): barcode and seat, one QR each.
+    tickets: tuple[TicketLine, ...] = ()
 
     @property
     def is_cancelled(self) -> bool:
@@ -131,8 +142,9 @@ def refund_note(booking, at: dt.datetime) -> str:
     return f"{total} seront recrédités sur ton pass Culture."
 
 
-def booking_card(booking, at: dt.datetime) -> BookingCard:
-    """`booking` comes with its stock, offer and venue joined (bookings_of_beneficiary)."""
+def booking_card(booking, at: dt.datetime, tickets=()) -> BookingCard:
+    """`booking` comes with its stock, offer and venue joined (bookings_of_beneficiary); `tickets`: its
+    TicketInfo from the cinema's system, whose barcodes the QR codes encode instead of the countermark."""
     stock, offer, venue = booking.stock, booking.offer, booking.venue
     tz = venue.timezone
     start = stock.beginning_datetime
@@ -142,7 +154,15 @@ def booking_card(booking, at: dt.datetime) -> BookingCard:
         duration_minutes=offer.duration_minutes,
         at=at,
     )
-    payload = rules.qr_payload(booking.token)
+    payload = tickets[0].barcode if tickets else rules.qr_payload(booking.token)
+    lines = tuple(
+        TicketLine(
+            ticket.barcode,
+            ticket.seat,
+            qr_svg(ticket.barcode, label=f"QR code du billet {ticket.barcode}") if qr_visible else None,
+        )
+        for ticket in tickets
+    )
     cancellation = rules.beneficiary_cancellation(
         status=booking.status,
         booked_at=booking.booked_at,
@@ -199,4 +219,5 @@ def booking_card(booking, at: dt.datetime) -> BookingCard:
         and section == Section.UPCOMING
         and booking.status != BookingStatus.CANCELLED,
         refund_note=refund_note(booking, at) if cancellation.is_allowed else "",
+        tickets=lines,
     )

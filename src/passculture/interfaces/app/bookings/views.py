@@ -25,6 +25,7 @@ from passculture.core.common.money import format_euros
 from passculture.core.common.time import format_local, format_local_day
 from passculture.core.common.time import now as utcnow
 from passculture.core.credit.selectors import balance_of, refund_of
+from passculture.core.providers.ticketing.selectors import tickets_by_booking, tickets_of
 from passculture.interfaces.app.access import beneficiary_required
 from passculture.interfaces.errors import status_for
 
@@ -165,7 +166,7 @@ def booking(request, booking_id: int):
     found = booking_of_beneficiary(request.user, booking_id)
     if found is None:
         raise Http404("Réservation introuvable.")
-    card = booking_card(found, utcnow())
+    card = booking_card(found, utcnow(), tickets_of(found.pk))
     return render(request, "app/bookings/booking.html", {"card": card})
 
 
@@ -227,8 +228,10 @@ def bookings(request):
     needed at the door) is the page the service worker keeps for offline use."""
     at = utcnow()
     by_section: dict[str, list] = {tab.section: [] for tab in TABS}
-    for row in bookings_of_beneficiary(request.user):
-        card = booking_card(row, at)
+    rows = list(bookings_of_beneficiary(request.user))
+    tickets = tickets_by_booking(row.pk for row in rows)
+    for row in rows:
+        card = booking_card(row, at, tickets.get(row.pk, ()))
         by_section[card.section].append((row, card))
     # An unknown value (a typo, an old link) shows the default tab rather than an error.
     current = next((tab for tab in TABS if tab.slug == request.GET.get(TAB_PARAMETER)), TABS[0])

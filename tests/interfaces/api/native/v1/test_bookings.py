@@ -180,7 +180,7 @@ def test_booking_a_deleted_showtime_is_400_stock_deleted(client_of, venue):
 BOOKING_KEYS = {
     "id", "status", "quantity", "amount", "totalAmount", "token", "qrCodePayload",
     "cancellationLimitDatetime", "isCancellable", "cancellationMessage", "notCancellableReason",
-    "cancellationReason", "bookedAt", "usedAt", "cancelledAt", "stock", "offer",
+    "cancellationReason", "bookedAt", "usedAt", "cancelledAt", "stock", "offer", "tickets",
 }  # fmt: skip
 
 
@@ -267,8 +267,9 @@ def test_listing_bookings_takes_a_constant_number_of_queries(
     for _ in range(5):
         BookingFactory(user=beneficiary, stock=StockFactory(offer=OfferFactory(venue=venue)))
 
-    # One query for the token's user, one for the bookings with their stock, offer and venue.
-    with django_assert_max_num_queries(2):
+    # One query for the token's user, one for the bookings with their stock, offer and venue, one for
+    # their tickets from the cinemas' systems.
+    with django_assert_max_num_queries(3):
         assert len(client_of.get("/bookings").json()["ongoingBookings"]) == 5
 
 

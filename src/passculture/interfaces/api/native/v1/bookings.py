@@ -9,6 +9,7 @@ from passculture.core.bookings.exceptions import BookingNotFound
 from passculture.core.bookings.selectors import booking_of_beneficiary, bookings_of_beneficiary
 from passculture.core.bookings.services import book_offer, cancel_booking_by_beneficiary
 from passculture.core.common.time import now as utcnow
+from passculture.core.providers.ticketing.selectors import tickets_by_booking, tickets_of
 from passculture.interfaces.api.inputs import Id
 
 from .offers import image_url
@@ -26,9 +27,10 @@ def _is_qr_visible(booking, at) -> bool:
     )
 
 
-def _booking(request: HttpRequest, booking, *, at) -> dict:
+def _booking(request: HttpRequest, booking, *, at, tickets=()) -> dict:
     stock, offer, venue = booking.stock, booking.offer, booking.venue
     qr_visible = _is_qr_visible(booking, at)
+    payload = tickets[0].barcode if tickets else rules.qr_payload(booking.token)
     cancellation = rules.beneficiary_cancellation(
         status=booking.status,
         booked_at=booking.booked_at,
@@ -44,7 +46,8 @@ def _booking(request: HttpRequest, booking, *, at) -> dict:
         "amount": booking.amount_cents,
         "total_amount": booking.total_amount_cents,
         "token": booking.token,
-        "qr_code_payload": rules.qr_payload(booking.token) if qr_visible else None,
+        "qr_code_payload": payload if qr_visible else None,
+        "tickets": [{"barcode": ticket.barcode, "seat": ticket.seat or None} for ticket in tickets],
         "cancellation_limit_datetime": booking.cancellation_limit_datetime,
         "is_cancellable": cancellation.is_allowed,
         "cancellation_message": message,
@@ -89,9 +92,13 @@ def _booking(request: HttpRequest, booking, *, at) -> dict:
 def list_bookings(request: HttpRequest):
     at = utcnow()
     ongoing, ended = [], []
-    for booking in bookings_of_beneficiary(request.auth):
+    rows = list(bookings_of_beneficiary(request.auth))
+    tickets = tickets_by_booking(row.pk for row in rows)
+    for booking in rows:
         # A booking is "ongoing" exactly while its QR code is to be shown.
-        (ongoing if _is_qr_visible(booking, at) else ended).append(_booking(request, booking, at=at))
+        (ongoing if _is_qr_visible(booking, at) else ended).append(
+            _booking(request, booking, at=at, tickets=tickets.get(booking.pk, ()))
+        )
     return {"ongoing_bookings": ongoing, "ended_bookings": ended}
 
 
@@ -106,7 +113,7 @@ def get_booking(request: HttpRequest, booking_id: Id):
     booking = booking_of_beneficiary(request.auth, booking_id)
     if booking is None:
         raise BookingNotFound()
-    return _booking(request, booking, at=utcnow())
+    return _booking(request, booking, at=utcnow(), tickets=tickets_of(booking.pk))
 
 
 @router.post(
@@ -119,12 +126,15 @@ def get_booking(request: HttpRequest, booking_id: Id):
         404: ErrorOut,
         409: ErrorOut,
         422: InvalidInputOut,
+        503: ErrorOut,
     },
     by_alias=True,
     summary="Réserver",
     description="`stockId` et `quantity` (1, ou 2 pour une offre duo). Chaque refus a son `code`. Une fois "
     "le crédit expiré, les offres gratuites (0 €) restent réservables ; une offre payante répond 403 "
-    "`DEPOSIT_EXPIRED` (`freeOffersOnly` dans `GET /me`).",
+    "`DEPOSIT_EXPIRED` (`freeOffersOnly` dans `GET /me`). Une séance vendue par la billetterie du "
+    "cinéma y est réservée d'abord : 409 `TICKETING_SOLD_OUT` / `TICKETING_NOT_ENOUGH_SEATS` / "
+    "`TICKETING_SELLING_STOPPED`, 503 `TICKETING_UNAVAILABLE` si elle ne répond pas (crédit non débité).",
 )
 def create_booking(request: HttpRequest, payload: BookingIn):
     booking = book_offer(request.auth, payload.stock_id, payload.quantity)

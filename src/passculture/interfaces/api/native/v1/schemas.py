@@ -252,6 +252,11 @@ class ReasonOut(CamelSchema):
     message: str = Field(description="Explication en français, heures dans le fuseau du lieu.")
 
 
+class TicketOut(CamelSchema):
+    barcode: str = Field(description="Code-barres du billet émis par la billetterie du cinéma (le QR code).")
+    seat: str | None = Field(description="Place (ex. « F12 ») ; null en placement libre.")
+
+
 class BookingOut(CamelSchema):
     id: int
     status: str = Field(description="CONFIRMED, USED, CANCELLED ou REIMBURSED.")
@@ -260,7 +265,12 @@ class BookingOut(CamelSchema):
     total_amount: int = Field(description=f"amount × quantity. {CENTS}")
     token: str = Field(description="Contremarque (6 caractères).")
     qr_code_payload: str | None = Field(
-        description="Contenu du QR code, tant que la réservation est confirmée et la séance pas terminée."
+        description="Contenu du QR code, tant que la réservation est confirmée et la séance pas terminée : "
+        "le code-barres du premier billet quand la billetterie du cinéma en a émis, sinon la contremarque."
+    )
+    tickets: list[TicketOut] = Field(
+        default_factory=list,
+        description="Billets émis par la billetterie du cinéma (code-barres et place) ; vide sinon.",
     )
     cancellation_limit_datetime: dt.datetime | None = Field(
         description="Annulable jusqu'à cette date ; null : sans limite tant que non utilisée."

@@ -123,6 +123,12 @@ class EmbeddedServer(BaseApplication):
             logger.info("periodic jobs stopped")
 
 
+def start_reference_server():
+    from passculture.demo.ticketing import start_reference_server as start
+
+    return start()
+
+
 class Command(BaseCommand):
     help = "Sert la plateforme (gunicorn + whitenoise) et exécute les tâches périodiques en arrière-plan."
     requires_system_checks = []  # checked by `migrate` just before in `make run`
@@ -139,6 +145,10 @@ class Command(BaseCommand):
     def handle(self, *args, host, port, threads, no_jobs, jobs_interval, **options):
         serve_collected_static_files()
         call_command("collectstatic", interactive=False, verbosity=0)
+        # The demo cinema's ticketing system, in a thread of this (master) process: decision 0029.
+        ticketing = start_reference_server()
+        if ticketing is not None:
+            self.stdout.write(f"Billetterie de référence (démo) sur {ticketing.base_url}")
         connections.close_all()  # nothing open may cross the fork into the worker
         self.stdout.write(f"pass Culture sur http://{host}:{port}/ (Ctrl+C pour arrêter)")
         EmbeddedServer(
