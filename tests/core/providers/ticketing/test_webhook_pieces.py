@@ -156,6 +156,39 @@ def test_notifications_are_retried_then_given_up(cinema, monkeypatch):
     assert (call.status, call.attempts) == ("failed", 2)
 
 
+def test_with_a_broker_a_call_is_a_workers_task_not_the_requests(
+    cinema, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from passculture.core.providers.ticketing import tasks
+
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/0"
+    enqueued = []
+    monkeypatch.setattr(tasks.deliver_ticketing_call, "apply_async", lambda args, **kw: enqueued.append(args))
+    with django_capture_on_commit_callbacks(execute=True):
+        call = outbox.queue_call(cinema.link, "notify", {"action": "BOOK"})
+    call.refresh_from_db()
+    assert enqueued == [(call.pk,)]
+    assert (call.status, call.attempts) == ("pending", 0)  # not called within the request
+    assert tasks.deliver_ticketing_call(call.pk) == "sent"
+
+
+def test_a_dead_broker_leaves_the_call_for_the_recovery_job(
+    cinema, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from passculture.core.providers.ticketing import tasks
+
+    def refuse(args, **kwargs):
+        raise ConnectionError("broker down")
+
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    monkeypatch.setattr(tasks.deliver_ticketing_call, "apply_async", refuse)
+    with django_capture_on_commit_callbacks(execute=True):
+        call = outbox.queue_call(cinema.link, "notify", {"action": "BOOK"})
+    outbox.recover()
+    call.refresh_from_db()
+    assert (call.status, call.attempts) == ("sent", 1)
+
+
 # --- What people read -----------------------------------------------------------------------------------
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 import logging
 from functools import partial
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 
@@ -93,7 +94,20 @@ def queue_notification(link: VenueProviderLink, booking, action: str) -> Ticketi
     return queue_call(link, CallKind.NOTIFY, {**payload, "action": action})
 
 
+# With a broker, a call is a worker's task, so that a slow cinema never holds the request that caused it.
+ENQUEUE_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+
+
 def _deliver_after_commit(call_id: int) -> None:
+    """Never raises: the change that caused the call is committed; the recovery job retries."""
+    if settings.CELERY_BROKER_URL:
+        try:
+            from .tasks import deliver_ticketing_call
+
+            deliver_ticketing_call.apply_async((call_id,), retry=True, retry_policy=ENQUEUE_RETRY_POLICY)
+        except Exception:
+            logger.warning("ticketing call %s: broker unreachable, left for the recovery job", call_id)
+        return
     try:
         deliver_call(call_id)
     except Exception:
