@@ -21,7 +21,7 @@ from passculture.core.common.text import check_text
 from passculture.core.common.time import now as utcnow
 from passculture.core.offerers.validation import check_can_act_for_offerer
 
-from .constants import ID_AT_PROVIDER_MAX_LENGTH, PRICE_CATEGORY_LABEL_MAX_LENGTH
+from .constants import ID_AT_PROVIDER_MAX_LENGTH, PRICE_CATEGORY_LABEL_MAX_LENGTH, UNIQUE_PRICE_LABEL
 from .exceptions import (
     IdAtProviderInvalid,
     PriceCategoriesForEventsOnly,
@@ -37,8 +37,6 @@ from .exceptions import (
 from .models import Offer, PriceCategory, PriceCategoryLabel, PriceCategoryOrigin, Stock
 from .validation import check_price
 
-# What a stock without category (made before categories) is called wherever a label is shown.
-UNIQUE_PRICE_LABEL = "Tarif unique"
 _SPACES = re.compile(r"\s+")
 
 
