@@ -240,13 +240,15 @@ def test_update_stock_category(offer, pro):
     full = pc.create_price_category(offer, label="Plein tarif", price_cents=900)
     reduced = pc.create_price_category(offer, label="Tarif réduit", price_cents=600)
     stock = create_stock(offer=offer, price_category=full, beginning=START)
-    assert error_code(update_stock, stock.pk, price_cents=800) == "STOCK_PRICE_FROM_CATEGORY"
     stock = update_stock(stock.pk, price_category=reduced, actor=pro)
     stock.refresh_from_db()
     assert (stock.price_category, stock.price_cents) == (reduced, 600)
     assert "price_category" in stock.edited_fields
-    # Same price sent back with other changes is fine.
-    update_stock(stock.pk, price_cents=600, quantity=5)
+    # Same price sent back with other changes keeps the category.
+    assert update_stock(stock.pk, price_cents=600, quantity=5).price_category == reduced
+    # A price typed for this showtime alone takes it out of its category.
+    stock = update_stock(stock.pk, price_cents=800)
+    assert (stock.price_category_id, stock.price_cents) == (None, 800)
 
 
 def test_update_legacy_stock_price_still_works(offer):
