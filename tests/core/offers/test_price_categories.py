@@ -278,3 +278,25 @@ def test_create_showtimes_without_categories_unchanged(offer):
     schedule = Schedule(start_date=day, end_date=day, times=(dt.time(14),), price_cents=800)
     stocks, _plan = create_showtimes(offer, schedule)
     assert [(s.price_category_id, s.price_cents) for s in stocks] == [(None, 800)]
+
+
+def test_price_choices_are_the_open_stocks_at_the_same_start_cheapest_first(offer):
+    full = pc.create_price_category(offer, label="Plein tarif", price_cents=900)
+    reduced = pc.create_price_category(offer, label="Tarif réduit", price_cents=600)
+    dear = create_stock(offer=offer, price_category=full, beginning=START, quantity=10)
+    cheap = create_stock(offer=offer, price_category=reduced, beginning=START, quantity=None)
+    create_stock(offer=offer, price_category=reduced, beginning=START + dt.timedelta(hours=2))
+    create_stock(offer=offer, price_category=reduced, beginning=START, version="VO")
+    gone = create_stock(offer=offer, price_cents=100, beginning=START)
+    delete_stock(gone.pk)
+    choices = pc.price_choices(dear, NOW)
+    assert [(c.stock_id, c.label, c.price_cents, c.remaining) for c in choices] == [
+        (cheap.pk, "Tarif réduit", 600, None),
+        (dear.pk, "Plein tarif", 900, 10),
+    ]
+    # The stock asked for is always there (the page says why it cannot be booked).
+    assert [c.stock_id for c in pc.price_choices(Stock.objects.get(pk=gone.pk), NOW)] == [
+        gone.pk,
+        cheap.pk,
+        dear.pk,
+    ]

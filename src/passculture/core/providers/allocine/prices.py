@@ -51,10 +51,13 @@ def with_import_category(offers: QuerySet[Offer]) -> QuerySet[Offer]:
     )
 
 
-def import_categories(venue, offers: Iterable[Offer], price_cents: int) -> dict[int, int]:
+def import_categories(
+    venue, offers: Iterable[Offer], price_cents: int, *, new_offers: bool = False
+) -> dict[int, int]:
     """{offer id: id of its import category} for these imported offers of the venue (saved, read with
     `with_import_category` or just created), each at `price_cents`: missing ones are created, ones at
-    another price (the settings changed) updated."""
+    another price (the settings changed) updated. `new_offers`: offers just created, which have no
+    category of any origin yet."""
     ours: dict[int, int] = {}
     stale: list[int] = []
     missing: list[int] = []
@@ -73,10 +76,11 @@ def import_categories(venue, offers: Iterable[Offer], price_cents: int) -> dict[
     if not missing:
         return ours
     taken: dict[int, set[int]] = defaultdict(set)
-    for offer_id, label_id in PriceCategory.objects.filter(offer_id__in=missing).values_list(
-        "offer_id", "label_id"
-    ):
-        taken[offer_id].add(label_id)
+    if not new_offers:
+        for offer_id, label_id in PriceCategory.objects.filter(offer_id__in=missing).values_list(
+            "offer_id", "label_id"
+        ):
+            taken[offer_id].add(label_id)
     labels = [_default_label(venue)]
     new_rows: list[PriceCategory] = []
     for offer_id in missing:

@@ -312,7 +312,7 @@ def _apply_feed(
 
     if new_offers:
         Offer.objects.bulk_create(new_offers)
-        categories.update(import_categories(venue, new_offers, settings_obj.price_cents))
+        categories.update(import_categories(venue, new_offers, settings_obj.price_cents, new_offers=True))
     stock_rows: list[Stock] = []
     for offer, new_stocks in planned:
         # Set after bulk_create, which gave the new offers their primary keys.
