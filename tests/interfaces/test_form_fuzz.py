@@ -40,6 +40,7 @@ from passculture.core.notifications.services import queue_email
 from passculture.core.offerers import api_keys
 from passculture.core.offerers.constants import ValidationStatus
 from passculture.core.offerers.factories import MembershipFactory, OffererFactory, VenueFactory
+from passculture.core.offers import price_categories
 from passculture.core.offers.factories import OfferFactory, StockFactory, ThingOfferFactory, ThingStockFactory
 from passculture.core.providers.allocine.models import (
     AllocineImportRun,
@@ -131,6 +132,7 @@ def world(db, settings, tmp_path):
         name="Billetterie de test", booking_url="https://billetterie.example.com/r"
     )
     link = VenueProviderLink.objects.create(venue=paid, provider=provider, venue_id_at_provider="EDEN-1")
+    category = price_categories.create_price_category(offer, label="Tarif réduit", price_cents=650)
 
     common = {
         "venue_id": venue.pk,
@@ -150,6 +152,8 @@ def world(db, settings, tmp_path):
         "app_label": "offers",
         "provider_id": provider.pk,
         "link_id": link.pk,
+        "label_id": category.label_id,
+        "category_id": category.pk,
     }
     by_namespace = {
         "pro": [

@@ -67,7 +67,7 @@ def import_categories(
             missing.append(offer.pk)
             continue
         ours[offer.pk] = category_id
-        if offer.import_category_price != price_cents:
+        if getattr(offer, "import_category_price", None) != price_cents:
             stale.append(category_id)
     if stale:
         PriceCategory.objects.filter(pk__in=stale, origin=ORIGIN).update(

@@ -74,6 +74,10 @@ OFFER_SYNCED_FIELDS = ("name", "description", "duration_minutes", "languages", "
 # Keys an import set in extra_data when each offer carried its own copy of the poster (before films).
 LEGACY_POSTER_KEYS = ("poster_fetched_at", "poster_fetched_url")
 STOCK_SYNCED_FIELDS = ("price_cents", "price_category", "quantity", "booking_limit_datetime", "version")
+# The same, as the model's attributes (a foreign key's id).
+STOCK_SYNCED_ATTNAMES = tuple(
+    f"{name}_id" if name == "price_category" else name for name in STOCK_SYNCED_FIELDS
+)
 # A showtime whose price the pro chose (its category, or before categories its price) keeps both.
 PRICE_FIELDS = frozenset({"price_cents", "price_category"})
 
@@ -570,15 +574,8 @@ def _refresh_stock(
         )
     if wanted == current:
         return None
-    price_cents, price_category_id, quantity, limit, version = wanted
     return Stock(
-        pk=stock.pk,
-        offer_id=stock.offer_id,
-        price_cents=price_cents,
-        price_category_id=price_category_id,
-        quantity=quantity,
-        booking_limit_datetime=limit,
-        version=version,
+        pk=stock.pk, offer_id=stock.offer_id, **dict(zip(STOCK_SYNCED_ATTNAMES, wanted, strict=True))
     )
 
 
