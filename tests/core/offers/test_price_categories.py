@@ -300,3 +300,18 @@ def test_price_choices_are_the_open_stocks_at_the_same_start_cheapest_first(offe
         cheap.pk,
         dear.pk,
     ]
+
+
+def test_the_film_calendar_gives_each_stock_its_price_label(offer):
+    from passculture.core.offers import search
+
+    category = pc.create_price_category(offer, label="Tarif réduit", price_cents=600)
+    create_stock(offer=offer, price_category=category, beginning=START)
+    create_stock(offer=offer, price_cents=900, beginning=START)
+    day = START.date()
+    calendar = search.film_calendar(search.film_ref_of_offer(offer), at=NOW, first=day, last=day)
+    (cinema,) = calendar.days[0].cinemas
+    assert sorted((s.price_label, s.price_cents) for s in cinema.showtimes) == [
+        ("Tarif réduit", 600),
+        ("Tarif unique", 900),
+    ]

@@ -483,6 +483,10 @@ class CalendarShowtimeOut(CamelSchema):
     local_time: str = Field(description="Heure locale du cinéma, « 20:30 ».")
     version: str = Field(description="VF, VO, ou vide.")
     price: int = Field(description=CENTS)
+    price_category_label: str = Field(
+        description="Libellé du tarif ; une séance vendue à plusieurs tarifs est un stock par tarif à la "
+        "même heure. « Tarif unique » sans tarif."
+    )
     places_left: int | None = Field(
         description="Places restantes quand il en reste moins de 10 ; null sinon."
     )
