@@ -206,3 +206,18 @@ def test_one_cinema_is_sold_through_the_reference_ticketing_software(db):
     provider = Provider.objects.get(name="Billetterie de référence (démo)")
     assert [venue.name for venue in venues_of_provider(provider)] == ["Ciné Lumière Bellecour"]
     assert "DEMO-LYON-BELLECOUR" in ticketing_summary()
+
+
+def test_bellecour_sells_showtimes_at_several_prices_and_jeune_depense_booked_a_reduced_price(db):
+    from passculture.core.offers.models import PriceCategoryLabel
+
+    venue = Venue.objects.get(name="Ciné Lumière Bellecour")
+    labels = set(PriceCategoryLabel.objects.filter(venue=venue).values_list("label", flat=True))
+    assert {"Plein tarif", "Tarif réduit", "Tarif pass Culture"} <= labels
+    future = Stock.objects.filter(
+        offer__venue=venue, beginning_datetime__gt=utcnow(), price_category__isnull=False
+    )
+    per_start = future.values("offer_id", "beginning_datetime", "version").annotate(n=Count("id"))
+    assert {row["n"] for row in per_start} >= {2, 3}
+    booking = Booking.objects.get(user__email=data.YOUNG_SPENT_EMAIL, price_category_label="Tarif réduit")
+    assert booking.amount_cents == booking.stock.price_category.price_cents

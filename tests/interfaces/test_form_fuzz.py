@@ -40,6 +40,7 @@ from passculture.core.notifications.services import queue_email
 from passculture.core.offerers import api_keys
 from passculture.core.offerers.constants import ValidationStatus
 from passculture.core.offerers.factories import MembershipFactory, OffererFactory, VenueFactory
+from passculture.core.offers import price_categories
 from passculture.core.offers.factories import OfferFactory, StockFactory, ThingOfferFactory, ThingStockFactory
 from passculture.core.providers.allocine.models import (
     AllocineImportRun,
@@ -68,8 +69,9 @@ AUDIENCE_USERS = {"pro": ("pro",), "beneficiary": ("beneficiary", "newcomer"), "
 # What the discovery found when this test was written (forms, fields fuzzed), per audience: fewer means a
 # page or a form is no longer reached.
 AT_LEAST = {
-    "pro": (28, 114),
-    "beneficiary": (11, 34),
+    # Price categories (decision 0027): a venue's labels, an offer's prices, the price picked when booking.
+    "pro": (35, 131),
+    "beneficiary": (16, 42),
     # Django's group and django-dsfr's settings pages left the back office (3 forms, 37 fields); the
     # ticketing providers' pages came (7 forms, 17 fields).
     "staff": (76, 349),
@@ -131,6 +133,7 @@ def world(db, settings, tmp_path):
         name="Billetterie de test", booking_url="https://billetterie.example.com/r"
     )
     link = VenueProviderLink.objects.create(venue=paid, provider=provider, venue_id_at_provider="EDEN-1")
+    category = price_categories.create_price_category(offer, label="Tarif réduit", price_cents=650)
 
     common = {
         "venue_id": venue.pk,
@@ -150,6 +153,8 @@ def world(db, settings, tmp_path):
         "app_label": "offers",
         "provider_id": provider.pk,
         "link_id": link.pk,
+        "label_id": category.label_id,
+        "category_id": category.pk,
     }
     by_namespace = {
         "pro": [

@@ -48,6 +48,7 @@ from . import allocine_feed, data
 from .history import PUBLISHED_BEFORE, HistoryBuilder
 from .identity import create_pending_identity_check
 from .posters import render_poster
+from .prices import add_price_categories
 from .ticketing import create_ticketing_provider
 
 POSTER_DIR = "films/demo"
@@ -124,6 +125,7 @@ class DemoLoader:
             self._create_draft_offer()
             self._create_bookings()
             self._create_favourites()
+            add_price_categories(self, self.users[data.YOUNG_SPENT_EMAIL])
             # Last, so that the seeded choices above stay what they were before the import existed.
             self.import_allocine_programmes()
             # Bank details, months of used bookings, then pricing of every used booking of the demo.

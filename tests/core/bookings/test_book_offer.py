@@ -229,3 +229,26 @@ def test_booking_reads_the_clock_after_locking_the_deposit(stock, time_machine, 
     monkeypatch.setattr(credit_services, "lock_deposits", lock_after_a_long_wait)
     assert _refusal(user, stock.pk) == "DEPOSIT_EXPIRED"
     assert not Booking.objects.exists()
+
+
+def test_booking_keeps_the_price_category_label_and_price(beneficiary, stock):
+    from passculture.core.offers import price_categories
+
+    category = price_categories.create_price_category(stock.offer, label="Tarif réduit", price_cents=550)
+    Stock.objects.filter(pk=stock.pk).update(price_category=category, price_cents=550)
+    booking = book_offer(beneficiary, stock.pk)
+    assert (booking.price_category_label, booking.amount_cents, booking.price_label) == (
+        "Tarif réduit",
+        550,
+        "Tarif réduit",
+    )
+    # The pro renames the label and changes the price afterwards: the booking keeps what it was made with.
+    price_categories.rename_label(category.label, "Réduit")
+    price_categories.update_price_category(category, price_cents=600)
+    booking.refresh_from_db()
+    assert (booking.price_category_label, booking.amount_cents) == ("Tarif réduit", 550)
+
+
+def test_a_stock_without_category_books_at_its_one_price(beneficiary, stock):
+    booking = book_offer(beneficiary, stock.pk)
+    assert (booking.price_category_label, booking.price_label) == ("", "Tarif unique")

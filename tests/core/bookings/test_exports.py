@@ -35,6 +35,7 @@ def test_the_columns_are_the_ones_the_pro_expects_in_french():
         "Téléphone",
         "Réservé le",
         "Quantité",
+        "Tarif",
         "Prix unitaire",
         "Total",
         "Statut",
@@ -65,8 +66,8 @@ def test_a_row_holds_typed_values_in_the_venues_timezone():
     assert row[2].replace(tzinfo=None) == dt.datetime(2026, 3, 14, 20, 0)
     assert row[3:7] == ("ABC234", "Léa Payet", "lea@example.com", "+262692000000")
     assert row[7].replace(tzinfo=None) == dt.datetime(2026, 3, 9, 12, 0)
-    assert row[8:12] == (2, Decimal("7.50"), Decimal("15.00"), "Validée")
-    assert row[12].replace(tzinfo=None) == dt.datetime(2026, 3, 14, 19, 45)
+    assert row[8:13] == (2, "Tarif unique", Decimal("7.50"), Decimal("15.00"), "Validée")
+    assert row[13].replace(tzinfo=None) == dt.datetime(2026, 3, 14, 19, 45)
 
 
 def test_a_thing_or_unvalidated_booking_leaves_its_dates_empty(venue):
@@ -78,7 +79,13 @@ def test_a_thing_or_unvalidated_booking_leaves_its_dates_empty(venue):
     )
     (row,) = booking_export_rows([venue.offerer_id])
     assert row[2] is None
-    assert row[12] is None
+    assert row[13] is None
+
+
+def test_a_row_gives_the_price_category_booked(venue):
+    BookingFactory(stock__offer__venue=venue, amount_cents=650, price_category_label="Tarif réduit")
+    (row,) = booking_export_rows([venue.offerer_id])
+    assert row[9:11] == ("Tarif réduit", Decimal("6.50"))
 
 
 def test_rows_follow_the_filters(venue):

@@ -58,3 +58,12 @@ def test_each_file_alone_is_the_same_and_the_accounting_file_is_every_statement_
 
 def test_a_venue_without_rows_in_the_batch_has_no_statement(batch):
     assert batch_file(batch, f"releve-{CUTOFF:%Y-%m-%d}-lieu-{VenueFactory().pk}.csv") is None
+
+
+def test_a_statement_gives_the_price_category_booked_after_the_offer(db):
+    venue = paid_venue()
+    booking = used(venue, 550, price_category_label="Tarif réduit", stock__offer__name="Orbite")
+    legacy = used(venue, 800, stock__offer__name="Sillage")
+    priced(booking, legacy)
+    rows = [row for _venue, row in batches.statement_rows(generate(CUTOFF))]
+    assert sorted(row[2] for row in rows) == ["Orbite (Tarif réduit)", "Sillage"]

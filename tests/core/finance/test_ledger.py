@@ -220,3 +220,11 @@ def test_a_venue_statement_holds_only_that_venues_lines(db):
     assert ledger.payment_line_of_venue(batch.pk, eden.pk).amount_cents == 1000
     assert ledger.payment_line_of_venue(batch.pk, VenueFactory().pk) is None
     assert list(ledger.payment_lines_of_offerer(eden.offerer_id)) == [batch.lines.get(venue=eden)]
+
+
+def test_the_ledger_gives_the_price_category_booked_after_the_offer(db):
+    venue = paid_venue()
+    used(venue, 550, price_category_label="Tarif réduit", stock__offer__name="Orbite")
+    price_bookings(at=NOW)
+    (row,) = ledger.venue_ledger(venue).priced
+    assert (row.offer, row.booking_amount_cents) == ("Orbite (Tarif réduit)", 550)

@@ -108,6 +108,23 @@ def test_duo_pro_email_gives_quantity_and_unit_price(db):
     assert "Prix total : 16\u00a0€" in email.text
 
 
+def test_both_emails_give_the_price_category_booked_with_its_price(db):
+    booking = _booking(
+        stock=StockFactory(price_cents=550), amount_cents=550, price_category_label="Tarif réduit"
+    )
+    for email in (
+        builders.booking_confirmed_to_pro(booking),
+        builders.booking_confirmed_to_beneficiary(booking),
+    ):
+        assert "Tarif : Tarif réduit" in email.text
+        assert "Prix unitaire : 5,50\u00a0€" in email.text
+        assert "Tarif réduit" in email.html
+
+
+def test_an_email_of_a_stock_without_category_says_tarif_unique(reunion_booking):
+    assert "Tarif : Tarif unique" in builders.booking_confirmed_to_beneficiary(reunion_booking).text
+
+
 def test_beneficiary_confirmation_has_countermark_venue_time_total_and_cancellation_limit(reunion_booking):
     email = builders.booking_confirmed_to_beneficiary(reunion_booking)
     assert email.to == [reunion_booking.user.email]

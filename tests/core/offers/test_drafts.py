@@ -209,3 +209,33 @@ def test_another_offerers_member_cannot_touch_the_draft(draft):
         drafts.save_draft_details(draft, actor=stranger, name="Volé")
     draft.refresh_from_db()
     assert draft.name == "Anora"
+
+
+def test_several_prices_at_step_4_make_one_showtime_per_start_and_price(pro, draft):
+    from passculture.core.offers import price_categories as pc
+    from passculture.core.offers.drafts import add_draft_showtimes, set_draft_price
+    from tests.helpers import error_code
+
+    offer = draft
+    day = (NOW + dt.timedelta(days=3)).date()
+    add_draft_showtimes(
+        offer, Schedule(start_date=day, end_date=day, times=(dt.time(14), dt.time(20))), actor=pro
+    )
+    offer = set_draft_price(
+        offer, actor=pro, price_cents=900, quantity=50, is_duo=False, label="Plein tarif",
+        other_prices=[("Tarif réduit", 650)],
+    )  # fmt: skip
+    stocks = list(offer.stocks.order_by("beginning_datetime", "price_cents"))
+    assert [(s.price_category.label.label, s.price_cents, s.quantity) for s in stocks] == [
+        ("Tarif réduit", 650, 50), ("Plein tarif", 900, 50)
+    ] * 2  # fmt: skip
+    # Showtimes added afterwards get both prices too; a price dropped goes with its showtimes.
+    add_draft_showtimes(offer, Schedule(start_date=day, end_date=day, times=(dt.time(17),)), actor=pro)
+    assert offer.stocks.count() == 6
+    offer = set_draft_price(offer, actor=pro, price_cents=950, quantity=40, is_duo=True, label="Plein tarif")
+    assert [(c.label.label, c.price_cents) for c in pc.price_categories_of(offer)] == [("Plein tarif", 950)]
+    assert sorted(offer.stocks.values_list("price_cents", "quantity")) == [(950, 40)] * 3
+    assert error_code(
+        set_draft_price, offer, actor=pro, price_cents=1, quantity=1, is_duo=False, label="A",
+        other_prices=[("A", 2)],
+    ) == "PRICE_CATEGORY_ALREADY_EXISTS"  # fmt: skip

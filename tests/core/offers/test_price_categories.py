@@ -240,13 +240,15 @@ def test_update_stock_category(offer, pro):
     full = pc.create_price_category(offer, label="Plein tarif", price_cents=900)
     reduced = pc.create_price_category(offer, label="Tarif réduit", price_cents=600)
     stock = create_stock(offer=offer, price_category=full, beginning=START)
-    assert error_code(update_stock, stock.pk, price_cents=800) == "STOCK_PRICE_FROM_CATEGORY"
     stock = update_stock(stock.pk, price_category=reduced, actor=pro)
     stock.refresh_from_db()
     assert (stock.price_category, stock.price_cents) == (reduced, 600)
     assert "price_category" in stock.edited_fields
-    # Same price sent back with other changes is fine.
-    update_stock(stock.pk, price_cents=600, quantity=5)
+    # Same price sent back with other changes keeps the category.
+    assert update_stock(stock.pk, price_cents=600, quantity=5).price_category == reduced
+    # A price typed for this showtime alone takes it out of its category.
+    stock = update_stock(stock.pk, price_cents=800)
+    assert (stock.price_category_id, stock.price_cents) == (None, 800)
 
 
 def test_update_legacy_stock_price_still_works(offer):
@@ -276,3 +278,40 @@ def test_create_showtimes_without_categories_unchanged(offer):
     schedule = Schedule(start_date=day, end_date=day, times=(dt.time(14),), price_cents=800)
     stocks, _plan = create_showtimes(offer, schedule)
     assert [(s.price_category_id, s.price_cents) for s in stocks] == [(None, 800)]
+
+
+def test_price_choices_are_the_open_stocks_at_the_same_start_cheapest_first(offer):
+    full = pc.create_price_category(offer, label="Plein tarif", price_cents=900)
+    reduced = pc.create_price_category(offer, label="Tarif réduit", price_cents=600)
+    dear = create_stock(offer=offer, price_category=full, beginning=START, quantity=10)
+    cheap = create_stock(offer=offer, price_category=reduced, beginning=START, quantity=None)
+    create_stock(offer=offer, price_category=reduced, beginning=START + dt.timedelta(hours=2))
+    create_stock(offer=offer, price_category=reduced, beginning=START, version="VO")
+    gone = create_stock(offer=offer, price_cents=100, beginning=START)
+    delete_stock(gone.pk)
+    choices = pc.price_choices(dear, NOW)
+    assert [(c.stock_id, c.label, c.price_cents, c.remaining) for c in choices] == [
+        (cheap.pk, "Tarif réduit", 600, None),
+        (dear.pk, "Plein tarif", 900, 10),
+    ]
+    # The stock asked for is always there (the page says why it cannot be booked).
+    assert [c.stock_id for c in pc.price_choices(Stock.objects.get(pk=gone.pk), NOW)] == [
+        gone.pk,
+        cheap.pk,
+        dear.pk,
+    ]
+
+
+def test_the_film_calendar_gives_each_stock_its_price_label(offer):
+    from passculture.core.offers import search
+
+    category = pc.create_price_category(offer, label="Tarif réduit", price_cents=600)
+    create_stock(offer=offer, price_category=category, beginning=START)
+    create_stock(offer=offer, price_cents=900, beginning=START)
+    day = START.date()
+    calendar = search.film_calendar(search.film_ref_of_offer(offer), at=NOW, first=day, last=day)
+    (cinema,) = calendar.days[0].cinemas
+    assert sorted((s.price_label, s.price_cents) for s in cinema.showtimes) == [
+        ("Tarif réduit", 600),
+        ("Tarif unique", 900),
+    ]

@@ -21,6 +21,7 @@ from passculture.core.bookings.services import (
 )
 from passculture.core.offerers.factories import MembershipFactory, VenueFactory
 from passculture.core.offers.factories import StockFactory
+from passculture.core.offers.models import Stock
 from passculture.core.users.factories import ProFactory
 from passculture.interfaces.pro import counter as counter_views
 from tests.conftest import utc
@@ -450,3 +451,14 @@ def test_a_refused_lookup_is_not_logged_as_a_counter_attempt(logged_pro):
     post(logged_pro, COUNTER, "ZZZZZZ")
 
     assert CounterAttempt.objects.count() == logged
+
+
+def test_the_counter_shows_the_price_category_booked(client, beneficiary, venue, pro):
+    from passculture.core.offers import price_categories
+
+    stock = StockFactory(offer__venue=venue, beginning_datetime=NOW + 2 * H, price_cents=550)
+    category = price_categories.create_price_category(stock.offer, label="Tarif réduit", price_cents=550)
+    Stock.objects.filter(pk=stock.pk).update(price_category=category)
+    booking = book_offer(beneficiary, stock.pk)
+    client.force_login(pro)
+    assert "Tarif réduit : 5,50 € la place" in text_of(post(client, COUNTER, booking.token))

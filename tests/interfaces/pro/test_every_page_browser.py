@@ -19,6 +19,7 @@ from passculture.core.offerers.api_keys import create_api_key
 from passculture.core.offerers.constants import MembershipRole, ValidationStatus
 from passculture.core.offerers.factories import MembershipFactory, VenueFactory
 from passculture.core.offers.factories import OfferFactory, StockFactory
+from passculture.core.offers.price_categories import create_price_category
 from passculture.core.providers.allocine.models import AllocineTheater, AllocineVenueSettings
 from passculture.core.providers.ticketing.models import Provider
 from tests.browser import BROWSER_MARKS, assert_accessible, log_in, screenshot
@@ -87,7 +88,10 @@ def cinema(transactional_db, time_machine):
         offerer=venue.offerer, requested_by=admin, format="xlsx", rows_total=5000, created_at=NOW
     )
     draft = OfferFactory(venue=venue, name="Brouillon de film", is_draft=True, is_active=False)
+    category = create_price_category(stock.offer, label="Tarif réduit", price_cents=650)
     return {
+        "label_id": category.label_id,
+        "category_id": category.pk,
         "admin": admin,
         "draft_id": draft.pk,
         "job_id": job.pk,

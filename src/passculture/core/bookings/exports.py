@@ -15,6 +15,7 @@ from passculture.core.common.exports import Column, Kind
 from passculture.core.common.money import cents_to_euros
 from passculture.core.common.time import now as utcnow
 from passculture.core.common.time import to_local
+from passculture.core.offers.constants import UNIQUE_PRICE_LABEL
 
 from .constants import BookingStatus
 from .selectors import BookingFilters, bookings_for_offerers
@@ -29,6 +30,7 @@ EXPORT_COLUMNS: tuple[Column, ...] = (
     Column("phone", "Téléphone", Kind.TEXT, 16),
     Column("booked_at", "Réservé le", Kind.DATETIME, 17),
     Column("quantity", "Quantité", Kind.INTEGER, 10),
+    Column("price_label", "Tarif", Kind.TEXT, 18),
     Column("unit_price", "Prix unitaire", Kind.EUROS, 13),
     Column("total", "Total", Kind.EUROS, 12),
     Column("status", "Statut", Kind.TEXT, 13),
@@ -51,6 +53,7 @@ _FIELDS = (
     "booked_at",
     "quantity",
     "amount_cents",
+    "price_category_label",
     "status",
     "used_at",
 )
@@ -74,6 +77,7 @@ def _row(values: dict[str, Any]) -> tuple:
         values["user__phone_number"],
         local(values["booked_at"]),
         values["quantity"],
+        values["price_category_label"] or UNIQUE_PRICE_LABEL,
         cents_to_euros(unit_cents),
         cents_to_euros(unit_cents * values["quantity"]),
         _STATUS_LABELS.get(values["status"], values["status"]),

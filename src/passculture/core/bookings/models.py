@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from passculture.core.offers.constants import UNIQUE_PRICE_LABEL
+
 from . import constants
 from .constants import BookingStatus, CancellationReason, CounterChannel, CounterResult
 
@@ -100,6 +102,11 @@ class Booking(models.Model):
 
     def __str__(self) -> str:
         return f"{self.token} ({self.get_status_display()})"
+
+    @property
+    def price_label(self) -> str:
+        """The price's label to show: the category booked, or "Tarif unique" for a stock without one."""
+        return self.price_category_label or UNIQUE_PRICE_LABEL
 
     @property
     def total_amount_cents(self) -> int:

@@ -94,7 +94,11 @@ def _book_offer(
     user, stock_id: int, quantity: int, *, at: dt.datetime | None, token: str, before_notify=None
 ) -> Booking:
     check_is_beneficiary(user)
-    stock = lock(Stock.objects.select_related("offer__venue__offerer")).filter(pk=stock_id).first()
+    stock = (
+        lock(Stock.objects.select_related("offer__venue__offerer", "price_category__label"))
+        .filter(pk=stock_id)
+        .first()
+    )
     if stock is None:
         raise StockNotFound()
     offer = stock.offer
@@ -128,6 +132,7 @@ def _book_offer(
                 offerer=offer.venue.offerer,
                 quantity=quantity,
                 amount_cents=stock.price_cents,
+                price_category_label=stock.price_category.label.label if stock.price_category else "",
                 is_digital=offer.is_digital,
                 token=token,
                 booked_at=at,

@@ -448,6 +448,7 @@ STATEMENT_FIELDS = (
     "year",
     "booking__token",
     "booking__offer__name",
+    "booking__price_category_label",
     "booking__user__first_name",
     "booking__user__last_name",
     "validated_at",
@@ -518,6 +519,7 @@ def statement_rows(batch: PaymentBatch, venue_id: int | None = None) -> Iterator
         year,
         token,
         offer,
+        price_label,
         first_name,
         last_name,
         validated_at,
@@ -531,7 +533,8 @@ def statement_rows(batch: PaymentBatch, venue_id: int | None = None) -> Iterator
             (
                 payees.get((venue_id, line_id)) or payee_of(venue_id, line_id),
                 year,
-                offer,
+                # The price category booked, after the offer (bookings made before categories: none).
+                f"{offer} ({price_label})" if price_label else offer,
                 f"{first_name} {last_name}".strip(),
                 token,
                 validated_at,

@@ -341,6 +341,7 @@ def venue_ledger(venue, *, at: dt.datetime | None = None) -> VenueLedger:
         this_year.order_by("-validated_at", "-booking_id").values_list(
             "booking__token",
             "booking__offer__name",
+            "booking__price_category_label",
             "validated_at",
             "booking_amount_cents",
             "rate",
@@ -371,7 +372,7 @@ def venue_ledger(venue, *, at: dt.datetime | None = None) -> VenueLedger:
     priced = tuple(
         PricedBooking(
             token=token,
-            offer=offer,
+            offer=f"{offer} ({price_label})" if price_label else offer,
             validated_at=validated_at,
             booking_amount_cents=booked,
             rate=rate,
@@ -381,7 +382,7 @@ def venue_ledger(venue, *, at: dt.datetime | None = None) -> VenueLedger:
             cutoff=end_of(line_id)[0],
             state=end_of(line_id)[1],
         )
-        for token, offer, validated_at, booked, rate, rule_id, reimbursed, status, line_id in rows
+        for token, offer, price_label, validated_at, booked, rate, rule_id, reimbursed, status, line_id in rows
     )
 
     return VenueLedger(

@@ -156,6 +156,7 @@ def _booking_context(booking) -> dict:
         "withdrawal_details": venue.withdrawal_details,
         "quantity": quantity,
         "quantity_label": "1 place" if quantity == 1 else f"{quantity} places (duo)",
+        "price_label": booking.price_label,
         "unit_price": format_euros(booking.amount_cents),
         "total_price": format_euros(booking.total_amount_cents),
         "countermark": booking.token,

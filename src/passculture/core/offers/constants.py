@@ -28,6 +28,8 @@ MAX_THING_PRICE_CENTS = 300_00
 # The real service's public API bounds: a price label is at most 50 characters, an id at the provider 70.
 PRICE_CATEGORY_LABEL_MAX_LENGTH = 50
 ID_AT_PROVIDER_MAX_LENGTH = 70
+# What a stock without category (made before categories), and its bookings, show as their price's label.
+UNIQUE_PRICE_LABEL = "Tarif unique"
 # Every number a pro types has a maximum that fits its column (PostgreSQL integer: 2,147,483,647) and
 # that no real stock reaches: past it, the number is a typo. 1,000 EUR is twice the largest credit ever
 # granted (500 EUR), so no beneficiary could book such a stock anyway.

@@ -14,6 +14,7 @@ lives, so that the 2:3 frame can be moved again; it is removed on publication.
 import dataclasses
 import datetime as dt
 import io
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.files import File
@@ -28,16 +29,24 @@ from passculture.core.common.renditions import after_commit_delete
 from passculture.core.common.time import now as utcnow
 from passculture.core.offerers.validation import check_can_act_for_offerer
 
-from .constants import Category, PosterChoice
+from .constants import UNIQUE_PRICE_LABEL, Category, PosterChoice
 from .exceptions import (
     FilmWithoutPoster,
     ImageSourceMissing,
     OfferDraftIncomplete,
     OfferNotDraft,
     PosterChoiceRequired,
+    PriceCategoryAlreadyExists,
 )
 from .images import crop_poster
-from .models import Offer, Stock
+from .models import Offer, PriceCategory, Stock
+from .price_categories import (
+    clean_label,
+    create_price_category,
+    delete_price_category,
+    price_categories_of,
+    update_price_category,
+)
 from .scheduling import Schedule, ShowtimePlan
 from .services import create_offer, create_showtimes, update_offer
 from .validation import check_price, check_quantity
@@ -216,7 +225,8 @@ def add_draft_showtimes(offer: Offer, schedule: Schedule, *, actor) -> tuple[lis
     offer = _locked_draft(offer, actor)
     price = draft_price(offer) or {"price_cents": 0, "quantity": None}
     schedule = dataclasses.replace(schedule, price_cents=price["price_cents"], quantity=price["quantity"])
-    return create_showtimes(offer, schedule, actor=actor)
+    categories = price_categories_of(offer) if price.get("categories") else []
+    return create_showtimes(offer, schedule, price_categories=categories, actor=actor)
 
 
 @transaction.atomic
@@ -229,16 +239,83 @@ def clear_draft_showtimes(offer: Offer, *, actor) -> int:
 
 
 @transaction.atomic
-def set_draft_price(offer: Offer, *, actor, price_cents: int, quantity: int | None, is_duo: bool) -> Offer:
-    """Step 4: one price and one number of seats for every showtime of the draft, and the duo choice."""
+def set_draft_price(
+    offer: Offer,
+    *,
+    actor,
+    price_cents: int,
+    quantity: int | None,
+    is_duo: bool,
+    label: str = "",
+    other_prices: Sequence[tuple[str, int]] = (),
+) -> Offer:
+    """Step 4: the price and number of seats of every showtime of the draft, and the duo choice.
+
+    One price without `label`: each showtime has that price (no category). A `label`, or
+    `other_prices` ((label, price) pairs): the offer's categories are exactly these (decision 0027), and
+    each start of the draft becomes one showtime per category, each with `quantity` seats."""
     offer = _locked_draft(offer, actor)
     check_price(price_cents)
     check_quantity(quantity)
-    Stock.objects.filter(offer=offer, is_deleted=False).update(price_cents=price_cents, quantity=quantity)
+    wanted: list[tuple[str, int]] = []
+    if label or other_prices:
+        wanted = [(clean_label(label or UNIQUE_PRICE_LABEL), price_cents)]
+        for other_label, other_price in other_prices:
+            check_price(other_price)
+            wanted.append((clean_label(other_label), other_price))
+        if len({text for text, _price in wanted}) < len(wanted):
+            raise PriceCategoryAlreadyExists(
+                "Deux tarifs ont le même libellé : donnez-leur des noms différents."
+            )
+    _apply_draft_prices(offer, wanted, price_cents=price_cents, quantity=quantity, actor=actor)
     offer = update_offer(offer, actor=actor, is_duo=is_duo)
-    offer.extra_data = {**offer.extra_data, "draft_price": {"price_cents": price_cents, "quantity": quantity}}
+    price: dict[str, Any] = {"price_cents": price_cents, "quantity": quantity}
+    if wanted:
+        price["categories"] = [[text, cents] for text, cents in wanted]
+    offer.extra_data = {**offer.extra_data, "draft_price": price}
     offer.save(update_fields=["extra_data", "updated_at"])
     return offer
+
+
+def _apply_draft_prices(
+    offer: Offer, wanted: list[tuple[str, int]], *, price_cents: int, quantity: int | None, actor
+) -> None:
+    """The draft's categories made exactly `wanted`, and its showtimes one per start and category (a draft
+    has no booking: its showtimes are simply made again)."""
+    stocks = Stock.objects.filter(offer=offer, is_deleted=False)
+    if not wanted and not PriceCategory.objects.filter(offer=offer).exists():
+        stocks.update(price_cents=price_cents, quantity=quantity)
+        return
+    starts = list(
+        stocks.order_by("beginning_datetime", "version")
+        .values_list("beginning_datetime", "version", "booking_limit_datetime")
+        .distinct()
+    )
+    Stock.objects.filter(offer=offer).delete()
+    existing = {category.label.label: category for category in price_categories_of(offer)}
+    categories: list[PriceCategory | None] = []
+    for text, cents in wanted:
+        category = existing.pop(text, None)
+        if category is None:
+            category = create_price_category(offer, label=text, price_cents=cents, actor=actor)
+        elif category.price_cents != cents:
+            category = update_price_category(category, price_cents=cents, actor=actor)
+        categories.append(category)
+    for unwanted in existing.values():
+        delete_price_category(unwanted, actor=actor)
+    Stock.objects.bulk_create(
+        Stock(
+            offer=offer,
+            price_category=category,
+            price_cents=category.price_cents if category is not None else price_cents,
+            quantity=quantity,
+            beginning_datetime=start,
+            booking_limit_datetime=limit,
+            version=version,
+        )
+        for start, version, limit in starts
+        for category in (categories or [None])
+    )
 
 
 @transaction.atomic

@@ -373,8 +373,3 @@ class PriceCategoryInUse(DomainError):
 class PriceCategoriesForEventsOnly(InvalidInput):
     code = "PRICE_CATEGORIES_FOR_EVENTS_ONLY"
     message = "Seules les séances ont plusieurs tarifs ; une carte ou un abonnement a un prix unique."
-
-
-class StockPriceFromCategory(InvalidInput):
-    code = "STOCK_PRICE_FROM_CATEGORY"
-    message = "Le prix de cette séance est celui de son tarif : changez le tarif, ou le prix du tarif."

@@ -12,8 +12,10 @@ made by hand (MANUAL) is never overwritten.
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from passculture.core.common.audit import log_action
 from passculture.core.common.locking import lock
@@ -21,7 +23,7 @@ from passculture.core.common.text import check_text
 from passculture.core.common.time import now as utcnow
 from passculture.core.offerers.validation import check_can_act_for_offerer
 
-from .constants import ID_AT_PROVIDER_MAX_LENGTH, PRICE_CATEGORY_LABEL_MAX_LENGTH
+from .constants import ID_AT_PROVIDER_MAX_LENGTH, PRICE_CATEGORY_LABEL_MAX_LENGTH, UNIQUE_PRICE_LABEL
 from .exceptions import (
     IdAtProviderInvalid,
     PriceCategoriesForEventsOnly,
@@ -35,10 +37,9 @@ from .exceptions import (
     PriceCategoryNotFound,
 )
 from .models import Offer, PriceCategory, PriceCategoryLabel, PriceCategoryOrigin, Stock
+from .selectors import open_stock_filter
 from .validation import check_price
 
-# What a stock without category (made before categories) is called wherever a label is shown.
-UNIQUE_PRICE_LABEL = "Tarif unique"
 _SPACES = re.compile(r"\s+")
 
 
@@ -78,6 +79,45 @@ def get_price_category(offer: Offer, category_id: int) -> PriceCategory:
     if category is None:
         raise PriceCategoryNotFound()
     return category
+
+
+@dataclass(frozen=True)
+class PriceChoice:
+    """One price a showtime is sold at: its stock, label, price and seats left (None: unlimited)."""
+
+    stock_id: int
+    label: str
+    price_cents: int
+    remaining: int | None
+
+    @property
+    def is_sold_out(self) -> bool:
+        return self.remaining == 0
+
+
+def price_choices(stock: Stock, at: dt.datetime) -> list[PriceChoice]:
+    """The prices a showtime is sold at: this stock and the other open stocks of its offer at the same
+    start and version (one per category), cheapest first. The stock itself is always there, open or
+    not (the booking page says why it cannot be booked)."""
+    same = Q(pk=stock.pk)
+    if stock.beginning_datetime is not None:
+        same |= open_stock_filter(at) & Q(
+            offer_id=stock.offer_id, beginning_datetime=stock.beginning_datetime, version=stock.version
+        )
+    rows = (
+        Stock.objects.filter(same)
+        .order_by("price_cents", "price_category__label__label", "id")
+        .values_list("id", "price_category__label__label", "price_cents", "quantity", "booked_quantity")
+    )
+    return [
+        PriceChoice(
+            stock_id=pk,
+            label=label or UNIQUE_PRICE_LABEL,
+            price_cents=price,
+            remaining=None if quantity is None else max(quantity - booked, 0),
+        )
+        for pk, label, price, quantity, booked in rows
+    ]
 
 
 def label_of_stock(stock: Stock) -> str:

@@ -141,8 +141,10 @@ def offers_of_offerer(
 
 def stocks_for_pro(offer: Offer, *, at: dt.datetime, past: bool = False) -> QuerySet[Stock]:
     """The offer's showtimes still to come (or already started when `past`), not deleted."""
-    stocks = offer.stocks.filter(is_deleted=False).annotate(
-        cancellable_bookings=Count("bookings", filter=Q(bookings__status=BookingStatus.CONFIRMED))
+    stocks = (
+        offer.stocks.filter(is_deleted=False)
+        .select_related("price_category__label")
+        .annotate(cancellable_bookings=Count("bookings", filter=Q(bookings__status=BookingStatus.CONFIRMED)))
     )
     if not offer.is_event:
         return stocks.order_by("id")

@@ -28,7 +28,6 @@ from .exceptions import (
     StockBookingsChanged,
     StockDeletionTooLate,
     StockNotFound,
-    StockPriceFromCategory,
     StockStartInPast,
     ThingOfferHasAStock,
 )
@@ -232,8 +231,9 @@ def update_stock(stock_id: int, *, actor=None, at: dt.datetime | None = None, **
     """Changes the given fields. Once a showtime has started, its start and price are history (the
     bookings and the reimbursement rely on them); only the seats may still change.
 
-    `price_category`: another of the offer's categories, whose price the stock takes. A stock with a
-    category takes its price from it: a different `price_cents` alone is refused."""
+    `price_category`: another of the offer's categories (or None), whose price the stock takes. A
+    different `price_cents` alone on a stock with a category takes it out of its category (its own
+    price, shown as "Tarif unique")."""
     stock = lock(Stock.objects.select_related("offer__venue")).filter(pk=stock_id, is_deleted=False).first()
     if stock is None:
         raise StockNotFound()
@@ -247,7 +247,8 @@ def update_stock(stock_id: int, *, actor=None, at: dt.datetime | None = None, **
             changes["price_cents"] = new_category.price_cents
         category_id = new_category.pk if new_category is not None else None
     elif category_id is not None and changes.get("price_cents", stock.price_cents) != stock.price_cents:
-        raise StockPriceFromCategory()
+        # A price typed for this one showtime: it leaves its category and has its own price.
+        category_id = None
     price = changes.get("price_cents", stock.price_cents)
     quantity = changes.get("quantity", stock.quantity)
     # Like create_stock: a thing's stock has no date, whatever a caller sends.

@@ -189,6 +189,7 @@ def _booking_view(booking: Booking, *, refusal_code: str = "", actionable: bool 
         "offer": booking.offer.name,
         "when": format_local(start, tz_name, with_weekday=True) if start else "",
         "quantity": booking.quantity,
+        "price_label": booking.price_label,
         "unit_price": format_euros(booking.amount_cents),
         "total": format_euros(booking.total_amount_cents),
         "venue": booking.venue.display_name,

@@ -2,7 +2,18 @@
 
 from django.urls import path
 
-from . import allocine, api_keys, auth, booking_exports, counter, members, reimbursements, venues, views
+from . import (
+    allocine,
+    api_keys,
+    auth,
+    booking_exports,
+    counter,
+    members,
+    price_categories,
+    reimbursements,
+    venues,
+    views,
+)
 from . import bookings as bookings_views
 from . import finance as finance_views
 from .offers import steps as offer_steps
@@ -74,6 +85,17 @@ urlpatterns = [
         venues.venue_ticketing_selling,
         name="venue-ticketing-selling",
     ),
+    path("lieux/<int:venue_id>/tarifs/", price_categories.venue_labels, name="venue-price-labels"),
+    path(
+        "lieux/<int:venue_id>/tarifs/<int:label_id>/renommer/",
+        price_categories.venue_label_rename,
+        name="venue-price-label-rename",
+    ),
+    path(
+        "lieux/<int:venue_id>/tarifs/<int:label_id>/supprimer/",
+        price_categories.venue_label_delete,
+        name="venue-price-label-delete",
+    ),
     path("allocine/", allocine.allocine_overview, name="allocine"),
     path("lieux/<int:venue_id>/allocine/", allocine.venue_allocine, name="venue-allocine"),
     path("lieux/<int:venue_id>/allocine/etat/", allocine.venue_allocine_status, name="venue-allocine-status"),
@@ -96,6 +118,17 @@ urlpatterns = [
     path("offres/<int:offer_id>/", offer_views.offer_detail, name="offer-detail"),
     path("offres/<int:offer_id>/modifier/", offer_views.offer_edit, name="offer-edit"),
     path("offres/<int:offer_id>/statut/", offer_views.offer_set_active, name="offer-set-active"),
+    path("offres/<int:offer_id>/tarifs/", price_categories.offer_categories, name="offer-price-categories"),
+    path(
+        "offres/<int:offer_id>/tarifs/<int:category_id>/modifier/",
+        price_categories.offer_category_edit,
+        name="offer-price-category-edit",
+    ),
+    path(
+        "offres/<int:offer_id>/tarifs/<int:category_id>/supprimer/",
+        price_categories.offer_category_delete,
+        name="offer-price-category-delete",
+    ),
     path("offres/<int:offer_id>/seances/ajouter/", offer_views.showtimes_add, name="offer-showtimes"),
     path("offres/<int:offer_id>/stock/ajouter/", offer_views.thing_stock_add, name="offer-stock-add"),
     path("offres/<int:offer_id>/seances/<int:stock_id>/modifier/", offer_views.stock_edit, name="stock-edit"),

@@ -139,7 +139,8 @@ def test_one_edited_field_is_kept_and_the_others_follow_the_settings(feeds):
     edited, other = (Stock.objects.get(pk=stock.pk) for stock in stocks[:2])
     assert (edited.price_cents, edited.quantity) == (450, 120)
     assert (other.price_cents, other.quantity) == (900, 120)
-    assert edited.edited_fields == ["price_cents"]
+    assert edited.edited_fields == ["price_cents", "price_category"]
+    assert edited.price_category_id is None  # a price typed by hand takes it out of its category
     assert run.showtimes_updated == Stock.objects.filter(offer__venue=settings_obj.venue).count()
 
 

@@ -251,3 +251,19 @@ def test_not_enough_credit_is_said_per_price_under_the_cinema(client, orbite):
     assert "Crédit insuffisant" in too_dear_there
     assert "Il te reste 7\u00a0€, la séance coûte 8\u00a0€" in html
     assert "Complet" in full
+
+
+def test_a_showtime_sold_at_several_prices_is_one_link_to_its_cheapest_open_price(client, orbite):
+    from passculture.core.offers import price_categories
+
+    film, bellecour, _villeurbanne, _stocks = orbite
+    reduced = price_categories.create_price_category(bellecour, label="Tarif réduit", price_cents=5_50)
+    full = price_categories.create_price_category(bellecour, label="Plein tarif", price_cents=9_00)
+    cheap = showtime(bellecour, 13, price_category=reduced, price_cents=5_50, quantity=5, booked_quantity=5)
+    dear = showtime(bellecour, 13, price_category=full, price_cents=9_00)
+    html = html_of(client, film_url(film), **BELLECOUR)
+    # The reduced price is sold out: the link opens the full price, and says there are several.
+    link = slot(html, dear.pk)
+    assert "22h00" in link and "dès 5,50\u00a0€" in link
+    assert slot(html, cheap.pk) == ""
+    assert html.count("22h00") == 1

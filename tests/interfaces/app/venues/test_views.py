@@ -88,6 +88,22 @@ def test_the_cinema_page_shows_address_directions_and_films_of_the_first_day_wit
     assert "Vendredi 4" in html
 
 
+def test_a_showtime_sold_at_several_prices_is_one_button_with_its_price_range(client):
+    from passculture.core.offers import price_categories
+
+    venue = lyon_venue()
+    cheap = showtime(
+        venue, utc(2026, 12, 2, 19, 30), offer__name="Orbite basse", price_cents=550, quantity=None
+    )
+    full = price_categories.create_price_category(cheap.offer, label="Plein tarif", price_cents=900)
+    dear = showtime(venue, utc(2026, 12, 2, 19, 30), offer=cheap.offer, price_category=full, price_cents=900)
+
+    html = text(client.get(f"/cinemas/{venue.pk}/"))
+
+    assert f'href="/reserver/{cheap.pk}/"' in html and f'href="/reserver/{dear.pk}/"' not in html
+    assert "20h30</time> VF · de 5,50\xa0€ à 9\xa0€" in html
+
+
 def test_a_day_chip_shows_that_day(client):
     venue = lyon_venue()
     showtime(venue, utc(2026, 12, 2, 19, 30), offer__name="Orbite basse")

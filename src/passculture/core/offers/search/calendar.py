@@ -21,7 +21,7 @@ from passculture.core.common.time import to_local
 from passculture.core.films.models import Film
 from passculture.core.geo.gazetteer import distance_km
 
-from ..constants import EVENT_CATEGORIES
+from ..constants import EVENT_CATEGORIES, UNIQUE_PRICE_LABEL
 from ..exceptions import FilmNotFound, FilmReferenceRequired, InvalidCalendarPeriod, InvalidFilmReference
 from ..models import Offer, Stock
 from ..selectors import open_stock_filter, public_offer_filter
@@ -178,6 +178,8 @@ class CalendarShowtime:
     price_cents: int
     # Exact seats left (None: unlimited); `seats_told` is what to show: only below FEW_SEATS.
     remaining: int | None
+    # The price's label (decision 0027): a showtime sold at several prices is several stocks at one start.
+    price_label: str = UNIQUE_PRICE_LABEL
 
     @property
     def is_sold_out(self) -> bool:
@@ -289,11 +291,18 @@ def film_calendar(
         window.filter(offer_id__in=list(by_offer))
         .order_by("beginning_datetime", "id")
         .values_list(
-            "id", "offer_id", "beginning_datetime", "version", "price_cents", "quantity", "booked_quantity"
+            "id",
+            "offer_id",
+            "beginning_datetime",
+            "version",
+            "price_cents",
+            "quantity",
+            "booked_quantity",
+            "price_category__label__label",
         )
     )
     per_day: dict[dt.date, dict[int, CalendarCinema]] = {}
-    for stock_id, offer_id, beginning, version, price, quantity, booked in rows:
+    for stock_id, offer_id, beginning, version, price, quantity, booked, label in rows:
         offer, distance = by_offer[offer_id]
         if beginning is None:  # events only: never; for the type checker
             continue
@@ -310,6 +319,7 @@ def film_calendar(
                 version=version,
                 price_cents=price,
                 remaining=None if quantity is None else max(quantity - booked, 0),
+                price_label=label or UNIQUE_PRICE_LABEL,
             )
         )
     order = {offer.pk: index for index, (offer, _) in enumerate(kept)}

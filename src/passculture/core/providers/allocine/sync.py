@@ -36,13 +36,14 @@ from passculture.core.common.time import now as utcnow
 from passculture.core.notifications.services import queue_email
 from passculture.core.offerers.selectors import admin_emails_of_offerer
 from passculture.core.offers.constants import DESCRIPTION_MAX_LENGTH, MAX_DURATION_MINUTES, Category
-from passculture.core.offers.models import Offer, Stock
+from passculture.core.offers.models import Offer, PriceCategory, Stock
 from passculture.core.offers.validation import showtime_days
 
 from .client import AllocineClient
 from .exceptions import AllocineError
 from .models import AllocineImportRun, AllocineVanishedShowtime, AllocineVenueSettings
 from .posters import Connections, fetch_posters
+from .prices import import_categories, with_import_category
 from .schemas import DESCRIPTION_LINK_PREFIX, FeedParseResult, Film, clean_text
 from .selectors import active_theater_sirets
 
@@ -72,7 +73,13 @@ ALERT_KIND = "allocine_booked_showtime_vanished"
 OFFER_SYNCED_FIELDS = ("name", "description", "duration_minutes", "languages", "is_duo", "extra_data", "film")
 # Keys an import set in extra_data when each offer carried its own copy of the poster (before films).
 LEGACY_POSTER_KEYS = ("poster_fetched_at", "poster_fetched_url")
-STOCK_SYNCED_FIELDS = ("price_cents", "quantity", "booking_limit_datetime", "version")
+STOCK_SYNCED_FIELDS = ("price_cents", "price_category", "quantity", "booking_limit_datetime", "version")
+# The same, as the model's attributes (a foreign key's id).
+STOCK_SYNCED_ATTNAMES = tuple(
+    f"{name}_id" if name == "price_category" else name for name in STOCK_SYNCED_FIELDS
+)
+# A showtime whose price the pro chose (its category, or before categories its price) keeps both.
+PRICE_FIELDS = frozenset({"price_cents", "price_category"})
 
 
 def offer_ref(film: Film) -> str:
@@ -163,6 +170,7 @@ class _StockRow(NamedTuple):
     pk: int
     offer_id: int
     price_cents: int
+    price_category_id: int | None
     quantity: int | None
     booked_quantity: int
     booking_limit_datetime: dt.datetime | None
@@ -185,7 +193,7 @@ def _apply_feed(
     be taken for vanished ones (None: a film without a readable id was dropped, so no deletion at all)."""
     venue = settings_obj.venue
     outcome = _Outcome()
-    offers = {offer.provider_ref: offer for offer in _imported_offers(venue.pk)}
+    offers = {offer.provider_ref: offer for offer in with_import_category(_imported_offers(venue.pk))}
     # Past showtimes are history: only the future ones can be updated, deleted or recreated. Imported
     # showtimes only exist under the venue's imported offers: asking by offer ids (rather than joining on
     # the venue) keeps the plan on the offer index even when the statistics are stale, e.g. right after
@@ -207,6 +215,9 @@ def _apply_feed(
         .values_list("provider_ref", *_StockRow._fields[:-1], "edited_text")
     }
 
+    # The import's price category of each imported offer (prices.py); those of new offers come after
+    # their creation.
+    categories = import_categories(venue, offers.values(), settings_obj.price_cents)
     new_offers: list[Offer] = []
     changed_offers: dict[int, Offer] = {}
     updated_offer_pks: set[int] = set()
@@ -282,6 +293,7 @@ def _apply_feed(
             if existing is None:
                 new_stocks.append(
                     Stock(
+                        price_category_id=categories.get(offer.pk) if offer.pk else None,
                         price_cents=settings_obj.price_cents,
                         quantity=settings_obj.quantity,
                         beginning_datetime=start,
@@ -291,7 +303,7 @@ def _apply_feed(
                     )
                 )
             elif not existing.is_deleted:
-                refreshed = _refresh_stock(existing, settings_obj, version)
+                refreshed = _refresh_stock(existing, settings_obj, version, categories.get(existing.offer_id))
                 if refreshed is not None:
                     changed_stocks.append(refreshed)
         planned.append((offer, new_stocks))
@@ -304,11 +316,14 @@ def _apply_feed(
 
     if new_offers:
         Offer.objects.bulk_create(new_offers)
+        categories.update(import_categories(venue, new_offers, settings_obj.price_cents, new_offers=True))
     stock_rows: list[Stock] = []
     for offer, new_stocks in planned:
         # Set after bulk_create, which gave the new offers their primary keys.
         for stock in new_stocks:
             stock.offer = offer
+            if stock.price_category_id is None:
+                stock.price_category_id = categories.get(offer.pk)
         stock_rows.extend(new_stocks)
     if stock_rows:
         Stock.objects.bulk_create(stock_rows)
@@ -415,8 +430,8 @@ def _imported_offers(venue_id: int) -> QuerySet[Offer]:
 # feed) leaves nothing to resolve, so the compare would write nothing: it is skipped. Posters are still
 # refreshed when due; the run records the films seen and that the programme was unchanged.
 # Bump MEMO_VERSION whenever the mapping changes, so that no memo written by older code is trusted.
-# 2: the default booking limit is the showtime's own start; 3: offers link to films.
-MEMO_VERSION = 3
+# 2: the default booking limit is the showtime's own start; 3: offers link to films; 4: price categories.
+MEMO_VERSION = 4
 
 _STATE_SQL = """
 WITH offers AS (
@@ -427,11 +442,15 @@ WITH offers AS (
     FROM {offer} WHERE venue_id = %s AND left(provider_ref, %s) = %s
 ), stocks AS (
     SELECT id, format(
-        's|%%s|%%s|%%L|%%s|%%L|%%s|%%L|%%L|%%L|%%s|%%L', id, offer_id, provider_ref, price_cents, quantity,
-        booked_quantity, booking_limit_datetime, beginning_datetime, version, is_deleted, edited_fields
+        's|%%s|%%s|%%L|%%s|%%L|%%L|%%s|%%L|%%L|%%L|%%s|%%L', id, offer_id, provider_ref, price_cents,
+        price_category_id, quantity, booked_quantity, booking_limit_datetime, beginning_datetime, version,
+        is_deleted, edited_fields
     ) AS line
     FROM {stock}
     WHERE offer_id IN (SELECT id FROM offers) AND provider_ref LIKE %s AND beginning_datetime > %s
+), categories AS (
+    SELECT id, format('c|%%s|%%s|%%s|%%s|%%L', id, offer_id, label_id, price_cents, origin) AS line
+    FROM {category} WHERE offer_id IN (SELECT id FROM offers)
 ), alerts AS (
     SELECT id, format('a|%%s|%%s', id, stock_id) AS line
     FROM {alert} WHERE venue_id = %s AND resolved_at IS NULL
@@ -439,6 +458,7 @@ WITH offers AS (
 SELECT encode(sha256(convert_to(concat(
     (SELECT string_agg(line, E'\\n' ORDER BY id) FROM offers), E'\\n',
     (SELECT string_agg(line, E'\\n' ORDER BY id) FROM stocks), E'\\n',
+    (SELECT string_agg(line, E'\\n' ORDER BY id) FROM categories), E'\\n',
     (SELECT string_agg(line, E'\\n' ORDER BY id) FROM alerts)
 ), 'UTF8')), 'hex')
 """
@@ -468,6 +488,7 @@ def _state_fingerprint(venue_id: int, at: dt.datetime) -> str:
     sql = _STATE_SQL.format(
         offer=Offer._meta.db_table,
         stock=Stock._meta.db_table,
+        category=PriceCategory._meta.db_table,
         alert=AllocineVanishedShowtime._meta.db_table,
     )
     pattern = REF_PREFIX + "%"
@@ -513,13 +534,17 @@ def _offer_ref_of(sref: str) -> str:
     return ":".join(sref.split(":", 2)[:2])
 
 
-def _refresh_stock(stock: _StockRow, settings_obj: AllocineVenueSettings, version: str) -> Stock | None:
+def _refresh_stock(
+    stock: _StockRow, settings_obj: AllocineVenueSettings, version: str, category_id: int | None
+) -> Stock | None:
     """The stock to write (every synced field set) when the feed or the settings changed one of its
     fields that the pro did not edit; None when nothing changes (the common case, kept cheap).
 
     The default booking limit is the showtime's own start, not the feed's: a showtime the pro moved
     keeps its `provider_ref` (the feed's time, so that it is recognised), and a limit that followed the
-    move would otherwise be pulled back to the old time, closing bookings before the show."""
+    move would otherwise be pulled back to the old time, closing bookings before the show.
+
+    `category_id`: the offer's import category (None: it has none, the stock keeps its own)."""
     quantity = settings_obj.quantity
     if quantity is not None and quantity < stock.booked_quantity:
         # Never fewer seats than already booked (the database refuses it anyway).
@@ -527,19 +552,31 @@ def _refresh_stock(stock: _StockRow, settings_obj: AllocineVenueSettings, versio
     # In STOCK_SYNCED_FIELDS order.
     current: tuple[object, ...] = (
         stock.price_cents,
+        stock.price_category_id,
         stock.quantity,
         stock.booking_limit_datetime,
         stock.version,
     )
-    wanted: tuple[object, ...] = (settings_obj.price_cents, quantity, stock.beginning_datetime, version)
+    wanted: tuple[object, ...] = (
+        settings_obj.price_cents,
+        stock.price_category_id if category_id is None else category_id,
+        quantity,
+        stock.beginning_datetime,
+        version,
+    )
     if stock.edited_fields:
+        edited = set(stock.edited_fields)
+        if edited & PRICE_FIELDS:
+            edited |= PRICE_FIELDS
         wanted = tuple(
-            now if name in stock.edited_fields else value
+            now if name in edited else value
             for name, now, value in zip(STOCK_SYNCED_FIELDS, current, wanted, strict=True)
         )
     if wanted == current:
         return None
-    return Stock(pk=stock.pk, offer_id=stock.offer_id, **dict(zip(STOCK_SYNCED_FIELDS, wanted, strict=True)))
+    return Stock(
+        pk=stock.pk, offer_id=stock.offer_id, **dict(zip(STOCK_SYNCED_ATTNAMES, wanted, strict=True))
+    )
 
 
 def _alert_recipients(venue) -> list[str]:

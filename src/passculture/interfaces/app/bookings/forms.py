@@ -1,3 +1,5 @@
+from collections.abc import Sequence
+
 from django import forms
 
 from passculture.core.bookings.constants import MAX_DUO_QUANTITY
@@ -16,8 +18,18 @@ class BookingForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, is_duo: bool, **kwargs):
+    # The showtime's price (its stock) when it is sold at several: the other stocks at the same start.
+    tarif = forms.TypedChoiceField(
+        label="Tarif",
+        coerce=int,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choisis un des tarifs proposés pour cette séance."},
+    )
+
+    def __init__(self, *args, is_duo: bool, price_stock_ids: Sequence[int] = (), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["tarif"].choices = [(pk, str(pk)) for pk in price_stock_ids]
         top = MAX_DUO_QUANTITY if is_duo else 1
         self.fields["quantity"].choices = [(n, str(n)) for n in range(1, top + 1)]
         self.fields["quantity"].initial = 1

@@ -93,6 +93,7 @@ class BookingCard:
     local_time_note: str
     version_label: str
     quantity_label: str
+    price_label: str  # the category booked ("Tarif réduit"), "Tarif unique" without one
     unit_price: str
     total: str
     token: str
@@ -201,6 +202,7 @@ def booking_card(booking, at: dt.datetime, tickets=()) -> BookingCard:
         local_time_note=local_time_note(tz) if start is not None else "",
         version_label=stock.get_version_display() if stock.version else "",
         quantity_label=quantity_label(booking.quantity),
+        price_label=booking.price_label,
         unit_price=format_euros(booking.amount_cents),
         total=format_euros(booking.total_amount_cents),
         token=booking.token,

@@ -1,5 +1,6 @@
 """Booking a showtime, the confirmation with its QR code, my bookings, cancelling."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from django.conf import settings
@@ -25,6 +26,7 @@ from passculture.core.common.money import format_euros
 from passculture.core.common.time import format_local, format_local_day
 from passculture.core.common.time import now as utcnow
 from passculture.core.credit.selectors import balance_of, refund_of
+from passculture.core.offers.price_categories import PriceChoice, price_choices
 from passculture.core.providers.ticketing.selectors import tickets_by_booking, tickets_of
 from passculture.interfaces.app.access import beneficiary_required
 from passculture.interfaces.errors import status_for
@@ -47,6 +49,32 @@ class QuantityOption:
     # Why this quantity would be refused while one place would not (e.g. not enough credit for two).
     refusal: str
     checked: bool
+
+
+@dataclass(frozen=True)
+class PriceOption:
+    """One price of the showtime (a stock of its own category), as the booking page offers it."""
+
+    stock_id: int
+    label: str
+    price: str
+    hint: str
+    disabled: bool
+    checked: bool
+
+
+def _price_options(choices: Sequence[PriceChoice], selected_id: int) -> list[PriceOption]:
+    return [
+        PriceOption(
+            stock_id=choice.stock_id,
+            label=choice.label,
+            price=format_euros(choice.price_cents) if choice.price_cents else "Gratuit",
+            hint="Complet" if choice.is_sold_out else "",
+            disabled=choice.is_sold_out,
+            checked=choice.stock_id == selected_id,
+        )
+        for choice in choices
+    ]
 
 
 @dataclass(frozen=True)
@@ -76,7 +104,9 @@ def _cancellation_preview(stock, at) -> CancellationPreview:
     )
 
 
-def _book_context(request, stock, form, at, *, error: DomainError | None = None) -> dict:
+def _book_context(
+    request, stock, form, at, *, error: DomainError | None = None, choices: Sequence[PriceChoice] = ()
+) -> dict:
     offer, venue = stock.offer, stock.offer.venue
     user = request.user
     balance = balance_of(user, at)
@@ -113,6 +143,8 @@ def _book_context(request, stock, form, at, *, error: DomainError | None = None)
         "local_time_note": local_time_note(venue.timezone) if start else "",
         "version_label": stock.get_version_display() if stock.version else "",
         "unit_price": format_euros(stock.price_cents),
+        "price_label": next((c.label for c in choices if c.stock_id == stock.pk), ""),
+        "price_options": _price_options(choices, stock.pk) if len(choices) > 1 else [],
         "is_free": stock.price_cents == 0,
         "balance": balance,
         "remaining": format_euros(balance.remaining_cents),
@@ -126,6 +158,20 @@ def _book_context(request, stock, form, at, *, error: DomainError | None = None)
     }
 
 
+def _first_bookable(user, stock, choices: Sequence[PriceChoice], at):
+    """The stock asked for, or when it cannot be booked (sold out, too dear for the credit left) the
+    cheapest other price of the showtime that can: the page then offers that one first."""
+    if len(choices) < 2 or booking_refusal(user, stock, 1, at=at) is None:
+        return stock
+    for choice in choices:
+        if choice.stock_id == stock.pk:
+            continue
+        other = stock_for_booking(choice.stock_id)
+        if other is not None and booking_refusal(user, other, 1, at=at) is None:
+            return other
+    return stock
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @beneficiary_required
 @private_page
@@ -134,14 +180,22 @@ def book(request, stock_id: int):
     if stock is None:
         raise Http404("Séance introuvable.")
     is_duo = stock.offer.is_duo
+    # A showtime sold at several prices is several stocks at the same start: the person picks one.
+    choices = price_choices(stock, utcnow())
+    ids = [choice.stock_id for choice in choices]
     if request.method != "POST":
-        form = BookingForm(is_duo=is_duo)
-        return render(request, "app/bookings/book.html", _book_context(request, stock, form, utcnow()))
+        stock = _first_bookable(request.user, stock, choices, utcnow())
+        form = BookingForm(is_duo=is_duo, price_stock_ids=ids)
+        context = _book_context(request, stock, form, utcnow(), choices=choices)
+        return render(request, "app/bookings/book.html", context)
 
-    form = BookingForm(request.POST, is_duo=is_duo)
+    form = BookingForm(request.POST, is_duo=is_duo, price_stock_ids=ids)
     if not form.is_valid():
-        context = _book_context(request, stock, form, utcnow())
+        context = _book_context(request, stock, form, utcnow(), choices=choices)
         return render(request, "app/bookings/book.html", context, status=400)
+    chosen = form.cleaned_data.get("tarif")
+    if chosen and chosen != stock.pk:
+        stock = stock_for_booking(chosen) or stock
     try:
         booking = book_offer(request.user, stock.pk, form.cleaned_data["quantity"])
     except DomainError as error:
@@ -151,8 +205,9 @@ def book(request, stock_id: int):
             messages.info(request, "Tu as déjà réservé ce film : voici ta réservation.")
             return redirect("app:booking", booking_id=existing.pk)
         # The stock may have changed meanwhile (last places taken): show it as it is now.
-        stock = stock_for_booking(stock_id) or stock
-        context = _book_context(request, stock, form, utcnow(), error=error)
+        stock = stock_for_booking(stock.pk) or stock
+        choices = price_choices(stock, utcnow())
+        context = _book_context(request, stock, form, utcnow(), error=error, choices=choices)
         return render(request, "app/bookings/book.html", context, status=status_for(error))
     messages.success(
         request, "Réservation confirmée ! Montre ce QR code ou la contremarque à l'entrée du cinéma."

@@ -92,6 +92,37 @@ def chip_label(day: dt.date, today: dt.date) -> str:
     return f"{FRENCH_WEEKDAYS[day.weekday()].capitalize()} {day.day}"
 
 
+def _same_showtime(showtimes: list[search.CalendarShowtime]) -> list[list[search.CalendarShowtime]]:
+    """The showtimes grouped by start and version, in order, each group cheapest first."""
+    groups: dict[tuple, list[search.CalendarShowtime]] = {}
+    for showtime in showtimes:
+        groups.setdefault((showtime.beginning, showtime.version), []).append(showtime)
+    return [sorted(group, key=lambda s: (s.price_cents, s.stock_id)) for group in groups.values()]
+
+
+def _first_open(
+    prices: list[search.CalendarShowtime], obstacles: dict[int, Obstacle | None], sold_out: Obstacle | None
+) -> tuple[search.CalendarShowtime, Obstacle | None]:
+    """The cheapest price without obstacle, else the cheapest, with its obstacle."""
+
+    def obstacle_of(showtime) -> Obstacle | None:
+        if sold_out is not None and showtime.is_sold_out:
+            return sold_out
+        return obstacles.get(showtime.stock_id)
+
+    for showtime in prices:
+        if obstacle_of(showtime) is None:
+            return showtime, None
+    return prices[0], obstacle_of(prices[0])
+
+
+def _price_label(prices: list[search.CalendarShowtime]) -> str:
+    cheapest = prices[0].price_cents
+    if any(showtime.price_cents != cheapest for showtime in prices):
+        return f"dès {format_euros(cheapest)}"
+    return format_euros(cheapest) if cheapest else "Gratuit"
+
+
 def _next_step(reason: str) -> tuple[str, str] | None:
     step = NEXT_STEPS.get(reason)
     return (reverse(step[0]), step[1]) if step else None
@@ -220,10 +251,10 @@ def _render(request, ref: search.FilmRef, chosen):
             distance="" if source == "cinema" else p.distance_label(cinema_day.distance_km),
             is_chosen=chosen is not None and cinema_day.offer.pk == chosen.pk,
         )
-        for showtime in cinema_day.showtimes:
-            obstacle = obstacles.get(showtime.stock_id)
-            if not logged_in and showtime.is_sold_out:
-                obstacle = sold_out
+        for prices in _same_showtime(cinema_day.showtimes):
+            # A showtime sold at several prices (one stock per category) is one button: it opens the
+            # cheapest price that can be booked, and the booking page offers the others.
+            showtime, obstacle = _first_open(prices, obstacles, sold_out if not logged_in else None)
             reason_id = ""
             if obstacle is not None:
                 if personal is not None and obstacle.reason == personal.reason:
@@ -242,7 +273,7 @@ def _render(request, ref: search.FilmRef, chosen):
                     iso=local.isoformat(),
                     version=showtime.version,
                     version_title=VERSION_TITLES.get(showtime.version, ""),
-                    price=format_euros(showtime.price_cents) if showtime.price_cents else "Gratuit",
+                    price=_price_label(prices),
                     seats=p.seats_label(showtime.seats_told) if showtime.seats_told else "",
                     obstacle=obstacle,
                     reason_id=reason_id,

@@ -99,17 +99,27 @@ def _film_row(film) -> FilmRow:
         duration=p.duration_label(film.duration_minutes),
         is_duo=film.offer.is_duo,
         showtimes=[
+            # A showtime sold at several prices (one stock per category): one button, to the cheapest.
             ShowtimeButton(
                 stock_id=s.stock_id,
                 iso=s.local_beginning.isoformat(),
                 time=p.time_label(s.local_beginning),
                 version=s.version,
-                price=p.price_label(s.price_cents, s.price_cents),
+                price=p.price_label(s.price_cents, max(o.price_cents for o in same)),
                 seats=p.seats_label(s.seats_left),
             )
-            for s in film.showtimes
+            for same in _same_showtime(film.showtimes)
+            for s in same[:1]
         ],
     )
+
+
+def _same_showtime(showtimes: list) -> list[list]:
+    """The showtimes grouped by start and version, in order, each group cheapest first."""
+    groups: dict[tuple, list] = {}
+    for showtime in showtimes:
+        groups.setdefault((showtime.beginning, showtime.version), []).append(showtime)
+    return [sorted(group, key=lambda s: (s.price_cents, s.stock_id)) for group in groups.values()]
 
 
 def _position_query(request) -> str:

@@ -12,7 +12,7 @@ from django.utils.html import escape, strip_tags
 from dsfr.forms import DsfrBaseForm
 
 from passculture.core.common.exceptions import DomainError
-from passculture.core.common.money import cents_to_euros, euros_to_cents
+from passculture.core.common.money import cents_to_euros, euros_to_cents, format_euros
 from passculture.core.common.time import FRENCH_WEEKDAYS, local_time_exists, local_to_utc, to_local
 from passculture.core.common.time import now as utcnow
 from passculture.core.films.validation import (
@@ -382,7 +382,16 @@ class ShowtimesForm(ProForm):
         help_text="Heures de début, à l'heure du lieu, séparées par des virgules : 14:00, 20:30",
     )
     version = forms.ChoiceField(label="Version", choices=VERSION_CHOICES)
-    price = EurosField(label="Prix (€)")
+    # The offer's prices (decision 0027): each start becomes one showtime per price ticked.
+    price_categories = forms.TypedMultipleChoiceField(
+        label="Tarifs",
+        required=False,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Chaque horaire est vendu à chacun des tarifs cochés (une séance par tarif, même heure, "
+        "places comptées par tarif). Aucun coché : le prix ci-dessous.",
+    )
+    price = EurosField(label="Prix (€)", required=False)
     quantity = seats_field()
     booking_limit_hours = forms.IntegerField(
         label="Fin des réservations (heures avant la séance)",
@@ -392,6 +401,28 @@ class ShowtimesForm(ProForm):
         help_text="Laissez vide pour accepter les réservations jusqu'au début de la séance.",
     )
 
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.categories = {category.pk: category for category in categories}
+        if self.categories:
+            self.fields["price_categories"].choices = [
+                (category.pk, f"{category.label.label} : {format_euros(category.price_cents)}")
+                for category in categories
+            ]
+            self.fields["price"].help_text = "Pour des séances sans tarif coché."
+        else:
+            del self.fields["price_categories"]
+
+    def clean(self):
+        data = super().clean()
+        no_price = not data.get("price_categories") and data.get("price") is None
+        if "price" in self.fields and no_price and "price" not in self.errors:
+            self.add_error("price", "Indiquez un prix, ou cochez au moins un tarif.")
+        return data
+
+    def chosen_categories(self) -> list:
+        return [self.categories[pk] for pk in self.cleaned_data.get("price_categories") or ()]
+
     def schedule(self) -> Schedule:
         data = self.cleaned_data
         return Schedule(
@@ -400,7 +431,7 @@ class ShowtimesForm(ProForm):
             times=tuple(data["times"]),
             weekdays=frozenset(data["weekdays"] or ()),
             version=data["version"],
-            price_cents=euros_to_cents(data["price"]),
+            price_cents=euros_to_cents(data["price"]) if data.get("price") is not None else 0,
             quantity=data["quantity"],
             booking_limit_hours_before=data["booking_limit_hours"],
         )
@@ -418,6 +449,7 @@ class ShowtimesForm(ProForm):
                 schedule.price_cents,
                 schedule.quantity,
                 schedule.booking_limit_hours_before,
+                sorted(self.cleaned_data.get("price_categories") or ()),
             ]
         )
         return hashlib.sha256(payload.encode()).hexdigest()[:32]
@@ -429,7 +461,14 @@ class StockForm(ProForm):
     date = forms.DateField(label="Date", widget=DateInput())
     time = forms.TimeField(label="Heure", widget=TimeInput())
     version = forms.ChoiceField(label="Version", choices=VERSION_CHOICES)
-    price = EurosField(label="Prix (€)")
+    price_category = forms.TypedChoiceField(
+        label="Tarif",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text="Le prix de la séance est celui de son tarif ; « Prix propre à la séance » : le prix ci-dessous.",
+    )
+    price = EurosField(label="Prix (€)", required=False)
     quantity = seats_field()
     booking_limit_date = forms.DateField(
         label="Date limite de réservation", required=False, widget=DateInput()
@@ -438,14 +477,16 @@ class StockForm(ProForm):
         label="Heure limite de réservation", required=False, widget=TimeInput()
     )
 
-    def __init__(self, *args, offer, stock=None, **kwargs):
+    def __init__(self, *args, offer, stock=None, categories=(), **kwargs):
         self.offer = offer
         self.tz_name = offer.venue.timezone
+        self.categories = {category.pk: category for category in categories}
         if stock is not None:
             initial = {
                 "version": stock.version or Version.VF,
                 "price": cents_to_euros(stock.price_cents),
                 "quantity": stock.quantity,
+                "price_category": stock.price_category_id,
             }
             if stock.beginning_datetime is not None:
                 start = to_local(stock.beginning_datetime, self.tz_name)
@@ -469,9 +510,24 @@ class StockForm(ProForm):
             for name in ("date", "time", "version", "booking_limit_date", "booking_limit_time"):
                 del self.fields[name]
             self.set_help_text("price", "300 € au maximum.")
+        if self.categories and offer.is_event:
+            self.fields["price_category"].choices = [
+                ("", "Prix propre à la séance"),
+                *(
+                    (category.pk, f"{category.label.label} : {format_euros(category.price_cents)}")
+                    for category in categories
+                ),
+            ]
+        else:
+            del self.fields["price_category"]
 
     def clean(self):
         data = super().clean()
+        if data.get("price_category") is None and data.get("price") is None and "price" not in self.errors:
+            self.add_error(
+                "price",
+                "Indiquez un prix." if not self.categories else "Indiquez un prix, ou choisissez un tarif.",
+            )
         if not self.offer.is_event:
             return data
         if bool(data.get("booking_limit_date")) != bool(data.get("booking_limit_time")):
@@ -490,7 +546,12 @@ class StockForm(ProForm):
 
     def service_fields(self) -> dict:
         data = self.cleaned_data
-        fields = {"price_cents": euros_to_cents(data["price"]), "quantity": data["quantity"]}
+        fields: dict = {"quantity": data["quantity"]}
+        category = self.categories.get(data.get("price_category") or 0)
+        if "price_category" in self.fields:
+            fields["price_category"] = category
+        if category is None:
+            fields["price_cents"] = euros_to_cents(data["price"])
         if self.offer.is_event:
             start = local_to_utc(dt.datetime.combine(data["date"], data["time"]), self.tz_name)
             limit = start

@@ -5,7 +5,7 @@ from django import forms
 
 from passculture.core.common.exceptions import DomainError
 from passculture.core.common.money import cents_to_euros, euros_to_cents
-from passculture.core.offers.constants import PosterChoice
+from passculture.core.offers.constants import PRICE_CATEGORY_LABEL_MAX_LENGTH, PosterChoice
 from passculture.core.offers.drafts import draft_price, image_source
 from passculture.core.offers.images import ACCEPTED_CONTENT_TYPES, CROP_POSITIONS, prepare_offer_source
 from passculture.core.offers.scheduling import Schedule
@@ -158,9 +158,20 @@ class ShowtimesStepForm(ShowtimesForm):
         )
 
 
-class PriceStepForm(ProForm):
-    """Step 4: one price and one number of seats for every showtime, and the duo choice."""
+# Prices typed at step 4 besides the first: "Plein tarif", "Tarif réduit", "Tarif pass Culture".
+OTHER_PRICES = 2
 
+
+class PriceStepForm(ProForm):
+    """Step 4: the price (or several: a label and a price each) and number of seats of every showtime,
+    and the duo choice."""
+
+    label = forms.CharField(
+        label="Libellé du tarif",
+        max_length=PRICE_CATEGORY_LABEL_MAX_LENGTH,
+        required=False,
+        help_text="Facultatif avec un seul prix (« Tarif unique »), par exemple « Plein tarif ».",
+    )
     price = EurosField(
         label="Prix de la place (€)", help_text="De 0 € (gratuit) à 1 000 €, par exemple 7,50."
     )
@@ -178,16 +189,49 @@ class PriceStepForm(ProForm):
         initial = {"is_duo": "1" if offer.is_duo else "0"}
         if price is not None:
             initial.update(price=cents_to_euros(price["price_cents"]), quantity=price["quantity"])
+            categories = price.get("categories") or []
+            if categories:
+                initial["label"] = categories[0][0]
+            for number, (text, cents) in enumerate(categories[1 : OTHER_PRICES + 1], start=2):
+                initial.update({f"label_{number}": text, f"price_{number}": cents_to_euros(cents)})
         kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
+        for number in range(2, OTHER_PRICES + 2):
+            self.fields[f"label_{number}"] = forms.CharField(
+                label=f"Libellé du tarif {number}", max_length=PRICE_CATEGORY_LABEL_MAX_LENGTH, required=False
+            )
+            self.fields[f"price_{number}"] = EurosField(label=f"Prix du tarif {number} (€)", required=False)
         self.set_help_text(
             "quantity", "Par séance. Laissez vide pour un nombre de places illimité (100 000 au plus)."
         )
 
+    def clean(self):
+        data = super().clean()
+        for number in range(2, OTHER_PRICES + 2):
+            text, price = (data.get(f"label_{number}") or "").strip(), data.get(f"price_{number}")
+            if text and price is None and f"price_{number}" not in self.errors:
+                self.add_error(f"price_{number}", "Indiquez le prix de ce tarif.")
+            if price is not None and not text:
+                self.add_error(f"label_{number}", "Indiquez le libellé de ce tarif.")
+            if text and not (data.get("label") or "").strip():
+                self.add_error("label", "Avec plusieurs tarifs, donnez un libellé au premier.")
+        return data
+
+    @property
+    def other_rows(self) -> list[tuple]:
+        return [(self[f"label_{n}"], self[f"price_{n}"]) for n in range(2, OTHER_PRICES + 2)]
+
     def service_fields(self) -> dict:
         data = self.cleaned_data
+        others = [
+            (data[f"label_{n}"].strip(), euros_to_cents(data[f"price_{n}"]))
+            for n in range(2, OTHER_PRICES + 2)
+            if (data.get(f"label_{n}") or "").strip() and data.get(f"price_{n}") is not None
+        ]
         return {
             "price_cents": euros_to_cents(data["price"]),
             "quantity": data["quantity"],
             "is_duo": data["is_duo"],
+            "label": (data.get("label") or "").strip(),
+            "other_prices": others,
         }

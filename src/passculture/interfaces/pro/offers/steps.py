@@ -340,11 +340,21 @@ def step_summary(request, offer_id: int):
             "count": len(showtimes),
             "showtimes": [_showtime_row(offer, stock) for stock in showtimes[:SHOWTIMES_SHOWN]],
             "more": max(len(showtimes) - SHOWTIMES_SHOWN, 0),
-            "price": format_euros(price["price_cents"]) if price else "",
+            "price": _price_text(price),
             "quantity": price["quantity"] if price else None,
             "poster": offer.poster if offer.poster_choice != PosterChoice.NONE else None,
         },
     )
+
+
+def _price_text(price: dict | None) -> str:
+    """The draft's price, or its prices with their labels ("Plein tarif 9 €, Tarif réduit 6,50 €")."""
+    if not price:
+        return ""
+    categories = price.get("categories") or []
+    if categories:
+        return ", ".join(f"{text} {format_euros(cents)}" for text, cents in categories)
+    return format_euros(price["price_cents"])
 
 
 def _card_meta(offer: Offer, first) -> str:

@@ -20,13 +20,15 @@ from passculture.core.films.selectors import film_by_id, search_films
 from passculture.core.offerers.selectors import venues_of_offerer, venues_of_offerers
 from passculture.core.offers import selectors
 from passculture.core.offers import services as offer_services
-from passculture.core.offers.constants import EVENT_CATEGORIES, LANGUAGES, Category
+from passculture.core.offers.constants import EVENT_CATEGORIES, LANGUAGES, UNIQUE_PRICE_LABEL, Category
 from passculture.core.offers.exceptions import StockBookingsChanged
 from passculture.core.offers.models import Offer, Stock
+from passculture.core.offers.price_categories import price_categories_of
 from passculture.core.offers.scheduling import plan_showtimes
 from passculture.core.offers.validation import sanitize_description
 
 from ..access import own_or_404, pro_required
+from ..price_categories import category_rows
 from .forms import NEW_FILM, OfferFilterForm, OfferForm, ShowtimesForm, StockForm, add_domain_error
 
 OFFERS_PER_PAGE = 20
@@ -267,6 +269,7 @@ def offer_detail(request, offer_id: int):
             if stock.booking_limit_datetime and stock.booking_limit_datetime != stock.beginning_datetime
             else "",
             "price": format_euros(stock.price_cents),
+            "price_label": stock.price_category.label.label if stock.price_category else UNIQUE_PRICE_LABEL,
         }
         for stock in page
     ]
@@ -280,6 +283,7 @@ def offer_detail(request, offer_id: int):
             "page": page,
             "past": past,
             "can_add_stock": selectors.accepts_new_stock(offer),
+            "categories": category_rows(offer) if offer.is_event else [],
             "languages": ", ".join(label for code, label in LANGUAGES if code in offer.languages),
             # Sanitised on save already; again here for rows written by imports or by hand in the admin.
             "description": sanitize_description(offer.description),
@@ -292,7 +296,8 @@ def showtimes_add(request, offer_id: int):
     offer = _own_offer(request, offer_id)
     if not offer.is_event:
         return redirect("pro:offer-stock-add", offer_id=offer.pk)
-    form = ShowtimesForm(request.POST or None, initial=_showtimes_initial(offer))
+    categories = price_categories_of(offer)
+    form = ShowtimesForm(request.POST or None, initial=_showtimes_initial(offer), categories=categories)
     preview = None
     fingerprint = ""
     if request.method == "POST" and form.is_valid():
@@ -301,10 +306,13 @@ def showtimes_add(request, offer_id: int):
         wants_creation = request.POST.get("action") == "create"
         try:
             if wants_creation and request.POST.get("previewed") == fingerprint:
-                stocks, plan = offer_services.create_showtimes(offer, schedule, actor=request.user)
+                stocks, plan = offer_services.create_showtimes(
+                    offer, schedule, price_categories=form.chosen_categories(), actor=request.user
+                )
                 messages.success(request, _created_message(len(stocks), plan))
                 return redirect(_detail_url(offer))
-            plan = plan_showtimes(offer, schedule)
+            chosen = form.chosen_categories()
+            plan = plan_showtimes(offer, schedule, price_category_ids=[c.pk for c in chosen])
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -318,7 +326,9 @@ def showtimes_add(request, offer_id: int):
                     _showtime_label(planned.beginning, offer) for planned in plan.showtimes[:PREVIEW_SIZE]
                 ],
                 "more": max(plan.count - PREVIEW_SIZE, 0),
-                "price": format_euros(schedule.price_cents),
+                "stock_count": plan.stock_count,
+                "price": ", ".join(f"{c.label.label} {format_euros(c.price_cents)}" for c in chosen)
+                or format_euros(schedule.price_cents),
                 "quantity": schedule.quantity,
                 "version": schedule.version,
             }
@@ -381,7 +391,8 @@ def thing_stock_add(request, offer_id: int):
 def stock_edit(request, offer_id: int, stock_id: int):
     stock = _own_stock(request, offer_id, stock_id)
     offer = stock.offer
-    form = StockForm(request.POST or None, offer=offer, stock=stock)
+    categories = price_categories_of(offer) if offer.is_event else []
+    form = StockForm(request.POST or None, offer=offer, stock=stock, categories=categories)
     if request.method == "POST" and form.is_valid():
         try:
             offer_services.update_stock(stock.pk, actor=request.user, **form.service_fields())

@@ -181,6 +181,7 @@ BOOKING_KEYS = {
     "id", "status", "quantity", "amount", "totalAmount", "token", "qrCodePayload",
     "cancellationLimitDatetime", "isCancellable", "cancellationMessage", "notCancellableReason",
     "cancellationReason", "bookedAt", "usedAt", "cancelledAt", "stock", "offer", "tickets",
+    "priceCategoryLabel",
 }  # fmt: skip
 
 
@@ -407,3 +408,15 @@ def test_an_unknown_booking_is_404_booking_not_found(client_of):
 
 def test_one_booking_without_token_is_401(anonymous, db):
     assert_error(anonymous.get("/bookings/1"), 401, "UNAUTHENTICATED")
+
+
+def test_a_booking_gives_the_price_category_booked(beneficiary, client_of, venue):
+    from passculture.core.offers import price_categories
+    from passculture.core.offers.models import Stock
+
+    stock = StockFactory(offer__venue=venue, price_cents=5_50)
+    category = price_categories.create_price_category(stock.offer, label="Tarif réduit", price_cents=5_50)
+    Stock.objects.filter(pk=stock.pk).update(price_category=category)
+    book_offer(beneficiary, stock.pk)
+    [out] = client_of.get("/bookings").json()["ongoingBookings"]
+    assert (out["priceCategoryLabel"], out["amount"]) == ("Tarif réduit", 5_50)

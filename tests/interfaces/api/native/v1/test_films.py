@@ -127,6 +127,7 @@ def test_calendar_by_day_then_cinema(anonymous, dune):
         "15:00", "VO", 750, 3, False,
     )  # fmt: skip
     assert wednesday["cinemas"][0]["showtimes"][1]["placesLeft"] is None
+    assert first["priceCategoryLabel"] == "Tarif unique"  # a stock without price category
     friday = body["calendar"][1]["cinemas"][0]["showtimes"][0]
     assert friday["isSoldOut"] is True
 

@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from passculture.core.offerers.constants import ValidationStatus
+from passculture.core.offers import price_categories
 from passculture.core.offers.factories import OfferFactory, StockFactory, ThingStockFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +24,7 @@ def test_an_offer_is_public_and_returned_in_camel_case(anonymous, offer):
     body = response.json()
     assert set(body) == {
         "id", "name", "description", "category", "durationMinutes", "languages", "isDuo",
-        "isDigital", "isEvent", "imageUrl", "filmId", "venue", "film", "stocks",
+        "isDigital", "isEvent", "imageUrl", "filmId", "venue", "film", "stocks", "priceCategories",
     }  # fmt: skip
     assert body["filmId"] is None  # not linked to a film
     assert (body["id"], body["name"], body["isDuo"], body["languages"]) == (
@@ -47,9 +48,34 @@ def test_an_offer_is_public_and_returned_in_camel_case(anonymous, offer):
     [stock_out] = body["stocks"]
     assert set(stock_out) == {
         "id", "beginningDatetime", "bookingLimitDatetime", "price", "remainingQuantity", "version", "isBookable",
+        "priceCategoryId", "priceCategoryLabel",
     }  # fmt: skip
     assert stock_out["id"] == stock.pk
     assert stock_out["isBookable"] is True
+
+
+def test_stocks_give_their_price_category_and_the_offer_its_categories(
+    anonymous, offer, django_assert_max_num_queries
+):
+    full = price_categories.create_price_category(offer, label="Plein tarif", price_cents=900)
+    reduced = price_categories.create_price_category(offer, label="Tarif réduit", price_cents=650)
+    start = timezone.now() + dt.timedelta(days=3)
+    StockFactory(offer=offer, price_category=full, price_cents=900, beginning_datetime=start)
+    StockFactory(offer=offer, price_category=reduced, price_cents=650, beginning_datetime=start)
+    StockFactory(offer=offer, price_cents=700, beginning_datetime=start + dt.timedelta(hours=3))
+
+    with django_assert_max_num_queries(2):
+        body = anonymous.get(f"/offers/{offer.pk}").json()
+
+    assert [(s["priceCategoryId"], s["priceCategoryLabel"], s["price"]) for s in body["stocks"]] == [
+        (full.pk, "Plein tarif", 900),
+        (reduced.pk, "Tarif réduit", 650),
+        (None, "Tarif unique", 700),
+    ]
+    assert body["priceCategories"] == [
+        {"id": reduced.pk, "label": "Tarif réduit", "price": 650},
+        {"id": full.pk, "label": "Plein tarif", "price": 900},
+    ]
 
 
 def test_stock_price_is_in_integer_cents(anonymous, offer):

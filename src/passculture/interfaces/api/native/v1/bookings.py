@@ -44,6 +44,7 @@ def _booking(request: HttpRequest, booking, *, at, tickets=()) -> dict:
         "status": booking.status,
         "quantity": booking.quantity,
         "amount": booking.amount_cents,
+        "price_category_label": booking.price_label,
         "total_amount": booking.total_amount_cents,
         "token": booking.token,
         "qr_code_payload": payload if qr_visible else None,

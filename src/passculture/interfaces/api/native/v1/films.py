@@ -179,6 +179,7 @@ def movie_calendar(
                                 "local_time": to_local(s.beginning, cinema.venue.timezone).strftime("%H:%M"),
                                 "version": s.version,
                                 "price": s.price_cents,
+                                "price_category_label": s.price_label,
                                 "places_left": s.seats_told,
                                 "is_sold_out": s.is_sold_out,
                             }

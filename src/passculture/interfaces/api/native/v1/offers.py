@@ -7,6 +7,7 @@ from ninja import Router
 from passculture.core.common.time import now as utcnow
 from passculture.core.offers import search
 from passculture.core.offers.exceptions import OfferNotFound
+from passculture.core.offers.price_categories import label_of_stock
 from passculture.core.offers.selectors import get_public_offer, stocks_of_offer
 from passculture.core.offers.validation import is_bookable
 from passculture.interfaces.api.inputs import Id
@@ -185,6 +186,12 @@ def get_offer(request: HttpRequest, offer_id: Id):
         raise OfferNotFound()
     at = utcnow()
     film = search.film_details(offer)
+    stocks = list(stocks_of_offer(offer).select_related("price_category__label"))
+    # The categories its stocks are sold at (read with them: no query more), cheapest first.
+    categories = sorted(
+        {stock.price_category for stock in stocks if stock.price_category is not None},
+        key=lambda category: (category.price_cents, category.pk),
+    )
     return {
         "id": offer.pk,
         "name": offer.name,
@@ -213,10 +220,16 @@ def get_offer(request: HttpRequest, offer_id: Id):
                 "beginning_datetime": stock.beginning_datetime,
                 "booking_limit_datetime": stock.booking_limit_datetime,
                 "price": stock.price_cents,
+                "price_category_id": stock.price_category_id,
+                "price_category_label": label_of_stock(stock),
                 "remaining_quantity": stock.remaining_quantity,
                 "version": stock.version,
                 "is_bookable": is_bookable(stock, at),
             }
-            for stock in stocks_of_offer(offer)
+            for stock in stocks
+        ],
+        "price_categories": [
+            {"id": category.pk, "label": category.label.label, "price": category.price_cents}
+            for category in categories
         ],
     }

@@ -115,11 +115,22 @@ class VenueOut(CamelSchema):
     timezone: str = Field(description="Fuseau horaire du lieu, pour afficher les horaires (UTC dans l'API).")
 
 
+class PriceCategoryOut(CamelSchema):
+    id: int
+    label: str = Field(description="Libellé du tarif (« Plein tarif », « Tarif réduit »).")
+    price: int = Field(description=CENTS)
+
+
 class StockOut(CamelSchema):
     id: int
     beginning_datetime: dt.datetime | None = Field(description="Début de la séance (UTC) ; null hors séance.")
     booking_limit_datetime: dt.datetime | None
     price: int = Field(description=CENTS)
+    price_category_id: int | None = Field(
+        description="Le tarif de ce stock (une séance vendue à plusieurs tarifs est un stock par tarif, à "
+        "la même heure) ; null : prix unique."
+    )
+    price_category_label: str = Field(description="Libellé du tarif ; « Tarif unique » sans tarif.")
     remaining_quantity: int | None = Field(description="Places restantes ; null : illimité.")
     version: str = Field(description="VF, VO, ou vide.")
     is_bookable: bool
@@ -156,6 +167,10 @@ class OfferOut(CamelSchema):
     film: FilmOut
     stocks: list[StockOut] = Field(
         description="Séances (ou stock) non supprimées, dans l'ordre chronologique, passées comprises."
+    )
+    price_categories: list[PriceCategoryOut] = Field(
+        description="Les tarifs des stocks de l'offre, du moins cher au plus cher (vide : un prix unique "
+        "par stock)."
     )
 
 
@@ -262,6 +277,9 @@ class BookingOut(CamelSchema):
     status: str = Field(description="CONFIRMED, USED, CANCELLED ou REIMBURSED.")
     quantity: int
     amount: int = Field(description=f"Prix unitaire au moment de la réservation. {CENTS}")
+    price_category_label: str = Field(
+        description="Le tarif réservé (« Tarif réduit ») ; « Tarif unique » pour un stock sans tarif."
+    )
     total_amount: int = Field(description=f"amount × quantity. {CENTS}")
     token: str = Field(description="Contremarque (6 caractères).")
     qr_code_payload: str | None = Field(
@@ -475,6 +493,10 @@ class CalendarShowtimeOut(CamelSchema):
     local_time: str = Field(description="Heure locale du cinéma, « 20:30 ».")
     version: str = Field(description="VF, VO, ou vide.")
     price: int = Field(description=CENTS)
+    price_category_label: str = Field(
+        description="Libellé du tarif ; une séance vendue à plusieurs tarifs est un stock par tarif à la "
+        "même heure. « Tarif unique » sans tarif."
+    )
     places_left: int | None = Field(
         description="Places restantes quand il en reste moins de 10 ; null sinon."
     )
