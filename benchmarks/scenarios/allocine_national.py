@@ -173,7 +173,7 @@ class Day:
     seed: int
     first_day: dt.date  # local date of the first showtimes in every theatre
     posters: bool = False  # False: every film has `poster: null`
-    shortcut: bool = True  # an unchanged programme is not compared again (sync._programme_unchanged)
+    shortcut: bool = True  # an unchanged programme is not compared again (memo.programme_unchanged)
 
     @property
     def catalogue_size(self) -> int:

@@ -1,4 +1,4 @@
-"""An unchanged programme is not compared again (sync._programme_unchanged), and skipping the compare never
+"""An unchanged programme is not compared again (memo.programme_unchanged), and skipping the compare never
 changes the outcome: each case imports the same theatre into two venues, one with the shortcut and one
 without, changes both the same way, imports again and compares what the two venues hold."""
 
@@ -18,7 +18,7 @@ from passculture.core.bookings import services as bookings
 from passculture.core.offerers.factories import VenueFactory
 from passculture.core.offers.models import Offer, Stock
 from passculture.core.offers.services import delete_stock, update_stock
-from passculture.core.providers.allocine import sync
+from passculture.core.providers.allocine import memo
 from passculture.core.providers.allocine.client import AllocineClient
 from passculture.core.providers.allocine.models import (
     AllocineImportRun,
@@ -288,7 +288,7 @@ def test_no_memo_after_an_import_with_an_invalid_film(allocine):
 def test_a_memo_of_another_version_of_the_mapping_is_not_trusted(allocine, monkeypatch):
     settings_obj = _connect(allocine, "P0001")
     _sync(settings_obj, allocine)
-    monkeypatch.setattr(sync, "MEMO_VERSION", sync.MEMO_VERSION + 1)
+    monkeypatch.setattr(memo, "MEMO_VERSION", memo.MEMO_VERSION + 1)
 
     assert _sync(settings_obj, allocine).programme_unchanged is False
     assert _sync(settings_obj, allocine).programme_unchanged is True

@@ -63,7 +63,7 @@ class AllocineVenueSettings(models.Model):
     # request never waits on Allociné.
     import_requested_at = models.DateTimeField("import demandé le", null=True, blank=True)
     # What the last clean import saw and left (feed and settings digest, state fingerprint, validity
-    # window): an identical feed on an identical state then needs no compare (sync._programme_unchanged).
+    # window): an identical feed on an identical state then needs no compare (memo.programme_unchanged).
     last_import_memo = models.JSONField("mémo du dernier import", default=dict, blank=True)
 
     class Meta:

@@ -12,11 +12,10 @@ showtime (`Stock.edited_fields`) are never overwritten.
 Speed (benchmarks/scenarios/allocine_national.py, 2,000 theatres): a venue costs a fixed number of
 statements whatever its number of showtimes, existing showtimes are compared as rows, HTTP clients and
 prepared posters are shared by the whole run, and an unchanged programme is not compared again
-(`_programme_unchanged`).
+(memo.py).
 """
 
 import datetime as dt
-import hashlib
 import json
 import logging
 from dataclasses import dataclass, field
@@ -24,7 +23,7 @@ from typing import NamedTuple
 
 import httpx
 from django.conf import settings as django_settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import QuerySet, TextField
 from django.db.models.functions import Cast, Left
 
@@ -36,20 +35,21 @@ from passculture.core.common.time import now as utcnow
 from passculture.core.notifications.services import queue_email
 from passculture.core.offerers.selectors import admin_emails_of_offerer
 from passculture.core.offers.constants import DESCRIPTION_MAX_LENGTH, MAX_DURATION_MINUTES, Category
-from passculture.core.offers.models import Offer, PriceCategory, Stock
+from passculture.core.offers.models import Offer, Stock
 from passculture.core.offers.validation import showtime_days
 
+from . import memo
 from .client import AllocineClient
 from .exceptions import AllocineError
 from .models import AllocineImportRun, AllocineVanishedShowtime, AllocineVenueSettings
 from .posters import Connections, fetch_posters
 from .prices import import_categories, with_import_category
-from .schemas import DESCRIPTION_LINK_PREFIX, FeedParseResult, Film, clean_text
+from .schemas import DESCRIPTION_LINK_PREFIX, Film, clean_text
 from .selectors import active_theater_sirets
 
 logger = logging.getLogger(__name__)
 
-REF_PREFIX = "allocine:"
+REF_PREFIX = memo.REF_PREFIX
 OFFER_NAME_MAX_LENGTH = 140
 # Allociné's language names -> the ISO 639-1 codes an offer carries (core.offers.constants.LANGUAGES).
 LANGUAGE_CODES = {
@@ -413,118 +413,6 @@ def _imported_offers(venue_id: int) -> QuerySet[Offer]:
     )
 
 
-# --- An unchanged programme -----------------------------------------------------------------------
-#
-# Most days a theatre's answer differs from the day before (a new day of showtimes), but a second import
-# on the same day (a retry, an import the pro requested, a manual run) often reads the very same answer:
-# comparing it again reads and compares every future showtime, to write nothing. The memo of the last
-# clean import proves that in two statements, when all of this holds:
-#   - the answer's bytes, the settings (price, seats, duo) and the venue's timezone are those of that
-#     import (`digest`);
-#   - everything the import reads in the database (the venue's imported offers, their future showtimes,
-#     its open alerts) is exactly as that import left it (`state`, computed by PostgreSQL: a pro's edit,
-#     a deletion, a booking or an alert changes it);
-#   - the clock has not gone back (`from`) and no showtime of the feed has started since (`until`), so
-#     the same showtimes are future on both sides.
-# Applying a feed is idempotent and a clean import (no invalid film, no booked showtime kept out of the
-# feed) leaves nothing to resolve, so the compare would write nothing: it is skipped. Posters are still
-# refreshed when due; the run records the films seen and that the programme was unchanged.
-# Bump MEMO_VERSION whenever the mapping changes, so that no memo written by older code is trusted.
-# 2: the default booking limit is the showtime's own start; 3: offers link to films; 4: price categories.
-MEMO_VERSION = 4
-
-_STATE_SQL = """
-WITH offers AS (
-    SELECT id, format(
-        'o|%%s|%%L|%%L|%%L|%%L|%%L|%%L|%%L|%%L|%%L', id, provider_ref, name, description,
-        duration_minutes, languages, is_duo, extra_data, film_id, image
-    ) AS line
-    FROM {offer} WHERE venue_id = %s AND left(provider_ref, %s) = %s
-), stocks AS (
-    SELECT id, format(
-        's|%%s|%%s|%%L|%%s|%%L|%%L|%%s|%%L|%%L|%%L|%%s|%%L', id, offer_id, provider_ref, price_cents,
-        price_category_id, quantity, booked_quantity, booking_limit_datetime, beginning_datetime, version,
-        is_deleted, edited_fields
-    ) AS line
-    FROM {stock}
-    WHERE offer_id IN (SELECT id FROM offers) AND provider_ref LIKE %s AND beginning_datetime > %s
-), categories AS (
-    SELECT id, format('c|%%s|%%s|%%s|%%s|%%L', id, offer_id, label_id, price_cents, origin) AS line
-    FROM {category} WHERE offer_id IN (SELECT id FROM offers)
-), alerts AS (
-    SELECT id, format('a|%%s|%%s', id, stock_id) AS line
-    FROM {alert} WHERE venue_id = %s AND resolved_at IS NULL
-)
-SELECT encode(sha256(convert_to(concat(
-    (SELECT string_agg(line, E'\\n' ORDER BY id) FROM offers), E'\\n',
-    (SELECT string_agg(line, E'\\n' ORDER BY id) FROM stocks), E'\\n',
-    (SELECT string_agg(line, E'\\n' ORDER BY id) FROM categories), E'\\n',
-    (SELECT string_agg(line, E'\\n' ORDER BY id) FROM alerts)
-), 'UTF8')), 'hex')
-"""
-
-
-def _memo_enabled() -> bool:
-    # The state fingerprint needs PostgreSQL; elsewhere every import compares (and the setting turns the
-    # shortcut off, e.g. to measure the compare itself).
-    return connection.vendor == "postgresql" and getattr(django_settings, "ALLOCINE_SKIP_UNCHANGED", True)
-
-
-def _memo_digest(settings_obj: AllocineVenueSettings, feed: FeedParseResult) -> str:
-    if not feed.content_sha256 or feed.errors or not _memo_enabled():
-        return ""
-    parts = (
-        MEMO_VERSION,
-        feed.content_sha256,
-        settings_obj.price_cents,
-        settings_obj.quantity,
-        settings_obj.is_duo,
-        settings_obj.venue.timezone,
-    )
-    return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()
-
-
-def _state_fingerprint(venue_id: int, at: dt.datetime) -> str:
-    sql = _STATE_SQL.format(
-        offer=Offer._meta.db_table,
-        stock=Stock._meta.db_table,
-        category=PriceCategory._meta.db_table,
-        alert=AllocineVanishedShowtime._meta.db_table,
-    )
-    pattern = REF_PREFIX + "%"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [venue_id, len(REF_PREFIX), REF_PREFIX, pattern, at, venue_id])
-        return cursor.fetchone()[0]
-
-
-def _memo_after_apply(
-    venue_id: int, digest: str, run: AllocineImportRun, outcome: _Outcome, at: dt.datetime
-) -> dict:
-    """The memo of a clean import ({} otherwise), read inside its transaction, after its writes."""
-    if not digest or run.showtimes_kept_booked or outcome.vanished_booked or outcome.out_of_window:
-        return {}
-    return {
-        "version": MEMO_VERSION,
-        "digest": digest,
-        "state": _state_fingerprint(venue_id, at),
-        "from": at.isoformat(),
-        "until": outcome.next_start.isoformat() if outcome.next_start else None,
-    }
-
-
-def _programme_unchanged(memo: dict, digest: str, venue_id: int, at: dt.datetime) -> bool:
-    if not digest or memo.get("version") != MEMO_VERSION or memo.get("digest") != digest:
-        return False
-    try:
-        since = dt.datetime.fromisoformat(memo["from"])
-        until = dt.datetime.fromisoformat(memo["until"]) if memo.get("until") else None
-    except (KeyError, TypeError, ValueError):
-        return False
-    if at < since or (until is not None and at >= until):
-        return False
-    return memo.get("state") == _state_fingerprint(venue_id, at)
-
-
 def _edited_fields(text: str | None) -> tuple[str, ...] | list[str]:
     return json.loads(text) if text and text != "[]" else ()
 
@@ -664,28 +552,28 @@ def _sync_venue(
     protected: set[str] | None = {f"{REF_PREFIX}{ident}" for ident, _ in feed.errors}
     if any(ident.startswith("#") for ident, _ in feed.errors):
         protected = None
-    digest = _memo_digest(settings_obj, feed)
+    digest = memo.memo_digest(settings_obj, feed)
     try:
         # Before the venue's transaction (films.py says why); each film is written in its own.
         film_ids = connections.films.resolve(feed.films, at)
         with transaction.atomic():
-            memo = settings_obj.last_import_memo or {}
-            if _programme_unchanged(memo, digest, venue.pk, at):
+            last_memo = settings_obj.last_import_memo or {}
+            if memo.programme_unchanged(last_memo, digest, venue.pk, at):
                 outcome = _Outcome()
                 run.films_seen = len(feed.films)
                 run.programme_unchanged = True
             else:
                 outcome = _apply_feed(settings_obj, feed.films, protected, run, at, film_ids)
-                memo = _memo_after_apply(venue.pk, digest, run, outcome, at)
+                last_memo = memo.memo_after_apply(venue.pk, digest, run, outcome, at)
             AllocineVenueSettings.objects.filter(pk=settings_obj.pk).update(
-                last_synced_at=at, last_import_memo=memo
+                last_synced_at=at, last_import_memo=last_memo
             )
     except Exception:
         logger.exception("allocine: venue %s: import failed", venue.pk)
         run.errors.append(UNEXPECTED_ERROR_MESSAGE)
         return _finish(run, AllocineImportRun.Status.ERROR)
     settings_obj.last_synced_at = at
-    settings_obj.last_import_memo = memo
+    settings_obj.last_import_memo = last_memo
     if outcome.legacy_images:
         storage = Offer._meta.get_field("image").storage
         for name in outcome.legacy_images:
