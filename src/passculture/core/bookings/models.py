@@ -72,6 +72,8 @@ class Booking(models.Model):
     expiry_reminder_sent_at = models.DateTimeField(
         null=True, blank=True, verbose_name="rappel d'expiration envoyé le"
     )
+    # The reminder before the show (bookings/reminders.py): set in the transaction that queues it.
+    reminder_sent_at = models.DateTimeField(null=True, blank=True, verbose_name="rappel de séance envoyé le")
 
     class Meta:
         verbose_name = "réservation"

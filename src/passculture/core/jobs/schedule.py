@@ -26,6 +26,12 @@ SCHEDULE: tuple[Job, ...] = (
         "Envoie les emails en attente de l'outbox (relances avec délai croissant).",
     ),
     Job(
+        "show_reminders",
+        dt.timedelta(minutes=15),
+        "passculture.core.bookings.reminders.send_show_reminders",
+        "Envoie le rappel avant la séance (la veille à 10 h, ou 3 h avant ; jamais de 22 h à 8 h, heure du lieu).",
+    ),
+    Job(
         "auto_validate_bookings",
         dt.timedelta(hours=1),
         "passculture.core.bookings.services.auto_validate_bookings",

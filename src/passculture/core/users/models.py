@@ -47,6 +47,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(default=timezone.now, verbose_name="inscrit le")
     # When the person accepted the terms of use at sign-up (the proof of consent); null for accounts
     # created by staff or before sign-up recorded it.
+    # Reminder email before a booked show (non-transactional: one-click unsubscribe turns it off).
+    wants_show_reminders = models.BooleanField(default=True, verbose_name="rappels avant les séances")
     terms_accepted_at = models.DateTimeField(null=True, blank=True, verbose_name="conditions acceptées le")
 
     objects = UserManager()

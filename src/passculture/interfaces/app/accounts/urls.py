@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import reminders, views
 
 urlpatterns = [
     path("inscription/", views.signup, name="signup"),
@@ -18,6 +18,8 @@ urlpatterns = [
         "mot-de-passe/<str:uidb64>/<str:token>/", views.password_reset_confirm, name="password_reset_confirm"
     ),
     path("compte/", views.account, name="account"),
+    path("compte/rappels/", reminders.reminder_preference, name="reminder_preference"),
+    path("rappels/desabonnement/<str:token>/", reminders.unsubscribe, name="show_reminders_unsubscribe"),
     path("compte/mot-de-passe/", views.password_change, name="password_change"),
     path("compte/suppression/", views.account_delete, name="account_delete"),
     path("compte/supprime/", views.account_deleted, name="account_deleted"),
