@@ -221,3 +221,22 @@ def test_bellecour_sells_showtimes_at_several_prices_and_jeune_depense_booked_a_
     assert {row["n"] for row in per_start} >= {2, 3}
     booking = Booking.objects.get(user__email=data.YOUNG_SPENT_EMAIL, price_category_label="Tarif réduit")
     assert booking.amount_cents == booking.stock.price_category.price_cents
+
+
+def test_a_show_reminder_is_waiting_for_jeune_depense(db):
+    """Decision 0031: a showtime tomorrow evening whose reminder is due from 10:00 today (venue time)."""
+    from passculture.core.bookings.reminders import candidates, reminder_due_at
+
+    booking = Booking.objects.get(
+        user__email=data.YOUNG_SPENT_EMAIL,
+        status=BookingStatus.CONFIRMED,
+        reminder_sent_at__isnull=True,
+        stock__beginning_datetime__gt=utcnow(),
+        stock__beginning_datetime__lte=utcnow() + dt.timedelta(days=2),
+    )
+    tz = booking.venue.timezone
+    today = to_local(utcnow(), tz).date()
+    assert to_local(booking.stock.beginning_datetime, tz).date() == today + dt.timedelta(days=1)
+    due = reminder_due_at(booking.stock.beginning_datetime, booking.booked_at, tz)
+    assert to_local(due, tz).date() == today and to_local(due, tz).hour == 10
+    assert candidates(utcnow()).filter(pk=booking.pk).exists()

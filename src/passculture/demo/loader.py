@@ -49,6 +49,7 @@ from .history import PUBLISHED_BEFORE, HistoryBuilder
 from .identity import create_pending_identity_check
 from .posters import render_poster
 from .prices import add_price_categories
+from .reminders import create_waiting_reminder
 from .ticketing import create_ticketing_provider
 
 POSTER_DIR = "films/demo"
@@ -130,6 +131,7 @@ class DemoLoader:
             self.import_allocine_programmes()
             # Bank details, months of used bookings, then pricing of every used booking of the demo.
             self.pricing_result = HistoryBuilder(self).build()
+            create_waiting_reminder(self)
 
     # --- Accounts ------------------------------------------------------------------------------
 

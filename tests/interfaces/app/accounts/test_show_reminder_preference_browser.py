@@ -33,3 +33,18 @@ def test_the_reminder_checkbox_on_the_account_page(live_server, page, client, be
     assert not page.get_by_label("Recevoir un rappel par email avant mes séances").is_checked()
     beneficiary.refresh_from_db()
     assert beneficiary.wants_show_reminders is False
+
+
+def test_the_unsubscribe_pages_without_signing_in(live_server, page, beneficiary):
+    from passculture.core.users.reminder_preferences import unsubscribe_token
+
+    page.set_viewport_size(PHONE)
+    url = f"{live_server.url}/rappels/desabonnement/{unsubscribe_token(beneficiary)}/"
+    page.goto(url)
+    page.locator("#unsubscribed").wait_for()
+    assert_accessible(page, "app-reminders-unsubscribed")
+    screenshot(page, "app-reminders-unsubscribed")
+    page.goto(url[:-3] + "x/")
+    assert "pas valide" in page.locator("#unsubscribe-error").inner_text()
+    assert_accessible(page, "app-reminders-unsubscribe-refused")
+    screenshot(page, "app-reminders-unsubscribe-refused")
