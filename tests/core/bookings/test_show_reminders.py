@@ -96,7 +96,9 @@ def _reminders():
 @pytest.fixture
 def booking(db):
     user = UserFactory(email="lea@example.com", first_name="Léa")
-    return BookingFactory(user=user, stock=StockFactory(beginning_datetime=SHOW), booked_at=utc(2026, 12, 1, 9))
+    return BookingFactory(
+        user=user, stock=StockFactory(beginning_datetime=SHOW), booked_at=utc(2026, 12, 1, 9)
+    )
 
 
 def test_the_job_sends_nothing_before_the_due_time(booking):
@@ -158,7 +160,12 @@ def test_cancelled_used_or_deleted_showtime_bookings_are_not_reminded(db):
         cancelled_at=booked,
         cancellation_reason=CancellationReason.BENEFICIARY,
     )
-    BookingFactory(stock=StockFactory(beginning_datetime=SHOW), booked_at=booked, status=BookingStatus.USED, used_at=booked)
+    BookingFactory(
+        stock=StockFactory(beginning_datetime=SHOW),
+        booked_at=booked,
+        status=BookingStatus.USED,
+        used_at=booked,
+    )
     BookingFactory(stock=StockFactory(beginning_datetime=SHOW, is_deleted=True), booked_at=booked)
     assert reminders.send_show_reminders(at=utc(2026, 12, 11, 9, 0)) == {"sent": 0}
 

@@ -12,7 +12,9 @@ UNSUBSCRIBE_SALT = "passculture.show-reminders.unsubscribe"
 
 class InvalidUnsubscribeLink(DomainError):
     code = "INVALID_UNSUBSCRIBE_LINK"
-    message = "Ce lien de désabonnement n'est pas valide. Vous pouvez désactiver les rappels depuis votre compte."
+    message = (
+        "Ce lien de désabonnement n'est pas valide. Vous pouvez désactiver les rappels depuis votre compte."
+    )
 
 
 def unsubscribe_token(user: User) -> str:

@@ -42,7 +42,9 @@ def test_the_unsubscribe_link_works_without_signing_in(client, beneficiary):
 def test_one_click_post_from_the_mail_client_unsubscribes(client, beneficiary):
     client.handler.enforce_csrf_checks = True
     url = f"{PREFIX}{unsubscribe_token(beneficiary)}/"
-    response = client.post(url, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded")
+    response = client.post(
+        url, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+    )
     assert response.status_code == 200
     beneficiary.refresh_from_db()
     assert beneficiary.wants_show_reminders is False
