@@ -34,7 +34,8 @@ def test_the_checkbox_needs_a_signed_in_beneficiary(client, beneficiary):
 def test_the_unsubscribe_link_works_without_signing_in(client, beneficiary):
     response = client.get(f"{PREFIX}{unsubscribe_token(beneficiary)}/")
     assert response.status_code == 200
-    assert "ne recevra plus de rappel" in response.content.decode()
+    assert "ne recevras plus de rappel" in response.content.decode()
+    assert beneficiary.email not in response.content.decode()
     beneficiary.refresh_from_db()
     assert beneficiary.wants_show_reminders is False
 

@@ -33,8 +33,9 @@ def reminder_preference(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        user = unsubscribe_from_show_reminders(token)
+        unsubscribe_from_show_reminders(token)
     except InvalidUnsubscribeLink as error:
         context = {"error": error.message}
         return render(request, "app/accounts/reminders_unsubscribed.html", context, status=400)
-    return render(request, "app/accounts/reminders_unsubscribed.html", {"email": user.email})
+    # Not the address: a forwarded link must not show whose it is.
+    return render(request, "app/accounts/reminders_unsubscribed.html", {})
