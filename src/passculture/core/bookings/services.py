@@ -302,18 +302,6 @@ def cancel_bookings_of_deleted_stock(stock, *, actor=None, at: dt.datetime | Non
     return cancelled
 
 
-def recompute_cancellation_limits(stock) -> int:
-    """Called by offers.services.update_stock when a showtime moves (stock already locked): the limit
-    follows the new start, or the counter and the beneficiary would apply the old show's window."""
-    bookings = list(lock(Booking.objects.filter(stock=stock, status=BookingStatus.CONFIRMED)).order_by("id"))
-    for booking in bookings:
-        booking.cancellation_limit_datetime = rules.cancellation_limit(
-            booking.booked_at, stock.beginning_datetime
-        )
-    Booking.objects.bulk_update(bookings, ["cancellation_limit_datetime"])
-    return len(bookings)
-
-
 # --- Counter (guichet) ---------------------------------------------------------------------------
 
 

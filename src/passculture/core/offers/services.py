@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from django.core.files import File
 from django.db import transaction
 
+from passculture.core.bookings import changes as booking_changes
 from passculture.core.bookings import services as booking_services
 from passculture.core.common.audit import log_action
 from passculture.core.common.locking import lock
@@ -300,11 +301,12 @@ def update_stock(stock_id: int, *, actor=None, at: dt.datetime | None = None, **
     stock.edited_fields = [*stock.edited_fields, *edited]
     stock.price_category_id = category_id
     stock.price_cents, stock.quantity = price, quantity
+    old_start = stock.beginning_datetime
     stock.beginning_datetime, stock.booking_limit_datetime = beginning, limit
     stock.version = changes.get("version", stock.version)
     stock.save()
-    if moved:
-        booking_services.recompute_cancellation_limits(stock)
+    if moved:  # the limit follows the new start, and the beneficiaries are told (decision 0030)
+        booking_changes.showtime_moved(stock, old_start=old_start, at=at)
     log_action("stock.updated", actor=actor, target=stock, data={k: str(v) for k, v in changes.items()})
     return stock
 
