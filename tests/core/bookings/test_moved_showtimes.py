@@ -216,3 +216,28 @@ def test_a_second_move_gives_48_hours_from_the_second_notice(booking, show, pro)
     booking.refresh_from_db()
     assert booking.cancellation_limit_datetime == NOW + 58 * H
     assert len(moved_emails()) == 2
+
+
+# --- The counter: the person who comes to a moved show is not sent away ---------------------------
+
+
+def test_the_counter_validates_a_moved_show_in_its_last_two_hours(booking, show, pro, counter):
+    from passculture.core.bookings.services import validate_countermark
+
+    new_start = NOW + 30 * H
+    update_stock(show.pk, beginning=new_start, actor=pro)
+    # Cancellable by the beneficiary until the show starts ...
+    assert Booking.objects.get(pk=booking.pk).cancellation_limit_datetime == new_start
+    # ... the counter waits until 2 h before it, and says so.
+    assert error_code(validate_countermark, counter, booking.token, at=new_start - 2 * H - S) == (
+        "BOOKING_NOT_YET_VALIDATABLE"
+    )
+    assert validate_countermark(counter, booking.token, at=new_start - 2 * H).status == "USED"
+
+
+def test_counter_validatable_from_is_the_limit_for_every_booking_that_did_not_move():
+    start = NOW + 5 * 24 * H
+    for booked_at in (NOW, start - 72 * H, start - 10 * H):
+        limit = rules.cancellation_limit(booked_at, start)
+        assert rules.counter_validatable_from(limit, start) == limit
+    assert rules.counter_validatable_from(None, None) is None

@@ -46,6 +46,10 @@ def showtime_moved(stock, *, old_start: dt.datetime | None, at: dt.datetime | No
         log_action(
             "bookings.showtime_moved",
             target=stock,
-            data={"old_start": old_start.isoformat(), "new_start": new_start.isoformat(), "told": len(bookings)},
+            data={
+                "old_start": old_start.isoformat(),
+                "new_start": new_start.isoformat(),
+                "told": len(bookings),
+            },
         )
     return len(bookings)

@@ -73,6 +73,22 @@ def moved_showtime_cancellation_limit(
     return limit
 
 
+# The last hours before a show: whoever shows the countermark at the counter has chosen to come.
+COUNTER_DAY_OF_SHOW = dt.timedelta(hours=2)
+
+
+def counter_validatable_from(
+    limit: dt.datetime | None, event_start: dt.datetime | None
+) -> dt.datetime | None:
+    """When the counter may validate an event booking: once the beneficiary can no longer cancel, or in
+    the last 2 h before the show. The normal limit is always earlier than that (at least 48 h before the
+    show, or the booking time), so only a moved showtime's limit (rule B-MOVE, up to the new start) is
+    cut: the person at the counter before the show is not sent away. None: no wait (things)."""
+    if limit is None or event_start is None:
+        return None
+    return min(limit, shift(event_start, -COUNTER_DAY_OF_SHOW))
+
+
 def is_final_at_once(booked_at: dt.datetime, event_start: dt.datetime | None) -> bool:
     """Booked 48 h or less before the show: the limit is the booking time itself, so the booking can never
     be cancelled by the beneficiary (RULES.md "Cancellation limit"). The booking page warns before

@@ -422,8 +422,10 @@ def _find_for_counter(actor: CounterActor, token: str, ref: list[Booking]) -> Bo
 
 def _check_validatable(booking: Booking, at: dt.datetime) -> None:
     _check_status(booking, BookingStatus.CONFIRMED)
-    limit = booking.cancellation_limit_datetime
-    if booking.stock.beginning_datetime is not None and limit is not None and at < limit:
+    limit = rules.counter_validatable_from(
+        booking.cancellation_limit_datetime, booking.stock.beginning_datetime
+    )
+    if limit is not None and at < limit:
         when = format_local(limit, booking.venue.timezone)
         raise BookingNotYetValidatable(
             f"Cette réservation est encore annulable par le bénéficiaire : "
