@@ -282,8 +282,12 @@ def cancel_booking_by_offerer(
     )
 
 
-def cancel_bookings_of_deleted_stock(stock, *, actor=None, at: dt.datetime | None = None) -> int:
-    """Called by offers.services.delete_stock inside its transaction (stock already locked)."""
+def cancel_bookings_of_deleted_stock(
+    stock, *, actor=None, at: dt.datetime | None = None, message: str = ""
+) -> int:
+    """Called by offers.services.delete_stock inside its transaction (stock already locked). `message`:
+    the cinema's words to the beneficiaries, in their cancellation email."""
+    message = _clean_cancellation_message(message)
     at = at or utcnow()
     cancelled = 0
     bookings = list(
@@ -297,7 +301,7 @@ def cancel_bookings_of_deleted_stock(stock, *, actor=None, at: dt.datetime | Non
         Debit.objects.filter(booking__in=bookings).values_list("deposit_id", flat=True)
     )
     for booking in bookings:
-        _cancel_locked(booking, CancellationReason.OFFERER, at, actor=actor)
+        _cancel_locked(booking, CancellationReason.OFFERER, at, actor=actor, message=message)
         cancelled += 1
     return cancelled
 

@@ -313,9 +313,15 @@ def update_stock(stock_id: int, *, actor=None, at: dt.datetime | None = None, **
 
 @transaction.atomic
 def delete_stock(
-    stock_id: int, *, actor=None, at: dt.datetime | None = None, expected_cancellations: int | None = None
+    stock_id: int,
+    *,
+    actor=None,
+    at: dt.datetime | None = None,
+    expected_cancellations: int | None = None,
+    message: str = "",
 ) -> int:
     """Soft-deletes a stock and cancels its unused bookings (reason OFFERER). Returns how many.
+    `message`: the cinema's words to the beneficiaries (their email says the showtime was removed).
 
     `expected_cancellations`: how many bookings the pro agreed to cancel (the confirmation page). More
     than that once the stock is locked (someone booked meanwhile) raises StockBookingsChanged."""
@@ -333,7 +339,7 @@ def delete_stock(
     if expected_cancellations is not None and cancellable_bookings_count(stock) > expected_cancellations:
         raise StockBookingsChanged()
     Stock.objects.filter(pk=stock.pk).update(is_deleted=True)
-    cancelled = booking_services.cancel_bookings_of_deleted_stock(stock, actor=actor, at=at)
+    cancelled = booking_services.cancel_bookings_of_deleted_stock(stock, actor=actor, at=at, message=message)
     log_action("stock.deleted", actor=actor, target=stock, data={"cancelled_bookings": cancelled})
     return cancelled
 
