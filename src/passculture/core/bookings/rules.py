@@ -39,6 +39,56 @@ def cancellation_limit(booked_at: dt.datetime, event_start: dt.datetime | None) 
     return max(min(shift(event_start, -CANCELLATION_DELAY), shift(booked_at, CANCELLATION_DELAY)), booked_at)
 
 
+# A move of less than this is no move: nothing changes, nobody is told.
+MOVE_THRESHOLD = dt.timedelta(minutes=1)
+
+
+def is_real_move(old_start: dt.datetime | None, new_start: dt.datetime | None) -> bool:
+    """RULES.md "Showtime moved by the cinema" (rule B-MOVE): a start that changes by a minute or more."""
+    if old_start is None or new_start is None:
+        return old_start != new_start
+    return abs(new_start - old_start) >= MOVE_THRESHOLD
+
+
+def moved_showtime_cancellation_limit(
+    *,
+    booked_at: dt.datetime,
+    new_start: dt.datetime,
+    notice_at: dt.datetime,
+    previous_limit: dt.datetime | None = None,
+) -> dt.datetime:
+    """Rule B-MOVE (RULES.md "Showtime moved by the cinema", decision 0030).
+
+    When the cinema moves a booked showtime, the beneficiary is told (`notice_at`) and may cancel for
+    free until 48 h after the notice, never after the new start:
+
+        limit = max(normal limit for the new start, min(notice_at + 48 h, new_start))
+
+    It never shortens a right the person had: a previous limit still ahead is kept, only capped at the
+    new start (nobody cancels a show that has begun)."""
+    normal = cancellation_limit(booked_at, new_start) or booked_at  # an event: never None
+    limit = max(normal, min(shift(notice_at, CANCELLATION_DELAY), new_start))
+    if previous_limit is not None:
+        limit = max(limit, min(previous_limit, new_start))
+    return limit
+
+
+# The last hours before a show: whoever shows the countermark at the counter has chosen to come.
+COUNTER_DAY_OF_SHOW = dt.timedelta(hours=2)
+
+
+def counter_validatable_from(
+    limit: dt.datetime | None, event_start: dt.datetime | None
+) -> dt.datetime | None:
+    """When the counter may validate an event booking: once the beneficiary can no longer cancel, or in
+    the last 2 h before the show. The normal limit is always earlier than that (at least 48 h before the
+    show, or the booking time), so only a moved showtime's limit (rule B-MOVE, up to the new start) is
+    cut: the person at the counter before the show is not sent away. None: no wait (things)."""
+    if limit is None or event_start is None:
+        return None
+    return min(limit, shift(event_start, -COUNTER_DAY_OF_SHOW))
+
+
 def is_final_at_once(booked_at: dt.datetime, event_start: dt.datetime | None) -> bool:
     """Booked 48 h or less before the show: the limit is the booking time itself, so the booking can never
     be cancelled by the beneficiary (RULES.md "Cancellation limit"). The booking page warns before

@@ -282,8 +282,12 @@ def cancel_booking_by_offerer(
     )
 
 
-def cancel_bookings_of_deleted_stock(stock, *, actor=None, at: dt.datetime | None = None) -> int:
-    """Called by offers.services.delete_stock inside its transaction (stock already locked)."""
+def cancel_bookings_of_deleted_stock(
+    stock, *, actor=None, at: dt.datetime | None = None, message: str = ""
+) -> int:
+    """Called by offers.services.delete_stock inside its transaction (stock already locked). `message`:
+    the cinema's words to the beneficiaries, in their cancellation email."""
+    message = _clean_cancellation_message(message)
     at = at or utcnow()
     cancelled = 0
     bookings = list(
@@ -297,21 +301,9 @@ def cancel_bookings_of_deleted_stock(stock, *, actor=None, at: dt.datetime | Non
         Debit.objects.filter(booking__in=bookings).values_list("deposit_id", flat=True)
     )
     for booking in bookings:
-        _cancel_locked(booking, CancellationReason.OFFERER, at, actor=actor)
+        _cancel_locked(booking, CancellationReason.OFFERER, at, actor=actor, message=message)
         cancelled += 1
     return cancelled
-
-
-def recompute_cancellation_limits(stock) -> int:
-    """Called by offers.services.update_stock when a showtime moves (stock already locked): the limit
-    follows the new start, or the counter and the beneficiary would apply the old show's window."""
-    bookings = list(lock(Booking.objects.filter(stock=stock, status=BookingStatus.CONFIRMED)).order_by("id"))
-    for booking in bookings:
-        booking.cancellation_limit_datetime = rules.cancellation_limit(
-            booking.booked_at, stock.beginning_datetime
-        )
-    Booking.objects.bulk_update(bookings, ["cancellation_limit_datetime"])
-    return len(bookings)
 
 
 # --- Counter (guichet) ---------------------------------------------------------------------------
@@ -434,8 +426,10 @@ def _find_for_counter(actor: CounterActor, token: str, ref: list[Booking]) -> Bo
 
 def _check_validatable(booking: Booking, at: dt.datetime) -> None:
     _check_status(booking, BookingStatus.CONFIRMED)
-    limit = booking.cancellation_limit_datetime
-    if booking.stock.beginning_datetime is not None and limit is not None and at < limit:
+    limit = rules.counter_validatable_from(
+        booking.cancellation_limit_datetime, booking.stock.beginning_datetime
+    )
+    if limit is not None and at < limit:
         when = format_local(limit, booking.venue.timezone)
         raise BookingNotYetValidatable(
             f"Cette réservation est encore annulable par le bénéficiaire : "

@@ -258,6 +258,15 @@ def booking_cancelled_to_pro(booking, *, message: str = "") -> EmailContent | No
     return _build("booking_cancelled_pro", subject, context, [recipient], reply_to=[booking.user.email])
 
 
+def showtime_moved_to_beneficiary(booking, *, old_start) -> EmailContent:
+    """The cinema moved the showtime (decision 0030): the old and the new time in the venue's timezone,
+    and the cancellation limit the move gave back (already on the booking)."""
+    context = _booking_context(booking)
+    context["old_when"] = format_local(old_start, booking.venue.timezone, with_weekday=True)
+    subject = f"Votre séance a changé d'horaire : {booking.offer.name}"
+    return _build("showtime_moved_beneficiary", subject, context, [booking.user.email])
+
+
 def booking_expiry_reminder_to_beneficiary(booking) -> EmailContent:
     context = _booking_context(booking)
     subject = f"Votre réservation expire bientôt : {booking.offer.name}"

@@ -152,6 +152,10 @@ def notify_booking_cancelled(booking, *, message: str = "") -> None:
     queue_built(builders.booking_cancelled_to_beneficiary(booking, message=message), related=booking)
 
 
+def notify_showtime_moved(booking, *, old_start) -> None:
+    queue_built(builders.showtime_moved_to_beneficiary(booking, old_start=old_start), related=booking)
+
+
 def notify_booking_expiry_reminder(booking) -> None:
     queue_built(builders.booking_expiry_reminder_to_beneficiary(booking), related=booking)
 

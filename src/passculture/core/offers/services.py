@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from django.core.files import File
 from django.db import transaction
 
+from passculture.core.bookings import changes as booking_changes
 from passculture.core.bookings import services as booking_services
 from passculture.core.common.audit import log_action
 from passculture.core.common.locking import lock
@@ -300,20 +301,27 @@ def update_stock(stock_id: int, *, actor=None, at: dt.datetime | None = None, **
     stock.edited_fields = [*stock.edited_fields, *edited]
     stock.price_category_id = category_id
     stock.price_cents, stock.quantity = price, quantity
+    old_start = stock.beginning_datetime
     stock.beginning_datetime, stock.booking_limit_datetime = beginning, limit
     stock.version = changes.get("version", stock.version)
     stock.save()
-    if moved:
-        booking_services.recompute_cancellation_limits(stock)
+    if moved:  # the limit follows the new start, and the beneficiaries are told (decision 0030)
+        booking_changes.showtime_moved(stock, old_start=old_start, at=at)
     log_action("stock.updated", actor=actor, target=stock, data={k: str(v) for k, v in changes.items()})
     return stock
 
 
 @transaction.atomic
 def delete_stock(
-    stock_id: int, *, actor=None, at: dt.datetime | None = None, expected_cancellations: int | None = None
+    stock_id: int,
+    *,
+    actor=None,
+    at: dt.datetime | None = None,
+    expected_cancellations: int | None = None,
+    message: str = "",
 ) -> int:
     """Soft-deletes a stock and cancels its unused bookings (reason OFFERER). Returns how many.
+    `message`: the cinema's words to the beneficiaries (their email says the showtime was removed).
 
     `expected_cancellations`: how many bookings the pro agreed to cancel (the confirmation page). More
     than that once the stock is locked (someone booked meanwhile) raises StockBookingsChanged."""
@@ -331,7 +339,7 @@ def delete_stock(
     if expected_cancellations is not None and cancellable_bookings_count(stock) > expected_cancellations:
         raise StockBookingsChanged()
     Stock.objects.filter(pk=stock.pk).update(is_deleted=True)
-    cancelled = booking_services.cancel_bookings_of_deleted_stock(stock, actor=actor, at=at)
+    cancelled = booking_services.cancel_bookings_of_deleted_stock(stock, actor=actor, at=at, message=message)
     log_action("stock.deleted", actor=actor, target=stock, data={"cancelled_bookings": cancelled})
     return cancelled
 

@@ -24,7 +24,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from passculture.core.bookings import exceptions as booking_exceptions
-from passculture.core.bookings import selectors, services
+from passculture.core.bookings import rules, selectors, services
 from passculture.core.bookings.constants import (
     AUTO_VALIDATOR_LABEL,
     CANCELLATION_MESSAGE_MAX_LENGTH,
@@ -181,6 +181,7 @@ def _booking_view(booking: Booking, *, refusal_code: str = "", actionable: bool 
     tz_name = booking.venue.timezone
     start = booking.stock.beginning_datetime
     limit = booking.cancellation_limit_datetime
+    validatable_from = rules.counter_validatable_from(limit, start)
     confirmed = booking.status == BookingStatus.CONFIRMED
     cancelled = booking.status == BookingStatus.CANCELLED
     return {
@@ -210,8 +211,8 @@ def _booking_view(booking: Booking, *, refusal_code: str = "", actionable: bool 
             else ""
         ),
         "cancellation_message": selectors.cancellation_message_of(booking) if cancelled else "",
-        "validatable_from": format_local(limit, tz_name)
-        if refusal_code == booking_exceptions.BookingNotYetValidatable.code and limit
+        "validatable_from": format_local(validatable_from, tz_name)
+        if refusal_code == booking_exceptions.BookingNotYetValidatable.code and validatable_from
         else "",
     }
 

@@ -24,7 +24,7 @@ from typing import NamedTuple
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from passculture.core.bookings import services as booking_services
+from passculture.core.bookings import changes as booking_changes
 from passculture.core.common.audit import log_action
 from passculture.core.common.bulk import update_rows
 from passculture.core.common.locking import lock
@@ -325,7 +325,7 @@ def _apply(
 
     new_stocks: list[Stock] = []
     changed: list[Stock] = []
-    moved_booked: list[Stock] = []
+    moved_booked: list[tuple[Stock, dt.datetime]] = []
     seen: set[tuple[int, str]] = set()
     for (pushed, _film), offer in zip(pairs, offer_of, strict=True):
         for stock in pushed.stocks:
@@ -363,7 +363,7 @@ def _apply(
             if updated is not None:
                 changed.append(updated)
                 if row.booked_quantity and updated.beginning_datetime != row.beginning_datetime:
-                    moved_booked.append(updated)
+                    moved_booked.append((updated, row.beginning_datetime))
     if new_stocks:
         Stock.objects.bulk_create(new_stocks)
     if changed:
@@ -371,8 +371,8 @@ def _apply(
             Stock, STOCK_FIELDS, [(row.pk, *(getattr(row, n) for n in STOCK_FIELDS)) for row in changed]
         )
     if moved_booked:
-        for moved in moved_booked:
-            booking_services.recompute_cancellation_limits(moved)
+        for moved, old_start in moved_booked:
+            booking_changes.showtime_moved(moved, old_start=old_start, at=at)
     result.stocks_created, result.stocks_updated = len(new_stocks), len(changed)
 
     _vanished(venue, rows, seen, at, result, source)

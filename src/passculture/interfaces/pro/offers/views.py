@@ -428,7 +428,10 @@ def stock_delete(request, offer_id: int, stock_id: int):
             expected = _int_or_zero(request.POST.get("expected")) if confirmed else 0
             try:
                 cancelled = offer_services.delete_stock(
-                    stock.pk, actor=request.user, expected_cancellations=expected
+                    stock.pk,
+                    actor=request.user,
+                    expected_cancellations=expected,
+                    message=request.POST.get("message", "") if count else "",
                 )
             except StockBookingsChanged as changed:
                 error = changed.message
