@@ -192,6 +192,13 @@ def test_the_same_move_twice_emails_once(booking, show, pro):
     assert len(moved_emails()) == 1
 
 
+def test_a_move_makes_the_reminder_before_the_show_due_again(booking, show, pro):
+    Booking.objects.filter(pk=booking.pk).update(reminder_sent_at=NOW)
+    update_stock(show.pk, beginning=OLD_START + 24 * H, actor=pro)
+    booking.refresh_from_db()
+    assert booking.reminder_sent_at is None
+
+
 def test_each_confirmed_booking_is_told_once_cancelled_ones_are_not(booking, show, pro, venue):
     other, gone = UserFactory(), UserFactory()
     DepositFactory(user=other)

@@ -39,7 +39,9 @@ def showtime_moved(stock, *, old_start: dt.datetime | None, at: dt.datetime | No
             notice_at=at,
             previous_limit=booking.cancellation_limit_datetime,
         )
-    Booking.objects.bulk_update(bookings, ["cancellation_limit_datetime"])
+        # The reminder before the show (reminders.py) is due again, for the new start.
+        booking.reminder_sent_at = None
+    Booking.objects.bulk_update(bookings, ["cancellation_limit_datetime", "reminder_sent_at"])
     for booking in bookings:
         notifications.notify_showtime_moved(booking, old_start=old_start)
     if bookings:
