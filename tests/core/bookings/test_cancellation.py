@@ -183,3 +183,10 @@ def test_pro_cancellation_message_is_refused_above_500_characters(booking, count
     code = error_code(cancel_booking_by_offerer, counter, booking.pk, reason_text="x" * 501)
     assert code == "CANCELLATION_MESSAGE_TOO_LONG"
     assert Booking.objects.get(pk=booking.pk).status == BookingStatus.CONFIRMED
+
+
+@pytest.mark.parametrize("text", ["\x00", "a\x00b", "\x1b[31m"])
+def test_pro_cancellation_message_with_a_control_character_is_refused(booking, counter, text):
+    code = error_code(cancel_booking_by_offerer, counter, booking.pk, reason_text=text)
+    assert code == "FORBIDDEN_CHARACTERS"
+    assert Booking.objects.get(pk=booking.pk).status == BookingStatus.CONFIRMED

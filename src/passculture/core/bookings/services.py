@@ -16,6 +16,7 @@ from django.db.models import F
 from passculture.core.common.audit import log_action
 from passculture.core.common.exceptions import DomainError
 from passculture.core.common.locking import lock
+from passculture.core.common.text import check_text
 from passculture.core.common.time import format_local
 from passculture.core.common.time import now as utcnow
 from passculture.core.credit import services as credit_services
@@ -209,7 +210,8 @@ def _cancel_locked(
 
 
 def _clean_cancellation_message(text: str) -> str:
-    text = (text or "").strip()
+    # A NUL or control character: PostgreSQL refuses it in the audit log's JSON (the email would carry it).
+    text = check_text((text or "").strip(), multiline=True)
     if len(text) > CANCELLATION_MESSAGE_MAX_LENGTH:
         raise CancellationMessageTooLong()
     return text
