@@ -61,11 +61,13 @@ def stale_after() -> dt.timedelta:
     return dt.timedelta(seconds=2 * settings.TICKETING_TIMEOUT_SECONDS + 60)
 
 
-def selling_link(venue_id: int) -> VenueProviderLink | None:
-    """The venue's active link when it has a booking URL (its own or its provider's), else None."""
+def selling_link_of_stock(stock_id: int) -> VenueProviderLink | None:
+    """The active link of the stock's venue when it has a booking URL (its own or its provider's), else
+    None (also for an unknown stock: book_offer then says STOCK_NOT_FOUND). One query: every booking
+    asks."""
     link = (
         VenueProviderLink.objects.select_related("provider")
-        .filter(venue_id=venue_id, status=LinkStatus.ACTIVE)
+        .filter(venue__offers__stocks__pk=stock_id, status=LinkStatus.ACTIVE)
         .first()
     )
     return link if link is not None and link.url("booking") else None
@@ -73,10 +75,7 @@ def selling_link(venue_id: int) -> VenueProviderLink | None:
 
 def book_through_provider(user, stock_id: int, quantity: int, *, at: dt.datetime | None = None):
     """The bookings hook: None when the stock is booked here, else the booking (or a DomainError)."""
-    venue_id = Stock.objects.filter(pk=stock_id).values_list("offer__venue_id", flat=True).first()
-    if venue_id is None:
-        return None  # book_offer says STOCK_NOT_FOUND
-    link = selling_link(venue_id)
+    link = selling_link_of_stock(stock_id)
     if link is None:
         return None
     if not link.is_selling:
