@@ -2,6 +2,7 @@ import datetime as dt
 import email
 import email.policy
 import threading
+from unittest import mock
 
 import pytest
 import time_machine
@@ -365,3 +366,55 @@ def test_an_ordinary_email_keeps_its_bodies_once_sent(beneficiary, stock, clock)
 
     row.refresh_from_db()
     assert (row.status, row.text_body) == (EmailStatus.SENT, body)
+
+
+# --- Quiet hours (issue 16 point 7) --------------------------------------------------------------
+
+
+def _queue_quiet(tz_name):
+    return services.queue_email(
+        kind="test_quiet", to=["jeune@example.com"], subject="Un mot", text_body="Bonjour", quiet_in=tz_name
+    )
+
+
+@pytest.mark.django_db
+def test_an_email_queued_in_quiet_hours_waits_until_08_00_local(
+    no_broker, django_capture_on_commit_callbacks
+):
+    with time_machine.travel(utc(2026, 12, 11, 22, 30), tick=False):  # 23:30 in Paris
+        with django_capture_on_commit_callbacks(execute=True):
+            row = _queue_quiet("Europe/Paris")
+        row.refresh_from_db()
+        assert row.status == EmailStatus.PENDING and not mail.outbox
+        assert row.next_attempt_at == utc(2026, 12, 12, 7, 0)
+        assert services.deliver_due_emails()[services.SENT] == 0
+    assert services.deliver_due_emails(at=utc(2026, 12, 12, 7, 0))[services.SENT] == 1
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_quiet_hours_are_the_recipients_local_ones(no_broker, django_capture_on_commit_callbacks):
+    # 19:30 UTC is 23:30 at La Réunion, 20:30 in Paris.
+    at = utc(2026, 12, 11, 19, 30)
+    with time_machine.travel(at, tick=False), django_capture_on_commit_callbacks(execute=True):
+        reunion = _queue_quiet("Indian/Reunion")
+        paris = _queue_quiet("Europe/Paris")
+    reunion.refresh_from_db()
+    paris.refresh_from_db()
+    assert reunion.next_attempt_at == utc(2026, 12, 12, 4, 0) and reunion.status == EmailStatus.PENDING
+    assert paris.status == EmailStatus.SENT
+
+
+@pytest.mark.django_db
+def test_a_deferred_email_is_not_enqueued_on_the_broker(settings, django_capture_on_commit_callbacks):
+    settings.CELERY_BROKER_URL = "memory://"
+    target = "passculture.core.notifications.tasks.deliver_email.apply_async"
+    with mock.patch(target) as enqueue, time_machine.travel(utc(2026, 12, 11, 22, 30), tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            _queue_quiet("Europe/Paris")
+        enqueue.assert_not_called()
+        with django_capture_on_commit_callbacks(execute=True):
+            services.queue_email(
+                kind="test_now", to=["jeune@example.com"], subject="Un mot", text_body="Bonjour"
+            )
+        enqueue.assert_called_once()

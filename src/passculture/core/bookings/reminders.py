@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
+from passculture.core.common.quiet_hours import is_quiet, next_allowed
 from passculture.core.common.time import now as utcnow
 from passculture.core.notifications import reminders as reminder_emails
 
@@ -25,25 +26,8 @@ from .models import Booking
 
 DAY_BEFORE_HOUR = dt.time(10, 0)
 LATE_BOOKING_LEAD = dt.timedelta(hours=3)
-QUIET_FROM = dt.time(22, 0)
-QUIET_UNTIL = dt.time(8, 0)
 # The earliest a reminder can be due is 10:00 the day before a show starting at 23:59: under 38 h.
 HORIZON = dt.timedelta(hours=40)
-
-
-def is_quiet(moment: dt.datetime, tz_name: str) -> bool:
-    local = moment.astimezone(ZoneInfo(tz_name)).time()
-    return local >= QUIET_FROM or local < QUIET_UNTIL
-
-
-def _after_quiet_hours(moment: dt.datetime, tz_name: str) -> dt.datetime:
-    """`moment` itself when outside quiet hours, else the next 08:00 local."""
-    if not is_quiet(moment, tz_name):
-        return moment
-    zone = ZoneInfo(tz_name)
-    local = moment.astimezone(zone)
-    day = local.date() if local.time() < QUIET_UNTIL else local.date() + dt.timedelta(days=1)
-    return dt.datetime.combine(day, QUIET_UNTIL, tzinfo=zone).astimezone(dt.UTC)
 
 
 def reminder_due_at(begins_at: dt.datetime, booked_at: dt.datetime, tz_name: str) -> dt.datetime | None:
@@ -58,7 +42,7 @@ def reminder_due_at(begins_at: dt.datetime, booked_at: dt.datetime, tz_name: str
         due = begins_at - LATE_BOOKING_LEAD
     else:
         return None
-    due = _after_quiet_hours(due, tz_name)
+    due = next_allowed(due, tz_name)
     return due if due < begins_at else None
 
 

@@ -29,6 +29,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import F, Q
 
+from passculture.core.common.quiet_hours import next_allowed
 from passculture.core.common.time import now as utcnow
 
 from . import builders
@@ -72,8 +73,15 @@ def queue_email(
     attachments: list | None = None,
     related=None,
     sensitive: bool = False,
+    quiet_in: str | None = None,
 ) -> OutboxEmail:
-    """Writes the email in the current transaction; delivery is scheduled for after the commit."""
+    """Writes the email in the current transaction; delivery is scheduled for after the commit.
+
+    `quiet_in`: the recipient's timezone for an email that does not answer something they just did; one
+    queued during quiet hours there (22:00 to 08:00) waits until 08:00 local (`core.common.quiet_hours`).
+    """
+    queued_at = utcnow()
+    due_at = next_allowed(queued_at, quiet_in) if quiet_in else queued_at
     email = OutboxEmail.objects.create(
         kind=kind,
         to=list(to),
@@ -87,16 +95,19 @@ def queue_email(
             a.as_json() if isinstance(a, builders.InlineImage | builders.QrCodeImage) else a
             for a in attachments or []
         ],
-        next_attempt_at=utcnow(),
+        next_attempt_at=due_at,
         related_type=related._meta.label_lower if related is not None else "",
         related_id=str(related.pk) if related is not None else "",
         is_sensitive=sensitive,
     )
-    transaction.on_commit(partial(_deliver_after_commit, email.pk), robust=True)
+    delay = (due_at - queued_at).total_seconds()
+    transaction.on_commit(partial(_deliver_after_commit, email.pk, delay=delay), robust=True)
     return email
 
 
-def queue_built(content: EmailContent | None, *, related=None) -> OutboxEmail | None:
+def queue_built(
+    content: EmailContent | None, *, related=None, quiet_in: str | None = None
+) -> OutboxEmail | None:
     if content is None:
         return None
     return queue_email(
@@ -109,6 +120,7 @@ def queue_built(content: EmailContent | None, *, related=None) -> OutboxEmail | 
         attachments=list(content.attachments),
         related=related,
         sensitive=content.sensitive,
+        quiet_in=quiet_in,
     )
 
 
@@ -163,8 +175,12 @@ def notify_booking_expiry_reminder(booking) -> None:
 # --- After commit --------------------------------------------------------------------------------
 
 
-def _deliver_after_commit(email_id: int) -> None:
-    """Never raises: the change that caused the email is committed, whatever happens to the email."""
+def _deliver_after_commit(email_id: int, *, delay: float = 0.0) -> None:
+    """Never raises: the change that caused the email is committed, whatever happens to the email.
+    An email deferred past quiet hours (`delay` > 0) is left to runjobs' `deliver_due_emails`: a broker
+    message held for hours would be redelivered by the broker's visibility timeout."""
+    if delay > 0:
+        return
     if settings.CELERY_BROKER_URL:
         try:
             from .tasks import deliver_email as deliver_email_task

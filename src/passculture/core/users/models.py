@@ -49,6 +49,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     # created by staff or before sign-up recorded it.
     # Reminder email before a booked show (non-transactional: one-click unsubscribe turns it off).
     wants_show_reminders = models.BooleanField(default=True, verbose_name="rappels avant les séances")
+    # Reminders before the credit expires (non-transactional; see notification_preferences).
+    wants_credit_reminders = models.BooleanField(default=True, verbose_name="rappels sur le crédit")
     terms_accepted_at = models.DateTimeField(null=True, blank=True, verbose_name="conditions acceptées le")
 
     objects = UserManager()

@@ -6,6 +6,7 @@ from django.core import signing
 from passculture.core.common.exceptions import DomainError
 
 from .models import User
+from .notification_preferences import Topic, set_preference
 
 UNSUBSCRIBE_SALT = "passculture.show-reminders.unsubscribe"
 
@@ -23,8 +24,7 @@ def unsubscribe_token(user: User) -> str:
 
 
 def set_show_reminders(user: User, wanted: bool) -> None:
-    User.objects.filter(pk=user.pk).update(wants_show_reminders=wanted)
-    user.wants_show_reminders = wanted
+    set_preference(user, Topic.SHOW_REMINDERS, wanted)
 
 
 def unsubscribe_from_show_reminders(token: str) -> User:
