@@ -483,6 +483,7 @@ def run(args: argparse.Namespace) -> dict:
 
     if copied:
         print(f"reimbursements on {name}: data copied from {args.data_template}", flush=True)
+        call_command("migrate", verbosity=0, interactive=False)  # the migrations added since the copy
         counts = {"copied_from": args.data_template, "bookings": _booking_count()}
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
