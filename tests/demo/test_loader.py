@@ -240,3 +240,10 @@ def test_a_show_reminder_is_waiting_for_jeune_depense(db):
     due = reminder_due_at(booking.stock.beginning_datetime, booking.booked_at, tz)
     assert to_local(due, tz).date() == today and to_local(due, tz).hour == 10
     assert candidates(utcnow()).filter(pk=booking.pk).exists()
+
+
+def test_one_cinema_gets_the_daily_digest_and_its_neighbour_an_email_per_booking(db):
+    digest = Venue.objects.get(name="Ciné Lumière Belleville")
+    assert (digest.booking_notification, digest.booking_email.startswith("reservations.")) == ("DIGEST", True)
+    assert Venue.objects.get(name="Ciné Lumière Saint-Michel").booking_notification == "EACH"
+    assert Venue.objects.filter(booking_notification="DIGEST").count() == len(data.DIGEST_CINEMAS)

@@ -126,6 +126,10 @@ OFFERERS: tuple[OffererData, ...] = (
     ),
 )  # fmt: skip
 
+# Cinemas that get one daily digest of their bookings instead of one email per booking (decision 0035):
+# the same structure as Saint-Michel, which keeps the email per booking, so both are seen side by side.
+DIGEST_CINEMAS = frozenset({"paris-belleville"})
+
 
 @dataclass(frozen=True)
 class FilmData:

@@ -29,8 +29,9 @@ from passculture.core.credit import services as credit_services
 from passculture.core.favourites.services import add_favourite
 from passculture.core.films import services as film_services
 from passculture.core.films.models import Film
+from passculture.core.offerers import booking_notifications
 from passculture.core.offerers import services as offerer_services
-from passculture.core.offerers.constants import MembershipRole
+from passculture.core.offerers.constants import BookingNotification, MembershipRole
 from passculture.core.offerers.models import Offerer, Venue
 from passculture.core.offers import drafts
 from passculture.core.offers import services as offer_services
@@ -242,6 +243,14 @@ class DemoLoader:
                     longitude=cinema.longitude,
                     withdrawal_details="Présentez votre contremarque ou son QR code à la caisse.",
                 )
+                if cinema.key in data.DIGEST_CINEMAS:
+                    booking_notifications.set_booking_notifications(
+                        venue,
+                        actor=None,
+                        booking_email=venue.booking_email,
+                        mode=BookingNotification.DIGEST,
+                    )
+                    venue.refresh_from_db()
                 counter = CounterActor(
                     offerer_ids={offerer.pk}, label=f"Caisse {cinema.name} (démo)", device="démo"
                 )

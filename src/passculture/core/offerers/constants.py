@@ -36,3 +36,14 @@ DEPARTMENT_TIMEZONES = {
     "988": "Pacific/Noumea",
 }
 DEFAULT_TIMEZONE = "Europe/Paris"
+
+
+class BookingNotification(models.TextChoices):
+    """How a venue hears of its bookings and cancellations (decision 0035)."""
+
+    EACH = "EACH", "Un e-mail par réservation"
+    DIGEST = "DIGEST", "Un récapitulatif quotidien"
+
+
+# An address fits the model's column (RFC 5321 limits a path to 254 characters).
+BOOKING_EMAIL_MAX_LENGTH = 254

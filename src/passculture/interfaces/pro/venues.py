@@ -15,6 +15,7 @@ from passculture.core.common.exceptions import DomainError
 from passculture.core.common.time import format_local, now
 from passculture.core.finance.selectors import current_bank_account
 from passculture.core.offerers import selectors, services
+from passculture.core.offerers.constants import BOOKING_EMAIL_MAX_LENGTH
 from passculture.core.providers.ticketing import links
 from passculture.core.providers.ticketing import selectors as ticketing_selectors
 from passculture.core.providers.ticketing.models import VENUE_ID_AT_PROVIDER_MAX_LENGTH
@@ -38,6 +39,8 @@ FIELD_BY_ERROR_CODE = {
     "VENUE_NAME_REQUIRED": "name",
     "VENUE_ADDRESS_REQUIRED": "address",
     "INVALID_BOOKING_EMAIL": "booking_email",
+    "BOOKING_EMAIL_TOO_LONG": "booking_email",
+    "DIGEST_NEEDS_BOOKING_EMAIL": "booking_email",
     "INVALID_COORDINATES": "latitude",
     "COORDINATES_INCOMPLETE": "latitude",
 }
@@ -55,7 +58,15 @@ class VenueForm(forms.Form):
     address = forms.CharField(label="Adresse", max_length=200)
     postal_code = forms.CharField(label="Code postal", max_length=5, min_length=5)
     city = forms.CharField(label="Ville", max_length=100)
-    booking_email = forms.EmailField(label="E-mail de réservation", required=False)
+    booking_email = forms.CharField(
+        label="E-mail de réservation",
+        required=False,
+        max_length=BOOKING_EMAIL_MAX_LENGTH,
+        error_messages={
+            "max_length": f"L'adresse e-mail de réservation est trop longue : {BOOKING_EMAIL_MAX_LENGTH} "
+            "caractères au plus."
+        },
+    )
     withdrawal_details = forms.CharField(
         label="Modalités de retrait", max_length=2000, required=False, widget=forms.Textarea
     )
