@@ -1,4 +1,4 @@
-""""Tu as aimé ?" after the show (decision 0034): two buttons in a form (POST, CSRF), then back to where
+""" "Tu as aimé ?" after the show (decision 0034): two buttons in a form (POST, CSRF), then back to where
 the question was asked, which now says "Merci !". Works without JavaScript; the app has no script that
 enhances forms, so none is added here."""
 
