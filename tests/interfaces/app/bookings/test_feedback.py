@@ -71,7 +71,7 @@ def test_answering_from_the_ticket_page_comes_back_to_it(logged_in, beneficiary)
     assert response.url == f"/reservations/{booking.pk}/#avis-{booking.pk}"
     page = text(logged_in.get(response.url))
     assert 'data-feedback="disliked"' in page
-    assert "Tu as dit que tu n'as pas aimé" in page
+    assert "tu n'as pas aimé." in page
     assert BookingFeedback.objects.get(booking=booking).liked is False
 
 
