@@ -143,3 +143,8 @@ def test_the_list_reads_the_answers_without_a_query_per_booking(
         page = past_tab(logged_in)
     assert page.count(QUESTION) == 3
     assert page.count('data-feedback="liked"') == 2
+
+
+@pytest.mark.parametrize("booking_id", ["987654", "99999999999999999999"])
+def test_an_unknown_or_out_of_bounds_booking_is_404(logged_in, booking_id):
+    assert logged_in.post(f"/reservations/{booking_id}/avis/", {"avis": "aime"}).status_code == 404
