@@ -46,6 +46,7 @@ from passculture.core.users import services as user_services
 from passculture.core.users.constants import Role
 
 from . import allocine_feed, data
+from .feedback import create_feedback
 from .history import PUBLISHED_BEFORE, HistoryBuilder
 from .identity import create_pending_identity_check
 from .posters import render_poster
@@ -133,6 +134,7 @@ class DemoLoader:
             # Bank details, months of used bookings, then pricing of every used booking of the demo.
             self.pricing_result = HistoryBuilder(self).build()
             create_waiting_reminder(self)
+            create_feedback(self)
 
     # --- Accounts ------------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from passculture.core.bookings import feedback as booking_feedback
 from passculture.core.common.exceptions import DomainError
 from passculture.core.common.time import format_local, now
 from passculture.core.finance.selectors import current_bank_account
@@ -158,6 +159,20 @@ def ticketing_health(link, tz: str) -> dict | None:
     }
 
 
+# The venue page lists the offers with the most answers; the summary counts them all (one query).
+FEEDBACK_ROWS = 10
+
+
+def feedback_context(venue, offerer_ids) -> dict:
+    rows = booking_feedback.counts_by_offer_of_venue(venue.pk, offerer_ids)
+    return {
+        "total": booking_feedback.total_of(rows),
+        "rows": rows[:FEEDBACK_ROWS],
+        "more": max(len(rows) - FEEDBACK_ROWS, 0),
+        "threshold": booking_feedback.MIN_ANSWERS_SHOWN,
+    }
+
+
 def _detail_page(request, venue, ticketing_form, *, status: int = 200):
     ticketing_link = links.current_link_of_venue(venue.pk)
     return render(
@@ -172,6 +187,7 @@ def _detail_page(request, venue, ticketing_form, *, status: int = 200):
             "ticketing_link": ticketing_link,
             "ticketing_health": ticketing_health(ticketing_link, venue.timezone),
             "ticketing_form": ticketing_form,
+            "feedback": feedback_context(venue, request.pro.offerer_ids),
             **allocine_context(venue),
         },
         status=status,
