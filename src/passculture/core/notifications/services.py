@@ -117,6 +117,7 @@ def queue_built(
         text_body=content.text,
         html_body=content.html,
         reply_to=content.reply_to,
+        headers=dict(content.headers),
         attachments=list(content.attachments),
         related=related,
         sensitive=content.sensitive,
