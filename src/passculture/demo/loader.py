@@ -49,7 +49,7 @@ from .history import PUBLISHED_BEFORE, HistoryBuilder
 from .identity import create_pending_identity_check
 from .posters import render_poster
 from .prices import add_price_categories
-from .reminders import create_waiting_reminder
+from .reminders import create_waiting_credit_reminder, create_waiting_reminder
 from .ticketing import create_ticketing_provider
 
 POSTER_DIR = "films/demo"
@@ -132,6 +132,7 @@ class DemoLoader:
             # Bank details, months of used bookings, then pricing of every used booking of the demo.
             self.pricing_result = HistoryBuilder(self).build()
             create_waiting_reminder(self)
+            create_waiting_credit_reminder(self)
 
     # --- Accounts ------------------------------------------------------------------------------
 
