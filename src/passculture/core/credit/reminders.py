@@ -60,24 +60,24 @@ def due_threshold(left: int) -> int | None:
 
 
 @dataclass(frozen=True)
-class Place:
+class Town:
     latitude: float
     longitude: float
     label: str
 
 
-def place_of(postal_code: str, city: str) -> Place | None:
+def place_of(postal_code: str, city: str) -> Town | None:
     """The town of a profile (its centre, from the packaged gazetteer: no network call in a job)."""
     places = search_places(postal_code, limit=10) if postal_code else []
     wanted = fold(city or "")
     named = [place for place in places if wanted and fold(place.name).startswith(wanted)]
-    found = (named or places or [None])[0]
+    found = named[0] if named else (places[0] if places else None)
     if found is None:
         return None
-    return Place(found.latitude, found.longitude, f"{found.name} ({postal_code})")
+    return Town(found.latitude, found.longitude, f"{found.name} ({postal_code})")
 
 
-def films_near(place: Place | None, at: dt.datetime) -> list[NearbyFilm]:
+def films_near(place: Town | None, at: dt.datetime) -> list[NearbyFilm]:
     """Up to FILMS_IN_REMINDER films with a bookable showtime this week near the place, nearest first
     (the app's own search, so the links lead to what the app shows)."""
     if place is None:
@@ -158,7 +158,7 @@ def send_credit_reminders(at: dt.datetime | None = None) -> dict:
     """The runjobs job (hourly): queues each due reminder once."""
     at = at or utcnow()
     sent = 0
-    films_by_place: dict[tuple[str, str], tuple[Place | None, list[NearbyFilm]]] = {}
+    films_by_place: dict[tuple[str, str], tuple[Town | None, list[NearbyFilm]]] = {}
     for chunk in _chunks(_groups(candidates(at).iterator(chunk_size=BATCH_SIZE)), BATCH_SIZE):
         claimed = _claimed([deposit.pk for group in chunk for deposit in group])
         for group in chunk:
