@@ -50,6 +50,15 @@ def test_the_preferences_page_from_the_account_page(live_server, page, client, b
     page.reload()
     assert _fits(page)
     screenshot(page, "app-accounts-notifications-360")
+    # Scrolled to, the button is above the tab bar, not under it (a full-page shot draws the bar over it).
+    covering = page.evaluate(
+        """() => { const button = document.getElementById('preferences-save');
+        button.scrollIntoView({block: 'center', behavior: 'instant'});
+        const b = button.getBoundingClientRect();
+        return document.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2)?.id; }"""
+    )
+    assert covering == "preferences-save"
+    page.screenshot(path=str(screenshot(page, "app-accounts-notifications-360-button")), caret="initial")
 
 
 def test_the_unsubscribe_pages_without_signing_in(live_server, page, beneficiary):
