@@ -23,6 +23,8 @@ YOUNG_EMAIL = demo_email("jeune")
 YOUNG_SPENT_EMAIL = demo_email("jeune.depense")
 YOUNG_EXPIRED_EMAIL = demo_email("jeune.expire")
 YOUNG_17_EMAIL = demo_email("jeune17")
+# A credit ending in 25 days: its 30-day reminder waits in the outbox (decision 0033, demo/reminders.py).
+YOUNG_ENDING_EMAIL = demo_email("jeune.fin")
 YOUNG_PENDING_EMAIL = demo_email("jeune.verification")  # identity check waiting for staff (demo/identity.py)
 
 # Printed in this order.

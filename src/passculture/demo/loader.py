@@ -51,7 +51,7 @@ from .history import PUBLISHED_BEFORE, HistoryBuilder
 from .identity import create_pending_identity_check
 from .posters import render_poster
 from .prices import add_price_categories
-from .reminders import create_waiting_reminder
+from .reminders import create_waiting_credit_reminder, create_waiting_reminder
 from .ticketing import create_ticketing_provider
 
 POSTER_DIR = "films/demo"
@@ -135,6 +135,7 @@ class DemoLoader:
             self.pricing_result = HistoryBuilder(self).build()
             create_waiting_reminder(self)
             create_feedback(self)
+            create_waiting_credit_reminder(self)
 
     # --- Accounts ------------------------------------------------------------------------------
 

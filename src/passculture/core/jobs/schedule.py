@@ -39,6 +39,13 @@ SCHEDULE: tuple[Job, ...] = (
         "(à partir de 8 h, heure du lieu).",
     ),
     Job(
+        "credit_reminders",
+        dt.timedelta(hours=1),
+        "passculture.core.credit.reminders.send_credit_reminders",
+        "Rappelle aux jeunes leur crédit restant 90, 30 et 7 jours avant sa fin, avec des films près de chez eux "
+        "(jamais de 22 h à 8 h, heure de chez eux).",
+    ),
+    Job(
         "auto_validate_bookings",
         dt.timedelta(hours=1),
         "passculture.core.bookings.services.auto_validate_bookings",

@@ -85,6 +85,8 @@ class EmailContent:
     # Carries a sign-in link (password reset, email confirmation): its bodies are wiped from the outbox
     # once delivered, so that nobody reading the outbox (staff, a database dump) can use the link.
     sensitive: bool = False
+    # Extra headers: List-Unsubscribe and List-Unsubscribe-Post on a non-transactional email.
+    headers: dict = field(default_factory=dict)
 
 
 # Who cancelled, as told to both sides.

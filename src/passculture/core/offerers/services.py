@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from passculture.core.common.audit import log_action
+from passculture.core.common.geography import timezone_for_postal_code
 from passculture.core.common.locking import lock
 from passculture.core.common.text import check_text
 from passculture.core.geo import services as geo_services
@@ -383,6 +384,7 @@ def _notify_offerer_decision(offerer: Offerer, *, validated: bool, reason: str =
             link=account_builders.absolute_url("pro:dashboard"),
         ),
         related=offerer,
+        quiet_in=timezone_for_postal_code(offerer.postal_code),  # staff's decision, not the pro's action
     )
 
 
@@ -440,6 +442,7 @@ def request_membership(*, offerer: Offerer, user) -> Membership:
                 link=account_builders.absolute_url("pro:members"),
             ),
             related=membership,
+            quiet_in=timezone_for_postal_code(offerer.postal_code),  # another person's request
         )
     return membership
 
@@ -479,6 +482,7 @@ def _decide_membership(membership_id: int, *, actor, validated: bool, reason: st
             link=account_builders.absolute_url("pro:dashboard"),
         ),
         related=membership,
+        quiet_in=timezone_for_postal_code(membership.offerer.postal_code),  # an admin's or staff's decision
     )
     return membership
 
