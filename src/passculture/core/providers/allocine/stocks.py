@@ -11,6 +11,7 @@ import datetime as dt
 import json
 from typing import NamedTuple
 
+from django.db import connection
 from django.db.models import TextField
 from django.db.models.functions import Cast
 
@@ -77,7 +78,23 @@ def future_stock_rows(offer_ids: list[int], at: dt.datetime) -> dict[str, StockR
         .annotate(edited_text=Cast("edited_fields", TextField()))
         .values_list("provider_ref", *StockRow._fields[:-1], "edited_text")
     )
-    return {ref: StockRow._make((*columns, _edited_fields(edited))) for ref, *columns, edited in rows}
+    return {ref: StockRow._make((*columns, _edited_fields(edited))) for ref, *columns, edited in _fetch(rows)}
+
+
+def _fetch(queryset) -> list[tuple]:
+    """The rows of a `values_list()` queryset. On PostgreSQL the timestamps are read with psycopg's C
+    loader: Django's own (it pins the timezone) is written in Python, and three timestamps of 300 rows
+    per theatre were a tenth of a daily import's CPU. Both give the same aware UTC instants (Django
+    sets the session's TimeZone to UTC)."""
+    if connection.vendor != "postgresql":
+        return list(queryset)
+    from psycopg.types.datetime import TimestamptzLoader
+
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _edited_fields(text: str | None) -> tuple[str, ...] | list[str]:
