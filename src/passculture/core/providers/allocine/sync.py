@@ -3,16 +3,17 @@
 `sync_venue` fetches the feed first (network, outside any transaction), links each movie to its Film
 (films.py: shared by every cinema, resolved once per run), applies the feed in one transaction per venue,
 then fetches the films' posters after the commit (posters.py). `sync_all` runs every active venue, each
-isolated from the others.
+isolated from the others, and fetches the next venue's feed in a thread while it writes the current one.
 
 The pro keeps control: an offer they deactivated is never re-activated, a showtime they deleted never
 comes back (its `provider_ref` is kept on the deleted stock), and the fields they edited by hand on a
 showtime (`Stock.edited_fields`) are never overwritten.
 
 Speed (benchmarks/scenarios/allocine_national.py, 2,000 theatres): a venue costs a fixed number of
-statements whatever its number of showtimes, existing showtimes are compared as rows, HTTP clients and
-prepared posters are shared by the whole run, and an unchanged programme is not compared again
-(memo.py).
+statements whatever its number of showtimes, existing showtimes are compared as rows and new ones
+written with COPY (stocks.py), HTTP clients, prepared posters and what offers take from each movie
+(film_values.py) are shared by the whole run, commits do not wait for the disk (decision 0037), and an
+unchanged programme is not compared again (memo.py).
 """
 
 import contextlib
