@@ -1,6 +1,8 @@
 """sync_all asks Allociné for the next venue's feed while it writes the current one: still one request
 per venue, in the venues' order, and a feed that fails (or crashes) fails its venue only."""
 
+import contextvars
+
 import httpx
 import pytest
 
@@ -58,3 +60,22 @@ def test_a_feed_that_crashes_records_a_crashed_run_and_the_next_venue_is_importe
     assert (results["venues"], results["error"], results["ok"]) == (2, 1, 1)
     assert AllocineImportRun.objects.filter(venue=crashed.venue, status=Status.ERROR).exists()
     assert Offer.objects.filter(venue=working.venue).count() == 4
+
+
+RUN_LABEL: contextvars.ContextVar[str] = contextvars.ContextVar("run_label", default="none")
+
+
+def test_the_feed_is_asked_for_in_the_context_of_the_run():
+    allocine = Allocine()
+    seen: list[str] = []
+    allocine.serve("P0001", NORMAL)
+    handle = allocine.handle
+    allocine.handle = lambda request: seen.append(RUN_LABEL.get()) or handle(request)
+    _connect(VenueFactory(), "P0001")
+    token = RUN_LABEL.set("daily run 42")
+    try:
+        sync_all(client=allocine.client(), poster_transport=Posters().transport())
+    finally:
+        RUN_LABEL.reset(token)
+
+    assert seen == ["daily run 42"]

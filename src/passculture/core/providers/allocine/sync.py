@@ -17,6 +17,7 @@ unchanged programme is not compared again (memo.py).
 """
 
 import contextlib
+import contextvars
 import datetime as dt
 import logging
 from collections.abc import Iterator
@@ -449,7 +450,12 @@ def sync_all(
     ):
 
         def ask(settings_obj: AllocineVenueSettings) -> "Future[FeedParseResult]":
-            return feeds.submit(connections.allocine.get_movie_showtimes, settings_obj.theater.theater_id)
+            # In the run's context (its log fields, e.g. a request id), as if asked for here.
+            return feeds.submit(
+                contextvars.copy_context().run,
+                connections.allocine.get_movie_showtimes,
+                settings_obj.theater.theater_id,
+            )
 
         upcoming = ask(venues[0]) if venues else None
         for index, settings_obj in enumerate(venues):
