@@ -95,7 +95,7 @@ def shift_theater_feed(
 ) -> ShiftedFeed:
     """`body`: the theatre's first feed; `slots`: the times of a day's showtimes; `catalogue`: the
     catalogue's films by movie id (their original language and rank)."""
-    from benchmarks.scenarios.allocine_national import _presentation
+    from benchmarks.scenarios.allocine_feeds import _presentation
 
     rng = random.Random(f"{seed}:shift:{index}")
     feed = json.loads(body)
@@ -185,7 +185,7 @@ def prepare_shift(theaters: int) -> dict:
     of the feed (its earliest showtime: the first day is dropped whole)."""
     from django.db.models import F
 
-    from benchmarks.scenarios.allocine_national import venue_siret
+    from benchmarks.scenarios.allocine_feeds import venue_siret
     from passculture.core.offers.models import Stock
     from passculture.core.providers.allocine.models import AllocineVenueSettings
 
