@@ -63,7 +63,7 @@ def test_overseas_theatres_have_their_timezone():
 
 def test_the_local_server_checks_the_key_and_serves_each_theatre():
     day = scenario.Day(3, 4, 20, 0, 1, dt.date(2026, 12, 3), posters=True)
-    with scenario.allocine_server(day) as (base_url, totals, counters):
+    with scenario.allocine_server(day) as (base_url, totals, counters, _shift):
         url = f"{base_url}{scenario.API_PATH}/movieShowtimeList"
         good = {"Authorization": f"Bearer {scenario.API_KEY}"}
         with httpx.Client(timeout=10) as http:

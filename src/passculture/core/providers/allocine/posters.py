@@ -28,7 +28,8 @@ POSTER_CACHE_SIZE = 500
 class Connections:
     """What one import run shares between its venues: the Allociné client and the poster HTTP client,
     opened at first use (creating an httpx client loads the CA bundle, about 25 ms, and one client keeps
-    its connection alive), prepared posters, and the run's films (FilmLinks)."""
+    its connection alive), prepared posters, and the run's films (FilmLinks, and the offers' values of
+    each movie)."""
 
     def __init__(self, client: AllocineClient | None, poster_transport: httpx.BaseTransport | None) -> None:
         self._client = client
@@ -37,6 +38,8 @@ class Connections:
         self._posters: httpx.Client | None = None
         self._prepared: OrderedDict[str, bytes | Exception] = OrderedDict()
         self.films = FilmLinks()
+        # What offers take from each movie (sync._film_values), by movie id.
+        self.known_films: dict = {}
 
     @property
     def allocine(self) -> AllocineClient:

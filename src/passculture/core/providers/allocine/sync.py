@@ -3,83 +3,64 @@
 `sync_venue` fetches the feed first (network, outside any transaction), links each movie to its Film
 (films.py: shared by every cinema, resolved once per run), applies the feed in one transaction per venue,
 then fetches the films' posters after the commit (posters.py). `sync_all` runs every active venue, each
-isolated from the others.
+isolated from the others, and fetches the next venue's feed in a thread while it writes the current one.
 
 The pro keeps control: an offer they deactivated is never re-activated, a showtime they deleted never
 comes back (its `provider_ref` is kept on the deleted stock), and the fields they edited by hand on a
 showtime (`Stock.edited_fields`) are never overwritten.
 
 Speed (benchmarks/scenarios/allocine_national.py, 2,000 theatres): a venue costs a fixed number of
-statements whatever its number of showtimes, existing showtimes are compared as rows, HTTP clients and
-prepared posters are shared by the whole run, and an unchanged programme is not compared again
-(memo.py).
+statements whatever its number of showtimes, existing showtimes are compared as rows and new ones
+written with COPY (stocks.py), HTTP clients, prepared posters and what offers take from each movie
+(film_values.py) are shared by the whole run, commits do not wait for the disk (decision 0037), and an
+unchanged programme is not compared again (memo.py).
 """
 
+import contextlib
+import contextvars
 import datetime as dt
-import json
 import logging
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 import httpx
 from django.conf import settings as django_settings
-from django.db import transaction
-from django.db.models import QuerySet, TextField
-from django.db.models.functions import Cast, Left
+from django.db import DatabaseError, connection, transaction
+from django.db.models import QuerySet
+from django.db.models.functions import Left
+from django.db.transaction import TransactionManagementError
+from django.utils import timezone
 
 from passculture.core.common.audit import log_action
+from passculture.core.common.bulk import update_rows
 from passculture.core.common.renditions import delete_renditions
-from passculture.core.common.text import strip_forbidden_characters
-from passculture.core.common.time import format_day, format_local, local_to_utc, to_local
+from passculture.core.common.time import format_day, local_to_utc, to_local
 from passculture.core.common.time import now as utcnow
-from passculture.core.notifications.services import queue_email
-from passculture.core.offerers.selectors import admin_emails_of_offerer
-from passculture.core.offers.constants import DESCRIPTION_MAX_LENGTH, MAX_DURATION_MINUTES, Category
+from passculture.core.offers.constants import Category
 from passculture.core.offers.models import Offer, Stock
 from passculture.core.offers.validation import showtime_days
 
 from . import memo
+from .alerts import ALERT_KIND as ALERT_KIND  # re-exported: tests and callers name it here
+from .alerts import alert_booked_vanished as alert_booked_vanished
 from .client import AllocineClient
 from .exceptions import AllocineError
+from .film_values import FilmValues, film_values, languages
 from .models import AllocineImportRun, AllocineVanishedShowtime, AllocineVenueSettings
 from .posters import Connections, fetch_posters
 from .prices import import_categories, with_import_category
-from .schemas import DESCRIPTION_LINK_PREFIX, Film, clean_text
+from .schemas import FeedParseResult, Film, Movie
 from .selectors import active_theater_sirets
+from .stocks import future_stock_rows, insert_stocks, new_stock_row, refreshed_values, update_stocks
 
 logger = logging.getLogger(__name__)
 
 REF_PREFIX = memo.REF_PREFIX
-OFFER_NAME_MAX_LENGTH = 140
-# Allociné's language names -> the ISO 639-1 codes an offer carries (core.offers.constants.LANGUAGES).
-LANGUAGE_CODES = {
-    "FRENCH": "fr",
-    "ENGLISH": "en",
-    "SPANISH": "es",
-    "GERMAN": "de",
-    "ITALIAN": "it",
-    "PORTUGUESE": "pt",
-    "ARABIC": "ar",
-    "CHINESE": "zh",
-    "MANDARIN": "zh",
-    "JAPANESE": "ja",
-    "KOREAN": "ko",
-    "HINDI": "hi",
-    "RUSSIAN": "ru",
-    "NO_DIALOGUE": "xx",
-}
 UNEXPECTED_ERROR_MESSAGE = "Erreur inattendue pendant l'import : l'équipe technique a été prévenue."
-ALERT_KIND = "allocine_booked_showtime_vanished"
 OFFER_SYNCED_FIELDS = ("name", "description", "duration_minutes", "languages", "is_duo", "extra_data", "film")
 # Keys an import set in extra_data when each offer carried its own copy of the poster (before films).
 LEGACY_POSTER_KEYS = ("poster_fetched_at", "poster_fetched_url")
-STOCK_SYNCED_FIELDS = ("price_cents", "price_category", "quantity", "booking_limit_datetime", "version")
-# The same, as the model's attributes (a foreign key's id).
-STOCK_SYNCED_ATTNAMES = tuple(
-    f"{name}_id" if name == "price_category" else name for name in STOCK_SYNCED_FIELDS
-)
-# A showtime whose price the pro chose (its category, or before categories its price) keeps both.
-PRICE_FIELDS = frozenset({"price_cents", "price_category"})
 
 
 def offer_ref(film: Film) -> str:
@@ -88,67 +69,6 @@ def offer_ref(film: Film) -> str:
 
 def stock_ref(film: Film, local_start: dt.datetime, version: str) -> str:
     return f"{REF_PREFIX}{film.movie.id}:{local_start.isoformat()}:{version}"
-
-
-def build_description(film: Film) -> str:
-    """RULES.md: the synopsis, a new line, then the link; the synopsis is cut to keep the link."""
-    url = film.movie.allocine_url
-    link = f"{DESCRIPTION_LINK_PREFIX}{url}" if url else ""
-    synopsis = clean_text(film.movie.synopsis)
-    room = DESCRIPTION_MAX_LENGTH - (len(link) + 1 if link else 0)
-    if len(synopsis) > room:
-        synopsis = synopsis[: max(room - 1, 0)].rstrip() + "…"
-    return "\n".join(part for part in (synopsis, link) if part)
-
-
-def _duration(film: Film) -> int | None:
-    minutes = film.movie.duration_minutes
-    # A runtime the offer would refuse from a pro ("P10D", "PT0S") is dropped rather than stored.
-    return minutes if minutes and minutes <= MAX_DURATION_MINUTES else None
-
-
-def _languages(film: Film) -> list[str]:
-    codes: list[str] = []
-    for showtime in film.showtimes:
-        for language in showtime.languages:
-            code = LANGUAGE_CODES.get(language.upper())
-            if code and code not in codes:
-                codes.append(code)
-    return codes
-
-
-def _without_forbidden_characters(value):
-    """A feed's text loses the characters no input may hold (core.common.text): one NUL in a cast list
-    would otherwise fail the whole theatre's import on PostgreSQL."""
-    if isinstance(value, str):
-        return strip_forbidden_characters(value)
-    if isinstance(value, list):
-        return [_without_forbidden_characters(item) for item in value]
-    if isinstance(value, dict):
-        return {key: _without_forbidden_characters(item) for key, item in value.items()}
-    return value
-
-
-def _film_extra_data(film: Film) -> dict:
-    return _without_forbidden_characters(_film_details(film))
-
-
-def _film_details(film: Film) -> dict:
-    movie = film.movie
-    release_date = movie.release_date
-    return {
-        "allocine_id": movie.id,
-        "allocine_internal_id": movie.internal_id,
-        "allocine_url": movie.allocine_url or "",
-        "original_title": movie.original_title or "",
-        "visa": movie.visa or "",
-        "directors": movie.directors,
-        "cast": movie.cast_names,
-        "genres": list(movie.genres),
-        "countries": movie.country_names,
-        "release_date": release_date.isoformat() if release_date else "",
-        "poster_url": movie.poster_url or "",
-    }
 
 
 @dataclass
@@ -162,25 +82,6 @@ class _Outcome:
     out_of_window: int = 0
 
 
-class _StockRow(NamedTuple):
-    """The columns of an imported future showtime that the import compares. Rows, not model instances:
-    an unchanged re-import reads every future showtime of the venue and writes none of them, and building
-    a Stock per row (with its JSON and date conversions) was most of that re-import's cost."""
-
-    pk: int
-    offer_id: int
-    price_cents: int
-    price_category_id: int | None
-    quantity: int | None
-    booked_quantity: int
-    booking_limit_datetime: dt.datetime | None
-    # The pro may have moved the showtime (the feed's start then stays in `provider_ref` only).
-    beginning_datetime: dt.datetime
-    version: str
-    is_deleted: bool
-    edited_fields: tuple[str, ...] | list[str]
-
-
 def _apply_feed(
     settings_obj: AllocineVenueSettings,
     films: list[Film],
@@ -188,32 +89,16 @@ def _apply_feed(
     run: AllocineImportRun,
     at: dt.datetime,
     film_ids: dict[str, int],
+    known_films: dict[str, tuple[Movie, FilmValues]] | None = None,
 ) -> _Outcome:
     """Writes the feed in bulk. `protected_offer_refs`: films dropped as invalid, whose showtimes must not
-    be taken for vanished ones (None: a film without a readable id was dropped, so no deletion at all)."""
+    be taken for vanished ones (None: a film without a readable id was dropped, so no deletion at all).
+    `known_films`: what offers take from each movie, kept by the run (`film_values.film_values`)."""
     venue = settings_obj.venue
     outcome = _Outcome()
     offers = {offer.provider_ref: offer for offer in with_import_category(_imported_offers(venue.pk))}
-    # Past showtimes are history: only the future ones can be updated, deleted or recreated. Imported
-    # showtimes only exist under the venue's imported offers: asking by offer ids (rather than joining on
-    # the venue) keeps the plan on the offer index even when the statistics are stale, e.g. right after
-    # the first national import, where the join was planned as a scan of every future showtime.
-    future_stocks = (
-        Stock.objects.filter(
-            offer_id__in=[offer.pk for offer in offers.values()],
-            provider_ref__startswith=REF_PREFIX,
-            beginning_datetime__gt=at,
-        )
-        if offers
-        else Stock.objects.none()
-    )
-    stocks = {
-        provider_ref: _StockRow._make((*columns, _edited_fields(edited)))
-        for provider_ref, *columns, edited in future_stocks.order_by()
-        # The JSON list as text: almost always "[]", decoded only when the pro edited something.
-        .annotate(edited_text=Cast("edited_fields", TextField()))
-        .values_list("provider_ref", *_StockRow._fields[:-1], "edited_text")
-    }
+    # Imported showtimes only exist under the venue's imported offers.
+    stocks = future_stock_rows([offer.pk for offer in offers.values()], at)
 
     # The import's price category of each imported offer (prices.py); those of new offers come after
     # their creation.
@@ -221,22 +106,25 @@ def _apply_feed(
     new_offers: list[Offer] = []
     changed_offers: dict[int, Offer] = {}
     updated_offer_pks: set[int] = set()
-    planned: list[tuple[Offer, list[Stock]]] = []
-    changed_stocks: list[Stock] = []
+    planned: list[tuple[Offer, list[tuple[dt.datetime, str, str]]]] = []
+    changed_stocks: list[tuple] = []
     seen_stock_refs: set[str] = set()
     tz = venue.timezone
+    price, quantity = settings_obj.price_cents, settings_obj.quantity
     # A showtime out of the window a pro may schedule (a typo in the feed, year 9999) is skipped and
     # counted as an error of its film, never stored.
     _today, latest_day = showtime_days(tz, at)
+    known = {} if known_films is None else known_films
     for film in films:
         if film.movie.is_special_event:
             continue
         ref = offer_ref(film)
+        movie_values = film_values(film, known)
         values: dict[str, object] = {
-            "name": strip_forbidden_characters(film.movie.title, multiline=False)[:OFFER_NAME_MAX_LENGTH],
-            "description": strip_forbidden_characters(build_description(film)),
-            "duration_minutes": _duration(film),
-            "languages": _languages(film),
+            "name": movie_values.name,
+            "description": movie_values.description,
+            "duration_minutes": movie_values.duration_minutes,
+            "languages": languages(film),
             "is_duo": settings_obj.is_duo,
             "film_id": film_ids.get(film.movie.id),
         }
@@ -246,7 +134,8 @@ def _apply_feed(
                 venue=venue,
                 category=Category.SHOWTIME,
                 provider_ref=ref,
-                extra_data=_film_extra_data(film),
+                # A copy: the run's entry serves other theatres.
+                extra_data=dict(movie_values.extra_data),
                 **values,
             )
             new_offers.append(offer)
@@ -260,7 +149,7 @@ def _apply_feed(
                 offer.image = ""
                 changed_offers[offer.pk] = offer
                 updated_offer_pks.add(offer.pk)
-            merged = {**offer.extra_data, **_film_extra_data(film)}
+            merged = {**offer.extra_data, **movie_values.extra_data}
             values["extra_data"] = {
                 key: value for key, value in merged.items() if key not in LEGACY_POSTER_KEYS
             }
@@ -270,7 +159,7 @@ def _apply_feed(
                 changed_offers[offer.pk] = offer
                 updated_offer_pks.add(offer.pk)
 
-        new_stocks: list[Stock] = []
+        new_stocks: list[tuple[dt.datetime, str, str]] = []
         out_of_window = 0
         for showtime in film.showtimes:
             if not showtime.is_classic:
@@ -280,7 +169,9 @@ def _apply_feed(
             start = local_to_utc(local_start, tz)
             if start <= at:
                 continue
-            if to_local(start, tz).date() > latest_day:
+            # The local date of the start is the feed's, but for a time skipped by a daylight-saving
+            # change (moved by an hour or two, never past a second midnight).
+            if local_start.date() >= latest_day and to_local(start, tz).date() > latest_day:
                 out_of_window += 1
                 continue
             if outcome.next_start is None or start < outcome.next_start:
@@ -291,19 +182,11 @@ def _apply_feed(
             seen_stock_refs.add(sref)
             existing = stocks.get(sref)
             if existing is None:
-                new_stocks.append(
-                    Stock(
-                        price_category_id=categories.get(offer.pk) if offer.pk else None,
-                        price_cents=settings_obj.price_cents,
-                        quantity=settings_obj.quantity,
-                        beginning_datetime=start,
-                        booking_limit_datetime=start,
-                        version=version,
-                        provider_ref=sref,
-                    )
-                )
+                new_stocks.append((start, version, sref))
             elif not existing.is_deleted:
-                refreshed = _refresh_stock(existing, settings_obj, version, categories.get(existing.offer_id))
+                refreshed = refreshed_values(
+                    existing, price, quantity, version, categories.get(existing.offer_id)
+                )
                 if refreshed is not None:
                     changed_stocks.append(refreshed)
         planned.append((offer, new_stocks))
@@ -317,16 +200,17 @@ def _apply_feed(
     if new_offers:
         Offer.objects.bulk_create(new_offers)
         categories.update(import_categories(venue, new_offers, settings_obj.price_cents, new_offers=True))
-    stock_rows: list[Stock] = []
-    for offer, new_stocks in planned:
-        # Set after bulk_create, which gave the new offers their primary keys.
-        for stock in new_stocks:
-            stock.offer = offer
-            if stock.price_category_id is None:
-                stock.price_category_id = categories.get(offer.pk)
-        stock_rows.extend(new_stocks)
-    if stock_rows:
-        Stock.objects.bulk_create(stock_rows)
+    # After bulk_create, which gave the new offers their primary keys.
+    created_at = timezone.now()
+    created = insert_stocks(
+        [
+            new_stock_row(
+                offer.pk, categories.get(offer.pk), price, quantity, start, version, sref, created_at
+            )
+            for offer, new_stocks in planned
+            for start, version, sref in new_stocks
+        ]
+    )
 
     # Open alerts of this venue, one query: a showtime listed again (or gone) closes its alert, a booked
     # one that vanished without an open alert opens one (and gets the single email).
@@ -381,10 +265,15 @@ def _apply_feed(
         )
 
     if changed_offers:
-        fields = [*OFFER_SYNCED_FIELDS, "image"] if outcome.legacy_images else OFFER_SYNCED_FIELDS
-        Offer.objects.bulk_update(list(changed_offers.values()), fields)
-    if changed_stocks:
-        Stock.objects.bulk_update(changed_stocks, STOCK_SYNCED_FIELDS)
+        fields = (*OFFER_SYNCED_FIELDS, "image") if outcome.legacy_images else OFFER_SYNCED_FIELDS
+        # One UPDATE ... FROM VALUES: bulk_update's CASE per column cost tens of milliseconds per theatre.
+        attnames = ["film_id" if name == "film" else name for name in fields]  # not the Film: a query
+        update_rows(
+            Offer,
+            fields,
+            [(offer.pk, *(getattr(offer, name) for name in attnames)) for offer in changed_offers.values()],
+        )
+    update_stocks(changed_stocks)
     if outcome.vanished_booked:
         alert_booked_vanished(venue, outcome.vanished_booked)
         run.errors.append(
@@ -395,7 +284,7 @@ def _apply_feed(
     run.films_seen = len(films)
     run.offers_created = len(new_offers)
     run.offers_updated = len(updated_offer_pks)
-    run.showtimes_created = len(stock_rows)
+    run.showtimes_created = created
     run.showtimes_updated = len(changed_stocks)
     run.showtimes_deleted = len(vanished_free)
     return outcome
@@ -413,99 +302,9 @@ def _imported_offers(venue_id: int) -> QuerySet[Offer]:
     )
 
 
-def _edited_fields(text: str | None) -> tuple[str, ...] | list[str]:
-    return json.loads(text) if text and text != "[]" else ()
-
-
 def _offer_ref_of(sref: str) -> str:
     # "allocine:<movie id>:<local ISO start>:<version>": the movie id holds no colon.
     return ":".join(sref.split(":", 2)[:2])
-
-
-def _refresh_stock(
-    stock: _StockRow, settings_obj: AllocineVenueSettings, version: str, category_id: int | None
-) -> Stock | None:
-    """The stock to write (every synced field set) when the feed or the settings changed one of its
-    fields that the pro did not edit; None when nothing changes (the common case, kept cheap).
-
-    The default booking limit is the showtime's own start, not the feed's: a showtime the pro moved
-    keeps its `provider_ref` (the feed's time, so that it is recognised), and a limit that followed the
-    move would otherwise be pulled back to the old time, closing bookings before the show.
-
-    `category_id`: the offer's import category (None: it has none, the stock keeps its own)."""
-    quantity = settings_obj.quantity
-    if quantity is not None and quantity < stock.booked_quantity:
-        # Never fewer seats than already booked (the database refuses it anyway).
-        quantity = stock.booked_quantity
-    # In STOCK_SYNCED_FIELDS order.
-    current: tuple[object, ...] = (
-        stock.price_cents,
-        stock.price_category_id,
-        stock.quantity,
-        stock.booking_limit_datetime,
-        stock.version,
-    )
-    wanted: tuple[object, ...] = (
-        settings_obj.price_cents,
-        stock.price_category_id if category_id is None else category_id,
-        quantity,
-        stock.beginning_datetime,
-        version,
-    )
-    if stock.edited_fields:
-        edited = set(stock.edited_fields)
-        if edited & PRICE_FIELDS:
-            edited |= PRICE_FIELDS
-        wanted = tuple(
-            now if name in edited else value
-            for name, now, value in zip(STOCK_SYNCED_FIELDS, current, wanted, strict=True)
-        )
-    if wanted == current:
-        return None
-    return Stock(
-        pk=stock.pk, offer_id=stock.offer_id, **dict(zip(STOCK_SYNCED_ATTNAMES, wanted, strict=True))
-    )
-
-
-def _alert_recipients(venue) -> list[str]:
-    if venue.booking_email:
-        return [venue.booking_email]
-    return admin_emails_of_offerer(venue.offerer_id)
-
-
-def alert_booked_vanished(
-    venue, stocks: list[Stock], *, source: str = "AlloCiné", kind: str = ALERT_KIND
-) -> None:
-    """The one email telling a venue that booked showtimes vanished from its programme at `source`
-    (AlloCiné, or a ticketing software's push: core.providers.ticketing.sessions)."""
-    recipients = _alert_recipients(venue)
-    if not recipients:
-        logger.warning("%s: venue %s: booked showtimes vanished, nobody to alert", kind, venue.pk)
-        return
-    lines = [
-        f"- {stock.offer.name}, {format_local(stock.beginning_datetime, venue.timezone, with_weekday=True)}"
-        f" ({stock.version or 'version non précisée'}) : {stock.booked_quantity} place(s) réservée(s)"
-        for stock in sorted(stocks, key=lambda s: (s.beginning_datetime, s.pk))
-        if stock.beginning_datetime is not None
-    ]
-    text = (
-        "Bonjour,\n\n"
-        f"Ces séances de {venue.display_name} ne figurent plus dans votre programme {source}, mais des "
-        "bénéficiaires les ont réservées :\n\n"
-        + "\n".join(lines)
-        + "\n\nElles n'ont pas été supprimées et restent signalées sur l'accueil de votre espace pass "
-        "Culture pro. Si elles sont annulées, supprimez-les depuis cet espace : les réservations seront "
-        "annulées et les bénéficiaires prévenus. Sinon, choisissez « Garder la séance ». Si "
-        f"{source} les affiche de nouveau, l'alerte disparaîtra d'elle-même.\n\nL'équipe pass Culture"
-    )
-    queue_email(
-        kind=kind,
-        to=recipients,
-        subject=f"Séances réservées absentes du programme {source} – {venue.display_name}",
-        text_body=text,
-        related=venue,
-        quiet_in=venue.timezone,  # found by an import job, not by the pro
-    )
 
 
 def _finish(run: AllocineImportRun, status: str) -> AllocineImportRun:
@@ -526,6 +325,31 @@ def record_crashed_run(venue, at: dt.datetime | None) -> AllocineImportRun:
     )
 
 
+@contextlib.contextmanager
+def asynchronous_commits() -> Iterator[None]:
+    """The import's commits do not wait for the write-ahead log to reach the disk (PostgreSQL's
+    `synchronous_commit = off`; decision 0037). A venue costs up to three commits (its run, its
+    programme, its run's end) and a national run 6,000: waiting for the disk each time was a large
+    share of a daily import, and most of it when the disk is busy. A crash of the server may lose the
+    last fraction of a second of committed imports, never half of one: the import is idempotent and
+    the next run writes them again."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    try:
+        yield
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET synchronous_commit")
+        except (DatabaseError, TransactionManagementError):
+            # A broken connection is closed by Django (a new one starts with the default), an aborted
+            # transaction rolls the setting back with it.
+            logger.warning("allocine: could not reset synchronous_commit", exc_info=True)
+
+
 def sync_venue(
     settings_obj: AllocineVenueSettings,
     *,
@@ -534,17 +358,24 @@ def sync_venue(
     poster_transport: httpx.BaseTransport | None = None,
 ) -> AllocineImportRun:
     """Imports one venue's programme; never raises for a failure of Allociné (the run records it)."""
-    with Connections(client, poster_transport) as connections:
+    with Connections(client, poster_transport) as connections, asynchronous_commits():
         return _sync_venue(settings_obj, connections, at or utcnow())
 
 
 def _sync_venue(
-    settings_obj: AllocineVenueSettings, connections: Connections, at: dt.datetime
+    settings_obj: AllocineVenueSettings,
+    connections: Connections,
+    at: dt.datetime,
+    fetched: "Future[FeedParseResult] | None" = None,
 ) -> AllocineImportRun:
+    """`fetched`: the feed, asked for by `sync_all` while the venue before was written."""
     venue = settings_obj.venue
     run = AllocineImportRun.objects.create(venue=venue, started_at=at, errors=[])
     try:
-        feed = connections.allocine.get_movie_showtimes(settings_obj.theater.theater_id)
+        if fetched is not None:
+            feed = fetched.result()
+        else:
+            feed = connections.allocine.get_movie_showtimes(settings_obj.theater.theater_id)
     except AllocineError as error:
         run.errors.append(error.message)
         return _finish(run, AllocineImportRun.Status.ERROR)
@@ -564,7 +395,9 @@ def _sync_venue(
                 run.films_seen = len(feed.films)
                 run.programme_unchanged = True
             else:
-                outcome = _apply_feed(settings_obj, feed.films, protected, run, at, film_ids)
+                outcome = _apply_feed(
+                    settings_obj, feed.films, protected, run, at, film_ids, connections.known_films
+                )
                 last_memo = memo.memo_after_apply(venue.pk, digest, run, outcome, at)
             AllocineVenueSettings.objects.filter(pk=settings_obj.pk).update(
                 last_synced_at=at, last_import_memo=last_memo
@@ -601,14 +434,35 @@ def sync_all(
     # venue_allocine_eligibility's rule (the venue's SIRET is on the active list), for every venue in one
     # query; the list as it is when the job starts.
     listed = active_theater_sirets()
-    with Connections(client, poster_transport) as connections:
-        for settings_obj in all_settings.order_by("pk"):
-            if settings_obj.venue.siret not in listed:
-                results["skipped"] += 1
-                continue
+    venues = []
+    for settings_obj in all_settings.order_by("pk"):
+        if settings_obj.venue.siret in listed:
+            venues.append(settings_obj)
+        else:
+            results["skipped"] += 1
+    with (
+        Connections(client, poster_transport) as connections,
+        asynchronous_commits(),
+        # One thread asks Allociné for the next venue's feed (and reads it) while this venue is written:
+        # the wait for Allociné and the database's work overlap. One request at a time, in order, as
+        # before; the thread never touches the database.
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="allocine-feed") as feeds,
+    ):
+
+        def ask(settings_obj: AllocineVenueSettings) -> "Future[FeedParseResult]":
+            # In the run's context (its log fields, e.g. a request id), as if asked for here.
+            return feeds.submit(
+                contextvars.copy_context().run,
+                connections.allocine.get_movie_showtimes,
+                settings_obj.theater.theater_id,
+            )
+
+        upcoming = ask(venues[0]) if venues else None
+        for index, settings_obj in enumerate(venues):
+            fetched, upcoming = upcoming, ask(venues[index + 1]) if index + 1 < len(venues) else None
             results["venues"] += 1
             try:
-                run = _sync_venue(settings_obj, connections, at or utcnow())
+                run = _sync_venue(settings_obj, connections, at or utcnow(), fetched)
                 status = run.status
             except Exception:
                 logger.exception("allocine: venue %s: sync crashed", settings_obj.venue_id)

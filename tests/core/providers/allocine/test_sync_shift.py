@@ -1,0 +1,191 @@
+"""The daily import as it really happens: the next day's feed no longer lists the first day, lists a new
+one, and changed a few showtimes (benchmarks/scenarios/allocine_shift.py measures it nationally)."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+
+from passculture.core.bookings import services as bookings
+from passculture.core.notifications.models import OutboxEmail
+from passculture.core.offers.models import Offer, Stock
+from passculture.core.providers.allocine import sync
+from passculture.core.providers.allocine.models import AllocineImportRun, AllocineVanishedShowtime
+from passculture.core.providers.allocine.sync import ALERT_KIND
+from tests.conftest import utc
+from tests.core.providers.allocine.test_sync import Allocine, _connect, _sync
+
+pytestmark = pytest.mark.django_db
+NOW = utc(2026, 12, 1, 12, 0)  # 13h00 in Paris
+FIRST_DAY = dt.date(2026, 12, 2)
+MOVIE_ID = "TW92aWU6NDAwMDAx"
+REF = f"allocine:{MOVIE_ID}"
+TIMES = ("14:00", "20:30")
+
+
+@pytest.fixture(autouse=True)
+def _frozen_clock(time_machine):
+    time_machine.move_to(NOW, tick=False)
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def _showtime(day: dt.date, time: str, version: str = "LOCAL") -> dict:
+    return {
+        "startsAt": f"{day.isoformat()}T{time}:00",
+        "diffusionVersion": version,
+        "projection": ["DIGITAL"],
+        "experience": None,
+        "languages": ["FRENCH"],
+        "service": [],
+    }
+
+
+def _week(first_day: dt.date, *, changed: dict | None = None) -> dict:
+    """Seven days of showtimes at TIMES from `first_day`; `changed`: {(day, time): version}."""
+    showtimes = [
+        _showtime(day, time, (changed or {}).get((day, time), "LOCAL"))
+        for day in (first_day + dt.timedelta(days=offset) for offset in range(7))
+        for time in TIMES
+    ]
+    movie = {
+        "id": MOVIE_ID,
+        "internalId": 400001,
+        "title": "Le Jour d'après",
+        "type": "COMMERCIAL",
+        "runtime": "PT1H40M0S",
+        "synopsis": "Un film.",
+    }
+    return {
+        "movieShowtimeList": {"totalCount": 1, "edges": [{"node": {"movie": movie, "showtimes": showtimes}}]}
+    }
+
+
+def _start(day: dt.date, time: str) -> dt.datetime:
+    hour, minute = map(int, time.split(":"))
+    return utc(day.year, day.month, day.day, hour - 1, minute)  # Paris is UTC+1 in December
+
+
+def _stock(day: dt.date, time: str) -> Stock:
+    return Stock.objects.get(offer__provider_ref=REF, beginning_datetime=_start(day, time), is_deleted=False)
+
+
+@pytest.fixture
+def imported(venue, allocine: Allocine):
+    venue.timezone = "Europe/Paris"
+    venue.save()
+    allocine.serve("P0001", _week(FIRST_DAY))
+    settings_obj = _connect(venue)
+    run = _sync(settings_obj, allocine)
+    assert run.showtimes_created == 14
+    return settings_obj
+
+
+@pytest.fixture
+def allocine() -> Allocine:
+    return Allocine()
+
+
+def test_the_next_days_feed_adds_the_new_day_and_leaves_past_showtimes_as_history(
+    imported, allocine, time_machine, beneficiary
+):
+    booked = _stock(FIRST_DAY, "14:00")
+    bookings.book_offer(beneficiary, booked.pk, 1)
+    # The night after the first day: its showtimes are over, and no longer in the feed.
+    time_machine.move_to(utc(2026, 12, 3, 2, 0), tick=False)
+    allocine.serve("P0001", _week(FIRST_DAY + dt.timedelta(days=1)))
+
+    run = _sync(imported, allocine)
+
+    new_day = FIRST_DAY + dt.timedelta(days=7)
+    assert (run.showtimes_created, run.showtimes_updated, run.showtimes_deleted) == (2, 0, 0)
+    assert run.status == AllocineImportRun.Status.OK
+    assert [_stock(new_day, time).booking_limit_datetime for time in TIMES] == [
+        _start(new_day, time) for time in TIMES
+    ]
+    # Past showtimes are history: neither deleted nor alerted, booked or not.
+    assert _stock(FIRST_DAY, "14:00") == booked and _stock(FIRST_DAY, "20:30")
+    assert not AllocineVanishedShowtime.objects.exists()
+    assert Stock.objects.filter(offer__provider_ref=REF, is_deleted=False).count() == 16
+
+
+def test_a_shifted_feed_deletes_its_unbooked_future_showtimes_and_keeps_and_alerts_the_booked_one(
+    imported, allocine, time_machine, beneficiary
+):
+    booked = _stock(FIRST_DAY, "20:30")
+    bookings.book_offer(beneficiary, booked.pk, 1)
+    unbooked = _stock(FIRST_DAY, "14:00")
+    # The first day has not started yet, and the feed already dropped it.
+    time_machine.move_to(utc(2026, 12, 2, 3, 0), tick=False)
+    allocine.serve("P0001", _week(FIRST_DAY + dt.timedelta(days=1)))
+
+    run = _sync(imported, allocine)
+    again = _sync(imported, allocine)
+
+    assert (run.showtimes_created, run.showtimes_deleted, run.showtimes_kept_booked) == (2, 1, 1)
+    assert run.status == AllocineImportRun.Status.PARTIAL
+    assert Stock.objects.get(pk=unbooked.pk).is_deleted
+    assert _stock(FIRST_DAY, "20:30") == booked
+    assert AllocineVanishedShowtime.objects.get(resolved_at__isnull=True).stock_id == booked.pk
+    email = OutboxEmail.objects.get(kind=ALERT_KIND)
+    assert "Le Jour d'après" in email.text_body and "1 place(s) réservée(s)" in email.text_body
+    # The next run finds the alert open: no second email, nothing else to do.
+    assert (again.showtimes_created, again.showtimes_deleted, again.showtimes_kept_booked) == (0, 0, 1)
+    assert OutboxEmail.objects.filter(kind=ALERT_KIND).count() == 1
+
+
+def test_a_changed_version_replaces_the_showtime_and_a_new_price_updates_the_others(
+    imported, allocine, time_machine
+):
+    day = FIRST_DAY + dt.timedelta(days=3)
+    old = _stock(day, "20:30")
+    time_machine.move_to(utc(2026, 12, 1, 18, 0), tick=False)
+    allocine.serve("P0001", _week(FIRST_DAY, changed={(day, "20:30"): "ORIGINAL"}))
+    imported.price_cents = 850
+    imported.save()
+
+    run = _sync(imported, allocine)
+
+    assert (run.showtimes_created, run.showtimes_deleted, run.showtimes_updated) == (1, 1, 13)
+    assert Stock.objects.get(pk=old.pk).is_deleted
+    replaced = _stock(day, "20:30")
+    assert (replaced.version, replaced.price_cents) == ("VO", 850)
+    assert set(
+        Stock.objects.filter(offer__provider_ref=REF, is_deleted=False).values_list("price_cents", flat=True)
+    ) == {850}
+
+
+def test_new_showtimes_hold_every_column_an_imported_showtime_had(imported):
+    stock = _stock(FIRST_DAY, "14:00")
+    offer = Offer.objects.get(provider_ref=REF)
+
+    assert stock.offer == offer and stock.price_category.offer == offer
+    assert (stock.price_cents, stock.price_category.price_cents, stock.quantity) == (700, 700, 80)
+    assert (stock.booked_quantity, stock.version, stock.is_deleted) == (0, "VF", False)
+    assert stock.booking_limit_datetime == stock.beginning_datetime == _start(FIRST_DAY, "14:00")
+    assert stock.provider_ref == f"{REF}:2026-12-02T14:00:00:VF"
+    assert (stock.id_at_provider, stock.features, stock.edited_fields) == ("", [], [])
+    assert stock.created_at == stock.updated_at == NOW
+
+
+@pytest.mark.postgres_only
+def test_the_import_commits_without_waiting_for_the_disk_and_resets_the_setting(
+    imported, allocine, monkeypatch
+):
+    def synchronous_commit() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            return cursor.fetchone()[0]
+
+    seen = []
+    monkeypatch.setattr(sync, "fetch_posters", lambda *args: seen.append(synchronous_commit()))
+    before = synchronous_commit()
+
+    _sync(imported, allocine)
+    sync.sync_all(client=allocine.client())
+
+    assert (seen, synchronous_commit()) == (["off", "off"], before)
+    assert before != "off"
