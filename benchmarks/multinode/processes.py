@@ -136,3 +136,30 @@ class MailServer:
 
     def stop(self) -> None:
         self.controller.stop()
+
+
+class CpuWatch:
+    """CPU seconds used by a process (user + system, its children included), read from /proc."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.seconds, self.stopping = pid, 0.0, threading.Event()
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+
+    def _read(self) -> float:
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rpartition(")")[2].split()
+        ticks = sum(int(x) for x in fields[11:15])  # utime stime cutime cstime
+        return ticks / os.sysconf("SC_CLK_TCK")
+
+    def _watch(self) -> None:
+        while not self.stopping.wait(0.5):
+            try:
+                self.seconds = self._read()
+            except (OSError, ValueError):
+                return
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.thread.join(timeout=5)

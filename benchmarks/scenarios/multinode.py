@@ -24,10 +24,8 @@ Reported: requests/s and p50/p95 per kind, errors, the CPU Locust itself used, t
 
 import argparse
 import contextlib
-import datetime as dt
 import importlib.metadata
 import importlib.util
-import itertools
 import json
 import os
 import secrets
@@ -36,13 +34,13 @@ import signal
 import statistics
 import subprocess
 import sys
-import threading
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 
 from benchmarks.databases import database_name, recreate_postgres
 from benchmarks.multinode import data, network, processes, units
+from benchmarks.multinode import jobs as jobs_mod
 
 ROOT = Path(__file__).resolve().parents[2]
 WORK = ROOT / "var" / "multinode"
@@ -140,108 +138,6 @@ def _setup_django(values: dict[str, str]) -> None:
     django.setup()
 
 
-# --- Jobs -------------------------------------------------------------------------------------------
-
-
-class JobRunners:
-    """`runjobs` on some nodes, all every `interval` seconds, as the timer would (same instant: the worst
-    case for the claim); plus a poller of JobRun that records every claim (a new last_started_at)."""
-
-    def __init__(self, nodes, argv: list[str], env: dict, interval: float, log: Path) -> None:
-        self.nodes, self.argv, self.env, self.interval, self.log = nodes, argv, env, interval, log
-        self.runs: list[dict] = []
-        self.claims: dict[str, set[str]] = defaultdict(set)
-        self.stopping = threading.Event()
-        self.polling = threading.Event()
-        self.threads: list[threading.Thread] = []
-        self.poller: threading.Thread | None = None
-
-    def _runner(self, node, offset: float) -> None:
-        next_at = time.monotonic() + offset
-        while not self.stopping.wait(max(next_at - time.monotonic(), 0)):
-            next_at += self.interval
-            started = time.time()
-            proc = subprocess.run(
-                network.in_namespace(node, self.argv),
-                env=self.env,
-                capture_output=True,
-                text=True,
-                timeout=300,
-            )
-            with open(self.log, "a", encoding="utf-8") as out:
-                out.write(f"--- {node.name} {started:.1f} rc={proc.returncode}\n{proc.stdout}{proc.stderr}\n")
-            try:
-                ran = json.loads(proc.stdout.strip().splitlines()[-1]) if proc.returncode == 0 else {}
-            except (ValueError, IndexError):
-                ran = {}
-            self.runs.append(
-                {"node": node.name, "started": started, "rc": proc.returncode, "jobs": sorted(ran)}
-            )
-
-    def _poller(self) -> None:
-        from django.db import connection
-
-        try:
-            while not self.polling.wait(0.25):
-                self.poll()
-        finally:
-            connection.close()
-
-    def poll(self) -> None:
-        for name, at in data.job_claims().items():
-            if at:
-                self.claims[name].add(at)
-
-    def start(self) -> None:
-        # Every node at the same instant: the worst case for the claim (timers of real machines drift).
-        for node in self.nodes:
-            self.threads.append(threading.Thread(target=self._runner, args=(node, 0.0), daemon=True))
-        self.poller = threading.Thread(target=self._poller, daemon=True)
-        for thread in [*self.threads, self.poller]:
-            thread.start()
-
-    def stop(self) -> None:
-        """The runners finish the call they are in; then the poller stops, after a last look."""
-        self.stopping.set()
-        for thread in self.threads:
-            thread.join(timeout=320)
-        self.polling.set()
-        if self.poller is not None:
-            self.poller.join(timeout=10)
-
-    def check(self) -> dict:
-        from passculture.core.jobs.schedule import SCHEDULE
-
-        reported = Counter(job for run in self.runs for job in run["jobs"])
-        by_node = {
-            node.name: sum(len(r["jobs"]) for r in self.runs if r["node"] == node.name) for node in self.nodes
-        }
-        jobs, problems = {}, []
-        for job in SCHEDULE:
-            claims = sorted(self.claims.get(job.name, ()))
-            times = [dt.datetime.fromisoformat(at) for at in claims]
-            gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(times)]
-            too_close = [g for g in gaps if g < job.every.total_seconds()]
-            jobs[job.name] = {
-                "every_s": job.every.total_seconds(),
-                "claims_seen": len(claims),
-                "runs_reported": reported.get(job.name, 0),
-                "min_gap_s": round(min(gaps), 1) if gaps else None,
-            }
-            if too_close or reported.get(job.name, 0) != len(claims) or not claims:
-                problems.append(job.name)
-        return {
-            "runners": [node.name for node in self.nodes],
-            "interval_s": self.interval,
-            "runjobs_calls": len(self.runs),
-            "runjobs_failed_calls": sum(1 for r in self.runs if r["rc"] != 0),
-            "job_runs_by_node": by_node,
-            "jobs": jobs,
-            "jobs_run_twice_or_never": problems,
-            "ok": not problems and all(r["rc"] == 0 for r in self.runs),
-        }
-
-
 # --- Measures -------------------------------------------------------------------------------------
 
 
@@ -279,33 +175,6 @@ def _http_report(records: list, began: float, ended: float, death: tuple[float, 
         "errors_while_web1_died": dict(errors_in),
         "errors_outside_that_window": dict(errors_out),
     }
-
-
-class CpuWatch:
-    """CPU seconds used by a process (user + system, its children included), read from /proc."""
-
-    def __init__(self, pid: int) -> None:
-        self.pid, self.seconds, self.stopping = pid, 0.0, threading.Event()
-        self.thread = threading.Thread(target=self._watch, daemon=True)
-
-    def _read(self) -> float:
-        fields = Path(f"/proc/{self.pid}/stat").read_text().rpartition(")")[2].split()
-        ticks = sum(int(x) for x in fields[11:15])  # utime stime cutime cstime
-        return ticks / os.sysconf("SC_CLK_TCK")
-
-    def _watch(self) -> None:
-        while not self.stopping.wait(0.5):
-            try:
-                self.seconds = self._read()
-            except (OSError, ValueError):
-                return
-
-    def start(self) -> None:
-        self.thread.start()
-
-    def stop(self) -> None:
-        self.stopping.set()
-        self.thread.join(timeout=5)
 
 
 # --- Run --------------------------------------------------------------------------------------------
@@ -367,6 +236,7 @@ def run(args: argparse.Namespace) -> dict:
     # The smoke run is shorter than the timer's minute: it calls runjobs every 30 s to see two calls.
     interval = args.jobs_interval or (30.0 if args.smoke else units.timer_seconds())
     load_before = os.getloadavg()
+    phases = {"start": time.monotonic()}
     print(
         f"multinode: {args.duration} s of load, {args.users} users, runjobs every {interval:.0f} s",
         flush=True,
@@ -467,7 +337,9 @@ def run(args: argparse.Namespace) -> dict:
         jobs_argv = units.exec_start(
             "passculture-jobs.service", node_env, host=worker.name, venv_bin=str(Path(sys.executable).parent)
         )
-        runners = JobRunners([worker, web2], jobs_argv, node_env, interval, WORK / "logs" / "runjobs.log")
+        runners = jobs_mod.JobRunners(
+            [worker, web2], jobs_argv, node_env, interval, WORK / "logs" / "runjobs.log"
+        )
         runners.start()
 
         print(f"  Locust: {args.users} users for {args.duration} s...", flush=True)
@@ -482,9 +354,10 @@ def run(args: argparse.Namespace) -> dict:
             "--host", f"http://127.0.0.1:{LB_PORT}", "--csv", str(WORK / "locust"), "--only-summary",
             "--exit-code-on-error", "0", "--loglevel", "WARNING",
         ]  # fmt: skip
+        phases["setup_done"] = time.monotonic()
         began = time.time()
         started["locust"] = processes.start(locust_argv, env=locust_env, log=WORK / "logs" / "locust.log")
-        cpu = CpuWatch(started["locust"].pid)
+        cpu = processes.CpuWatch(started["locust"].pid)
         cpu.start()
 
         time.sleep(args.duration / 2)
@@ -498,6 +371,7 @@ def run(args: argparse.Namespace) -> dict:
 
         started["locust"].wait(timeout=args.duration + 120)
         ended = time.time()
+        phases["load_done"] = time.monotonic()
         cpu.stop()
         locust_cpu = cpu.seconds
         print("  load over; draining the outbox...", flush=True)
@@ -505,6 +379,7 @@ def run(args: argparse.Namespace) -> dict:
         time.sleep(2)
         runners.stop()
         runners.poll()
+        phases["drain_done"] = time.monotonic()
         events = json.loads((WORK / "events.json").read_text(encoding="utf-8"))
         http = _http_report(events["requests"], began, ended, (killed_at, down_at))
         money = data.check_money_and_bookings(events["booked"], events["validated"], seeded["stocks"])
@@ -532,6 +407,11 @@ def run(args: argparse.Namespace) -> dict:
                 "tool": "locust (FastHttpUser, one process)",
                 "cpu_seconds": round(locust_cpu, 1),
                 "cpu_percent_of_one_core": round(100 * locust_cpu / max(ended - began, 0.001), 1),
+            },
+            "phases_s": {
+                "setup": round(phases["setup_done"] - phases["start"], 1),
+                "load": round(phases["load_done"] - phases["setup_done"], 1),
+                "drain_and_last_jobs": round(phases["drain_done"] - phases["load_done"], 1),
             },
             "web1_death": {
                 "killed_after_s": round(killed_at - began, 1),
@@ -602,5 +482,6 @@ def _print_summary(result: dict) -> None:
     print(
         f"  emails {emails['outbox_by_status']} received {emails['received_by_mail_server']} twice {emails['received_twice_or_more']}"
     )
+    print(f"  phases (s) {result['phases_s']}")
     jobs = result["checks"]["jobs"]
     print(f"  jobs by node {jobs['job_runs_by_node']}; run twice or never: {jobs['jobs_run_twice_or_never']}")
