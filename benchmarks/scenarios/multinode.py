@@ -47,7 +47,8 @@ WORK = ROOT / "var" / "multinode"
 LOCUSTFILE = ROOT / "benchmarks" / "multinode" / "locustfile.py"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/pc_multinode_bench"
 BROKER_DB, CACHE_DB = 13, 14  # Redis databases of this run (the tests use lower ones)
-WEB_PORT, LB_PORT, SMTP_PORT = 8000, 18780, 2525
+WEB_PORT = int(units.read_env_file()["GUNICORN_BIND"].rpartition(":")[2])  # where each web node listens
+LB_PORT, SMTP_PORT = 18780, 2525
 FALLBACK_HEALTH_URI = "/accessibilite/"
 KINDS = ("search", "film_offer_page", "booking", "counter")
 
@@ -285,13 +286,14 @@ def run(args: argparse.Namespace) -> dict:
 
         web1, web2, worker = network.NODES
         node_env = _process_env(values)
+        # GUNICORN_BIND=0.0.0.0:8000 as in the template: each namespace has its own network stack, so both
+        # web nodes run the very same command line with the very same environment.
         for node in (web1, web2):
-            env = {**node_env, "GUNICORN_BIND": f"{node.address}:{WEB_PORT}"}
             argv = units.exec_start(
-                "passculture-web.service", env, host=node.name, venv_bin=str(Path(sys.executable).parent)
+                "passculture-web.service", node_env, host=node.name, venv_bin=str(Path(sys.executable).parent)
             )
             started[node.name] = processes.start(
-                network.in_namespace(node, argv), env=env, log=WORK / "logs" / f"{node.name}.log"
+                network.in_namespace(node, argv), env=node_env, log=WORK / "logs" / f"{node.name}.log"
             )
         argv = units.exec_start(
             "passculture-worker.service",
