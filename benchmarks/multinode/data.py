@@ -155,7 +155,9 @@ def check_emails(received: list[str]) -> dict:
         "received_twice_or_more": sum(1 for n in counts.values() if n > 1),
         "sent_but_not_received": len(sent_ids - set(counts)),
         "received_but_not_sent": len(set(counts) - sent_ids),
-        "still_pending": by_status.get(EmailStatus.PENDING, 0),
+        # Due now and not sent; one deferred to 08:00 by quiet hours (a run at night) waits legitimately.
+        "still_pending": pending_emails(),
+        "deferred_by_quiet_hours": by_status.get(EmailStatus.PENDING, 0) - pending_emails(),
         "failed": by_status.get(EmailStatus.FAILED, 0),
     }
     checks["ok"] = (
@@ -170,9 +172,15 @@ def check_emails(received: list[str]) -> dict:
 
 
 def pending_emails() -> int:
+    """PENDING emails already due or being sent (one deferred past quiet hours is not due yet)."""
+    from django.db.models import Q
+    from django.utils import timezone
+
     from passculture.core.notifications.models import EmailStatus, OutboxEmail
 
-    return OutboxEmail.objects.filter(status=EmailStatus.PENDING).count()
+    # A claimed email (attempts > 0) has its next attempt pushed by the claim's lease: it is not deferred.
+    due = Q(next_attempt_at__lte=timezone.now()) | Q(attempts__gt=0)
+    return OutboxEmail.objects.filter(due, status=EmailStatus.PENDING).count()
 
 
 def job_claims() -> dict[str, str | None]:
