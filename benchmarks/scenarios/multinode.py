@@ -56,9 +56,7 @@ KINDS = ("search", "film_offer_page", "booking", "counter")
 def add_arguments(group: argparse._ArgumentGroup) -> None:
     group.add_argument("--duration", type=int, default=120, help="seconds of load (web1 dies halfway)")
     group.add_argument("--users", type=int, default=24, help="Locust users")
-    group.add_argument(
-        "--smoke", action="store_true", help="short run for CI: 40 s of load, small data, runjobs every 30 s"
-    )
+    group.add_argument("--smoke", action="store_true", help="short run for CI: 40 s of load, small data")
     group.add_argument("--jobs-interval", type=float, help="seconds between runjobs (default: the timer's)")
     group.add_argument("--drain", type=int, default=90, help="seconds at most to wait for the outbox")
     group.add_argument("--seed", type=int, default=1)
@@ -234,8 +232,7 @@ def run(args: argparse.Namespace) -> dict:
     host = network.HOST_ADDRESS
     values = units.render_env(_settings(args.database_url, host, WORK / "var"))
     units.write_env_file(values, WORK / "passculture.env")
-    # The smoke run is shorter than the timer's minute: it calls runjobs every 30 s to see two calls.
-    interval = args.jobs_interval or (30.0 if args.smoke else units.timer_seconds())
+    interval = args.jobs_interval or units.timer_seconds()
     load_before = os.getloadavg()
     phases = {"start": time.monotonic()}
     print(
