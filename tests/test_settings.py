@@ -200,3 +200,41 @@ def test_production_without_a_shared_cache_no_longer_warns_rate_limits_are_share
     )
     assert result.returncode == 0, result.stderr
     assert "passculture.W001" not in result.stderr + result.stdout
+
+
+def test_secret_key_fallbacks_keep_what_the_previous_key_signed_valid(tmp_path):
+    result = _run(
+        """
+        import django; django.setup()
+        from django.core import signing
+        old = signing.dumps("session", key="the-previous-key-0123456789-abcdefghijklmnopqrstuvwxyz")
+        print(signing.loads(old))
+        """,
+        {
+            "SECRET_KEY": "the-new-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGH",
+            "SECRET_KEY_FALLBACKS": "the-previous-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+            "PASSCULTURE_VAR_DIR": str(tmp_path),
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "session"
+
+
+def test_without_fallbacks_what_another_key_signed_is_refused(tmp_path):
+    result = _run(
+        """
+        import django; django.setup()
+        from django.core import signing
+        old = signing.dumps("session", key="the-previous-key-0123456789-abcdefghijklmnopqrstuvwxyz")
+        try:
+            signing.loads(old)
+        except signing.BadSignature:
+            print("refused")
+        """,
+        {
+            "SECRET_KEY": "the-new-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGH",
+            "PASSCULTURE_VAR_DIR": str(tmp_path),
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "refused"

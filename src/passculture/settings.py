@@ -45,6 +45,9 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Previous keys during a rotation (docs/operations/runbook.md): sessions, signed links and password-reset
+# tokens made with them stay valid while new ones use SECRET_KEY. Empty once every old one has expired.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver" if DEBUG else "")
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG=0.")
