@@ -19,6 +19,9 @@ _STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {
     "request_id",
 }
 _SCALARS = (str, int, float, bool, type(None))
+# Fields the request log builds itself from bounded values (a route pattern, an HMAC): not scrubbed, the
+# pseudonym's hex could look like an IBAN to the scrubber.
+_BUILT_FIELDS = frozenset({"route", "method", "status", "duration_ms", "user"})
 
 
 def pseudonym(user_id) -> str:
@@ -42,6 +45,8 @@ class PathArgumentsFilter(logging.Filter):
     case, which the general scrubbing leaves (it would take every 6-letter word): scrubbed loosely here."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        # Django attaches the request object, whose repr holds the path: no handler of ours needs it.
+        record.__dict__.pop("request", None)
         if isinstance(record.args, tuple):
             record.args = tuple(
                 scrub_text(arg, loose=True) if isinstance(arg, str) else arg for arg in record.args
@@ -83,7 +88,7 @@ class JsonFormatter(logging.Formatter):
         # Fields passed with `extra=`: scalars only (django.request's `request` object would print its path).
         for key, value in vars(record).items():
             if key not in _STANDARD and not key.startswith("_") and isinstance(value, _SCALARS):
-                entry[key] = scrub_text(value) if isinstance(value, str) else value
+                entry[key] = scrub_text(value) if isinstance(value, str) and key not in _BUILT_FIELDS else value
         if record.exc_info:
             entry["exception"] = scrub_text(self.formatException(record.exc_info))
         elif record.exc_text:
