@@ -3,6 +3,7 @@ personal leaves: no default PII (user, IP, cookies), no request bodies, no local
 event goes through `scrub_event` (emails, IBANs, countermarks, tokens, cookies, Authorization headers).
 Decision 0036."""
 
+import inspect
 from typing import Any
 
 from passculture.core.common import request_id
@@ -40,6 +41,23 @@ def scrub_event(event: dict[str, Any], hint: dict | None = None) -> dict[str, An
     return event
 
 
+def _no_personal_data() -> dict[str, Any]:
+    """`send_default_pii=False`, in the words of the installed SDK: from 2.76 passing it is deprecated in
+    favour of `data_collection`, which then says the same thing category by category."""
+    from sentry_sdk.consts import ClientConstructor
+
+    if "data_collection" in inspect.signature(ClientConstructor.__init__).parameters:
+        return {
+            "data_collection": {
+                "user_info": False,
+                "http_bodies": [],
+                "database_query_data": False,
+                "stack_frame_variables": False,
+            }
+        }
+    return {"send_default_pii": False}
+
+
 def init(dsn: str, *, environment: str, release: str = "", traces_sample_rate: float = 0.0) -> None:
     import sentry_sdk
     from sentry_sdk.integrations.celery import CeleryIntegration
@@ -49,7 +67,7 @@ def init(dsn: str, *, environment: str, release: str = "", traces_sample_rate: f
         dsn=dsn,
         environment=environment,
         release=release or None,
-        send_default_pii=False,
+        **_no_personal_data(),
         max_request_body_size="never",
         include_local_variables=False,
         traces_sample_rate=traces_sample_rate,

@@ -88,7 +88,9 @@ class JsonFormatter(logging.Formatter):
         # Fields passed with `extra=`: scalars only (django.request's `request` object would print its path).
         for key, value in vars(record).items():
             if key not in _STANDARD and not key.startswith("_") and isinstance(value, _SCALARS):
-                entry[key] = scrub_text(value) if isinstance(value, str) and key not in _BUILT_FIELDS else value
+                entry[key] = (
+                    scrub_text(value) if isinstance(value, str) and key not in _BUILT_FIELDS else value
+                )
         if record.exc_info:
             entry["exception"] = scrub_text(self.formatException(record.exc_info))
         elif record.exc_text:
