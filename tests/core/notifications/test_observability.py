@@ -58,3 +58,17 @@ def test_the_backlog_counts_due_emails_and_how_late_the_oldest_is():
     backlog = selectors.outbox_backlog(NOW)
     assert (backlog["pending"], backlog["due"], backlog["failed"]) == (2, 1, 1)
     assert backlog["oldest_due_seconds"] == 7 * 60
+
+
+def test_a_refused_recipient_is_not_named_in_the_retry_log(caplog, monkeypatch):
+    import smtplib
+
+    def refuse(self, *args, **kwargs):
+        raise smtplib.SMTPRecipientsRefused({"lea.martin@example.com": (550, b"unknown user")})
+
+    monkeypatch.setattr("django.core.mail.message.EmailMessage.send", refuse)
+    caplog.set_level(logging.INFO)
+    email = queue()
+    assert services.deliver_email(email.pk) == services.RETRIED
+    assert "attempt 1 failed" in caplog.text
+    assert "lea.martin@example.com" not in caplog.text

@@ -31,6 +31,7 @@ from django.db.models import F, Q
 
 from passculture.core.common import request_id
 from passculture.core.common.quiet_hours import next_allowed
+from passculture.core.common.scrubbing import scrub_text
 from passculture.core.common.time import now as utcnow
 
 from . import builders
@@ -294,14 +295,18 @@ def _record_failure(email: OutboxEmail, error: BaseException, at: dt.datetime) -
             email.pk,
             email.kind,
             email.attempts,
-            message,
+            scrub_text(message),
         )
         return FAILED
     OutboxEmail.objects.filter(pk=email.pk).update(
         next_attempt_at=at + backoff(email.attempts), last_error=message
     )
     logger.warning(
-        "email %s (%s) attempt %s failed, will retry: %s", email.pk, email.kind, email.attempts, message
+        "email %s (%s) attempt %s failed, will retry: %s",
+        email.pk,
+        email.kind,
+        email.attempts,
+        scrub_text(message),  # a refused recipient's error names the address
     )
     return RETRIED
 
