@@ -4,9 +4,11 @@
 import json
 import socket
 import time
+from types import SimpleNamespace
 
 import pytest
 from django.db import OperationalError
+from django.db.migrations.executor import MigrationExecutor
 
 from passculture.interfaces.ops import health
 from tests.helpers import redis_answers, redis_test_db
@@ -85,7 +87,10 @@ def test_readyz_checks_a_live_broker(client, settings, db):
 
 
 def test_readyz_is_503_when_a_migration_is_not_applied(client, db, monkeypatch):
-    monkeypatch.setattr(health, "unapplied_migrations", lambda: ["jobs.9999_future"])
+    # The code knows a migration the database has not run: the executor's plan is not empty.
+    future = SimpleNamespace(app_label="jobs", name="9999_future")
+    monkeypatch.setattr(MigrationExecutor, "migration_plan", lambda self, targets: [(future, False)])
+    assert health.unapplied_migrations() == ["jobs.9999_future"]
     response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json()["checks"]["migrations"] == {"ok": False, "error": "1 migration(s) not applied"}
