@@ -91,6 +91,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz, /readyz and /metrics answered before any host check, redirect or session (interfaces/ops).
+    "passculture.interfaces.ops.middleware.OpsEndpointsMiddleware",
+    # The request id, the request log line and the per-route metrics (decision 0036).
+    "passculture.interfaces.ops.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Every error under /api/ answers JSON {code, message}: unknown paths, wrong methods, 500s included.
     "passculture.interfaces.api.middleware.ApiErrorMiddleware",
@@ -359,11 +363,47 @@ TRUST_X_FORWARDED_PROTO = env_bool("TRUST_X_FORWARDED_PROTO", False)
 if TRUST_X_FORWARDED_PROTO:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Operations (docs/operations/observability.md, decision 0036).
+# Logs: "json" (one object per line, the production default) or "text" (readable, the DEBUG default).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json").strip().lower()
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured("LOG_FORMAT must be json or text.")
+# The key of the users' pseudonyms in the request log (an HMAC of the id); derived from SECRET_KEY if empty.
+LOG_PSEUDONYM_KEY = os.environ.get("LOG_PSEUDONYM_KEY", "")
+# Prometheus: /metrics answers 404 while this is empty, 401 without `Authorization: Bearer <token>`.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+METRICS_PATH = "/metrics"
+# Sentry: off when empty. No personal data is sent (passculture/sentry.py).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+SENTRY_TRACES_SAMPLE_RATE = float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0"))
+if SENTRY_DSN:
+    from passculture.sentry import init as _init_sentry
+
+    _init_sentry(
+        SENTRY_DSN,
+        environment=ENVIRONMENT,
+        release=os.environ.get("SENTRY_RELEASE", ""),
+        traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
+    )
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "request_id": {"()": "passculture.core.common.logs.RequestIdFilter"},
+        "paths": {"()": "passculture.core.common.logs.PathArgumentsFilter"},
+    },
+    "formatters": {
+        "text": {"()": "passculture.core.common.logs.TextFormatter"},
+        "json": {"()": "passculture.core.common.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.request": {"filters": ["paths"]},
+        "django.server": {"filters": ["paths"]},
+    },
 }

@@ -13,6 +13,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from passculture.core.common import metrics
 from passculture.core.common.audit import log_action
 from passculture.core.common.exceptions import DomainError
 from passculture.core.common.locking import lock
@@ -63,6 +64,7 @@ TOKEN_ATTEMPTS = 10
 # --- Booking -----------------------------------------------------------------------------------
 
 
+@metrics.counts_bookings
 def book_offer(user, stock_id: int, quantity: int = 1, *, at: dt.datetime | None = None) -> Booking:
     """Books `quantity` places of a stock for a beneficiary, under locks (stock, then deposit). A stock
     sold through a cinema's ticketing system is booked there first (hooks, decision 0029)."""
@@ -361,6 +363,7 @@ def _record_attempt(
         channel=actor.channel,
         api_key_prefix=actor.api_key_prefix[:12],
     )
+    metrics.counter_attempt(actor.channel, action, result)
 
 
 INTERNAL_ERROR_CODE = "INTERNAL_ERROR"

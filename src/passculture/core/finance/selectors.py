@@ -1,7 +1,7 @@
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 
 from passculture.core.common.counting import capped_count
 from passculture.core.offerers.models import Venue
@@ -104,3 +104,18 @@ def count_payment_lines_in_error() -> int:
 def count_batches_to_send() -> int:
     """Batches generated and not yet marked as sent to the bank."""
     return capped_count(PaymentBatch.objects.filter(status=PaymentBatchStatus.GENERATED))
+
+
+def last_batch_totals() -> dict | None:
+    """The latest batch (by cut-off): its cut-off, status, and per line status the count and amount."""
+    batch = PaymentBatch.objects.order_by("-cutoff").values("pk", "cutoff", "status", "created_at").first()
+    if batch is None:
+        return None
+    by_status = {
+        row["status"]: {"lines": row["lines"], "amount_cents": row["amount_cents"] or 0}
+        for row in PaymentLine.objects.filter(batch_id=batch["pk"])
+        .values("status")
+        .annotate(lines=Count("id"), amount_cents=Sum("amount_cents"))
+        .order_by()
+    }
+    return {**batch, "lines_by_status": by_status}

@@ -7,6 +7,9 @@ class JobRun(models.Model):
     name = models.CharField(max_length=100, unique=True, verbose_name="tâche")
     last_started_at = models.DateTimeField(null=True, blank=True, verbose_name="dernier lancement le")
     last_finished_at = models.DateTimeField(null=True, blank=True, verbose_name="dernière fin le")
+    # The end of the last run that succeeded: what an alert watches ("no success for too long"), which the
+    # last run's own time and status cannot tell once a run has failed.
+    last_succeeded_at = models.DateTimeField(null=True, blank=True, verbose_name="dernier succès le")
     last_status = models.CharField(max_length=16, blank=True, verbose_name="dernier état")
     last_error = models.TextField(blank=True, verbose_name="dernière erreur")
     last_result = models.JSONField(default=dict, blank=True, verbose_name="dernier résultat")

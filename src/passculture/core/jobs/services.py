@@ -8,6 +8,7 @@ import traceback
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
+from passculture.core.common import metrics, request_id
 from passculture.core.common.time import now as utcnow
 
 from .models import JobRun
@@ -47,18 +48,23 @@ def run_job(job: Job, *, at: dt.datetime | None = None, force: bool = False) -> 
     if not _claim(job, at, force):
         return None
     status, error, result = "ok", "", {}
-    try:
-        result = job.load()() or {}
-    except Exception:
-        status, error = "error", traceback.format_exc()
-        logger.exception("job %s failed", job.name)
+    # Its own id in every log line of the run, and in what it queues (emails, tasks): `job-<hex>`.
+    with request_id.bound(request_id.current() or request_id.generate("job-")):
+        try:
+            result = job.load()() or {}
+        except Exception:
+            status, error = "error", traceback.format_exc()
+            logger.exception("job %s failed", job.name)
+    finished_at = utcnow()
     JobRun.objects.filter(name=job.name).update(
-        last_finished_at=utcnow(),
+        last_finished_at=finished_at,
         last_status=status,
         last_error=error[-5000:],
         last_result=result,
         lease_until=None,
+        **({"last_succeeded_at": finished_at} if status == "ok" else {}),
     )
+    metrics.job_run(job.name, status)
     return {"status": status, **result}
 
 

@@ -30,7 +30,9 @@ from django.db import transaction
 from django.db.models import F, Q
 
 from passculture.core.bookings.constants import CancellationReason
+from passculture.core.common import request_id
 from passculture.core.common.quiet_hours import next_allowed
+from passculture.core.common.scrubbing import scrub_text
 from passculture.core.common.time import now as utcnow
 
 from . import builders
@@ -51,6 +53,7 @@ CLOCK_SKEW_TOLERANCE = dt.timedelta(seconds=30)
 ENQUEUE_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 
 SENT, RETRIED, FAILED, SKIPPED = "sent", "retried", "failed", "skipped"
+REQUEST_ID_HEADER = "X-Request-ID"
 
 
 # --- Queueing (inside the caller's transaction) ------------------------------------------------
@@ -91,7 +94,8 @@ def queue_email(
         subject=subject[:255],
         text_body=text_body,
         html_body=html_body,
-        headers={"Message-ID": _message_id(), **(headers or {})},
+        # The request (or task, or job) that queued it: support can follow an email back to its cause.
+        headers={"Message-ID": _message_id(), **_request_id_header(), **(headers or {})},
         attachments=[
             a.as_json() if isinstance(a, builders.InlineImage | builders.QrCodeImage) else a
             for a in attachments or []
@@ -104,6 +108,11 @@ def queue_email(
     delay = (due_at - queued_at).total_seconds()
     transaction.on_commit(partial(_deliver_after_commit, email.pk, delay=delay), robust=True)
     return email
+
+
+def _request_id_header() -> dict:
+    current = request_id.current()
+    return {REQUEST_ID_HEADER: current} if current else {}
 
 
 def queue_built(
@@ -270,7 +279,13 @@ def _deliver(
     OutboxEmail.objects.filter(pk=email.pk).update(
         status=EmailStatus.SENT, sent_at=at, last_error="", **_redaction(email)
     )
-    logger.info("email %s (%s) sent to %s", email.pk, email.kind, ", ".join(email.to))
+    # Never the addresses (personal data): the email's id and kind say which one it was.
+    logger.info(
+        "email %s (%s) sent",
+        email.pk,
+        email.kind,
+        extra={"queued_by_request_id": (email.headers or {}).get(REQUEST_ID_HEADER, "")},
+    )
     return SENT, None
 
 
@@ -292,14 +307,18 @@ def _record_failure(email: OutboxEmail, error: BaseException, at: dt.datetime) -
             email.pk,
             email.kind,
             email.attempts,
-            message,
+            scrub_text(message),
         )
         return FAILED
     OutboxEmail.objects.filter(pk=email.pk).update(
         next_attempt_at=at + backoff(email.attempts), last_error=message
     )
     logger.warning(
-        "email %s (%s) attempt %s failed, will retry: %s", email.pk, email.kind, email.attempts, message
+        "email %s (%s) attempt %s failed, will retry: %s",
+        email.pk,
+        email.kind,
+        email.attempts,
+        scrub_text(message),  # a refused recipient's error names the address
     )
     return RETRIED
 

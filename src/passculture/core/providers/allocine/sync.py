@@ -32,6 +32,7 @@ from django.db.models.functions import Left
 from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
+from passculture.core.common import metrics
 from passculture.core.common.audit import log_action
 from passculture.core.common.bulk import update_rows
 from passculture.core.common.renditions import delete_renditions
@@ -311,18 +312,27 @@ def _finish(run: AllocineImportRun, status: str) -> AllocineImportRun:
     run.status = status
     run.finished_at = utcnow()
     run.save()
+    _observe(run)
     return run
+
+
+def _observe(run: AllocineImportRun) -> None:
+    # The log line carries the id of the request, task or job that started the import (decision 0036).
+    logger.info("allocine: venue %s: run %s %s", run.venue_id, run.pk, run.status)
+    metrics.allocine_run(run.status)
 
 
 def record_crashed_run(venue, at: dt.datetime | None) -> AllocineImportRun:
     """The run of an import that crashed outside its own error handling: the pro and staff still see it."""
-    return AllocineImportRun.objects.create(
+    run = AllocineImportRun.objects.create(
         venue=venue,
         started_at=at or utcnow(),
         finished_at=utcnow(),
         status=AllocineImportRun.Status.ERROR,
         errors=[UNEXPECTED_ERROR_MESSAGE],
     )
+    _observe(run)
+    return run
 
 
 @contextlib.contextmanager

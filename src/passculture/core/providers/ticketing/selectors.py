@@ -1,9 +1,12 @@
 """What the app, the emails and the pages read of the ticketing webhooks (decision 0029)."""
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .models import LinkStatus, Ticket, TicketStatus, VenueProviderLink
+from passculture.core.common.backlog import pending_backlog
+
+from .models import CallStatus, LinkStatus, Ticket, TicketingCall, TicketStatus, VenueProviderLink
 
 
 @dataclass(frozen=True)
@@ -38,3 +41,8 @@ def active_link_of_venue(venue_id: int) -> VenueProviderLink | None:
         .filter(venue_id=venue_id, status=LinkStatus.ACTIVE)
         .first()
     )
+
+
+def call_backlog(at: dt.datetime) -> dict:
+    """Calls to cinemas' systems (cancelUrl, notificationUrl) waiting to be sent, like the email outbox."""
+    return pending_backlog(TicketingCall.objects.filter(status=CallStatus.PENDING), at)

@@ -159,7 +159,9 @@ class Command(BaseCommand):
                 "threads": threads,
                 "timeout": 60,
                 "graceful_timeout": 10,
-                "accesslog": "-",
+                # No access log: it writes raw paths (a countermark can be in one); the request log of
+                # interfaces/ops/middleware.py gives the route pattern, status and duration instead.
+                "accesslog": None,
                 "errorlog": "-",
                 "loglevel": "info",
                 "proc_name": "passculture",

@@ -1,0 +1,1 @@
+"""Operations endpoints: /healthz, /readyz, /metrics, and the request log (decision 0036)."""
