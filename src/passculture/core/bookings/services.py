@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 
 from passculture.core.common.audit import log_action
 from passculture.core.common.exceptions import DomainError
@@ -54,7 +54,7 @@ from .exceptions import (
     CountermarkNotFound,
 )
 from .models import Booking, CounterAttempt
-from .validation import check_booking, check_is_beneficiary
+from .validation import check_booking, check_is_beneficiary, is_valid_quantity
 
 logger = logging.getLogger(__name__)
 TOKEN_ATTEMPTS = 10
@@ -73,33 +73,67 @@ def book_offer(user, stock_id: int, quantity: int = 1, *, at: dt.datetime | None
 def book_locally(
     user, stock_id: int, quantity: int = 1, *, at: dt.datetime | None = None, before_notify=None
 ) -> Booking:
-    """`before_notify(booking)` runs in the booking's transaction before the email is built."""
+    """`before_notify(booking)` runs in the booking's transaction before the emails are queued."""
     for _ in range(TOKEN_ATTEMPTS):
+        token = rules.generate_token()
         try:
-            return _book_offer(
-                user, stock_id, quantity, at=at, token=rules.generate_token(), before_notify=before_notify
-            )
-        except _TokenCollision:
-            continue
+            return _book_offer(user, stock_id, quantity, at=at, token=token, before_notify=before_notify)
+        except _BookingRowRefused as exc:
+            # Told apart once the transaction (or its savepoint) is rolled back: no savepoint around the
+            # INSERT, two round trips less while the stock row is locked.
+            if not Booking.objects.filter(token=token).exists():
+                raise AlreadyBooked() from exc.__cause__
     raise DomainError(
         "Impossible de générer une contremarque unique, réessayez.", code="TOKEN_GENERATION_FAILED"
     )
 
 
-class _TokenCollision(Exception):
-    pass
+class _BookingRowRefused(Exception):
+    """The booking's INSERT broke a unique index: its countermark, or one active booking per offer."""
+
+
+_STOCK_FOR_BOOKING = ("offer__venue__offerer", "price_category__label")
+
+
+def _take_places(stock_id: int, quantity: int) -> tuple[Stock | None, bool]:
+    """Reads the stock without a lock, then takes its places with one conditional UPDATE, which locks the
+    row only if nothing the booking reads from it changed and enough places remain (decision 0039).
+    Returns (stock, True) when the places are taken and the stock row locked; (stock, False) when the
+    read says it cannot be booked or the UPDATE matched nothing: the caller then locks the row with
+    SELECT ... FOR UPDATE, checks everything again and says why (the way every booking went before)."""
+    stock = Stock.objects.select_related(*_STOCK_FOR_BOOKING).filter(pk=stock_id).first()
+    if stock is None or stock.is_deleted or not is_valid_quantity(quantity, is_duo=stock.offer.is_duo):
+        return stock, False
+    guard = Q(
+        pk=stock.pk,
+        is_deleted=False,
+        quantity=stock.quantity,
+        price_cents=stock.price_cents,
+        price_category_id=stock.price_category_id,
+        beginning_datetime=stock.beginning_datetime,
+        booking_limit_datetime=stock.booking_limit_datetime,
+    )
+    if stock.quantity is not None:
+        if stock.quantity - stock.booked_quantity < quantity:
+            return stock, False
+        # Evaluated on the row's latest version once its lock is granted (PostgreSQL re-checks the WHERE
+        # of an UPDATE that waited): a booking that waited sees the places sold meanwhile.
+        guard &= Q(booked_quantity__lte=stock.quantity - quantity)
+    taken = Stock.objects.filter(guard).update(booked_quantity=F("booked_quantity") + quantity)
+    return stock, taken == 1
 
 
 @transaction.atomic
 def _book_offer(
     user, stock_id: int, quantity: int, *, at: dt.datetime | None, token: str, before_notify=None
 ) -> Booking:
+    """Only what the rules need happens here, while the stock row is locked: the locks, the checks and
+    the rows (booking, stock and deposit counters, debits, audit entry, the outbox rows that say which
+    emails to build after the commit)."""
     check_is_beneficiary(user)
-    stock = (
-        lock(Stock.objects.select_related("offer__venue__offerer", "price_category__label"))
-        .filter(pk=stock_id)
-        .first()
-    )
+    stock, places_taken = _take_places(stock_id, quantity)
+    if not places_taken:
+        stock = lock(Stock.objects.select_related(*_STOCK_FOR_BOOKING)).filter(pk=stock_id).first()
     if stock is None:
         raise StockNotFound()
     offer = stock.offer
@@ -109,7 +143,8 @@ def _book_offer(
     # credit that expired meanwhile.
     at = at or utcnow()
     total = stock.price_cents * quantity
-    # The same checks, in the same order, as the pages that tell the person beforehand (selectors).
+    # The same checks, in the same order, as the pages that tell the person beforehand (selectors). The
+    # row's fields read before its lock are those the conditional UPDATE found unchanged under the lock.
     plan = check_booking(
         user,
         stock,
@@ -119,31 +154,31 @@ def _book_offer(
         .exclude(status=BookingStatus.CANCELLED)
         .exists,
         at=at,
+        places_taken=places_taken,
     )
-    Stock.objects.filter(pk=stock.pk).update(booked_quantity=F("booked_quantity") + quantity)
+    if not places_taken:
+        Stock.objects.filter(pk=stock.pk).update(booked_quantity=F("booked_quantity") + quantity)
     try:
-        with transaction.atomic():
-            booking = Booking.objects.create(
-                user=user,
-                # The deposit that pays first (the one it was made under, for a free booking).
-                deposit=plan[0][0],
-                stock=stock,
-                offer=offer,
-                venue=offer.venue,
-                offerer=offer.venue.offerer,
-                quantity=quantity,
-                amount_cents=stock.price_cents,
-                price_category_label=stock.price_category.label.label if stock.price_category else "",
-                is_digital=offer.is_digital,
-                token=token,
-                booked_at=at,
-                cancellation_limit_datetime=rules.cancellation_limit(at, stock.beginning_datetime),
-            )
+        booking = Booking.objects.create(
+            user=user,
+            # The deposit that pays first (the one it was made under, for a free booking).
+            deposit=plan[0][0],
+            stock=stock,
+            offer=offer,
+            venue=offer.venue,
+            offerer=offer.venue.offerer,
+            quantity=quantity,
+            amount_cents=stock.price_cents,
+            price_category_label=stock.price_category.label.label if stock.price_category else "",
+            is_digital=offer.is_digital,
+            token=token,
+            booked_at=at,
+            cancellation_limit_datetime=rules.cancellation_limit(at, stock.beginning_datetime),
+        )
     except IntegrityError as exc:
-        if Booking.objects.filter(token=token).exists():
-            raise _TokenCollision() from exc
-        raise AlreadyBooked() from exc
+        raise _BookingRowRefused() from exc
     credit_services.debit(booking, plan, is_digital=offer.is_digital)
+    # In the transaction: the audit log never misses a booking that happened (one INSERT).
     log_action(
         "booking.created",
         actor=user,
@@ -152,6 +187,7 @@ def _book_offer(
     )
     if before_notify is not None:
         before_notify(booking)
+    # Small outbox rows only: the emails are built by whoever delivers them, after the commit.
     notifications.notify_booking_confirmed(booking)
     return booking
 

@@ -117,7 +117,10 @@ def debit(booking, plan: list[tuple[Deposit, int]], *, is_digital: bool) -> None
                 spent_cents=F("spent_cents") + amount,
                 digital_spent_cents=F("digital_spent_cents") + (amount if is_digital else 0),
             )
-            deposit.refresh_from_db(fields=["spent_cents", "digital_spent_cents"])
+            # The row is locked: what it holds now is what was read plus this amount (no re-read).
+            deposit.spent_cents += amount
+            if is_digital:
+                deposit.digital_spent_cents += amount
     Debit.objects.bulk_create(
         Debit(deposit=deposit, booking=booking, amount_cents=amount) for deposit, amount in plan
     )
