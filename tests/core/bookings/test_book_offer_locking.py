@@ -12,8 +12,15 @@ from passculture.core.common.exceptions import DomainError
 from passculture.core.credit.models import Deposit
 from passculture.core.offers.factories import StockFactory
 from passculture.core.offers.models import Stock
+from passculture.core.users.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
+
+
+def _refusal(user, stock_id: int) -> str:
+    with pytest.raises(DomainError) as refusal:
+        book_offer(user, stock_id)
+    return refusal.value.code
 
 
 def _between_read_and_lock(monkeypatch, change) -> None:
@@ -86,3 +93,22 @@ def test_a_common_booking_locks_the_stock_with_its_conditional_update_only(benef
     assert len([sql for sql in on_stock if sql.startswith('UPDATE "offers_stock"')]) == 1
     # The emails are small rows written by one INSERT, built later.
     assert len([q for q in queries if q["sql"].startswith('INSERT INTO "notifications_outboxemail"')]) == 1
+
+
+def test_a_showtime_read_sold_out_is_refused_with_the_usual_order_of_reasons(beneficiary):
+    stock = StockFactory(quantity=2, booked_quantity=2)
+    nobody = UserFactory()  # a beneficiary never granted a credit: that reason comes before the places
+
+    assert _refusal(beneficiary, stock.pk) == "NOT_ENOUGH_PLACES"
+    assert _refusal(nobody, stock.pk) == "NO_DEPOSIT"
+
+
+@pytest.mark.postgres_only
+def test_a_showtime_read_sold_out_is_refused_without_locking_or_writing(beneficiary):
+    stock = StockFactory(quantity=2, booked_quantity=2)
+
+    with CaptureQueriesContext(connection) as queries:
+        assert _refusal(beneficiary, stock.pk) == "NOT_ENOUGH_PLACES"
+
+    statements = [q["sql"] for q in queries]
+    assert not [sql for sql in statements if "FOR UPDATE" in sql or sql.startswith(("UPDATE", "INSERT"))]

@@ -19,6 +19,7 @@ from passculture.core.common.locking import lock
 from passculture.core.common.text import check_text
 from passculture.core.common.time import format_local
 from passculture.core.common.time import now as utcnow
+from passculture.core.credit import selectors as credit_selectors
 from passculture.core.credit import services as credit_services
 from passculture.core.credit.models import Debit
 from passculture.core.finance import pricing as finance_pricing
@@ -104,6 +105,8 @@ def _take_places(stock_id: int, quantity: int) -> tuple[Stock | None, bool]:
     stock = Stock.objects.select_related(*_STOCK_FOR_BOOKING).filter(pk=stock_id).first()
     if stock is None or stock.is_deleted or not is_valid_quantity(quantity, is_duo=stock.offer.is_duo):
         return stock, False
+    if _is_sold_out(stock, quantity):
+        return stock, False
     guard = Q(
         pk=stock.pk,
         is_deleted=False,
@@ -114,13 +117,33 @@ def _take_places(stock_id: int, quantity: int) -> tuple[Stock | None, bool]:
         booking_limit_datetime=stock.booking_limit_datetime,
     )
     if stock.quantity is not None:
-        if stock.quantity - stock.booked_quantity < quantity:
-            return stock, False
         # Evaluated on the row's latest version once its lock is granted (PostgreSQL re-checks the WHERE
         # of an UPDATE that waited): a booking that waited sees the places sold meanwhile.
         guard &= Q(booked_quantity__lte=stock.quantity - quantity)
     taken = Stock.objects.filter(guard).update(booked_quantity=F("booked_quantity") + quantity)
     return stock, taken == 1
+
+
+def _is_sold_out(stock: Stock, quantity: int) -> bool:
+    return (
+        isinstance(quantity, int)
+        and stock.quantity is not None
+        and stock.quantity - stock.booked_quantity < quantity
+    )
+
+
+def _refuse_unlocked(user, stock: Stock, quantity: int, *, at: dt.datetime) -> None:
+    """Raises the refusal of a booking of a stock read sold out (or an earlier check's refusal)."""
+    check_booking(
+        user,
+        stock,
+        quantity,
+        deposits=credit_selectors.deposits_of(user),
+        already_booked=Booking.objects.filter(user=user, offer=stock.offer)
+        .exclude(status=BookingStatus.CANCELLED)
+        .exists,
+        at=at,
+    )
 
 
 @transaction.atomic
@@ -132,6 +155,10 @@ def _book_offer(
     emails to build after the commit)."""
     check_is_beneficiary(user)
     stock, places_taken = _take_places(stock_id, quantity)
+    if stock is not None and not places_taken and _is_sold_out(stock, quantity):
+        # Refused without a lock: the checks on what was just read say why, in their usual order (a
+        # refusal changes nothing, so no lock is needed to be right about it).
+        _refuse_unlocked(user, stock, quantity, at=at or utcnow())
     if not places_taken:
         stock = lock(Stock.objects.select_related(*_STOCK_FOR_BOOKING)).filter(pk=stock_id).first()
     if stock is None:

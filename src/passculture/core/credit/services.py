@@ -97,7 +97,7 @@ def lock_deposits(user) -> list[Deposit]:
     cancellation) lock them in the same order, so holding two credits cannot deadlock.
 
     Callers that wait for the lock read the clock once it is held, then call `plan_spending`."""
-    return spending_order(lock(Deposit.objects.filter(user=user).select_related("policy")).order_by("id"))
+    return spending_order(lock(Deposit.objects.filter(user=user)).order_by("id"))
 
 
 def lock_deposits_by_id(deposit_ids) -> None:
