@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from passculture.core.bookings import services
+from passculture.core.bookings import places
 from passculture.core.bookings.services import book_offer
 from passculture.core.common.exceptions import DomainError
 from passculture.core.credit.models import Deposit
@@ -27,13 +27,13 @@ def _between_read_and_lock(monkeypatch, change) -> None:
     """Runs `change` after book_offer read the stock and before its conditional UPDATE (the quantity's
     shape is checked in between), as a pro's edit committed at that moment would (on the booking's own
     connection here: the booking sees it the same way)."""
-    real = services.is_valid_quantity
+    real = places.is_valid_quantity
 
     def check_then_change(quantity, *, is_duo):
         change()
         return real(quantity, is_duo=is_duo)
 
-    monkeypatch.setattr(services, "is_valid_quantity", check_then_change)
+    monkeypatch.setattr(places, "is_valid_quantity", check_then_change)
 
 
 def test_a_price_changed_between_the_read_and_the_lock_is_the_price_booked(beneficiary, monkeypatch):

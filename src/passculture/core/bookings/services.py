@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 
 from passculture.core.common.audit import log_action
 from passculture.core.common.exceptions import DomainError
@@ -19,7 +19,6 @@ from passculture.core.common.locking import lock
 from passculture.core.common.text import check_text
 from passculture.core.common.time import format_local
 from passculture.core.common.time import now as utcnow
-from passculture.core.credit import selectors as credit_selectors
 from passculture.core.credit import services as credit_services
 from passculture.core.credit.models import Debit
 from passculture.core.finance import pricing as finance_pricing
@@ -28,7 +27,7 @@ from passculture.core.offerers.selectors import validated_offerer_ids_of
 from passculture.core.offers.exceptions import StockNotFound
 from passculture.core.offers.models import Stock
 
-from . import hooks, rules
+from . import hooks, places, rules
 from .constants import (
     AUTO_VALIDATION_DELAY,
     AUTO_VALIDATOR_LABEL,
@@ -55,7 +54,7 @@ from .exceptions import (
     CountermarkNotFound,
 )
 from .models import Booking, CounterAttempt
-from .validation import check_booking, check_is_beneficiary, is_valid_quantity
+from .validation import check_booking, check_is_beneficiary
 
 logger = logging.getLogger(__name__)
 TOKEN_ATTEMPTS = 10
@@ -93,59 +92,6 @@ class _BookingRowRefused(Exception):
     """The booking's INSERT broke a unique index: its countermark, or one active booking per offer."""
 
 
-_STOCK_FOR_BOOKING = ("offer__venue__offerer", "price_category__label")
-
-
-def _take_places(stock_id: int, quantity: int) -> tuple[Stock | None, bool]:
-    """Reads the stock without a lock, then takes its places with one conditional UPDATE, which locks the
-    row only if nothing the booking reads from it changed and enough places remain (decision 0039).
-    Returns (stock, True) when the places are taken and the stock row locked; (stock, False) when the
-    read says it cannot be booked or the UPDATE matched nothing: the caller then locks the row with
-    SELECT ... FOR UPDATE, checks everything again and says why (the way every booking went before)."""
-    stock = Stock.objects.select_related(*_STOCK_FOR_BOOKING).filter(pk=stock_id).first()
-    if stock is None or stock.is_deleted or not is_valid_quantity(quantity, is_duo=stock.offer.is_duo):
-        return stock, False
-    if _is_sold_out(stock, quantity):
-        return stock, False
-    guard = Q(
-        pk=stock.pk,
-        is_deleted=False,
-        quantity=stock.quantity,
-        price_cents=stock.price_cents,
-        price_category_id=stock.price_category_id,
-        beginning_datetime=stock.beginning_datetime,
-        booking_limit_datetime=stock.booking_limit_datetime,
-    )
-    if stock.quantity is not None:
-        # Evaluated on the row's latest version once its lock is granted (PostgreSQL re-checks the WHERE
-        # of an UPDATE that waited): a booking that waited sees the places sold meanwhile.
-        guard &= Q(booked_quantity__lte=stock.quantity - quantity)
-    taken = Stock.objects.filter(guard).update(booked_quantity=F("booked_quantity") + quantity)
-    return stock, taken == 1
-
-
-def _is_sold_out(stock: Stock, quantity: int) -> bool:
-    return (
-        isinstance(quantity, int)
-        and stock.quantity is not None
-        and stock.quantity - stock.booked_quantity < quantity
-    )
-
-
-def _refuse_unlocked(user, stock: Stock, quantity: int, *, at: dt.datetime) -> None:
-    """Raises the refusal of a booking of a stock read sold out (or an earlier check's refusal)."""
-    check_booking(
-        user,
-        stock,
-        quantity,
-        deposits=credit_selectors.deposits_of(user),
-        already_booked=Booking.objects.filter(user=user, offer=stock.offer)
-        .exclude(status=BookingStatus.CANCELLED)
-        .exists,
-        at=at,
-    )
-
-
 @transaction.atomic
 def _book_offer(
     user, stock_id: int, quantity: int, *, at: dt.datetime | None, token: str, before_notify=None
@@ -154,13 +100,13 @@ def _book_offer(
     the rows (booking, stock and deposit counters, debits, audit entry, the outbox rows that say which
     emails to build after the commit)."""
     check_is_beneficiary(user)
-    stock, places_taken = _take_places(stock_id, quantity)
-    if stock is not None and not places_taken and _is_sold_out(stock, quantity):
+    stock, places_taken = places.take_places(stock_id, quantity)
+    if stock is not None and not places_taken and places.is_sold_out(stock, quantity):
         # Refused without a lock: the checks on what was just read say why, in their usual order (a
         # refusal changes nothing, so no lock is needed to be right about it).
-        _refuse_unlocked(user, stock, quantity, at=at or utcnow())
+        places.refuse_unlocked(user, stock, quantity, at=at or utcnow())
     if not places_taken:
-        stock = lock(Stock.objects.select_related(*_STOCK_FOR_BOOKING)).filter(pk=stock_id).first()
+        stock = lock(Stock.objects.select_related(*places.STOCK_FOR_BOOKING)).filter(pk=stock_id).first()
     if stock is None:
         raise StockNotFound()
     offer = stock.offer
