@@ -153,6 +153,56 @@ def generate_data(args: argparse.Namespace) -> dict:
     return {"stock_ids": [s.pk for s in stocks], "user_ids": [u.pk for u in users]}
 
 
+# --- Lock hold time of the stock row ----------------------------------------------------------
+
+
+class StockLockTimer:
+    """How long each attempt holds the stock row's lock, measured in the client around the statements.
+
+    The lock is taken by the first statement on `offers_stock` that locks a row and touches one: the
+    conditional UPDATE of the places, or SELECT ... FOR UPDATE (the slow path, and the code before
+    decision 0039). It is released by the COMMIT or ROLLBACK; the hold runs from the moment the locking
+    statement returned to the moment the COMMIT/ROLLBACK returned (so it includes one round trip of
+    the COMMIT: an upper bound). `wait` is the duration of the locking statement itself (lock wait
+    included). Read in the client rather than from pg_locks/pg_stat_activity: sampling those misses
+    holds of a few milliseconds, and the client knows exactly which statement took the lock."""
+
+    def __init__(self) -> None:
+        self.locked_at: float | None = None
+        self.holds: list[float] = []
+        self.waits: list[float] = []
+
+    @staticmethod
+    def locks_stock(sql: str) -> bool:
+        if sql.startswith('UPDATE "offers_stock"'):
+            return True
+        return sql.startswith("SELECT") and 'FROM "offers_stock"' in sql and " FOR UPDATE" in sql
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        result = execute(sql, params, many, context)
+        if self.locked_at is None and self.locks_stock(sql) and context["cursor"].rowcount > 0:
+            self.locked_at = time.perf_counter()
+            self.waits.append(self.locked_at - started)
+        return result
+
+    def ended(self, end):
+        def wrapped():
+            try:
+                return end()
+            finally:
+                if self.locked_at is not None:
+                    self.holds.append(time.perf_counter() - self.locked_at)
+                    self.locked_at = None
+
+        return wrapped
+
+    def install(self, connection) -> None:
+        connection.execute_wrappers.append(self)
+        connection._commit = self.ended(connection._commit)
+        connection._rollback = self.ended(connection._rollback)
+
+
 # --- Clients ------------------------------------------------------------------------------------
 
 
@@ -160,7 +210,7 @@ def client_main(url, emails, index, user_ids, stock_ids, seed, duration, barrier
     """One client process: books random (beneficiary, showtime) pairs until its time is up."""
     try:
         setup_django(url, emails)
-        from django.db import connection
+        from django.db import connection, connections
 
         from passculture.core.bookings.services import book_offer
         from passculture.core.common.exceptions import DomainError
@@ -171,8 +221,11 @@ def client_main(url, emails, index, user_ids, stock_ids, seed, duration, barrier
         outcomes: Counter = Counter()
         errors: Counter = Counter()
         latencies: list[float] = []
+        timer = StockLockTimer()
+        timer.install(connections["default"])
         barrier.wait(READY_TIMEOUT)
         began = time.perf_counter()
+        cpu_began = time.process_time()
         end = began + duration
         while time.perf_counter() < end:
             user, stock_id = rng.choice(users), rng.choice(stock_ids)
@@ -187,6 +240,7 @@ def client_main(url, emails, index, user_ids, stock_ids, seed, duration, barrier
                 errors[repr(error)[:300]] += 1
             latencies.append(time.perf_counter() - t0)
         elapsed = time.perf_counter() - began
+        cpu = time.process_time() - cpu_began
         connection.close()
         results.put(
             {
@@ -194,7 +248,10 @@ def client_main(url, emails, index, user_ids, stock_ids, seed, duration, barrier
                 "outcomes": outcomes,
                 "errors": errors,
                 "latencies": latencies,
+                "lock_holds": timer.holds,
+                "lock_waits": timer.waits,
                 "elapsed": elapsed,
+                "cpu": cpu,
             }
         )
     except Exception as error:
@@ -365,6 +422,7 @@ def run(args: argparse.Namespace) -> dict:
         raise SystemExit("--clients, --showtimes and --duration must be at least 1")
 
     print(f"booking_contention on {name}: recreate, migrate, generate data...", flush=True)
+    load_before = [round(x, 2) for x in os.getloadavg()]
     recreate_postgres(url)
     setup_django(url, args.emails)
     from django.core.management import call_command
@@ -379,10 +437,14 @@ def run(args: argparse.Namespace) -> dict:
     outcomes: Counter = Counter()
     errors: Counter = Counter()
     latencies: list[float] = []
+    holds: list[float] = []
+    waits: list[float] = []
     for client in clients:
         outcomes.update(client["outcomes"])
         errors.update(client["errors"])
         latencies.extend(client["latencies"])
+        holds.extend(client["lock_holds"])
+        waits.extend(client["lock_waits"])
     window = max(client["elapsed"] for client in clients)
     successes = outcomes.pop("OK", 0)
     failures = outcomes.pop("ERROR", 0)
@@ -431,6 +493,20 @@ def run(args: argparse.Namespace) -> dict:
             "p99": _percentile_ms(latencies, 99),
             "max": round(max(latencies) * 1000, 2) if latencies else None,
         },
+        # Every attempt that locked the stock row, refusals after the lock included (they roll back).
+        "stock_lock_hold_ms": {
+            "count": len(holds),
+            "p50": _percentile_ms(holds, 50),
+            "p95": _percentile_ms(holds, 95),
+            "p99": _percentile_ms(holds, 99),
+        },
+        # CPU time of the client processes (Python, Django, the driver), per attempt: what a booking costs
+        # the web server, less sensitive than the rates to the load of a shared machine.
+        "client_cpu_ms_per_attempt": round(
+            sum(client["cpu"] for client in clients) * 1000 / max(successes + refusals + failures, 1), 2
+        ),
+        "stock_lock_wait_ms": {"p50": _percentile_ms(waits, 50), "p95": _percentile_ms(waits, 95)},
+        "load_average_at_start": load_before,
         "oversell": checks["oversell"],
         "overspend": checks["overspend"],
         "checks": checks,
@@ -449,6 +525,9 @@ def _print_summary(result: dict) -> None:
         f"  bookings/s {result['bookings_per_s']}  refusals/s {result['refusals_per_s']}  "
         f"p50 {lat['p50']} ms  p95 {lat['p95']} ms\n"
         f"  refusals {result['refusals_by_code']}  errors {result['errors']}\n"
+        f"  stock lock hold p50 {result['stock_lock_hold_ms']['p50']} ms  "
+        f"p95 {result['stock_lock_hold_ms']['p95']} ms  (wait p95 {result['stock_lock_wait_ms']['p95']} ms)  "
+        f"load {result['load_average_at_start']}  client CPU {result['client_cpu_ms_per_attempt']} ms/attempt\n"
         f"  oversell {result['oversell']}  overspend {result['overspend']}  "
         f"sold-out showtimes {result['checks']['sold_out_showtimes']}\n"
         f"  pgbench tps {result['pgbench_tps']}  ratio bookings/s / tps = {result['ratio']}"

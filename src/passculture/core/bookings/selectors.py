@@ -431,3 +431,9 @@ def bookings_of_stock(stock: Stock) -> QuerySet[Booking]:
         .annotate(is_cancelled=Case(When(status=BookingStatus.CANCELLED, then=1), default=0))
         .order_by("is_cancelled", "user__last_name", "user__first_name", "id")
     )
+
+
+def booking_for_email(booking_id: int) -> Booking | None:
+    """A booking with the rows its emails show, for the outbox that builds them at delivery (decision
+    0039)."""
+    return Booking.objects.select_related("stock", "offer", "venue", "user").filter(pk=booking_id).first()

@@ -28,7 +28,7 @@ from passculture.core.offerers.selectors import validated_offerer_ids_of
 from passculture.core.offers.exceptions import StockNotFound
 from passculture.core.offers.models import Stock
 
-from . import hooks, rules
+from . import hooks, places, rules
 from .constants import (
     AUTO_VALIDATION_DELAY,
     AUTO_VALIDATOR_LABEL,
@@ -75,33 +75,40 @@ def book_offer(user, stock_id: int, quantity: int = 1, *, at: dt.datetime | None
 def book_locally(
     user, stock_id: int, quantity: int = 1, *, at: dt.datetime | None = None, before_notify=None
 ) -> Booking:
-    """`before_notify(booking)` runs in the booking's transaction before the email is built."""
+    """`before_notify(booking)` runs in the booking's transaction before the emails are queued."""
     for _ in range(TOKEN_ATTEMPTS):
+        token = rules.generate_token()
         try:
-            return _book_offer(
-                user, stock_id, quantity, at=at, token=rules.generate_token(), before_notify=before_notify
-            )
-        except _TokenCollision:
-            continue
+            return _book_offer(user, stock_id, quantity, at=at, token=token, before_notify=before_notify)
+        except _BookingRowRefused as exc:
+            # Told apart once the transaction (or its savepoint) is rolled back: no savepoint around the
+            # INSERT, two round trips less while the stock row is locked.
+            if not Booking.objects.filter(token=token).exists():
+                raise AlreadyBooked() from exc.__cause__
     raise DomainError(
         "Impossible de générer une contremarque unique, réessayez.", code="TOKEN_GENERATION_FAILED"
     )
 
 
-class _TokenCollision(Exception):
-    pass
+class _BookingRowRefused(Exception):
+    """The booking's INSERT broke a unique index: its countermark, or one active booking per offer."""
 
 
 @transaction.atomic
 def _book_offer(
     user, stock_id: int, quantity: int, *, at: dt.datetime | None, token: str, before_notify=None
 ) -> Booking:
+    """Only what the rules need happens here, while the stock row is locked: the locks, the checks and
+    the rows (booking, stock and deposit counters, debits, audit entry, the outbox rows that say which
+    emails to build after the commit)."""
     check_is_beneficiary(user)
-    stock = (
-        lock(Stock.objects.select_related("offer__venue__offerer", "price_category__label"))
-        .filter(pk=stock_id)
-        .first()
-    )
+    stock, places_taken = places.take_places(stock_id, quantity)
+    if stock is not None and not places_taken and places.is_sold_out(stock, quantity):
+        # Refused without a lock: the checks on what was just read say why, in their usual order (a
+        # refusal changes nothing, so no lock is needed to be right about it).
+        places.refuse_unlocked(user, stock, quantity, at=at or utcnow())
+    if not places_taken:
+        stock = lock(Stock.objects.select_related(*places.STOCK_FOR_BOOKING)).filter(pk=stock_id).first()
     if stock is None:
         raise StockNotFound()
     offer = stock.offer
@@ -111,7 +118,8 @@ def _book_offer(
     # credit that expired meanwhile.
     at = at or utcnow()
     total = stock.price_cents * quantity
-    # The same checks, in the same order, as the pages that tell the person beforehand (selectors).
+    # The same checks, in the same order, as the pages that tell the person beforehand (selectors). The
+    # row's fields read before its lock are those the conditional UPDATE found unchanged under the lock.
     plan = check_booking(
         user,
         stock,
@@ -121,31 +129,31 @@ def _book_offer(
         .exclude(status=BookingStatus.CANCELLED)
         .exists,
         at=at,
+        places_taken=places_taken,
     )
-    Stock.objects.filter(pk=stock.pk).update(booked_quantity=F("booked_quantity") + quantity)
+    if not places_taken:
+        Stock.objects.filter(pk=stock.pk).update(booked_quantity=F("booked_quantity") + quantity)
     try:
-        with transaction.atomic():
-            booking = Booking.objects.create(
-                user=user,
-                # The deposit that pays first (the one it was made under, for a free booking).
-                deposit=plan[0][0],
-                stock=stock,
-                offer=offer,
-                venue=offer.venue,
-                offerer=offer.venue.offerer,
-                quantity=quantity,
-                amount_cents=stock.price_cents,
-                price_category_label=stock.price_category.label.label if stock.price_category else "",
-                is_digital=offer.is_digital,
-                token=token,
-                booked_at=at,
-                cancellation_limit_datetime=rules.cancellation_limit(at, stock.beginning_datetime),
-            )
+        booking = Booking.objects.create(
+            user=user,
+            # The deposit that pays first (the one it was made under, for a free booking).
+            deposit=plan[0][0],
+            stock=stock,
+            offer=offer,
+            venue=offer.venue,
+            offerer=offer.venue.offerer,
+            quantity=quantity,
+            amount_cents=stock.price_cents,
+            price_category_label=stock.price_category.label.label if stock.price_category else "",
+            is_digital=offer.is_digital,
+            token=token,
+            booked_at=at,
+            cancellation_limit_datetime=rules.cancellation_limit(at, stock.beginning_datetime),
+        )
     except IntegrityError as exc:
-        if Booking.objects.filter(token=token).exists():
-            raise _TokenCollision() from exc
-        raise AlreadyBooked() from exc
+        raise _BookingRowRefused() from exc
     credit_services.debit(booking, plan, is_digital=offer.is_digital)
+    # In the transaction: the audit log never misses a booking that happened (one INSERT).
     log_action(
         "booking.created",
         actor=user,
@@ -154,6 +162,7 @@ def _book_offer(
     )
     if before_notify is not None:
         before_notify(booking)
+    # Small outbox rows only: the emails are built by whoever delivers them, after the commit.
     notifications.notify_booking_confirmed(booking)
     return booking
 

@@ -21,9 +21,13 @@ def check_is_beneficiary(user) -> None:
         raise NotABeneficiary()
 
 
-def check_quantity(quantity: int, *, is_duo: bool) -> None:
+def is_valid_quantity(quantity: int, *, is_duo: bool) -> bool:
     allowed = MAX_DUO_QUANTITY if is_duo else 1
-    if not isinstance(quantity, int) or isinstance(quantity, bool) or not 1 <= quantity <= allowed:
+    return isinstance(quantity, int) and not isinstance(quantity, bool) and 1 <= quantity <= allowed
+
+
+def check_quantity(quantity: int, *, is_duo: bool) -> None:
+    if not is_valid_quantity(quantity, is_duo=is_duo):
         raise InvalidBookingQuantity()
 
 
@@ -35,18 +39,20 @@ def check_booking(
     deposits: list[Deposit],
     already_booked: Callable[[], bool],
     at: dt.datetime,
+    places_taken: bool = False,
 ) -> list[tuple[Deposit, int]]:
     """Every rule of a booking, in book_offer's order; returns which deposits pay it (the plan).
 
     `deposits`: the beneficiary's credits in spending order (locked by book_offer, read as they are by
     the pages); `already_booked`: whether a non-cancelled booking of this offer exists, asked only once
-    the cheaper checks passed."""
+    the cheaper checks passed; `places_taken`: book_offer's conditional UPDATE already took the places
+    (it matches only when enough remain), so the count read before it is not checked again."""
     check_is_beneficiary(user)
     offer = stock.offer
     check_quantity(quantity, is_duo=offer.is_duo)
     total = stock.price_cents * quantity
     check_has_credit_for(deposits, total, at=at)
-    check_stock_is_bookable(stock, at, quantity)
+    check_stock_is_bookable(stock, at, 0 if places_taken else quantity)
     if already_booked():
         raise AlreadyBooked()
     return plan_spending(deposits, total, is_digital=offer.is_digital, at=at)

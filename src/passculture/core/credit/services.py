@@ -97,7 +97,7 @@ def lock_deposits(user) -> list[Deposit]:
     cancellation) lock them in the same order, so holding two credits cannot deadlock.
 
     Callers that wait for the lock read the clock once it is held, then call `plan_spending`."""
-    return spending_order(lock(Deposit.objects.filter(user=user).select_related("policy")).order_by("id"))
+    return spending_order(lock(Deposit.objects.filter(user=user)).order_by("id"))
 
 
 def lock_deposits_by_id(deposit_ids) -> None:
@@ -117,7 +117,10 @@ def debit(booking, plan: list[tuple[Deposit, int]], *, is_digital: bool) -> None
                 spent_cents=F("spent_cents") + amount,
                 digital_spent_cents=F("digital_spent_cents") + (amount if is_digital else 0),
             )
-            deposit.refresh_from_db(fields=["spent_cents", "digital_spent_cents"])
+            # The row is locked: what it holds now is what was read plus this amount (no re-read).
+            deposit.spent_cents += amount
+            if is_digital:
+                deposit.digital_spent_cents += amount
     Debit.objects.bulk_create(
         Debit(deposit=deposit, booking=booking, amount_cents=amount) for deposit, amount in plan
     )

@@ -197,8 +197,9 @@ def _build(kind: str, subject: str, context: dict, to: list[str], **extra) -> Em
     return EmailContent(kind=kind, subject=subject, text=text, html=html, to=to, **extra)
 
 
-def booking_confirmed_to_pro(booking) -> EmailContent | None:
-    recipient = pro_recipient(booking)
+def booking_confirmed_to_pro(booking, *, recipient: str = "") -> EmailContent | None:
+    """`recipient`: the address chosen when the email was queued (default: the current one)."""
+    recipient = recipient or pro_recipient(booking)
     if not recipient:
         return None
     context = {**_booking_context(booking), "reply_to_beneficiary": True}

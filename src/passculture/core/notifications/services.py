@@ -35,7 +35,7 @@ from passculture.core.common.quiet_hours import next_allowed
 from passculture.core.common.scrubbing import scrub_text
 from passculture.core.common.time import now as utcnow
 
-from . import builders
+from . import builders, deferred
 from .builders import EmailContent
 from .models import REDACTED_BODY, EmailStatus, OutboxEmail
 
@@ -163,10 +163,11 @@ def forget_address(address: str, replacement: str) -> int:
 
 
 def notify_booking_confirmed(booking) -> None:
-    """To the venue (if it has a booking email) and to the beneficiary. Quiet hours (decision 0033): the
-    beneficiary's confirmation answers what they just did; the venue's waits for 08:00 at the venue."""
-    queue_built(builders.booking_confirmed_to_pro(booking), related=booking, quiet_in=booking.venue.timezone)
-    queue_built(builders.booking_confirmed_to_beneficiary(booking), related=booking)
+    """To the venue (if it has a booking email) and to the beneficiary: built after the commit, by the
+    sender (decision 0039), so that the booking's row locks are not held while rendering. Quiet hours
+    (decision 0033): the beneficiary's confirmation answers what they just did; the venue's waits for
+    08:00 at the venue."""
+    deferred.queue(deferred.booking_confirmed(booking))
 
 
 def notify_booking_cancelled(booking, *, message: str = "") -> None:
@@ -271,6 +272,7 @@ def _deliver(
         return SKIPPED, None
     email = OutboxEmail.objects.get(pk=email_id)
     try:
+        deferred.build(email)  # a row queued without its message gets it now, once (decision 0039)
         if connection is not None:
             connection.open()  # reuses the batch's SMTP session when it is already open
         build_message(email, connection).send(fail_silently=False)

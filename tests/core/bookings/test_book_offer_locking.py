@@ -1,0 +1,114 @@
+"""The stock row is locked as late as possible (decision 0039): read without a lock, then one conditional
+UPDATE takes the places and the lock if nothing the booking read changed; otherwise the booking takes
+the row with SELECT ... FOR UPDATE and checks everything again."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from passculture.core.bookings import places
+from passculture.core.bookings.services import book_offer
+from passculture.core.common.exceptions import DomainError
+from passculture.core.credit.models import Deposit
+from passculture.core.offers.factories import StockFactory
+from passculture.core.offers.models import Stock
+from passculture.core.users.factories import UserFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
+
+
+def _refusal(user, stock_id: int) -> str:
+    with pytest.raises(DomainError) as refusal:
+        book_offer(user, stock_id)
+    return refusal.value.code
+
+
+def _between_read_and_lock(monkeypatch, change) -> None:
+    """Runs `change` after book_offer read the stock and before its conditional UPDATE (the quantity's
+    shape is checked in between), as a pro's edit committed at that moment would (on the booking's own
+    connection here: the booking sees it the same way)."""
+    real = places.is_valid_quantity
+
+    def check_then_change(quantity, *, is_duo):
+        change()
+        return real(quantity, is_duo=is_duo)
+
+    monkeypatch.setattr(places, "is_valid_quantity", check_then_change)
+
+
+def test_a_price_changed_between_the_read_and_the_lock_is_the_price_booked(beneficiary, monkeypatch):
+    stock = StockFactory(price_cents=8_00, quantity=10)
+    _between_read_and_lock(monkeypatch, lambda: Stock.objects.filter(pk=stock.pk).update(price_cents=9_50))
+
+    booking = book_offer(beneficiary, stock.pk)
+
+    assert booking.amount_cents == 9_50
+    assert Deposit.objects.get(user=beneficiary).spent_cents == 9_50
+    assert Stock.objects.get(pk=stock.pk).booked_quantity == 1
+
+
+def test_a_showtime_deleted_between_the_read_and_the_lock_is_refused(beneficiary, monkeypatch):
+    stock = StockFactory(quantity=10)
+    _between_read_and_lock(monkeypatch, lambda: Stock.objects.filter(pk=stock.pk).update(is_deleted=True))
+
+    with pytest.raises(DomainError) as refusal:
+        book_offer(beneficiary, stock.pk)
+
+    assert refusal.value.code == "STOCK_DELETED"
+    assert Stock.objects.get(pk=stock.pk).booked_quantity == 0
+
+
+def test_places_sold_between_the_read_and_the_lock_are_not_sold_twice(beneficiary, monkeypatch):
+    stock = StockFactory(quantity=3, booked_quantity=2)
+    _between_read_and_lock(monkeypatch, lambda: Stock.objects.filter(pk=stock.pk).update(booked_quantity=3))
+
+    with pytest.raises(DomainError) as refusal:
+        book_offer(beneficiary, stock.pk)
+
+    assert refusal.value.code == "NOT_ENOUGH_PLACES"
+    # (the simulated sale ran in the booking's own transaction, and rolled back with it)
+    assert Stock.objects.get(pk=stock.pk).booked_quantity == 2
+    assert Deposit.objects.get(user=beneficiary).spent_cents == 0
+
+
+def test_a_refusal_after_the_places_were_taken_gives_them_back(beneficiary):
+    stock = StockFactory(quantity=5, price_cents=400_00)  # more than the credit
+
+    with pytest.raises(DomainError) as refusal:
+        book_offer(beneficiary, stock.pk)
+
+    assert refusal.value.code == "INSUFFICIENT_CREDIT"
+    assert Stock.objects.get(pk=stock.pk).booked_quantity == 0
+
+
+@pytest.mark.postgres_only
+def test_a_common_booking_locks_the_stock_with_its_conditional_update_only(beneficiary):
+    stock = StockFactory(quantity=10)
+
+    with CaptureQueriesContext(connection) as queries:
+        book_offer(beneficiary, stock.pk)
+
+    on_stock = [q["sql"] for q in queries if '"offers_stock"' in q["sql"]]
+    assert not [sql for sql in on_stock if "FOR UPDATE" in sql]
+    assert len([sql for sql in on_stock if sql.startswith('UPDATE "offers_stock"')]) == 1
+    # The emails are small rows written by one INSERT, built later.
+    assert len([q for q in queries if q["sql"].startswith('INSERT INTO "notifications_outboxemail"')]) == 1
+
+
+def test_a_showtime_read_sold_out_is_refused_with_the_usual_order_of_reasons(beneficiary):
+    stock = StockFactory(quantity=2, booked_quantity=2)
+    nobody = UserFactory()  # a beneficiary never granted a credit: that reason comes before the places
+
+    assert _refusal(beneficiary, stock.pk) == "NOT_ENOUGH_PLACES"
+    assert _refusal(nobody, stock.pk) == "NO_DEPOSIT"
+
+
+@pytest.mark.postgres_only
+def test_a_showtime_read_sold_out_is_refused_without_locking_or_writing(beneficiary):
+    stock = StockFactory(quantity=2, booked_quantity=2)
+
+    with CaptureQueriesContext(connection) as queries:
+        assert _refusal(beneficiary, stock.pk) == "NOT_ENOUGH_PLACES"
+
+    statements = [q["sql"] for q in queries]
+    assert not [sql for sql in statements if "FOR UPDATE" in sql or sql.startswith(("UPDATE", "INSERT"))]
