@@ -29,10 +29,11 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import F, Q
 
+from passculture.core.bookings.constants import CancellationReason
 from passculture.core.common.quiet_hours import next_allowed
 from passculture.core.common.time import now as utcnow
 
-from . import builders
+from . import builders, push
 from .builders import EmailContent
 from .models import REDACTED_BODY, EmailStatus, OutboxEmail
 
@@ -155,6 +156,7 @@ def notify_booking_confirmed(booking) -> None:
     """To the venue (if it has a booking email) and to the beneficiary."""
     queue_built(builders.booking_confirmed_to_pro(booking), related=booking)
     queue_built(builders.booking_confirmed_to_beneficiary(booking), related=booking)
+    push.push_booking_confirmed(booking)
 
 
 def notify_booking_cancelled(booking, *, message: str = "") -> None:
@@ -162,10 +164,13 @@ def notify_booking_cancelled(booking, *, message: str = "") -> None:
     `message` when it wrote one)."""
     queue_built(builders.booking_cancelled_to_pro(booking, message=message), related=booking)
     queue_built(builders.booking_cancelled_to_beneficiary(booking, message=message), related=booking)
+    if booking.cancellation_reason == CancellationReason.OFFERER:  # not the person's own cancellation
+        push.push_booking_cancelled_by_offerer(booking)
 
 
 def notify_showtime_moved(booking, *, old_start) -> None:
     queue_built(builders.showtime_moved_to_beneficiary(booking, old_start=old_start), related=booking)
+    push.push_showtime_moved(booking, old_start=old_start)
 
 
 def notify_booking_expiry_reminder(booking) -> None:
