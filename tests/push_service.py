@@ -242,3 +242,16 @@ class LocalPushService:
             return 400
         self.messages.append(Received(name, data, int(headers["ttl"]), headers.get("urgency", ""), claims))
         return 201
+
+
+def use_web_push(settings):
+    """Settings for a test that sends pushes to a LocalPushService: fresh VAPID keys, loopback allowed,
+    no broker (delivery in-process after commit). Returns the keys."""
+    from passculture.core.notifications.push_keys import generate_key_pair
+
+    keys = generate_key_pair()
+    settings.VAPID_PUBLIC_KEY, settings.VAPID_PRIVATE_KEY = keys.public_key, keys.private_key
+    settings.VAPID_SUBJECT = "mailto:support@passculture.local"
+    settings.WEB_PUSH_ALLOW_LOOPBACK = True
+    settings.CELERY_BROKER_URL = ""
+    return keys

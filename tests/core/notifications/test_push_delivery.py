@@ -5,30 +5,25 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.conf import settings
 
 from passculture.core.bookings import changes
 from passculture.core.bookings import services as bookings
 from passculture.core.bookings.reminders import send_show_reminders
 from passculture.core.notifications import push, push_delivery
 from passculture.core.notifications.models import EmailStatus, OutboxPush, PushSubscription
-from passculture.core.notifications.push_keys import generate_key_pair
 from passculture.core.offerers.factories import VenueFactory
 from passculture.core.offers.factories import StockFactory
 from passculture.core.users.notification_preferences import Topic, set_preference
 from tests.conftest import utc
-from tests.push_service import LocalPushService
+from tests.push_service import LocalPushService, use_web_push
 
 NOW = utc(2026, 12, 1, 9, 0)  # 10:00 in Paris, 13:00 in La Réunion
 
 
 @pytest.fixture
 def vapid(settings):
-    keys = generate_key_pair()
-    settings.VAPID_PUBLIC_KEY, settings.VAPID_PRIVATE_KEY = keys.public_key, keys.private_key
-    settings.VAPID_SUBJECT = "mailto:support@passculture.local"
-    settings.WEB_PUSH_ALLOW_LOOPBACK = True
-    settings.CELERY_BROKER_URL = ""
-    return keys
+    return use_web_push(settings)
 
 
 @pytest.fixture
@@ -44,16 +39,10 @@ def clock():
 
 
 def _device(push_service, user, name="phone"):
-    subscriber = push_service.subscribe(name, push_service_key(push_service))
+    subscriber = push_service.subscribe(name, settings.VAPID_PUBLIC_KEY)
     data = subscriber.as_json()
     push.subscribe(user, endpoint=data["endpoint"], p256dh=data["keys"]["p256dh"], auth=data["keys"]["auth"])
     return subscriber
-
-
-def push_service_key(push_service):
-    from django.conf import settings
-
-    return settings.VAPID_PUBLIC_KEY
 
 
 def _pushes(**filters):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import reminders, views
+from . import push, reminders, views
 
 urlpatterns = [
     path("inscription/", views.signup, name="signup"),
@@ -19,6 +19,8 @@ urlpatterns = [
     ),
     path("compte/", views.account, name="account"),
     path("compte/rappels/", reminders.reminder_preference, name="reminder_preference"),
+    path("compte/notifications/appareil/", push.subscribe, name="push_subscribe"),
+    path("compte/notifications/appareil/retirer/", push.unsubscribe, name="push_unsubscribe"),
     path("rappels/desabonnement/<str:token>/", reminders.unsubscribe, name="show_reminders_unsubscribe"),
     path("compte/mot-de-passe/", views.password_change, name="password_change"),
     path("compte/suppression/", views.account_delete, name="account_delete"),
