@@ -15,6 +15,8 @@
   var key = box.dataset.pushKey;
   var BLOCKED = "Tu as bloqué les notifications pour ce site. Pour les recevoir, autorise-les dans les réglages de ton navigateur, puis recharge la page.";
   var subscribed = false;
+  // The re-registration sent at load: a click waits for it, so that the server sees them in order.
+  var pending = Promise.resolve();
 
   function say(text) {
     status.textContent = text;
@@ -80,7 +82,7 @@
   }
 
   function render() {
-    button.hidden = false;
+    form.hidden = false;
     button.textContent = subscribed ? "Désactiver sur cet appareil" : "Activer sur cet appareil";
     say(subscribed ? "Les notifications sont activées sur cet appareil." : "Les notifications sont désactivées sur cet appareil.");
   }
@@ -123,8 +125,14 @@
     event.preventDefault();
     button.disabled = true;
     say(subscribed ? "Désactivation…" : "Activation…");
-    (subscribed ? turnOff() : turnOn()).then(render, function (error) {
+    pending.then(function () {
+      return subscribed ? turnOff() : turnOn();
+    }).then(render, function (error) {
       render();
+      if (Notification.permission === "denied") {
+        // The button can do nothing more: only the browser's settings can.
+        form.hidden = true;
+      }
       say(error && error.french ? error.message : "Ça n'a pas marché sur cet appareil : réessaie plus tard.");
     }).then(function () {
       button.disabled = false;
@@ -153,7 +161,7 @@
     render();
     if (subscription) {
       // The server may have dropped it (the push service said it was gone): this browser still has it.
-      post(box.dataset.subscribeUrl, subscription.toJSON()).catch(function () {});
+      pending = post(box.dataset.subscribeUrl, subscription.toJSON()).catch(function () {});
     }
   }, function () {
     known = true;
