@@ -15,15 +15,17 @@ from passculture.core.notifications.push_keys import (
     vapid_keys,
 )
 from passculture.core.users.factories import UserFactory
-from tests.push_service import LocalPushService
+from tests.push_service import LocalPushService, use_web_push
 
 FCM = "https://fcm.googleapis.com/fcm/send/abc:APA91bH"
 
 
 @pytest.fixture
-def keys():
+def keys(settings):
+    vapid = use_web_push(settings)
+    settings.WEB_PUSH_ALLOW_LOOPBACK = False
     with LocalPushService() as service:
-        data = service.subscribe("x", generate_key_pair().public_key).as_json()
+        data = service.subscribe("x", vapid.public_key).as_json()
     return data["keys"]
 
 
@@ -116,6 +118,16 @@ def test_http_on_loopback_only_when_the_setting_allows_it(settings, keys):
 def test_keys_must_be_base64url_of_the_right_length(keys, field, value):
     with pytest.raises(push.InvalidPushSubscription):
         _subscribe(UserFactory(), keys, **{field: value})
+
+
+@pytest.mark.django_db
+def test_without_vapid_keys_a_valid_subscription_is_not_kept_and_a_bad_one_is_still_refused(settings, keys):
+    settings.VAPID_PUBLIC_KEY = settings.VAPID_PRIVATE_KEY = ""
+    with pytest.raises(push.PushNotConfigured):
+        _subscribe(UserFactory(), keys)
+    with pytest.raises(push.InvalidPushSubscription):
+        _subscribe(UserFactory(), keys, auth="x")
+    assert not PushSubscription.objects.exists()
 
 
 @pytest.mark.django_db

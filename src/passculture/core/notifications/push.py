@@ -167,12 +167,16 @@ def subscriptions_of(user) -> list[PushSubscription]:
 def subscribe(
     user, *, endpoint: str, p256dh: str, auth: str, user_agent: str = ""
 ) -> tuple[PushSubscription, bool]:
-    """Registers this device for `user`; returns (subscription, created). The endpoint identifies one
+    """Registers this device for `user`; returns (subscription, created); PushNotConfigured without VAPID
+    keys. The endpoint identifies one
     browser profile: already known, it is updated (its keys may have changed) and now belongs to whoever
     is signed in on that browser."""
     endpoint = check_endpoint(endpoint)
     p256dh = check_p256dh(p256dh)
     auth = check_key(auth, length=AUTH_LENGTH)
+    if not is_enabled():
+        # Checked after the input: a bad request is the caller's to fix whatever the server's state.
+        raise PushNotConfigured()
     label = device_label(user_agent)
     subscription, created = PushSubscription.objects.update_or_create(
         endpoint=endpoint, defaults={"user": user, "p256dh": p256dh, "auth": auth, "user_agent": label}
