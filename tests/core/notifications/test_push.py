@@ -229,3 +229,19 @@ def test_the_command_writes_a_key_file_and_never_overwrites_it(tmp_path):
     with pytest.raises(Exception, match="existe déjà"):
         call_command("generate_vapid_keys", file=path)
     assert json.loads(path.read_text()) == data
+
+
+def test_the_system_check_refuses_keys_that_do_not_match(settings):
+    from passculture.core.notifications.checks import vapid_keys_match
+
+    keys, other = generate_key_pair(), generate_key_pair()
+    settings.VAPID_PUBLIC_KEY, settings.VAPID_PRIVATE_KEY = keys.public_key, keys.private_key
+    assert vapid_keys_match() == []
+    settings.VAPID_PUBLIC_KEY = other.public_key
+    assert [e.id for e in vapid_keys_match()] == ["notifications.E002"]
+    settings.VAPID_PRIVATE_KEY = "not base64!"
+    assert [e.id for e in vapid_keys_match()] == ["notifications.E002"]
+    settings.VAPID_PRIVATE_KEY = ""
+    assert [e.id for e in vapid_keys_match()] == ["notifications.E001"]
+    settings.VAPID_PUBLIC_KEY, settings.VAPID_SUBJECT = "", "support@passculture.local"
+    assert [e.id for e in vapid_keys_match()] == ["notifications.E003"]

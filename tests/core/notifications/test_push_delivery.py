@@ -2,15 +2,17 @@
 what the device receives, removal on 404/410, retries on 5xx, quiet hours, jobs run twice."""
 
 import datetime as dt
+from unittest import mock
 
 import pytest
 import time_machine
+from celery.exceptions import Retry
 from django.conf import settings
 
 from passculture.core.bookings import changes
 from passculture.core.bookings import services as bookings
 from passculture.core.bookings.reminders import send_show_reminders
-from passculture.core.notifications import push, push_delivery
+from passculture.core.notifications import push, push_delivery, tasks
 from passculture.core.notifications.models import EmailStatus, OutboxPush, PushSubscription
 from passculture.core.offerers.factories import VenueFactory
 from passculture.core.offers.factories import StockFactory
@@ -318,3 +320,35 @@ def test_queue_push_only_opens_paths_of_the_app(beneficiary, vapid):
     for url in ("https://example.org/", "//example.org/", "javascript:alert(1)"):
         with pytest.raises(ValueError):
             push.queue_push(beneficiary, kind="x", title="t", body="b", url=url)
+
+
+# --- With a broker ------------------------------------------------------------------------------------------
+
+
+def test_the_worker_task_retries_on_the_outbox_backoff(beneficiary, stock, push_service, clock):
+    _device(push_service, beneficiary)
+    push_service.answer("phone", 502)
+    bookings.book_offer(beneficiary, stock.pk, 1)
+    [row] = _pushes()
+    with mock.patch.object(tasks.deliver_push, "retry", side_effect=Retry) as retry, pytest.raises(Retry):
+        tasks.deliver_push(row.pk)
+    assert retry.call_args.kwargs["countdown"] == 60
+    assert tasks.deliver_push(row.pk) == push_delivery.SKIPPED  # not due yet
+    clock.move_to(NOW + dt.timedelta(minutes=1))
+    assert tasks.deliver_push(row.pk) == push_delivery.SENT
+    assert len(push_service.messages) == 1
+
+
+def test_with_a_broker_the_push_is_queued_as_a_task_after_commit(
+    settings, beneficiary, stock, push_service, clock, django_capture_on_commit_callbacks
+):
+    _device(push_service, beneficiary)
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    with (
+        mock.patch.object(tasks.deliver_push, "apply_async") as apply_async,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        bookings.book_offer(beneficiary, stock.pk, 1)
+    [row] = _pushes()
+    assert apply_async.call_args.args == ((row.pk,),)
+    assert not push_service.messages

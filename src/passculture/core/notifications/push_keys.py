@@ -48,13 +48,19 @@ def generate_key_pair() -> VapidKeys:
 def check_key_pair(keys: VapidKeys) -> VapidKeys:
     """Raises ValueError unless the public key is the private key's: a mismatch would make every push
     refused by the push services (403) with nothing said at startup."""
-    private_value = int.from_bytes(b64url_decode(keys.private_key), "big")
+    try:
+        private_value = int.from_bytes(b64url_decode(keys.private_key), "big")
+        public = b64url_decode(keys.public_key)
+    except ValueError as error:
+        raise ValueError("the VAPID keys are not base64url") from error
+    if not 0 < private_value < 2**256:
+        raise ValueError("VAPID_PRIVATE_KEY is not a P-256 private key")
     derived = (
         ec.derive_private_key(private_value, ec.SECP256R1())
         .public_key()
         .public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
     )
-    if derived != b64url_decode(keys.public_key):
+    if derived != public:
         raise ValueError("VAPID_PUBLIC_KEY is not the public half of VAPID_PRIVATE_KEY")
     return keys
 
