@@ -113,6 +113,14 @@ def test_turning_notifications_on_and_off_on_this_device(live_server, page, clie
     page.get_by_role("button", name="Désactiver sur cet appareil").click()
     page.get_by_text("Les notifications sont désactivées sur cet appareil.").wait_for()
     assert not PushSubscription.objects.exists()
+    assert page.evaluate("() => localStorage.getItem('test-push-subscription')") is None
+
+    # Logging out unsubscribes this browser: the next person on a shared phone gets nothing of hers.
+    page.get_by_role("button", name="Activer sur cet appareil").click()
+    page.get_by_text("Les notifications sont activées sur cet appareil.").wait_for()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Se déconnecter").click()
+    assert page.evaluate("() => localStorage.getItem('test-push-subscription')") is None
 
 
 def test_the_service_worker_shows_a_push_as_a_notification(live_server, page, client, beneficiary, web_push):
