@@ -16,7 +16,9 @@ from passculture.core.notifications import push, push_delivery, tasks
 from passculture.core.notifications.models import EmailStatus, OutboxPush, PushSubscription
 from passculture.core.offerers.factories import VenueFactory
 from passculture.core.offers.factories import StockFactory
+from passculture.core.users.factories import TEST_PASSWORD
 from passculture.core.users.notification_preferences import Topic, set_preference
+from passculture.core.users.services import anonymise_deleted_accounts, request_account_deletion
 from tests.conftest import utc
 from tests.push_service import LocalPushService, use_web_push
 
@@ -352,3 +354,22 @@ def test_with_a_broker_the_push_is_queued_as_a_task_after_commit(
     [row] = _pushes()
     assert apply_async.call_args.args == ((row.pk,),)
     assert not push_service.messages
+
+
+def test_an_anonymised_account_loses_its_devices_and_the_texts_of_its_pushes(
+    beneficiary, stock, push_service, clock
+):
+    _device(push_service, beneficiary)
+    bookings.book_offer(beneficiary, stock.pk, 1)
+    assert push_delivery.deliver_due_pushes()["sent"] == 1
+    push.queue_push(beneficiary, kind="later", title="Ton crédit", body="Il te reste 12 €.", url="/")
+    request_account_deletion(beneficiary, TEST_PASSWORD)
+    clock.move_to(NOW + dt.timedelta(days=31))
+    anonymise_deleted_accounts()
+    assert not PushSubscription.objects.exists()
+    rows = _pushes()
+    assert [(r.status, r.body) for r in rows] == [
+        (EmailStatus.SENT, push.FORGOTTEN_PUSH),
+        (EmailStatus.FAILED, push.FORGOTTEN_PUSH),
+    ]
+    assert push_delivery.deliver_due_pushes()["sent"] == 0

@@ -33,6 +33,7 @@ from .models import (
     AUTH_LENGTH,
     P256DH_LENGTH,
     PUSH_ENDPOINT_MAX_LENGTH,
+    EmailStatus,
     OutboxPush,
     PushSubscription,
 )
@@ -203,6 +204,19 @@ def unsubscribe_by_id(user, subscription_id: int) -> None:
     deleted, _ = PushSubscription.objects.filter(user=user, pk=subscription_id).delete()
     if not deleted:
         raise PushSubscriptionNotFound()
+
+
+FORGOTTEN_PUSH = "(contenu effacé : la personne concernée a supprimé son compte)"
+
+
+def forget_devices(user) -> int:
+    """For an account being anonymised: its devices go (an endpoint identifies a browser) and the
+    texts of its pushes are erased (they name films, cinemas, dates). Returns the devices removed."""
+    pushes = OutboxPush.objects.filter(user=user)
+    pushes.filter(status=EmailStatus.PENDING).update(status=EmailStatus.FAILED, last_error="compte supprimé")
+    pushes.update(title=FORGOTTEN_PUSH[:TITLE_MAX_LENGTH], body=FORGOTTEN_PUSH)
+    deleted, _ = PushSubscription.objects.filter(user=user).delete()
+    return deleted
 
 
 def is_enabled() -> bool:
