@@ -26,6 +26,44 @@ def recreate_postgres(url: str, *, drop_only: bool = False) -> None:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
 
 
+def copy_postgres(url: str, template: str) -> bool:
+    """Recreates the URL's database as a copy of the database `template` (same server); False when
+    there is no such template. PostgreSQL copies the files: seconds, against minutes of generating."""
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(with_database(url, "postgres"), autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template]).fetchone() is None:
+            return False
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(database_name(url)))
+        )
+        conn.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                sql.Identifier(database_name(url)), sql.Identifier(template)
+            )
+        )
+    return True
+
+
+def save_postgres_template(url: str, template: str) -> None:
+    """Keeps a copy of the URL's database, named `template`, for `copy_postgres` (closes its connections)."""
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(with_database(url, "postgres"), autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(template)))
+        conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [database_name(url)],
+        )
+        conn.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                sql.Identifier(template), sql.Identifier(database_name(url))
+            )
+        )
+
+
 def drop_postgres(url: str) -> None:
     recreate_postgres(url, drop_only=True)
 

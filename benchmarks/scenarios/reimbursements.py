@@ -35,7 +35,13 @@ from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from benchmarks.databases import database_name, drop_postgres, recreate_postgres
+from benchmarks.databases import (
+    copy_postgres,
+    database_name,
+    drop_postgres,
+    recreate_postgres,
+    save_postgres_template,
+)
 from benchmarks.scenarios.offer_search import setup_django
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/passculture_bench_reimbursements"
@@ -68,6 +74,13 @@ def add_arguments(group: argparse._ArgumentGroup) -> None:
     )
     group.add_argument("--pdf-sample", type=int, default=20, help="statement PDFs timed apart")
     group.add_argument("--seed", type=int, default=6)
+    group.add_argument(
+        "--data-template",
+        metavar="NAME",
+        help="reuse the data of the PostgreSQL database NAME when it exists (a copy, in seconds), else "
+        "generate them and keep a copy named NAME: for measuring again after a change (same --seed and "
+        "sizes; drop NAME after a migration)",
+    )
 
 
 # --- Data ------------------------------------------------------------------------------------------
@@ -175,9 +188,10 @@ def generate(args: argparse.Namespace, at: dt.datetime) -> dict:
                 f"""
                 INSERT INTO {stock_table} (offer_id, price_cents, quantity, booked_quantity,
                     beginning_datetime, booking_limit_datetime, version, is_deleted, provider_ref,
-                    edited_fields, created_at, updated_at)
+                    id_at_provider, features, edited_fields, created_at, updated_at)
                 SELECT o.id, (ARRAY{PRICES_CENTS})[1 + o.id %% {len(PRICES_CENTS)}], NULL, 0,
-                    %s + w * interval '7 days', %s + w * interval '7 days', 'VF', false, '', '[]', %s, %s
+                    %s + w * interval '7 days', %s + w * interval '7 days', 'VF', false, '', '', '[]', '[]',
+                    %s, %s
                 FROM (SELECT unnest(%s::bigint[]) AS id) o, generate_series(0, {WEEKS - 1}) w
                 """,
                 [
@@ -208,11 +222,12 @@ def generate(args: argparse.Namespace, at: dt.datetime) -> dict:
             cursor.execute(
                 f"""
                 INSERT INTO {booking_table} (user_id, deposit_id, stock_id, offer_id, venue_id, offerer_id,
-                    quantity, amount_cents, is_digital, token, status, booked_at, cancellation_limit_datetime,
+                    quantity, amount_cents, price_category_label, is_digital, token, status, booked_at,
+                    cancellation_limit_datetime,
                     used_at, validated_by_id, validated_by_label, cancelled_at, cancellation_reason,
                     reimbursed_at, expiry_reminder_sent_at)
                 SELECT %(first_user)s + ((g / {k}) + v.venue_id * 997) %% %(users)s, NULL, s.id, s.offer_id,
-                    v.venue_id, v.offerer_id, CASE WHEN g %% 7 = 0 THEN 2 ELSE 1 END, s.price_cents, false,
+                    v.venue_id, v.offerer_id, CASE WHEN g %% 7 = 0 THEN 2 ELSE 1 END, s.price_cents, '', false,
                     upper(lpad(to_hex(v.base + g), 6, '0')), 'USED', s.beginning_datetime - interval '3 days',
                     NULL, s.beginning_datetime + %(delay)s + ((g * 7) %% 3000) * interval '1 second',
                     NULL, 'auto', NULL, '', NULL, NULL
@@ -446,21 +461,39 @@ def time_pdfs(args: argparse.Namespace, batch) -> dict:
     return result
 
 
+def _booking_count() -> int:
+    from passculture.core.bookings.models import Booking
+
+    return Booking.objects.count()
+
+
 def run(args: argparse.Namespace) -> dict:
     name = database_name(args.database_url)
     if "bench" not in name and not args.allow_drop:
         raise SystemExit(f"refusing to drop database {name!r} (no 'bench' in its name): pass --allow-drop")
-    recreate_postgres(args.database_url)
+    at = dt.datetime.combine(args.cutoff, dt.time(12), tzinfo=PARIS)  # the day after the cut-off: the job
+    at += dt.timedelta(days=1)
+    mark = time.perf_counter()
+    copied = bool(args.data_template) and copy_postgres(args.database_url, args.data_template)
+    if not copied:
+        recreate_postgres(args.database_url)
     setup_django(args.database_url)
     from django.core.management import call_command
     from django.db import connection
 
-    print(f"reimbursements on {name}: migrate, generate...", flush=True)
-    mark = time.perf_counter()
-    call_command("migrate", verbosity=0, interactive=False)
-    at = dt.datetime.combine(args.cutoff, dt.time(12), tzinfo=PARIS)  # the day after the cut-off: the job
-    at += dt.timedelta(days=1)
-    counts = generate(args, at)
+    if copied:
+        print(f"reimbursements on {name}: data copied from {args.data_template}", flush=True)
+        call_command("migrate", verbosity=0, interactive=False)  # the migrations added since the copy
+        counts = {"copied_from": args.data_template, "bookings": _booking_count()}
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+    else:
+        print(f"reimbursements on {name}: migrate, generate...", flush=True)
+        call_command("migrate", verbosity=0, interactive=False)
+        counts = generate(args, at)
+        if args.data_template:
+            connection.close()
+            save_postgres_template(args.database_url, args.data_template)
     setup_s = round(time.perf_counter() - mark, 1)
     print(f"  data ready in {setup_s} s: {counts}", flush=True)
 

@@ -240,3 +240,26 @@ def test_a_show_reminder_is_waiting_for_jeune_depense(db):
     due = reminder_due_at(booking.stock.beginning_datetime, booking.booked_at, tz)
     assert to_local(due, tz).date() == today and to_local(due, tz).hour == 10
     assert candidates(utcnow()).filter(pk=booking.pk).exists()
+
+
+def test_one_cinema_gets_the_daily_digest_and_its_neighbour_an_email_per_booking(db):
+    digest = Venue.objects.get(name="Ciné Lumière Belleville")
+    assert (digest.booking_notification, digest.booking_email.startswith("reservations.")) == ("DIGEST", True)
+    assert Venue.objects.get(name="Ciné Lumière Saint-Michel").booking_notification == "EACH"
+    assert Venue.objects.filter(booking_notification="DIGEST").count() == len(data.DIGEST_CINEMAS)
+
+
+def test_a_credit_reminder_is_waiting_for_jeune_fin(db):
+    """Decision 0033: a credit ending in 25 days, its 30-day reminder in the outbox, once."""
+    from passculture.core.credit.models import CreditReminder
+    from passculture.core.credit.reminders import send_credit_reminders
+    from passculture.core.notifications.models import OutboxEmail
+
+    (email,) = OutboxEmail.objects.filter(kind="credit_expiry_reminder")
+    assert email.to == [data.YOUNG_ENDING_EMAIL]
+    assert "dans 25 jours" in email.text_body or "dans 24 jours" in email.text_body  # 24 when loaded at night
+    assert email.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    (claim,) = CreditReminder.objects.filter(deposit__user__email=data.YOUNG_ENDING_EMAIL)
+    assert claim.days_before == 30
+    send_credit_reminders(at=claim.sent_at + dt.timedelta(hours=1))
+    assert OutboxEmail.objects.filter(kind="credit_expiry_reminder").count() == 1

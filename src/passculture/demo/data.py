@@ -23,6 +23,8 @@ YOUNG_EMAIL = demo_email("jeune")
 YOUNG_SPENT_EMAIL = demo_email("jeune.depense")
 YOUNG_EXPIRED_EMAIL = demo_email("jeune.expire")
 YOUNG_17_EMAIL = demo_email("jeune17")
+# A credit ending in 25 days: its 30-day reminder waits in the outbox (decision 0033, demo/reminders.py).
+YOUNG_ENDING_EMAIL = demo_email("jeune.fin")
 YOUNG_PENDING_EMAIL = demo_email("jeune.verification")  # identity check waiting for staff (demo/identity.py)
 
 # Printed in this order.
@@ -125,6 +127,10 @@ OFFERERS: tuple[OffererData, ...] = (
         ),
     ),
 )  # fmt: skip
+
+# Cinemas that get one daily digest of their bookings instead of one email per booking (decision 0035):
+# the same structure as Saint-Michel, which keeps the email per booking, so both are seen side by side.
+DIGEST_CINEMAS = frozenset({"paris-belleville"})
 
 
 @dataclass(frozen=True)

@@ -29,8 +29,9 @@ from passculture.core.credit import services as credit_services
 from passculture.core.favourites.services import add_favourite
 from passculture.core.films import services as film_services
 from passculture.core.films.models import Film
+from passculture.core.offerers import booking_notifications
 from passculture.core.offerers import services as offerer_services
-from passculture.core.offerers.constants import MembershipRole
+from passculture.core.offerers.constants import BookingNotification, MembershipRole
 from passculture.core.offerers.models import Offerer, Venue
 from passculture.core.offers import drafts
 from passculture.core.offers import services as offer_services
@@ -45,11 +46,12 @@ from passculture.core.users import services as user_services
 from passculture.core.users.constants import Role
 
 from . import allocine_feed, data
+from .feedback import create_feedback
 from .history import PUBLISHED_BEFORE, HistoryBuilder
 from .identity import create_pending_identity_check
 from .posters import render_poster
 from .prices import add_price_categories
-from .reminders import create_waiting_reminder
+from .reminders import create_waiting_credit_reminder, create_waiting_reminder
 from .ticketing import create_ticketing_provider
 
 POSTER_DIR = "films/demo"
@@ -132,6 +134,8 @@ class DemoLoader:
             # Bank details, months of used bookings, then pricing of every used booking of the demo.
             self.pricing_result = HistoryBuilder(self).build()
             create_waiting_reminder(self)
+            create_feedback(self)
+            create_waiting_credit_reminder(self)
 
     # --- Accounts ------------------------------------------------------------------------------
 
@@ -242,6 +246,14 @@ class DemoLoader:
                     longitude=cinema.longitude,
                     withdrawal_details="Présentez votre contremarque ou son QR code à la caisse.",
                 )
+                if cinema.key in data.DIGEST_CINEMAS:
+                    booking_notifications.set_booking_notifications(
+                        venue,
+                        actor=None,
+                        booking_email=venue.booking_email,
+                        mode=BookingNotification.DIGEST,
+                    )
+                    venue.refresh_from_db()
                 counter = CounterActor(
                     offerer_ids={offerer.pk}, label=f"Caisse {cinema.name} (démo)", device="démo"
                 )

@@ -54,6 +54,11 @@ STATUS_BY_CODE: dict[str, int] = {
     "BOOKING_NOT_CANCELLABLE": 400,
     "CANCELLATION_MESSAGE_TOO_LONG": 400,
     "TOKEN_GENERATION_FAILED": 503,
+    # "Tu as aimé ?" after the show (decision 0034; FEEDBACK_INVALID is InvalidInput: 400)
+    "FEEDBACK_ALREADY_GIVEN": 409,
+    "FEEDBACK_BOOKING_NOT_USED": 409,
+    "FEEDBACK_BOOKING_CANCELLED": 409,
+    "FEEDBACK_SHOW_NOT_OVER": 409,
     # counter (RULES.md "Counter"): 404 unknown, 403 other offerer, 410 cancelled or already used,
     # 403 reimbursed, 403 still inside the cancellation window
     "COUNTERMARK_NOT_FOUND": 404,

@@ -1,6 +1,8 @@
 """Pricing under real concurrency on PostgreSQL (one connection per thread; outcomes only)."""
 
 import datetime as dt
+import threading
+import time
 
 from django.db.models import Sum
 from django.utils import timezone
@@ -144,3 +146,60 @@ def test_worker_processes_price_exactly_like_one_process():
     assert set(Pricing.objects.values_list(*PRICED_COLUMNS)) == in_parallel
     assert set(PricingCounter.objects.values_list("scope_id", "year", "revenue_cents")) == counters
     _assert_counters_match_pricings()
+
+
+@concurrent
+def test_a_run_prices_a_booking_whose_undo_waits_for_its_counter_and_the_undo_removes_it(monkeypatch):
+    """The exact interleaving: the run holds the venue's counter; the undo locks the booking and waits
+    for that counter; the run reads the booking (still USED for it), prices it and commits; the undo
+    then finds the pricing and deletes it. Nothing deadlocks (no lock on the booking at the run's
+    commit) and no pricing of an unused booking is left."""
+    venue = VenueFactory()
+    pro = ProFactory()
+    MembershipFactory(user=pro, offerer=venue.offerer)
+    yesterday = timezone.now() - dt.timedelta(days=1)
+    undone = UsedBookingFactory(stock__offer__venue=venue, amount_cents=20_00, used_at=yesterday)
+    kept = UsedBookingFactory(
+        stock__offer__venue=venue, amount_cents=10_00, used_at=yesterday + dt.timedelta(minutes=1)
+    )
+    counters_held = threading.Event()
+    real_lock_counters = pricing.lock_counters
+
+    def lock_counters_then_wait_for_the_undo(*args, **kwargs):
+        counters = real_lock_counters(*args, **kwargs)
+        counters_held.set()
+        _wait_until_a_backend_waits_on_a_lock()
+        return counters
+
+    monkeypatch.setattr(pricing, "lock_counters", lock_counters_then_wait_for_the_undo)
+
+    def undo():
+        assert counters_held.wait(timeout=30)
+        with monkeypatch.context() as inner:
+            inner.setattr(pricing, "lock_counters", real_lock_counters)
+            return booking_services.undo_validation(CounterActor.for_user(pro), undone.token)
+
+    outcomes = run_concurrently([pricing.price_bookings, undo])
+    assert [o.kind for o in outcomes] == ["ok", "ok"], outcomes
+    assert outcomes[0].value["priced"] == 2  # the run priced the booking being undone ...
+    monkeypatch.setattr(pricing, "lock_counters", real_lock_counters)
+    assert Booking.objects.get(pk=undone.pk).status == BookingStatus.CONFIRMED
+    # ... and the undo removed that pricing and priced the later booking again without its revenue.
+    assert list(Pricing.objects.values_list("booking_id", "revenue_before_cents")) == [(kept.pk, 0)]
+    _assert_counters_match_pricings()
+
+
+def _wait_until_a_backend_waits_on_a_lock() -> None:
+    from django.db import connection
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                "AND datname = current_database()"
+            )
+            if cursor.fetchone()[0]:
+                return
+        time.sleep(0.05)
+    raise AssertionError("the undo never waited on a lock")

@@ -49,13 +49,13 @@ def test_the_reminder_gives_the_countermark_address_directions_and_unsubscribe_l
         assert "1 rue du Cinéma" in body and "Saint-Paul" in body
         assert "Itinéraire vers le cinéma" in body
         assert "-21.000000" in body  # the directions link goes to the venue's point
-        assert "https://pass.example.org/rappels/desabonnement/" in body
+        assert "https://pass.example.org/desabonnement/" in body
     assert "Ne plus recevoir de rappel" in content.html
     assert f"cid:rappel-{booking.token.lower()}@passculture" in content.html
     (qr,) = content.attachments
     assert qr.payload == booking.qr_payload
     url = headers["List-Unsubscribe"].strip("<>")
-    assert urlparse(url).path.startswith("/rappels/desabonnement/")
+    assert urlparse(url).path.startswith("/desabonnement/")
     assert url in content.text
     assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
@@ -73,7 +73,7 @@ def test_the_job_queues_the_email_with_its_unsubscribe_headers(booking):
     reminder_job.send_show_reminders(at=DUE)
     (row,) = OutboxEmail.objects.filter(kind="show_reminder")
     assert row.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    assert row.headers["List-Unsubscribe"].startswith("<https://pass.example.org/rappels/desabonnement/")
+    assert row.headers["List-Unsubscribe"].startswith("<https://pass.example.org/desabonnement/")
     assert "Message-ID" in row.headers
 
 
@@ -85,7 +85,7 @@ def test_delivery_through_a_real_smtp_server(settings, booking, smtp_server):
     message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
     assert envelope.rcpt_tos == ["lea@example.com"]
     assert message["Subject"].strip() == "Rappel : Le Grand Bleu, samedi 12 décembre 2026 à 20h30"
-    assert message["List-Unsubscribe"].strip().startswith("<https://pass.example.org/rappels/desabonnement/")
+    assert message["List-Unsubscribe"].strip().startswith("<https://pass.example.org/desabonnement/")
     assert message["List-Unsubscribe-Post"].strip() == "List-Unsubscribe=One-Click"
     text = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()

@@ -69,3 +69,29 @@ class BookingNotCancellable(DomainError):
 class CancellationMessageTooLong(InvalidInput):
     code = "CANCELLATION_MESSAGE_TOO_LONG"
     message = "Le message au bénéficiaire ne peut pas dépasser 500 caractères."
+
+
+# "Tu as aimé ?" after the show (decision 0034)
+class FeedbackAlreadyGiven(DomainError):
+    code = "FEEDBACK_ALREADY_GIVEN"
+    message = "Tu as déjà donné ton avis sur cette réservation : il ne peut plus être modifié."
+
+
+class FeedbackBookingNotUsed(DomainError):
+    code = "FEEDBACK_BOOKING_NOT_USED"
+    message = "Tu pourras donner ton avis une fois ta place validée à l'entrée du cinéma."
+
+
+class FeedbackBookingCancelled(DomainError):
+    code = "FEEDBACK_BOOKING_CANCELLED"
+    message = "Cette réservation a été annulée : il n'y a pas d'avis à donner."
+
+
+class FeedbackShowNotOver(DomainError):
+    code = "FEEDBACK_SHOW_NOT_OVER"
+    message = "Tu pourras donner ton avis à la fin de la séance."
+
+
+class FeedbackInvalid(InvalidInput):
+    code = "FEEDBACK_INVALID"
+    message = "Réponds « J'ai aimé » ou « Je n'ai pas aimé »."

@@ -222,3 +222,22 @@ class BookingExportJob(models.Model):
         if not self.rows_total:
             return 100 if self.status == ExportJobStatus.DONE else 0
         return min(100, self.rows_done * 100 // self.rows_total)
+
+
+class BookingFeedback(models.Model):
+    """A beneficiary's answer to "Tu as aimé ?" after a used booking: one per booking, final (decision
+    0034). Counted only while its booking is used (or reimbursed): a validation undone stops counting."""
+
+    booking = models.OneToOneField(
+        Booking, on_delete=models.CASCADE, related_name="feedback", verbose_name="réservation"
+    )
+    liked = models.BooleanField(verbose_name="a aimé")
+    created_at = models.DateTimeField(verbose_name="donné le")
+
+    class Meta:
+        verbose_name = "avis après la séance"
+        verbose_name_plural = "avis après la séance"
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"avis {self.pk} ({'aimé' if self.liked else 'pas aimé'})"

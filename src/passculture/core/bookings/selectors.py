@@ -27,11 +27,11 @@ from .validation import check_booking
 
 
 def bookings_of_beneficiary(user) -> QuerySet[Booking]:
-    """A beneficiary's bookings, newest first, with what a list shows (stock, offer, venue, and the deposit
-    for what a cancellation would give back) in one query."""
+    """A beneficiary's bookings, newest first, with what a list shows (stock, offer, venue, the deposit
+    for what a cancellation would give back, the answer to "Tu as aimé ?") in one query."""
     return (
         Booking.objects.filter(user=user)
-        .select_related("stock", "offer__film", "venue", "deposit")
+        .select_related("stock", "offer__film", "venue", "deposit", "feedback")
         .order_by("-booked_at", "-id")
     )
 
@@ -39,7 +39,7 @@ def bookings_of_beneficiary(user) -> QuerySet[Booking]:
 def booking_of_beneficiary(user, booking_id: int) -> Booking | None:
     """One of the beneficiary's own bookings, with what its page shows; None for anybody else's."""
     return (
-        Booking.objects.select_related("stock", "offer__film", "venue", "deposit")
+        Booking.objects.select_related("stock", "offer__film", "venue", "deposit", "feedback")
         .filter(pk=booking_id, user=user)
         .first()
     )

@@ -127,3 +127,29 @@ class Debit(models.Model):
 
     def __str__(self) -> str:
         return f"Réservation {self.booking_id} sur le crédit {self.deposit_id} : {format_euros(self.amount_cents)}"
+
+
+class CreditReminder(models.Model):
+    """One reminder before a credit expires, claimed once per deposit and threshold (decision 0033): the
+    row is inserted in the transaction that queues the email, so a job run twice, or two runs at once,
+    send it once (the second insert fails on the unique constraint)."""
+
+    deposit = models.ForeignKey(
+        Deposit, on_delete=models.CASCADE, related_name="reminders", verbose_name="crédit"
+    )
+    days_before = models.PositiveSmallIntegerField(verbose_name="jours avant l'expiration")
+    sent_at = models.DateTimeField(verbose_name="envoyé le")
+    remaining_cents = models.PositiveIntegerField(verbose_name="restant annoncé (centimes)")
+
+    class Meta:
+        verbose_name = "rappel avant la fin du crédit"
+        verbose_name_plural = "rappels avant la fin du crédit"
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deposit", "days_before"], name="credit_reminder_once_per_deposit_and_threshold"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Rappel J-{self.days_before} du crédit {self.deposit_id}"

@@ -40,6 +40,7 @@ def _queue(account: BankAccount, *, kind: str, subject: str, template: str) -> N
         text_body=render_to_string(f"emails/finance/{template}.txt", context),
         html_body=render_to_string(f"emails/finance/{template}.html", context),
         related=account,
+        quiet_in=account.venue.timezone,  # staff's decision on the bank details
     )
 
 

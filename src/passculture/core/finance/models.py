@@ -227,7 +227,13 @@ class Pricing(models.Model):
     """How one booking is reimbursed: one row per priced booking, computed once in a stable order
     (validation date, then booking id) against the scope's revenue of the year."""
 
-    booking = models.OneToOneField("bookings.Booking", on_delete=models.PROTECT, related_name="pricing")
+    # No database constraint (its unique index stays): checking it takes a key-share lock on each of a
+    # year's bookings at commit, a sixth of the pricing time, and would make an undo holding a booking
+    # wait on pricing while pricing holds the undo's counter. Bookings are never deleted, and the ORM
+    # protects them (PROTECT). Decision 0013.
+    booking = models.OneToOneField(
+        "bookings.Booking", on_delete=models.PROTECT, related_name="pricing", db_constraint=False
+    )
     # Copies of the booking's venue and offerer, whose own foreign keys guarantee them: no second
     # database check per row (a year of bookings is priced in bulk), and no index of their own (the
     # (venue, year, validated_at) and (offerer, year, validated_at) indexes serve every lookup).
@@ -280,6 +286,9 @@ class Pricing(models.Model):
         on_delete=models.PROTECT,
         related_name="pricings",
         db_index=False,  # the partial index below: a pricing waiting for its batch has none
+        # Set by the batch to a line it created in the same transaction, never to another: no database
+        # check of a year of rows at commit. Lines are never deleted (PROTECT).
+        db_constraint=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from passculture.core.common.geography import timezone_for_postal_code
 from passculture.core.common.money import format_euros
 from passculture.core.common.time import format_local
 from passculture.core.notifications.builders import EmailContent
@@ -35,11 +36,21 @@ def _render(kind: str, subject: str, to: str, *, first_name: str, paragraphs: li
     return EmailContent(kind=kind, subject=subject, text=text, html=html, to=[to])
 
 
+# What the credit pays for, in this cinema-only service (RULES.md, "Offers and stocks").
+CREDIT_USES = (
+    "Il sert à réserver des séances de cinéma, des cartes et des abonnements de cinéma dans les cinémas "
+    "partenaires de l'application, seul ou en duo quand le cinéma le propose."
+)
+
+
 def identity_approved(user, deposit) -> EmailContent:
+    """The credit granted (issue 16 point 4): amount, expiry on the person's clock, what it is for."""
     amount = format_euros(deposit.amount_cents)
+    tz_name = timezone_for_postal_code(user.postal_code)
     paragraphs = [
         "Votre identité est vérifiée : votre crédit pass Culture est disponible.",
-        f"Montant : {amount}, valable jusqu'au {format_local(deposit.expires_at, settings.TIME_ZONE)}.",
+        f"Montant : {amount}, valable jusqu'au {format_local(deposit.expires_at, tz_name)}.",
+        CREDIT_USES,
     ]
     if deposit.digital_cap_cents is not None:
         paragraphs.append(

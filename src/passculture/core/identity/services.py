@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 
 from passculture.core.common.audit import log_action
 from passculture.core.common.exceptions import PermissionDenied
+from passculture.core.common.geography import timezone_for_postal_code
 from passculture.core.common.locking import lock
 from passculture.core.common.text import check_text
 from passculture.core.common.time import age_on
@@ -198,7 +199,10 @@ def approve_identity_check(
             "mismatches": mismatches,
         },
     )
-    queue_built(emails.identity_approved(user, deposit), related=locked)
+    # Decided by staff or a provider, not by the person just now: never in their quiet hours.
+    tz_name = timezone_for_postal_code(user.postal_code)
+    queue_built(emails.identity_approved(user, deposit), related=locked, quiet_in=tz_name)
+    # Web push of the granted credit (issue 16 points 3 and 4) goes here: queue_push(user, ..., quiet_in=tz_name).
     return locked
 
 
@@ -235,7 +239,11 @@ def reject_identity_check(
         target=locked,
         data={"user_id": locked.user_id, "reason": reason, "comment": comment},
     )
-    queue_built(emails.identity_rejected(locked), related=locked)
+    queue_built(
+        emails.identity_rejected(locked),
+        related=locked,
+        quiet_in=timezone_for_postal_code(locked.user.postal_code),
+    )
     return locked
 
 
@@ -291,7 +299,11 @@ def _grant_credit_of_new_age(user_id: int, at: dt.datetime) -> bool:
         return False  # granted meanwhile, or no longer due
     remaining = sum(max(d.amount_cents - d.spent_cents, 0) for d in earlier)
     last_expiry = max((d.expires_at for d in earlier), default=deposit.expires_at)
-    queue_built(emails.credit_of_age_granted(user, deposit, remaining, last_expiry), related=deposit)
+    # Granted by the daily job: the person's quiet hours apply.
+    tz_name = timezone_for_postal_code(user.postal_code)
+    content = emails.credit_of_age_granted(user, deposit, remaining, last_expiry)
+    queue_built(content, related=deposit, quiet_in=tz_name)
+    # Web push of the granted credit (issue 16 points 3 and 4) goes here: queue_push(user, ..., quiet_in=tz_name).
     return True
 
 

@@ -38,6 +38,20 @@ SCHEDULE: tuple[Job, ...] = (
         "Envoie le rappel avant la séance (la veille à 10 h, ou 3 h avant ; jamais de 22 h à 8 h, heure du lieu).",
     ),
     Job(
+        "booking_digests",
+        dt.timedelta(minutes=15),
+        "passculture.core.bookings.digest.send_booking_digests",
+        "Envoie aux lieux qui l'ont choisi le récapitulatif des réservations et annulations de la veille "
+        "(à partir de 8 h, heure du lieu).",
+    ),
+    Job(
+        "credit_reminders",
+        dt.timedelta(hours=1),
+        "passculture.core.credit.reminders.send_credit_reminders",
+        "Rappelle aux jeunes leur crédit restant 90, 30 et 7 jours avant sa fin, avec des films près de chez eux "
+        "(jamais de 22 h à 8 h, heure de chez eux).",
+    ),
+    Job(
         "auto_validate_bookings",
         dt.timedelta(hours=1),
         "passculture.core.bookings.services.auto_validate_bookings",

@@ -24,6 +24,7 @@ from passculture.core.common.money import format_euros
 from passculture.core.common.time import format_local, format_local_day, shift
 from passculture.core.common.time import now as utcnow
 from passculture.core.credit.selectors import refund_of
+from passculture.core.offerers.booking_notifications import wants_digest
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,8 @@ class EmailContent:
     # Carries a sign-in link (password reset, email confirmation): its bodies are wiped from the outbox
     # once delivered, so that nobody reading the outbox (staff, a database dump) can use the link.
     sensitive: bool = False
+    # Extra headers: List-Unsubscribe and List-Unsubscribe-Post on a non-transactional email.
+    headers: dict = field(default_factory=dict)
 
 
 # Who cancelled, as told to both sides.
@@ -127,7 +130,10 @@ def qr_code_png(payload: str) -> bytes:
 
 
 def pro_recipient(booking) -> str:
-    """The offer's booking email, else the venue's; empty when neither is set (no email then)."""
+    """The offer's booking email, else the venue's; empty when neither is set (no email then), or when
+    the venue chose the daily digest instead (decision 0035)."""
+    if wants_digest(booking.venue):
+        return ""
     return booking.offer.booking_email or booking.venue.booking_email or ""
 
 

@@ -1,24 +1,13 @@
 """The reminder email before a booked show (decision 0031): non-transactional, so it carries a one-click
 unsubscribe link and the List-Unsubscribe headers (RFC 2369, RFC 8058)."""
 
-from django.conf import settings
-from django.urls import reverse
-
 from passculture.core.geo.directions import directions_to_venue
-from passculture.core.users.reminder_preferences import unsubscribe_token
+from passculture.core.users.notification_preferences import Topic
 
 from .builders import EmailContent, QrCodeImage, _booking_context, _build
+from .unsubscribe import unsubscribe_headers, unsubscribe_url
 
 KIND = "show_reminder"
-
-
-def unsubscribe_url(user) -> str:
-    path = reverse("app:show_reminders_unsubscribe", kwargs={"token": unsubscribe_token(user)})
-    return f"{settings.PUBLIC_BASE_URL}{path}"
-
-
-def unsubscribe_headers(url: str) -> dict:
-    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
 def show_reminder_to_beneficiary(booking) -> tuple[EmailContent, dict]:
@@ -27,7 +16,7 @@ def show_reminder_to_beneficiary(booking) -> tuple[EmailContent, dict]:
     content_id = f"rappel-{booking.token.lower()}@passculture"
     payload = context["tickets"][0]["barcode"] if context["tickets"] else booking.qr_payload
     qr = QrCodeImage(filename=f"contremarque-{booking.token}.png", content_id=content_id, payload=payload)
-    url = unsubscribe_url(booking.user)
+    url = unsubscribe_url(booking.user, Topic.SHOW_REMINDERS)
     context.update(
         qr_content_id=content_id,
         directions_url=directions_to_venue(booking.venue),
@@ -53,4 +42,6 @@ def queue_show_reminder(booking):
         headers=headers,
         attachments=list(content.attachments),
         related=booking,
+        # The job already waits for 08:00 at the venue; the outbox keeps the rule if that ever changes.
+        quiet_in=booking.venue.timezone,
     )

@@ -118,6 +118,7 @@ def queue_built(
         text_body=content.text,
         html_body=content.html,
         reply_to=content.reply_to,
+        headers=dict(content.headers),
         attachments=list(content.attachments),
         related=related,
         sensitive=content.sensitive,
@@ -153,28 +154,38 @@ def forget_address(address: str, replacement: str) -> int:
 
 
 def notify_booking_confirmed(booking) -> None:
-    """To the venue (if it has a booking email) and to the beneficiary."""
-    queue_built(builders.booking_confirmed_to_pro(booking), related=booking)
+    """To the venue (if it has a booking email) and to the beneficiary. Quiet hours (decision 0033): the
+    beneficiary's confirmation answers what they just did; the venue's waits for 08:00 at the venue."""
+    queue_built(builders.booking_confirmed_to_pro(booking), related=booking, quiet_in=booking.venue.timezone)
     queue_built(builders.booking_confirmed_to_beneficiary(booking), related=booking)
     push.push_booking_confirmed(booking)
 
 
 def notify_booking_cancelled(booking, *, message: str = "") -> None:
     """Both sides are told who cancelled and why (booking.cancellation_reason, and the offerer's
-    `message` when it wrote one)."""
-    queue_built(builders.booking_cancelled_to_pro(booking, message=message), related=booking)
-    queue_built(builders.booking_cancelled_to_beneficiary(booking, message=message), related=booking)
-    if booking.cancellation_reason == CancellationReason.OFFERER:  # not the person's own cancellation
+    `message` when it wrote one). Whoever cancelled is answered at once; the other side (and both, when
+    a job or staff cancelled) not during quiet hours at the venue (decision 0033)."""
+    reason = booking.cancellation_reason or CancellationReason.OFFERER
+    tz = booking.venue.timezone
+    to_pro = builders.booking_cancelled_to_pro(booking, message=message)
+    queue_built(to_pro, related=booking, quiet_in=None if reason == CancellationReason.OFFERER else tz)
+    to_beneficiary = builders.booking_cancelled_to_beneficiary(booking, message=message)
+    queue_built(
+        to_beneficiary, related=booking, quiet_in=None if reason == CancellationReason.BENEFICIARY else tz
+    )
+    if reason == CancellationReason.OFFERER:  # not the person's own cancellation
         push.push_booking_cancelled_by_offerer(booking)
 
 
 def notify_showtime_moved(booking, *, old_start) -> None:
-    queue_built(builders.showtime_moved_to_beneficiary(booking, old_start=old_start), related=booking)
+    content = builders.showtime_moved_to_beneficiary(booking, old_start=old_start)
+    queue_built(content, related=booking, quiet_in=booking.venue.timezone)
     push.push_showtime_moved(booking, old_start=old_start)
 
 
 def notify_booking_expiry_reminder(booking) -> None:
-    queue_built(builders.booking_expiry_reminder_to_beneficiary(booking), related=booking)
+    content = builders.booking_expiry_reminder_to_beneficiary(booking)
+    queue_built(content, related=booking, quiet_in=booking.venue.timezone)
 
 
 # --- After commit --------------------------------------------------------------------------------

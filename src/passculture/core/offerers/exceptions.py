@@ -120,7 +120,27 @@ class VenueAddressRequired(InvalidInput):
 
 class InvalidBookingEmail(InvalidInput):
     code = "INVALID_BOOKING_EMAIL"
-    message = "L'adresse e-mail de réservation est invalide."
+    message = (
+        "L'adresse e-mail de réservation est invalide : saisissez une adresse comme reservations@cinema.fr."
+    )
+
+
+class BookingEmailTooLong(InvalidInput):
+    code = "BOOKING_EMAIL_TOO_LONG"
+    message = "L'adresse e-mail de réservation est trop longue : 254 caractères au plus."
+
+
+class DigestNeedsBookingEmail(InvalidInput):
+    code = "DIGEST_NEEDS_BOOKING_EMAIL"
+    message = (
+        "Le récapitulatif quotidien est envoyé à l'adresse e-mail de réservation du lieu : "
+        "indiquez-en une, ou choisissez un e-mail par réservation."
+    )
+
+
+class InvalidBookingNotification(InvalidInput):
+    code = "INVALID_BOOKING_NOTIFICATION"
+    message = "Choisissez un e-mail par réservation ou un récapitulatif quotidien."
 
 
 class VenueChangedConcurrently(DomainError):

@@ -4,7 +4,14 @@ from django.db.models import Q
 
 from passculture.core.geo.services import CoordinatesSource
 
-from .constants import DEFAULT_TIMEZONE, MembershipRole, RegistryStatus, ValidationStatus
+from .constants import (
+    BOOKING_EMAIL_MAX_LENGTH,
+    DEFAULT_TIMEZONE,
+    BookingNotification,
+    MembershipRole,
+    RegistryStatus,
+    ValidationStatus,
+)
 
 
 class Offerer(models.Model):
@@ -73,7 +80,19 @@ class Venue(models.Model):
         max_length=16, choices=CoordinatesSource.choices, blank=True, verbose_name="origine des coordonnées"
     )
     timezone = models.CharField(max_length=50, default=DEFAULT_TIMEZONE, verbose_name="fuseau horaire")
-    booking_email = models.EmailField(blank=True, verbose_name="adresse e-mail des réservations")
+    booking_email = models.EmailField(
+        max_length=BOOKING_EMAIL_MAX_LENGTH, blank=True, verbose_name="adresse e-mail des réservations"
+    )
+    # One email per booking and cancellation, or one daily digest (core/bookings/digest.py, decision 0035).
+    booking_notification = models.CharField(
+        max_length=8,
+        choices=BookingNotification.choices,
+        default=BookingNotification.EACH,
+        verbose_name="e-mails de réservation",
+    )
+    # When the venue last left the digest: that day's (and the day before's) digest is still sent, so the
+    # bookings made while it was on the digest are never left untold.
+    digest_ended_at = models.DateTimeField(null=True, blank=True, verbose_name="fin du récapitulatif le")
     withdrawal_details = models.TextField(blank=True, verbose_name="modalités de retrait")
     audio_disability_accessible = models.BooleanField(
         default=False, verbose_name="accessible handicap auditif"
@@ -126,6 +145,39 @@ class Venue(models.Model):
     @property
     def is_validated(self) -> bool:
         return self.validation_status == ValidationStatus.VALIDATED
+
+
+class VenueBookingDigest(models.Model):
+    """One venue's daily digest of bookings for one local day, claimed once: the unique row is inserted in
+    the transaction that queues the email, so two runs (even concurrent) send it once. A day with nothing
+    to tell keeps its row, without email."""
+
+    venue = models.ForeignKey(
+        Venue, on_delete=models.CASCADE, related_name="booking_digests", verbose_name="lieu"
+    )
+    day = models.DateField(verbose_name="jour (heure locale du lieu)")
+    created_at = models.DateTimeField(verbose_name="traité le")
+    bookings_count = models.PositiveIntegerField(default=0, verbose_name="réservations")
+    cancellations_count = models.PositiveIntegerField(default=0, verbose_name="annulations")
+    email = models.ForeignKey(
+        "notifications.OutboxEmail",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="e-mail",
+    )
+
+    class Meta:
+        verbose_name = "récapitulatif quotidien des réservations"
+        verbose_name_plural = "récapitulatifs quotidiens des réservations"
+        ordering = ["-day", "venue_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["venue", "day"], name="venue_booking_digest_once_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.venue_id} {self.day:%Y-%m-%d}"
 
 
 class Membership(models.Model):

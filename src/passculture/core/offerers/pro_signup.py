@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from passculture.core.common.audit import log_action
+from passculture.core.common.quiet_hours import DEFAULT_TIMEZONE
 from passculture.core.notifications import account_builders
 from passculture.core.notifications.services import queue_built
 from passculture.core.users.accounts import send_email_confirmation
@@ -172,6 +173,7 @@ def _create(user: User, preview: SirenPreview, manual: ManualCompany | None) -> 
                 link=account_builders.absolute_url("backoffice:offerer-queue"),
             ),
             related=offerer,
+            quiet_in=DEFAULT_TIMEZONE,  # to staff, in Paris: a pro's sign-up is not their action
         )
     membership = Membership.objects.get(user=user, offerer=offerer)
     return SignupResult(user=user, offerer=offerer, membership=membership, joined_existing=False)

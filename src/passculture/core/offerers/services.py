@@ -1,12 +1,11 @@
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from passculture.core.common.audit import log_action
+from passculture.core.common.geography import timezone_for_postal_code
 from passculture.core.common.locking import lock
 from passculture.core.common.text import check_text
 from passculture.core.geo import services as geo_services
@@ -14,9 +13,9 @@ from passculture.core.notifications import account_builders
 from passculture.core.notifications.services import queue_built
 from passculture.core.users.selectors import staff_emails
 
-from .constants import MembershipRole, RegistryStatus, ValidationStatus
+from .constants import BookingNotification, MembershipRole, RegistryStatus, ValidationStatus
 from .exceptions import (
-    InvalidBookingEmail,
+    DigestNeedsBookingEmail,
     MembershipNotFound,
     MembershipNotPending,
     OffererNotFound,
@@ -33,6 +32,7 @@ from .geography import department_code_from_postal_code, timezone_for_department
 from .models import Membership, Offerer, Venue
 from .selectors import admin_emails_of_offerer
 from .validation import (
+    check_booking_email,
     check_can_act_for_offerer,
     check_can_manage_members,
     check_postal_code,
@@ -151,12 +151,7 @@ def _check_venue_texts(values: dict) -> None:
         raise VenueNameRequired()
     if _blank(values.get("address")) or _blank(values.get("city")):
         raise VenueAddressRequired()
-    email = (values.get("booking_email") or "").strip()
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError as exc:
-            raise InvalidBookingEmail() from exc
+    check_booking_email(values.get("booking_email"))
 
 
 def create_venue(
@@ -253,6 +248,8 @@ def _venue_update_values(venue: Venue, changes: dict[str, Any]) -> tuple[dict[st
     for field in VENUE_TEXT_FIELDS:
         values[field] = (changes[field] or "").strip() if field in changes else getattr(venue, field)
     _check_venue_texts(values)
+    if not values["booking_email"] and venue.booking_notification == BookingNotification.DIGEST:
+        raise DigestNeedsBookingEmail()
     for field in VENUE_ACCESSIBILITY_FIELDS:
         values[field] = bool(changes[field]) if field in changes else getattr(venue, field)
     values["postal_code"] = (
@@ -387,6 +384,7 @@ def _notify_offerer_decision(offerer: Offerer, *, validated: bool, reason: str =
             link=account_builders.absolute_url("pro:dashboard"),
         ),
         related=offerer,
+        quiet_in=timezone_for_postal_code(offerer.postal_code),  # staff's decision, not the pro's action
     )
 
 
@@ -444,6 +442,7 @@ def request_membership(*, offerer: Offerer, user) -> Membership:
                 link=account_builders.absolute_url("pro:members"),
             ),
             related=membership,
+            quiet_in=timezone_for_postal_code(offerer.postal_code),  # another person's request
         )
     return membership
 
@@ -483,6 +482,7 @@ def _decide_membership(membership_id: int, *, actor, validated: bool, reason: st
             link=account_builders.absolute_url("pro:dashboard"),
         ),
         related=membership,
+        quiet_in=timezone_for_postal_code(membership.offerer.postal_code),  # an admin's or staff's decision
     )
     return membership
 

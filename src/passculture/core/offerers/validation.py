@@ -1,9 +1,19 @@
 import re
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from stdnum.fr import siren as stdnum_siren
 from stdnum.fr import siret as stdnum_siret
 
-from .exceptions import InvalidPostalCode, InvalidSiren, InvalidSiret, SiretNotMatchingSiren
+from .constants import BOOKING_EMAIL_MAX_LENGTH
+from .exceptions import (
+    BookingEmailTooLong,
+    InvalidBookingEmail,
+    InvalidPostalCode,
+    InvalidSiren,
+    InvalidSiret,
+    SiretNotMatchingSiren,
+)
 
 POSTAL_CODE_RE = re.compile(r"^[0-9]{5}$")
 
@@ -29,6 +39,20 @@ def check_postal_code(value: str) -> str:
     if not POSTAL_CODE_RE.match(value):
         raise InvalidPostalCode()
     return value
+
+
+def check_booking_email(value: str | None) -> str:
+    """A venue's booking address: empty (no email), or one real address that fits its column."""
+    email = (value or "").strip()
+    if not email:
+        return ""
+    if len(email) > BOOKING_EMAIL_MAX_LENGTH:
+        raise BookingEmailTooLong()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise InvalidBookingEmail() from exc
+    return email
 
 
 def check_can_act_for_offerer(actor, offerer_id: int) -> None:

@@ -1,25 +1,30 @@
-"""The beneficiary's choice about reminder emails before a show, and its one-click unsubscribe link
-(decision 0031): a signed token, so that the link works without signing in and cannot be forged."""
+"""The beneficiary's choice about reminder emails before a show (decision 0031), now one topic among
+others (notification_preferences, decision 0033). Kept for its callers; the token it signed before
+topics existed is still read by `notification_preferences.unsubscribe`."""
 
 from django.core import signing
 
-from passculture.core.common.exceptions import DomainError
-
 from .models import User
-from .notification_preferences import Topic, set_preference
+from .notification_preferences import (
+    LEGACY_SHOW_REMINDERS_SALT,
+    InvalidUnsubscribeLink,
+    Topic,
+    set_preference,
+    unsubscribe,
+)
 
-UNSUBSCRIBE_SALT = "passculture.show-reminders.unsubscribe"
+UNSUBSCRIBE_SALT = LEGACY_SHOW_REMINDERS_SALT
+
+__all__ = [
+    "InvalidUnsubscribeLink",
+    "legacy_unsubscribe_token",
+    "set_show_reminders",
+    "unsubscribe_from_show_reminders",
+]
 
 
-class InvalidUnsubscribeLink(DomainError):
-    code = "INVALID_UNSUBSCRIBE_LINK"
-    message = (
-        "Ce lien de désabonnement n'est pas valide. Vous pouvez désactiver les rappels depuis votre compte."
-    )
-
-
-def unsubscribe_token(user: User) -> str:
-    # No expiry: an unsubscribe link must keep working in an old email.
+def legacy_unsubscribe_token(user: User) -> str:
+    """The token decision 0031's emails carried (tests prove such links still work)."""
     return signing.dumps({"u": user.pk}, salt=UNSUBSCRIBE_SALT, compress=True)
 
 
@@ -28,11 +33,5 @@ def set_show_reminders(user: User, wanted: bool) -> None:
 
 
 def unsubscribe_from_show_reminders(token: str) -> User:
-    """Turns the reminders off for the user the token was signed for; idempotent."""
-    try:
-        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-        user = User.objects.get(pk=int(data["u"]))
-    except (signing.BadSignature, User.DoesNotExist, KeyError, TypeError, ValueError) as error:
-        raise InvalidUnsubscribeLink() from error
-    set_show_reminders(user, False)
+    user, _ = unsubscribe(token)
     return user

@@ -279,7 +279,7 @@ class VenueAdmin(StaffAdmin):
         "siret",
         "validation_status",
     )
-    list_filter = ("validation_status", "timezone", "department_code")
+    list_filter = ("validation_status", "booking_notification", "timezone", "department_code")
     search_fields = ("name", "public_name", "siret", "city", "offerer__name", "offerer__siren")
     list_select_related = ("offerer",)
     raw_id_fields = ("offerer",)

@@ -6,6 +6,7 @@ from . import (
     allocine,
     api_keys,
     auth,
+    booking_emails,
     booking_exports,
     counter,
     members,
@@ -79,6 +80,11 @@ urlpatterns = [
     path("lieux/nouveau/", venues.venue_create, name="venue-create"),
     path("lieux/<int:venue_id>/", venues.venue_detail, name="venue"),
     path("lieux/<int:venue_id>/modifier/", venues.venue_edit, name="venue-edit"),
+    path(
+        "lieux/<int:venue_id>/e-mails-de-reservation/",
+        booking_emails.venue_booking_emails,
+        name="venue-booking-emails",
+    ),
     path("lieux/<int:venue_id>/billetterie/", venues.venue_ticketing_request, name="venue-ticketing"),
     path(
         "lieux/<int:venue_id>/billetterie/vente/",

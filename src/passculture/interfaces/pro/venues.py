@@ -11,10 +11,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from passculture.core.bookings import feedback as booking_feedback
 from passculture.core.common.exceptions import DomainError
 from passculture.core.common.time import format_local, now
 from passculture.core.finance.selectors import current_bank_account
 from passculture.core.offerers import selectors, services
+from passculture.core.offerers.constants import BOOKING_EMAIL_MAX_LENGTH
 from passculture.core.providers.ticketing import links
 from passculture.core.providers.ticketing import selectors as ticketing_selectors
 from passculture.core.providers.ticketing.models import VENUE_ID_AT_PROVIDER_MAX_LENGTH
@@ -38,6 +40,8 @@ FIELD_BY_ERROR_CODE = {
     "VENUE_NAME_REQUIRED": "name",
     "VENUE_ADDRESS_REQUIRED": "address",
     "INVALID_BOOKING_EMAIL": "booking_email",
+    "BOOKING_EMAIL_TOO_LONG": "booking_email",
+    "DIGEST_NEEDS_BOOKING_EMAIL": "booking_email",
     "INVALID_COORDINATES": "latitude",
     "COORDINATES_INCOMPLETE": "latitude",
 }
@@ -55,7 +59,15 @@ class VenueForm(forms.Form):
     address = forms.CharField(label="Adresse", max_length=200)
     postal_code = forms.CharField(label="Code postal", max_length=5, min_length=5)
     city = forms.CharField(label="Ville", max_length=100)
-    booking_email = forms.EmailField(label="E-mail de réservation", required=False)
+    booking_email = forms.CharField(
+        label="E-mail de réservation",
+        required=False,
+        max_length=BOOKING_EMAIL_MAX_LENGTH,
+        error_messages={
+            "max_length": f"L'adresse e-mail de réservation est trop longue : {BOOKING_EMAIL_MAX_LENGTH} "
+            "caractères au plus."
+        },
+    )
     withdrawal_details = forms.CharField(
         label="Modalités de retrait", max_length=2000, required=False, widget=forms.Textarea
     )
@@ -147,6 +159,20 @@ def ticketing_health(link, tz: str) -> dict | None:
     }
 
 
+# The venue page lists the offers with the most answers; the summary counts them all (one query).
+FEEDBACK_ROWS = 10
+
+
+def feedback_context(venue, offerer_ids) -> dict:
+    rows = booking_feedback.counts_by_offer_of_venue(venue.pk, offerer_ids)
+    return {
+        "total": booking_feedback.total_of(rows),
+        "rows": rows[:FEEDBACK_ROWS],
+        "more": max(len(rows) - FEEDBACK_ROWS, 0),
+        "threshold": booking_feedback.MIN_ANSWERS_SHOWN,
+    }
+
+
 def _detail_page(request, venue, ticketing_form, *, status: int = 200):
     ticketing_link = links.current_link_of_venue(venue.pk)
     return render(
@@ -161,6 +187,7 @@ def _detail_page(request, venue, ticketing_form, *, status: int = 200):
             "ticketing_link": ticketing_link,
             "ticketing_health": ticketing_health(ticketing_link, venue.timezone),
             "ticketing_form": ticketing_form,
+            "feedback": feedback_context(venue, request.pro.offerer_ids),
             **allocine_context(venue),
         },
         status=status,

@@ -504,6 +504,7 @@ def alert_booked_vanished(
         subject=f"Séances réservées absentes du programme {source} – {venue.display_name}",
         text_body=text,
         related=venue,
+        quiet_in=venue.timezone,  # found by an import job, not by the pro
     )
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import push, reminders, views
+from . import preferences, push, views
 
 urlpatterns = [
     path("inscription/", views.signup, name="signup"),
@@ -18,10 +18,15 @@ urlpatterns = [
         "mot-de-passe/<str:uidb64>/<str:token>/", views.password_reset_confirm, name="password_reset_confirm"
     ),
     path("compte/", views.account, name="account"),
-    path("compte/rappels/", reminders.reminder_preference, name="reminder_preference"),
+    path("compte/notifications/", preferences.notification_preferences, name="notification_preferences"),
     path("compte/notifications/appareil/", push.subscribe, name="push_subscribe"),
     path("compte/notifications/appareil/retirer/", push.unsubscribe, name="push_unsubscribe"),
-    path("rappels/desabonnement/<str:token>/", reminders.unsubscribe, name="show_reminders_unsubscribe"),
+    path("compte/rappels/", preferences.old_reminder_preference, name="reminder_preference"),
+    path("desabonnement/<str:token>/", preferences.unsubscribe_view, name="unsubscribe"),
+    # Decision 0031's links, in emails already delivered: the same page.
+    path(
+        "rappels/desabonnement/<str:token>/", preferences.unsubscribe_view, name="show_reminders_unsubscribe"
+    ),
     path("compte/mot-de-passe/", views.password_change, name="password_change"),
     path("compte/suppression/", views.account_delete, name="account_delete"),
     path("compte/supprime/", views.account_deleted, name="account_deleted"),

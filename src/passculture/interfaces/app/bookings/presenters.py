@@ -9,6 +9,7 @@ from django.utils.safestring import SafeString
 
 from passculture.core.bookings import rules
 from passculture.core.bookings.constants import BookingStatus, CancellationReason
+from passculture.core.bookings.feedback import COUNTED_STATUSES, can_answer, feedback_of
 from passculture.core.common.money import format_euros
 from passculture.core.common.time import FRENCH_MONTHS, FRENCH_WEEKDAYS, format_local, to_local
 from passculture.core.geo.directions import directions_to_venue
@@ -116,10 +117,28 @@ class BookingCard:
     refund_note: str = ""
     # Tickets from the cinema's ticketing system (decision 0029): barcode and seat, one QR each.
     tickets: tuple[TicketLine, ...] = ()
+    # "Tu as aimé ?" (decision 0034): FEEDBACK_ASK, FEEDBACK_LIKED, FEEDBACK_DISLIKED, or "" (nothing to say).
+    feedback: str = ""
 
     @property
     def is_cancelled(self) -> bool:
         return self.status == BookingStatus.CANCELLED
+
+
+FEEDBACK_ASK = "ask"
+FEEDBACK_LIKED = "liked"
+FEEDBACK_DISLIKED = "disliked"
+
+
+def feedback_state(booking, at: dt.datetime) -> str:
+    """`booking` comes with its answer joined (bookings_of_beneficiary): no query here. An answer is shown
+    while it counts: not for a booking whose validation was undone, nor a cancelled one."""
+    if booking.status not in COUNTED_STATUSES:
+        return ""
+    answer = feedback_of(booking)
+    if answer is not None:
+        return FEEDBACK_LIKED if answer.liked else FEEDBACK_DISLIKED
+    return FEEDBACK_ASK if can_answer(booking, at) else ""
 
 
 def _section(booking, at: dt.datetime) -> str:
@@ -222,4 +241,5 @@ def booking_card(booking, at: dt.datetime, tickets=()) -> BookingCard:
         and booking.status != BookingStatus.CANCELLED,
         refund_note=refund_note(booking, at) if cancellation.is_allowed else "",
         tickets=lines,
+        feedback=feedback_state(booking, at),
     )

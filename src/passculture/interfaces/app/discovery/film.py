@@ -19,6 +19,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from passculture.core.bookings.feedback import counts_for_showings
 from passculture.core.bookings.obstacles import Facts, Obstacle, Reason, obstacle_for
 from passculture.core.bookings.selectors import booking_obstacles, stocks_for_obstacles
 from passculture.core.common.exceptions import DomainError
@@ -289,7 +290,10 @@ def _render(request, ref: search.FilmRef, chosen):
     if position is not None and source != "cinema":
         position_query = urlencode({"lat": f"{position.latitude:.5f}", "lon": f"{position.longitude:.5f}"})
     timezones = {c.venue.timezone for c in cinemas}
+    # "Tu as aimé ?" over every cinema that showed the film (one query), shown from the threshold only.
+    counts = counts_for_showings(ref.showings)
     context = {
+        "feedback": counts if counts.is_shown else None,
         "info": info,
         "description": _description(info.synopsis, info.allocine_url),
         "duration": p.duration_label(info.duration_minutes),

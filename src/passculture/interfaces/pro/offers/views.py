@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from passculture.core.bookings import feedback as booking_feedback
 from passculture.core.common.exceptions import DomainError
 from passculture.core.common.money import format_euros
 from passculture.core.common.time import format_local, to_local
@@ -287,6 +288,8 @@ def offer_detail(request, offer_id: int):
             "languages": ", ".join(label for code, label in LANGUAGES if code in offer.languages),
             # Sanitised on save already; again here for rows written by imports or by hand in the admin.
             "description": sanitize_description(offer.description),
+            "feedback": booking_feedback.counts_for_offer(offer.pk, request.pro.offerer_ids),
+            "feedback_threshold": booking_feedback.MIN_ANSWERS_SHOWN,
         },
     )
 

@@ -36,6 +36,7 @@ ROUTES = {
     ("post", "/api/native/v1/bookings"),
     ("get", "/api/native/v1/bookings/{booking_id}"),
     ("post", "/api/native/v1/bookings/{booking_id}/cancel"),
+    ("post", "/api/native/v1/bookings/{booking_id}/feedback"),
 }
 
 

@@ -180,7 +180,7 @@ def test_booking_a_deleted_showtime_is_400_stock_deleted(client_of, venue):
 BOOKING_KEYS = {
     "id", "status", "quantity", "amount", "totalAmount", "token", "qrCodePayload",
     "cancellationLimitDatetime", "isCancellable", "cancellationMessage", "notCancellableReason",
-    "cancellationReason", "bookedAt", "usedAt", "cancelledAt", "stock", "offer", "tickets",
+    "cancellationReason", "bookedAt", "usedAt", "cancelledAt", "stock", "offer", "tickets", "feedback",
     "priceCategoryLabel",
 }  # fmt: skip
 

@@ -1,11 +1,12 @@
-"""The current beneficiary's bookings: list, book, cancel."""
+"""The current beneficiary's bookings: list, book, cancel, and "Tu as aimé ?" after the show."""
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router
+from ninja import Router, Status
 
 from passculture.core.bookings import rules
 from passculture.core.bookings.constants import BookingStatus
 from passculture.core.bookings.exceptions import BookingNotFound
+from passculture.core.bookings.feedback import can_answer, feedback_of, give_feedback
 from passculture.core.bookings.selectors import booking_of_beneficiary, bookings_of_beneficiary
 from passculture.core.bookings.services import book_offer, cancel_booking_by_beneficiary
 from passculture.core.common.time import now as utcnow
@@ -13,7 +14,16 @@ from passculture.core.providers.ticketing.selectors import tickets_by_booking, t
 from passculture.interfaces.api.inputs import Id
 
 from .offers import image_url
-from .schemas import BookingCreatedOut, BookingIn, BookingOut, BookingsOut, ErrorOut, InvalidInputOut
+from .schemas import (
+    BookingCreatedOut,
+    BookingFeedbackOut,
+    BookingIn,
+    BookingOut,
+    BookingsOut,
+    ErrorOut,
+    FeedbackIn,
+    InvalidInputOut,
+)
 
 router = Router(tags=["Réservations"])
 
@@ -25,6 +35,15 @@ def _is_qr_visible(booking, at) -> bool:
         duration_minutes=booking.offer.duration_minutes,
         at=at,
     )
+
+
+def _feedback(booking, at) -> dict:
+    answer = feedback_of(booking)
+    return {
+        "can_answer": can_answer(booking, at),
+        "liked": answer.liked if answer is not None else None,
+        "answered_at": answer.created_at if answer is not None else None,
+    }
 
 
 def _booking(request: HttpRequest, booking, *, at, tickets=()) -> dict:
@@ -80,6 +99,7 @@ def _booking(request: HttpRequest, booking, *, at, tickets=()) -> dict:
                 "timezone": venue.timezone,
             },
         },
+        "feedback": _feedback(booking, at),
     }
 
 
@@ -151,3 +171,26 @@ def create_booking(request: HttpRequest, payload: BookingIn):
 def cancel_booking(request: HttpRequest, booking_id: Id):
     cancel_booking_by_beneficiary(request.auth, booking_id)
     return HttpResponse(status=204)
+
+
+@router.post(
+    "/bookings/{booking_id}/feedback",
+    response={
+        201: BookingFeedbackOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: InvalidInputOut,
+    },
+    by_alias=True,
+    summary="Tu as aimé ? (après la séance)",
+    description="`liked` : `true` (« J'ai aimé ») ou `false` (« Je n'ai pas aimé »). Une seule réponse par "
+    "réservation, définitive : une deuxième répond 409 `FEEDBACK_ALREADY_GIVEN`. Possible une fois la "
+    "réservation validée (409 `FEEDBACK_BOOKING_NOT_USED`, `FEEDBACK_BOOKING_CANCELLED`) et la séance "
+    "terminée (409 `FEEDBACK_SHOW_NOT_OVER`). 404 `BOOKING_NOT_FOUND` pour la réservation d'une autre "
+    "personne. Personne ne voit qui a répondu quoi : seuls des totaux sont montrés, à partir de 10 réponses.",
+)
+def answer_feedback(request: HttpRequest, booking_id: Id, payload: FeedbackIn):
+    answer = give_feedback(request.auth, booking_id, payload.liked)
+    return Status(201, {"can_answer": False, "liked": answer.liked, "answered_at": answer.created_at})

@@ -4,6 +4,7 @@ offers: looking needs no account."""
 from django.http import HttpRequest
 from ninja import Query, Router
 
+from passculture.core.bookings.feedback import counts_for_showings
 from passculture.core.common.time import now as utcnow
 from passculture.core.common.time import to_local
 from passculture.core.offers import search
@@ -143,6 +144,7 @@ def movie_calendar(
         ref, at=at, first=first, last=last, position=position, radius_km=radius_km
     )
     info = search.film_info(search.with_a_showing(ref))
+    counts = counts_for_showings(ref.showings)
     return {
         "film": {
             "id": ref.film.pk if ref.film is not None else None,
@@ -157,6 +159,9 @@ def movie_calendar(
             "allocine_id": info.allocine_id,
             "visa": info.visa,
             "allocine_url": info.allocine_url or None,
+            "feedback": {"likes": counts.likes, "total": counts.total, "like_percent": counts.like_percent}
+            if counts.is_shown
+            else None,
         },
         "from": first,
         "to": last,

@@ -272,6 +272,27 @@ class TicketOut(CamelSchema):
     seat: str | None = Field(description="Place (ex. « F12 ») ; null en placement libre.")
 
 
+class BookingFeedbackOut(CamelSchema):
+    """« Tu as aimé ? » après la séance (une seule réponse par réservation, définitive)."""
+
+    can_answer: bool = Field(
+        description="Vrai quand la question est à poser : réservation validée, séance terminée, pas encore "
+        "de réponse."
+    )
+    liked: bool | None = Field(description="La réponse donnée : true (aimé), false (pas aimé) ; null sinon.")
+    answered_at: dt.datetime | None
+
+
+class FeedbackIn(CamelInSchema):
+    liked: StrictBool = Field(description="true : « J'ai aimé » ; false : « Je n'ai pas aimé ».")
+
+
+class FilmFeedbackOut(CamelSchema):
+    likes: int
+    total: int = Field(description="Nombre de réponses (réservations validées, tous cinémas confondus).")
+    like_percent: int = Field(description="Part des réponses « aimé », en %, arrondie.")
+
+
 class BookingOut(CamelSchema):
     id: int
     status: str = Field(description="CONFIRMED, USED, CANCELLED ou REIMBURSED.")
@@ -306,6 +327,7 @@ class BookingOut(CamelSchema):
     cancelled_at: dt.datetime | None
     stock: BookingStockOut
     offer: BookingOfferOut
+    feedback: BookingFeedbackOut
 
 
 class BookingsOut(CamelSchema):
@@ -528,6 +550,10 @@ class CalendarFilmOut(CamelSchema):
     allocine_id: str
     visa: str
     allocine_url: str | None
+    feedback: FilmFeedbackOut | None = Field(
+        description="« Tu as aimé ? » : les réponses, tous cinémas confondus ; null sous le seuil de "
+        "réponses (10), où rien n'est montré."
+    )
 
 
 class MovieCalendarOut(CamelSchema):
