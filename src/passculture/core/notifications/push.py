@@ -23,9 +23,10 @@ from django.db import transaction
 from django.urls import reverse
 
 from passculture.core.common.exceptions import InvalidInput, NotFound, ServiceUnavailable
+from passculture.core.common.money import format_euros
 from passculture.core.common.quiet_hours import next_allowed
 from passculture.core.common.text import has_forbidden_characters
-from passculture.core.common.time import format_local
+from passculture.core.common.time import format_local, format_local_day
 from passculture.core.common.time import now as utcnow
 from passculture.core.users.notification_preferences import Topic, wants
 
@@ -361,4 +362,37 @@ def push_booking_cancelled_by_offerer(booking) -> list[OutboxPush]:
         url=_booking_url(booking),
         quiet_in=booking.venue.timezone,
         related=booking,
+    )
+
+
+def push_credit_granted(user, deposit, *, tz_name: str) -> list[OutboxPush]:
+    """The credit is granted (identity approved, or the 18-year-old credit of the 2025 reform): decided by
+    staff or a job, not by the person just now, so not in their quiet hours."""
+    return queue_push(
+        user,
+        kind="credit_granted",
+        title="Ton crédit pass Culture est là",
+        body=f"{format_euros(deposit.amount_cents)} à dépenser au cinéma, "
+        f"jusqu'au {format_local_day(deposit.expires_at, tz_name)}.",
+        url=reverse("app:credit"),
+        quiet_in=tz_name,
+        related=deposit,
+    )
+
+
+def push_credit_expiry(
+    user, *, remaining_cents: int, expires_at: dt.datetime, days_left: int, tz_name: str, related=None
+) -> list[OutboxPush]:
+    """The credit expiry reminder (90, 30, 7 days before), beside its email, if the person wants it."""
+    when = "demain" if days_left <= 1 else f"dans {days_left} jours"
+    return queue_push(
+        user,
+        kind="credit_expiry_reminder",
+        title=f"Ton crédit expire {when}",
+        body=f"Il te reste {format_euros(remaining_cents)} à dépenser jusqu'au "
+        f"{format_local_day(expires_at, tz_name)}. Trouve une séance près de chez toi.",
+        url=reverse("app:credit"),
+        topic=Topic.CREDIT_REMINDERS,
+        quiet_in=tz_name,
+        related=related,
     )
