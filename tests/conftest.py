@@ -93,6 +93,13 @@ def _private_booking_exports(settings, tmp_path_factory):
     settings.BOOKING_EXPORTS_ROOT = tmp_path_factory.mktemp("booking-exports")
 
 
+@pytest.fixture(autouse=True)
+def _no_development_vapid_keys(settings, tmp_path):
+    # Web push is off unless a test configures keys: never the developer's var/vapid_keys.json.
+    settings.VAPID_PUBLIC_KEY = settings.VAPID_PRIVATE_KEY = ""
+    settings.VAPID_KEY_FILE = tmp_path / "no-vapid-keys.json"
+
+
 @pytest.fixture
 def beneficiary(db):
     user = UserFactory()

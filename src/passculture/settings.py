@@ -242,6 +242,28 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "pass Culture <support
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_MAX_ATTEMPTS = int(os.environ.get("EMAIL_MAX_ATTEMPTS", "10"))
 
+# Web push (decision 0032). VAPID keys as base64url (the raw 32-byte private scalar, the 65-byte public
+# point): `passculture generate_vapid_keys` prints a pair. Or VAPID_KEY_FILE, a JSON file
+# {"public_key", "private_key"}: with DEBUG on and no key set, one is generated there on first use so
+# that `make run` works. With no key at all, the app does not offer notifications.
+VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY", "")
+VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "")
+VAPID_KEY_FILE = Path(os.environ.get("VAPID_KEY_FILE", VAR_DIR / "vapid_keys.json"))
+# Who the push services contact about our traffic (RFC 8292): a mailto: or https: URL.
+VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:support@passculture.local")
+# Subscriptions are accepted only for these push services' hosts (and their subdomains): the server
+# POSTs to the endpoint, so an arbitrary URL would let anyone make it call any address.
+WEB_PUSH_ALLOWED_HOSTS = env_list(
+    "WEB_PUSH_ALLOWED_HOSTS",
+    "fcm.googleapis.com,android.googleapis.com,push.services.mozilla.com,notify.windows.com,push.apple.com",
+)
+# http:// endpoints on 127.0.0.1, ::1 or localhost (a local push service in tests and demos), never else.
+WEB_PUSH_ALLOW_LOOPBACK = env_bool("WEB_PUSH_ALLOW_LOOPBACK", False)
+WEB_PUSH_MAX_ATTEMPTS = int(os.environ.get("WEB_PUSH_MAX_ATTEMPTS", "8"))
+WEB_PUSH_TIMEOUT = float(os.environ.get("WEB_PUSH_TIMEOUT", "5"))
+# How long a push service keeps a message for a device that is offline (the TTL header, seconds).
+WEB_PUSH_TTL = int(os.environ.get("WEB_PUSH_TTL", str(12 * 3600)))
+
 # Celery: with no broker, tasks run eagerly in-process and runjobs drains the email outbox.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL

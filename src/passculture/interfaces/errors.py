@@ -78,6 +78,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "RATE_LIMITED": 429,
     # a service the platform needs (the rate-limit counters' Redis) does not answer
     "SERVICE_UNAVAILABLE": 503,
+    "PUSH_NOT_CONFIGURED": 503,
     # bank details (the input errors INVALID_IBAN, BIC_IBAN_MISMATCH... are InvalidInput: 400)
     "BANK_ACCOUNT_NOT_PENDING": 409,
     "BANK_ACCOUNT_ALREADY_SUBMITTED": 409,

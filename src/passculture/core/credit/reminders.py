@@ -31,6 +31,7 @@ from passculture.core.common.text import fold
 from passculture.core.common.time import now as utcnow
 from passculture.core.geo.services import search_places
 from passculture.core.notifications.credit_emails import NearbyFilm, credit_expiry_reminder
+from passculture.core.notifications.push import push_credit_expiry
 from passculture.core.notifications.services import queue_built
 
 from .models import CreditReminder, Deposit
@@ -187,13 +188,13 @@ def send_credit_reminders(at: dt.datetime | None = None) -> dict:
                 films=films,
                 place_label=place.label if place is not None else "",
             )
-            if _claim_and_queue(group, threshold, remaining, at, content, tz_name):
+            if _claim_and_queue(group, threshold, remaining, at, content, tz_name, left):
                 sent += 1
     return {"sent": sent}
 
 
 def _claim_and_queue(
-    group: list[Deposit], threshold: int, remaining: int, at: dt.datetime, content, tz_name: str
+    group: list[Deposit], threshold: int, remaining: int, at: dt.datetime, content, tz_name: str, left: int
 ) -> bool:
     try:
         with transaction.atomic():
@@ -202,8 +203,14 @@ def _claim_and_queue(
                     deposit=deposit, days_before=threshold, sent_at=at, remaining_cents=remaining
                 )
             queue_built(content, related=group[0], quiet_in=tz_name)
-            # Web push (issue 16 point 3) goes here, in the same claim: queue_push(group[0].user, ...,
-            # topic=Topic.CREDIT_REMINDERS, quiet_in=tz_name, related=group[0]).
+            push_credit_expiry(
+                group[0].user,
+                remaining_cents=remaining,
+                expires_at=group[0].expires_at,
+                days_left=left,
+                tz_name=tz_name,
+                related=group[0],
+            )
     except IntegrityError:
         return False  # another run claimed it first
     return True

@@ -21,6 +21,7 @@ from passculture.core.common.time import now as utcnow
 from passculture.core.credit.exceptions import DepositAlreadyGranted, NoPolicyInForce, NotEligible
 from passculture.core.credit.selectors import deposits_of, grant_ages
 from passculture.core.credit.services import grant_deposit
+from passculture.core.notifications.push import push_credit_granted
 from passculture.core.notifications.services import queue_built
 from passculture.core.users.exceptions import AccountInactive
 from passculture.core.users.selectors import eligibility
@@ -202,7 +203,7 @@ def approve_identity_check(
     # Decided by staff or a provider, not by the person just now: never in their quiet hours.
     tz_name = timezone_for_postal_code(user.postal_code)
     queue_built(emails.identity_approved(user, deposit), related=locked, quiet_in=tz_name)
-    # Web push of the granted credit (issue 16 points 3 and 4) goes here: queue_push(user, ..., quiet_in=tz_name).
+    push_credit_granted(user, deposit, tz_name=tz_name)
     return locked
 
 
@@ -303,7 +304,7 @@ def _grant_credit_of_new_age(user_id: int, at: dt.datetime) -> bool:
     tz_name = timezone_for_postal_code(user.postal_code)
     content = emails.credit_of_age_granted(user, deposit, remaining, last_expiry)
     queue_built(content, related=deposit, quiet_in=tz_name)
-    # Web push of the granted credit (issue 16 points 3 and 4) goes here: queue_push(user, ..., quiet_in=tz_name).
+    push_credit_granted(user, deposit, tz_name=tz_name)
     return True
 
 

@@ -26,6 +26,12 @@ SCHEDULE: tuple[Job, ...] = (
         "Envoie les emails en attente de l'outbox (relances avec délai croissant).",
     ),
     Job(
+        "deliver_pushes",
+        dt.timedelta(minutes=1),
+        "passculture.core.notifications.push_delivery.deliver_due_pushes",
+        "Envoie les notifications push en attente (relances avec délai croissant, 8 tentatives au plus).",
+    ),
+    Job(
         "show_reminders",
         dt.timedelta(minutes=15),
         "passculture.core.bookings.reminders.send_show_reminders",

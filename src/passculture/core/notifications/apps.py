@@ -6,3 +6,6 @@ class NotificationsConfig(AppConfig):
     label = "notifications"
     verbose_name = "E-mails"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401 - registers the VAPID key checks

@@ -56,3 +56,85 @@ class OutboxEmail(models.Model):
     @property
     def hides_body(self) -> bool:
         return self.is_sensitive or self.kind.startswith(SENSITIVE_KIND_PREFIX)
+
+
+# --- Web push (decision 0032) ----------------------------------------------------------------------
+
+# Push services' endpoints are a few hundred characters (FCM, Mozilla autopush, Apple, Windows).
+PUSH_ENDPOINT_MAX_LENGTH = 1024
+# base64url without padding of a P-256 public point (65 bytes) and of the 16-byte auth secret.
+P256DH_LENGTH = 87
+AUTH_LENGTH = 22
+
+
+class PushSubscription(models.Model):
+    """One browser (device) where a person accepted notifications: what `PushManager.subscribe` gave."""
+
+    user = models.ForeignKey(
+        "users.User",
+        on_delete=models.CASCADE,
+        related_name="push_subscriptions",
+        verbose_name="personne",
+    )
+    endpoint = models.URLField(max_length=PUSH_ENDPOINT_MAX_LENGTH, unique=True, verbose_name="adresse")
+    p256dh = models.CharField(max_length=P256DH_LENGTH, verbose_name="clé publique (p256dh)")
+    auth = models.CharField(max_length=AUTH_LENGTH, verbose_name="secret (auth)")
+    # A coarse label ("Chrome sur Android"), never the whole User-Agent header.
+    user_agent = models.CharField(max_length=64, blank=True, verbose_name="appareil")
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="créé le")
+    last_success_at = models.DateTimeField(null=True, blank=True, verbose_name="dernier envoi réussi le")
+
+    class Meta:
+        verbose_name = "abonnement aux notifications"
+        verbose_name_plural = "abonnements aux notifications"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.user_agent or 'appareil'}"
+
+
+class OutboxPush(models.Model):
+    """One notification for one subscription, queued in the transaction that causes it, delivered later
+    with retries like OutboxEmail. The subscription may be removed meanwhile (the push service answered
+    404 or 410): the row stays, FAILED, as the record of what was not delivered."""
+
+    subscription = models.ForeignKey(
+        PushSubscription,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="pushes",
+        verbose_name="abonnement",
+    )
+    user = models.ForeignKey(
+        "users.User", on_delete=models.CASCADE, related_name="outbox_pushes", verbose_name="personne"
+    )
+    kind = models.CharField(max_length=64, db_index=True, verbose_name="type")
+    topic = models.CharField(max_length=32, blank=True, verbose_name="thème")
+    title = models.CharField(max_length=120, verbose_name="titre")
+    body = models.CharField(max_length=400, verbose_name="texte")
+    url = models.CharField(max_length=300, verbose_name="lien")
+    tag = models.CharField(max_length=64, blank=True, verbose_name="étiquette")
+    status = models.CharField(
+        max_length=16,
+        choices=EmailStatus.choices,
+        default=EmailStatus.PENDING,
+        db_index=True,
+        verbose_name="état",
+    )
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name="tentatives")
+    next_attempt_at = models.DateTimeField(db_index=True, verbose_name="prochaine tentative le")
+    last_error = models.TextField(blank=True, verbose_name="dernière erreur")
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="créé le")
+    sent_at = models.DateTimeField(null=True, blank=True, verbose_name="envoyé le")
+    related_type = models.CharField(max_length=64, blank=True, verbose_name="type de l'objet lié")
+    related_id = models.CharField(max_length=64, blank=True, verbose_name="identifiant de l'objet lié")
+
+    class Meta:
+        verbose_name = "notification sortante"
+        verbose_name_plural = "notifications sortantes"
+        ordering = ["id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="notif_push_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.get_status_display()})"

@@ -28,9 +28,11 @@ def show_reminder_to_beneficiary(booking) -> tuple[EmailContent, dict]:
 
 
 def queue_show_reminder(booking):
+    from .push import push_show_reminder
     from .services import queue_email
 
     content, headers = show_reminder_to_beneficiary(booking)
+    push_show_reminder(booking)
     return queue_email(
         kind=content.kind,
         to=content.to,

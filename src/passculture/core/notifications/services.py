@@ -35,7 +35,7 @@ from passculture.core.common.quiet_hours import next_allowed
 from passculture.core.common.scrubbing import scrub_text
 from passculture.core.common.time import now as utcnow
 
-from . import builders, deferred
+from . import builders, deferred, push
 from .builders import EmailContent
 from .models import REDACTED_BODY, EmailStatus, OutboxEmail
 
@@ -168,6 +168,7 @@ def notify_booking_confirmed(booking) -> None:
     (decision 0033): the beneficiary's confirmation answers what they just did; the venue's waits for
     08:00 at the venue."""
     deferred.queue(deferred.booking_confirmed(booking))
+    push.push_booking_confirmed(booking)
 
 
 def notify_booking_cancelled(booking, *, message: str = "") -> None:
@@ -182,11 +183,14 @@ def notify_booking_cancelled(booking, *, message: str = "") -> None:
     queue_built(
         to_beneficiary, related=booking, quiet_in=None if reason == CancellationReason.BENEFICIARY else tz
     )
+    if reason == CancellationReason.OFFERER:  # not the person's own cancellation
+        push.push_booking_cancelled_by_offerer(booking)
 
 
 def notify_showtime_moved(booking, *, old_start) -> None:
     content = builders.showtime_moved_to_beneficiary(booking, old_start=old_start)
     queue_built(content, related=booking, quiet_in=booking.venue.timezone)
+    push.push_showtime_moved(booking, old_start=old_start)
 
 
 def notify_booking_expiry_reminder(booking) -> None:

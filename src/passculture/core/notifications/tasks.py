@@ -16,3 +16,15 @@ def deliver_email(self, email_id: int) -> str:
             # The worker retries on the outbox's backoff; if this re-enqueue fails, runjobs still will.
             raise self.retry(countdown=delay, max_retries=settings.EMAIL_MAX_ATTEMPTS)
     return outcome
+
+
+@shared_task(bind=True, acks_late=True, ignore_result=True)
+def deliver_push(self, push_id: int) -> str:
+    from . import push_delivery
+
+    outcome = push_delivery.deliver_push(push_id)
+    if outcome == push_delivery.RETRIED:
+        delay = push_delivery.seconds_until_next_attempt(push_id)
+        if delay is not None:
+            raise self.retry(countdown=delay, max_retries=settings.WEB_PUSH_MAX_ATTEMPTS)
+    return outcome

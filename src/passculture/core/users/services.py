@@ -24,6 +24,7 @@ from passculture.core.common.time import now as utcnow
 from passculture.core.favourites.services import forget_favourites
 from passculture.core.identity.services import erase_identity_data
 from passculture.core.notifications import account_builders
+from passculture.core.notifications.push import forget_devices
 from passculture.core.notifications.services import forget_address, queue_built
 
 from . import accounts
@@ -303,6 +304,7 @@ def anonymise_account(request: AccountDeletionRequest, *, at: dt.datetime | None
     # The identity checks keep their decision (why a deposit was granted) but lose what the document said.
     erased_checks = erase_identity_data(user, at=at)
     forgotten_favourites = forget_favourites(user)
+    forgotten_devices = forget_devices(user)
     request.status = DeletionStatus.ANONYMISED
     request.anonymised_at = at
     request.save(update_fields=["status", "anonymised_at"])
@@ -315,6 +317,7 @@ def anonymise_account(request: AccountDeletionRequest, *, at: dt.datetime | None
             "outbox_emails": forgotten_emails,
             "identity_checks": erased_checks,
             "favourites": forgotten_favourites,
+            "push_devices": forgotten_devices,
         },
     )
     return True

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import preferences, views
+from . import preferences, push, views
 
 urlpatterns = [
     path("inscription/", views.signup, name="signup"),
@@ -19,6 +19,8 @@ urlpatterns = [
     ),
     path("compte/", views.account, name="account"),
     path("compte/notifications/", preferences.notification_preferences, name="notification_preferences"),
+    path("compte/notifications/appareil/", push.subscribe, name="push_subscribe"),
+    path("compte/notifications/appareil/retirer/", push.unsubscribe, name="push_unsubscribe"),
     path("compte/rappels/", preferences.old_reminder_preference, name="reminder_preference"),
     path("desabonnement/<str:token>/", preferences.unsubscribe_view, name="unsubscribe"),
     # Decision 0031's links, in emails already delivered: the same page.

@@ -141,6 +141,8 @@ def service_worker(request):
         # Film pages: their query (a place, a day) only narrows the showtimes; one copy per film.
         "normalisedPattern": _film_pattern(),
         "mediaUrl": settings.MEDIA_URL,
+        # Web push (decision 0032): the icon of the notifications the worker shows.
+        "notificationIcon": static(ICONS[0][0]),
         # The offline page's ways out: the kept pages among these.
         "offlineLinks": [
             [reverse("app:bookings"), "Voir mes réservations enregistrées sur cet appareil"],

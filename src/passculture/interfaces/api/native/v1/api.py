@@ -6,7 +6,7 @@ from passculture.interfaces.api.auth import AccessToken
 from passculture.interfaces.api.handlers import install_error_handlers
 from passculture.interfaces.api.inputs import InputParser
 
-from . import account, bookings, credit, favourites, films, identity, offers
+from . import account, bookings, credit, favourites, films, identity, offers, push
 
 DESCRIPTION = """API de l'application des jeunes bénéficiaires du pass Culture.
 
@@ -33,3 +33,4 @@ api.add_router("", bookings.router)
 api.add_router("", identity.router)
 api.add_router("", credit.router)
 api.add_router("", favourites.router)
+api.add_router("", push.router)

@@ -21,7 +21,18 @@
     return caches.delete("pc-pages").catch(function () {});
   }
 
-  // Logout: forget the kept pages before the form leaves (the worker also does when it sees the POST).
+  function forgetPush() {
+    // The next person on this device must not get this one's notifications: the push service then
+    // answers 410 for this subscription and the server deletes it.
+    return navigator.serviceWorker.getRegistration().then(function (registration) {
+      return registration && registration.pushManager ? registration.pushManager.getSubscription() : null;
+    }).then(function (subscription) {
+      return subscription ? subscription.unsubscribe() : null;
+    }).catch(function () {});
+  }
+
+  // Logout: forget the kept pages before the form leaves (the worker also does when it sees the POST),
+  // and this device's notifications.
   if (logoutUrl) {
     document.addEventListener("submit", function (event) {
       var form = event.target;
@@ -31,7 +42,7 @@
       event.preventDefault();
       form.dataset.forgetDone = "1";
       var leave = function () { form.submit(); };
-      Promise.race([forgetPages(), new Promise(function (resolve) { setTimeout(resolve, 1500); })]).then(leave, leave);
+      Promise.race([Promise.all([forgetPages(), forgetPush()]), new Promise(function (resolve) { setTimeout(resolve, 1500); })]).then(leave, leave);
     });
   }
 

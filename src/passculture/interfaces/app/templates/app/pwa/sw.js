@@ -8,6 +8,8 @@
  *   replaced offline by a plain tile, never a broken image.
  * - Static assets are cache-first in a cache named after their content hash: a deploy that changes
  *   them changes the name, and the old cache is dropped on activation.
+ * - Web push (decision 0032): a push message (JSON: title, body, url, tag) is shown as a notification;
+ *   touching it opens (or focuses) that page of the app. Only paths of this site are opened.
  * - Only GET responses of this site are kept, never a redirect (to the login page) nor an error; the
  *   pages are forgotten on logout and on login, so that the next person on this device sees nothing
  *   of the previous one's.
@@ -228,4 +230,42 @@ self.addEventListener("message", (event) => {
         .then((kept) => reply({ type: kept ? "page-kept" : "page-not-kept", url: url.pathname }))
     );
   }
+});
+
+// The server's payload is trusted for its text only: the page it opens is always a path of this site.
+function notificationTarget(url) {
+  return typeof url === "string" && url.startsWith("/") && !url.startsWith("//") ? url : "/";
+}
+
+self.addEventListener("push", (event) => {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch (error) {
+    data = { body: event.data ? event.data.text() : "" };
+  }
+  const options = {
+    body: typeof data.body === "string" ? data.body : "",
+    icon: CONFIG.notificationIcon,
+    lang: "fr",
+    data: { url: notificationTarget(data.url) },
+  };
+  if (typeof data.tag === "string" && data.tag) {
+    // A newer message about the same booking replaces the older one.
+    options.tag = data.tag;
+    options.renotify = true;
+  }
+  const title = typeof data.title === "string" && data.title ? data.title : "pass Culture cinéma";
+  event.waitUntil(self.registration.showNotification(title, options));
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const target = new URL(notificationTarget((event.notification.data || {}).url), self.location.origin).href;
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+      const open = windows.find((client) => client.url === target && "focus" in client);
+      return open ? open.focus() : self.clients.openWindow(target);
+    })
+  );
 });
