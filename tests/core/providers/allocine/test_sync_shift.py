@@ -189,3 +189,96 @@ def test_the_import_commits_without_waiting_for_the_disk_and_resets_the_setting(
 
     assert (seen, synchronous_commit()) == (["off", "off"], before)
     assert before != "off"
+
+
+# --- A booked showtime moved within its day (issue 16 point 2, decision 0030) ---------------------
+
+
+def _moved_week(first_day: dt.date, moves: dict) -> dict:
+    """`_week`, with the showtimes of `moves` ({(day, time): new time}) at their new time."""
+    feed = _week(first_day)
+    showtimes = feed["movieShowtimeList"]["edges"][0]["node"]["showtimes"]
+    for (day, time), new_time in moves.items():
+        old = f"{day.isoformat()}T{time}:00"
+        (showtime,) = [s for s in showtimes if s["startsAt"] == old]
+        showtime["startsAt"] = f"{day.isoformat()}T{new_time}:00"
+    return feed
+
+
+def test_a_booked_showtime_moved_within_its_day_keeps_its_bookings_and_tells_them(
+    imported, allocine, beneficiary
+):
+    day = FIRST_DAY + dt.timedelta(days=1)
+    booked = _stock(day, "20:30")
+    booking = bookings.book_offer(beneficiary, booked.pk, 1)
+    allocine.serve("P0001", _moved_week(FIRST_DAY, {(day, "20:30"): "21:15"}))
+
+    run = _sync(imported, allocine)
+    again = _sync(imported, allocine)
+
+    moved = Stock.objects.get(pk=booked.pk)
+    assert (moved.beginning_datetime, moved.booking_limit_datetime) == (
+        _start(day, "21:15"),
+        _start(day, "21:15"),
+    )
+    assert (
+        run.showtimes_created,
+        run.showtimes_updated,
+        run.showtimes_deleted,
+        run.showtimes_kept_booked,
+    ) == (
+        0,
+        1,
+        0,
+        0,
+    )
+    assert run.status == AllocineImportRun.Status.OK
+    assert not AllocineVanishedShowtime.objects.exists() and not OutboxEmail.objects.filter(kind=ALERT_KIND)
+    (email,) = OutboxEmail.objects.filter(kind="showtime_moved_beneficiary", related_id=str(booking.pk))
+    assert email.to == [beneficiary.email]
+    assert "20h30" in email.text_body and "21h15" in email.text_body
+    booking.refresh_from_db()
+    # B-MOVE: free cancellation until 48 h after the notice, never after the new start.
+    assert booking.stock_id == booked.pk
+    assert booking.cancellation_limit_datetime == min(NOW + dt.timedelta(hours=48), _start(day, "21:15"))
+    # The next run sees the showtime where it is now: nothing to do, nobody told twice.
+    assert (again.showtimes_created, again.showtimes_updated, again.showtimes_deleted) == (0, 0, 0)
+    assert OutboxEmail.objects.filter(kind="showtime_moved_beneficiary").count() == 1
+    assert Stock.objects.filter(offer__provider_ref=REF, is_deleted=False).count() == 14
+
+
+def test_an_ambiguous_move_is_left_to_the_cinema(imported, allocine, beneficiary):
+    """Both showtimes of a day booked and both moved: which went where is a guess, so nothing moves."""
+    day = FIRST_DAY + dt.timedelta(days=1)
+    for time in TIMES:
+        bookings.book_offer(beneficiary if time == "14:00" else _other_beneficiary(), _stock(day, time).pk, 1)
+    allocine.serve("P0001", _moved_week(FIRST_DAY, {(day, "14:00"): "15:00", (day, "20:30"): "21:00"}))
+
+    run = _sync(imported, allocine)
+
+    assert (run.showtimes_created, run.showtimes_kept_booked) == (2, 2)
+    assert AllocineVanishedShowtime.objects.filter(resolved_at__isnull=True).count() == 2
+    assert not OutboxEmail.objects.filter(kind="showtime_moved_beneficiary").exists()
+
+
+def test_a_showtime_moved_to_another_day_is_not_taken_for_a_move(imported, allocine, beneficiary):
+    day = FIRST_DAY + dt.timedelta(days=1)
+    booked = _stock(day, "20:30")
+    bookings.book_offer(beneficiary, booked.pk, 1)
+    feed = _moved_week(FIRST_DAY, {})
+    showtimes = feed["movieShowtimeList"]["edges"][0]["node"]["showtimes"]
+    (showtime,) = [s for s in showtimes if s["startsAt"] == f"{day.isoformat()}T20:30:00"]
+    showtime["startsAt"] = f"{(day + dt.timedelta(days=1)).isoformat()}T22:45:00"
+    allocine.serve("P0001", feed)
+
+    run = _sync(imported, allocine)
+
+    assert Stock.objects.get(pk=booked.pk).beginning_datetime == _start(day, "20:30")
+    assert (run.showtimes_created, run.showtimes_kept_booked) == (1, 1)
+    assert not OutboxEmail.objects.filter(kind="showtime_moved_beneficiary").exists()
+
+
+def _other_beneficiary():
+    from passculture.core.credit.factories import DepositFactory
+
+    return DepositFactory().user

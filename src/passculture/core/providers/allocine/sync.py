@@ -49,6 +49,7 @@ from .client import AllocineClient
 from .exceptions import AllocineError
 from .film_values import FilmValues, film_values, languages
 from .models import AllocineImportRun, AllocineVanishedShowtime, AllocineVenueSettings
+from .moves import apply_moves, find_moves
 from .posters import Connections, fetch_posters
 from .prices import import_categories, with_import_category
 from .schemas import FeedParseResult, Film, Movie
@@ -198,6 +199,16 @@ def _apply_feed(
             )
             outcome.out_of_window += out_of_window
 
+    # A booked showtime moved within its day reads as one gone and one new: its stock moves instead.
+    moves = find_moves(
+        stocks,
+        seen_stock_refs,
+        planned,
+        lambda ref: protected_offer_refs is None or _offer_ref_of(ref) in protected_offer_refs,
+        tz,
+    )
+    seen_stock_refs.update(move.old_ref for move in moves)
+
     if new_offers:
         Offer.objects.bulk_create(new_offers)
         categories.update(import_categories(venue, new_offers, settings_obj.price_cents, new_offers=True))
@@ -275,6 +286,7 @@ def _apply_feed(
             [(offer.pk, *(getattr(offer, name) for name in attnames)) for offer in changed_offers.values()],
         )
     update_stocks(changed_stocks)
+    apply_moves(moves, at)
     if outcome.vanished_booked:
         alert_booked_vanished(venue, outcome.vanished_booked)
         run.errors.append(
@@ -286,7 +298,7 @@ def _apply_feed(
     run.offers_created = len(new_offers)
     run.offers_updated = len(updated_offer_pks)
     run.showtimes_created = created
-    run.showtimes_updated = len(changed_stocks)
+    run.showtimes_updated = len(changed_stocks) + len(moves)
     run.showtimes_deleted = len(vanished_free)
     return outcome
 
