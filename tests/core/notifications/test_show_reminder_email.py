@@ -94,3 +94,25 @@ def test_delivery_through_a_real_smtp_server(settings, booking, smtp_server):
     assert len(images) == 1
     assert images[0]["Content-ID"] == f"<rappel-{booking.token.lower()}@passculture>"
     assert OutboxEmail.objects.get(kind="show_reminder").status == "SENT"
+
+
+def test_a_moved_showtime_email_through_a_real_smtp_server(settings, booking, smtp_server):
+    """Issue 16: one real SMTP delivery per template family; here the showtime moved by the cinema."""
+    from passculture.core.bookings.changes import showtime_moved
+
+    use_smtp(settings, smtp_server.port)
+    notice = utc(2026, 12, 10, 8, 0)  # 12h00 in La Réunion: not quiet hours
+    old_start = booking.stock.beginning_datetime
+    booking.stock.beginning_datetime = utc(2026, 12, 12, 17, 15)  # 21h15 in La Réunion
+    booking.stock.save()
+    assert showtime_moved(booking.stock, old_start=old_start, at=notice) == 1
+    services.deliver_due_emails(at=notice)
+    (envelope,) = smtp_server.envelopes
+    message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
+    assert envelope.rcpt_tos == ["lea@example.com"]
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    for body in (text, html):
+        assert "20h30" in body and "21h15" in body  # the old and new times, at the venue
+        assert "Le Grand Bleu" in body
+    assert OutboxEmail.objects.get(kind="showtime_moved_beneficiary").status == "SENT"
