@@ -44,3 +44,21 @@ def test_values_under_sensitive_keys_are_dropped_whole_and_the_rest_scrubbed():
         "nested": [{"password": FILTERED, "note": "to [email]"}],
         "n": 3,
     }
+
+
+def test_a_huge_text_is_cut_before_scrubbing_and_says_so():
+    from passculture.core.common.scrubbing import MAX_SCRUBBED_CHARS, scrub_text
+
+    text = "a" * 100_000 + " lea@example.com"
+    scrubbed = scrub_text(text, loose=True)
+    assert scrubbed.startswith("a" * 100) and "lea@example.com" not in scrubbed
+    assert scrubbed.endswith(f"({100_000 + 16 - MAX_SCRUBBED_CHARS} caractères coupés)")
+
+
+def test_bounded_patterns_still_find_what_they_must():
+    from passculture.core.common.scrubbing import scrub_text
+
+    assert scrub_text("to lea.martin+pc@mail.example.co.uk now") == "to [email] now"
+    key = "prod_0123456789ab_" + "f" * 64
+    assert scrub_text(f"key={key} end") == "key=[token] end"
+    assert scrub_text("x" * 300 + "1") == "x" * 300 + "1"  # one long word is not a token
