@@ -12,6 +12,7 @@ from passculture.core.offerers.factories import VenueFactory
 from passculture.core.offers.factories import StockFactory
 from passculture.core.users.factories import UserFactory
 from tests.conftest import utc
+from tests.core.bookings.test_concurrency import run_concurrently
 
 PARIS, REUNION, CAYENNE = "Europe/Paris", "Indian/Reunion", "America/Cayenne"
 # A show on Saturday 12 December 2026 at 20:30 in Paris (UTC+1).
@@ -189,30 +190,11 @@ def test_the_job_is_in_the_schedule():
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_concurrent_runs_send_the_reminder_once():
-    import threading
-
-    from django.db import connection
-
     stocks = [StockFactory(beginning_datetime=SHOW) for _ in range(5)]
     for stock in stocks:
         BookingFactory(stock=stock, booked_at=utc(2026, 12, 1, 9, 0))
     at = utc(2026, 12, 11, 9, 0)
-    barrier = threading.Barrier(2)
-    results = []
-
-    def run():
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute("SET lock_timeout = '20s'")
-            barrier.wait(timeout=30)
-            results.append(reminders.send_show_reminders(at=at)["sent"])
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert sum(results) == 5 and len(results) == 2
+    outcomes = run_concurrently([lambda: reminders.send_show_reminders(at=at)] * 2)
+    assert [o.kind for o in outcomes] == ["ok", "ok"], outcomes
+    assert sum(o.value["sent"] for o in outcomes) == 5
     assert _reminders().count() == 5

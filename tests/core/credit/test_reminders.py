@@ -16,6 +16,7 @@ from passculture.core.offerers.factories import VenueFactory
 from passculture.core.offers.factories import StockFactory
 from passculture.core.users.factories import UserFactory
 from tests.conftest import utc
+from tests.core.bookings.test_concurrency import run_concurrently
 
 NOW = utc(2026, 12, 7, 10, 0)  # 11:00 in Paris, 14:00 in La Réunion, 07:00 in Cayenne
 DAY = dt.timedelta(days=1)
@@ -192,29 +193,10 @@ def test_the_job_is_in_the_schedule():
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_concurrent_runs_send_each_reminder_once():
-    import threading
-
-    from django.db import connection
-
     for n in range(5):
         _deposit(30, email=f"young{n}@example.com")
-    barrier = threading.Barrier(2)
-    results = []
-
-    def run():
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute("SET lock_timeout = '20s'")
-            barrier.wait(timeout=30)
-            results.append(reminders.send_credit_reminders(at=NOW)["sent"])
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert sum(results) == 5 and len(results) == 2
+    outcomes = run_concurrently([lambda: reminders.send_credit_reminders(at=NOW)] * 2)
+    assert [o.kind for o in outcomes] == ["ok", "ok"], outcomes
+    assert sum(o.value["sent"] for o in outcomes) == 5
     assert _reminders().count() == 5
     assert CreditReminder.objects.count() == 5
