@@ -12,20 +12,10 @@ class EmailStatus(models.TextChoices):
     FAILED = "FAILED", "Échec définitif"
 
 
-class OutboxEmail(models.Model):
-    """An email queued in the same transaction as the change that causes it, delivered later."""
+class Delivery(models.Model):
+    """What an outbox row (email or push) records of its delivery: claimed by a conditional UPDATE of
+    `attempts` and `next_attempt_at`, retried with backoff, and what it is about."""
 
-    kind = models.CharField(max_length=64, db_index=True, verbose_name="type")
-    to = models.JSONField(default=list, verbose_name="destinataires")
-    reply_to = models.JSONField(default=list, blank=True, verbose_name="répondre à")
-    from_email = models.CharField(max_length=255, blank=True, verbose_name="expéditeur")
-    subject = models.CharField(max_length=255, verbose_name="objet")
-    text_body = models.TextField(verbose_name="texte")
-    html_body = models.TextField(blank=True, verbose_name="HTML")
-    headers = models.JSONField(default=dict, blank=True, verbose_name="en-têtes")
-    # Inline images (the QR code): [{"filename", "content_type", "content_id", "content_b64"}].
-    # Stored with the message so that a retry days later sends exactly what was queued.
-    attachments = models.JSONField(default=list, blank=True, verbose_name="pièces jointes")
     status = models.CharField(
         max_length=16,
         choices=EmailStatus.choices,
@@ -40,6 +30,25 @@ class OutboxEmail(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True, verbose_name="envoyé le")
     related_type = models.CharField(max_length=64, blank=True, verbose_name="type de l'objet lié")
     related_id = models.CharField(max_length=64, blank=True, verbose_name="identifiant de l'objet lié")
+
+    class Meta:
+        abstract = True
+
+
+class OutboxEmail(Delivery):
+    """An email queued in the same transaction as the change that causes it, delivered later."""
+
+    kind = models.CharField(max_length=64, db_index=True, verbose_name="type")
+    to = models.JSONField(default=list, verbose_name="destinataires")
+    reply_to = models.JSONField(default=list, blank=True, verbose_name="répondre à")
+    from_email = models.CharField(max_length=255, blank=True, verbose_name="expéditeur")
+    subject = models.CharField(max_length=255, verbose_name="objet")
+    text_body = models.TextField(verbose_name="texte")
+    html_body = models.TextField(blank=True, verbose_name="HTML")
+    headers = models.JSONField(default=dict, blank=True, verbose_name="en-têtes")
+    # Inline images (the QR code): [{"filename", "content_type", "content_id", "content_b64"}].
+    # Stored with the message so that a retry days later sends exactly what was queued.
+    attachments = models.JSONField(default=list, blank=True, verbose_name="pièces jointes")
     # Set by the builder of an email that carries a sign-in link: its bodies are redacted once it is
     # sent or has failed for good, and the back office never shows them.
     is_sensitive = models.BooleanField(default=False, verbose_name="contenu sensible")
@@ -93,7 +102,7 @@ class PushSubscription(models.Model):
         return f"{self.user_id} · {self.user_agent or 'appareil'}"
 
 
-class OutboxPush(models.Model):
+class OutboxPush(Delivery):
     """One notification for one subscription, queued in the transaction that causes it, delivered later
     with retries like OutboxEmail. The subscription may be removed meanwhile (the push service answered
     404 or 410): the row stays, FAILED, as the record of what was not delivered."""
@@ -115,20 +124,6 @@ class OutboxPush(models.Model):
     body = models.CharField(max_length=400, verbose_name="texte")
     url = models.CharField(max_length=300, verbose_name="lien")
     tag = models.CharField(max_length=64, blank=True, verbose_name="étiquette")
-    status = models.CharField(
-        max_length=16,
-        choices=EmailStatus.choices,
-        default=EmailStatus.PENDING,
-        db_index=True,
-        verbose_name="état",
-    )
-    attempts = models.PositiveSmallIntegerField(default=0, verbose_name="tentatives")
-    next_attempt_at = models.DateTimeField(db_index=True, verbose_name="prochaine tentative le")
-    last_error = models.TextField(blank=True, verbose_name="dernière erreur")
-    created_at = models.DateTimeField(auto_now_add=True, verbose_name="créé le")
-    sent_at = models.DateTimeField(null=True, blank=True, verbose_name="envoyé le")
-    related_type = models.CharField(max_length=64, blank=True, verbose_name="type de l'objet lié")
-    related_id = models.CharField(max_length=64, blank=True, verbose_name="identifiant de l'objet lié")
 
     class Meta:
         verbose_name = "notification sortante"
