@@ -192,16 +192,6 @@ def _clean_work_dir() -> None:
     (WORK / "logs").mkdir()
 
 
-def _static_files_stale(static_root: Path) -> bool:
-    """No manifest yet, or a source static file (or an installed package) newer than it."""
-    manifest = static_root / "staticfiles.json"
-    if not manifest.exists():
-        return True
-    made = manifest.stat().st_mtime
-    sources = [*(ROOT / "src" / "passculture").glob("**/static/**/*"), ROOT / "pyproject.toml"]
-    return any(path.stat().st_mtime > made for path in sources if path.is_file())
-
-
 def _preflight(args) -> None:
     if os.geteuid() != 0:
         raise SystemExit("multinode needs root (ip netns, veth)")
@@ -248,7 +238,9 @@ def run(args: argparse.Namespace) -> dict:
     from django.db import connection
 
     call_command("migrate", verbosity=0, interactive=False)
-    if _static_files_stale(WORK / "var" / "static"):
+    from passculture.interfaces.static_files import collected_static_files_are_current
+
+    if not collected_static_files_are_current():  # the nodes' STATIC_ROOT: WORK/var/static
         subprocess.run(
             [sys.executable, "-m", "passculture", "collectstatic", "--noinput", "-v", "0"],
             env=_process_env(_local(values)),

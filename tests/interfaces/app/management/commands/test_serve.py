@@ -41,7 +41,8 @@ def _wait_for(predicate, bound: float):
 
 
 @pytest.fixture
-def sqlite_env(tmp_path):
+def sqlite_env(tmp_path, collected_static):
+    (tmp_path / "static").symlink_to(collected_static, target_is_directory=True)
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
     env.update(
         PASSCULTURE_VAR_DIR=str(tmp_path),

@@ -26,8 +26,9 @@ TRANSFERRED = """() => {
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
+def served(tmp_path_factory, collected_static):
     var = tmp_path_factory.mktemp("serve-weight")
+    (var / "static").symlink_to(collected_static, target_is_directory=True)
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
     env.update(
         PASSCULTURE_VAR_DIR=str(var), DATABASE_URL=f"sqlite:///{var / 'db.sqlite3'}", EMAIL_BACKEND="locmem"

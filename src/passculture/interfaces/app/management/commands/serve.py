@@ -25,6 +25,7 @@ from django.utils.functional import empty
 from gunicorn.app.base import BaseApplication
 
 from passculture.core.jobs.services import run_due_jobs
+from passculture.interfaces.static_files import collected_static_files_are_current
 
 logger = logging.getLogger("passculture.serve")
 JOBS_INTERVAL_SECONDS = 30
@@ -144,7 +145,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, threads, no_jobs, jobs_interval, **options):
         serve_collected_static_files()
-        call_command("collectstatic", interactive=False, verbosity=0)
+        if not collected_static_files_are_current():
+            call_command("collectstatic", interactive=False, verbosity=0)
         # The demo cinema's ticketing system, in a thread of this (master) process: decision 0029.
         ticketing = start_reference_server()
         if ticketing is not None:
