@@ -12,7 +12,8 @@ ALLOCINE_API_KEY point at the server and `sync_all()` runs with no injected clie
 Measured, each in its own phase: the first import (empty database), an unchanged re-import (same
 feeds, a clock one hour later so every showtime is still in the future) and the daily shift (the next
 day's feeds, allocine_shift.py: the first day gone, a new day, about 5 % of the rest changed, some
-prices changed and booked showtimes vanishing; the clock one day later): wall time, CPU time of this
+prices changed and booked showtimes vanishing; the clock at 03:00 in Paris the night after the first
+day, when the daily job runs: the dropped day is yesterday): wall time, CPU time of this
 process, showtimes/s, peak RSS of this process during the phase, SQL statements. The result checks
 exact counts (offers, stocks), that the re-import created/updated/deleted nothing, the shift's counts
 against the generator's, that every run is ok, and the targets: first import under 60 s, re-import at
@@ -61,7 +62,6 @@ FIRST_IMPORT_TARGET_S = 60.0
 REIMPORT_SPEEDUP_TARGET = 3.0
 SHIFT_SPEEDUP_TARGET = 4.0
 RE_IMPORT_DELAY = dt.timedelta(hours=1)
-SHIFT_DELAY = dt.timedelta(days=1)
 
 
 def add_arguments(group: argparse._ArgumentGroup) -> None:
@@ -335,10 +335,10 @@ def measure(day: Day, *, log=print, profile_dir: Path | None = None) -> dict:
                 log("  unchanged re-import...", flush=True)
                 again = _import_phase(first_at + RE_IMPORT_DELAY, "reimport", profile_dir)
                 log(_phase_line("re-import", again, totals), flush=True)
-                prepared = allocine_shift.prepare_shift(day.theaters)
+                prepared = allocine_shift.prepare_shift(day.theaters, totals["shift_booked_refs"])
                 shift_feeds()
                 log("  daily shift...", flush=True)
-                shift = _import_phase(first_at + SHIFT_DELAY, "shift", profile_dir)
+                shift = _import_phase(allocine_shift.shift_clock(day.first_day), "shift", profile_dir)
                 log(_phase_line("daily shift", shift, totals), flush=True)
         finally:
             shutil.rmtree(media, ignore_errors=True)
