@@ -186,8 +186,29 @@ def _reset_peak_rss() -> bool:
         return False
 
 
+def _server_cpu_s() -> float | None:
+    """CPU time (user + system) of the PostgreSQL backend serving this process's connection, when the
+    server runs on this host (/proc readable): the database's share of a phase, which this process's
+    CPU time leaves out and which, unlike wall time, does not depend on the machine's load."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    # Fields 14 and 15 of proc(5) (utime, stime), counted after the command's closing parenthesis.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class _Phase:
-    """Wall time, CPU time, SQL statements and peak RSS of this process during one phase."""
+    """Wall time, CPU time, SQL statements and peak RSS of this process during one phase, and the CPU
+    time of the database's backend."""
 
     def __init__(self) -> None:
         self.statements = 0
@@ -201,6 +222,7 @@ class _Phase:
 
         self.peak_reset = _reset_peak_rss()
         self.rss_before_kb = _status_kb("VmRSS")
+        self.server_cpu0 = _server_cpu_s()  # not counted as the phase's statements
         self._wrapper = connection.execute_wrapper(self._count)
         self._wrapper.__enter__()
         self.cpu0 = time.process_time()
@@ -211,6 +233,8 @@ class _Phase:
         self.wall_s = time.perf_counter() - self.t0
         self.cpu_s = time.process_time() - self.cpu0
         self._wrapper.__exit__(*exc)
+        server_cpu = _server_cpu_s() if self.server_cpu0 is not None else None
+        self.server_cpu_s = server_cpu - self.server_cpu0 if server_cpu is not None else None
         # Without the reset (not Linux), the peak is the process's since it started.
         self.peak_rss_kb = _status_kb("VmHWM") if self.peak_reset else None
         if self.peak_rss_kb is None:
@@ -293,6 +317,7 @@ def _import_phase(at: dt.datetime, name: str, profile_dir: Path | None) -> dict:
         "at": at.isoformat(timespec="seconds"),
         "wall_s": round(phase.wall_s, 2),
         "cpu_s": round(phase.cpu_s, 2),
+        "server_cpu_s": round(phase.server_cpu_s, 2) if phase.server_cpu_s is not None else None,
         "peak_rss_mb": round(phase.peak_rss_kb / 1024, 1),
         "rss_before_mb": round(phase.rss_before_kb / 1024, 1) if phase.rss_before_kb else None,
         "sql_statements": phase.statements,
@@ -389,7 +414,8 @@ def _now() -> dt.datetime:
 def _phase_line(name: str, phase: dict, totals: dict) -> str:
     runs = phase["runs"]
     return (
-        f"  {name}: {phase['wall_s']} s wall, {phase['cpu_s']} s CPU, "
+        f"  {name}: {phase['wall_s']} s wall, {phase['cpu_s']} s CPU "
+        f"(+ {phase['server_cpu_s']} s in the database's backend), "
         f"{totals['showtimes'] / phase['wall_s']:.0f} showtimes/s, peak RSS {phase['peak_rss_mb']} MB, "
         f"{phase['sql_statements']} SQL; runs {runs['by_status']}, offers +{runs['offers_created']} "
         f"~{runs['offers_updated']}, showtimes +{runs['showtimes_created']} ~{runs['showtimes_updated']} "
