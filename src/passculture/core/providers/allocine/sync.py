@@ -12,8 +12,9 @@ showtime (`Stock.edited_fields`) are never overwritten.
 Speed (benchmarks/scenarios/allocine_national.py, 2,000 theatres): a venue costs a fixed number of
 statements whatever its number of showtimes, existing showtimes are compared as rows and new ones
 written with COPY (stocks.py), HTTP clients, prepared posters and what offers take from each movie
-(film_values.py) are shared by the whole run, commits do not wait for the disk (decision 0037), and an
-unchanged programme is not compared again (memo.py).
+(film_values.py) are shared by the whole run, commits do not wait for the disk (decision 0037), a
+venue's writes, memo and run end go to the database as one query and the runs of 25 venues start
+together (decision 0041), and an unchanged programme is not compared again (memo.py).
 """
 
 import contextlib
