@@ -24,9 +24,9 @@ API_PATH = "/api/query"
 POSTER_PATH = "/pictures/"
 SERVER_START_TIMEOUT = 600  # seconds: the server writes every feed before it answers
 # Showtimes from 10:00 to 22:40 every 20 minutes, for seven days, from three days after today (UTC):
-# whatever the theatre's timezone (UTC-10 to UTC+11), every showtime is future at every import, those
-# of the first day included at the shift (they vanish from the feed: the import deletes them, more work
-# than a night run where they are past).
+# whatever the theatre's timezone (UTC-10 to UTC+11), every showtime is future at the first import and
+# at the re-import. The shift runs the night after the first day (allocine_shift.shift_clock), when the
+# first day is yesterday.
 FIRST_SLOT_MINUTES = 10 * 60
 SLOT_STEP_MINUTES = 20
 SLOTS_PER_DAY = 39
@@ -450,6 +450,7 @@ def server_main(day: Day, feeds_dir: str, conn) -> None:
             "shift_vanished": 0,
             "shift_kept_repriced": 0,
             "shift_offers_changed": 0,
+            "shift_booked_refs": {},
         }
         distinct: set[int] = set()
         directory = Path(feeds_dir)
@@ -467,6 +468,7 @@ def server_main(day: Day, feeds_dir: str, conn) -> None:
                 first_day=day.first_day,
                 slots=slots,
                 catalogue=by_movie,
+                tz=venue_place(index)[1],
             )
             (directory / "shift" / f"{theater_id(index)}.json").write_bytes(shifted.body)
             totals["shift_showtimes"] += shifted.showtimes
@@ -474,6 +476,8 @@ def server_main(day: Day, feeds_dir: str, conn) -> None:
             totals["shift_vanished"] += shifted.vanished
             totals["shift_kept_repriced"] += shifted.kept if allocine_shift.price_changed(index) else 0
             totals["shift_offers_changed"] += shifted.offers_changed
+            if shifted.booked_ref is not None:
+                totals["shift_booked_refs"][str(index)] = shifted.booked_ref
             totals["feeds"] += 1
             totals["films"] += feed.films
             totals["special_event_films"] += feed.special_event_films

@@ -8,7 +8,14 @@ showtimes, lists a new seventh day, and about 5 % of the other showtimes changed
   - cancelled (25 %).
 A film of the catalogue in 50 has its synopsis corrected (every offer of it is updated), and one venue
 in 40 changes its price (every showtime it keeps is updated: `price_changed`); one in 50 has a booked
-showtime on the dropped day (`booked_vanishes`), which the import must keep and alert about.
+showtime that the feed no longer lists (`booked_vanishes`: a cancelled one, which no new showtime of the
+day could be taken for, moves.py), which the import must keep and alert about.
+
+The import runs at night, as the daily job does (`shift_clock`: 03:00 in Paris, the night after the
+first day): the dropped day is yesterday, its showtimes are past and stay as history, and only what is
+still future is compared. Overseas the same instant is another hour: in Tahiti the first day's evening
+is still ahead (its showtimes vanish from the feed, so they are deleted), in Nouméa the second day's
+morning is already over.
 
 Everything is drawn from the seed: the same run, the same shift. The expected counts come from the refs
 of the classic showtimes on both days (what the import's rules keep, mirrored here on purpose so that
@@ -19,6 +26,7 @@ import datetime as dt
 import json
 import random
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 CHANGED_SHARE = 0.05
 CHANGE_KINDS = (("time", 0.40), ("version", 0.20), ("experience", 0.15), ("cancelled", 0.25))
@@ -30,6 +38,14 @@ VERSIONS = {"LOCAL": "VF", "DUBBED": "VF", "ORIGINAL": "VO"}
 LANGUAGE_CODES = {"FRENCH": "fr", "ENGLISH": "en", "SPANISH": "es", "GERMAN": "de", "ITALIAN": "it",
                   "JAPANESE": "ja", "KOREAN": "ko"}  # fmt: skip
 THREE_D = {"projection": ["DIGITAL"], "experience": "3D"}
+NIGHT_RUN = dt.time(3, 0)  # when the daily import runs, in Paris
+NIGHT_RUN_TIMEZONE = "Europe/Paris"
+
+
+def shift_clock(first_day: dt.date) -> dt.datetime:
+    """The night after the first day, when the daily job imports the next day's feeds (UTC)."""
+    local = dt.datetime.combine(first_day + dt.timedelta(days=1), NIGHT_RUN, ZoneInfo(NIGHT_RUN_TIMEZONE))
+    return local.astimezone(dt.UTC)
 
 
 def price_changed(index: int) -> bool:
@@ -48,25 +64,51 @@ def synopsis_edited(rank: int) -> bool:
 class ShiftedFeed:
     body: bytes
     showtimes: int
-    created: int  # classic showtimes of the new feed the import had not seen
-    vanished: int  # classic showtimes of the first feed no longer listed (all future at the shift)
+    # Classic showtimes still future at the shift (`shift_clock`), the only ones the import compares:
+    created: int  # of the new feed, that the import had not seen
+    vanished: int  # of the first feed, no longer listed
     kept: int  # classic showtimes listed on both days
     offers: int  # offers of the new feed
     offers_changed: int  # of them, offers whose synopsis or languages changed
+    # A vanished showtime to book before the shift (its stock's provider_ref), if any; see module doc.
+    booked_ref: str | None = None
 
 
 def _is_classic(showtime: dict) -> bool:
     return showtime["projection"][0] == "DIGITAL" and not showtime["experience"]
 
 
-def classic_refs(edges: list[dict]) -> set[tuple[str, str, str]]:
+def classic_refs(edges: list[dict], tz: str, after: dt.datetime) -> set[tuple[str, str, str]]:
+    """The classic showtimes starting after `after` in the theatre's timezone `tz`: those the import
+    compares (a past one is history, neither created nor deleted)."""
+    zone = ZoneInfo(tz)
     return {
         (edge["node"]["movie"]["id"], showtime["startsAt"], VERSIONS[showtime["diffusionVersion"]])
         for edge in edges
         if edge["node"]["movie"]["type"] != "SPECIAL_EVENT"
         for showtime in edge["node"]["showtimes"]
-        if _is_classic(showtime)
+        if _is_classic(showtime) and _start(showtime).replace(tzinfo=zone) > after
     }
+
+
+def _import_ref(ref: tuple[str, str, str]) -> str:
+    movie_id, starts_at, version = ref
+    return f"allocine:{movie_id}:{starts_at}:{version}"  # sync.stock_ref
+
+
+def _booked_ref(vanished: set[tuple[str, str, str]], appeared: set[tuple[str, str, str]]) -> str | None:
+    """The earliest vanished showtime that no new one of its film, version and day could be taken for
+    (moves.py would move a booked one instead of alerting): kept and alerted when booked."""
+    days = {(movie_id, starts_at[:10], version) for movie_id, starts_at, version in appeared}
+    alone = sorted(
+        (starts_at, movie_id, version)
+        for movie_id, starts_at, version in vanished
+        if (movie_id, starts_at[:10], version) not in days
+    )
+    if not alone:
+        return None
+    starts_at, movie_id, version = alone[0]
+    return _import_ref((movie_id, starts_at, version))
 
 
 def offer_fingerprints(edges: list[dict]) -> dict[str, tuple]:
@@ -91,16 +133,24 @@ def _start(showtime: dict) -> dt.datetime:
 
 
 def shift_theater_feed(
-    body: bytes, *, seed: int, index: int, first_day: dt.date, slots: list[dt.time], catalogue: dict
+    body: bytes,
+    *,
+    seed: int,
+    index: int,
+    first_day: dt.date,
+    slots: list[dt.time],
+    catalogue: dict,
+    tz: str,
 ) -> ShiftedFeed:
     """`body`: the theatre's first feed; `slots`: the times of a day's showtimes; `catalogue`: the
-    catalogue's films by movie id (their original language and rank)."""
+    catalogue's films by movie id (their original language and rank); `tz`: the theatre's timezone."""
     from benchmarks.scenarios.allocine_feeds import _presentation
 
     rng = random.Random(f"{seed}:shift:{index}")
     feed = json.loads(body)
     edges = feed["movieShowtimeList"]["edges"]
-    before = classic_refs(edges)
+    at = shift_clock(first_day)
+    before = classic_refs(edges, tz, at)
     offers_before = offer_fingerprints(edges)
     new_day = first_day + dt.timedelta(days=7)
     kinds = [kind for kind, _ in CHANGE_KINDS]
@@ -161,7 +211,7 @@ def shift_theater_feed(
         edge["node"]["showtimes"] = sorted(kept, key=_start)
         if synopsis_edited(film.rank):
             movie["synopsis"] += "<p>Synopsis corrigé par le distributeur.</p>"
-    after = classic_refs(edges)
+    after = classic_refs(edges, tz, at)
     offers_after = offer_fingerprints(edges)
     return ShiftedFeed(
         body=json.dumps(feed, ensure_ascii=False).encode(),
@@ -174,15 +224,16 @@ def shift_theater_feed(
             movie_id in offers_before and offers_before[movie_id] != fingerprint
             for movie_id, fingerprint in offers_after.items()
         ),
+        booked_ref=_booked_ref(before - after, after - before) if booked_vanishes(index) else None,
     )
 
 
 # --- Between the two days, and the checks (in the import's process, with Django) ------------------
 
 
-def prepare_shift(theaters: int) -> dict:
-    """What pros do between the two days: a price changed, a showtime booked on the day that drops out
-    of the feed (its earliest showtime: the first day is dropped whole)."""
+def prepare_shift(theaters: int, booked_refs: dict[str, str]) -> dict:
+    """What pros do between the two days: a price changed, a showtime booked that the next feed no
+    longer lists (`booked_refs`: the generator's, {theatre index: provider_ref})."""
     from django.db.models import F
 
     from benchmarks.scenarios.allocine_feeds import venue_siret
@@ -194,12 +245,8 @@ def prepare_shift(theaters: int) -> dict:
         price_cents=F("price_cents") + PRICE_CHANGE_CENTS
     )
     booked = [
-        Stock.objects.filter(offer__venue__siret=venue_siret(index), is_deleted=False)
-        .order_by("beginning_datetime", "pk")
-        .values_list("pk", flat=True)
-        .first()
-        for index in range(theaters)
-        if booked_vanishes(index)
+        Stock.objects.get(offer__venue__siret=venue_siret(int(index)), provider_ref=ref, is_deleted=False).pk
+        for index, ref in sorted(booked_refs.items(), key=lambda item: int(item[0]))
     ]
     Stock.objects.filter(pk__in=booked).update(booked_quantity=1)
     return {"repriced_venues": len(repriced), "booked_stock_ids": booked}

@@ -3,6 +3,7 @@
 
 import argparse
 import datetime as dt
+import json
 from collections import Counter
 
 import httpx
@@ -124,3 +125,42 @@ def test_a_small_national_day_imports_and_reimports_with_exact_counts(posters):
     )
     assert result["reimport"]["runs"]["showtimes_created"] == 0
     assert result["first_import"]["peak_rss_mb"] > 0 and result["reimport"]["wall_s"] > 0
+
+
+def test_the_shift_runs_the_night_after_the_first_day_which_is_then_history():
+    from benchmarks.scenarios import allocine_shift
+    from benchmarks.scenarios.allocine_feeds import day_slots
+
+    catalogue = scenario.build_catalogue(DAY)
+    by_movie = {film.movie_id: film for film in catalogue}
+    at = allocine_shift.shift_clock(DAY.first_day)
+    assert at == dt.datetime(2026, 12, 4, 2, 0, tzinfo=dt.UTC)  # 03:00 in Paris (UTC+1 in December)
+    booked = 0
+    for index in range(DAY.theaters):
+        feed = scenario.build_theater_feed(DAY, catalogue, index)
+        tz = scenario.venue_place(index)[1]
+        shifted = allocine_shift.shift_theater_feed(
+            feed.body,
+            seed=1,
+            index=index,
+            first_day=DAY.first_day,
+            slots=day_slots(),
+            catalogue=by_movie,
+            tz=tz,
+        )
+        first_day = DAY.first_day.isoformat()
+        edges = json.loads(feed.body)["movieShowtimeList"]["edges"]
+        refs = allocine_shift.classic_refs(edges, tz, at)
+        if tz == "Europe/Paris":
+            # Yesterday's showtimes are past: neither compared nor counted as vanished.
+            assert refs and not [ref for ref in refs if ref[1].startswith(first_day)]
+        assert shifted.created + shifted.kept == len(
+            allocine_shift.classic_refs(json.loads(shifted.body)["movieShowtimeList"]["edges"], tz, at)
+        )
+        assert shifted.kept + shifted.vanished == len(refs)
+        if shifted.booked_ref is not None:
+            booked += 1
+            assert allocine_shift.booked_vanishes(index)
+            _prefix, _movie_id, starts_at = shifted.booked_ref.split(":", 2)
+            assert starts_at[:10] > first_day
+    assert booked == sum(allocine_shift.booked_vanishes(index) for index in range(DAY.theaters))

@@ -122,3 +122,54 @@ def test_updated_rows_read_back_through_the_orm(db):
     assert (rows[second.pk].quantity, rows[second.pk].version) == (7, "")
     assert rows[untouched.pk].quantity == untouched.quantity
     assert update_rows(Stock, ["quantity"], []) == 0
+
+
+def test_statements_run_in_order_in_one_go_and_answer_the_last_ones_rows(db, django_assert_num_queries):
+    from django.db import connection
+
+    from passculture.core.common.audit import log_values
+    from passculture.core.common.bulk import Statements
+    from passculture.core.common.models import AuditLog
+    from passculture.core.offers.factories import StockFactory
+    from passculture.core.offers.models import Stock
+
+    stock = StockFactory(quantity=5)
+    statements = Statements()
+    statements.update(Stock, stock.pk, {"quantity": 9, "features": ["3D"]})
+    statements.insert(AuditLog, log_values("test.done", actor_label="test %s 100 %", data={"ids": [1]}))
+    # A later statement sees the earlier ones' writes; a literal % is doubled, as with parameters.
+    statements.add(
+        "SELECT quantity, (SELECT actor_label FROM common_auditlog ORDER BY id DESC LIMIT 1), '%%' "
+        "FROM offers_stock WHERE id = %s",
+        [stock.pk],
+    )
+
+    # One round trip on PostgreSQL; one execute each elsewhere.
+    with django_assert_num_queries(1 if connection.vendor == "postgresql" else 3):
+        rows = statements.execute()
+
+    assert rows == [(9, "test %s 100 %", "%")]
+    assert len(statements) == 0 and statements.execute() == []
+    stock.refresh_from_db()
+    assert stock.features == ["3D"]
+    entry = AuditLog.objects.get(action="test.done")
+    assert entry.data == {"ids": [1]} and entry.created_at is not None
+
+
+def test_a_failing_statement_raises_and_rolls_back_with_the_transaction(db):
+    from django.db import DatabaseError, transaction
+
+    from passculture.core.common.bulk import Statements
+    from passculture.core.offers.factories import StockFactory
+    from passculture.core.offers.models import Stock
+
+    stock = StockFactory(quantity=5)
+    statements = Statements()
+    statements.update(Stock, stock.pk, {"quantity": 9})
+    statements.update(Stock, stock.pk, {"price_cents": -1})  # stock_price_not_negative
+
+    with pytest.raises(DatabaseError), transaction.atomic():
+        statements.execute()
+
+    stock.refresh_from_db()
+    assert stock.quantity == 5

@@ -52,17 +52,79 @@ def update_rows(model: type[models.Model], field_names: Sequence[str], rows: Seq
     bulk_update builds a CASE per column over the rows, in Python: seconds for a thousand rows."""
     if not rows:
         return 0
-    meta = model._meta
-    fields = [cast(models.Field, meta.get_field(name)) for name in field_names]
-    pk = cast(models.Field, meta.pk)
-    quote = connection.ops.quote_name
-    table = quote(meta.db_table)
-    prepared = [
-        [pk.get_db_prep_save(row[0], connection)]
-        + [field.get_db_prep_save(value, connection) for field, value in zip(fields, row[1:], strict=True)]
-        for row in rows
-    ]
-    with connection.cursor() as cursor:
+    statements = Statements()
+    statements.update_rows(model, field_names, rows)
+    statements.execute()
+    return len(rows)
+
+
+def _prep(field: models.Field, value: Any) -> Any:
+    if isinstance(value, models.Model):  # a foreign key given as its instance
+        value = value.pk
+    return field.get_db_prep_save(value, connection)
+
+
+class Statements:
+    """Statements sent together: one round trip on PostgreSQL, where Django's cursors bind parameters
+    on the client (psycopg's ClientCursor, Django's default) and so may send several statements as one
+    query; one execute each elsewhere (SQLite). For writes and one final read (`execute` answers the
+    rows of the last statement): a daily import's venue wrote with a dozen round trips, each one a
+    wait for the server, most of a venue's time on a busy machine.
+
+    Every statement is written for parameters (a literal % doubled), as with `cursor.execute(sql,
+    params)`. They run in order, in the caller's transaction; the first that fails raises."""
+
+    def __init__(self) -> None:
+        self._items: list[tuple[str, list[Any]]] = []
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def add(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self._items.append((sql, list(params)))
+
+    def update(self, model: type[models.Model], pk: Any, values: dict[str, Any]) -> None:
+        """`UPDATE ... SET field = value ... WHERE pk = pk`, each value converted by its field."""
+        meta = model._meta
+        quote = connection.ops.quote_name
+        fields = [cast(models.Field, meta.get_field(name)) for name in values]
+        sets = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+        params = [_prep(field, value) for field, value in zip(fields, values.values(), strict=True)]
+        pk_field = cast(models.Field, meta.pk)
+        # Names come from the model, quoted; the values are parameters.
+        sql = f"UPDATE {quote(meta.db_table)} SET {sets} WHERE {quote(pk_field.column)} = %s"  # noqa: S608
+        self.add(sql, [*params, pk_field.get_db_prep_save(pk, connection)])
+
+    def insert(self, model: type[models.Model], values: dict[str, Any]) -> None:
+        """One row, each value converted by its field (no defaults: name every column to fill)."""
+        meta = model._meta
+        quote = connection.ops.quote_name
+        fields = [cast(models.Field, meta.get_field(name)) for name in values]
+        columns = ", ".join(quote(field.column) for field in fields)
+        placeholders = ", ".join(["%s"] * len(fields))
+        params = [_prep(field, value) for field, value in zip(fields, values.values(), strict=True)]
+        # Names come from the model, quoted; the values are parameters.
+        self.add(f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})", params)  # noqa: S608
+
+    def update_rows(
+        self, model: type[models.Model], field_names: Sequence[str], rows: Sequence[Sequence[Any]]
+    ) -> None:
+        """`update_rows`, sent with the other statements."""
+        if not rows:
+            return
+        meta = model._meta
+        fields = [cast(models.Field, meta.get_field(name)) for name in field_names]
+        pk = cast(models.Field, meta.pk)
+        quote = connection.ops.quote_name
+        table = quote(meta.db_table)
+        prepared = [
+            [pk.get_db_prep_save(row[0], connection)]
+            + [
+                field.get_db_prep_save(value, connection)
+                for field, value in zip(fields, row[1:], strict=True)
+            ]
+            for row in rows
+        ]
         if connection.vendor == "postgresql":
             types = [re.sub(r"\(.*\)$", "", f.db_type(connection) or "text") for f in (pk, *fields)]
             one = "(" + ", ".join(f"%s::{kind}" for kind in types) + ")"
@@ -73,12 +135,29 @@ def update_rows(model: type[models.Model], field_names: Sequence[str], rows: Seq
                 f"UPDATE {table} SET {sets} FROM (VALUES {', '.join([one] * len(prepared))}) AS v ({names}) "  # noqa: S608
                 f"WHERE {table}.{quote(pk.column)} = v.{quote(f'v_{pk.column}')}"
             )
-            cursor.execute(sql, [value for row in prepared for value in row])
-            return len(prepared)
+            self.add(sql, [value for row in prepared for value in row])
+            return
         sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
         sql = f"UPDATE {table} SET {sets} WHERE {quote(pk.column)} = %s"  # noqa: S608
-        cursor.executemany(sql, [[*row[1:], row[0]] for row in prepared])
-        return len(prepared)
+        for row in prepared:
+            self.add(sql, [*row[1:], row[0]])
+
+    def execute(self) -> list[tuple[Any, ...]]:
+        """Runs the statements (then forgets them); the rows of the last one ([] if it returns none)."""
+        items, self._items = self._items, []
+        if not items:
+            return []
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql" and len(items) > 1:
+                cursor.execute(
+                    ";\n".join(sql for sql, _ in items), [p for _, params in items for p in params]
+                )
+                while cursor.nextset():
+                    pass
+            else:
+                for sql, params in items:
+                    cursor.execute(sql, params)
+            return list(cursor.fetchall()) if cursor.description else []
 
 
 def stream_values(queryset: QuerySet[Any], chunk_size: int) -> Iterator[tuple[Any, ...]]:

@@ -79,3 +79,37 @@ def test_the_feed_is_asked_for_in_the_context_of_the_run():
         RUN_LABEL.reset(token)
 
     assert seen == ["daily run 42"]
+
+
+def test_runs_are_started_together_and_each_ends_once_even_when_its_venue_crashes(monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from passculture.core.providers.allocine import sync
+
+    monkeypatch.setattr(sync, "RUNS_STARTED_TOGETHER", 2)
+    allocine = Allocine()
+
+    def crash(request: httpx.Request) -> httpx.Response:
+        raise RuntimeError("boom")  # out of the venue's own error handling
+
+    allocine.serve("P0001", NORMAL)
+    allocine.answers["P0002"] = crash
+    allocine.serve("P0003", NORMAL)
+    settings = [_connect(VenueFactory(), theater) for theater in ("P0001", "P0002", "P0003")]
+
+    with CaptureQueriesContext(connection) as queries:
+        results = sync_all(client=allocine.client(), poster_transport=Posters().transport())
+
+    run_inserts = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].startswith('INSERT INTO "allocine_allocineimportrun"')
+    ]
+    assert len(run_inserts) == 2  # venues 1 and 2 together, then venue 3
+    assert (results["venues"], results["ok"], results["error"]) == (3, 2, 1)
+    runs = {run.venue_id: run for run in AllocineImportRun.objects.all()}
+    assert len(runs) == AllocineImportRun.objects.count() == 3  # no second run for the crashed venue
+    assert [runs[s.venue_id].status for s in settings] == [Status.OK, Status.ERROR, Status.OK]
+    assert all(run.finished_at is not None for run in runs.values())
+    assert runs[settings[1].venue_id].errors == [sync.UNEXPECTED_ERROR_MESSAGE]

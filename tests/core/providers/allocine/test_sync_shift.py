@@ -181,7 +181,13 @@ def test_the_import_commits_without_waiting_for_the_disk_and_resets_the_setting(
             return cursor.fetchone()[0]
 
     seen = []
-    monkeypatch.setattr(sync, "fetch_posters", lambda *args: seen.append(synchronous_commit()))
+    observe = sync._observe
+
+    def observed(run) -> None:  # each venue's run, once it is over: still in the import's connection
+        seen.append(synchronous_commit())
+        observe(run)
+
+    monkeypatch.setattr(sync, "_observe", observed)
     before = synchronous_commit()
 
     _sync(imported, allocine)
@@ -189,6 +195,54 @@ def test_the_import_commits_without_waiting_for_the_disk_and_resets_the_setting(
 
     assert (seen, synchronous_commit()) == (["off", "off"], before)
     assert before != "off"
+
+
+@pytest.mark.postgres_only
+def test_a_shift_sends_its_writes_its_memo_and_the_runs_end_in_one_round_trip(
+    imported, allocine, time_machine
+):
+    from django.test.utils import CaptureQueriesContext
+
+    # The night after the first day, a new price: showtimes created (the new day) and updated (the price).
+    time_machine.move_to(utc(2026, 12, 3, 2, 0), tick=False)
+    allocine.serve(
+        "P0001",
+        _week(
+            FIRST_DAY + dt.timedelta(days=1),
+            changed={(FIRST_DAY + dt.timedelta(days=3), "14:00"): "ORIGINAL"},
+        ),
+    )
+    imported.price_cents = 850
+    imported.save()
+
+    with CaptureQueriesContext(connection) as queries:
+        run = _sync(imported, allocine)
+
+    statements = [
+        query["sql"]
+        for query in queries.captured_queries
+        if not query["sql"].startswith(("SET ", "RESET ", "SAVEPOINT ", "RELEASE SAVEPOINT "))
+    ]
+    (batch,) = [sql for sql in statements if '"offers_stock"' in sql and sql.lstrip().startswith("UPDATE")]
+    # The deletion, its audit entry, the price update, the run's end and the memo: one query.
+    assert [
+        name in batch for name in ('"common_auditlog"', '"allocine_allocineimportrun"', "jsonb_build_object")
+    ] == [True] * 3
+    # The run, the films, the offers, the showtimes (with their alerts), the new price of the import's
+    # category and the batch (the COPY of the new showtimes is not captured).
+    assert len(statements) == 6, statements
+    run.refresh_from_db()
+    assert (run.status, run.showtimes_created, run.showtimes_deleted, run.showtimes_updated) == (
+        "ok",
+        3,
+        1,
+        11,
+    )
+    imported.refresh_from_db()
+    assert (
+        imported.last_import_memo["state"] and imported.last_import_memo["version"] == sync.memo.MEMO_VERSION
+    )
+    assert _sync(imported, allocine).programme_unchanged
 
 
 # --- A booked showtime moved within its day (issue 16 point 2, decision 0030) ---------------------

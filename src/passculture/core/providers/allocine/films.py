@@ -124,6 +124,10 @@ class FilmLinks:
                         self._due[movie_id] = (film.pk, url)
         return {movie_id: self._film_ids[movie_id] for movie_id in movies if movie_id in self._film_ids}
 
+    def posters_due(self, movie_ids: Iterable[str]) -> bool:
+        """Whether `take_due_posters` would hand out a poster for these movies (nothing taken)."""
+        return any(movie_id in self._due for movie_id in movie_ids)
+
     def take_due_posters(self, movie_ids: Iterable[str]) -> list[tuple[int, str]]:
         """The posters to fetch for these movies, each handed out once per run (to the first theatre
         that shows the film)."""

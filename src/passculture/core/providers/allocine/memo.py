@@ -85,7 +85,7 @@ def memo_digest(settings_obj: AllocineVenueSettings, feed: FeedParseResult) -> s
     return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()
 
 
-def state_fingerprint(venue_id: int, at: dt.datetime) -> str:
+def _state_sql(venue_id: int, at: dt.datetime) -> tuple[str, list]:
     sql = _STATE_SQL.format(
         offer=Offer._meta.db_table,
         stock=Stock._meta.db_table,
@@ -93,24 +93,31 @@ def state_fingerprint(venue_id: int, at: dt.datetime) -> str:
         alert=AllocineVanishedShowtime._meta.db_table,
     )
     pattern = REF_PREFIX + "%"
+    return sql, [venue_id, len(REF_PREFIX), REF_PREFIX, pattern, at, venue_id]
+
+
+def state_fingerprint(venue_id: int, at: dt.datetime) -> str:
+    sql, params = _state_sql(venue_id, at)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [venue_id, len(REF_PREFIX), REF_PREFIX, pattern, at, venue_id])
+        cursor.execute(sql, params)
         return cursor.fetchone()[0]
 
 
 def memo_after_apply(
     venue_id: int, digest: str, run: AllocineImportRun, outcome: Any, at: dt.datetime
-) -> dict:
-    """The memo of a clean import ({} otherwise), read inside its transaction, after its writes."""
+) -> tuple[str, list] | None:
+    """The memo of a clean import (None otherwise) as an SQL expression and its parameters: PostgreSQL
+    computes the state in the statement that stores the memo, inside the import's transaction, after
+    its writes (one round trip less per venue than reading the state first)."""
     if not digest or run.showtimes_kept_booked or outcome.vanished_booked or outcome.out_of_window:
-        return {}
-    return {
-        "version": MEMO_VERSION,
-        "digest": digest,
-        "state": state_fingerprint(venue_id, at),
-        "from": at.isoformat(),
-        "until": outcome.next_start.isoformat() if outcome.next_start else None,
-    }
+        return None
+    state_sql, state_params = _state_sql(venue_id, at)
+    sql = (
+        "jsonb_build_object('version', %s::integer, 'digest', %s::text, "
+        f"'state', ({state_sql}), 'from', %s::text, 'until', %s::text)"
+    )
+    until = outcome.next_start.isoformat() if outcome.next_start else None
+    return sql, [MEMO_VERSION, digest, *state_params, at.isoformat(), until]
 
 
 def programme_unchanged(memo: dict, digest: str, venue_id: int, at: dt.datetime) -> bool:

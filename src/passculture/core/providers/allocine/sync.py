@@ -12,13 +12,15 @@ showtime (`Stock.edited_fields`) are never overwritten.
 Speed (benchmarks/scenarios/allocine_national.py, 2,000 theatres): a venue costs a fixed number of
 statements whatever its number of showtimes, existing showtimes are compared as rows and new ones
 written with COPY (stocks.py), HTTP clients, prepared posters and what offers take from each movie
-(film_values.py) are shared by the whole run, commits do not wait for the disk (decision 0037), and an
-unchanged programme is not compared again (memo.py).
+(film_values.py) are shared by the whole run, commits do not wait for the disk (decision 0037), a
+venue's writes, memo and run end go to the database as one query and the runs of 25 venues start
+together (decision 0041), and an unchanged programme is not compared again (memo.py).
 """
 
 import contextlib
 import contextvars
 import datetime as dt
+import json
 import logging
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -33,8 +35,9 @@ from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
 from passculture.core.common import metrics
-from passculture.core.common.audit import log_action
-from passculture.core.common.bulk import update_rows
+from passculture.core.common.audit import log_values
+from passculture.core.common.bulk import Statements
+from passculture.core.common.models import AuditLog
 from passculture.core.common.renditions import delete_renditions
 from passculture.core.common.time import format_day, local_to_utc, to_local
 from passculture.core.common.time import now as utcnow
@@ -92,8 +95,10 @@ def _apply_feed(
     at: dt.datetime,
     film_ids: dict[str, int],
     known_films: dict[str, tuple[Movie, FilmValues]] | None = None,
+    statements: Statements | None = None,
 ) -> _Outcome:
-    """Writes the feed in bulk. `protected_offer_refs`: films dropped as invalid, whose showtimes must not
+    """Writes the feed in bulk. `statements`: writes are added there, for the caller to send with its
+    own (`core.common.bulk.Statements`: one round trip); without it, they are sent before returning. `protected_offer_refs`: films dropped as invalid, whose showtimes must not
     be taken for vanished ones (None: a film without a readable id was dropped, so no deletion at all).
     `known_films`: what offers take from each movie, kept by the run (`film_values.film_values`)."""
     venue = settings_obj.venue
@@ -224,34 +229,31 @@ def _apply_feed(
         ]
     )
 
-    # Open alerts of this venue, one query: a showtime listed again (or gone) closes its alert, a booked
-    # one that vanished without an open alert opens one (and gets the single email).
-    open_alerts = dict(
-        AllocineVanishedShowtime.objects.filter(venue=venue, resolved_at__isnull=True).values_list(
-            "stock_id", "pk"
-        )
-    )
+    # Writes nobody reads back go out together with the caller's (`Statements`): one round trip.
+    writes = Statements() if statements is None else statements
+    # A showtime listed again (or gone) closes its open alert (read with the showtimes), a booked one that
+    # vanished without an open alert opens one (and gets the single email).
     resolved_alerts: list[int] = []
     vanished_free: list[int] = []
     to_alert: list[int] = []
     offers_by_pk = {offer.pk: offer for offer in offers.values()}
     for sref, row in stocks.items():
         if row.is_deleted or sref in seen_stock_refs:
-            if row.pk in open_alerts:
-                resolved_alerts.append(open_alerts[row.pk])
+            if row.open_alert_id is not None:
+                resolved_alerts.append(row.open_alert_id)
             continue
         if protected_offer_refs is None or _offer_ref_of(sref) in protected_offer_refs:
             continue
         if row.booked_quantity == 0:
             vanished_free.append(row.pk)
-            if row.pk in open_alerts:
-                resolved_alerts.append(open_alerts[row.pk])
+            if row.open_alert_id is not None:
+                resolved_alerts.append(row.open_alert_id)
             continue
         offer = offers_by_pk.get(row.offer_id)
         if offer is None:
             continue
         run.showtimes_kept_booked += 1
-        if row.pk not in open_alerts:
+        if row.open_alert_id is None:
             to_alert.append(row.pk)
     if to_alert:
         # Instances for the alert rows and the email; the offers are the ones this import just refreshed.
@@ -261,15 +263,20 @@ def _apply_feed(
     if vanished_free:
         # A soft delete without bookings to cancel; the ref is cleared so that the showtime may come back
         # if Allociné lists it again (only a deletion by the pro is final).
-        Stock.objects.filter(pk__in=vanished_free, booked_quantity=0).update(is_deleted=True, provider_ref="")
-        log_action(
-            "allocine.showtimes_vanished",
-            actor_label="import AlloCiné",
-            target=venue,
-            data={"stock_ids": vanished_free},
+        writes.add(
+            *_where_ids(Stock, "is_deleted = TRUE, provider_ref = ''", vanished_free, "booked_quantity = 0")
+        )
+        writes.insert(
+            AuditLog,
+            log_values(
+                "allocine.showtimes_vanished",
+                actor_label="import AlloCiné",
+                target=venue,
+                data={"stock_ids": vanished_free},
+            ),
         )
     if resolved_alerts:
-        AllocineVanishedShowtime.objects.filter(pk__in=resolved_alerts).update(resolved_at=at)
+        writes.add(*_where_ids(AllocineVanishedShowtime, "resolved_at = %s", resolved_alerts, params=[at]))
     if outcome.vanished_booked:
         AllocineVanishedShowtime.objects.bulk_create(
             AllocineVanishedShowtime(venue=venue, stock=stock, detected_at=at)
@@ -280,12 +287,15 @@ def _apply_feed(
         fields = (*OFFER_SYNCED_FIELDS, "image") if outcome.legacy_images else OFFER_SYNCED_FIELDS
         # One UPDATE ... FROM VALUES: bulk_update's CASE per column cost tens of milliseconds per theatre.
         attnames = ["film_id" if name == "film" else name for name in fields]  # not the Film: a query
-        update_rows(
+        writes.update_rows(
             Offer,
             fields,
             [(offer.pk, *(getattr(offer, name) for name in attnames)) for offer in changed_offers.values()],
         )
-    update_stocks(changed_stocks)
+    update_stocks(changed_stocks, writes)
+    if moves or statements is None:
+        # A move reads its stock after the other writes.
+        writes.execute()
     apply_moves(moves, at)
     if outcome.vanished_booked:
         alert_booked_vanished(venue, outcome.vanished_booked)
@@ -301,6 +311,17 @@ def _apply_feed(
     run.showtimes_updated = len(changed_stocks) + len(moves)
     run.showtimes_deleted = len(vanished_free)
     return outcome
+
+
+def _where_ids(
+    model, sets: str, ids: list[int], condition: str = "", params: list | None = None
+) -> tuple[str, list]:
+    """`UPDATE table SET <sets> WHERE id IN (ids) [AND condition]` for `Statements.add`."""
+    quote = connection.ops.quote_name
+    placeholders = ", ".join(["%s"] * len(ids))
+    where = f"{quote(model._meta.pk.column)} IN ({placeholders})" + (f" AND {condition}" if condition else "")
+    # Names come from the model, quoted; the values are parameters.
+    return f"UPDATE {quote(model._meta.db_table)} SET {sets} WHERE {where}", [*(params or []), *ids]  # noqa: S608
 
 
 def _imported_offers(venue_id: int) -> QuerySet[Offer]:
@@ -320,10 +341,25 @@ def _offer_ref_of(sref: str) -> str:
     return ":".join(sref.split(":", 2)[:2])
 
 
-def _finish(run: AllocineImportRun, status: str) -> AllocineImportRun:
+# What the end of a run writes (every field but its venue and start).
+RUN_RESULT_FIELDS = tuple(
+    field.name
+    for field in AllocineImportRun._meta.concrete_fields
+    if field.name not in ("id", "venue", "started_at")
+)
+
+
+def _end_run(run: AllocineImportRun, status: str, statements: Statements) -> None:
+    """Adds the run's end (its status, time and counts) to `statements`."""
     run.status = status
     run.finished_at = utcnow()
-    run.save()
+    statements.update(AllocineImportRun, run.pk, {name: getattr(run, name) for name in RUN_RESULT_FIELDS})
+
+
+def _finish(run: AllocineImportRun, status: str) -> AllocineImportRun:
+    statements = Statements()
+    _end_run(run, status, statements)
+    statements.execute()
     _observe(run)
     return run
 
@@ -334,17 +370,15 @@ def _observe(run: AllocineImportRun) -> None:
     metrics.allocine_run(run.status)
 
 
-def record_crashed_run(venue, at: dt.datetime | None) -> AllocineImportRun:
-    """The run of an import that crashed outside its own error handling: the pro and staff still see it."""
-    run = AllocineImportRun.objects.create(
-        venue=venue,
-        started_at=at or utcnow(),
-        finished_at=utcnow(),
-        status=AllocineImportRun.Status.ERROR,
-        errors=[UNEXPECTED_ERROR_MESSAGE],
-    )
-    _observe(run)
-    return run
+def record_crashed_run(
+    venue, at: dt.datetime | None, run: AllocineImportRun | None = None
+) -> AllocineImportRun:
+    """The run of an import that crashed outside its own error handling (`run`: the one it had started,
+    if any): the pro and staff still see it."""
+    if run is None:
+        run = AllocineImportRun.objects.create(venue=venue, started_at=at or utcnow(), errors=[])
+    run.errors = [UNEXPECTED_ERROR_MESSAGE]
+    return _finish(run, AllocineImportRun.Status.ERROR)
 
 
 @contextlib.contextmanager
@@ -389,10 +423,13 @@ def _sync_venue(
     connections: Connections,
     at: dt.datetime,
     fetched: "Future[FeedParseResult] | None" = None,
+    run: AllocineImportRun | None = None,
 ) -> AllocineImportRun:
-    """`fetched`: the feed, asked for by `sync_all` while the venue before was written."""
+    """`fetched`: the feed, asked for by `sync_all` while the venue before was written; `run`: the run,
+    created by `sync_all` with those of the next venues."""
     venue = settings_obj.venue
-    run = AllocineImportRun.objects.create(venue=venue, started_at=at, errors=[])
+    if run is None:
+        run = AllocineImportRun.objects.create(venue=venue, started_at=at, errors=[])
     try:
         if fetched is not None:
             feed = fetched.result()
@@ -407,36 +444,89 @@ def _sync_venue(
     if any(ident.startswith("#") for ident, _ in feed.errors):
         protected = None
     digest = memo.memo_digest(settings_obj, feed)
+    # The venue's writes after the compare, its settings, its memo and, when nothing remains to do after
+    # the commit, the run's end go out together: one round trip (`Statements`).
+    statements = Statements()
+    ended = False
     try:
         # Before the venue's transaction (films.py says why); each film is written in its own.
         film_ids = connections.films.resolve(feed.films, at)
         with transaction.atomic():
             last_memo = settings_obj.last_import_memo or {}
+            memo_sql = None
             if memo.programme_unchanged(last_memo, digest, venue.pk, at):
                 outcome = _Outcome()
                 run.films_seen = len(feed.films)
                 run.programme_unchanged = True
             else:
                 outcome = _apply_feed(
-                    settings_obj, feed.films, protected, run, at, film_ids, connections.known_films
+                    settings_obj,
+                    feed.films,
+                    protected,
+                    run,
+                    at,
+                    film_ids,
+                    connections.known_films,
+                    statements,
                 )
-                last_memo = memo.memo_after_apply(venue.pk, digest, run, outcome, at)
-            AllocineVenueSettings.objects.filter(pk=settings_obj.pk).update(
-                last_synced_at=at, last_import_memo=last_memo
-            )
+                last_memo = {}
+                memo_sql = memo.memo_after_apply(venue.pk, digest, run, outcome, at)
+            # Posters and image files wait for the commit; without them the run ends with it.
+            ended = not outcome.legacy_images and not connections.films.posters_due(film_ids)
+            if ended:
+                _end_run(run, _status(run), statements)
+            _store_settings(statements, settings_obj, at, last_memo, memo_sql)  # last: returns the memo
+            rows = statements.execute()
+            if memo_sql is not None:
+                # jsonb comes as its text (Django's loader: JSONField decodes it).
+                last_memo = json.loads(rows[0][0]) if isinstance(rows[0][0], str) else rows[0][0]
     except Exception:
         logger.exception("allocine: venue %s: import failed", venue.pk)
         run.errors.append(UNEXPECTED_ERROR_MESSAGE)
         return _finish(run, AllocineImportRun.Status.ERROR)
     settings_obj.last_synced_at = at
     settings_obj.last_import_memo = last_memo
+    if ended:
+        _observe(run)
+        return run
     if outcome.legacy_images:
         storage = Offer._meta.get_field("image").storage
         for name in outcome.legacy_images:
             storage.delete(name)
             delete_renditions(storage, name)
     fetch_posters(connections.films.take_due_posters(film_ids), run, at, connections)
-    return _finish(run, AllocineImportRun.Status.PARTIAL if run.errors else AllocineImportRun.Status.OK)
+    return _finish(run, _status(run))
+
+
+def _status(run: AllocineImportRun) -> str:
+    return AllocineImportRun.Status.PARTIAL if run.errors else AllocineImportRun.Status.OK
+
+
+def _store_settings(
+    statements: Statements,
+    settings_obj: AllocineVenueSettings,
+    at: dt.datetime,
+    last_memo: dict,
+    memo_sql: tuple[str, list] | None,
+) -> None:
+    """The venue's last import time and memo; a new memo is computed by PostgreSQL in this statement
+    (memo.memo_after_apply), after the import's writes, and returned."""
+    if memo_sql is None:
+        statements.update(
+            AllocineVenueSettings, settings_obj.pk, {"last_synced_at": at, "last_import_memo": last_memo}
+        )
+        return
+    quote = connection.ops.quote_name
+    meta = AllocineVenueSettings._meta
+    expression, params = memo_sql
+    synced = meta.get_field("last_synced_at")
+    # Names come from the model, quoted; the values are parameters.
+    statements.add(
+        f"UPDATE {quote(meta.db_table)} SET {quote(synced.column)} = %s, "  # noqa: S608
+        f"{quote(meta.get_field('last_import_memo').column)} = {expression} "
+        f"WHERE {quote(meta.pk.column)} = %s RETURNING {quote(meta.get_field('last_import_memo').column)}",
+        [synced.get_db_prep_save(at, connection), *params, settings_obj.pk],
+    )
 
 
 def sync_all(
@@ -480,14 +570,30 @@ def sync_all(
             )
 
         upcoming = ask(venues[0]) if venues else None
+        runs: list[AllocineImportRun] = []
         for index, settings_obj in enumerate(venues):
             fetched, upcoming = upcoming, ask(venues[index + 1]) if index + 1 < len(venues) else None
+            if not runs:
+                runs = _start_runs(venues[index : index + RUNS_STARTED_TOGETHER], at)
+            run = runs.pop(0)
             results["venues"] += 1
             try:
-                run = _sync_venue(settings_obj, connections, at or utcnow(), fetched)
-                status = run.status
+                status = _sync_venue(settings_obj, connections, at or utcnow(), fetched, run).status
             except Exception:
                 logger.exception("allocine: venue %s: sync crashed", settings_obj.venue_id)
-                status = record_crashed_run(settings_obj.venue, at).status
+                status = record_crashed_run(settings_obj.venue, at, run).status
             results[status] = results.get(status, 0) + 1
     return results
+
+
+# The runs of the next venues are created together (one INSERT, one commit): the pro sees "importation
+# en cours" a fraction of a second early, and a national run saves a round trip per venue.
+RUNS_STARTED_TOGETHER = 25
+
+
+def _start_runs(venues: list[AllocineVenueSettings], at: dt.datetime | None) -> list[AllocineImportRun]:
+    started_at = at or utcnow()
+    return AllocineImportRun.objects.bulk_create(
+        AllocineImportRun(venue=settings_obj.venue, started_at=started_at, errors=[])
+        for settings_obj in venues
+    )
