@@ -67,19 +67,41 @@ TOKEN_ATTEMPTS = 10
 @metrics.counts_bookings
 def book_offer(user, stock_id: int, quantity: int = 1, *, at: dt.datetime | None = None) -> Booking:
     """Books `quantity` places of a stock for a beneficiary, under locks (stock, then deposit). A stock
-    sold through a cinema's ticketing system is booked there first (hooks, decision 0029)."""
-    booking = hooks.book_externally(user, stock_id, quantity, at=at)
-    return booking if booking is not None else book_locally(user, stock_id, quantity, at=at)
+    sold through a cinema's ticketing system is booked there first (hooks, decision 0029); whether its
+    venue may be is read in the same statement as the stock (decision 0040)."""
+    stock, skip = places.read_stock(stock_id)
+    booking = hooks.book_externally(user, stock_id, quantity, at=at, skip=skip)
+    if booking is not None:
+        return booking
+    return book_locally(user, stock_id, quantity, at=at, stock=stock)
+
+
+_UNREAD: Any = object()
 
 
 def book_locally(
-    user, stock_id: int, quantity: int = 1, *, at: dt.datetime | None = None, before_notify=None
+    user,
+    stock_id: int,
+    quantity: int = 1,
+    *,
+    at: dt.datetime | None = None,
+    before_notify=None,
+    stock: Any = _UNREAD,
 ) -> Booking:
-    """`before_notify(booking)` runs in the booking's transaction before the emails are queued."""
-    for _ in range(TOKEN_ATTEMPTS):
+    """`before_notify(booking)` runs in the booking's transaction before the emails are queued. `stock`:
+    the stock as `places.read_stock` just read it (None: not found), else it is read here."""
+    for attempt in range(TOKEN_ATTEMPTS):
+        read = stock if attempt == 0 and stock is not _UNREAD else places.read_stock(stock_id)[0]
+        if read is not None and places.is_sold_out(read, quantity):
+            # Refused without a transaction nor a lock: the checks on what was just read say why, in
+            # their usual order, the first being that the person is a beneficiary (a refusal changes
+            # nothing, so no lock is needed to be right about it).
+            places.refuse_unlocked(user, read, quantity, at=at or utcnow())
         token = rules.generate_token()
         try:
-            return _book_offer(user, stock_id, quantity, at=at, token=token, before_notify=before_notify)
+            return _book_offer(
+                user, stock_id, quantity, read, at=at, token=token, before_notify=before_notify
+            )
         except _BookingRowRefused as exc:
             # Told apart once the transaction (or its savepoint) is rolled back: no savepoint around the
             # INSERT, two round trips less while the stock row is locked.
@@ -96,17 +118,21 @@ class _BookingRowRefused(Exception):
 
 @transaction.atomic
 def _book_offer(
-    user, stock_id: int, quantity: int, *, at: dt.datetime | None, token: str, before_notify=None
+    user,
+    stock_id: int,
+    quantity: int,
+    read: Stock | None,
+    *,
+    at: dt.datetime | None,
+    token: str,
+    before_notify=None,
 ) -> Booking:
     """Only what the rules need happens here, while the stock row is locked: the locks, the checks and
     the rows (booking, stock and deposit counters, debits, audit entry, the outbox rows that say which
-    emails to build after the commit)."""
+    emails to build after the commit). `read`: the stock read without a lock just before."""
     check_is_beneficiary(user)
-    stock, places_taken = places.take_places(stock_id, quantity)
-    if stock is not None and not places_taken and places.is_sold_out(stock, quantity):
-        # Refused without a lock: the checks on what was just read say why, in their usual order (a
-        # refusal changes nothing, so no lock is needed to be right about it).
-        places.refuse_unlocked(user, stock, quantity, at=at or utcnow())
+    places_taken = places.take_places(read, quantity)
+    stock = read
     if not places_taken:
         stock = lock(Stock.objects.select_related(*places.STOCK_FOR_BOOKING)).filter(pk=stock_id).first()
     if stock is None:
@@ -125,9 +151,7 @@ def _book_offer(
         stock,
         quantity,
         deposits=deposits,
-        already_booked=Booking.objects.filter(user=user, offer=offer)
-        .exclude(status=BookingStatus.CANCELLED)
-        .exists,
+        already_booked=lambda: places.already_booked(user, offer),
         at=at,
         places_taken=places_taken,
     )

@@ -4,11 +4,12 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
 from passculture.core.common.audit import log_action
 from passculture.core.common.locking import lock
+from passculture.core.common.rows import RowReader
 from passculture.core.common.time import add_years, age_on, birthday
 from passculture.core.common.time import now as utcnow
 
@@ -96,8 +97,12 @@ def lock_deposits(user) -> list[Deposit]:
     fixed lock order), and returns them in spending order. Two bookings of one person (or a booking and a
     cancellation) lock them in the same order, so holding two credits cannot deadlock.
 
-    Callers that wait for the lock read the clock once it is held, then call `plan_spending`."""
-    return spending_order(lock(Deposit.objects.filter(user=user)).order_by("id"))
+    Callers that wait for the lock read the clock once it is held, then call `plan_spending`. Every
+    booking asks: its SQL is built once (decision 0040)."""
+    return spending_order(_LOCK_DEPOSITS.all(connection, [user.pk]))
+
+
+_LOCK_DEPOSITS = RowReader(Deposit, where=("user",), order_by=("id",), for_update=True)
 
 
 def lock_deposits_by_id(deposit_ids) -> None:

@@ -1,0 +1,190 @@
+"""Hot reads with their SQL built once from the models' metadata, then run through a cursor (decision 0040).
+
+Building and compiling a queryset costs the booking more CPU than PostgreSQL spends answering it. A
+`RowReader` is a fixed query: one model, some to-one relations joined like `select_related`, equality
+filters and an order; its SQL is written at the first call on a connection and kept. The rows become
+model instances as the ORM makes them (`Model.from_db`, the backend's and fields' converters, the
+relations' caches filled), so callers cannot tell the difference.
+
+    STOCK = RowReader(Stock, related=("offer__venue__offerer",), where=("id",))
+    stock = STOCK.one(connection, [stock_id])
+
+`extra`: more columns, each a name and a function returning (SQL, params) from the connection and a
+column formatter `column(path, attname)` (the table alias of a relation path, "" for the model itself); its value is set
+on the instance under that name, like an annotation.
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+
+from django.db.models import Field, Model
+
+Column = Callable[[str, str], str]
+Extra = tuple[str, Callable[[Any, Column], tuple[str, list]]]
+
+
+def field_of(model: type[Model], name: str) -> Field:
+    """A concrete field by name or attname (`user` or `user_id`)."""
+    return cast(Field, model._meta.get_field(name))
+
+
+def quoted_column(connection, model: type[Model], name: str) -> str:
+    return connection.ops.quote_name(field_of(model, name).column)
+
+
+@dataclass
+class _Table:
+    model: type[Model]
+    alias: str
+    path: str
+    parent: int | None  # index of the table whose foreign key joins this one
+    field: Any  # that foreign key
+    nullable: bool
+
+
+@dataclass
+class _Compiled:
+    sql: str
+    params: list
+    # Per table: (first column, number of columns, index of the pk, [(column index, converters, column)]).
+    slices: list[tuple[int, int, int, list[tuple[int, list, Any]]]]
+    extras_at: int
+
+
+class RowReader:
+    def __init__(
+        self,
+        model: type[Model],
+        *,
+        related: Sequence[str] = (),
+        where: Sequence[str] = ("id",),
+        order_by: Sequence[str] = (),
+        for_update: bool = False,
+        extra: Sequence[Extra] = (),
+    ) -> None:
+        self.model = model
+        self.where = tuple(where)
+        self.order_by = tuple(order_by)
+        self.for_update = for_update
+        self.extra = tuple(extra)
+        self.tables = self._plan(model, related)
+        self._compiled: dict[str, _Compiled] = {}
+
+    @staticmethod
+    def _plan(model: type[Model], related: Sequence[str]) -> list[_Table]:
+        tables = [_Table(model, "t0", "", None, None, False)]
+        by_path = {"": 0}
+        for chain in related:
+            path = ""
+            for name in chain.split("__"):
+                parent_index = by_path[path]
+                parent = tables[parent_index]
+                path = f"{path}__{name}" if path else name
+                if path in by_path:
+                    continue
+                field = field_of(parent.model, name)
+                if not (field.many_to_one or field.one_to_one) or not field.concrete:
+                    raise ValueError(f"{chain}: only forward to-one relations can be joined")
+                by_path[path] = len(tables)
+                tables.append(
+                    _Table(
+                        cast(type[Model], field.related_model),
+                        f"t{len(tables)}",
+                        path,
+                        parent_index,
+                        field,
+                        parent.nullable or field.null,
+                    )
+                )
+        return tables
+
+    def compiled(self, connection) -> _Compiled:
+        compiled = self._compiled.get(connection.alias)
+        if compiled is None:
+            compiled = self._compiled[connection.alias] = self._compile(connection)
+        return compiled
+
+    def _compile(self, connection) -> _Compiled:
+        quote = connection.ops.quote_name
+        columns: list[str] = []
+        slices: list = []
+        joins: list[str] = []
+        for table in self.tables:
+            converters = []
+            start = len(columns)
+            for index, field in enumerate(table.model._meta.concrete_fields):
+                columns.append(f"{table.alias}.{quote(field.column)}")
+                col = field.get_col(table.alias)
+                found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+                if found:
+                    converters.append((index, found, col))
+            pk_index = list(table.model._meta.concrete_fields).index(table.model._meta.pk)
+            slices.append((start, len(columns) - start, pk_index, converters))
+            if table.parent is not None:
+                parent = self.tables[table.parent]
+                kind = "LEFT OUTER JOIN" if table.nullable else "INNER JOIN"
+                target = table.field.target_field.column
+                joins.append(
+                    f"{kind} {quote(table.model._meta.db_table)} {table.alias} ON "
+                    f"{table.alias}.{quote(target)} = {parent.alias}.{quote(table.field.column)}"
+                )
+        aliases = {table.path: table.alias for table in self.tables}
+
+        def column(path: str, attname: str) -> str:
+            return f"{aliases[path]}.{quote(attname)}"
+
+        extras_at = len(columns)
+        params: list = []
+        for _name, build in self.extra:
+            sql, extra_params = build(connection, column)
+            columns.append(f"({sql})")
+            params.extend(extra_params)
+        meta = self.model._meta
+        where = " AND ".join(f"t0.{quoted_column(connection, self.model, n)} = %s" for n in self.where)
+        # Names come from the models, quoted; the values are parameters.
+        sql = f"SELECT {', '.join(columns)} FROM {quote(meta.db_table)} t0 {' '.join(joins)} WHERE {where}"  # noqa: S608
+        if self.order_by:
+            sql += " ORDER BY " + ", ".join(
+                f"t0.{quoted_column(connection, self.model, n)}" for n in self.order_by
+            )
+        if self.for_update and connection.features.has_select_for_update:
+            sql += " FOR UPDATE OF t0" if connection.features.has_select_for_update_of else " FOR UPDATE"
+        return _Compiled(sql, params, slices, extras_at)
+
+    def all(self, connection, params: Sequence) -> list[Any]:
+        compiled = self.compiled(connection)
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, [*compiled.params, *params])
+            rows = cursor.fetchall()
+        return [self._instance(connection, compiled, row) for row in rows]
+
+    def one(self, connection, params: Sequence) -> Any:
+        found = self.all(connection, params)
+        return found[0] if found else None
+
+    def _instance(self, connection, compiled: _Compiled, row) -> Model:
+        made: list[Model | None] = []
+        db = connection.alias
+        for table, (start, count, pk_index, converters) in zip(self.tables, compiled.slices, strict=True):
+            values = list(row[start : start + count])
+            for index, found, col in converters:
+                value = values[index]
+                for converter in found:
+                    value = converter(value, col, connection)
+                values[index] = value
+            parent = made[table.parent] if table.parent is not None else None
+            if table.parent is not None and (parent is None or values[pk_index] is None):
+                made.append(None)
+                if parent is not None:
+                    table.field.set_cached_value(parent, None)
+                continue
+            instance = table.model.from_db(db, (), values)  # every concrete field, in order
+            if parent is not None:
+                table.field.set_cached_value(parent, instance)
+            made.append(instance)
+        root = made[0]
+        assert root is not None
+        for (name, _build), value in zip(self.extra, row[compiled.extras_at :], strict=True):
+            setattr(root, name, value)
+        return root
