@@ -10,10 +10,10 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
-from passculture.core.common import metrics
+from passculture.core.common import metrics, rows
 from passculture.core.common.audit import log_action
 from passculture.core.common.exceptions import DomainError
 from passculture.core.common.locking import lock
@@ -157,23 +157,24 @@ def _book_offer(
     )
     if not places_taken:
         Stock.objects.filter(pk=stock.pk).update(booked_quantity=F("booked_quantity") + quantity)
+    booking = Booking(
+        user=user,
+        # The deposit that pays first (the one it was made under, for a free booking).
+        deposit=plan[0][0],
+        stock=stock,
+        offer=offer,
+        venue=offer.venue,
+        offerer=offer.venue.offerer,
+        quantity=quantity,
+        amount_cents=stock.price_cents,
+        price_category_label=stock.price_category.label.label if stock.price_category else "",
+        is_digital=offer.is_digital,
+        token=token,
+        booked_at=at,
+        cancellation_limit_datetime=rules.cancellation_limit(at, stock.beginning_datetime),
+    )
     try:
-        booking = Booking.objects.create(
-            user=user,
-            # The deposit that pays first (the one it was made under, for a free booking).
-            deposit=plan[0][0],
-            stock=stock,
-            offer=offer,
-            venue=offer.venue,
-            offerer=offer.venue.offerer,
-            quantity=quantity,
-            amount_cents=stock.price_cents,
-            price_category_label=stock.price_category.label.label if stock.price_category else "",
-            is_digital=offer.is_digital,
-            token=token,
-            booked_at=at,
-            cancellation_limit_datetime=rules.cancellation_limit(at, stock.beginning_datetime),
-        )
+        rows.insert(connection, [booking])
     except IntegrityError as exc:
         raise _BookingRowRefused() from exc
     credit_services.debit(booking, plan, is_digital=offer.is_digital)

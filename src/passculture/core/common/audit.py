@@ -2,8 +2,9 @@
 
 from typing import Any
 
-from django.db import models
+from django.db import connection, models
 
+from . import rows
 from .models import AuditLog
 
 
@@ -15,7 +16,7 @@ def log_action(
     target: models.Model | None = None,
     data: dict[str, Any] | None = None,
 ) -> AuditLog:
-    return AuditLog.objects.create(
+    entry = AuditLog(
         action=action,
         actor=actor if getattr(actor, "pk", None) else None,
         actor_label=actor_label or (str(getattr(actor, "email", "")) if actor is not None else ""),
@@ -23,3 +24,6 @@ def log_action(
         target_id=str(target.pk) if target is not None else "",
         data=data or {},
     )
+    # One prebuilt INSERT: every booking writes an entry (decision 0040).
+    rows.insert(connection, [entry])
+    return entry

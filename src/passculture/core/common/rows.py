@@ -188,3 +188,57 @@ class RowReader:
         for (name, _build), value in zip(self.extra, row[compiled.extras_at :], strict=True):
             setattr(root, name, value)
         return root
+
+
+def insert(connection, objs: Sequence[Model]) -> None:
+    """Inserts unsaved instances of one model in one statement, as `bulk_create` would (each field's
+    `pre_save`, `auto_now_add` included, and `get_db_prep_save`; no signal), and sets their primary keys.
+    The statement's text is built once for each model and number of rows."""
+    if not objs:
+        return
+    model = type(objs[0])
+    if any(obj.pk is not None for obj in objs):
+        raise ValueError("insert() makes new rows: their key comes from the database")
+    if not connection.features.can_return_rows_from_bulk_insert:
+        model._base_manager.using(connection.alias).bulk_create(objs)
+        return
+    fields = _insert_fields(model)
+    sql = _insert_sql(connection, model, len(objs))
+    params = [
+        field.get_db_prep_save(field.pre_save(obj, True), connection) for obj in objs for field in fields
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        ids = cursor.fetchall()
+    pk = model._meta.pk
+    for obj, (value,) in zip(objs, ids, strict=True):
+        setattr(obj, pk.attname, value)
+        obj._state.adding = False
+        obj._state.db = connection.alias
+
+
+def _insert_fields(model: type[Model]) -> list[Field]:
+    # As bulk_create: the database fills the auto-incremented key (and any generated column).
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if not getattr(f, "db_returning", False) and not getattr(f, "generated", False)
+    ]
+
+
+_INSERT_SQL: dict[tuple[str, type[Model], int], str] = {}
+
+
+def _insert_sql(connection, model: type[Model], count: int) -> str:
+    key = (connection.alias, model, count)
+    sql = _INSERT_SQL.get(key)
+    if sql is None:
+        quote = connection.ops.quote_name
+        fields = _insert_fields(model)
+        row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        sql = _INSERT_SQL[key] = (
+            # Names come from the model, quoted; the values are parameters.
+            f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
+            f"VALUES {', '.join([row] * count)} RETURNING {quote(model._meta.pk.column)}"
+        )
+    return sql
