@@ -111,10 +111,12 @@ def queue(emails: list[Deferred], *, quiet_in: str | None = None) -> list[Outbox
         )
         delays.append((due_at - queued_at).total_seconds())
     rows.insert(connection, queued)
-    saved = queued
-    for row, delay in zip(saved, delays, strict=True):
-        transaction.on_commit(partial(services._deliver_after_commit, row.pk, delay=delay), robust=True)
-    return saved
+    # One hook, and one broker message, for the rows due now; those deferred past quiet hours are left
+    # to runjobs (as in `services._deliver_after_commit`).
+    due_now = [row.pk for row, delay in zip(queued, delays, strict=True) if delay <= 0]
+    if due_now:
+        transaction.on_commit(partial(services._deliver_all_after_commit, due_now), robust=True)
+    return queued
 
 
 def build(email: OutboxEmail) -> None:
