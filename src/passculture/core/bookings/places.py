@@ -12,6 +12,7 @@ import functools
 
 from django.db import connections
 
+from passculture.core.common import rows
 from passculture.core.common.rows import RowReader, field_of, quoted_column
 from passculture.core.credit import selectors as credit_selectors
 from passculture.core.offers.models import Stock
@@ -77,7 +78,7 @@ def take_places(stock: Stock | None, quantity: int, using: str = "default") -> b
         # Evaluated on the row's latest version once its lock is granted (PostgreSQL re-checks the WHERE
         # of an UPDATE that waited): a booking that waited sees the places sold meanwhile.
         params.append(stock.quantity - quantity)
-    with connection.cursor() as cursor:
+    with rows.hot_cursor(connection) as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount == 1
 
@@ -109,7 +110,7 @@ def is_sold_out(stock: Stock, quantity: int) -> bool:
 def already_booked(user, offer, using: str = "default") -> bool:
     """A non-cancelled booking of this offer by this person exists (the unique index refuses a second)."""
     connection = connections[using]
-    with connection.cursor() as cursor:
+    with rows.hot_cursor(connection) as cursor:
         cursor.execute(
             _already_booked_sql(connection.alias), [user.pk, offer.pk, BookingStatus.CANCELLED.value]
         )

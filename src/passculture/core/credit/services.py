@@ -120,7 +120,7 @@ def debit(booking, plan: list[tuple[Deposit, int]], *, is_digital: bool) -> None
     check_plan(plan, is_digital=is_digital)
     for deposit, amount in plan:
         if amount:
-            with connection.cursor() as cursor:
+            with rows.hot_cursor(connection) as cursor:
                 cursor.execute(
                     _spend_sql(connection.alias), [amount, amount if is_digital else 0, deposit.pk]
                 )

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import connection, connections, transaction
 from django.urls import reverse
 
+from passculture.core.common import rows
 from passculture.core.common.exceptions import InvalidInput, NotFound, ServiceUnavailable
 from passculture.core.common.money import format_euros
 from passculture.core.common.quiet_hours import next_allowed
@@ -245,7 +246,7 @@ def _shorten(text: str, limit: int) -> str:
 
 def subscription_ids(user) -> list[int]:
     """The ids of the person's devices, in one prebuilt statement (every booking asks, decision 0040)."""
-    with connection.cursor() as cursor:
+    with rows.hot_cursor(connection) as cursor:
         cursor.execute(_subscription_ids_sql(connection.alias), [user.pk])
         return [subscription_id for (subscription_id,) in cursor.fetchall()]
 
