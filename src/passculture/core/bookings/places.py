@@ -9,12 +9,14 @@ check (services._book_offer).
 
 import datetime as dt
 import functools
+from dataclasses import dataclass
 
 from django.db import connections
 
 from passculture.core.common import rows
-from passculture.core.common.rows import RowReader, field_of, quoted_column
+from passculture.core.common.rows import Param, RowReader, field_of, quoted_column
 from passculture.core.credit import selectors as credit_selectors
+from passculture.core.notifications import push
 from passculture.core.offers.models import Stock
 
 from . import hooks
@@ -26,33 +28,68 @@ STOCK_FOR_BOOKING = ("offer__venue__offerer", "price_category__label")
 MAX_ID = 2**63 - 1
 
 
+@dataclass(frozen=True)
+class StockRead:
+    """What the booking reads in its first statement, without a lock (decision 0040)."""
+
+    stock: Stock | None  # None: no such stock
+    # The external bookers (hooks) whose venue condition is false: they need not be asked.
+    skip: frozenset[int]
+    # A non-cancelled booking of this offer by this person exists (the unique index refuses a second).
+    already_booked: bool = False
+    # The person has a device for push notifications.
+    has_push_device: bool = False
+
+
 @functools.cache
 def _stock_reader(conditions: tuple) -> RowReader:
-    """The stock with its offer, venue, offerer and price, and one flag per external booker that gave a
-    venue condition (hooks): one statement, its SQL built once (decision 0040)."""
+    """The stock with its offer, venue, offerer and price, whether the person already booked the offer
+    and has a push device, and one flag per external booker that gave a venue condition (hooks): one
+    statement, its SQL built once."""
 
     def flag(venue_sql):
         return lambda connection, column: venue_sql(connection, column("offer", "venue_id"))
 
+    def already_booked(connection, column):
+        table = connection.ops.quote_name(Booking._meta.db_table)
+        user, offer, status = (quoted_column(connection, Booking, n) for n in ("user", "offer", "status"))
+        return (
+            # Names come from the model, quoted; the values are parameters.
+            f"EXISTS (SELECT 1 FROM {table} WHERE {user} = %s AND {offer} = {column('', 'offer_id')} "  # noqa: S608
+            f"AND {status} <> %s)",
+            [Param("user_id"), BookingStatus.CANCELLED.value],
+        )
+
+    def has_push_device(connection, column):
+        return push.has_device_sql(connection, Param("user_id"))
+
     return RowReader(
         Stock,
         related=STOCK_FOR_BOOKING,
-        extra=[(f"_booker_{index}", flag(venue_sql)) for index, venue_sql in conditions],
+        extra=[
+            ("_already_booked", already_booked),
+            ("_has_push_device", has_push_device),
+            *((f"_booker_{index}", flag(venue_sql)) for index, venue_sql in conditions),
+        ],
     )
 
 
-def read_stock(stock_id: int, using: str = "default") -> tuple[Stock | None, frozenset[int]]:
-    """The stock as the booking reads it, without a lock, and the external bookers (hooks) whose venue
-    condition is false for it: they need not be asked. None for an unknown stock (every conditional
-    booker skipped: none sells it)."""
+def read_stock(stock_id: int, user, using: str = "default") -> StockRead:
+    """The stock as the booking reads it, without a lock, with what the booking needs to know about the
+    person and the ticketing hooks. An unknown stock: every conditional booker skipped (none sells it)."""
     conditions = tuple(hooks.venue_conditions())
     stock_id = Stock._meta.pk.get_prep_value(stock_id)
     found = None
     if 0 < stock_id <= MAX_ID:
-        found = _stock_reader(conditions).one(connections[using], [stock_id])
+        found = _stock_reader(conditions).one(connections[using], [stock_id], user_id=user.pk)
     if found is None:
-        return None, frozenset(index for index, _ in conditions)
-    return found, frozenset(index for index, _ in conditions if not getattr(found, f"_booker_{index}"))
+        return StockRead(None, frozenset(index for index, _ in conditions))
+    return StockRead(
+        found,
+        frozenset(index for index, _ in conditions if not getattr(found, f"_booker_{index}")),
+        already_booked=bool(found._already_booked),
+        has_push_device=bool(found._has_push_device),
+    )
 
 
 def take_places(stock: Stock | None, quantity: int, using: str = "default") -> bool:
@@ -107,30 +144,14 @@ def is_sold_out(stock: Stock, quantity: int) -> bool:
     )
 
 
-def already_booked(user, offer, using: str = "default") -> bool:
-    """A non-cancelled booking of this offer by this person exists (the unique index refuses a second)."""
-    connection = connections[using]
-    with rows.hot_cursor(connection) as cursor:
-        cursor.execute(
-            _already_booked_sql(connection.alias), [user.pk, offer.pk, BookingStatus.CANCELLED.value]
-        )
-        return cursor.fetchone() is not None
-
-
-@functools.cache
-def _already_booked_sql(using: str) -> str:
-    connection = connections[using]
-    user, offer, status = (quoted_column(connection, Booking, name) for name in ("user", "offer", "status"))
-    return f"SELECT 1 FROM {connection.ops.quote_name(Booking._meta.db_table)} WHERE {user} = %s AND {offer} = %s AND {status} <> %s LIMIT 1"  # noqa: S608
-
-
-def refuse_unlocked(user, stock: Stock, quantity: int, *, at: dt.datetime) -> None:
+def refuse_unlocked(user, read: StockRead, quantity: int, *, at: dt.datetime) -> None:
     """Raises the refusal of a booking of a stock read sold out (or an earlier check's refusal)."""
+    assert read.stock is not None
     check_booking(
         user,
-        stock,
+        read.stock,
         quantity,
         deposits=credit_selectors.deposits_of(user),
-        already_booked=lambda: already_booked(user, stock.offer),
+        already_booked=lambda: read.already_booked,
         at=at,
     )

@@ -69,14 +69,11 @@ def book_offer(user, stock_id: int, quantity: int = 1, *, at: dt.datetime | None
     """Books `quantity` places of a stock for a beneficiary, under locks (stock, then deposit). A stock
     sold through a cinema's ticketing system is booked there first (hooks, decision 0029); whether its
     venue may be is read in the same statement as the stock (decision 0040)."""
-    stock, skip = places.read_stock(stock_id)
-    booking = hooks.book_externally(user, stock_id, quantity, at=at, skip=skip)
+    read = places.read_stock(stock_id, user)
+    booking = hooks.book_externally(user, stock_id, quantity, at=at, skip=read.skip)
     if booking is not None:
         return booking
-    return book_locally(user, stock_id, quantity, at=at, stock=stock)
-
-
-_UNREAD: Any = object()
+    return book_locally(user, stock_id, quantity, at=at, read=read)
 
 
 def book_locally(
@@ -86,13 +83,14 @@ def book_locally(
     *,
     at: dt.datetime | None = None,
     before_notify=None,
-    stock: Any = _UNREAD,
+    read: places.StockRead | None = None,
 ) -> Booking:
-    """`before_notify(booking)` runs in the booking's transaction before the emails are queued. `stock`:
-    the stock as `places.read_stock` just read it (None: not found), else it is read here."""
+    """`before_notify(booking)` runs in the booking's transaction before the emails are queued. `read`:
+    what `places.read_stock` just read, else it is read here."""
     for attempt in range(TOKEN_ATTEMPTS):
-        read = stock if attempt == 0 and stock is not _UNREAD else places.read_stock(stock_id)[0]
-        if read is not None and places.is_sold_out(read, quantity):
+        if attempt or read is None:
+            read = places.read_stock(stock_id, user)
+        if read.stock is not None and places.is_sold_out(read.stock, quantity):
             # Refused without a transaction nor a lock: the checks on what was just read say why, in
             # their usual order, the first being that the person is a beneficiary (a refusal changes
             # nothing, so no lock is needed to be right about it).
@@ -121,7 +119,7 @@ def _book_offer(
     user,
     stock_id: int,
     quantity: int,
-    read: Stock | None,
+    read: places.StockRead,
     *,
     at: dt.datetime | None,
     token: str,
@@ -129,10 +127,12 @@ def _book_offer(
 ) -> Booking:
     """Only what the rules need happens here, while the stock row is locked: the locks, the checks and
     the rows (booking, stock and deposit counters, debits, audit entry, the outbox rows that say which
-    emails to build after the commit). `read`: the stock read without a lock just before."""
+    emails to build after the commit). `read`: what `places.read_stock` read just before, without a
+    lock; whether the person already booked the offer comes from it (a second booking that commits
+    meanwhile is refused by the unique index, with the same code)."""
     check_is_beneficiary(user)
-    places_taken = places.take_places(read, quantity)
-    stock = read
+    places_taken = places.take_places(read.stock, quantity)
+    stock = read.stock
     if not places_taken:
         stock = lock(Stock.objects.select_related(*places.STOCK_FOR_BOOKING)).filter(pk=stock_id).first()
     if stock is None:
@@ -151,7 +151,7 @@ def _book_offer(
         stock,
         quantity,
         deposits=deposits,
-        already_booked=lambda: places.already_booked(user, offer),
+        already_booked=lambda: read.already_booked,
         at=at,
         places_taken=places_taken,
     )
@@ -188,7 +188,7 @@ def _book_offer(
     if before_notify is not None:
         before_notify(booking)
     # Small outbox rows only: the emails are built by whoever delivers them, after the commit.
-    notifications.notify_booking_confirmed(booking)
+    notifications.notify_booking_confirmed(booking, has_push_device=read.has_push_device)
     return booking
 
 

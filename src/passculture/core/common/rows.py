@@ -10,7 +10,8 @@ relations' caches filled), so callers cannot tell the difference.
     stock = STOCK.one(connection, [stock_id])
 
 `extra`: more columns, each a name and a function returning (SQL, params) from the connection and a
-column formatter `column(path, attname)` (the table alias of a relation path, "" for the model itself); its value is set
+column formatter `column(path, attname)`; a `Param("name")` among the params is given at each call
+(`reader.one(connection, [pk], name=value)`) (the table alias of a relation path, "" for the model itself); its value is set
 on the instance under that name, like an annotation.
 """
 
@@ -61,6 +62,13 @@ def _preparing_cursor_class():
             return super().execute(query, params, prepare=True, binary=binary)
 
     return PreparingCursor
+
+
+@dataclass(frozen=True)
+class Param:
+    """A parameter of an extra column given at each call, by name."""
+
+    name: str
 
 
 @dataclass
@@ -182,15 +190,16 @@ class RowReader:
             sql += " FOR UPDATE OF t0" if connection.features.has_select_for_update_of else " FOR UPDATE"
         return _Compiled(sql, params, slices, extras_at)
 
-    def all(self, connection, params: Sequence) -> list[Any]:
+    def all(self, connection, params: Sequence, **given: Any) -> list[Any]:
         compiled = self.compiled(connection)
+        extra = [given[p.name] if isinstance(p, Param) else p for p in compiled.params]
         with hot_cursor(connection) as cursor:
-            cursor.execute(compiled.sql, [*compiled.params, *params])
+            cursor.execute(compiled.sql, [*extra, *params])
             rows = cursor.fetchall()
         return [self._instance(connection, compiled, row) for row in rows]
 
-    def one(self, connection, params: Sequence) -> Any:
-        found = self.all(connection, params)
+    def one(self, connection, params: Sequence, **given: Any) -> Any:
+        found = self.all(connection, params, **given)
         return found[0] if found else None
 
     def _instance(self, connection, compiled: _Compiled, row) -> Model:

@@ -260,6 +260,15 @@ def _subscription_ids_sql(using: str) -> str:
     return f"SELECT {pk} FROM {table} WHERE {user} = %s ORDER BY {pk}"  # noqa: S608
 
 
+def has_device_sql(connection, user_id) -> tuple[str, list]:
+    """The SQL condition "the person has a device", for a read that asks it with other things (the
+    booking's first statement, decision 0040); `user_id`: the parameter standing for the person's id."""
+    table = connection.ops.quote_name(PushSubscription._meta.db_table)
+    user = quoted_column(connection, PushSubscription, "user")
+    # Names come from the model, quoted; the value is a parameter.
+    return f"EXISTS (SELECT 1 FROM {table} WHERE {user} = %s)", [user_id]  # noqa: S608
+
+
 def queue_push(
     user,
     *,
@@ -328,10 +337,11 @@ def _where(booking) -> str:
     return booking.venue.display_name
 
 
-def push_booking_confirmed(booking) -> list[OutboxPush]:
+def push_booking_confirmed(booking, *, has_device: bool = True) -> list[OutboxPush]:
     """Sent at once: the person just booked. Nothing is written when the person has no device (most
-    bookings): asked first, before the message is written."""
-    subscriptions = subscription_ids(booking.user)
+    bookings): asked first, before the message is written. `has_device` False: the booking read that
+    the person had none (in its first statement), not asked again."""
+    subscriptions = subscription_ids(booking.user) if has_device else []
     if not subscriptions:
         return []
     begins = booking.stock.beginning_datetime

@@ -162,13 +162,13 @@ def forget_address(address: str, replacement: str) -> int:
     return changed
 
 
-def notify_booking_confirmed(booking) -> None:
+def notify_booking_confirmed(booking, *, has_push_device: bool = True) -> None:
     """To the venue (if it has a booking email) and to the beneficiary: built after the commit, by the
     sender (decision 0039), so that the booking's row locks are not held while rendering. Quiet hours
     (decision 0033): the beneficiary's confirmation answers what they just did; the venue's waits for
-    08:00 at the venue."""
+    08:00 at the venue. `has_push_device` False: the booking read that the person has no device."""
     deferred.queue(deferred.booking_confirmed(booking))
-    push.push_booking_confirmed(booking)
+    push.push_booking_confirmed(booking, has_device=has_push_device)
 
 
 def notify_booking_cancelled(booking, *, message: str = "") -> None:
