@@ -156,6 +156,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     if DATABASES["default"]["NAME"] not in ("", ":memory:"):
         Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+elif os.environ.get("DATABASE_PREPARED_STATEMENTS", "1") != "0":
+    # The few hot statements of core.common.rows (the booking's) are prepared once per connection; the
+    # ORM's queries never are (client-side binding). "0" turns it off: a pooler in transaction mode
+    # that does not track prepared statements (PgBouncer before 1.21). Decision 0040.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "users.User"

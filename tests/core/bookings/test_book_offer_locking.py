@@ -112,3 +112,39 @@ def test_a_showtime_read_sold_out_is_refused_without_locking_or_writing(benefici
 
     statements = [q["sql"] for q in queries]
     assert not [sql for sql in statements if "FOR UPDATE" in sql or sql.startswith(("UPDATE", "INSERT"))]
+
+
+def _statements(queries) -> list[str]:
+    """Each statement's first words, without the test's own savepoints (the test runs in a transaction:
+    the booking's becomes a savepoint) nor BEGIN/COMMIT."""
+    words = [" ".join(q["sql"].split()[:3]) for q in queries]
+    return [w for w in words if not w.startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "BEGIN", "COMMIT"))]
+
+
+@pytest.mark.postgres_only
+def test_a_booking_runs_eight_statements_and_a_refusal_read_sold_out_two(beneficiary):
+    """Pins the statements of decision 0040 (12 before it, 18 before decision 0039): one read of the stock
+    with its offer, venue, offerer, price, the ticketing flag, whether the person already booked the offer
+    and has a push device; the conditional UPDATE; the deposits locked; the four INSERTs and the deposit's
+    UPDATE. A refusal of a showtime read sold out reads the stock and the deposits, in no transaction."""
+    stock = StockFactory(quantity=10)
+
+    with CaptureQueriesContext(connection) as queries:
+        book_offer(beneficiary, stock.pk)
+
+    assert _statements(queries) == [
+        'SELECT t0."id", t0."offer_id",',
+        'UPDATE "offers_stock" SET',
+        'SELECT t0."id", t0."user_id",',
+        'INSERT INTO "bookings_booking"',
+        'UPDATE "credit_deposit" SET',
+        'INSERT INTO "credit_debit"',
+        'INSERT INTO "common_auditlog"',
+        'INSERT INTO "notifications_outboxemail"',
+    ]
+
+    sold_out = StockFactory(quantity=2, booked_quantity=2)
+    with CaptureQueriesContext(connection) as queries:
+        assert _refusal(beneficiary, sold_out.pk) == "NOT_ENOUGH_PLACES"
+    assert _statements(queries) == ['SELECT t0."id", t0."offer_id",', 'SELECT t0."id", t0."user_id",']
+    assert "pushsubscription" in queries[0]["sql"] and "bookings_booking" in queries[0]["sql"]

@@ -8,45 +8,132 @@ check (services._book_offer).
 """
 
 import datetime as dt
+import functools
+from dataclasses import dataclass
 
-from django.db.models import F, Q
+from django.db import connections
 
+from passculture.core.common import rows
+from passculture.core.common.rows import Param, RowReader, field_of, quoted_column
 from passculture.core.credit import selectors as credit_selectors
+from passculture.core.notifications import push
 from passculture.core.offers.models import Stock
 
+from . import hooks
 from .constants import BookingStatus
 from .models import Booking
 from .validation import check_booking, is_valid_quantity
 
 STOCK_FOR_BOOKING = ("offer__venue__offerer", "price_category__label")
+MAX_ID = 2**63 - 1
 
 
-def take_places(stock_id: int, quantity: int) -> tuple[Stock | None, bool]:
-    """Reads the stock without a lock, then takes its places with one conditional UPDATE, which locks the
-    row only if nothing the booking reads from it changed and enough places remain (decision 0039).
-    Returns (stock, True) when the places are taken and the stock row locked; (stock, False) when the
-    read says it cannot be booked or the UPDATE matched nothing: the caller then locks the row with
-    SELECT ... FOR UPDATE, checks everything again and says why (the way every booking went before)."""
-    stock = Stock.objects.select_related(*STOCK_FOR_BOOKING).filter(pk=stock_id).first()
-    if stock is None or stock.is_deleted or not is_valid_quantity(quantity, is_duo=stock.offer.is_duo):
-        return stock, False
-    if is_sold_out(stock, quantity):
-        return stock, False
-    guard = Q(
-        pk=stock.pk,
-        is_deleted=False,
-        quantity=stock.quantity,
-        price_cents=stock.price_cents,
-        price_category_id=stock.price_category_id,
-        beginning_datetime=stock.beginning_datetime,
-        booking_limit_datetime=stock.booking_limit_datetime,
+@dataclass(frozen=True)
+class StockRead:
+    """What the booking reads in its first statement, without a lock (decision 0040)."""
+
+    stock: Stock | None  # None: no such stock
+    # The external bookers (hooks) whose venue condition is false: they need not be asked.
+    skip: frozenset[int]
+    # A non-cancelled booking of this offer by this person exists (the unique index refuses a second).
+    already_booked: bool = False
+    # The person has a device for push notifications.
+    has_push_device: bool = False
+
+
+@functools.cache
+def _stock_reader(conditions: tuple) -> RowReader:
+    """The stock with its offer, venue, offerer and price, whether the person already booked the offer
+    and has a push device, and one flag per external booker that gave a venue condition (hooks): one
+    statement, its SQL built once."""
+
+    def flag(venue_sql):
+        return lambda connection, column: venue_sql(connection, column("offer", "venue_id"))
+
+    def already_booked(connection, column):
+        table = connection.ops.quote_name(Booking._meta.db_table)
+        user, offer, status = (quoted_column(connection, Booking, n) for n in ("user", "offer", "status"))
+        return (
+            # Names come from the model, quoted; the values are parameters.
+            f"EXISTS (SELECT 1 FROM {table} WHERE {user} = %s AND {offer} = {column('', 'offer_id')} "  # noqa: S608
+            f"AND {status} <> %s)",
+            [Param("user_id"), BookingStatus.CANCELLED.value],
+        )
+
+    def has_push_device(connection, column):
+        return push.has_device_sql(connection, Param("user_id"))
+
+    return RowReader(
+        Stock,
+        related=STOCK_FOR_BOOKING,
+        extra=[
+            ("_already_booked", already_booked),
+            ("_has_push_device", has_push_device),
+            *((f"_booker_{index}", flag(venue_sql)) for index, venue_sql in conditions),
+        ],
     )
+
+
+def read_stock(stock_id: int, user, using: str = "default") -> StockRead:
+    """The stock as the booking reads it, without a lock, with what the booking needs to know about the
+    person and the ticketing hooks. An unknown stock: every conditional booker skipped (none sells it)."""
+    conditions = tuple(hooks.venue_conditions())
+    stock_id = Stock._meta.pk.get_prep_value(stock_id)
+    found = None
+    if 0 < stock_id <= MAX_ID:
+        found = _stock_reader(conditions).one(connections[using], [stock_id], user_id=user.pk)
+    if found is None:
+        return StockRead(None, frozenset(index for index, _ in conditions))
+    return StockRead(
+        found,
+        frozenset(index for index, _ in conditions if not getattr(found, f"_booker_{index}")),
+        already_booked=bool(found._already_booked),
+        has_push_device=bool(found._has_push_device),
+    )
+
+
+def take_places(stock: Stock | None, quantity: int, using: str = "default") -> bool:
+    """Takes the places of the stock read by `read_stock` with one conditional UPDATE, which locks the row
+    only if nothing the booking read from it changed and enough places remain (decision 0039). False when
+    the read says it cannot be booked or the UPDATE matched nothing: the caller then locks the row with
+    SELECT ... FOR UPDATE, checks everything again and says why (the way every booking went before)."""
+    if stock is None or stock.is_deleted or not is_valid_quantity(quantity, is_duo=stock.offer.is_duo):
+        return False
+    if is_sold_out(stock, quantity):
+        return False
+    connection = connections[using]
+    # The fields the booking read: equal, or both NULL (the statement's text depends on which are NULL).
+    guarded = ("quantity", "price_cents", "price_category_id", "beginning_datetime", "booking_limit_datetime")
+    values = [getattr(stock, name) for name in guarded]
+    sql = _take_places_sql(connection.alias, tuple(value is None for value in values))
+    fields = [field_of(Stock, name) for name in guarded]
+    params = [quantity, stock.pk]
+    params += [
+        f.get_db_prep_value(v, connection) for f, v in zip(fields, values, strict=True) if v is not None
+    ]
     if stock.quantity is not None:
         # Evaluated on the row's latest version once its lock is granted (PostgreSQL re-checks the WHERE
         # of an UPDATE that waited): a booking that waited sees the places sold meanwhile.
-        guard &= Q(booked_quantity__lte=stock.quantity - quantity)
-    taken = Stock.objects.filter(guard).update(booked_quantity=F("booked_quantity") + quantity)
-    return stock, taken == 1
+        params.append(stock.quantity - quantity)
+    with rows.hot_cursor(connection) as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount == 1
+
+
+@functools.cache
+def _take_places_sql(using: str, nulls: tuple[bool, ...]) -> str:
+    connection = connections[using]
+    guarded = ("quantity", "price_cents", "price_category", "beginning_datetime", "booking_limit_datetime")
+    booked, deleted = (quoted_column(connection, Stock, name) for name in ("booked_quantity", "is_deleted"))
+    conditions = [f"{quoted_column(connection, Stock, 'id')} = %s", f"NOT {deleted}"]
+    for name, is_null in zip(guarded, nulls, strict=True):
+        column = quoted_column(connection, Stock, name)
+        conditions.append(f"{column} IS NULL" if is_null else f"{column} = %s")
+    if not nulls[0]:
+        conditions.append(f"{booked} <= %s")
+    table = connection.ops.quote_name(Stock._meta.db_table)
+    # Names come from the model, quoted; the values are parameters.
+    return f"UPDATE {table} SET {booked} = {booked} + %s WHERE {' AND '.join(conditions)}"  # noqa: S608
 
 
 def is_sold_out(stock: Stock, quantity: int) -> bool:
@@ -57,15 +144,14 @@ def is_sold_out(stock: Stock, quantity: int) -> bool:
     )
 
 
-def refuse_unlocked(user, stock: Stock, quantity: int, *, at: dt.datetime) -> None:
+def refuse_unlocked(user, read: StockRead, quantity: int, *, at: dt.datetime) -> None:
     """Raises the refusal of a booking of a stock read sold out (or an earlier check's refusal)."""
+    assert read.stock is not None
     check_booking(
         user,
-        stock,
+        read.stock,
         quantity,
         deposits=credit_selectors.deposits_of(user),
-        already_booked=Booking.objects.filter(user=user, offer=stock.offer)
-        .exclude(status=BookingStatus.CANCELLED)
-        .exists,
+        already_booked=lambda: read.already_booked,
         at=at,
     )

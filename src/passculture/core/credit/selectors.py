@@ -1,8 +1,10 @@
 import datetime as dt
 from dataclasses import dataclass, replace
 
+from django.db import connection
 from django.db.models import Q
 
+from passculture.core.common.rows import RowReader
 from passculture.core.common.time import now as utcnow
 
 from .models import CreditPolicy, Debit, Deposit
@@ -35,8 +37,12 @@ def latest_deposit(user) -> Deposit | None:
 
 
 def deposits_of(user) -> list[Deposit]:
-    """Every credit the beneficiary was granted, in spending order (see `spending_order`)."""
-    return spending_order(Deposit.objects.filter(user=user).select_related("policy"))
+    """Every credit the beneficiary was granted, in spending order (see `spending_order`), with its
+    policy. One prebuilt statement: every booking refused without a lock reads them (decision 0040)."""
+    return spending_order(_DEPOSITS_OF.all(connection, [user.pk]))
+
+
+_DEPOSITS_OF = RowReader(Deposit, related=("policy",), where=("user",))
 
 
 def spending_order(deposits) -> list[Deposit]:

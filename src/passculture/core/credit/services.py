@@ -1,14 +1,17 @@
 """Deposits: grant, and the debit/refund that bookings perform under the deposit's row lock."""
 
 import datetime as dt
+import functools
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.db.models import F
 
+from passculture.core.common import rows
 from passculture.core.common.audit import log_action
 from passculture.core.common.locking import lock
+from passculture.core.common.rows import RowReader, quoted_column
 from passculture.core.common.time import add_years, age_on, birthday
 from passculture.core.common.time import now as utcnow
 
@@ -96,8 +99,12 @@ def lock_deposits(user) -> list[Deposit]:
     fixed lock order), and returns them in spending order. Two bookings of one person (or a booking and a
     cancellation) lock them in the same order, so holding two credits cannot deadlock.
 
-    Callers that wait for the lock read the clock once it is held, then call `plan_spending`."""
-    return spending_order(lock(Deposit.objects.filter(user=user)).order_by("id"))
+    Callers that wait for the lock read the clock once it is held, then call `plan_spending`. Every
+    booking asks: its SQL is built once (decision 0040)."""
+    return spending_order(_LOCK_DEPOSITS.all(connection, [user.pk]))
+
+
+_LOCK_DEPOSITS = RowReader(Deposit, where=("user",), order_by=("id",), for_update=True)
 
 
 def lock_deposits_by_id(deposit_ids) -> None:
@@ -113,17 +120,29 @@ def debit(booking, plan: list[tuple[Deposit, int]], *, is_digital: bool) -> None
     check_plan(plan, is_digital=is_digital)
     for deposit, amount in plan:
         if amount:
-            Deposit.objects.filter(pk=deposit.pk).update(
-                spent_cents=F("spent_cents") + amount,
-                digital_spent_cents=F("digital_spent_cents") + (amount if is_digital else 0),
-            )
+            with rows.hot_cursor(connection) as cursor:
+                cursor.execute(
+                    _spend_sql(connection.alias), [amount, amount if is_digital else 0, deposit.pk]
+                )
             # The row is locked: what it holds now is what was read plus this amount (no re-read).
             deposit.spent_cents += amount
             if is_digital:
                 deposit.digital_spent_cents += amount
-    Debit.objects.bulk_create(
-        Debit(deposit=deposit, booking=booking, amount_cents=amount) for deposit, amount in plan
+    rows.insert(
+        connection, [Debit(deposit=deposit, booking=booking, amount_cents=amount) for deposit, amount in plan]
     )
+
+
+@functools.cache
+def _spend_sql(using: str) -> str:
+    """`debit`'s UPDATE of a deposit, built once (every booking runs it, decision 0040)."""
+    connection = connections[using]
+    spent, digital, pk = (
+        quoted_column(connection, Deposit, name) for name in ("spent_cents", "digital_spent_cents", "id")
+    )
+    table = connection.ops.quote_name(Deposit._meta.db_table)
+    # Names come from the model, quoted; the values are parameters.
+    return f"UPDATE {table} SET {spent} = {spent} + %s, {digital} = {digital} + %s WHERE {pk} = %s"  # noqa: S608
 
 
 def refund(booking) -> None:

@@ -25,8 +25,9 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 
+from passculture.core.common import rows
 from passculture.core.common.quiet_hours import next_allowed
 from passculture.core.common.time import now as utcnow
 
@@ -85,7 +86,7 @@ def queue(emails: list[Deferred], *, quiet_in: str | None = None) -> list[Outbox
     from . import services  # services imports this module to build the rows it delivers
 
     queued_at = utcnow()
-    rows = []
+    queued: list[OutboxEmail] = []
     delays = []
     for email in emails:
         zone = email.quiet_in or quiet_in
@@ -94,7 +95,7 @@ def queue(emails: list[Deferred], *, quiet_in: str | None = None) -> list[Outbox
             raise ValueError(f"no deferred builder registered for {email.kind!r}")
         if not email.to:
             continue
-        rows.append(
+        queued.append(
             OutboxEmail(
                 kind=email.kind,
                 to=list(email.to),
@@ -109,10 +110,13 @@ def queue(emails: list[Deferred], *, quiet_in: str | None = None) -> list[Outbox
             )
         )
         delays.append((due_at - queued_at).total_seconds())
-    saved = OutboxEmail.objects.bulk_create(rows)
-    for row, delay in zip(saved, delays, strict=True):
-        transaction.on_commit(partial(services._deliver_after_commit, row.pk, delay=delay), robust=True)
-    return saved
+    rows.insert(connection, queued)
+    # One hook, and one broker message, for the rows due now; those deferred past quiet hours are left
+    # to runjobs (as in `services._deliver_after_commit`).
+    due_now = [row.pk for row, delay in zip(queued, delays, strict=True) if delay <= 0]
+    if due_now:
+        transaction.on_commit(partial(services._deliver_all_after_commit, due_now), robust=True)
+    return queued
 
 
 def build(email: OutboxEmail) -> None:

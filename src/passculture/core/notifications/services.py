@@ -162,13 +162,13 @@ def forget_address(address: str, replacement: str) -> int:
     return changed
 
 
-def notify_booking_confirmed(booking) -> None:
+def notify_booking_confirmed(booking, *, has_push_device: bool = True) -> None:
     """To the venue (if it has a booking email) and to the beneficiary: built after the commit, by the
     sender (decision 0039), so that the booking's row locks are not held while rendering. Quiet hours
     (decision 0033): the beneficiary's confirmation answers what they just did; the venue's waits for
-    08:00 at the venue."""
+    08:00 at the venue. `has_push_device` False: the booking read that the person has no device."""
     deferred.queue(deferred.booking_confirmed(booking))
-    push.push_booking_confirmed(booking)
+    push.push_booking_confirmed(booking, has_device=has_push_device)
 
 
 def notify_booking_cancelled(booking, *, message: str = "") -> None:
@@ -205,20 +205,36 @@ def _deliver_after_commit(email_id: int, *, delay: float = 0.0) -> None:
     """Never raises: the change that caused the email is committed, whatever happens to the email.
     An email deferred past quiet hours (`delay` > 0) is left to runjobs' `deliver_due_emails`: a broker
     message held for hours would be redelivered by the broker's visibility timeout."""
-    if delay > 0:
+    if delay <= 0:
+        _deliver_all_after_commit([email_id])
+
+
+def _deliver_all_after_commit(email_ids: list[int]) -> None:
+    """Emails due now, queued by one change (a booking's two confirmations): one broker message for all
+    of them (decision 0040), each email then claimed, sent and retried on its own. Never raises."""
+    if not email_ids:
         return
     if settings.CELERY_BROKER_URL:
         try:
             from .tasks import deliver_email as deliver_email_task
+            from .tasks import deliver_email_batch
 
-            deliver_email_task.apply_async((email_id,), retry=True, retry_policy=ENQUEUE_RETRY_POLICY)
+            if len(email_ids) == 1:
+                deliver_email_task.apply_async((email_ids[0],), retry=True, retry_policy=ENQUEUE_RETRY_POLICY)
+            else:
+                deliver_email_batch.apply_async(
+                    (list(email_ids),), retry=True, retry_policy=ENQUEUE_RETRY_POLICY
+                )
         except Exception:
-            logger.warning("email %s: broker unreachable, left pending for runjobs", email_id, exc_info=True)
+            logger.warning(
+                "emails %s: broker unreachable, left pending for runjobs", email_ids, exc_info=True
+            )
         return
-    try:
-        deliver_email(email_id)
-    except Exception:
-        logger.exception("email %s: in-process delivery crashed, left for runjobs", email_id)
+    for email_id in email_ids:
+        try:
+            deliver_email(email_id)
+        except Exception:
+            logger.exception("email %s: in-process delivery crashed, left for runjobs", email_id)
 
 
 # --- Delivery ------------------------------------------------------------------------------------

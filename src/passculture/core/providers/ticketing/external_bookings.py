@@ -73,6 +73,19 @@ def selling_link_of_stock(stock_id: int) -> VenueProviderLink | None:
     return link if link is not None and link.url("booking") else None
 
 
+def venue_may_sell_sql(connection, venue_id_column: str) -> tuple[str, list]:
+    """The SQL condition "the venue has an active link", read by the booking in the same statement as the
+    stock (decision 0040): false, `selling_link_of_stock` would say None, so the hook is not called."""
+    quote = connection.ops.quote_name
+    meta = VenueProviderLink._meta
+    venue, status = meta.get_field("venue").column, meta.get_field("status").column
+    return (
+        f"EXISTS (SELECT 1 FROM {quote(meta.db_table)} WHERE {quote(venue)} = {venue_id_column} "  # noqa: S608
+        f"AND {quote(status)} = %s)",
+        [LinkStatus.ACTIVE.value],
+    )
+
+
 def book_through_provider(user, stock_id: int, quantity: int, *, at: dt.datetime | None = None):
     """The bookings hook: None when the stock is booked here, else the booking (or a DomainError)."""
     link = selling_link_of_stock(stock_id)
