@@ -127,7 +127,7 @@ def test_updated_rows_read_back_through_the_orm(db):
 def test_statements_run_in_order_in_one_go_and_answer_the_last_ones_rows(db, django_assert_num_queries):
     from django.db import connection
 
-    from passculture.core.common.audit import log_values
+    from passculture.core.common.audit import audit_entry
     from passculture.core.common.bulk import Statements
     from passculture.core.common.models import AuditLog
     from passculture.core.offers.factories import StockFactory
@@ -136,7 +136,7 @@ def test_statements_run_in_order_in_one_go_and_answer_the_last_ones_rows(db, dja
     stock = StockFactory(quantity=5)
     statements = Statements()
     statements.update(Stock, stock.pk, {"quantity": 9, "features": ["3D"]})
-    statements.insert(AuditLog, log_values("test.done", actor_label="test %s 100 %", data={"ids": [1]}))
+    statements.insert(audit_entry("test.done", actor_label="test %s 100 %", data={"ids": [1]}))
     # A later statement sees the earlier ones' writes; a literal % is doubled, as with parameters.
     statements.add(
         "SELECT quantity, (SELECT actor_label FROM common_auditlog ORDER BY id DESC LIMIT 1), '%%' "

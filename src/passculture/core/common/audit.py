@@ -3,34 +3,12 @@
 from typing import Any
 
 from django.db import connection, models
-from django.utils import timezone
 
 from . import rows
 from .models import AuditLog
 
 
-def log_values(
-    action: str,
-    *,
-    actor: Any = None,
-    actor_label: str = "",
-    target: models.Model | None = None,
-    data: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    """The columns of an audit entry, every one named: for `log_action`, or for a caller that writes
-    the entry with its other statements (`core.common.bulk.Statements.insert`)."""
-    return {
-        "action": action,
-        "actor": actor if getattr(actor, "pk", None) else None,
-        "actor_label": actor_label or (str(getattr(actor, "email", "")) if actor is not None else ""),
-        "target_type": target._meta.label_lower if target is not None else "",
-        "target_id": str(target.pk) if target is not None else "",
-        "data": data or {},
-        "created_at": timezone.now(),
-    }
-
-
-def log_action(
+def audit_entry(
     action: str,
     *,
     actor: Any = None,
@@ -38,9 +16,21 @@ def log_action(
     target: models.Model | None = None,
     data: dict[str, Any] | None = None,
 ) -> AuditLog:
-    values = log_values(action, actor=actor, actor_label=actor_label, target=target, data=data)
-    del values["created_at"]  # auto_now_add: the same instant, set by the insert
-    entry = AuditLog(**values)
-    # One prebuilt INSERT: every booking writes an entry (decision 0040).
+    """An unsaved audit entry: for `log_action`, or for a caller that writes it with its other
+    statements (`core.common.bulk.Statements.insert`). `created_at` is set when it is inserted."""
+    return AuditLog(
+        action=action,
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_label=actor_label or (str(getattr(actor, "email", "")) if actor is not None else ""),
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        data=data or {},
+    )
+
+
+def log_action(action: str, **fields: Any) -> AuditLog:
+    """Writes an entry (`audit_entry`'s arguments) with one prebuilt INSERT: every booking writes one
+    (decision 0040)."""
+    entry = audit_entry(action, **fields)
     rows.insert(connection, [entry])
     return entry

@@ -15,6 +15,8 @@ from typing import Any, cast
 from django.db import connection, connections, models
 from django.db.models import QuerySet
 
+from .rows import insert_statement
+
 
 def insert_rows(model: type[models.Model], field_names: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
     """Inserts `rows` (one value per field of `field_names`, in that order); returns how many."""
@@ -95,16 +97,9 @@ class Statements:
         sql = f"UPDATE {quote(meta.db_table)} SET {sets} WHERE {quote(pk_field.column)} = %s"  # noqa: S608
         self.add(sql, [*params, pk_field.get_db_prep_save(pk, connection)])
 
-    def insert(self, model: type[models.Model], values: dict[str, Any]) -> None:
-        """One row, each value converted by its field (no defaults: name every column to fill)."""
-        meta = model._meta
-        quote = connection.ops.quote_name
-        fields = [cast(models.Field, meta.get_field(name)) for name in values]
-        columns = ", ".join(quote(field.column) for field in fields)
-        placeholders = ", ".join(["%s"] * len(fields))
-        params = [_prep(field, value) for field, value in zip(fields, values.values(), strict=True)]
-        # Names come from the model, quoted; the values are parameters.
-        self.add(f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})", params)  # noqa: S608
+    def insert(self, obj: models.Model) -> None:
+        """One new row from an unsaved instance, as `rows.insert` writes it (its key is not read back)."""
+        self.add(*insert_statement(connection, [obj], returning=False))
 
     def update_rows(
         self, model: type[models.Model], field_names: Sequence[str], rows: Sequence[Sequence[Any]]

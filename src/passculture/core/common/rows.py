@@ -241,11 +241,7 @@ def insert(connection, objs: Sequence[Model]) -> None:
     if not connection.features.can_return_rows_from_bulk_insert:
         model._base_manager.using(connection.alias).bulk_create(objs)
         return
-    fields = _insert_fields(model)
-    sql = _insert_sql(connection, model, len(objs))
-    params = [
-        field.get_db_prep_save(field.pre_save(obj, True), connection) for obj in objs for field in fields
-    ]
+    sql, params = insert_statement(connection, objs)
     with hot_cursor(connection) as cursor:
         cursor.execute(sql, params)
         ids = cursor.fetchall()
@@ -265,11 +261,21 @@ def _insert_fields(model: type[Model]) -> list[Field]:
     ]
 
 
-_INSERT_SQL: dict[tuple[str, type[Model], int], str] = {}
+def insert_statement(connection, objs: Sequence[Model], *, returning: bool = True) -> tuple[str, list]:
+    """The INSERT of unsaved instances of one model and its parameters, as `insert` runs it (each
+    field's `pre_save`, then `get_db_prep_save`); `returning`: it answers the new keys."""
+    fields = _insert_fields(type(objs[0]))
+    params = [
+        field.get_db_prep_save(field.pre_save(obj, True), connection) for obj in objs for field in fields
+    ]
+    return _insert_sql(connection, type(objs[0]), len(objs), returning), params
 
 
-def _insert_sql(connection, model: type[Model], count: int) -> str:
-    key = (connection.alias, model, count)
+_INSERT_SQL: dict[tuple[str, type[Model], int, bool], str] = {}
+
+
+def _insert_sql(connection, model: type[Model], count: int, returning: bool) -> str:
+    key = (connection.alias, model, count, returning)
     sql = _INSERT_SQL.get(key)
     if sql is None:
         quote = connection.ops.quote_name
@@ -278,6 +284,7 @@ def _insert_sql(connection, model: type[Model], count: int) -> str:
         sql = _INSERT_SQL[key] = (
             # Names come from the model, quoted; the values are parameters.
             f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
-            f"VALUES {', '.join([row] * count)} RETURNING {quote(model._meta.pk.column)}"
+            f"VALUES {', '.join([row] * count)}"
+            + (f" RETURNING {quote(model._meta.pk.column)}" if returning else "")
         )
     return sql

@@ -35,9 +35,8 @@ from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
 from passculture.core.common import metrics
-from passculture.core.common.audit import log_values
+from passculture.core.common.audit import audit_entry
 from passculture.core.common.bulk import Statements
-from passculture.core.common.models import AuditLog
 from passculture.core.common.renditions import delete_renditions
 from passculture.core.common.time import format_day, local_to_utc, to_local
 from passculture.core.common.time import now as utcnow
@@ -267,8 +266,7 @@ def _apply_feed(
             *_where_ids(Stock, "is_deleted = TRUE, provider_ref = ''", vanished_free, "booked_quantity = 0")
         )
         writes.insert(
-            AuditLog,
-            log_values(
+            audit_entry(
                 "allocine.showtimes_vanished",
                 actor_label="import AlloCiné",
                 target=venue,
