@@ -9,7 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from passculture.core.bookings import places
 from passculture.core.bookings.services import book_offer
 from passculture.core.common.exceptions import DomainError
-from passculture.core.credit.models import Deposit
+from passculture.core.common.models import AuditLog
+from passculture.core.credit.models import Debit, Deposit
+from passculture.core.notifications.models import OutboxEmail
 from passculture.core.offers.factories import StockFactory
 from passculture.core.offers.models import Stock
 from passculture.core.users.factories import UserFactory
@@ -92,7 +94,7 @@ def test_a_common_booking_locks_the_stock_with_its_conditional_update_only(benef
     assert not [sql for sql in on_stock if "FOR UPDATE" in sql]
     assert len([sql for sql in on_stock if sql.startswith('UPDATE "offers_stock"')]) == 1
     # The emails are small rows written by one INSERT, built later.
-    assert len([q for q in queries if q["sql"].startswith('INSERT INTO "notifications_outboxemail"')]) == 1
+    assert sum(q["sql"].count('INSERT INTO "notifications_outboxemail"') for q in queries) == 1
 
 
 def test_a_showtime_read_sold_out_is_refused_with_the_usual_order_of_reasons(beneficiary):
@@ -122,26 +124,39 @@ def _statements(queries) -> list[str]:
 
 
 @pytest.mark.postgres_only
-def test_a_booking_runs_eight_statements_and_a_refusal_read_sold_out_two(beneficiary):
-    """Pins the statements of decision 0040 (12 before it, 18 before decision 0039): one read of the stock
-    with its offer, venue, offerer, price, the ticketing flag, whether the person already booked the offer
-    and has a push device; the conditional UPDATE; the deposits locked; the four INSERTs and the deposit's
-    UPDATE. A refusal of a showtime read sold out reads the stock and the deposits, in no transaction."""
+def test_a_booking_runs_five_statements_and_a_refusal_read_sold_out_two(beneficiary):
+    """Pins the statements of decision 0043 (8 with decision 0040, 12 before it, 18 before decision 0039):
+    one read of the stock with its offer, venue, offerer, price, the ticketing flag, whether the person
+    already booked the offer and has a push device; the conditional UPDATE; the deposits locked; the
+    booking's INSERT; then the deposit's UPDATE and the debit, audit and outbox INSERTs as one statement.
+    A refusal of a showtime read sold out reads the stock and the deposits, in no transaction."""
     stock = StockFactory(quantity=10)
 
     with CaptureQueriesContext(connection) as queries:
-        book_offer(beneficiary, stock.pk)
+        booking = book_offer(beneficiary, stock.pk)
 
     assert _statements(queries) == [
         'SELECT t0."id", t0."offer_id",',
         'UPDATE "offers_stock" SET',
         'SELECT t0."id", t0."user_id",',
         'INSERT INTO "bookings_booking"',
+        "WITH w0 AS",
+    ]
+    together = queries[-1]["sql"] if queries[-1]["sql"].startswith("WITH") else queries[-2]["sql"]
+    for write in (
         'UPDATE "credit_deposit" SET',
         'INSERT INTO "credit_debit"',
         'INSERT INTO "common_auditlog"',
         'INSERT INTO "notifications_outboxemail"',
-    ]
+    ):
+        assert together.count(write) == 1, write
+    # Each row the statement wrote is there, with the keys it returned.
+    assert Debit.objects.get(booking=booking).amount_cents == booking.amount_cents
+    assert AuditLog.objects.filter(action="booking.created", target_id=str(booking.pk)).count() == 1
+    assert OutboxEmail.objects.filter(related_id=str(booking.pk)).count() == 2
+    assert sum(Deposit.objects.filter(user=beneficiary).values_list("spent_cents", flat=True)) == (
+        booking.amount_cents
+    )
 
     sold_out = StockFactory(quantity=2, booked_quantity=2)
     with CaptureQueriesContext(connection) as queries:

@@ -1,7 +1,7 @@
 """Prebuilt reads and inserts (core.common.rows, decision 0040): the instances are those the ORM makes."""
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from passculture.core.common import rows
@@ -135,3 +135,72 @@ def test_logged_queries_and_prepared_statements_turned_off_use_the_usual_cursor(
     monkeypatch.undo()
     with rows.hot_cursor(connection) as cursor:
         assert type(cursor.cursor).__name__ == "PreparingCursor"
+
+
+def _writes_of_a_spend(deposit, entries):
+    writes = rows.Writes(connection)
+    writes.add(
+        "UPDATE credit_deposit SET spent_cents = spent_cents + %s WHERE id = %s",
+        [7_00, deposit.pk],
+    )
+    writes.insert(entries[:2])
+    writes.insert(entries[2:])
+    return writes
+
+
+def test_writes_run_together_and_give_each_new_row_its_key_in_order():
+    deposit = DepositFactory(user=UserFactory())
+    entries = [AuditLog(action=f"test.{n}", data={"n": n}) for n in range(3)]
+    writes = _writes_of_a_spend(deposit, entries)
+
+    with CaptureQueriesContext(connection) as queries:
+        writes.execute()
+
+    statements = [q["sql"] for q in queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+    # One statement on PostgreSQL; one by one elsewhere.
+    assert len(statements) == (1 if connection.vendor == "postgresql" else 3)
+    assert [entry.pk for entry in entries] == sorted(entry.pk for entry in entries)
+    for entry in entries:
+        assert entry._state.adding is False
+        assert AuditLog.objects.get(pk=entry.pk).data == entry.data
+    deposit.refresh_from_db()
+    assert deposit.spent_cents == 7_00
+    with CaptureQueriesContext(connection) as queries:
+        writes.execute()  # sent once: nothing left
+    assert not queries
+
+
+def test_writes_that_fail_leave_nothing_behind():
+    deposit = DepositFactory(user=UserFactory(), amount_cents=5_00)  # the spend breaks the CHECK
+    entries = [AuditLog(action="test.failed")]
+    writes = rows.Writes(connection)
+    writes.insert(entries)
+    writes.add("UPDATE credit_deposit SET spent_cents = spent_cents + %s WHERE id = %s", [7_00, deposit.pk])
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        writes.execute()
+
+    assert not AuditLog.objects.filter(action="test.failed").exists()
+    deposit.refresh_from_db()
+    assert deposit.spent_cents == 0
+
+
+def test_writes_refuse_a_row_that_already_has_a_key():
+    entry = AuditLog.objects.create(action="test.saved")
+    with pytest.raises(ValueError):
+        rows.Writes(connection).insert([entry])
+
+
+@pytest.mark.postgres_only
+def test_writes_are_one_prepared_statement_on_postgresql():
+    deposit = DepositFactory(user=UserFactory())
+    for _ in range(2):
+        _writes_of_a_spend(deposit, [AuditLog(action="test.prepared") for _ in range(3)]).execute()
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ["WITH w0 AS (UPDATE credit_deposit%"],
+        )
+        assert cursor.fetchone()[0] == 1
+    assert AuditLog.objects.filter(action="test.prepared").count() == 6

@@ -177,18 +177,24 @@ def _book_offer(
         rows.insert(connection, [booking])
     except IntegrityError as exc:
         raise _BookingRowRefused() from exc
-    credit_services.debit(booking, plan, is_digital=offer.is_digital)
-    # In the transaction: the audit log never misses a booking that happened (one INSERT).
+    # The debits, the audit entry and the outbox rows need the booking's key, and nothing reads them
+    # back before the commit: one statement (decision 0043).
+    writes = rows.Writes(connection)
+    credit_services.debit(booking, plan, is_digital=offer.is_digital, writes=writes)
+    # In the transaction: the audit log never misses a booking that happened.
     log_action(
         "booking.created",
+        writes=writes,
         actor=user,
         target=booking,
         data={"stock_id": stock.pk, "quantity": quantity, "total_cents": total},
     )
     if before_notify is not None:
+        writes.execute()  # it sees the booking as written
         before_notify(booking)
     # Small outbox rows only: the emails are built by whoever delivers them, after the commit.
-    notifications.notify_booking_confirmed(booking, has_push_device=read.has_push_device)
+    notifications.notify_booking_confirmed(booking, has_push_device=read.has_push_device, writes=writes)
+    writes.execute()
     return booking
 
 

@@ -28,9 +28,13 @@ def audit_entry(
     )
 
 
-def log_action(action: str, **fields: Any) -> AuditLog:
+def log_action(action: str, *, writes: rows.Writes | None = None, **fields: Any) -> AuditLog:
     """Writes an entry (`audit_entry`'s arguments) with one prebuilt INSERT: every booking writes one
-    (decision 0040)."""
+    (decision 0040). `writes`: added there, for the caller to send with its other writes (its key is
+    set then)."""
     entry = audit_entry(action, **fields)
-    rows.insert(connection, [entry])
+    if writes is not None:
+        writes.insert([entry])
+    else:
+        rows.insert(connection, [entry])
     return entry

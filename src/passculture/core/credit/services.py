@@ -114,23 +114,25 @@ def lock_deposits_by_id(deposit_ids) -> None:
         list(lock(Deposit.objects.filter(pk__in=ids)).order_by("id").values_list("pk", flat=True))
 
 
-def debit(booking, plan: list[tuple[Deposit, int]], *, is_digital: bool) -> None:
+def debit(
+    booking, plan: list[tuple[Deposit, int]], *, is_digital: bool, writes: rows.Writes | None = None
+) -> None:
     """Spends from deposits already locked by the caller (`plan_spending`'s plan, re-checked here) and
-    records what `booking` took from each. The CHECK constraints refuse an overspend whatever happens."""
+    records what `booking` took from each. The CHECK constraints refuse an overspend whatever happens.
+    `writes`: the statements are added there, for the caller to send with its own (`rows.Writes`);
+    without it they are sent before returning."""
     check_plan(plan, is_digital=is_digital)
+    pending = rows.Writes(connection) if writes is None else writes
     for deposit, amount in plan:
         if amount:
-            with rows.hot_cursor(connection) as cursor:
-                cursor.execute(
-                    _spend_sql(connection.alias), [amount, amount if is_digital else 0, deposit.pk]
-                )
+            pending.add(_spend_sql(connection.alias), [amount, amount if is_digital else 0, deposit.pk])
             # The row is locked: what it holds now is what was read plus this amount (no re-read).
             deposit.spent_cents += amount
             if is_digital:
                 deposit.digital_spent_cents += amount
-    rows.insert(
-        connection, [Debit(deposit=deposit, booking=booking, amount_cents=amount) for deposit, amount in plan]
-    )
+    pending.insert([Debit(deposit=deposit, booking=booking, amount_cents=amount) for deposit, amount in plan])
+    if writes is None:
+        pending.execute()
 
 
 @functools.cache

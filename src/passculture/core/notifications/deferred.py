@@ -79,10 +79,13 @@ class Deferred:
     quiet_in: str | None = None
 
 
-def queue(emails: list[Deferred], *, quiet_in: str | None = None) -> list[OutboxEmail]:
+def queue(
+    emails: list[Deferred], *, quiet_in: str | None = None, writes: rows.Writes | None = None
+) -> list[OutboxEmail]:
     """Writes the rows in the current transaction (one INSERT for all of them); each is delivered after
     the commit like a row of `services.queue_email`, with the same quiet-hours deferral (each email's
-    own `quiet_in`, else this one)."""
+    own `quiet_in`, else this one). `writes`: the INSERT is added there, for the caller to send before
+    the commit with its other writes."""
     from . import services  # services imports this module to build the rows it delivers
 
     queued_at = utcnow()
@@ -110,13 +113,23 @@ def queue(emails: list[Deferred], *, quiet_in: str | None = None) -> list[Outbox
             )
         )
         delays.append((due_at - queued_at).total_seconds())
-    rows.insert(connection, queued)
+    if writes is not None:
+        writes.insert(queued)
+    else:
+        rows.insert(connection, queued)
     # One hook, and one broker message, for the rows due now; those deferred past quiet hours are left
-    # to runjobs (as in `services._deliver_after_commit`).
-    due_now = [row.pk for row, delay in zip(queued, delays, strict=True) if delay <= 0]
+    # to runjobs (as in `services._deliver_after_commit`). Their keys are read at the commit: `writes`
+    # sets them before it.
+    due_now = [row for row, delay in zip(queued, delays, strict=True) if delay <= 0]
     if due_now:
-        transaction.on_commit(partial(services._deliver_all_after_commit, due_now), robust=True)
+        transaction.on_commit(partial(_deliver_due, due_now), robust=True)
     return queued
+
+
+def _deliver_due(emails: list[OutboxEmail]) -> None:
+    from . import services
+
+    services._deliver_all_after_commit([email.pk for email in emails if email.pk is not None])
 
 
 def build(email: OutboxEmail) -> None:

@@ -30,7 +30,7 @@ from django.db import transaction
 from django.db.models import F, Q
 
 from passculture.core.bookings.constants import CancellationReason
-from passculture.core.common import request_id
+from passculture.core.common import request_id, rows
 from passculture.core.common.quiet_hours import next_allowed
 from passculture.core.common.scrubbing import scrub_text
 from passculture.core.common.time import now as utcnow
@@ -162,12 +162,14 @@ def forget_address(address: str, replacement: str) -> int:
     return changed
 
 
-def notify_booking_confirmed(booking, *, has_push_device: bool = True) -> None:
+def notify_booking_confirmed(
+    booking, *, has_push_device: bool = True, writes: rows.Writes | None = None
+) -> None:
     """To the venue (if it has a booking email) and to the beneficiary: built after the commit, by the
     sender (decision 0039), so that the booking's row locks are not held while rendering. Quiet hours
     (decision 0033): the beneficiary's confirmation answers what they just did; the venue's waits for
     08:00 at the venue. `has_push_device` False: the booking read that the person has no device."""
-    deferred.queue(deferred.booking_confirmed(booking))
+    deferred.queue(deferred.booking_confirmed(booking), writes=writes)
     push.push_booking_confirmed(booking, has_device=has_push_device)
 
 
