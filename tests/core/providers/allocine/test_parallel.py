@@ -235,3 +235,26 @@ def test_sqlite_or_an_open_transaction_means_this_process(settings, monkeypatch)
     monkeypatch.setattr(parallel, "MIN_VENUES_PER_PROCESS", 1)
     settings.ALLOCINE_IMPORT_PROCESSES = 4
     assert parallel.process_count(100) == 1
+
+
+@on_postgres
+def test_the_workers_start_from_a_daemonic_process(feeds):
+    # A Celery prefork child is daemonic: multiprocessing refuses it children, the workers are not
+    # started with multiprocessing.
+    import multiprocessing
+
+    from tests.core.providers.allocine.daemon_import import run_sync_all
+
+    _venues(4)
+    context = multiprocessing.get_context("spawn")
+    results = context.Queue()
+    process = context.Process(
+        target=run_sync_all, args=(parallel.worker_config(AT), AT, results), daemon=True
+    )
+    process.start()
+    processes, outcome = results.get(timeout=120)
+    process.join()
+
+    assert processes == 2
+    assert outcome == {"venues": 4, "ok": 4, "partial": 0, "error": 0, "skipped": 0}
+    assert Offer.objects.count() == 16
