@@ -33,8 +33,10 @@ import datetime as dt
 import logging
 import os
 import platform
+import resource
 import shutil
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -206,9 +208,54 @@ def _server_cpu_s() -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _backends_cpu_s(database: str) -> dict[int, float]:
+    """CPU time of each PostgreSQL backend serving `database` on this host, by pid (its process title
+    reads `postgres: <user> <database> <client> <state>`)."""
+    found = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
+                title = cmdline.read().replace(b"\0", b" ").decode(errors="replace")
+            if not title.startswith("postgres: ") or f" {database} " not in title:
+                continue
+            with open(f"/proc/{entry}/stat", encoding="ascii") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        found[int(entry)] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return found
+
+
+class _WorkerBackends:
+    """The CPU time of the backends of the import's worker processes (parallel.py), which end with their
+    worker: sampled every 0.1 s during the phase (the last tenth of a second of each is missed)."""
+
+    def __init__(self, database: str, exclude: set[int]) -> None:
+        self.database, self.exclude = database, exclude
+        self.before = _backends_cpu_s(database)
+        self.last: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.1):
+            self.last.update(_backends_cpu_s(self.database))
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        self.last.update(_backends_cpu_s(self.database))
+        return sum(
+            cpu - self.before.get(pid, 0.0) for pid, cpu in self.last.items() if pid not in self.exclude
+        )
+
+
 class _Phase:
-    """Wall time, CPU time, SQL statements and peak RSS of this process during one phase, and the CPU
-    time of the database's backend."""
+    """Wall time, CPU time, SQL statements and peak RSS of this process during one phase, the CPU time
+    of the database's backend, and those of the import's worker processes and of their backends."""
 
     def __init__(self) -> None:
         self.statements = 0
@@ -223,6 +270,13 @@ class _Phase:
         self.peak_reset = _reset_peak_rss()
         self.rss_before_kb = _status_kb("VmRSS")
         self.server_cpu0 = _server_cpu_s()  # not counted as the phase's statements
+        self.workers_backends = None
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid(), current_database()")
+                pid, database = cursor.fetchone()
+            self.workers_backends = _WorkerBackends(database, {pid})
+        self.children0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         self._wrapper = connection.execute_wrapper(self._count)
         self._wrapper.__enter__()
         self.cpu0 = time.process_time()
@@ -232,14 +286,18 @@ class _Phase:
     def __exit__(self, *exc) -> None:
         self.wall_s = time.perf_counter() - self.t0
         self.cpu_s = time.process_time() - self.cpu0
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        # The worker processes, waited for by sync_all before it returns.
+        self.workers_cpu_s = (children.ru_utime + children.ru_stime) - (
+            self.children0.ru_utime + self.children0.ru_stime
+        )
+        self.workers_backends_cpu_s = self.workers_backends.stop() if self.workers_backends else None
         self._wrapper.__exit__(*exc)
         server_cpu = _server_cpu_s() if self.server_cpu0 is not None else None
         self.server_cpu_s = server_cpu - self.server_cpu0 if server_cpu is not None else None
         # Without the reset (not Linux), the peak is the process's since it started.
         self.peak_rss_kb = _status_kb("VmHWM") if self.peak_reset else None
         if self.peak_rss_kb is None:
-            import resource
-
             self.peak_rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
@@ -318,6 +376,13 @@ def _import_phase(at: dt.datetime, name: str, profile_dir: Path | None) -> dict:
         "wall_s": round(phase.wall_s, 2),
         "cpu_s": round(phase.cpu_s, 2),
         "server_cpu_s": round(phase.server_cpu_s, 2) if phase.server_cpu_s is not None else None,
+        # ALLOCINE_IMPORT_PROCESSES > 1: the workers' CPU and their backends' (cpu_s and server_cpu_s are
+        # this process's and its own backend's).
+        "processes": _processes(),
+        "workers_cpu_s": round(phase.workers_cpu_s, 2),
+        "workers_server_cpu_s": (
+            round(phase.workers_backends_cpu_s, 2) if phase.workers_backends_cpu_s is not None else None
+        ),
         "peak_rss_mb": round(phase.peak_rss_kb / 1024, 1),
         "rss_before_mb": round(phase.rss_before_kb / 1024, 1) if phase.rss_before_kb else None,
         "sql_statements": phase.statements,
@@ -325,6 +390,12 @@ def _import_phase(at: dt.datetime, name: str, profile_dir: Path | None) -> dict:
         "runs": _runs_summary(last_run),
         "db": _db_counts(),
     }
+
+
+def _processes() -> int:
+    from passculture.core.providers.allocine import parallel
+
+    return parallel.configured_processes()
 
 
 def measure(day: Day, *, log=print, profile_dir: Path | None = None) -> dict:
@@ -415,7 +486,8 @@ def _phase_line(name: str, phase: dict, totals: dict) -> str:
     runs = phase["runs"]
     return (
         f"  {name}: {phase['wall_s']} s wall, {phase['cpu_s']} s CPU "
-        f"(+ {phase['server_cpu_s']} s in the database's backend), "
+        f"(+ {phase['server_cpu_s']} s in the database's backend; workers {phase['workers_cpu_s']} s "
+        f"+ {phase['workers_server_cpu_s']} s in their backends), "
         f"{totals['showtimes'] / phase['wall_s']:.0f} showtimes/s, peak RSS {phase['peak_rss_mb']} MB, "
         f"{phase['sql_statements']} SQL; runs {runs['by_status']}, offers +{runs['offers_created']} "
         f"~{runs['offers_updated']}, showtimes +{runs['showtimes_created']} ~{runs['showtimes_updated']} "

@@ -357,6 +357,9 @@ ALLOCINE_API_URL = (os.environ.get("ALLOCINE_API_URL") or ALLOCINE_API_DEFAULT_U
 ALLOCINE_API_KEY = os.environ.get("ALLOCINE_API_KEY", "")
 # Read timeout in seconds (connecting has its own 5 s): a large theatre's feed takes a while to build.
 ALLOCINE_API_TIMEOUT = float(os.environ.get("ALLOCINE_API_TIMEOUT", "20"))
+# Worker processes of the daily import on PostgreSQL (decision 0042): 0 or empty = as many as the CPUs this
+# process may use, at most 8; 1 = every venue in the calling process (SQLite always).
+ALLOCINE_IMPORT_PROCESSES = int(os.environ.get("ALLOCINE_IMPORT_PROCESSES") or 0)
 
 # Cinemas' ticketing systems (decision 0029): how long a booking call may take, the key the providers'
 # signing secrets are derived from (never stored), http:// allowed for 127.0.0.1/localhost (the demo's

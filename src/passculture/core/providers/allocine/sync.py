@@ -17,21 +17,19 @@ venue's writes, memo and run end go to the database as one query and the runs of
 together (decision 0041), and an unchanged programme is not compared again (memo.py).
 """
 
-import contextlib
 import contextvars
 import datetime as dt
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import httpx
 from django.conf import settings as django_settings
-from django.db import DatabaseError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.db.models.functions import Left
-from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
 from passculture.core.common import metrics
@@ -44,10 +42,11 @@ from passculture.core.offers.constants import Category
 from passculture.core.offers.models import Offer, Stock
 from passculture.core.offers.validation import showtime_days
 
-from . import memo
+from . import memo, parallel
 from .alerts import ALERT_KIND as ALERT_KIND  # re-exported: tests and callers name it here
 from .alerts import alert_booked_vanished as alert_booked_vanished
 from .client import AllocineClient
+from .commits import asynchronous_commits
 from .exceptions import AllocineError
 from .film_values import FilmValues, film_values, languages
 from .models import AllocineImportRun, AllocineVanishedShowtime, AllocineVenueSettings
@@ -55,7 +54,7 @@ from .moves import apply_moves, find_moves
 from .posters import Connections, fetch_posters
 from .prices import import_categories, with_import_category
 from .schemas import FeedParseResult, Film, Movie
-from .selectors import active_theater_sirets
+from .selectors import importable_venues
 from .stocks import future_stock_rows, insert_stocks, new_stock_row, refreshed_values, update_stocks
 
 logger = logging.getLogger(__name__)
@@ -379,31 +378,6 @@ def record_crashed_run(
     return _finish(run, AllocineImportRun.Status.ERROR)
 
 
-@contextlib.contextmanager
-def asynchronous_commits() -> Iterator[None]:
-    """The import's commits do not wait for the write-ahead log to reach the disk (PostgreSQL's
-    `synchronous_commit = off`; decision 0037). A venue costs up to three commits (its run, its
-    programme, its run's end) and a national run 6,000: waiting for the disk each time was a large
-    share of a daily import, and most of it when the disk is busy. A crash of the server may lose the
-    last fraction of a second of committed imports, never half of one: the import is idempotent and
-    the next run writes them again."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SET synchronous_commit TO OFF")
-    try:
-        yield
-    finally:
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute("RESET synchronous_commit")
-        except (DatabaseError, TransactionManagementError):
-            # A broken connection is closed by Django (a new one starts with the default), an aborted
-            # transaction rolls the setting back with it.
-            logger.warning("allocine: could not reset synchronous_commit", exc_info=True)
-
-
 def sync_venue(
     settings_obj: AllocineVenueSettings,
     *,
@@ -533,23 +507,47 @@ def sync_all(
     client: AllocineClient | None = None,
     poster_transport: httpx.BaseTransport | None = None,
 ) -> dict:
-    """Every active venue whose SIRET is still on the list; one failing theatre never stops the others."""
+    """Every active venue whose SIRET is still on the list; one failing theatre never stops the others.
+    On PostgreSQL, in several processes (parallel.py) unless `client`/`poster_transport` are given (objects
+    of this process)."""
     results = {"venues": 0, "ok": 0, "partial": 0, "error": 0, "skipped": 0}
     if client is None and not django_settings.ALLOCINE_API_KEY:
         # No key (the embedded default, the demo): the daily job would only record an error run per
         # venue every day. Say it once in the job result and the log instead.
         logger.warning("allocine: ALLOCINE_API_KEY is not set, daily import skipped")
         return {**results, "configured": False}
-    all_settings = AllocineVenueSettings.objects.filter(is_active=True).select_related("venue", "theater")
-    # venue_allocine_eligibility's rule (the venue's SIRET is on the active list), for every venue in one
-    # query; the list as it is when the job starts.
-    listed = active_theater_sirets()
-    venues = []
-    for settings_obj in all_settings.order_by("pk"):
-        if settings_obj.venue.siret in listed:
-            venues.append(settings_obj)
-        else:
-            results["skipped"] += 1
+    venues, results["skipped"] = importable_venues()
+    results["venues"] = len(venues)
+    processes = 1 if client or poster_transport else parallel.process_count(len(venues))
+    if processes > 1:
+        counts = parallel.sync_in_processes(
+            venues,
+            at,
+            processes,
+            chunk_size=RUNS_STARTED_TOGETHER,
+            start_runs=lambda chunk: _start_runs(chunk, at),
+            crashed=lambda settings_obj, run: record_crashed_run(settings_obj.venue, at, run).status,
+            in_process=lambda pairs: sync_venues(pairs, at),
+        )
+    else:
+        counts = sync_venues(_with_runs(venues, at), at, client=client, poster_transport=poster_transport)
+    for status, count in counts.items():
+        results[status] = results.get(status, 0) + count
+    return results
+
+
+def sync_venues(
+    pairs: Iterable[tuple[AllocineVenueSettings | None, AllocineImportRun]],
+    at: dt.datetime | None,
+    *,
+    client: AllocineClient | None = None,
+    poster_transport: httpx.BaseTransport | None = None,
+    on_done: Callable[[AllocineImportRun, str], object] | None = None,
+) -> dict[str, int]:
+    """Imports each venue with its started run, in this process, one after the other; {status: venues}.
+    `pairs` may be read as the venues are imported (a worker's chunks, worker.py): it is read one venue
+    ahead. A venue whose settings are gone (None) gets an error run."""
+    counts: dict[str, int] = {}
     with (
         Connections(client, poster_transport) as connections,
         asynchronous_commits(),
@@ -559,7 +557,9 @@ def sync_all(
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="allocine-feed") as feeds,
     ):
 
-        def ask(settings_obj: AllocineVenueSettings) -> "Future[FeedParseResult]":
+        def ask(settings_obj: AllocineVenueSettings | None) -> "Future[FeedParseResult] | None":
+            if settings_obj is None:
+                return None
             # In the run's context (its log fields, e.g. a request id), as if asked for here.
             return feeds.submit(
                 contextvars.copy_context().run,
@@ -567,21 +567,33 @@ def sync_all(
                 settings_obj.theater.theater_id,
             )
 
-        upcoming = ask(venues[0]) if venues else None
-        runs: list[AllocineImportRun] = []
-        for index, settings_obj in enumerate(venues):
-            fetched, upcoming = upcoming, ask(venues[index + 1]) if index + 1 < len(venues) else None
-            if not runs:
-                runs = _start_runs(venues[index : index + RUNS_STARTED_TOGETHER], at)
-            run = runs.pop(0)
-            results["venues"] += 1
+        items = iter(pairs)
+        current = next(items, None)
+        upcoming = ask(current[0]) if current is not None else None
+        while current is not None:
+            following = next(items, None)
+            fetched, upcoming = upcoming, ask(following[0]) if following is not None else None
+            settings_obj, run = current
             try:
+                if settings_obj is None:
+                    raise AllocineVenueSettings.DoesNotExist(f"run {run.pk}: venue settings gone")
                 status = _sync_venue(settings_obj, connections, at or utcnow(), fetched, run).status
             except Exception:
-                logger.exception("allocine: venue %s: sync crashed", settings_obj.venue_id)
-                status = record_crashed_run(settings_obj.venue, at, run).status
-            results[status] = results.get(status, 0) + 1
-    return results
+                logger.exception("allocine: venue %s: sync crashed", run.venue_id)
+                status = record_crashed_run(None, at, run).status
+            counts[status] = counts.get(status, 0) + 1
+            if on_done is not None:
+                on_done(run, status)
+            current = following
+    return counts
+
+
+def _with_runs(
+    venues: list[AllocineVenueSettings], at: dt.datetime | None
+) -> Iterator[tuple[AllocineVenueSettings, AllocineImportRun]]:
+    for start in range(0, len(venues), RUNS_STARTED_TOGETHER):
+        chunk = venues[start : start + RUNS_STARTED_TOGETHER]
+        yield from zip(chunk, _start_runs(chunk, at), strict=True)
 
 
 # The runs of the next venues are created together (one INSERT, one commit): the pro sees "importation
