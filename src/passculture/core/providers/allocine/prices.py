@@ -10,7 +10,7 @@ The category's label is the venue's: the label of the venue's latest imported ca
 it on the labels page, and the next films follow), else "Tarif unique". On an offer where the pro already
 gave that label to a category of their own, the import's category is "Tarif AlloCiné".
 
-Cost: the import category of each offer is read with the offers (`with_import_category`); reads and
+Cost: the import category of each offer is read with the offers (imported.py); reads and
 writes happen only when a category is missing or the price changed, so that an unchanged re-import
 runs the same statements as before categories.
 """
@@ -19,7 +19,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import connection
-from django.db.models import OuterRef, QuerySet, Subquery
 
 from passculture.core.common.rows import insert as insert_instances
 from passculture.core.common.time import now as utcnow
@@ -37,7 +36,7 @@ def _default_label_id(venue) -> int:
     first national import asks this of every theatre."""
     text = clean_label(UNIQUE_PRICE_LABEL)
     with connection.cursor() as cursor:
-        cursor.execute(_label_sql(connection), [venue.pk, ORIGIN, venue.pk, text])
+        cursor.execute(_label_sql(connection), [venue.pk, ORIGIN.value, venue.pk, text])
         latest, named = cursor.fetchone()
     if latest is not None:
         return latest
@@ -90,21 +89,11 @@ def _label_sql(connection) -> str:
     return sql
 
 
-def with_import_category(offers: QuerySet[Offer]) -> QuerySet[Offer]:
-    """The imported offers, each with its import category's id and price (None without): read with
-    the offers themselves, so that an unchanged re-import costs no statement more."""
-    ours = PriceCategory.objects.filter(offer_id=OuterRef("pk"), origin=ORIGIN).order_by("id")
-    return offers.annotate(
-        import_category_id=Subquery(ours.values("pk")[:1]),
-        import_category_price=Subquery(ours.values("price_cents")[:1]),
-    )
-
-
 def import_categories(
     venue, offers: Iterable[Offer], price_cents: int, *, new_offers: bool = False
 ) -> dict[int, int]:
     """{offer id: id of its import category} for these imported offers of the venue (saved, read with
-    `with_import_category` or just created), each at `price_cents`: missing ones are created, ones at
+    `imported.imported_offers` or just created), each at `price_cents`: missing ones are created, ones at
     another price (the settings changed) updated. `new_offers`: offers just created, which have no
     category of any origin yet."""
     ours: dict[int, int] = {}
