@@ -80,3 +80,36 @@ def test_a_feed_start_is_its_utc_instant_and_its_iso_text_in_the_venue_s_timezon
         local_to_utc(skipped, "Europe/Paris"),
         "2026-03-29T02:30:00",
     )
+
+
+def test_new_rows_hold_each_showtime_of_each_offer_in_the_inserted_fields_order():
+    from passculture.core.providers.allocine.stocks import INSERTED_FIELDS, new_stock_rows
+
+    start, later = AT + dt.timedelta(days=1), AT + dt.timedelta(days=2)
+    rows = new_stock_rows(
+        [(1, 10, [(start, "VF", "allocine:M1:a:VF"), (later, "VO", "allocine:M1:b:VO")]), (2, None, [])],
+        700,
+        None,
+        AT,
+    )
+
+    assert [dict(zip(INSERTED_FIELDS, row, strict=True)) for row in rows] == [
+        {
+            "offer": 1,
+            "price_category": 10,
+            "price_cents": 700,
+            "quantity": None,
+            "booked_quantity": 0,
+            "beginning_datetime": when,
+            "booking_limit_datetime": when,
+            "version": version,
+            "is_deleted": False,
+            "provider_ref": ref,
+            "id_at_provider": "",
+            "features": [],
+            "edited_fields": [],
+            "created_at": AT,
+            "updated_at": AT,
+        }
+        for when, version, ref in ((start, "VF", "allocine:M1:a:VF"), (later, "VO", "allocine:M1:b:VO"))
+    ]

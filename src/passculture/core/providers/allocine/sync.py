@@ -60,7 +60,7 @@ from .stocks import (
     feed_start,
     future_stock_rows,
     insert_stocks,
-    new_stock_row,
+    new_stock_rows,
     refreshed_values,
     update_stocks,
 )
@@ -225,16 +225,14 @@ def _apply_feed(
         # its statement and dumped the columns one by one, 10 ms per theatre.
         insert_instances(connection, new_offers)
         categories.update(import_categories(venue, new_offers, settings_obj.price_cents, new_offers=True))
-    # After bulk_create, which gave the new offers their primary keys.
-    created_at = timezone.now()
+    # After the offers' INSERT, which gave the new offers their primary keys.
     created = insert_stocks(
-        [
-            new_stock_row(
-                offer.pk, categories.get(offer.pk), price, quantity, start, version, sref, created_at
-            )
-            for offer, new_stocks in planned
-            for start, version, sref in new_stocks
-        ]
+        new_stock_rows(
+            [(offer.pk, categories.get(offer.pk), new_stocks) for offer, new_stocks in planned],
+            price,
+            quantity,
+            timezone.now(),
+        )
     )
 
     # Writes nobody reads back go out together with the caller's (`Statements`): one round trip.
