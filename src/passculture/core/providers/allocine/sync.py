@@ -14,7 +14,8 @@ statements whatever its number of showtimes, existing showtimes are compared as 
 written with COPY (stocks.py), HTTP clients, prepared posters and what offers take from each movie
 (film_values.py) are shared by the whole run, commits do not wait for the disk (decision 0037), a
 venue's writes, memo and run end go to the database as one query and the runs of 25 venues start
-together (decision 0041), and an unchanged programme is not compared again (memo.py).
+together (decision 0041), an unchanged programme is not compared again (memo.py), and the venue's
+reads and INSERTs are statements written once, not querysets compiled per theatre (imported.py, stocks.py).
 """
 
 import contextlib
