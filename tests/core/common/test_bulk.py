@@ -6,11 +6,13 @@ from decimal import Decimal
 
 import pytest
 
-from passculture.core.common.bulk import insert_rows, prefetched, stream_values
+from passculture.core.common.bulk import insert_rows, jsonb_binary, prefetched, stream_values
 from passculture.core.finance.constants import PricingScope, PricingStatus
 from passculture.core.finance.factories import UsedBookingFactory
 from passculture.core.finance.models import Pricing, ReimbursementScale
 from passculture.core.finance.pricing import NEW_PRICING_FIELDS
+from passculture.core.offers.factories import OfferFactory
+from passculture.core.offers.models import Stock
 
 FIELDS = NEW_PRICING_FIELDS
 
@@ -60,6 +62,44 @@ def test_inserted_rows_read_back_through_the_orm_and_compare_as_instants(db):
     assert list(Pricing.objects.filter(validated_at__gt=validated).values_list("booking_id", flat=True)) == [
         second.pk
     ]
+
+
+def test_json_columns_are_stored_as_the_orm_stores_them(db):
+    offer = OfferFactory()
+    start = dt.datetime(2026, 3, 1, 20, 0, tzinfo=dt.UTC)
+    fields = ("offer", "price_cents", "booked_quantity", "beginning_datetime", "version", "is_deleted")
+    fields += ("provider_ref", "id_at_provider", "features", "edited_fields", "created_at", "updated_at")
+    values = {
+        "empty": ([], ()),
+        "full": (["3D", "VO é"], ["price_cents", {"nested": [1, None, 2.5, True]}]),
+        "object": ({}, {"a": "b"}),
+    }
+    rows = [
+        (offer.pk, 700, 0, start, "VF", False, ref, "", features, edited, start, start)
+        for ref, (features, edited) in values.items()
+    ]
+
+    assert insert_rows(Stock, fields, rows) == 3
+
+    stored = {s.provider_ref: (s.features, s.edited_fields) for s in Stock.objects.filter(offer=offer)}
+    assert stored == {
+        "empty": ([], []),
+        "full": (["3D", "VO é"], ["price_cents", {"nested": [1, None, 2.5, True]}]),
+        "object": ({}, {"a": "b"}),
+    }
+    # Stored as JSON, not as a string: a key lookup finds it.
+    assert list(
+        Stock.objects.filter(offer=offer, edited_fields__a="b").values_list("provider_ref", flat=True)
+    ) == ["object"]
+
+
+def test_jsonb_binary_is_a_version_byte_then_the_json_text():
+    assert jsonb_binary([]) == jsonb_binary(()) == b"\x01[]"
+    assert jsonb_binary({}) == b"\x01{}"
+    assert jsonb_binary({"a": [1, "é"]}) == b'\x01{"a": [1, "\\u00e9"]}'
+    assert jsonb_binary(0) == b"\x010"
+    assert jsonb_binary("") == b'\x01""'
+    assert jsonb_binary(None) is None
 
 
 def test_stream_values_reads_what_values_list_reads(db):

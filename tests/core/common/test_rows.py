@@ -77,6 +77,22 @@ def test_filters_order_and_extra_columns():
     assert [e.pk for e in by_id.all(connection, ["test.order"])] == sorted(e.pk for e in entries)
 
 
+def test_a_condition_is_anded_to_the_equalities_with_its_params_given_at_each_call():
+    entries = [AuditLog.objects.create(action="test.condition") for _ in range(3)]
+    AuditLog.objects.create(action="test.other")
+    reader = rows.RowReader(
+        AuditLog,
+        where=("action",),
+        order_by=("id",),
+        condition=lambda conn, column: (f"{column('', 'id')} > %s", [rows.Param("after")]),
+    )
+
+    found = reader.all(connection, ["test.condition"], after=entries[0].pk)
+
+    assert [e.pk for e in found] == [entries[1].pk, entries[2].pk]
+    assert reader.all(connection, ["test.condition"], after=entries[2].pk) == []
+
+
 def test_a_locking_read_says_for_update_of_its_own_table_on_postgresql():
     reader = rows.RowReader(Deposit, related=("policy",), where=("user",), for_update=True)
     sql = reader.compiled(connection).sql

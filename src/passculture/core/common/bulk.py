@@ -6,6 +6,7 @@ field exactly as the ORM would store them. No signals, no defaults: the caller n
 fills, and the others must be nullable or have a database default.
 """
 
+import json
 import queue
 import re
 import threading
@@ -30,9 +31,17 @@ def insert_rows(model: type[models.Model], field_names: Sequence[str], rows: Ite
             # Binary COPY: psycopg encodes each value by the column's type in C, about three times
             # faster than the text format for rows of numbers and timestamps.
             types = [re.sub(r"\(.*\)$", "", field.db_type(connection) or "text") for field in fields]
+            jsonb = [index for index, kind in enumerate(types) if kind == "jsonb"]
+            for index in jsonb:
+                # Sent already in jsonb's binary form, as bytes (see `jsonb_binary`).
+                types[index] = "bytea"
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)") as copy:
                 copy.set_types(types)
                 for row in rows:
+                    if jsonb:
+                        row = list(row)
+                        for index in jsonb:
+                            row[index] = jsonb_binary(row[index])
                     copy.write_row(row)
                     count += 1
             return count
@@ -46,6 +55,25 @@ def insert_rows(model: type[models.Model], field_names: Sequence[str], rows: Ite
         sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
         cursor.executemany(sql, prepared)
         return len(prepared)
+
+
+# jsonb's binary form of the values most rows hold (an empty list or object), encoded once.
+_JSONB_EMPTY: dict[type, bytes] = {list: b"\x01[]", dict: b"\x01{}", tuple: b"\x01[]"}
+
+
+def jsonb_binary(value: Any) -> bytes | None:
+    """`value` in jsonb's binary form: a version byte (1), then the JSON text, as psycopg's jsonb dumper
+    writes it. A binary COPY carries no types, each field being read by its column's own format: so
+    `insert_rows` sends jsonb columns as these bytes (psycopg's bytea dumper, in C, copies them as they
+    are) rather than through psycopg's jsonb dumper, which ran `json.dumps` for each row; most imported
+    showtimes hold two empty lists."""
+    if value is None:
+        return None
+    if not value:
+        empty = _JSONB_EMPTY.get(type(value))
+        if empty is not None:
+            return empty
+    return b"\x01" + json.dumps(value).encode()
 
 
 def update_rows(model: type[models.Model], field_names: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:

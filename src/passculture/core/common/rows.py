@@ -12,7 +12,8 @@ relations' caches filled), so callers cannot tell the difference.
 `extra`: more columns, each a name and a function returning (SQL, params) from the connection and a
 column formatter `column(path, attname)`; a `Param("name")` among the params is given at each call
 (`reader.one(connection, [pk], name=value)`) (the table alias of a relation path, "" for the model itself); its value is set
-on the instance under that name, like an annotation.
+on the instance under that name, like an annotation. `condition`: one more filter, a function of the same
+kind (its SQL is ANDed to the equalities, its params follow theirs).
 """
 
 import functools
@@ -88,6 +89,7 @@ class _Compiled:
     # Per table: (first column, number of columns, index of the pk, [(column index, converters, column)]).
     slices: list[tuple[int, int, int, list[tuple[int, list, Any]]]]
     extras_at: int
+    condition_params: list
 
 
 class RowReader:
@@ -100,8 +102,10 @@ class RowReader:
         order_by: Sequence[str] = (),
         for_update: bool = False,
         extra: Sequence[Extra] = (),
+        condition: Callable[[Any, Column], tuple[str, list]] | None = None,
     ) -> None:
         self.model = model
+        self.condition = condition
         self.where = tuple(where)
         self.order_by = tuple(order_by)
         self.for_update = for_update
@@ -180,6 +184,10 @@ class RowReader:
             params.extend(extra_params)
         meta = self.model._meta
         where = " AND ".join(f"t0.{quoted_column(connection, self.model, n)} = %s" for n in self.where)
+        condition_params: list = []
+        if self.condition is not None:
+            condition, condition_params = self.condition(connection, column)
+            where = f"{where} AND ({condition})" if where else f"({condition})"
         # Names come from the models, quoted; the values are parameters.
         sql = f"SELECT {', '.join(columns)} FROM {quote(meta.db_table)} t0 {' '.join(joins)} WHERE {where}"  # noqa: S608
         if self.order_by:
@@ -188,13 +196,14 @@ class RowReader:
             )
         if self.for_update and connection.features.has_select_for_update:
             sql += " FOR UPDATE OF t0" if connection.features.has_select_for_update_of else " FOR UPDATE"
-        return _Compiled(sql, params, slices, extras_at)
+        return _Compiled(sql, params, slices, extras_at, condition_params)
 
     def all(self, connection, params: Sequence, **given: Any) -> list[Any]:
         compiled = self.compiled(connection)
         extra = [given[p.name] if isinstance(p, Param) else p for p in compiled.params]
+        condition = [given[p.name] if isinstance(p, Param) else p for p in compiled.condition_params]
         with hot_cursor(connection) as cursor:
-            cursor.execute(compiled.sql, [*extra, *params])
+            cursor.execute(compiled.sql, [*extra, *params, *condition])
             rows = cursor.fetchall()
         return [self._instance(connection, compiled, row) for row in rows]
 

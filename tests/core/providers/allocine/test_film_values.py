@@ -55,3 +55,20 @@ def test_a_movie_with_other_details_is_computed_again(monkeypatch):
     assert (before.name, after.name) == ("Les Voyageurs du Nord", "Les Voyageurs du Sud")
     assert after.description.startswith("Un autre résumé.")
     assert film_values(_voyageurs(changed), known) is after
+
+
+def test_a_movie_differing_only_in_a_nested_detail_is_computed_again(monkeypatch):
+    computed = _counting_details(monkeypatch)
+    changed = copy.deepcopy(NORMAL)
+    for edge in changed["movieShowtimeList"]["edges"]:
+        if edge["node"]["movie"]["id"] == VOYAGEURS_ID:
+            actor = edge["node"]["movie"]["cast"]["edges"][0]["node"]["actor"]
+            actor["lastName"] = "Autre"
+    known: dict = {}
+
+    before = film_values(_voyageurs(), known)
+    after = film_values(_voyageurs(changed), known)
+
+    assert computed == [VOYAGEURS_ID, VOYAGEURS_ID]
+    assert before.extra_data["cast"] != after.extra_data["cast"]
+    assert after.extra_data["cast"][0].endswith("Autre")

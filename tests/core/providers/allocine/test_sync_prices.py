@@ -141,3 +141,23 @@ def test_legacy_stocks_join_the_category_unless_the_pro_set_their_price(connecte
     assert Stock.objects.get(pk=legacy.pk).price_category_id == ours.pk
     hand_priced.refresh_from_db()
     assert (hand_priced.price_category_id, hand_priced.price_cents) == (None, 450)
+
+
+def test_the_default_label_is_the_venue_s_tarif_unique_made_once(venue):
+    from passculture.core.offers.models import PriceCategoryLabel
+    from passculture.core.providers.allocine.prices import _default_label_id
+
+    first = _default_label_id(venue)
+    assert _default_label_id(venue) == first
+    assert list(PriceCategoryLabel.objects.filter(venue=venue).values_list("pk", "label")) == [
+        (first, "Tarif unique")
+    ]
+
+
+def test_a_label_made_meanwhile_by_another_import_is_read_not_doubled(venue):
+    from passculture.core.offers.models import PriceCategoryLabel
+    from passculture.core.providers.allocine.prices import _create_label_id
+
+    existing = pc.get_or_create_label(venue, "Tarif unique")
+    assert _create_label_id(venue, "Tarif unique") == existing.pk
+    assert PriceCategoryLabel.objects.filter(venue=venue).count() == 1

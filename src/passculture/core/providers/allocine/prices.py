@@ -10,7 +10,7 @@ The category's label is the venue's: the label of the venue's latest imported ca
 it on the labels page, and the next films follow), else "Tarif unique". On an offer where the pro already
 gave that label to a category of their own, the import's category is "Tarif AlloCiné".
 
-Cost: the import category of each offer is read with the offers (`with_import_category`); reads and
+Cost: the import category of each offer is read with the offers (imported.py); reads and
 writes happen only when a category is missing or the price changed, so that an unchanged re-import
 runs the same statements as before categories.
 """
@@ -18,44 +18,82 @@ runs the same statements as before categories.
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db import connection
 
+from passculture.core.common.rows import insert as insert_instances
 from passculture.core.common.time import now as utcnow
 from passculture.core.offers.constants import UNIQUE_PRICE_LABEL
 from passculture.core.offers.models import Offer, PriceCategory, PriceCategoryLabel, PriceCategoryOrigin
-from passculture.core.offers.price_categories import get_or_create_label
+from passculture.core.offers.price_categories import clean_label, get_or_create_label
 
 FALLBACK_LABEL = "Tarif AlloCiné"
 ORIGIN = PriceCategoryOrigin.ALLOCINE
 
 
-def _default_label(venue) -> PriceCategoryLabel:
-    label_id = (
-        PriceCategory.objects.filter(label__venue=venue, origin=ORIGIN)
-        .order_by("-id")
-        .values_list("label_id", flat=True)
-        .first()
-    )
-    if label_id is not None:
-        return PriceCategoryLabel.objects.get(pk=label_id)
-    return get_or_create_label(venue, UNIQUE_PRICE_LABEL)
+def _default_label_id(venue) -> int:
+    """The label of the venue's latest import category, else its "Tarif unique" (made when missing).
+    One query (two scalar subqueries) where the ORM took two or three, and one INSERT to make it: a
+    first national import asks this of every theatre."""
+    text = clean_label(UNIQUE_PRICE_LABEL)
+    with connection.cursor() as cursor:
+        cursor.execute(_label_sql(connection), [venue.pk, ORIGIN.value, venue.pk, text])
+        latest, named = cursor.fetchone()
+    if latest is not None:
+        return latest
+    if named is not None:
+        return named
+    return _create_label_id(venue, text)
 
 
-def with_import_category(offers: QuerySet[Offer]) -> QuerySet[Offer]:
-    """The imported offers, each with its import category's id and price (None without): read with
-    the offers themselves, so that an unchanged re-import costs no statement more."""
-    ours = PriceCategory.objects.filter(offer_id=OuterRef("pk"), origin=ORIGIN).order_by("id")
-    return offers.annotate(
-        import_category_id=Subquery(ours.values("pk")[:1]),
-        import_category_price=Subquery(ours.values("price_cents")[:1]),
-    )
+def _create_label_id(venue, text: str) -> int:
+    """A new label of the venue; one made meanwhile by another import (the unique constraint) is read."""
+    if connection.features.can_return_rows_from_bulk_insert:  # INSERT ... RETURNING
+        meta = PriceCategoryLabel._meta
+        quote = connection.ops.quote_name
+        column = meta.get_field("venue").column  # type: ignore[union-attr]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                # Names come from the model, quoted; the values are parameters.
+                f"INSERT INTO {quote(meta.db_table)} ({quote(column)}, {quote(meta.get_field('label').column)}) "  # noqa: S608
+                f"VALUES (%s, %s) ON CONFLICT DO NOTHING RETURNING {quote(meta.pk.column)}",
+                [venue.pk, text],
+            )
+            row = cursor.fetchone()
+        if row is not None:
+            return row[0]
+    return get_or_create_label(venue, text).pk
+
+
+_LABEL_SQL: dict[str, str] = {}
+
+
+def _label_sql(connection) -> str:
+    sql = _LABEL_SQL.get(connection.vendor)
+    if sql is None:
+        quote = connection.ops.quote_name
+        category, label = PriceCategory._meta, PriceCategoryLabel._meta
+
+        def column(meta, name: str) -> str:
+            return quote(meta.get_field(name).column)
+
+        pk = quote("id")
+        c, lbl = quote(category.db_table), quote(label.db_table)
+        # Names come from the models, quoted; the values are parameters.
+        sql = _LABEL_SQL[connection.vendor] = (
+            f"SELECT (SELECT c.{column(category, 'label')} FROM {c} c "  # noqa: S608
+            f"INNER JOIN {lbl} l ON l.{pk} = c.{column(category, 'label')} "
+            f"WHERE l.{column(label, 'venue')} = %s AND c.{column(category, 'origin')} = %s "
+            f"ORDER BY c.{pk} DESC LIMIT 1), "
+            f"(SELECT {pk} FROM {lbl} WHERE {column(label, 'venue')} = %s AND {column(label, 'label')} = %s)"
+        )
+    return sql
 
 
 def import_categories(
     venue, offers: Iterable[Offer], price_cents: int, *, new_offers: bool = False
 ) -> dict[int, int]:
     """{offer id: id of its import category} for these imported offers of the venue (saved, read with
-    `with_import_category` or just created), each at `price_cents`: missing ones are created, ones at
+    `imported.imported_offers` or just created), each at `price_cents`: missing ones are created, ones at
     another price (the settings changed) updated. `new_offers`: offers just created, which have no
     category of any origin yet."""
     ours: dict[int, int] = {}
@@ -81,18 +119,22 @@ def import_categories(
             "offer_id", "label_id"
         ):
             taken[offer_id].add(label_id)
-    labels = [_default_label(venue)]
+    labels = [_default_label_id(venue)]
     new_rows: list[PriceCategory] = []
     for offer_id in missing:
-        if labels[0].pk in taken[offer_id]:
+        if labels[0] in taken[offer_id]:
             if len(labels) == 1:
-                labels.append(get_or_create_label(venue, FALLBACK_LABEL))
-            if labels[1].pk in taken[offer_id]:
+                labels.append(get_or_create_label(venue, FALLBACK_LABEL).pk)
+            if labels[1] in taken[offer_id]:
                 continue  # both names are the pro's on this offer: its showtimes keep their own price
-            label = labels[1]
+            label_id = labels[1]
         else:
-            label = labels[0]
-        new_rows.append(PriceCategory(offer_id=offer_id, label=label, price_cents=price_cents, origin=ORIGIN))
-    for category in PriceCategory.objects.bulk_create(new_rows):
+            label_id = labels[0]
+        new_rows.append(
+            PriceCategory(offer_id=offer_id, label_id=label_id, price_cents=price_cents, origin=ORIGIN)
+        )
+    # One INSERT ... RETURNING built once per number of rows (core.common.rows), not bulk_create's.
+    insert_instances(connection, new_rows)
+    for category in new_rows:
         ours[category.offer_id] = category.pk
     return ours

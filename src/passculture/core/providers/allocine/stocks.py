@@ -9,6 +9,7 @@ with the venue's other writes (`Statements`).
 """
 
 import datetime as dt
+import functools
 import json
 from typing import NamedTuple
 
@@ -17,6 +18,7 @@ from django.db.models import OuterRef, Subquery, TextField
 from django.db.models.functions import Cast
 
 from passculture.core.common.bulk import Statements, insert_rows
+from passculture.core.common.time import local_to_utc
 from passculture.core.offers.models import Stock
 
 from .memo import REF_PREFIX
@@ -25,7 +27,7 @@ from .models import AllocineVanishedShowtime
 STOCK_SYNCED_FIELDS = ("price_cents", "price_category", "quantity", "booking_limit_datetime", "version")
 # A showtime whose price the pro chose (its category, or before categories its price) keeps both.
 PRICE_FIELDS = frozenset({"price_cents", "price_category"})
-# Every column of a new imported showtime, in insert order (`new_stock_row`).
+# Every column of a new imported showtime, in insert order (`new_stock_rows`).
 INSERTED_FIELDS = (
     "offer",
     "price_category",
@@ -74,7 +76,16 @@ def future_stock_rows(offer_ids: list[int], at: dt.datetime) -> dict[str, StockR
     scan of every future showtime."""
     if not offer_ids:
         return {}
-    rows = (
+    make = StockRow._make
+    # "[]" (nothing edited by hand) is tested here: a call per showtime less.
+    return {
+        row[0]: make((*row[1:-1], () if row[-1] == "[]" else _edited_fields(row[-1])))
+        for row in _fetch(offer_ids, at)
+    }
+
+
+def _queryset(offer_ids: list[int], at: dt.datetime):
+    return (
         Stock.objects.filter(
             offer_id__in=offer_ids, provider_ref__startswith=REF_PREFIX, beginning_datetime__gt=at
         )
@@ -90,57 +101,102 @@ def future_stock_rows(offer_ids: list[int], at: dt.datetime) -> dict[str, StockR
         )
         .values_list("provider_ref", *StockRow._fields[:-1], "edited_text")
     )
-    return {ref: StockRow._make((*columns, _edited_fields(edited))) for ref, *columns, edited in _fetch(rows)}
 
 
-def _fetch(queryset) -> list[tuple]:
-    """The rows of a `values_list()` queryset. On PostgreSQL the timestamps are read with psycopg's C
-    loader: Django's own (it pins the timezone) is written in Python, and three timestamps of 300 rows
-    per theatre were a tenth of a daily import's CPU. Both give the same aware UTC instants (Django
-    sets the session's TimeZone to UTC)."""
+def _fetch(offer_ids: list[int], at: dt.datetime) -> list[tuple]:
+    """The rows of `_queryset`. On PostgreSQL its SQL is written once (`_sql`: compiling the queryset
+    was a fifth of this read's cost) and the timestamps are read with psycopg's C loader: Django's own
+    (it pins the timezone) is written in Python, and three timestamps of 300 rows per theatre were a
+    tenth of a daily import's CPU. Both give the same aware UTC instants (Django sets the session's
+    TimeZone to UTC)."""
     if connection.vendor != "postgresql":
-        return list(queryset)
+        return list(_queryset(offer_ids, at))
     from psycopg.types.datetime import TimestamptzLoader
 
-    sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
-        cursor.execute(sql, params)
+        cursor.execute(_sql(connection, len(offer_ids)), [*offer_ids, _LIKE_PREFIX, at])
         return cursor.fetchall()
+
+
+_LIKE_PREFIX = REF_PREFIX.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+_SQL: dict[str, str] = {}
+
+
+def _sql(connection, count: int) -> str:
+    """`_queryset`'s SQL for PostgreSQL, with `count` offer ids: the same statement as the ORM's."""
+    template = _SQL.get(connection.alias)
+    if template is None:
+        quote = connection.ops.quote_name
+        stock, alert = Stock._meta, AllocineVanishedShowtime._meta
+
+        def column(meta, name: str) -> str:
+            return quote(meta.get_field(name).column)
+
+        names = {"pk": "id"}
+        selected = [f"s.{column(stock, 'provider_ref')}"]
+        for name in StockRow._fields[:-1]:
+            if name == "open_alert_id":
+                selected.append(
+                    f"(SELECT a.{column(alert, 'id')} FROM {quote(alert.db_table)} a "  # noqa: S608
+                    f"WHERE a.{column(alert, 'stock')} = s.{column(stock, 'id')} "
+                    f"AND a.{column(alert, 'resolved_at')} IS NULL ORDER BY a.{column(alert, 'id')} LIMIT 1)"
+                )
+            else:
+                selected.append(f"s.{column(stock, names.get(name, name))}")
+        selected.append(f"(s.{column(stock, 'edited_fields')})::text")
+        # Names come from the models, quoted; the values are parameters.
+        template = _SQL[connection.alias] = (
+            f"SELECT {', '.join(selected)} FROM {quote(stock.db_table)} s "  # noqa: S608
+            f"WHERE s.{column(stock, 'offer')} IN ({{ids}}) AND s.{column(stock, 'provider_ref')}::text LIKE %s "
+            f"AND s.{column(stock, 'beginning_datetime')} > %s"
+        )
+    return template.replace("{ids}", ", ".join(["%s"] * count))
 
 
 def _edited_fields(text: str | None) -> tuple[str, ...] | list[str]:
     return json.loads(text) if text and text != "[]" else ()
 
 
-def new_stock_row(
-    offer_id: int,
-    category_id: int | None,
+def new_stock_rows(
+    planned: list[tuple[int, int | None, list[tuple[dt.datetime, str, str]]]],
     price_cents: int,
     quantity: int | None,
-    start: dt.datetime,
-    version: str,
-    ref: str,
     now: dt.datetime,
-) -> tuple:
-    """A new showtime's values in INSERTED_FIELDS order; its booking limit is its start."""
-    return (
-        offer_id,
-        category_id,
-        price_cents,
-        quantity,
-        0,
-        start,
-        start,
-        version,
-        False,
-        ref,
-        "",
-        [],
-        [],
-        now,
-        now,
-    )
+) -> list[tuple]:
+    """The new showtimes' values in INSERTED_FIELDS order, from (offer id, its category id, [(start,
+    version, ref)]); a showtime's booking limit is its start. The tuples are written here, without a
+    call per showtime: a first national import makes 600,000 of them."""
+    empty: list = []  # never changed: insert_rows only reads it, as the same empty JSON list
+    return [
+        (
+            offer_id,
+            category_id,
+            price_cents,
+            quantity,
+            0,
+            start,
+            start,
+            version,
+            False,
+            ref,
+            "",
+            empty,
+            empty,
+            now,
+            now,
+        )
+        for offer_id, category_id, new_stocks in planned
+        for start, version, ref in new_stocks
+    ]
+
+
+@functools.lru_cache(maxsize=4096)
+def feed_start(local_start: dt.datetime, tz_name: str) -> tuple[dt.datetime, str]:
+    """A feed's local start (naive) in `tz_name`: its UTC instant and its ISO text (the stock's ref).
+    Remembered: a national day has a few hundred distinct starts for hundreds of thousands of
+    showtimes, and the conversion cost more than the rest of a showtime's compare."""
+    return local_to_utc(local_start, tz_name), local_start.isoformat()
 
 
 def insert_stocks(rows: list[tuple]) -> int:

@@ -14,7 +14,8 @@ statements whatever its number of showtimes, existing showtimes are compared as 
 written with COPY (stocks.py), HTTP clients, prepared posters and what offers take from each movie
 (film_values.py) are shared by the whole run, commits do not wait for the disk (decision 0037), a
 venue's writes, memo and run end go to the database as one query and the runs of 25 venues start
-together (decision 0041), and an unchanged programme is not compared again (memo.py).
+together (decision 0041), an unchanged programme is not compared again (memo.py), and the venue's
+reads and INSERTs are statements written once, not querysets compiled per theatre (imported.py, stocks.py).
 """
 
 import contextvars
@@ -28,15 +29,14 @@ from dataclasses import dataclass, field
 import httpx
 from django.conf import settings as django_settings
 from django.db import connection, transaction
-from django.db.models import QuerySet
-from django.db.models.functions import Left
 from django.utils import timezone
 
 from passculture.core.common import metrics
 from passculture.core.common.audit import audit_entry
 from passculture.core.common.bulk import Statements
 from passculture.core.common.renditions import delete_renditions
-from passculture.core.common.time import format_day, local_to_utc, to_local
+from passculture.core.common.rows import insert as insert_instances
+from passculture.core.common.time import format_day, to_local
 from passculture.core.common.time import now as utcnow
 from passculture.core.offers.constants import Category
 from passculture.core.offers.models import Offer, Stock
@@ -49,13 +49,21 @@ from .client import AllocineClient
 from .commits import asynchronous_commits
 from .exceptions import AllocineError
 from .film_values import FilmValues, film_values, languages
+from .imported import imported_offers
 from .models import AllocineImportRun, AllocineVanishedShowtime, AllocineVenueSettings
 from .moves import apply_moves, find_moves
 from .posters import Connections, fetch_posters
-from .prices import import_categories, with_import_category
-from .schemas import FeedParseResult, Film, Movie
+from .prices import import_categories
+from .schemas import FeedParseResult, Film
 from .selectors import importable_venues
-from .stocks import future_stock_rows, insert_stocks, new_stock_row, refreshed_values, update_stocks
+from .stocks import (
+    feed_start,
+    future_stock_rows,
+    insert_stocks,
+    new_stock_rows,
+    refreshed_values,
+    update_stocks,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +100,7 @@ def _apply_feed(
     run: AllocineImportRun,
     at: dt.datetime,
     film_ids: dict[str, int],
-    known_films: dict[str, tuple[Movie, FilmValues]] | None = None,
+    known_films: dict[str, tuple[dict, FilmValues]] | None = None,
     statements: Statements | None = None,
 ) -> _Outcome:
     """Writes the feed in bulk. `statements`: writes are added there, for the caller to send with its
@@ -101,7 +109,7 @@ def _apply_feed(
     `known_films`: what offers take from each movie, kept by the run (`film_values.film_values`)."""
     venue = settings_obj.venue
     outcome = _Outcome()
-    offers = {offer.provider_ref: offer for offer in with_import_category(_imported_offers(venue.pk))}
+    offers = {offer.provider_ref: offer for offer in imported_offers(venue.pk)}
     # Imported showtimes only exist under the venue's imported offers.
     stocks = future_stock_rows([offer.pk for offer in offers.values()], at)
 
@@ -171,7 +179,7 @@ def _apply_feed(
                 continue
             version = showtime.version or ""
             local_start = showtime.starts_at.replace(tzinfo=None)
-            start = local_to_utc(local_start, tz)
+            start, local_iso = feed_start(local_start, tz)
             if start <= at:
                 continue
             # The local date of the start is the feed's, but for a time skipped by a daylight-saving
@@ -181,7 +189,7 @@ def _apply_feed(
                 continue
             if outcome.next_start is None or start < outcome.next_start:
                 outcome.next_start = start
-            sref = stock_ref(film, local_start, version)
+            sref = f"{ref}:{local_iso}:{version}"  # stock_ref(film, local_start, version)
             if sref in seen_stock_refs:
                 continue
             seen_stock_refs.add(sref)
@@ -213,18 +221,18 @@ def _apply_feed(
     seen_stock_refs.update(move.old_ref for move in moves)
 
     if new_offers:
-        Offer.objects.bulk_create(new_offers)
+        # One INSERT ... RETURNING built once per number of rows (core.common.rows): bulk_create compiled
+        # its statement and dumped the columns one by one, 10 ms per theatre.
+        insert_instances(connection, new_offers)
         categories.update(import_categories(venue, new_offers, settings_obj.price_cents, new_offers=True))
-    # After bulk_create, which gave the new offers their primary keys.
-    created_at = timezone.now()
+    # After the offers' INSERT, which gave the new offers their primary keys.
     created = insert_stocks(
-        [
-            new_stock_row(
-                offer.pk, categories.get(offer.pk), price, quantity, start, version, sref, created_at
-            )
-            for offer, new_stocks in planned
-            for start, version, sref in new_stocks
-        ]
+        new_stock_rows(
+            [(offer.pk, categories.get(offer.pk), new_stocks) for offer, new_stocks in planned],
+            price,
+            quantity,
+            timezone.now(),
+        )
     )
 
     # Writes nobody reads back go out together with the caller's (`Statements`): one round trip.
@@ -319,18 +327,6 @@ def _where_ids(
     where = f"{quote(model._meta.pk.column)} IN ({placeholders})" + (f" AND {condition}" if condition else "")
     # Names come from the model, quoted; the values are parameters.
     return f"UPDATE {quote(model._meta.db_table)} SET {sets} WHERE {where}", [*(params or []), *ids]  # noqa: S608
-
-
-def _imported_offers(venue_id: int) -> QuerySet[Offer]:
-    # Not `provider_ref LIKE 'allocine:%'`: with the statistics of a table that just grew (after the first
-    # national import) PostgreSQL intersects the venue index with the provider_ref index, that is reads the
-    # ref of every imported offer of the country for each venue. Comparing the first characters leaves it
-    # the venue index only.
-    return (
-        Offer.objects.alias(ref_prefix=Left("provider_ref", len(REF_PREFIX)))
-        .filter(venue_id=venue_id, ref_prefix=REF_PREFIX)
-        .order_by()
-    )
 
 
 def _offer_ref_of(sref: str) -> str:
