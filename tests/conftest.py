@@ -1,4 +1,9 @@
 import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -98,6 +103,33 @@ def _no_development_vapid_keys(settings, tmp_path):
     # Web push is off unless a test configures keys: never the developer's var/vapid_keys.json.
     settings.VAPID_PUBLIC_KEY = settings.VAPID_PRIVATE_KEY = ""
     settings.VAPID_KEY_FILE = tmp_path / "no-vapid-keys.json"
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite_file(tmp_path_factory):
+    """Copies, to the path given, a SQLite file that `passculture migrate` made in a subprocess once for the
+    session: the tests that run `passculture` commands on a file of their own (`serve`, `demo --reset`)
+    start from it instead of migrating again (several seconds of CPU each time)."""
+    var = tmp_path_factory.mktemp("migrated-sqlite")
+    template = var / "db.sqlite3"
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+    env.update(PASSCULTURE_VAR_DIR=str(var), DATABASE_URL=f"sqlite:///{template}", EMAIL_BACKEND="locmem")
+    subprocess.run(
+        [sys.executable, "-m", "passculture", "migrate", "--no-input", "-v", "0"],
+        env=env,
+        check=True,
+        timeout=600,
+        capture_output=True,
+    )
+    # The migrating process has closed the file: its write-ahead log is checkpointed into it and removed.
+    assert not template.with_name("db.sqlite3-wal").exists()
+
+    def copy_to(destination: Path) -> Path:
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(template, destination)
+        return destination
+
+    return copy_to
 
 
 @pytest.fixture

@@ -71,9 +71,10 @@ def test_reset_asks_before_dropping_anything(db, monkeypatch, settings):
     assert _counts()["users.User"] == 1
 
 
-def test_reset_drops_the_database_and_the_demo_files_then_reloads_the_demo(tmp_path):
+def test_reset_drops_the_database_and_the_demo_files_then_reloads_the_demo(tmp_path, migrated_sqlite_file):
     """Run as `make demo-reset` would, on a SQLite file of its own (dropping the test database's
-    tables would break every later test)."""
+    tables would break every later test), migrated beforehand (a copy of the session's migrated file)."""
+    migrated_sqlite_file(tmp_path / "passculture.sqlite3")
     env = {
         **{k: v for k, v in os.environ.items() if k != "DATABASE_URL"},
         "PASSCULTURE_VAR_DIR": str(tmp_path),
@@ -89,7 +90,6 @@ def test_reset_drops_the_database_and_the_demo_files_then_reloads_the_demo(tmp_p
             timeout=600,
         )
 
-    assert passculture("migrate", "--no-input", "-v", "0").returncode == 0
     stray = passculture(
         "shell", "-c", "from passculture.core.users.factories import UserFactory; UserFactory(email='x@y.fr')"
     )

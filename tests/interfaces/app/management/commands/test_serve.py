@@ -41,21 +41,14 @@ def _wait_for(predicate, bound: float):
 
 
 @pytest.fixture
-def sqlite_env(tmp_path, collected_static):
+def sqlite_env(tmp_path, collected_static, migrated_sqlite_file):
     (tmp_path / "static").symlink_to(collected_static, target_is_directory=True)
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
     env.update(
         PASSCULTURE_VAR_DIR=str(tmp_path),
-        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        DATABASE_URL=f"sqlite:///{migrated_sqlite_file(tmp_path / 'db.sqlite3')}",
         EMAIL_BACKEND="locmem",
         DEBUG="1",
-    )
-    subprocess.run(
-        [sys.executable, "-m", "passculture", "migrate", "--no-input", "-v", "0"],
-        env=env,
-        check=True,
-        timeout=180,
-        capture_output=True,
     )
     return env
 

@@ -26,22 +26,20 @@ TRANSFERRED = """() => {
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory, collected_static):
+def served(tmp_path_factory, collected_static, migrated_sqlite_file):
     var = tmp_path_factory.mktemp("serve-weight")
     (var / "static").symlink_to(collected_static, target_is_directory=True)
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
-    env.update(
-        PASSCULTURE_VAR_DIR=str(var), DATABASE_URL=f"sqlite:///{var / 'db.sqlite3'}", EMAIL_BACKEND="locmem"
-    )
+    database = migrated_sqlite_file(var / "db.sqlite3")
+    env.update(PASSCULTURE_VAR_DIR=str(var), DATABASE_URL=f"sqlite:///{database}", EMAIL_BACKEND="locmem")
     env["DEBUG"] = "1"  # as `make run`
-    for command in (["migrate", "--no-input", "-v", "0"], ["demo", "--if-empty"]):
-        subprocess.run(
-            [sys.executable, "-m", "passculture", *command],
-            env=env,
-            check=True,
-            timeout=600,
-            capture_output=True,
-        )
+    subprocess.run(
+        [sys.executable, "-m", "passculture", "demo", "--if-empty"],
+        env=env,
+        check=True,
+        timeout=600,
+        capture_output=True,
+    )
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "passculture", "serve", "--port", str(port), "--no-jobs"],
