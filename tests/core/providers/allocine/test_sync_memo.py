@@ -260,6 +260,24 @@ def test_an_unchanged_programme_reads_no_showtime_and_records_a_complete_run(all
 
 
 @pytest.mark.postgres_only
+def test_the_state_is_read_by_a_prepared_statement_and_matches_the_stored_one(allocine):
+    """The state a re-import reads (prepared, server-side parameters) is the one the import stored
+    (computed in the statement that stores the memo, client-side parameters)."""
+    settings_obj = _connect(allocine, "P0001")
+    _sync(settings_obj, allocine)
+    settings_obj.refresh_from_db()
+
+    for _ in range(2):
+        assert memo.state_fingerprint(settings_obj.venue_id, NOW) == settings_obj.last_import_memo["state"]
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%WITH offers AS%"]
+        )
+        assert cursor.fetchone()[0] == 1
+
+
+@pytest.mark.postgres_only
 def test_posters_are_still_refreshed_when_due_on_an_unchanged_programme(allocine, time_machine):
     settings_obj = _connect(allocine, "P0001")
     assert _sync(settings_obj, allocine).posters_fetched == 3
