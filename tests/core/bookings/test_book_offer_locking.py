@@ -4,10 +4,11 @@ the row with SELECT ... FOR UPDATE and checks everything again."""
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
 from passculture.core.bookings import places
-from passculture.core.bookings.services import book_offer
+from passculture.core.bookings.services import book_offer, cancel_booking_by_beneficiary
 from passculture.core.common.exceptions import DomainError
 from passculture.core.common.models import AuditLog
 from passculture.core.credit.models import Debit, Deposit
@@ -114,6 +115,37 @@ def test_a_showtime_read_sold_out_is_refused_without_locking_or_writing(benefici
 
     statements = [q["sql"] for q in queries]
     assert not [sql for sql in statements if "FOR UPDATE" in sql or sql.startswith(("UPDATE", "INSERT"))]
+
+
+@pytest.mark.postgres_only
+def test_an_offer_read_as_already_booked_is_refused_without_locking_or_writing(beneficiary):
+    stock = StockFactory(quantity=10)
+    book_offer(beneficiary, stock.pk)
+
+    with CaptureQueriesContext(connection) as queries:
+        assert _refusal(beneficiary, stock.pk) == "ALREADY_BOOKED"
+
+    statements = [q["sql"] for q in queries]
+    assert not [sql for sql in statements if "FOR UPDATE" in sql or sql.startswith(("UPDATE", "INSERT"))]
+    assert Stock.objects.get(pk=stock.pk).booked_quantity == 1
+
+
+def test_an_offer_read_as_already_booked_gives_the_earlier_reasons_first(beneficiary):
+    stock = StockFactory(quantity=10, price_cents=8_00)
+    book_offer(beneficiary, stock.pk)
+    Deposit.objects.filter(user=beneficiary).update(expires_at=F("granted_at"))  # the credit expired since
+
+    assert _refusal(beneficiary, stock.pk) == "DEPOSIT_EXPIRED"
+
+
+def test_a_booking_cancelled_after_the_read_is_seen_by_the_next_attempt(beneficiary):
+    stock = StockFactory(quantity=10)
+    first = book_offer(beneficiary, stock.pk)
+    assert _refusal(beneficiary, stock.pk) == "ALREADY_BOOKED"
+
+    cancel_booking_by_beneficiary(beneficiary, first.pk)
+
+    assert book_offer(beneficiary, stock.pk).pk != first.pk
 
 
 def _statements(queries) -> list[str]:

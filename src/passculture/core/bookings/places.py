@@ -145,7 +145,8 @@ def is_sold_out(stock: Stock, quantity: int) -> bool:
 
 
 def refuse_unlocked(user, read: StockRead, quantity: int, *, at: dt.datetime) -> None:
-    """Raises the refusal of a booking of a stock read sold out (or an earlier check's refusal)."""
+    """Raises the refusal of a booking of a stock read sold out, or of an offer the person was read to
+    have booked already (or an earlier check's refusal)."""
     assert read.stock is not None
     check_booking(
         user,

@@ -90,10 +90,11 @@ def book_locally(
     for attempt in range(TOKEN_ATTEMPTS):
         if attempt or read is None:
             read = places.read_stock(stock_id, user)
-        if read.stock is not None and places.is_sold_out(read.stock, quantity):
+        if read.stock is not None and (read.already_booked or places.is_sold_out(read.stock, quantity)):
             # Refused without a transaction nor a lock: the checks on what was just read say why, in
             # their usual order, the first being that the person is a beneficiary (a refusal changes
-            # nothing, so no lock is needed to be right about it).
+            # nothing, so no lock is needed to be right about it: it is right as of the read). A person
+            # who already booked the offer no longer takes the stock row's lock just to be told so.
             places.refuse_unlocked(user, read, quantity, at=at or utcnow())
         token = rules.generate_token()
         try:
