@@ -80,23 +80,25 @@ def _venues(count: int = VENUES) -> list[AllocineVenueSettings]:
     return connected
 
 
-def _trigger(name: str, venue_id: int, body: str) -> None:
-    table = Offer._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"CREATE FUNCTION {name}() RETURNS trigger AS $$ BEGIN IF NEW.venue_id = {venue_id} THEN "
-            f"{body} END IF; RETURN NEW; END $$ LANGUAGE plpgsql"
-        )
-        cursor.execute(
-            f'CREATE TRIGGER {name} BEFORE INSERT ON "{table}" FOR EACH ROW EXECUTE FUNCTION {name}()'
-        )
-
-
 @pytest.fixture
-def triggers():
-    names: list[str] = []
-    yield names
+def trigger():
+    """`trigger(name, venue_id, body)`: runs `body` when an offer of that venue is inserted (from any
+    process: the workers' too); dropped at the end of the test."""
     table = Offer._meta.db_table
+    names: list[str] = []
+
+    def add(name: str, venue_id: int, body: str) -> None:
+        names.append(name)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE FUNCTION {name}() RETURNS trigger AS $$ BEGIN IF NEW.venue_id = {venue_id} THEN "
+                f"{body} END IF; RETURN NEW; END $$ LANGUAGE plpgsql"
+            )
+            cursor.execute(
+                f'CREATE TRIGGER {name} BEFORE INSERT ON "{table}" FOR EACH ROW EXECUTE FUNCTION {name}()'
+            )
+
+    yield add
     with connection.cursor() as cursor:
         for name in names:
             cursor.execute(f'DROP TRIGGER IF EXISTS {name} ON "{table}"')
@@ -123,11 +125,10 @@ def test_two_workers_import_every_venue_and_create_each_film_once(feeds):
 
 
 @on_postgres
-def test_a_venue_that_fails_in_a_worker_is_an_error_run_and_the_others_import(feeds, triggers):
+def test_a_venue_that_fails_in_a_worker_is_an_error_run_and_the_others_import(feeds, trigger):
     venues = _venues()
     failing = venues[3]
-    triggers.append("allocine_test_fail")
-    _trigger("allocine_test_fail", failing.venue_id, "RAISE EXCEPTION 'broken venue';")
+    trigger("allocine_test_fail", failing.venue_id, "RAISE EXCEPTION 'broken venue';")
 
     results = sync_all(at=AT)
 
@@ -153,8 +154,9 @@ def _kill_the_worker_stuck_in_pg_sleep(killed: list[int], stop: threading.Event)
                 row = cursor.fetchone()
                 if row is not None:
                     backend, application = row
-                    os.kill(int(application.rsplit("-", 1)[1]), signal.SIGKILL)
-                    killed.append(int(application.rsplit("-", 1)[1]))
+                    worker = int(application.rsplit("-", 1)[1])
+                    os.kill(worker, signal.SIGKILL)
+                    killed.append(worker)
                     # The backend would sleep on, holding its locks: ended too.
                     cursor.execute("SELECT pg_terminate_backend(%s)", [backend])
                     return
@@ -164,11 +166,10 @@ def _kill_the_worker_stuck_in_pg_sleep(killed: list[int], stop: threading.Event)
 
 
 @on_postgres
-def test_a_killed_worker_loses_no_venue(feeds, triggers):
+def test_a_killed_worker_loses_no_venue(feeds, trigger):
     venues = _venues()
     stuck = venues[2]
-    triggers.append("allocine_test_sleep")
-    _trigger("allocine_test_sleep", stuck.venue_id, "PERFORM pg_sleep(60);")
+    trigger("allocine_test_sleep", stuck.venue_id, "PERFORM pg_sleep(60);")
     killed: list[int] = []
     stop = threading.Event()
     killer = threading.Thread(target=_kill_the_worker_stuck_in_pg_sleep, args=(killed, stop))

@@ -15,12 +15,14 @@ writes happen only when a category is missing or the price changed, so that an u
 runs the same statements as before categories.
 """
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import connection
 
 from passculture.core.common.rows import insert as insert_instances
+from passculture.core.common.rows import quoted_column
 from passculture.core.common.time import now as utcnow
 from passculture.core.offers.constants import UNIQUE_PRICE_LABEL
 from passculture.core.offers.models import Offer, PriceCategory, PriceCategoryLabel, PriceCategoryOrigin
@@ -71,20 +73,16 @@ def _label_sql(connection) -> str:
     sql = _LABEL_SQL.get(connection.vendor)
     if sql is None:
         quote = connection.ops.quote_name
-        category, label = PriceCategory._meta, PriceCategoryLabel._meta
-
-        def column(meta, name: str) -> str:
-            return quote(meta.get_field(name).column)
-
+        column = functools.partial(quoted_column, connection)
         pk = quote("id")
-        c, lbl = quote(category.db_table), quote(label.db_table)
+        c, lbl = quote(PriceCategory._meta.db_table), quote(PriceCategoryLabel._meta.db_table)
         # Names come from the models, quoted; the values are parameters.
         sql = _LABEL_SQL[connection.vendor] = (
-            f"SELECT (SELECT c.{column(category, 'label')} FROM {c} c "  # noqa: S608
-            f"INNER JOIN {lbl} l ON l.{pk} = c.{column(category, 'label')} "
-            f"WHERE l.{column(label, 'venue')} = %s AND c.{column(category, 'origin')} = %s "
+            f"SELECT (SELECT c.{column(PriceCategory, 'label')} FROM {c} c "  # noqa: S608
+            f"INNER JOIN {lbl} l ON l.{pk} = c.{column(PriceCategory, 'label')} "
+            f"WHERE l.{column(PriceCategoryLabel, 'venue')} = %s AND c.{column(PriceCategory, 'origin')} = %s "
             f"ORDER BY c.{pk} DESC LIMIT 1), "
-            f"(SELECT {pk} FROM {lbl} WHERE {column(label, 'venue')} = %s AND {column(label, 'label')} = %s)"
+            f"(SELECT {pk} FROM {lbl} WHERE {column(PriceCategoryLabel, 'venue')} = %s AND {column(PriceCategoryLabel, 'label')} = %s)"
         )
     return sql
 

@@ -18,6 +18,7 @@ from django.db.models import OuterRef, Subquery, TextField
 from django.db.models.functions import Cast
 
 from passculture.core.common.bulk import Statements, insert_rows
+from passculture.core.common.rows import quoted_column
 from passculture.core.common.time import local_to_utc
 from passculture.core.offers.models import Stock
 
@@ -128,28 +129,24 @@ def _sql(connection, count: int) -> str:
     template = _SQL.get(connection.alias)
     if template is None:
         quote = connection.ops.quote_name
-        stock, alert = Stock._meta, AllocineVanishedShowtime._meta
-
-        def column(meta, name: str) -> str:
-            return quote(meta.get_field(name).column)
-
+        column = functools.partial(quoted_column, connection)
         names = {"pk": "id"}
-        selected = [f"s.{column(stock, 'provider_ref')}"]
+        selected = [f"s.{column(Stock, 'provider_ref')}"]
         for name in StockRow._fields[:-1]:
             if name == "open_alert_id":
                 selected.append(
-                    f"(SELECT a.{column(alert, 'id')} FROM {quote(alert.db_table)} a "  # noqa: S608
-                    f"WHERE a.{column(alert, 'stock')} = s.{column(stock, 'id')} "
-                    f"AND a.{column(alert, 'resolved_at')} IS NULL ORDER BY a.{column(alert, 'id')} LIMIT 1)"
+                    f"(SELECT a.{column(AllocineVanishedShowtime, 'id')} FROM {quote(AllocineVanishedShowtime._meta.db_table)} a "  # noqa: S608
+                    f"WHERE a.{column(AllocineVanishedShowtime, 'stock')} = s.{column(Stock, 'id')} "
+                    f"AND a.{column(AllocineVanishedShowtime, 'resolved_at')} IS NULL ORDER BY a.{column(AllocineVanishedShowtime, 'id')} LIMIT 1)"
                 )
             else:
-                selected.append(f"s.{column(stock, names.get(name, name))}")
-        selected.append(f"(s.{column(stock, 'edited_fields')})::text")
+                selected.append(f"s.{column(Stock, names.get(name, name))}")
+        selected.append(f"(s.{column(Stock, 'edited_fields')})::text")
         # Names come from the models, quoted; the values are parameters.
         template = _SQL[connection.alias] = (
-            f"SELECT {', '.join(selected)} FROM {quote(stock.db_table)} s "  # noqa: S608
-            f"WHERE s.{column(stock, 'offer')} IN ({{ids}}) AND s.{column(stock, 'provider_ref')}::text LIKE %s "
-            f"AND s.{column(stock, 'beginning_datetime')} > %s"
+            f"SELECT {', '.join(selected)} FROM {quote(Stock._meta.db_table)} s "  # noqa: S608
+            f"WHERE s.{column(Stock, 'offer')} IN ({{ids}}) AND s.{column(Stock, 'provider_ref')}::text LIKE %s "
+            f"AND s.{column(Stock, 'beginning_datetime')} > %s"
         )
     return template.replace("{ids}", ", ".join(["%s"] * count))
 
