@@ -93,7 +93,7 @@ def classic_refs(edges: list[dict], tz: str, after: dt.datetime) -> set[tuple[st
 
 def _import_ref(ref: tuple[str, str, str]) -> str:
     movie_id, starts_at, version = ref
-    return f"allocine:{movie_id}:{starts_at}:{version}"  # sync.stock_ref
+    return f"allocine:{movie_id}:{starts_at}:{version}"  # apply.stock_ref
 
 
 def _booked_ref(vanished: set[tuple[str, str, str]], appeared: set[tuple[str, str, str]]) -> str | None:

@@ -15,17 +15,19 @@ from django.test import override_settings
 from PIL import Image
 
 from passculture.core.bookings import services as bookings
+from passculture.core.common.time import now as utcnow
 from passculture.core.offerers.factories import VenueFactory
 from passculture.core.offers.models import Offer, Stock
 from passculture.core.offers.services import delete_stock, update_stock
-from passculture.core.providers.allocine import memo
+from passculture.core.providers.allocine import fetched, memo
 from passculture.core.providers.allocine.client import AllocineClient
+from passculture.core.providers.allocine.exceptions import AllocineBadPayload
 from passculture.core.providers.allocine.models import (
     AllocineImportRun,
     AllocineTheater,
     AllocineVenueSettings,
 )
-from passculture.core.providers.allocine.sync import sync_venue
+from passculture.core.providers.allocine.sync import sync_venue, sync_venues
 from tests.conftest import utc
 
 FEEDS = Path(__file__).parent / "feeds"
@@ -97,6 +99,20 @@ def _sync(settings_obj, allocine: Allocine, *, shortcut: bool = True) -> Allocin
     transport = httpx.MockTransport(allocine.handle)
     with override_settings(ALLOCINE_SKIP_UNCHANGED=shortcut):
         return sync_venue(settings_obj, client=allocine.client(), poster_transport=transport)
+
+
+def _sync_in_one_run(first, settings_obj, allocine: Allocine) -> AllocineImportRun:
+    """Imports `first`, then `settings_obj`, in one run (as sync_all does): the run has linked the movies
+    of `first` when `settings_obj` comes. Answers the run of `settings_obj`."""
+    pairs = []
+    for venue_settings in (first, settings_obj):
+        venue_settings.refresh_from_db()
+        run = AllocineImportRun.objects.create(venue=venue_settings.venue, started_at=utcnow(), errors=[])
+        pairs.append((venue_settings, run))
+    transport = httpx.MockTransport(allocine.handle)
+    sync_venues(pairs, None, client=allocine.client(), poster_transport=transport)
+    settings_obj.refresh_from_db()
+    return AllocineImportRun.objects.get(pk=pairs[1][1].pk)
 
 
 def _holdings(settings_obj) -> tuple[list, list]:
@@ -222,19 +238,28 @@ def _clock_went_back(venues, allocine, time_machine, beneficiary):
     ],
     ids=lambda value: value.__name__.strip("_") if callable(value) else str(value),
 )
+@pytest.mark.parametrize("read_late", [False, True], ids=["own_run", "movies_linked_before"])
 def test_skipping_the_compare_never_changes_the_outcome(
-    allocine, time_machine, beneficiary, change, unchanged
+    allocine, time_machine, beneficiary, change, unchanged, read_late
 ):
+    """`read_late`: another theatre with the same films comes first in the run, so that the answer is not
+    read before the memo is checked against the state (fetched.py), only after."""
     with_memo, without = _connect(allocine, "P0001"), _connect(allocine, "P0002")
+    before = _connect(allocine, "P0003")
     _sync(with_memo, allocine)
     _sync(without, allocine, shortcut=False)
+    _sync(before, allocine)
     assert with_memo.last_import_memo and not without.last_import_memo
 
     change([with_memo, without], allocine, time_machine, beneficiary)
-    run = _sync(with_memo, allocine)
+
+    def sync_with_memo() -> AllocineImportRun:
+        return _sync_in_one_run(before, with_memo, allocine) if read_late else _sync(with_memo, allocine)
+
+    run = sync_with_memo()
     reference = _sync(without, allocine, shortcut=False)
     # A second time: after a compare, the memo is written again and the next import may use it.
-    again = _sync(with_memo, allocine)
+    again = sync_with_memo()
     reference_again = _sync(without, allocine, shortcut=False)
 
     assert run.programme_unchanged is unchanged
@@ -323,3 +348,95 @@ def test_the_memo_needs_postgresql_and_can_be_turned_off(allocine):
     settings_obj.refresh_from_db()
     assert settings_obj.last_import_memo == {}
     assert run.programme_unchanged is False
+
+
+def _counting_reads(monkeypatch) -> list[str]:
+    """The theatres whose answer the import reads (`fetched.parse_feed`), in order."""
+    reads: list[str] = []
+    parse = fetched.parse_feed
+
+    def counting(raw, *, theater_id=None):
+        reads.append(theater_id)
+        return parse(raw, theater_id=theater_id)
+
+    monkeypatch.setattr(fetched, "parse_feed", counting)
+    return reads
+
+
+@pytest.mark.postgres_only
+def test_an_unchanged_answer_is_not_read_when_the_run_already_linked_its_movies(allocine, monkeypatch):
+    before, settings_obj = _connect(allocine, "P0003"), _connect(allocine, "P0001")
+    _sync(before, allocine)
+    _sync(settings_obj, allocine)
+    reads = _counting_reads(monkeypatch)
+
+    run = _sync_in_one_run(before, settings_obj, allocine)
+
+    # The first theatre's answer is read to link its movies (and look at their posters), the second's not.
+    assert reads == ["P0003"]
+    assert (run.programme_unchanged, run.status, run.films_seen, run.errors) == (True, "ok", 5, [])
+    assert settings_obj.last_import_memo["movies"] == [
+        edge["node"]["movie"]["id"]
+        for edge in NORMAL["movieShowtimeList"]["edges"]
+        if edge["node"]["movie"].get("type") != "SPECIAL_EVENT"
+    ]
+
+
+@pytest.mark.postgres_only
+def test_an_answer_read_late_is_compared_when_the_state_changed(allocine, monkeypatch):
+    before, settings_obj = _connect(allocine, "P0003"), _connect(allocine, "P0001")
+    _sync(before, allocine)
+    _sync(settings_obj, allocine)
+    deleted = _stock(settings_obj, VOYAGEURS, 1)
+    delete_stock(deleted.pk)
+    reads = _counting_reads(monkeypatch)
+
+    run = _sync_in_one_run(before, settings_obj, allocine)
+
+    assert reads == ["P0003", "P0001"]  # the second one inside its transaction, after the state check
+    assert (run.programme_unchanged, run.status, run.showtimes_created) == (False, "ok", 0)
+    assert Stock.objects.get(pk=deleted.pk).is_deleted  # a showtime the pro deleted never comes back
+    # The compare wrote a new memo, which the next run trusts.
+    assert _sync_in_one_run(before, settings_obj, allocine).programme_unchanged is True
+
+
+@pytest.mark.postgres_only
+def test_an_answer_read_late_that_is_no_feed_gives_an_error_run(allocine, monkeypatch):
+    before, settings_obj = _connect(allocine, "P0003"), _connect(allocine, "P0001")
+    _sync(before, allocine)
+    _sync(settings_obj, allocine)
+    update_stock(_stock(settings_obj, VOYAGEURS).pk, price_cents=450)  # the state changed: read late
+    holdings = _holdings(settings_obj)
+    parse = fetched.parse_feed
+
+    def refusing(raw, *, theater_id=None):
+        if theater_id == "P0001":
+            raise AllocineBadPayload(theater_id=theater_id)
+        return parse(raw, theater_id=theater_id)
+
+    monkeypatch.setattr(fetched, "parse_feed", refusing)
+
+    run = _sync_in_one_run(before, settings_obj, allocine)
+
+    assert run.status == "error"
+    assert run.errors == [AllocineBadPayload(theater_id="P0001").message]
+    assert _holdings(settings_obj) == holdings
+
+
+@pytest.mark.parametrize(
+    "kept",
+    [
+        {},
+        {"films_seen": 5},
+        {"movies": ["a"]},
+        {"films_seen": "5", "movies": ["a"]},
+        {"films_seen": 5, "movies": "a"},
+        {"films_seen": 5, "movies": [1]},
+    ],
+)
+def test_a_memo_without_its_films_lets_the_answer_be_read(kept):
+    assert memo.remembered_films(kept) is None
+
+
+def test_a_memo_gives_its_films_seen_and_movies():
+    assert memo.remembered_films({"films_seen": 6, "movies": ["a", "b"]}) == (6, ["a", "b"])

@@ -1,7 +1,7 @@
 """Client for Allociné's GraphQL proxy: a theatre's programme (`movieShowtimeList`).
 
 `AllocineClient().get_movie_showtimes(theater_id)` answers a `FeedParseResult` (the films that could be
-read, and the ones dropped with why) or raises one of:
+read, and the ones dropped with why), `fetch_movie_showtimes` the answer's bytes; both raise one of:
 - `AllocineUnavailable`: network error, timeout or 5xx, still failing after the retries;
 - `AllocineUnauthorized`: 401/403, or no API key configured (retrying would not help);
 - `AllocineRequestRejected`: any other 4xx (unknown theatre, rate limit...);
@@ -79,8 +79,11 @@ class AllocineClient:
 
     def get_movie_showtimes(self, theater_id: str) -> FeedParseResult:
         """The theatre's films and showtimes, read film by film."""
-        response = self._get("movieShowtimeList", {"theater": theater_id}, theater_id=theater_id)
-        return parse_feed(response.content, theater_id=theater_id)
+        return parse_feed(self.fetch_movie_showtimes(theater_id), theater_id=theater_id)
+
+    def fetch_movie_showtimes(self, theater_id: str) -> bytes:
+        """The theatre's answer as received, not read yet (`parse_feed` reads it); same errors."""
+        return self._get("movieShowtimeList", {"theater": theater_id}, theater_id=theater_id).content
 
     def _get(self, path: str, params: dict[str, str], *, theater_id: str) -> httpx.Response:
         if not self.api_key:

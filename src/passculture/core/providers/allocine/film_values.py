@@ -1,4 +1,4 @@
-"""What an imported offer takes from its Allociné movie (used by sync.py): its name, its description, its
+"""What an imported offer takes from its Allociné movie (used by apply.py): its name, its description, its
 duration, its languages and the film's details kept in `extra_data`."""
 
 from typing import NamedTuple

@@ -124,6 +124,15 @@ class FilmLinks:
                         self._due[movie_id] = (film.pk, url)
         return {movie_id: self._film_ids[movie_id] for movie_id in movies if movie_id in self._film_ids}
 
+    def known(self, movie_ids: Iterable[str]) -> dict[str, int] | None:
+        """What `resolve` would answer for these movies when this run already linked every one of them
+        (nothing to look up, no poster to look at again); None otherwise."""
+        film_ids = self._film_ids
+        try:
+            return {movie_id: film_ids[movie_id] for movie_id in movie_ids}
+        except KeyError:
+            return None
+
     def posters_due(self, movie_ids: Iterable[str]) -> bool:
         """Whether `take_due_posters` would hand out a poster for these movies (nothing taken)."""
         return any(movie_id in self._due for movie_id in movie_ids)

@@ -1,4 +1,4 @@
-"""A venue's imported offers as the import reads them (used by sync.py), each with its import category
+"""A venue's imported offers as the import reads them (used by apply.py), each with its import category
 (prices.py): one statement built once (core.common.rows), not a queryset compiled for every theatre.
 
 Each offer comes with its import category's id and price (None without), read with the offers

@@ -15,12 +15,19 @@ clean import proves that in two statements, when all of this holds:
 Applying a feed is idempotent and a clean import (no invalid film, no booked showtime kept out of the
 feed) leaves nothing to resolve, so the compare would write nothing: it is skipped. Posters are still
 refreshed when due; the run records the films seen and that the programme was unchanged.
+
+Such an answer is not even read (fetched.py): its bytes give the digest, and the memo keeps the number
+of films and the ids of the movies, which is all an unchanged programme needs of it when the run already
+linked those movies to their films (another theatre showed them). Reading a feed was most of an unchanged
+re-import's CPU.
 Bump MEMO_VERSION whenever the mapping changes, so that no memo written by older code is trusted.
-2: the default booking limit is the showtime's own start; 3: offers link to films; 4: price categories.
+2: the default booking limit is the showtime's own start; 3: offers link to films; 4: price categories;
+5: the films seen and the movie ids.
 """
 
 import datetime as dt
 import hashlib
+import json
 from typing import Any
 
 from django.conf import settings as django_settings
@@ -33,7 +40,7 @@ from .models import AllocineImportRun, AllocineVanishedShowtime, AllocineVenueSe
 from .schemas import FeedParseResult
 
 REF_PREFIX = "allocine:"
-MEMO_VERSION = 4
+MEMO_VERSION = 5
 
 _STATE_SQL = """
 WITH offers AS (
@@ -73,11 +80,19 @@ def memo_enabled() -> bool:
 
 
 def memo_digest(settings_obj: AllocineVenueSettings, feed: FeedParseResult) -> str:
-    if not feed.content_sha256 or feed.errors or not memo_enabled():
+    if feed.errors or not memo_enabled():
+        return ""
+    return answer_digest(settings_obj, feed.content_sha256)
+
+
+def answer_digest(settings_obj: AllocineVenueSettings, content_sha256: str) -> str:
+    """The digest of an answer's bytes with the settings, as `memo_digest` gives it for a feed read without
+    an invalid film ("" without bytes). Reads no database: fetched.py calls it in the feed's thread."""
+    if not content_sha256:
         return ""
     parts = (
         MEMO_VERSION,
-        feed.content_sha256,
+        content_sha256,
         settings_obj.price_cents,
         settings_obj.quantity,
         settings_obj.is_duo,
@@ -107,23 +122,44 @@ def state_fingerprint(venue_id: int, at: dt.datetime) -> str:
 
 
 def memo_after_apply(
-    venue_id: int, digest: str, run: AllocineImportRun, outcome: Any, at: dt.datetime
+    venue_id: int,
+    digest: str,
+    run: AllocineImportRun,
+    outcome: Any,
+    at: dt.datetime,
+    movie_ids: list[str],
 ) -> tuple[str, list] | None:
     """The memo of a clean import (None otherwise) as an SQL expression and its parameters: PostgreSQL
-    computes the state in the statement that stores the memo, inside the import's transaction, after
-    its writes (one round trip less per venue than reading the state first)."""
+        computes the state in the statement that stores the memo, inside the import's transaction, after
+        its writes (one round trip less per venue than reading the state first). `movie_ids`: the feed's movies
+    that FilmLinks.resolve links (not the special events), for `skips_reading`."""
     if not digest or run.showtimes_kept_booked or outcome.vanished_booked or outcome.out_of_window:
         return None
     state_sql, state_params = _state_sql(venue_id, at)
     sql = (
         "jsonb_build_object('version', %s::integer, 'digest', %s::text, "
-        f"'state', ({state_sql}), 'from', %s::text, 'until', %s::text)"
+        f"'state', ({state_sql}), 'from', %s::text, 'until', %s::text, "
+        "'films_seen', %s::integer, 'movies', %s::jsonb)"
     )
     until = outcome.next_start.isoformat() if outcome.next_start else None
-    return sql, [MEMO_VERSION, digest, *state_params, at.isoformat(), until]
+    return sql, [
+        MEMO_VERSION,
+        digest,
+        *state_params,
+        at.isoformat(),
+        until,
+        run.films_seen,
+        json.dumps(movie_ids),
+    ]
 
 
 def programme_unchanged(memo: dict, digest: str, venue_id: int, at: dt.datetime) -> bool:
+    return may_be_unchanged(memo, digest, at) and memo.get("state") == state_fingerprint(venue_id, at)
+
+
+def may_be_unchanged(memo: dict, digest: str, at: dt.datetime) -> bool:
+    """What `programme_unchanged` checks before reading the state: the same answer and settings, and the
+    same showtimes still future. Reads no database."""
     if not digest or memo.get("version") != MEMO_VERSION or memo.get("digest") != digest:
         return False
     try:
@@ -131,6 +167,14 @@ def programme_unchanged(memo: dict, digest: str, venue_id: int, at: dt.datetime)
         until = dt.datetime.fromisoformat(memo["until"]) if memo.get("until") else None
     except (KeyError, TypeError, ValueError):
         return False
-    if at < since or (until is not None and at >= until):
-        return False
-    return memo.get("state") == state_fingerprint(venue_id, at)
+    return not (at < since or (until is not None and at >= until))
+
+
+def remembered_films(memo: dict) -> tuple[int, list[str]] | None:
+    """(films seen, movie ids) kept by a memo of this version; None when it holds no such list."""
+    films_seen, movies = memo.get("films_seen"), memo.get("movies")
+    if not isinstance(films_seen, int) or not isinstance(movies, list):
+        return None
+    if not all(isinstance(movie_id, str) for movie_id in movies):
+        return None
+    return films_seen, movies

@@ -1,7 +1,7 @@
 """A booked showtime that Allociné moved within its day (issue 16 point 2, decision 0030).
 
 Allociné gives a showtime no identity of its own: the import knows it by film, local start and version
-(`sync.stock_ref`). So a showtime the cinema moved from 20:00 to 20:30 reads as one that vanished and one
+(`apply.stock_ref`). So a showtime the cinema moved from 20:00 to 20:30 reads as one that vanished and one
 that appeared. When it was booked, that used to keep the old one (and alert the cinema) and create the
 new one empty, and the people who booked were not told.
 

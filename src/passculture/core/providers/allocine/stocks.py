@@ -1,4 +1,4 @@
-"""The imported showtimes of a venue as the import reads, compares and writes them (used by sync.py).
+"""The imported showtimes of a venue as the import reads, compares and writes them (used by apply.py).
 
 Rows, not model instances: a daily import reads every future showtime of the venue and writes few of
 them, and building a Stock per row (with its JSON and date conversions) was most of a compare's cost.

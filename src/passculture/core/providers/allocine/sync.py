@@ -1,8 +1,8 @@
 """The daily Allociné import: a venue's programme becomes offers (one per film) and stocks (showtimes).
 
-`sync_venue` fetches the feed first (network, outside any transaction), links each movie to its Film
-(films.py: shared by every cinema, resolved once per run), applies the feed in one transaction per venue,
-then fetches the films' posters after the commit (posters.py). `sync_all` runs every active venue, each
+`sync_venue` fetches the feed first (network, outside any transaction; fetched.py), links each movie to
+its Film (films.py: shared by every cinema, resolved once per run), applies the feed in one transaction
+per venue (apply.py), then fetches the films' posters after the commit (posters.py). `sync_all` runs every active venue, each
 isolated from the others, and fetches the next venue's feed in a thread while it writes the current one.
 
 The pro keeps control: an offer they deactivated is never re-activated, a showtime they deleted never
@@ -14,7 +14,8 @@ statements whatever its number of showtimes, existing showtimes are compared as 
 written with COPY (stocks.py), HTTP clients, prepared posters and what offers take from each movie
 (film_values.py) are shared by the whole run, commits do not wait for the disk (decision 0037), a
 venue's writes, memo and run end go to the database as one query and the runs of 25 venues start
-together (decision 0041), an unchanged programme is not compared again (memo.py), and the venue's
+together (decision 0041), an unchanged programme is not compared again, nor its answer read when the
+run already linked its movies (memo.py, fetched.py), and the venue's
 reads and INSERTs are statements written once, not querysets compiled per theatre (imported.py, stocks.py).
 """
 
@@ -24,316 +25,34 @@ import json
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
 
 import httpx
 from django.conf import settings as django_settings
 from django.db import connection, transaction
-from django.utils import timezone
 
 from passculture.core.common import metrics
-from passculture.core.common.audit import audit_entry
 from passculture.core.common.bulk import Statements
 from passculture.core.common.renditions import delete_renditions
-from passculture.core.common.rows import insert as insert_instances
-from passculture.core.common.time import format_day, to_local
 from passculture.core.common.time import now as utcnow
-from passculture.core.offers.constants import Category
-from passculture.core.offers.models import Offer, Stock
-from passculture.core.offers.validation import showtime_days
+from passculture.core.offers.models import Offer
 
 from . import memo, parallel
 from .alerts import ALERT_KIND as ALERT_KIND  # re-exported: tests and callers name it here
 from .alerts import alert_booked_vanished as alert_booked_vanished
+from .apply import Outcome, apply_feed
 from .client import AllocineClient
 from .commits import asynchronous_commits
 from .exceptions import AllocineError
-from .film_values import FilmValues, film_values, languages
-from .imported import imported_offers
-from .models import AllocineImportRun, AllocineVanishedShowtime, AllocineVenueSettings
-from .moves import apply_moves, find_moves
+from .fetched import FetchedFeed, fetch_feed
+from .models import AllocineImportRun, AllocineVenueSettings
 from .posters import Connections, fetch_posters
-from .prices import import_categories
 from .schemas import FeedParseResult, Film
 from .selectors import importable_venues
-from .stocks import (
-    feed_start,
-    future_stock_rows,
-    insert_stocks,
-    new_stock_rows,
-    refreshed_values,
-    update_stocks,
-)
 
 logger = logging.getLogger(__name__)
 
 REF_PREFIX = memo.REF_PREFIX
 UNEXPECTED_ERROR_MESSAGE = "Erreur inattendue pendant l'import : l'équipe technique a été prévenue."
-OFFER_SYNCED_FIELDS = ("name", "description", "duration_minutes", "languages", "is_duo", "extra_data", "film")
-# Keys an import set in extra_data when each offer carried its own copy of the poster (before films).
-LEGACY_POSTER_KEYS = ("poster_fetched_at", "poster_fetched_url")
-
-
-def offer_ref(film: Film) -> str:
-    return f"{REF_PREFIX}{film.movie.id}"
-
-
-def stock_ref(film: Film, local_start: dt.datetime, version: str) -> str:
-    return f"{REF_PREFIX}{film.movie.id}:{local_start.isoformat()}:{version}"
-
-
-@dataclass
-class _Outcome:
-    # Image files of offers that held an imported poster's copy, removed after the commit.
-    legacy_images: list[str] = field(default_factory=list)
-    vanished_booked: list[Stock] = field(default_factory=list)
-    # The earliest future showtime of the feed: until it starts, the feed means the same thing.
-    next_start: dt.datetime | None = None
-    # Showtimes of the feed skipped as too far ahead: the run is not clean, so no memo of it is kept.
-    out_of_window: int = 0
-
-
-def _apply_feed(
-    settings_obj: AllocineVenueSettings,
-    films: list[Film],
-    protected_offer_refs: set[str] | None,
-    run: AllocineImportRun,
-    at: dt.datetime,
-    film_ids: dict[str, int],
-    known_films: dict[str, tuple[dict, FilmValues]] | None = None,
-    statements: Statements | None = None,
-) -> _Outcome:
-    """Writes the feed in bulk. `statements`: writes are added there, for the caller to send with its
-    own (`core.common.bulk.Statements`: one round trip); without it, they are sent before returning. `protected_offer_refs`: films dropped as invalid, whose showtimes must not
-    be taken for vanished ones (None: a film without a readable id was dropped, so no deletion at all).
-    `known_films`: what offers take from each movie, kept by the run (`film_values.film_values`)."""
-    venue = settings_obj.venue
-    outcome = _Outcome()
-    offers = {offer.provider_ref: offer for offer in imported_offers(venue.pk)}
-    # Imported showtimes only exist under the venue's imported offers.
-    stocks = future_stock_rows([offer.pk for offer in offers.values()], at)
-
-    # The import's price category of each imported offer (prices.py); those of new offers come after
-    # their creation.
-    categories = import_categories(venue, offers.values(), settings_obj.price_cents)
-    new_offers: list[Offer] = []
-    changed_offers: dict[int, Offer] = {}
-    updated_offer_pks: set[int] = set()
-    planned: list[tuple[Offer, list[tuple[dt.datetime, str, str]]]] = []
-    changed_stocks: list[tuple] = []
-    seen_stock_refs: set[str] = set()
-    tz = venue.timezone
-    price, quantity = settings_obj.price_cents, settings_obj.quantity
-    # A showtime out of the window a pro may schedule (a typo in the feed, year 9999) is skipped and
-    # counted as an error of its film, never stored.
-    _today, latest_day = showtime_days(tz, at)
-    known = {} if known_films is None else known_films
-    for film in films:
-        if film.movie.is_special_event:
-            continue
-        ref = offer_ref(film)
-        movie_values = film_values(film, known)
-        values: dict[str, object] = {
-            "name": movie_values.name,
-            "description": movie_values.description,
-            "duration_minutes": movie_values.duration_minutes,
-            "languages": languages(film),
-            "is_duo": settings_obj.is_duo,
-            "film_id": film_ids.get(film.movie.id),
-        }
-        offer = offers.get(ref)
-        if offer is None:
-            offer = Offer(
-                venue=venue,
-                category=Category.SHOWTIME,
-                provider_ref=ref,
-                # A copy: the run's entry serves other theatres.
-                extra_data=dict(movie_values.extra_data),
-                **values,
-            )
-            new_offers.append(offer)
-            offers[ref] = offer
-        else:
-            # Never touch is_active: an offer the pro deactivated stays deactivated.
-            if offer.image and offer.extra_data.get("poster_fetched_url"):
-                # The offer's copy of the poster, fetched by an import before films carried it: the
-                # film's poster replaces it. An image the pro uploaded has no such key (update_offer).
-                outcome.legacy_images.append(offer.image.name)
-                offer.image = ""
-                changed_offers[offer.pk] = offer
-                updated_offer_pks.add(offer.pk)
-            merged = {**offer.extra_data, **movie_values.extra_data}
-            values["extra_data"] = {
-                key: value for key, value in merged.items() if key not in LEGACY_POSTER_KEYS
-            }
-            if any(getattr(offer, name) != value for name, value in values.items()):
-                for name, value in values.items():
-                    setattr(offer, name, value)
-                changed_offers[offer.pk] = offer
-                updated_offer_pks.add(offer.pk)
-
-        new_stocks: list[tuple[dt.datetime, str, str]] = []
-        out_of_window = 0
-        for showtime in film.showtimes:
-            if not showtime.is_classic:
-                continue
-            version = showtime.version or ""
-            local_start = showtime.starts_at.replace(tzinfo=None)
-            start, local_iso = feed_start(local_start, tz)
-            if start <= at:
-                continue
-            # The local date of the start is the feed's, but for a time skipped by a daylight-saving
-            # change (moved by an hour or two, never past a second midnight).
-            if local_start.date() >= latest_day and to_local(start, tz).date() > latest_day:
-                out_of_window += 1
-                continue
-            if outcome.next_start is None or start < outcome.next_start:
-                outcome.next_start = start
-            sref = f"{ref}:{local_iso}:{version}"  # stock_ref(film, local_start, version)
-            if sref in seen_stock_refs:
-                continue
-            seen_stock_refs.add(sref)
-            existing = stocks.get(sref)
-            if existing is None:
-                new_stocks.append((start, version, sref))
-            elif not existing.is_deleted:
-                refreshed = refreshed_values(
-                    existing, price, quantity, version, categories.get(existing.offer_id)
-                )
-                if refreshed is not None:
-                    changed_stocks.append(refreshed)
-        planned.append((offer, new_stocks))
-        if out_of_window:
-            run.errors.append(
-                f"Film {film.movie.id} : {out_of_window} séance(s) ignorée(s), datée(s) au-delà du "
-                f"{format_day(latest_day)} (deux ans au plus à l'avance)."
-            )
-            outcome.out_of_window += out_of_window
-
-    # A booked showtime moved within its day reads as one gone and one new: its stock moves instead.
-    moves = find_moves(
-        stocks,
-        seen_stock_refs,
-        planned,
-        lambda ref: protected_offer_refs is None or _offer_ref_of(ref) in protected_offer_refs,
-        tz,
-    )
-    seen_stock_refs.update(move.old_ref for move in moves)
-
-    if new_offers:
-        # One INSERT ... RETURNING built once per number of rows (core.common.rows): bulk_create compiled
-        # its statement and dumped the columns one by one, 10 ms per theatre.
-        insert_instances(connection, new_offers)
-        categories.update(import_categories(venue, new_offers, settings_obj.price_cents, new_offers=True))
-    # After the offers' INSERT, which gave the new offers their primary keys.
-    created = insert_stocks(
-        new_stock_rows(
-            [(offer.pk, categories.get(offer.pk), new_stocks) for offer, new_stocks in planned],
-            price,
-            quantity,
-            timezone.now(),
-        )
-    )
-
-    # Writes nobody reads back go out together with the caller's (`Statements`): one round trip.
-    writes = Statements() if statements is None else statements
-    # A showtime listed again (or gone) closes its open alert (read with the showtimes), a booked one that
-    # vanished without an open alert opens one (and gets the single email).
-    resolved_alerts: list[int] = []
-    vanished_free: list[int] = []
-    to_alert: list[int] = []
-    offers_by_pk = {offer.pk: offer for offer in offers.values()}
-    for sref, row in stocks.items():
-        if row.is_deleted or sref in seen_stock_refs:
-            if row.open_alert_id is not None:
-                resolved_alerts.append(row.open_alert_id)
-            continue
-        if protected_offer_refs is None or _offer_ref_of(sref) in protected_offer_refs:
-            continue
-        if row.booked_quantity == 0:
-            vanished_free.append(row.pk)
-            if row.open_alert_id is not None:
-                resolved_alerts.append(row.open_alert_id)
-            continue
-        offer = offers_by_pk.get(row.offer_id)
-        if offer is None:
-            continue
-        run.showtimes_kept_booked += 1
-        if row.open_alert_id is None:
-            to_alert.append(row.pk)
-    if to_alert:
-        # Instances for the alert rows and the email; the offers are the ones this import just refreshed.
-        for booked in Stock.objects.filter(pk__in=to_alert).order_by("pk"):
-            booked.offer = offers_by_pk[booked.offer_id]
-            outcome.vanished_booked.append(booked)
-    if vanished_free:
-        # A soft delete without bookings to cancel; the ref is cleared so that the showtime may come back
-        # if Allociné lists it again (only a deletion by the pro is final).
-        writes.add(
-            *_where_ids(Stock, "is_deleted = TRUE, provider_ref = ''", vanished_free, "booked_quantity = 0")
-        )
-        writes.insert(
-            audit_entry(
-                "allocine.showtimes_vanished",
-                actor_label="import AlloCiné",
-                target=venue,
-                data={"stock_ids": vanished_free},
-            ),
-        )
-    if resolved_alerts:
-        writes.add(*_where_ids(AllocineVanishedShowtime, "resolved_at = %s", resolved_alerts, params=[at]))
-    if outcome.vanished_booked:
-        AllocineVanishedShowtime.objects.bulk_create(
-            AllocineVanishedShowtime(venue=venue, stock=stock, detected_at=at)
-            for stock in outcome.vanished_booked
-        )
-
-    if changed_offers:
-        fields = (*OFFER_SYNCED_FIELDS, "image") if outcome.legacy_images else OFFER_SYNCED_FIELDS
-        # One UPDATE ... FROM VALUES: bulk_update's CASE per column cost tens of milliseconds per theatre.
-        attnames = ["film_id" if name == "film" else name for name in fields]  # not the Film: a query
-        writes.update_rows(
-            Offer,
-            fields,
-            [(offer.pk, *(getattr(offer, name) for name in attnames)) for offer in changed_offers.values()],
-        )
-    update_stocks(changed_stocks, writes)
-    if moves or statements is None:
-        # A move reads its stock after the other writes.
-        writes.execute()
-    apply_moves(moves, at)
-    if outcome.vanished_booked:
-        alert_booked_vanished(venue, outcome.vanished_booked)
-        run.errors.append(
-            f"{len(outcome.vanished_booked)} séance(s) réservée(s) ont disparu du programme AlloCiné : "
-            "elles sont conservées et le cinéma a été prévenu par email."
-        )
-
-    run.films_seen = len(films)
-    run.offers_created = len(new_offers)
-    run.offers_updated = len(updated_offer_pks)
-    run.showtimes_created = created
-    run.showtimes_updated = len(changed_stocks) + len(moves)
-    run.showtimes_deleted = len(vanished_free)
-    return outcome
-
-
-def _where_ids(
-    model, sets: str, ids: list[int], condition: str = "", params: list | None = None
-) -> tuple[str, list]:
-    """`UPDATE table SET <sets> WHERE id IN (ids) [AND condition]` for `Statements.add`."""
-    quote = connection.ops.quote_name
-    placeholders = ", ".join(["%s"] * len(ids))
-    where = f"{quote(model._meta.pk.column)} IN ({placeholders})" + (f" AND {condition}" if condition else "")
-    # Names come from the model, quoted; the values are parameters.
-    return f"UPDATE {quote(model._meta.db_table)} SET {sets} WHERE {where}", [*(params or []), *ids]  # noqa: S608
-
-
-def _offer_ref_of(sref: str) -> str:
-    # "allocine:<movie id>:<local ISO start>:<version>": the movie id holds no colon.
-    return ":".join(sref.split(":", 2)[:2])
-
-
 # What the end of a run writes (every field but its venue and start).
 RUN_RESULT_FIELDS = tuple(
     field.name
@@ -390,7 +109,7 @@ def _sync_venue(
     settings_obj: AllocineVenueSettings,
     connections: Connections,
     at: dt.datetime,
-    fetched: "Future[FeedParseResult] | None" = None,
+    fetched: "Future[FetchedFeed] | None" = None,
     run: AllocineImportRun | None = None,
 ) -> AllocineImportRun:
     """`fetched`: the feed, asked for by `sync_all` while the venue before was written; `run`: the run,
@@ -400,37 +119,43 @@ def _sync_venue(
         run = AllocineImportRun.objects.create(venue=venue, started_at=at, errors=[])
     try:
         if fetched is not None:
-            feed = fetched.result()
+            answer = fetched.result()
         else:
-            feed = connections.allocine.get_movie_showtimes(settings_obj.theater.theater_id)
+            answer = fetch_feed(
+                connections.allocine,
+                settings_obj,
+                settings_obj.theater.theater_id,
+                at,
+                memo_on=memo.memo_enabled(),
+            )
     except AllocineError as error:
         run.errors.append(error.message)
         return _finish(run, AllocineImportRun.Status.ERROR)
 
-    run.errors.extend(f"Film {ident} ignoré : {message}" for ident, message in feed.errors)
-    protected: set[str] | None = {f"{REF_PREFIX}{ident}" for ident, _ in feed.errors}
-    if any(ident.startswith("#") for ident, _ in feed.errors):
-        protected = None
-    digest = memo.memo_digest(settings_obj, feed)
+    last_memo = settings_obj.last_import_memo or {}
+    # An answer the memo may prove unchanged is read only if the run has not linked its movies yet.
+    remembered = memo.remembered_films(last_memo) if answer.may_be_unchanged else None
     # The venue's writes after the compare, its settings, its memo and, when nothing remains to do after
     # the commit, the run's end go out together: one round trip (`Statements`).
     statements = Statements()
     ended = False
     try:
-        # Before the venue's transaction (films.py says why); each film is written in its own.
-        film_ids = connections.films.resolve(feed.films, at)
+        film_ids = connections.films.known(remembered[1]) if remembered is not None else None
+        if film_ids is None:
+            # Before the venue's transaction (films.py says why); each film is written in its own.
+            film_ids = connections.films.resolve(answer.read().films, at)
         with transaction.atomic():
-            last_memo = settings_obj.last_import_memo or {}
             memo_sql = None
-            if memo.programme_unchanged(last_memo, digest, venue.pk, at):
-                outcome = _Outcome()
-                run.films_seen = len(feed.films)
+            if remembered is not None and memo.programme_unchanged(last_memo, answer.digest, venue.pk, at):
+                outcome = Outcome()
+                run.films_seen = remembered[0]
                 run.programme_unchanged = True
             else:
-                outcome = _apply_feed(
+                feed = answer.read()
+                outcome = apply_feed(
                     settings_obj,
                     feed.films,
-                    protected,
+                    _feed_errors(run, feed),
                     run,
                     at,
                     film_ids,
@@ -438,7 +163,9 @@ def _sync_venue(
                     statements,
                 )
                 last_memo = {}
-                memo_sql = memo.memo_after_apply(venue.pk, digest, run, outcome, at)
+                memo_sql = memo.memo_after_apply(
+                    venue.pk, answer.digest, run, outcome, at, _movie_ids(feed.films)
+                )
             # Posters and image files wait for the commit; without them the run ends with it.
             ended = not outcome.legacy_images and not connections.films.posters_due(film_ids)
             if ended:
@@ -448,6 +175,9 @@ def _sync_venue(
             if memo_sql is not None:
                 # jsonb comes as its text (Django's loader: JSONField decodes it).
                 last_memo = json.loads(rows[0][0]) if isinstance(rows[0][0], str) else rows[0][0]
+    except AllocineError as error:  # an answer read late (`FetchedFeed.read`) that is not a feed
+        run.errors.append(error.message)
+        return _finish(run, AllocineImportRun.Status.ERROR)
     except Exception:
         logger.exception("allocine: venue %s: import failed", venue.pk)
         run.errors.append(UNEXPECTED_ERROR_MESSAGE)
@@ -464,6 +194,20 @@ def _sync_venue(
             delete_renditions(storage, name)
     fetch_posters(connections.films.take_due_posters(film_ids), run, at, connections)
     return _finish(run, _status(run))
+
+
+def _feed_errors(run: AllocineImportRun, feed: FeedParseResult) -> set[str] | None:
+    """Records the films dropped as invalid; answers the refs of their offers, whose showtimes must not be
+    taken for vanished ones (None: a film without a readable id was dropped, so no deletion at all)."""
+    run.errors.extend(f"Film {ident} ignoré : {message}" for ident, message in feed.errors)
+    if any(ident.startswith("#") for ident, _ in feed.errors):
+        return None
+    return {f"{REF_PREFIX}{ident}" for ident, _ in feed.errors}
+
+
+def _movie_ids(films: list[Film]) -> list[str]:
+    # The movies FilmLinks.resolve links, once each, in the feed's order.
+    return list(dict.fromkeys(film.movie.id for film in films if not film.movie.is_special_event))
 
 
 def _status(run: AllocineImportRun) -> str:
@@ -552,15 +296,20 @@ def sync_venues(
         # before; the thread never touches the database.
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="allocine-feed") as feeds,
     ):
+        memo_on = memo.memo_enabled()  # here: the feeds' thread never touches the database
 
-        def ask(settings_obj: AllocineVenueSettings | None) -> "Future[FeedParseResult] | None":
+        def ask(settings_obj: AllocineVenueSettings | None) -> "Future[FetchedFeed] | None":
             if settings_obj is None:
                 return None
             # In the run's context (its log fields, e.g. a request id), as if asked for here.
             return feeds.submit(
                 contextvars.copy_context().run,
-                connections.allocine.get_movie_showtimes,
+                fetch_feed,
+                connections.allocine,
+                settings_obj,
                 settings_obj.theater.theater_id,
+                at or utcnow(),
+                memo_on=memo_on,
             )
 
         items = iter(pairs)
