@@ -35,3 +35,47 @@ def test_menu_and_structure_selector(page, live_server, client, transactional_db
     assert page.evaluate("() => document.activeElement.textContent") == "Menu"
     page.keyboard.press("Enter")
     assert page.evaluate("() => location.hash") == "#pro-menu"
+
+
+def _header_menu(page) -> dict:
+    return page.evaluate(
+        """() => { const menu = document.getElementById('pro-header-modal');
+        return {role: menu.getAttribute('role'), labelledby: menu.getAttribute('aria-labelledby')}; }"""
+    )
+
+
+def test_header_menu_is_valid_before_the_design_system_script_runs(
+    page, live_server, client, transactional_db
+):
+    """On a desktop the header's menu is shown inline, a plain block: until (or unless) DSFR's script runs,
+    nothing may name it as if it were a dialog (axe: aria-prohibited-attr; it once failed a page test that
+    ran axe before the script)."""
+    pro = ProFactory()
+    for name in ("Le Carré Nantais", "Cinémas Voltaire"):
+        VenueFactory(offerer=MembershipFactory(user=pro, offerer__name=name).offerer)
+    log_in(page, client, pro, live_server.url)
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.route("**/dsfr.module.min.js", lambda route: route.abort())
+    page.route("**/dsfr.nomodule.min.js", lambda route: route.abort())
+    page.goto(f"{live_server.url}/pro/lieux/")
+
+    assert _header_menu(page) == {"role": None, "labelledby": None}
+    assert_accessible(page, "pro header without the design system's script")
+
+
+def test_header_menu_opens_as_a_named_dialog_on_a_phone(page, live_server, client, transactional_db):
+    """Below DSFR's large breakpoint the menu is a dialog: its script gives it the role and names it after
+    the button that opens it."""
+    pro = ProFactory()
+    for name in ("Le Carré Nantais", "Cinémas Voltaire"):
+        VenueFactory(offerer=MembershipFactory(user=pro, offerer__name=name).offerer)
+    log_in(page, client, pro, live_server.url)
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.goto(f"{live_server.url}/pro/")
+
+    page.get_by_role("button", name="Compte").click()
+    dialog = page.get_by_role("dialog", name="Compte")
+    dialog.get_by_label("Structure").wait_for()
+    assert_accessible(page, "pro header menu open on a phone")
+    assert page.evaluate("() => document.documentElement.scrollWidth <= innerWidth")
+    screenshot(page, "pro-header-menu-375")
