@@ -8,12 +8,16 @@ Extra Chromium flags (e.g. a fake camera) go through `@pytest.mark.chromium_args
 they are only known at run time, by overriding the `chromium_extra_args` fixture.
 """
 
+import asyncio
+import threading
+import weakref
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
 from django.db import connections
+from django.db.backends.signals import connection_created
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -94,20 +98,91 @@ def _watch(context, errors: list[str], unjudged_origins: tuple[str, ...] = ()) -
     context.on("response", on_response)
 
 
+class _Browsers:
+    """One Playwright driver and one Chromium for the whole session (starting them takes about a second,
+    and there are more than a hundred browser tests); a test with extra Chromium flags gets a Chromium of
+    its own. Each test still gets fresh browser contexts (cookies, storage, cache, service workers), closed
+    when it ends.
+
+    Between two sync calls Playwright marks its event loop as running in this thread
+    (playwright/_impl/_greenlets.py): left so between browser tests, every later test would run "inside an
+    event loop" (Django refuses ORM calls there, `asyncio.run` fails). `resume` marks it running again for
+    a browser test, `pause` clears the mark when the test ends; no sync call happens in between."""
+
+    def __init__(self, sync_api) -> None:
+        self._manager = sync_api.sync_playwright()
+        self.playwright = self._manager.start()
+        self._loop = self.playwright._loop
+        self._shared = None
+        self.pause()
+
+    def resume(self) -> None:
+        asyncio._set_running_loop(self._loop)
+
+    def pause(self) -> None:
+        asyncio._set_running_loop(None)
+
+    def launch(self, extra: list[str]):
+        return self.playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS + extra)
+
+    def shared(self):
+        if self._shared is None or not self._shared.is_connected():
+            self._shared = self.launch([])
+        return self._shared
+
+    def stop(self) -> None:
+        self.resume()
+        try:
+            if self._shared is not None and self._shared.is_connected():
+                self._shared.close()
+        finally:
+            self._manager.__exit__(None, None, None)
+            asyncio._set_running_loop(None)
+
+
+class _ConnectionsOpened:
+    """The database connections this thread opens from now on, in any greenlet (Playwright runs the test's
+    callbacks in greenlets of their own, whose connections `connections.close_all()` does not see)."""
+
+    def __init__(self) -> None:
+        self._opened: weakref.WeakSet = weakref.WeakSet()
+        self._thread = threading.get_ident()
+        connection_created.connect(self._record, weak=False)
+
+    def _record(self, sender, connection, **kwargs) -> None:
+        # Not those of the live server's threads, which close their own.
+        if connection._thread_ident == self._thread == threading.get_ident():
+            self._opened.add(connection)
+
+    def close(self) -> None:
+        connection_created.disconnect(self._record)
+        for wrapper in list(self._opened):
+            wrapper.close()
+
+
+@pytest.fixture(scope="session")
+def _browsers():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    browsers = _Browsers(sync_api)
+    yield browsers
+    browsers.stop()
+
+
 @pytest.fixture
-def page(request, monkeypatch, chromium_extra_args, unjudged_asset_origins):
+def page(request, monkeypatch, chromium_extra_args, unjudged_asset_origins, _browsers):
     """A Chromium page. The test fails on any console error, uncaught exception or missing asset of its
     pages (a CSP violation is a console error), in every browser context it opens (popups included),
     unless marked `@pytest.mark.allow_console_errors` with the reason."""
-    sync_api = pytest.importorskip("playwright.sync_api")
     # Playwright's sync API runs an event loop in this thread; the ORM calls of the test around it are
     # still plain synchronous code.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
     marker = request.node.get_closest_marker("chromium_args")
     extra = (list(marker.args[0]) if marker else []) + list(chromium_extra_args)
     errors: list[str] = []
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS + extra)
+    opened = _ConnectionsOpened()
+    _browsers.resume()
+    try:
+        browser = _browsers.launch(extra) if extra else _browsers.shared()
         new_context = browser.new_context
 
         def watched_context(**options):
@@ -122,10 +197,18 @@ def page(request, monkeypatch, chromium_extra_args, unjudged_asset_origins):
             context.set_default_timeout(15_000)
             yield context.new_page()
         finally:
-            browser.close()
-            # Inside this block the ORM runs in Playwright's context, with its own connections:
-            # left open, PostgreSQL would refuse to drop the test database at the end.
-            connections.close_all()
+            del browser.new_context
+            if extra:
+                browser.close()
+            else:
+                for context in browser.contexts:
+                    context.close()
+    finally:
+        _browsers.pause()
+        # Inside this block the ORM also runs in Playwright's greenlets (callbacks), each with its own
+        # connections: left open, PostgreSQL would refuse to drop the test database at the end.
+        opened.close()
+        connections.close_all()
     if not request.node.get_closest_marker("allow_console_errors"):
         assert not errors, "The pages logged errors:\n" + "\n".join(errors)
 
