@@ -2,8 +2,9 @@
 
 `sync_venue` fetches the feed first (network, outside any transaction; fetched.py), links each movie to
 its Film (films.py: shared by every cinema, resolved once per run), applies the feed in one transaction
-per venue (apply.py), then fetches the films' posters after the commit (posters.py). `sync_all` runs every active venue, each
-isolated from the others, and fetches the next venue's feed in a thread while it writes the current one.
+per venue (apply.py), then fetches the films' posters after the commit (posters.py). `sync_all` runs
+every active venue, each isolated from the others, and fetches the next venue's feed in a thread while
+it writes the current one.
 
 The pro keeps control: an offer they deactivated is never re-activated, a showtime they deleted never
 comes back (its `provider_ref` is kept on the deleted stock), and the fields they edited by hand on a
@@ -15,8 +16,8 @@ written with COPY (stocks.py), HTTP clients, prepared posters and what offers ta
 (film_values.py) are shared by the whole run, commits do not wait for the disk (decision 0037), a
 venue's writes, memo and run end go to the database as one query and the runs of 25 venues start
 together (decision 0041), an unchanged programme is not compared again, nor its answer read when the
-run already linked its movies (memo.py, fetched.py), and the venue's
-reads and INSERTs are statements written once, not querysets compiled per theatre (imported.py, stocks.py).
+run already linked its movies (memo.py, fetched.py, decision 0044), and the venue's reads and INSERTs
+are statements written once, not querysets compiled per theatre (imported.py, stocks.py).
 """
 
 import contextvars
