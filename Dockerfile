@@ -1,6 +1,5 @@
 # One image for every role of deploy/ (web, worker, jobs): the command chooses the role (compose.yaml).
-# Not built on the machine where it was written (no container engine there): see
-# docs/operations/multinode.md for what was checked and what was not.
+# Built and run by deploy/verify/verify.sh (docs/operations/multinode.md says what was verified and how).
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
