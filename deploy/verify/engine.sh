@@ -1,8 +1,10 @@
 #!/bin/sh
 # Starts or stops a Docker engine for deploy/verify/verify.sh on a machine without a service manager
-# (Debian's docker.io: dockerd, containerd, runc). The engine leaves the host firewall alone
-# (--iptables=false --ip6tables=false): no NAT from its bridges, hence --network host for builds in the
-# stand-ins and in compose.offline.yaml. Storage: overlay2, else vfs.
+# (Debian's docker.io: dockerd, containerd, runc). The engine leaves the host's network settings alone
+# (--iptables=false --ip6tables=false, and --ip-forward=false: dockerd would otherwise turn on
+# net.ipv4.ip_forward): no NAT from its bridges, hence --network host for builds in the stand-ins and
+# in compose.offline.yaml; containers on one bridge and the published ports need neither. Storage:
+# overlay2, else vfs.
 #   deploy/verify/engine.sh start | stop | status
 # "stop" only stops an engine that "start" started (its pid in var/verify/dockerd.pid), then removes
 # the docker0 bridge it created.
@@ -22,7 +24,7 @@ start)
     fi
     command -v dockerd > /dev/null || { echo "engine: no dockerd (apt-get install docker.io)" >&2; exit 1; }
     for driver in ${STORAGE_DRIVER:-overlay2 vfs}; do
-        dockerd --iptables=false --ip6tables=false --storage-driver="$driver" \
+        dockerd --iptables=false --ip6tables=false --ip-forward=false --storage-driver="$driver" \
             > "$state/dockerd.log" 2>&1 &
         echo $! > "$pidfile"
         i=0
