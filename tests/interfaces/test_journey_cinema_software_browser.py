@@ -36,9 +36,12 @@ SEATS = 10
 
 
 def _week(venue_id: int) -> tuple[dict, list[str]]:
-    """Seven evenings at 20:30 UTC from the day after tomorrow, each sold at two prices (one stock each)."""
+    """Seven evenings at 20:30 UTC from three days on, each sold at two prices (one stock each). The
+    first is more than 48 hours ahead whatever the hour of the run: this journey cancels its booking, and
+    a booking of a show that starts within 48 hours cannot be cancelled (from "the day after tomorrow",
+    the journey failed when run after 20:30 UTC)."""
     first = dt.datetime.now(dt.UTC).replace(hour=20, minute=30, second=0, microsecond=0) + dt.timedelta(
-        days=2
+        days=3
     )
     stocks = [
         {
