@@ -1,5 +1,7 @@
 """The side menu and the header's structure selector in a real browser, at the staff's desktop size."""
 
+import pytest
+
 from passculture.core.offerers.factories import MembershipFactory, VenueFactory
 from passculture.core.users.factories import ProFactory
 from tests.browser import BROWSER_MARKS, assert_accessible, log_in, screenshot
@@ -7,11 +9,18 @@ from tests.browser import BROWSER_MARKS, assert_accessible, log_in, screenshot
 pytestmark = BROWSER_MARKS
 
 
-def test_menu_and_structure_selector(page, live_server, client, transactional_db):
+@pytest.fixture
+def pro_page(page, live_server, client, transactional_db):
+    """The page, logged in as a pro member of two structures (the header then shows the selector)."""
     pro = ProFactory()
     for name in ("Le Carré Nantais", "Cinémas Voltaire"):
         VenueFactory(offerer=MembershipFactory(user=pro, offerer__name=name).offerer)
     log_in(page, client, pro, live_server.url)
+    return page
+
+
+def test_menu_and_structure_selector(pro_page, live_server):
+    page = pro_page
     page.set_viewport_size({"width": 1440, "height": 900})
     page.goto(f"{live_server.url}/pro/lieux/")
 
@@ -44,16 +53,11 @@ def _header_menu(page) -> dict:
     )
 
 
-def test_header_menu_is_valid_before_the_design_system_script_runs(
-    page, live_server, client, transactional_db
-):
+def test_header_menu_is_valid_before_the_design_system_script_runs(pro_page, live_server):
     """On a desktop the header's menu is shown inline, a plain block: until (or unless) DSFR's script runs,
     nothing may name it as if it were a dialog (axe: aria-prohibited-attr; it once failed a page test that
     ran axe before the script)."""
-    pro = ProFactory()
-    for name in ("Le Carré Nantais", "Cinémas Voltaire"):
-        VenueFactory(offerer=MembershipFactory(user=pro, offerer__name=name).offerer)
-    log_in(page, client, pro, live_server.url)
+    page = pro_page
     page.set_viewport_size({"width": 1440, "height": 900})
     page.route("**/dsfr.module.min.js", lambda route: route.abort())
     page.route("**/dsfr.nomodule.min.js", lambda route: route.abort())
@@ -63,13 +67,10 @@ def test_header_menu_is_valid_before_the_design_system_script_runs(
     assert_accessible(page, "pro header without the design system's script")
 
 
-def test_header_menu_opens_as_a_named_dialog_on_a_phone(page, live_server, client, transactional_db):
+def test_header_menu_opens_as_a_named_dialog_on_a_phone(pro_page, live_server):
     """Below DSFR's large breakpoint the menu is a dialog: its script gives it the role and names it after
     the button that opens it."""
-    pro = ProFactory()
-    for name in ("Le Carré Nantais", "Cinémas Voltaire"):
-        VenueFactory(offerer=MembershipFactory(user=pro, offerer__name=name).offerer)
-    log_in(page, client, pro, live_server.url)
+    page = pro_page
     page.set_viewport_size({"width": 375, "height": 740})
     page.goto(f"{live_server.url}/pro/")
 

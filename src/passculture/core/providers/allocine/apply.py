@@ -71,8 +71,9 @@ def apply_feed(
     statements: Statements | None = None,
 ) -> Outcome:
     """Writes the feed in bulk. `statements`: writes are added there, for the caller to send with its
-    own (`core.common.bulk.Statements`: one round trip); without it, they are sent before returning. `protected_offer_refs`: films dropped as invalid, whose showtimes must not
-    be taken for vanished ones (None: a film without a readable id was dropped, so no deletion at all).
+    own (`core.common.bulk.Statements`: one round trip); without it, they are sent before returning.
+    `protected_offer_refs`: films dropped as invalid, whose showtimes must not be taken for vanished ones
+    (None: a film without a readable id was dropped, so no deletion at all).
     `known_films`: what offers take from each movie, kept by the run (`film_values.film_values`)."""
     venue = settings_obj.venue
     outcome = Outcome()

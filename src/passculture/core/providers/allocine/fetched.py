@@ -20,23 +20,29 @@ class FetchedFeed:
     the answer is not read yet)."""
 
     def __init__(
-        self, theater_id: str, digest: str, raw: bytes | None, feed: FeedParseResult | None = None
+        self, theater_id: str, digest: str, raw: bytes | None = None, feed: FeedParseResult | None = None
     ) -> None:
         self.theater_id = theater_id
         self.digest = digest
         self.may_be_unchanged = feed is None
         self._raw = raw
-        self._feed = feed
+        self._feed: FeedParseResult | None = None
+        if feed is not None:
+            self._keep(feed)
 
     def read(self) -> FeedParseResult:
         """The films of the answer (read once); raises AllocineBadPayload as the client would."""
-        if self._feed is None:
-            assert self._raw is not None
-            self._feed = parse_feed(self._raw, theater_id=self.theater_id)
-            self._raw = None
-            if self._feed.errors:
-                self.digest = ""  # as memo.memo_digest: no memo of an answer with an invalid film
-        return self._feed
+        if self._feed is not None:
+            return self._feed
+        assert self._raw is not None
+        raw, self._raw = self._raw, None
+        return self._keep(parse_feed(raw, theater_id=self.theater_id))
+
+    def _keep(self, feed: FeedParseResult) -> FeedParseResult:
+        self._feed = feed
+        if feed.errors:
+            self.digest = ""  # no memo of an answer with an invalid film
+        return feed
 
 
 def fetch_feed(
@@ -52,7 +58,5 @@ def fetch_feed(
     digest = memo.answer_digest(settings_obj, hashlib.sha256(raw).hexdigest()) if memo_on else ""
     last = settings_obj.last_import_memo or {}
     if memo.may_be_unchanged(last, digest, at) and memo.remembered_films(last) is not None:
-        return FetchedFeed(theater_id, digest, raw)
-    feed = parse_feed(raw, theater_id=theater_id)
-    # As memo.memo_digest: no memo of an answer with an invalid film.
-    return FetchedFeed(theater_id, "" if feed.errors else digest, None, feed)
+        return FetchedFeed(theater_id, digest, raw=raw)
+    return FetchedFeed(theater_id, digest, feed=parse_feed(raw, theater_id=theater_id))

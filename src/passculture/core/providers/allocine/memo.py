@@ -28,7 +28,7 @@ Bump MEMO_VERSION whenever the mapping changes, so that no memo written by older
 import datetime as dt
 import hashlib
 import json
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings as django_settings
 from django.db import connection
@@ -37,7 +37,6 @@ from passculture.core.common import rows
 from passculture.core.offers.models import Offer, PriceCategory, Stock
 
 from .models import AllocineImportRun, AllocineVanishedShowtime, AllocineVenueSettings
-from .schemas import FeedParseResult
 
 REF_PREFIX = "allocine:"
 MEMO_VERSION = 5
@@ -79,15 +78,9 @@ def memo_enabled() -> bool:
     return connection.vendor == "postgresql" and getattr(django_settings, "ALLOCINE_SKIP_UNCHANGED", True)
 
 
-def memo_digest(settings_obj: AllocineVenueSettings, feed: FeedParseResult) -> str:
-    if feed.errors or not memo_enabled():
-        return ""
-    return answer_digest(settings_obj, feed.content_sha256)
-
-
 def answer_digest(settings_obj: AllocineVenueSettings, content_sha256: str) -> str:
-    """The digest of an answer's bytes with the settings, as `memo_digest` gives it for a feed read without
-    an invalid film ("" without bytes). Reads no database: fetched.py calls it in the feed's thread."""
+    """The memo's digest of an answer's bytes with the settings ("" without bytes). Reads no database:
+    fetched.py calls it in the feed's thread, and drops it for an answer with an invalid film."""
     if not content_sha256:
         return ""
     parts = (
@@ -130,9 +123,9 @@ def memo_after_apply(
     movie_ids: list[str],
 ) -> tuple[str, list] | None:
     """The memo of a clean import (None otherwise) as an SQL expression and its parameters: PostgreSQL
-        computes the state in the statement that stores the memo, inside the import's transaction, after
-        its writes (one round trip less per venue than reading the state first). `movie_ids`: the feed's movies
-    that FilmLinks.resolve links (not the special events), for `skips_reading`."""
+    computes the state in the statement that stores the memo, inside the import's transaction, after
+    its writes (one round trip less per venue than reading the state first). `movie_ids`: the feed's
+    movies that FilmLinks.resolve links (not the special events), for `remembered_films`."""
     if not digest or run.showtimes_kept_booked or outcome.vanished_booked or outcome.out_of_window:
         return None
     state_sql, state_params = _state_sql(venue_id, at)
@@ -170,11 +163,16 @@ def may_be_unchanged(memo: dict, digest: str, at: dt.datetime) -> bool:
     return not (at < since or (until is not None and at >= until))
 
 
-def remembered_films(memo: dict) -> tuple[int, list[str]] | None:
-    """(films seen, movie ids) kept by a memo of this version; None when it holds no such list."""
+class RememberedFilms(NamedTuple):
+    films_seen: int
+    movie_ids: list[str]
+
+
+def remembered_films(memo: dict) -> RememberedFilms | None:
+    """The films seen and the movie ids kept by a memo of this version; None when it holds no such list."""
     films_seen, movies = memo.get("films_seen"), memo.get("movies")
     if not isinstance(films_seen, int) or not isinstance(movies, list):
         return None
     if not all(isinstance(movie_id, str) for movie_id in movies):
         return None
-    return films_seen, movies
+    return RememberedFilms(films_seen, movies)

@@ -73,16 +73,17 @@ def _label_sql(connection) -> str:
     sql = _LABEL_SQL.get(connection.vendor)
     if sql is None:
         quote = connection.ops.quote_name
-        column = functools.partial(quoted_column, connection)
+        category = functools.partial(quoted_column, connection, PriceCategory)
+        label = functools.partial(quoted_column, connection, PriceCategoryLabel)
         pk = quote("id")
         c, lbl = quote(PriceCategory._meta.db_table), quote(PriceCategoryLabel._meta.db_table)
         # Names come from the models, quoted; the values are parameters.
         sql = _LABEL_SQL[connection.vendor] = (
-            f"SELECT (SELECT c.{column(PriceCategory, 'label')} FROM {c} c "  # noqa: S608
-            f"INNER JOIN {lbl} l ON l.{pk} = c.{column(PriceCategory, 'label')} "
-            f"WHERE l.{column(PriceCategoryLabel, 'venue')} = %s AND c.{column(PriceCategory, 'origin')} = %s "
+            f"SELECT (SELECT c.{category('label')} FROM {c} c "  # noqa: S608
+            f"INNER JOIN {lbl} l ON l.{pk} = c.{category('label')} "
+            f"WHERE l.{label('venue')} = %s AND c.{category('origin')} = %s "
             f"ORDER BY c.{pk} DESC LIMIT 1), "
-            f"(SELECT {pk} FROM {lbl} WHERE {column(PriceCategoryLabel, 'venue')} = %s AND {column(PriceCategoryLabel, 'label')} = %s)"
+            f"(SELECT {pk} FROM {lbl} WHERE {label('venue')} = %s AND {label('label')} = %s)"
         )
     return sql
 

@@ -129,24 +129,25 @@ def _sql(connection, count: int) -> str:
     template = _SQL.get(connection.alias)
     if template is None:
         quote = connection.ops.quote_name
-        column = functools.partial(quoted_column, connection)
+        stock = functools.partial(quoted_column, connection, Stock)
+        alert = functools.partial(quoted_column, connection, AllocineVanishedShowtime)
         names = {"pk": "id"}
-        selected = [f"s.{column(Stock, 'provider_ref')}"]
+        selected = [f"s.{stock('provider_ref')}"]
         for name in StockRow._fields[:-1]:
             if name == "open_alert_id":
                 selected.append(
-                    f"(SELECT a.{column(AllocineVanishedShowtime, 'id')} FROM {quote(AllocineVanishedShowtime._meta.db_table)} a "  # noqa: S608
-                    f"WHERE a.{column(AllocineVanishedShowtime, 'stock')} = s.{column(Stock, 'id')} "
-                    f"AND a.{column(AllocineVanishedShowtime, 'resolved_at')} IS NULL ORDER BY a.{column(AllocineVanishedShowtime, 'id')} LIMIT 1)"
+                    f"(SELECT a.{alert('id')} FROM {quote(AllocineVanishedShowtime._meta.db_table)} a "  # noqa: S608
+                    f"WHERE a.{alert('stock')} = s.{stock('id')} AND a.{alert('resolved_at')} IS NULL "
+                    f"ORDER BY a.{alert('id')} LIMIT 1)"
                 )
             else:
-                selected.append(f"s.{column(Stock, names.get(name, name))}")
-        selected.append(f"(s.{column(Stock, 'edited_fields')})::text")
+                selected.append(f"s.{stock(names.get(name, name))}")
+        selected.append(f"(s.{stock('edited_fields')})::text")
         # Names come from the models, quoted; the values are parameters.
         template = _SQL[connection.alias] = (
             f"SELECT {', '.join(selected)} FROM {quote(Stock._meta.db_table)} s "  # noqa: S608
-            f"WHERE s.{column(Stock, 'offer')} IN ({{ids}}) AND s.{column(Stock, 'provider_ref')}::text LIKE %s "
-            f"AND s.{column(Stock, 'beginning_datetime')} > %s"
+            f"WHERE s.{stock('offer')} IN ({{ids}}) AND s.{stock('provider_ref')}::text LIKE %s "
+            f"AND s.{stock('beginning_datetime')} > %s"
         )
     return template.replace("{ids}", ", ".join(["%s"] * count))
 

@@ -141,7 +141,7 @@ def _sync_venue(
     statements = Statements()
     ended = False
     try:
-        film_ids = connections.films.known(remembered[1]) if remembered is not None else None
+        film_ids = connections.films.known(remembered.movie_ids) if remembered is not None else None
         if film_ids is None:
             # Before the venue's transaction (films.py says why); each film is written in its own.
             film_ids = connections.films.resolve(answer.read().films, at)
@@ -149,7 +149,7 @@ def _sync_venue(
             memo_sql = None
             if remembered is not None and memo.programme_unchanged(last_memo, answer.digest, venue.pk, at):
                 outcome = Outcome()
-                run.films_seen = remembered[0]
+                run.films_seen = remembered.films_seen
                 run.programme_unchanged = True
             else:
                 feed = answer.read()
