@@ -21,6 +21,9 @@ from tests.conftest import utc
 
 from .conftest import celery_broker, use_smtp
 
+# A booking's email to the venue waits out its quiet hours: these tests run at noon (conftest).
+pytestmark = pytest.mark.usefixtures("daytime_at_the_venues")
+
 NOW = utc(2026, 12, 1, 9, 0)
 
 

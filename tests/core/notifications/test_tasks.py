@@ -23,6 +23,9 @@ from tests.helpers import redis_answers
 
 from .conftest import celery_broker
 
+# A booking's email to the venue waits out its quiet hours: these tests run at noon (conftest).
+pytestmark = pytest.mark.usefixtures("daytime_at_the_venues")
+
 NOW = utc(2026, 12, 1, 9, 0)
 
 REDIS_HOST, REDIS_PORT, REDIS_DB = "127.0.0.1", 6379, 13
