@@ -243,7 +243,9 @@ def test_journey_1_sign_up_validation_venue_bank_details_and_a_week_of_showtimes
     # Back home, the checklist's next step: an offer, then a week of showtimes every day at 14:00 and
     # 20:30, previewed then published.
     page.locator("#pro-menu").get_by_role("link", name="Accueil").click()
+    page.wait_for_url(f"{base}/pro/")
     steps = page.locator("#onboarding [data-step]")
+    steps.first.wait_for()
     assert steps.evaluate_all("items => items.map(i => i.dataset.done)") == ["true", "true", "true", "false"]
     page.locator("#onboarding").get_by_role("link", name="Créer une offre").click()
     # Step 1: a film nobody has programmed yet, typed; 2: details, no poster on purpose; 3: showtimes
