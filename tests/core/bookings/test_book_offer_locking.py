@@ -2,20 +2,25 @@
 UPDATE takes the places and the lock if nothing the booking read changed; otherwise the booking takes
 the row with SELECT ... FOR UPDATE and checks everything again."""
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
 from passculture.core.bookings import places
+from passculture.core.bookings.selectors import booking_refusal
 from passculture.core.bookings.services import book_offer, cancel_booking_by_beneficiary
 from passculture.core.common.exceptions import DomainError
 from passculture.core.common.models import AuditLog
-from passculture.core.credit.models import Debit, Deposit
+from passculture.core.credit.factories import DepositFactory
+from passculture.core.credit.models import CreditPolicy, Debit, Deposit
 from passculture.core.notifications.models import OutboxEmail
 from passculture.core.offers.factories import StockFactory
 from passculture.core.offers.models import Stock
 from passculture.core.users.factories import UserFactory
+from tests.core.bookings.conftest import NOW
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
@@ -156,12 +161,14 @@ def _statements(queries) -> list[str]:
 
 
 @pytest.mark.postgres_only
-def test_a_booking_runs_five_statements_and_a_refusal_read_sold_out_two(beneficiary):
+def test_a_booking_runs_five_statements_and_a_refusal_read_sold_out_one(beneficiary):
     """Pins the statements of decision 0043 (8 with decision 0040, 12 before it, 18 before decision 0039):
     one read of the stock with its offer, venue, offerer, price, the ticketing flag, whether the person
     already booked the offer and has a push device; the conditional UPDATE; the deposits locked; the
     booking's INSERT; then the deposit's UPDATE and the debit, audit and outbox INSERTs as one statement.
-    A refusal of a showtime read sold out reads the stock and the deposits, in no transaction."""
+    A refusal of a showtime read sold out, or of an offer read as booked already, makes only the first
+    statement, in no transaction: it also says when the person's last credit expires (decision 0045;
+    the deposits were read by a second statement before)."""
     stock = StockFactory(quantity=10)
 
     with CaptureQueriesContext(connection) as queries:
@@ -193,5 +200,68 @@ def test_a_booking_runs_five_statements_and_a_refusal_read_sold_out_two(benefici
     sold_out = StockFactory(quantity=2, booked_quantity=2)
     with CaptureQueriesContext(connection) as queries:
         assert _refusal(beneficiary, sold_out.pk) == "NOT_ENOUGH_PLACES"
-    assert _statements(queries) == ['SELECT t0."id", t0."offer_id",', 'SELECT t0."id", t0."user_id",']
+    assert _statements(queries) == ['SELECT t0."id", t0."offer_id",']
     assert "pushsubscription" in queries[0]["sql"] and "bookings_booking" in queries[0]["sql"]
+    assert "credit_deposit" in queries[0]["sql"]
+
+    with CaptureQueriesContext(connection) as queries:
+        assert _refusal(beneficiary, stock.pk) == "ALREADY_BOOKED"
+    assert _statements(queries) == ['SELECT t0."id", t0."offer_id",']
+
+
+# --- A refusal without a lock knows the credits by when the last one ends (decision 0045) ---------
+
+# When each credit of the person ends, from now; two credits are those of the 2025 policy.
+CREDITS = {
+    "none": [],
+    "usable": [dt.timedelta(days=700)],
+    "expired": [-dt.timedelta(days=1)],
+    "ending_this_instant": [dt.timedelta(0)],
+    "one_of_two_expired": [-dt.timedelta(days=1), dt.timedelta(days=300)],
+    "two_expired": [-dt.timedelta(days=2), -dt.timedelta(days=1)],
+}
+
+
+def _person_with_credits(ends: list[dt.timedelta]):
+    """Their credits are usable until `_end_credits` ends them."""
+    user = UserFactory()
+    codes = ["GRANT_17_2025", "GRANT_18_2025"] if len(ends) == 2 else ["GRANT_18_2021"]
+    for code, _end in zip(codes, ends, strict=False):
+        policy = CreditPolicy.objects.get(code=code)
+        granted_at = NOW - dt.timedelta(days=800)
+        DepositFactory(user=user, policy=policy, granted_at=granted_at, expires_at=NOW + dt.timedelta(days=1))
+    return user
+
+
+def _end_credits(user, ends: list[dt.timedelta]) -> None:
+    for deposit, end in zip(Deposit.objects.filter(user=user).order_by("pk"), ends, strict=True):
+        Deposit.objects.filter(pk=deposit.pk).update(expires_at=NOW + end)
+
+
+@pytest.mark.parametrize("price_cents", [8_00, 0])
+@pytest.mark.parametrize("refused_by", ["sold_out", "already_booked"])
+@pytest.mark.parametrize("credits", list(CREDITS))
+def test_a_refusal_without_a_lock_gives_the_reason_the_page_gives(credits, refused_by, price_cents):
+    ends = CREDITS[credits]
+    if refused_by == "already_booked" and not ends:
+        pytest.skip("nobody books without a credit")
+    person = _person_with_credits(ends)
+    if refused_by == "sold_out":
+        stock = StockFactory(quantity=2, booked_quantity=2, price_cents=price_cents)
+    else:
+        stock = StockFactory(quantity=10, price_cents=price_cents)
+        book_offer(person, stock.pk)
+    _end_credits(person, ends)
+    expected = {"sold_out": "NOT_ENOUGH_PLACES", "already_booked": "ALREADY_BOOKED"}[refused_by]
+    if not ends:
+        expected = "NO_DEPOSIT"
+    elif price_cents and max(ends) <= dt.timedelta(0):
+        expected = "DEPOSIT_EXPIRED"
+
+    with CaptureQueriesContext(connection) as queries:
+        code = _refusal(person, stock.pk)
+
+    assert code == expected
+    page = booking_refusal(person, Stock.objects.get(pk=stock.pk), at=NOW)
+    assert page is not None and page.code == code
+    assert len(_statements(queries)) == 1  # the stock's read, nothing more

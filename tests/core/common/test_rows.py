@@ -77,6 +77,24 @@ def test_filters_order_and_extra_columns():
     assert [e.pk for e in by_id.all(connection, ["test.order"])] == sorted(e.pk for e in entries)
 
 
+def test_an_extra_column_with_a_field_is_converted_as_that_field_s_column():
+    stock = StockFactory()
+    beginning = rows.field_of(Stock, "beginning_datetime")
+
+    def latest(conn, column):
+        """An aggregate: SQLite's driver then knows no declared type to convert it by."""
+        table, quote = conn.ops.quote_name(Stock._meta.db_table), conn.ops.quote_name
+        key, value = quote("id"), quote(beginning.column)
+        return f"SELECT MAX(s.{value}) FROM {table} s WHERE s.{key} = {column('', 'id')}", []
+
+    reader = rows.RowReader(Stock, extra=[("raw", latest), ("converted", latest, beginning)])
+    found = reader.one(connection, [stock.pk])
+
+    assert found.converted == stock.beginning_datetime  # an aware datetime on every backend
+    if connection.vendor == "sqlite":
+        assert isinstance(found.raw, str)  # what SQLite gives without the field's converters
+
+
 def test_a_condition_is_anded_to_the_equalities_with_its_params_given_at_each_call():
     entries = [AuditLog.objects.create(action="test.condition") for _ in range(3)]
     AuditLog.objects.create(action="test.other")

@@ -15,14 +15,14 @@ from django.db import connections
 
 from passculture.core.common import rows
 from passculture.core.common.rows import Param, RowReader, field_of, quoted_column
-from passculture.core.credit import selectors as credit_selectors
+from passculture.core.credit.models import Deposit
 from passculture.core.notifications import push
 from passculture.core.offers.models import Stock
 
 from . import hooks
 from .constants import BookingStatus
 from .models import Booking
-from .validation import check_booking, is_valid_quantity
+from .validation import check_booking_before_plan, is_valid_quantity
 
 STOCK_FOR_BOOKING = ("offer__venue__offerer", "price_category__label")
 MAX_ID = 2**63 - 1
@@ -35,6 +35,9 @@ class StockRead:
     stock: Stock | None  # None: no such stock
     # The external bookers (hooks) whose venue condition is false: they need not be asked.
     skip: frozenset[int]
+    # When the person's last credit expires; None when none was granted (or no such stock). All that a
+    # refusal without a lock needs of the credits (decision 0045).
+    credit_ends_at: dt.datetime | None
     # A non-cancelled booking of this offer by this person exists (the unique index refuses a second).
     already_booked: bool = False
     # The person has a device for push notifications.
@@ -44,7 +47,7 @@ class StockRead:
 @functools.cache
 def _stock_reader(conditions: tuple) -> RowReader:
     """The stock with its offer, venue, offerer and price, whether the person already booked the offer
-    and has a push device, and one flag per external booker that gave a venue condition (hooks): one
+    and has a push device, when their last credit expires, and one flag per external booker that gave a venue condition (hooks): one
     statement, its SQL built once."""
 
     def flag(venue_sql):
@@ -63,12 +66,19 @@ def _stock_reader(conditions: tuple) -> RowReader:
     def has_push_device(connection, column):
         return push.has_device_sql(connection, Param("user_id"))
 
+    def credit_ends_at(connection, column):
+        table = connection.ops.quote_name(Deposit._meta.db_table)
+        user, expires = (quoted_column(connection, Deposit, n) for n in ("user", "expires_at"))
+        # Names come from the model, quoted; the value is a parameter.
+        return f"SELECT MAX({expires}) FROM {table} WHERE {user} = %s", [Param("user_id")]  # noqa: S608
+
     return RowReader(
         Stock,
         related=STOCK_FOR_BOOKING,
         extra=[
             ("_already_booked", already_booked),
             ("_has_push_device", has_push_device),
+            ("_credit_ends_at", credit_ends_at, field_of(Deposit, "expires_at")),
             *((f"_booker_{index}", flag(venue_sql)) for index, venue_sql in conditions),
         ],
     )
@@ -83,10 +93,11 @@ def read_stock(stock_id: int, user, using: str = "default") -> StockRead:
     if 0 < stock_id <= MAX_ID:
         found = _stock_reader(conditions).one(connections[using], [stock_id], user_id=user.pk)
     if found is None:
-        return StockRead(None, frozenset(index for index, _ in conditions))
+        return StockRead(None, frozenset(index for index, _ in conditions), None)
     return StockRead(
         found,
         frozenset(index for index, _ in conditions if not getattr(found, f"_booker_{index}")),
+        credit_ends_at=found._credit_ends_at,
         already_booked=bool(found._already_booked),
         has_push_device=bool(found._has_push_device),
     )
@@ -146,13 +157,14 @@ def is_sold_out(stock: Stock, quantity: int) -> bool:
 
 def refuse_unlocked(user, read: StockRead, quantity: int, *, at: dt.datetime) -> None:
     """Raises the refusal of a booking of a stock read sold out, or of an offer the person was read to
-    have booked already (or an earlier check's refusal)."""
+    have booked already (or an earlier check's refusal). Nothing more is read: the checks before those
+    need of the credits only when the last one expires, read with the stock (decision 0045)."""
     assert read.stock is not None
-    check_booking(
+    check_booking_before_plan(
         user,
         read.stock,
         quantity,
-        deposits=credit_selectors.deposits_of(user),
+        credit_ends_at=read.credit_ends_at,
         already_booked=lambda: read.already_booked,
         at=at,
     )

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from passculture.core.credit.models import Deposit
-from passculture.core.credit.validation import check_has_credit_for, plan_spending
+from passculture.core.credit.validation import check_has_credit_for, last_expiry, plan_spending
 from passculture.core.offers.models import Stock
 from passculture.core.offers.validation import check_stock_is_bookable
 from passculture.core.users.exceptions import NotABeneficiary
@@ -47,12 +47,35 @@ def check_booking(
     the pages); `already_booked`: whether a non-cancelled booking of this offer exists, asked only once
     the cheaper checks passed; `places_taken`: book_offer's conditional UPDATE already took the places
     (it matches only when enough remain), so the count read before it is not checked again."""
-    check_is_beneficiary(user)
-    offer = stock.offer
-    check_quantity(quantity, is_duo=offer.is_duo)
+    check_booking_before_plan(
+        user,
+        stock,
+        quantity,
+        credit_ends_at=last_expiry(deposits),
+        already_booked=already_booked,
+        at=at,
+        places_taken=places_taken,
+    )
     total = stock.price_cents * quantity
-    check_has_credit_for(deposits, total, at=at)
+    return plan_spending(deposits, total, is_digital=stock.offer.is_digital, at=at)
+
+
+def check_booking_before_plan(
+    user,
+    stock: Stock,
+    quantity: int,
+    *,
+    credit_ends_at: dt.datetime | None,
+    already_booked: Callable[[], bool],
+    at: dt.datetime,
+    places_taken: bool = False,
+) -> None:
+    """The rules of `check_booking` that come before the credits are planned: they need of the credits
+    only when the last one expires (None: none was granted). A booking refused by the places or by an
+    earlier booking of the offer is refused here, whatever the amounts left (decision 0045)."""
+    check_is_beneficiary(user)
+    check_quantity(quantity, is_duo=stock.offer.is_duo)
+    check_has_credit_for(credit_ends_at, stock.price_cents * quantity, at=at)
     check_stock_is_bookable(stock, at, 0 if places_taken else quantity)
     if already_booked():
         raise AlreadyBooked()
-    return plan_spending(deposits, total, is_digital=offer.is_digital, at=at)

@@ -12,7 +12,8 @@ relations' caches filled), so callers cannot tell the difference.
 `extra`: more columns, each a name and a function returning (SQL, params) from the connection and a
 column formatter `column(path, attname)`; a `Param("name")` among the params is given at each call
 (`reader.one(connection, [pk], name=value)`) (the table alias of a relation path, "" for the model itself); its value is set
-on the instance under that name, like an annotation. `condition`: one more filter, a function of the same
+on the instance under that name, like an annotation; a third item, a model field, converts the value as
+a column of that field would be. `condition`: one more filter, a function of the same
 kind (its SQL is ANDed to the equalities, its params follow theirs).
 """
 
@@ -24,7 +25,10 @@ from typing import Any, cast
 from django.db.models import Field, Model
 
 Column = Callable[[str, str], str]
-Extra = tuple[str, Callable[[Any, Column], tuple[str, list]]]
+ExtraSql = Callable[[Any, Column], tuple[str, list]]
+# A name and its SQL; with a model field, the value goes through that field's converters (a datetime
+# read from SQLite's text, for one).
+Extra = tuple[str, ExtraSql] | tuple[str, ExtraSql, Field]
 
 
 def field_of(model: type[Model], name: str) -> Field:
@@ -89,6 +93,8 @@ class _Compiled:
     # Per table: (first column, number of columns, index of the pk, [(column index, converters, column)]).
     slices: list[tuple[int, int, int, list[tuple[int, list, Any]]]]
     extras_at: int
+    # Per extra column: the converters of its field, if it gave one.
+    extra_converters: list[tuple[list, Any]]
     condition_params: list
 
 
@@ -178,10 +184,17 @@ class RowReader:
 
         extras_at = len(columns)
         params: list = []
-        for _name, build in self.extra:
+        extra_converters: list[tuple[list, Any]] = []
+        for _name, build, *output in self.extra:
             sql, extra_params = build(connection, column)
             columns.append(f"({sql})")
             params.extend(extra_params)
+            if output:
+                value_col = output[0].cached_col
+                found = connection.ops.get_db_converters(value_col) + value_col.get_db_converters(connection)
+                extra_converters.append((found, value_col))
+            else:
+                extra_converters.append(([], None))
         meta = self.model._meta
         where = " AND ".join(f"t0.{quoted_column(connection, self.model, n)} = %s" for n in self.where)
         condition_params: list = []
@@ -196,7 +209,7 @@ class RowReader:
             )
         if self.for_update and connection.features.has_select_for_update:
             sql += " FOR UPDATE OF t0" if connection.features.has_select_for_update_of else " FOR UPDATE"
-        return _Compiled(sql, params, slices, extras_at, condition_params)
+        return _Compiled(sql, params, slices, extras_at, extra_converters, condition_params)
 
     def all(self, connection, params: Sequence, **given: Any) -> list[Any]:
         compiled = self.compiled(connection)
@@ -233,7 +246,10 @@ class RowReader:
             made.append(instance)
         root = made[0]
         assert root is not None
-        for (name, _build), value in zip(self.extra, row[compiled.extras_at :], strict=True):
+        extras = zip(self.extra, compiled.extra_converters, row[compiled.extras_at :], strict=True)
+        for (name, *_build), (found, col), value in extras:
+            for converter in found:
+                value = converter(value, col, connection)
             setattr(root, name, value)
         return root
 

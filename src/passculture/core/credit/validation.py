@@ -35,12 +35,18 @@ def shared_digital_room(deposits: list[Deposit]) -> int | None:
     return max(cap - sum(deposit.digital_spent_cents for deposit in deposits), 0)
 
 
-def check_has_credit_for(deposits: list[Deposit], total_cents: int, *, at: dt.datetime) -> None:
+def last_expiry(deposits: list[Deposit]) -> dt.datetime | None:
+    """When the last of these credits expires; None when there is none."""
+    return max((deposit.expires_at for deposit in deposits), default=None)
+
+
+def check_has_credit_for(ends_at: dt.datetime | None, total_cents: int, *, at: dt.datetime) -> None:
     """The first credit checks of a booking, before the stock's: a credit was granted (NO_DEPOSIT), and
-    one is still usable unless the booking is free (DEPOSIT_EXPIRED). `plan_spending` does the rest."""
-    if not deposits:
+    one is still usable unless the booking is free (DEPOSIT_EXPIRED). `ends_at`: when the person's last
+    credit expires (`last_expiry`), None when none was granted. `plan_spending` does the rest."""
+    if ends_at is None:
         raise NoDeposit()
-    if total_cents and not any(at < deposit.expires_at for deposit in deposits):
+    if total_cents and not at < ends_at:
         raise DepositExpired()
 
 
