@@ -17,7 +17,7 @@ from passculture.core.common.models import AuditLog
 from passculture.core.credit.factories import DepositFactory
 from passculture.core.credit.models import CreditPolicy, Debit, Deposit
 from passculture.core.notifications.models import OutboxEmail
-from passculture.core.offers.factories import StockFactory
+from passculture.core.offers.factories import StockFactory, ThingStockFactory
 from passculture.core.offers.models import Stock
 from passculture.core.users.factories import UserFactory
 from tests.core.bookings.conftest import NOW
@@ -265,3 +265,92 @@ def test_a_refusal_without_a_lock_gives_the_reason_the_page_gives(credits, refus
     page = booking_refusal(person, Stock.objects.get(pk=stock.pk), at=NOW)
     assert page is not None and page.code == code
     assert len(_statements(queries)) == 1  # the stock's read, nothing more
+
+
+# Each credit: (days until it ends, euros left on it); two credits are those of the 2025 policy.
+SHORT = {
+    "one_short": ([(700, 5)], 8_00, "INSUFFICIENT_CREDIT"),
+    "two_enough_together": ([(300, 2), (700, 6)], 8_00, "booked"),
+    "two_short_together": ([(300, 2), (700, 5)], 8_00, "INSUFFICIENT_CREDIT"),
+    "expired_credit_not_counted": ([(-1, 300), (700, 5)], 8_00, "INSUFFICIENT_CREDIT"),
+    "free_showtime": ([(700, 0)], 0, "booked"),
+    "exactly_enough": ([(700, 8)], 8_00, "booked"),
+}
+
+
+def _person_with_credit_left(credits: list[tuple[int, int]]):
+    user = UserFactory()
+    codes = ["GRANT_17_2025", "GRANT_18_2025"] if len(credits) == 2 else ["GRANT_18_2021"]
+    for code, (days, euros) in zip(codes, credits, strict=True):
+        DepositFactory(
+            user=user,
+            policy=CreditPolicy.objects.get(code=code),
+            amount_cents=300_00,
+            spent_cents=300_00 - euros * 100,
+            granted_at=NOW - dt.timedelta(days=800),
+            expires_at=NOW + dt.timedelta(days=days),
+        )
+    return user
+
+
+@pytest.mark.parametrize("case", list(SHORT))
+def test_a_credit_short_of_the_price_is_refused_without_a_lock(case):
+    credits, price_cents, expected = SHORT[case]
+    person = _person_with_credit_left(credits)
+    stock = StockFactory(quantity=10, price_cents=price_cents)
+    if expected == "booked":
+        assert book_offer(person, stock.pk).amount_cents == price_cents
+        return
+    page = booking_refusal(person, stock, at=NOW)
+    assert page is not None and page.code == expected
+
+    with CaptureQueriesContext(connection) as queries:
+        assert _refusal(person, stock.pk) == expected
+
+    assert len(_statements(queries)) == 1  # the stock's read, nothing more
+    assert Stock.objects.get(pk=stock.pk).booked_quantity == 0
+
+
+def test_a_duo_short_of_credit_for_two_places_is_refused_without_a_lock():
+    person = _person_with_credit_left([(700, 12)])
+    stock = StockFactory(quantity=10, price_cents=8_00, offer__is_duo=True)
+
+    with CaptureQueriesContext(connection) as queries, pytest.raises(DomainError) as refusal:
+        book_offer(person, stock.pk, quantity=2)
+
+    assert refusal.value.code == "INSUFFICIENT_CREDIT"
+    assert len(_statements(queries)) == 1
+    assert book_offer(person, stock.pk, quantity=1).quantity == 1
+
+
+@pytest.mark.parametrize(
+    ("setup", "expected"),
+    [("sold_out", "NOT_ENOUGH_PLACES"), ("booked_before", "ALREADY_BOOKED"), ("expired", "DEPOSIT_EXPIRED")],
+)
+def test_a_credit_short_of_the_price_comes_after_the_earlier_reasons(setup, expected):
+    person = _person_with_credit_left([(700, 10)])
+    stock = StockFactory(quantity=10, price_cents=8_00)
+    if setup == "sold_out":
+        Stock.objects.filter(pk=stock.pk).update(booked_quantity=10)
+    elif setup == "booked_before":
+        book_offer(person, stock.pk)  # 2 EUR left
+    Deposit.objects.filter(user=person).update(spent_cents=300_00 - 2_00)
+    if setup == "expired":
+        Deposit.objects.filter(user=person).update(expires_at=NOW)
+
+    assert _refusal(person, stock.pk) == expected
+    assert booking_refusal(person, Stock.objects.get(pk=stock.pk), at=NOW).code == expected
+
+
+def test_a_digital_offer_short_of_its_cap_is_told_under_the_locks_as_before():
+    """The digital cap is planned on every credit read under its lock: such an offer goes the usual way,
+    and says the same as the page."""
+    person = _person_with_credit_left([(700, 50)])
+    Deposit.objects.filter(user=person).update(digital_spent_cents=F("digital_cap_cents"))
+    digital = ThingStockFactory(price_cents=8_00, offer__url="https://example.org/film")
+    short = ThingStockFactory(price_cents=60_00, offer__url="https://example.org/serie")
+
+    assert _refusal(person, digital.pk) == "DIGITAL_CAP_REACHED"
+    assert booking_refusal(person, digital, at=NOW).code == "DIGITAL_CAP_REACHED"
+    assert _refusal(person, short.pk) == "INSUFFICIENT_CREDIT"
+    assert booking_refusal(person, short, at=NOW).code == "INSUFFICIENT_CREDIT"

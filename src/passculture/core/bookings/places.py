@@ -15,6 +15,7 @@ from django.db import connections
 
 from passculture.core.common import rows
 from passculture.core.common.rows import Param, RowReader, field_of, quoted_column
+from passculture.core.credit.exceptions import InsufficientCredit
 from passculture.core.credit.models import Deposit
 from passculture.core.notifications import push
 from passculture.core.offers.models import Stock
@@ -35,9 +36,13 @@ class StockRead:
     stock: Stock | None  # None: no such stock
     # The external bookers (hooks) whose venue condition is false: they need not be asked.
     skip: frozenset[int]
-    # When the person's last credit expires; None when none was granted (or no such stock). All that a
-    # refusal without a lock needs of the credits (decision 0045).
+    # The clock when it was read: the instant of a refusal without a lock.
+    at: dt.datetime
+    # When the person's last credit expires, None when none was granted (or no such stock); and what
+    # their credits usable at `at` may still spend. All a refusal without a lock needs of the credits
+    # (decision 0045).
     credit_ends_at: dt.datetime | None
+    credit_room_cents: int = 0
     # A non-cancelled booking of this offer by this person exists (the unique index refuses a second).
     already_booked: bool = False
     # The person has a device for push notifications.
@@ -46,9 +51,9 @@ class StockRead:
 
 @functools.cache
 def _stock_reader(conditions: tuple) -> RowReader:
-    """The stock with its offer, venue, offerer and price, whether the person already booked the offer
-    and has a push device, when their last credit expires, and one flag per external booker that gave a venue condition (hooks): one
-    statement, its SQL built once."""
+    """The stock with its offer, venue, offerer and price; whether the person already booked the offer
+    and has a push device, when their last credit expires and what their usable credits may spend; one
+    flag per external booker that gave a venue condition (hooks): one statement, its SQL built once."""
 
     def flag(venue_sql):
         return lambda connection, column: venue_sql(connection, column("offer", "venue_id"))
@@ -72,6 +77,21 @@ def _stock_reader(conditions: tuple) -> RowReader:
         # Names come from the model, quoted; the value is a parameter.
         return f"SELECT MAX({expires}) FROM {table} WHERE {user} = %s", [Param("user_id")]  # noqa: S608
 
+    def credit_room(connection, column):
+        """What `plan_spending` would find the usable credits may spend on an offer that is not digital
+        (each credit's amount left, never under 0)."""
+        table = connection.ops.quote_name(Deposit._meta.db_table)
+        user, expires, amount, spent = (
+            quoted_column(connection, Deposit, n)
+            for n in ("user", "expires_at", "amount_cents", "spent_cents")
+        )
+        room = f"CASE WHEN {amount} > {spent} THEN {amount} - {spent} ELSE 0 END"
+        return (
+            # Names come from the model, quoted; the values are parameters.
+            f"SELECT COALESCE(SUM({room}), 0) FROM {table} WHERE {user} = %s AND {expires} > %s",  # noqa: S608
+            [Param("user_id"), Param("at")],
+        )
+
     return RowReader(
         Stock,
         related=STOCK_FOR_BOOKING,
@@ -79,25 +99,31 @@ def _stock_reader(conditions: tuple) -> RowReader:
             ("_already_booked", already_booked),
             ("_has_push_device", has_push_device),
             ("_credit_ends_at", credit_ends_at, field_of(Deposit, "expires_at")),
+            ("_credit_room_cents", credit_room),
             *((f"_booker_{index}", flag(venue_sql)) for index, venue_sql in conditions),
         ],
     )
 
 
-def read_stock(stock_id: int, user, using: str = "default") -> StockRead:
-    """The stock as the booking reads it, without a lock, with what the booking needs to know about the
-    person and the ticketing hooks. An unknown stock: every conditional booker skipped (none sells it)."""
+def read_stock(stock_id: int, user, at: dt.datetime, using: str = "default") -> StockRead:
+    """The stock as the booking reads it at `at`, without a lock, with what the booking needs to know
+    about the person and the ticketing hooks. An unknown stock: every conditional booker skipped (none
+    sells it)."""
     conditions = tuple(hooks.venue_conditions())
     stock_id = Stock._meta.pk.get_prep_value(stock_id)
     found = None
     if 0 < stock_id <= MAX_ID:
-        found = _stock_reader(conditions).one(connections[using], [stock_id], user_id=user.pk)
+        connection = connections[using]
+        at_value = field_of(Deposit, "expires_at").get_db_prep_value(at, connection)
+        found = _stock_reader(conditions).one(connection, [stock_id], user_id=user.pk, at=at_value)
     if found is None:
-        return StockRead(None, frozenset(index for index, _ in conditions), None)
+        return StockRead(None, frozenset(index for index, _ in conditions), at, None)
     return StockRead(
         found,
         frozenset(index for index, _ in conditions if not getattr(found, f"_booker_{index}")),
+        at,
         credit_ends_at=found._credit_ends_at,
+        credit_room_cents=int(found._credit_room_cents),
         already_booked=bool(found._already_booked),
         has_push_device=bool(found._has_push_device),
     )
@@ -155,10 +181,32 @@ def is_sold_out(stock: Stock, quantity: int) -> bool:
     )
 
 
-def refuse_unlocked(user, read: StockRead, quantity: int, *, at: dt.datetime) -> None:
-    """Raises the refusal of a booking of a stock read sold out, or of an offer the person was read to
-    have booked already (or an earlier check's refusal). Nothing more is read: the checks before those
-    need of the credits only when the last one expires, read with the stock (decision 0045)."""
+def may_refuse_unlocked(read: StockRead, quantity: int) -> bool:
+    """Whether what was read already refuses the booking: the showtime sold out, the offer booked
+    already, or the usable credits short of its price. `refuse_unlocked` then says why."""
+    stock = read.stock
+    return stock is not None and (
+        read.already_booked or is_sold_out(stock, quantity) or _is_short_of_credit(read, quantity)
+    )
+
+
+def _is_short_of_credit(read: StockRead, quantity: int) -> bool:
+    assert read.stock is not None
+    # A digital offer's cap is the plan's: `plan_spending` with every credit read under its lock. A
+    # quantity the rules refuse is refused by them, in their order.
+    return (
+        isinstance(quantity, int)
+        and not read.stock.offer.is_digital
+        and read.stock.price_cents * quantity > read.credit_room_cents
+    )
+
+
+def refuse_unlocked(user, read: StockRead, quantity: int) -> None:
+    """Raises the refusal of a booking that `may_refuse_unlocked` said was refused, as of the read
+    (`read.at`): the checks of `check_booking`, in their order, on what was read. Nothing more is read:
+    the checks before the spending plan need of the credits only when the last one expires, and the plan
+    of a booking that is not digital fails exactly when the usable credits may spend less than its price
+    (INSUFFICIENT_CREDIT, decision 0045)."""
     assert read.stock is not None
     check_booking_before_plan(
         user,
@@ -166,5 +214,7 @@ def refuse_unlocked(user, read: StockRead, quantity: int, *, at: dt.datetime) ->
         quantity,
         credit_ends_at=read.credit_ends_at,
         already_booked=lambda: read.already_booked,
-        at=at,
+        at=read.at,
     )
+    if _is_short_of_credit(read, quantity):
+        raise InsufficientCredit()

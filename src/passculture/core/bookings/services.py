@@ -69,7 +69,7 @@ def book_offer(user, stock_id: int, quantity: int = 1, *, at: dt.datetime | None
     """Books `quantity` places of a stock for a beneficiary, under locks (stock, then deposit). A stock
     sold through a cinema's ticketing system is booked there first (hooks, decision 0029); whether its
     venue may be is read in the same statement as the stock (decision 0040)."""
-    read = places.read_stock(stock_id, user)
+    read = places.read_stock(stock_id, user, at or utcnow())
     booking = hooks.book_externally(user, stock_id, quantity, at=at, skip=read.skip)
     if booking is not None:
         return booking
@@ -89,13 +89,14 @@ def book_locally(
     what `places.read_stock` just read, else it is read here."""
     for attempt in range(TOKEN_ATTEMPTS):
         if attempt or read is None:
-            read = places.read_stock(stock_id, user)
-        if read.stock is not None and (read.already_booked or places.is_sold_out(read.stock, quantity)):
+            read = places.read_stock(stock_id, user, at or utcnow())
+        if places.may_refuse_unlocked(read, quantity):
             # Refused without a transaction nor a lock: the checks on what was just read say why, in
             # their usual order, the first being that the person is a beneficiary (a refusal changes
             # nothing, so no lock is needed to be right about it: it is right as of the read). A person
-            # who already booked the offer no longer takes the stock row's lock just to be told so.
-            places.refuse_unlocked(user, read, quantity, at=at or utcnow())
+            # who already booked the offer, or whose credit is short of its price, no longer takes the
+            # stock row's lock just to be told so (decision 0045).
+            places.refuse_unlocked(user, read, quantity)
         token = rules.generate_token()
         try:
             return _book_offer(
