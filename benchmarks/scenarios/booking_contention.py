@@ -11,6 +11,11 @@ measure one CPU core running Python rather than PostgreSQL's row locking, and wo
 comparable with pgbench, whose C clients are not limited that way. Each process has its own
 connection, like one gunicorn worker.
 
+The data must outlast the run, or bookings/s measures its size: half the showtimes are large and must
+not sell out, and most of the credit granted must be left at the end. The run reports what it used
+(`supply`) and says when the data ran out (`supply_ran_out`): its ratio is then not a speed. The
+defaults (2,000 seats, 600 beneficiaries per client) keep both under half at 500 bookings/s.
+
 pgbench -N (TPC-B without the branch/teller updates: 3 UPDATE/SELECT/INSERT on accounts and
 history) runs in the same run on a scratch database with the same number of clients and the same
 duration. The ratio bookings/s / pgbench TPS says what fraction of this machine's raw transactional
@@ -40,12 +45,12 @@ READY_TIMEOUT = 120  # seconds for the client processes to start and connect
 def add_arguments(group: argparse._ArgumentGroup) -> None:
     group.add_argument("--clients", type=int, default=8, help="concurrent client processes (N)")
     group.add_argument("--showtimes", type=int, default=20, help="showtimes to book (M)")
-    group.add_argument("--seats", type=int, default=500, help="seats of the odd showtimes")
+    group.add_argument("--seats", type=int, default=2000, help="seats of the odd showtimes")
     group.add_argument(
         "--hot-seats", type=int, default=10, help="seats of the even showtimes, which sell out early"
     )
     group.add_argument(
-        "--beneficiaries-per-client", type=int, default=100, help="k: N*k beneficiaries, shared"
+        "--beneficiaries-per-client", type=int, default=600, help="k: N*k beneficiaries, shared"
     )
     group.add_argument("--duration", type=int, default=15, help="seconds of booking (and of pgbench)")
     group.add_argument("--seed", type=int, default=1)
@@ -337,6 +342,33 @@ def check_invariants(successes: int, stock_ids: list[int] | None = None) -> dict
     return checks
 
 
+# Above this share of the credit spent, or with a large showtime sold out, the run measured the data.
+SUPPLY_LIMIT = 0.5
+
+
+def supply_used(large_seats: int) -> dict:
+    """What the run used of what it was given: the seats of the large showtimes (`large_seats` each) and
+    the credit granted. When either ran out, bookings/s says how much there was to book, not how fast."""
+    from django.db.models import Sum
+
+    from passculture.core.credit.models import Deposit
+    from passculture.core.offers.models import Stock
+
+    large = Stock.objects.filter(quantity=large_seats).aggregate(
+        seats=Sum("quantity"), booked=Sum("booked_quantity")
+    )
+    credit = Deposit.objects.aggregate(granted=Sum("amount_cents"), spent=Sum("spent_cents"))
+    used = {
+        "large_showtimes_seats_taken": round((large["booked"] or 0) / (large["seats"] or 1), 3),
+        "large_showtimes_sold_out": Stock.objects.filter(
+            quantity=large_seats, booked_quantity=large_seats
+        ).count(),
+        "credit_spent": round((credit["spent"] or 0) / (credit["granted"] or 1), 3),
+    }
+    used["ran_out"] = used["large_showtimes_sold_out"] > 0 or used["credit_spent"] > SUPPLY_LIMIT
+    return used
+
+
 # --- pgbench ------------------------------------------------------------------------------------
 
 TPS_RE = re.compile(r"^tps = ([0-9.]+) \(without initial connection time\)", re.MULTILINE)
@@ -451,6 +483,7 @@ def run(args: argparse.Namespace) -> dict:
     refusals = sum(outcomes.values())
 
     checks = check_invariants(successes)
+    supply = supply_used(args.seats)
     connection.close()
     pgbench = (
         {"skipped": "--no-pgbench"} if args.no_pgbench else run_pgbench(url, args.clients, args.duration)
@@ -510,6 +543,8 @@ def run(args: argparse.Namespace) -> dict:
         "oversell": checks["oversell"],
         "overspend": checks["overspend"],
         "checks": checks,
+        "supply": supply,
+        "supply_ran_out": supply["ran_out"],
         "pgbench": pgbench,
         "pgbench_tps": pgbench_tps,
         "ratio": round(bookings_per_s / pgbench_tps, 4) if pgbench_tps else None,
@@ -530,5 +565,13 @@ def _print_summary(result: dict) -> None:
         f"load {result['load_average_at_start']}  client CPU {result['client_cpu_ms_per_attempt']} ms/attempt\n"
         f"  oversell {result['oversell']}  overspend {result['overspend']}  "
         f"sold-out showtimes {result['checks']['sold_out_showtimes']}\n"
+        f"  supply used: large showtimes' seats {result['supply']['large_showtimes_seats_taken']:.0%}, "
+        f"credit {result['supply']['credit_spent']:.0%}\n"
         f"  pgbench tps {result['pgbench_tps']}  ratio bookings/s / tps = {result['ratio']}"
     )
+    if result["supply_ran_out"]:
+        print(
+            "  WARNING: the data ran out (a large showtime sold out, or over half the credit spent): "
+            "bookings/s measured its size, not the booking's speed. Give more --seats or "
+            "--beneficiaries-per-client."
+        )

@@ -35,3 +35,33 @@ def test_runner_exposes_the_booking_contention_defaults():
     parser, _ = build_parser()
     args = parser.parse_args([])
     assert (args.scenario, args.clients, args.showtimes, args.duration) == ("booking_contention", 8, 20, 15)
+
+
+@pytest.mark.django_db
+def test_the_run_says_when_its_data_ran_out():
+    from passculture.core.credit.factories import DepositFactory
+    from passculture.core.offers.factories import StockFactory
+
+    large = [StockFactory(quantity=100, booked_quantity=booked) for booked in (30, 50)]
+    StockFactory(quantity=10, booked_quantity=10)  # a small showtime sold out: expected
+    DepositFactory(amount_cents=300_00, spent_cents=100_00)
+    DepositFactory(amount_cents=100_00, spent_cents=0)
+
+    used = scenario.supply_used(large_seats=100)
+    assert used == {
+        "large_showtimes_seats_taken": 0.4,
+        "large_showtimes_sold_out": 0,
+        "credit_spent": 0.25,
+        "ran_out": False,
+    }
+
+    type(large[0]).objects.filter(pk=large[0].pk).update(booked_quantity=100)
+    assert scenario.supply_used(large_seats=100)["ran_out"] is True
+
+
+@pytest.mark.django_db
+def test_over_half_the_credit_spent_is_data_that_ran_out():
+    from passculture.core.credit.factories import DepositFactory
+
+    DepositFactory(amount_cents=300_00, spent_cents=151_00)
+    assert scenario.supply_used(large_seats=100)["ran_out"] is True
