@@ -346,23 +346,20 @@ def check_invariants(successes: int, stock_ids: list[int] | None = None) -> dict
 SUPPLY_LIMIT = 0.5
 
 
-def supply_used(large_seats: int) -> dict:
-    """What the run used of what it was given: the seats of the large showtimes (`large_seats` each) and
-    the credit granted. When either ran out, bookings/s says how much there was to book, not how fast."""
-    from django.db.models import Sum
+def supply_used(large_ids: list[int]) -> dict:
+    """What the run used of what it was given: the seats of the large showtimes (`large_ids`) and the
+    credit granted. When either ran out, bookings/s says how much there was to book, not how fast."""
+    from django.db.models import F, Sum
 
     from passculture.core.credit.models import Deposit
     from passculture.core.offers.models import Stock
 
-    large = Stock.objects.filter(quantity=large_seats).aggregate(
-        seats=Sum("quantity"), booked=Sum("booked_quantity")
-    )
+    large_stocks = Stock.objects.filter(pk__in=large_ids)
+    large = large_stocks.aggregate(seats=Sum("quantity"), booked=Sum("booked_quantity"))
     credit = Deposit.objects.aggregate(granted=Sum("amount_cents"), spent=Sum("spent_cents"))
     used = {
         "large_showtimes_seats_taken": round((large["booked"] or 0) / (large["seats"] or 1), 3),
-        "large_showtimes_sold_out": Stock.objects.filter(
-            quantity=large_seats, booked_quantity=large_seats
-        ).count(),
+        "large_showtimes_sold_out": large_stocks.filter(booked_quantity__gte=F("quantity")).count(),
         "credit_spent": round((credit["spent"] or 0) / (credit["granted"] or 1), 3),
     }
     used["ran_out"] = used["large_showtimes_sold_out"] > 0 or used["credit_spent"] > SUPPLY_LIMIT
@@ -483,7 +480,7 @@ def run(args: argparse.Namespace) -> dict:
     refusals = sum(outcomes.values())
 
     checks = check_invariants(successes)
-    supply = supply_used(args.seats)
+    supply = supply_used(data["stock_ids"][1::2])  # the odd showtimes: --seats each
     connection.close()
     pgbench = (
         {"skipped": "--no-pgbench"} if args.no_pgbench else run_pgbench(url, args.clients, args.duration)

@@ -47,7 +47,7 @@ def test_the_run_says_when_its_data_ran_out():
     DepositFactory(amount_cents=300_00, spent_cents=100_00)
     DepositFactory(amount_cents=100_00, spent_cents=0)
 
-    used = scenario.supply_used(large_seats=100)
+    used = scenario.supply_used([stock.pk for stock in large])
     assert used == {
         "large_showtimes_seats_taken": 0.4,
         "large_showtimes_sold_out": 0,
@@ -56,7 +56,7 @@ def test_the_run_says_when_its_data_ran_out():
     }
 
     type(large[0]).objects.filter(pk=large[0].pk).update(booked_quantity=100)
-    assert scenario.supply_used(large_seats=100)["ran_out"] is True
+    assert scenario.supply_used([stock.pk for stock in large])["ran_out"] is True
 
 
 @pytest.mark.django_db
@@ -64,4 +64,4 @@ def test_over_half_the_credit_spent_is_data_that_ran_out():
     from passculture.core.credit.factories import DepositFactory
 
     DepositFactory(amount_cents=300_00, spent_cents=151_00)
-    assert scenario.supply_used(large_seats=100)["ran_out"] is True
+    assert scenario.supply_used([])["ran_out"] is True

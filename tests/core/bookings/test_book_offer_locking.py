@@ -19,6 +19,7 @@ from passculture.core.credit.models import CreditPolicy, Debit, Deposit
 from passculture.core.notifications.models import OutboxEmail
 from passculture.core.offers.factories import StockFactory, ThingStockFactory
 from passculture.core.offers.models import Stock
+from passculture.core.users.constants import Role
 from passculture.core.users.factories import UserFactory
 from tests.core.bookings.conftest import NOW
 
@@ -325,11 +326,21 @@ def test_a_duo_short_of_credit_for_two_places_is_refused_without_a_lock():
 
 @pytest.mark.parametrize(
     ("setup", "expected"),
-    [("sold_out", "NOT_ENOUGH_PLACES"), ("booked_before", "ALREADY_BOOKED"), ("expired", "DEPOSIT_EXPIRED")],
+    [
+        ("sold_out", "NOT_ENOUGH_PLACES"),
+        ("booked_before", "ALREADY_BOOKED"),
+        ("expired", "DEPOSIT_EXPIRED"),
+        ("not_a_beneficiary", "NOT_A_BENEFICIARY"),
+        ("two_places_not_duo", "INVALID_BOOKING_QUANTITY"),
+    ],
 )
 def test_a_credit_short_of_the_price_comes_after_the_earlier_reasons(setup, expected):
     person = _person_with_credit_left([(700, 10)])
     stock = StockFactory(quantity=10, price_cents=8_00)
+    quantity = 2 if setup == "two_places_not_duo" else 1
+    if setup == "not_a_beneficiary":
+        type(person).objects.filter(pk=person.pk).update(role=Role.PRO)
+        person.refresh_from_db()
     if setup == "sold_out":
         Stock.objects.filter(pk=stock.pk).update(booked_quantity=10)
     elif setup == "booked_before":
@@ -338,19 +349,50 @@ def test_a_credit_short_of_the_price_comes_after_the_earlier_reasons(setup, expe
     if setup == "expired":
         Deposit.objects.filter(user=person).update(expires_at=NOW)
 
-    assert _refusal(person, stock.pk) == expected
-    assert booking_refusal(person, Stock.objects.get(pk=stock.pk), at=NOW).code == expected
+    with pytest.raises(DomainError) as refusal:
+        book_offer(person, stock.pk, quantity=quantity)
+    assert refusal.value.code == expected
+    assert booking_refusal(person, Stock.objects.get(pk=stock.pk), quantity, at=NOW).code == expected
 
 
-def test_a_digital_offer_short_of_its_cap_is_told_under_the_locks_as_before():
-    """The digital cap is planned on every credit read under its lock: such an offer goes the usual way,
-    and says the same as the page."""
+def test_a_digital_offer_over_the_credit_left_is_refused_without_a_lock_and_its_cap_under_them():
+    """Over what the credits have left, a digital offer is short of credit whatever its cap; within it,
+    the shared digital cap is planned on every credit read under its lock, as before."""
     person = _person_with_credit_left([(700, 50)])
     Deposit.objects.filter(user=person).update(digital_spent_cents=F("digital_cap_cents"))
     digital = ThingStockFactory(price_cents=8_00, offer__url="https://example.org/film")
     short = ThingStockFactory(price_cents=60_00, offer__url="https://example.org/serie")
 
-    assert _refusal(person, digital.pk) == "DIGITAL_CAP_REACHED"
-    assert booking_refusal(person, digital, at=NOW).code == "DIGITAL_CAP_REACHED"
-    assert _refusal(person, short.pk) == "INSUFFICIENT_CREDIT"
+    with CaptureQueriesContext(connection) as queries:
+        assert _refusal(person, short.pk) == "INSUFFICIENT_CREDIT"
+    assert len(_statements(queries)) == 1
     assert booking_refusal(person, short, at=NOW).code == "INSUFFICIENT_CREDIT"
+
+    with CaptureQueriesContext(connection) as queries:
+        assert _refusal(person, digital.pk) == "DIGITAL_CAP_REACHED"
+    assert len(_statements(queries)) > 1  # told under the locks
+    assert booking_refusal(person, digital, at=NOW).code == "DIGITAL_CAP_REACHED"
+
+
+def test_a_credit_ending_at_the_instant_of_the_read_is_not_counted():
+    person = _person_with_credit_left([(700, 300), (700, 5)])
+    first = Deposit.objects.filter(user=person).order_by("pk").first()
+    Deposit.objects.filter(pk=first.pk).update(expires_at=NOW)  # 300 EUR left, ending now
+    stock = StockFactory(quantity=10, price_cents=8_00)
+
+    with CaptureQueriesContext(connection) as queries:
+        assert _refusal(person, stock.pk) == "INSUFFICIENT_CREDIT"
+    assert len(_statements(queries)) == 1
+    assert booking_refusal(person, stock, at=NOW).code == "INSUFFICIENT_CREDIT"
+
+
+def test_the_credit_left_is_read_at_the_instant_the_booking_is_made_at():
+    """A booking made at a given instant (a ticketing system's, a replay) counts the credits usable
+    then, not now."""
+    person = _person_with_credit_left([(700, 300)])
+    Deposit.objects.filter(user=person).update(expires_at=NOW - dt.timedelta(hours=1))
+    stock = StockFactory(quantity=10, price_cents=8_00)
+
+    assert _refusal(person, stock.pk) == "DEPOSIT_EXPIRED"
+    booking = book_offer(person, stock.pk, at=NOW - dt.timedelta(hours=2))
+    assert booking.amount_cents == 8_00

@@ -78,8 +78,8 @@ def _stock_reader(conditions: tuple) -> RowReader:
         return f"SELECT MAX({expires}) FROM {table} WHERE {user} = %s", [Param("user_id")]  # noqa: S608
 
     def credit_room(connection, column):
-        """What `plan_spending` would find the usable credits may spend on an offer that is not digital
-        (each credit's amount left, never under 0)."""
+        """What `plan_spending` would find the usable credits may spend at most: each one's amount left
+        (never under 0; the database refuses a deposit spent over its amount anyway)."""
         table = connection.ops.quote_name(Deposit._meta.db_table)
         user, expires, amount, spent = (
             quoted_column(connection, Deposit, n)
@@ -192,21 +192,17 @@ def may_refuse_unlocked(read: StockRead, quantity: int) -> bool:
 
 def _is_short_of_credit(read: StockRead, quantity: int) -> bool:
     assert read.stock is not None
-    # A digital offer's cap is the plan's: `plan_spending` with every credit read under its lock. A
-    # quantity the rules refuse is refused by them, in their order.
-    return (
-        isinstance(quantity, int)
-        and not read.stock.offer.is_digital
-        and read.stock.price_cents * quantity > read.credit_room_cents
-    )
+    # A quantity the rules refuse is refused by them, in their order. A digital offer too: its room
+    # under the shared digital cap is never more than what the credits have left.
+    return isinstance(quantity, int) and read.stock.price_cents * quantity > read.credit_room_cents
 
 
 def refuse_unlocked(user, read: StockRead, quantity: int) -> None:
     """Raises the refusal of a booking that `may_refuse_unlocked` said was refused, as of the read
     (`read.at`): the checks of `check_booking`, in their order, on what was read. Nothing more is read:
     the checks before the spending plan need of the credits only when the last one expires, and the plan
-    of a booking that is not digital fails exactly when the usable credits may spend less than its price
-    (INSUFFICIENT_CREDIT, decision 0045)."""
+    fails with INSUFFICIENT_CREDIT whenever the usable credits have less left than the price, a digital
+    offer's cap never allowing more (decision 0045)."""
     assert read.stock is not None
     check_booking_before_plan(
         user,
