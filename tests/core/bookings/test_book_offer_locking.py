@@ -223,17 +223,6 @@ CREDITS = {
 }
 
 
-def _person_with_credits(ends: list[dt.timedelta]):
-    """Their credits are usable until `_end_credits` ends them."""
-    user = UserFactory()
-    codes = ["GRANT_17_2025", "GRANT_18_2025"] if len(ends) == 2 else ["GRANT_18_2021"]
-    for code, _end in zip(codes, ends, strict=False):
-        policy = CreditPolicy.objects.get(code=code)
-        granted_at = NOW - dt.timedelta(days=800)
-        DepositFactory(user=user, policy=policy, granted_at=granted_at, expires_at=NOW + dt.timedelta(days=1))
-    return user
-
-
 def _end_credits(user, ends: list[dt.timedelta]) -> None:
     for deposit, end in zip(Deposit.objects.filter(user=user).order_by("pk"), ends, strict=True):
         Deposit.objects.filter(pk=deposit.pk).update(expires_at=NOW + end)
@@ -246,7 +235,7 @@ def test_a_refusal_without_a_lock_gives_the_reason_the_page_gives(credits, refus
     ends = CREDITS[credits]
     if refused_by == "already_booked" and not ends:
         pytest.skip("nobody books without a credit")
-    person = _person_with_credits(ends)
+    person = _person_with_credit_left([(1, 300)] * len(ends))  # usable until `_end_credits` ends them
     if refused_by == "sold_out":
         stock = StockFactory(quantity=2, booked_quantity=2, price_cents=price_cents)
     else:
@@ -281,7 +270,7 @@ SHORT = {
 
 def _person_with_credit_left(credits: list[tuple[int, int]]):
     user = UserFactory()
-    codes = ["GRANT_17_2025", "GRANT_18_2025"] if len(credits) == 2 else ["GRANT_18_2021"]
+    codes = ["GRANT_17_2025", "GRANT_18_2025"] if len(credits) == 2 else ["GRANT_18_2021"][: len(credits)]
     for code, (days, euros) in zip(codes, credits, strict=True):
         DepositFactory(
             user=user,

@@ -164,7 +164,7 @@ class RowReader:
             for index, field in enumerate(table.model._meta.concrete_fields):
                 columns.append(f"{table.alias}.{quote(field.column)}")
                 col = field.get_col(table.alias)
-                found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+                found = _converters(connection, col)
                 if found:
                     converters.append((index, found, col))
             pk_index = list(table.model._meta.concrete_fields).index(table.model._meta.pk)
@@ -189,12 +189,10 @@ class RowReader:
             sql, extra_params = build(connection, column)
             columns.append(f"({sql})")
             params.extend(extra_params)
-            if output:
-                value_col = output[0].cached_col
-                found = connection.ops.get_db_converters(value_col) + value_col.get_db_converters(connection)
-                extra_converters.append((found, value_col))
-            else:
-                extra_converters.append(([], None))
+            value_col = output[0].cached_col if output else None
+            extra_converters.append(
+                (_converters(connection, value_col) if value_col is not None else [], value_col)
+            )
         meta = self.model._meta
         where = " AND ".join(f"t0.{quoted_column(connection, self.model, n)} = %s" for n in self.where)
         condition_params: list = []
@@ -230,10 +228,7 @@ class RowReader:
         for table, (start, count, pk_index, converters) in zip(self.tables, compiled.slices, strict=True):
             values = list(row[start : start + count])
             for index, found, col in converters:
-                value = values[index]
-                for converter in found:
-                    value = converter(value, col, connection)
-                values[index] = value
+                values[index] = _converted(values[index], found, col, connection)
             parent = made[table.parent] if table.parent is not None else None
             if table.parent is not None and (parent is None or values[pk_index] is None):
                 made.append(None)
@@ -248,10 +243,19 @@ class RowReader:
         assert root is not None
         extras = zip(self.extra, compiled.extra_converters, row[compiled.extras_at :], strict=True)
         for (name, *_build), (found, col), value in extras:
-            for converter in found:
-                value = converter(value, col, connection)
-            setattr(root, name, value)
+            setattr(root, name, _converted(value, found, col, connection))
         return root
+
+
+def _converters(connection, col) -> list:
+    """What the ORM runs on a value read for this column: the backend's converters, then the field's."""
+    return connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+
+
+def _converted(value, converters: list, col, connection):
+    for converter in converters:
+        value = converter(value, col, connection)
+    return value
 
 
 def insert(connection, objs: Sequence[Model]) -> None:
