@@ -294,3 +294,27 @@ def test_a_session_that_ended_forgets_the_kept_pages(page, live_server, client, 
 
     assert "/connexion/" in page.url
     assert page.evaluate("caches.has('pc-pages')") is False
+
+
+def test_a_page_on_its_way_when_the_pages_are_forgotten_is_not_kept(page, live_server, client, booking):
+    """A booking's page asked for before a forget (the list asks for its tickets at load) and answered
+    after it belongs to the session that ended: it must not bring the kept pages back."""
+    log_in(page, client, booking.user, live_server.url)
+    page.goto(f"{live_server.url}/reservations/")
+    _wait_until_kept_offline(page)
+    detail = f"/reservations/{booking.pk}/"
+
+    answer = page.evaluate(
+        """(url) => new Promise((resolve) => {
+            navigator.serviceWorker.addEventListener('message', (event) => {
+                if (event.data && event.data.url === url) { resolve(event.data.type); }
+            });
+            const worker = navigator.serviceWorker.controller;
+            worker.postMessage({type: 'keep-page', url: url, refresh: true});
+            worker.postMessage({type: 'forget-pages'});
+        })""",
+        detail,
+    )
+
+    assert answer == "page-not-kept"
+    assert page.evaluate("caches.has('pc-pages')") is False

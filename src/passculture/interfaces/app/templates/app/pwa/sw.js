@@ -45,9 +45,20 @@ self.addEventListener("activate", (event) => {
   );
 });
 
+// Counts the times the pages were forgotten. A copy is kept only if none happened since its request
+// left: a page of the session that just ended, still on its way, must not come back after the forget.
+let session = 0;
+
 function forgetPages() {
+  session += 1;
   // The posters too: they tell what the previous person looked at.
   return Promise.all([caches.delete(PAGES_CACHE), caches.delete(MEDIA_CACHE)]);
+}
+
+// The cache to keep a copy in, or null when the pages were forgotten since `since`. Opened in the same
+// turn as the check: a forget after it deletes this very cache, so the copy is never seen again.
+function cacheOfSession(name, since) {
+  return since === session ? caches.open(name) : Promise.resolve(null);
 }
 
 function isCacheablePage(url) {
@@ -75,13 +86,15 @@ function keptPage(url) {
 }
 
 // The copy, with the date it was kept (for the banner), and its own headers (its CSP matches its nonces).
-async function keepPage(url, response) {
+async function keepPage(url, response, since) {
   const headers = new Headers(response.headers);
   headers.set(KEPT_AT, new Date().toISOString());
   const body = await response.clone().blob();
   const copy = new Response(body, { status: response.status, statusText: response.statusText, headers });
-  const cache = await caches.open(PAGES_CACHE);
-  await cache.put(pageKey(url), copy);
+  const cache = await cacheOfSession(PAGES_CACHE, since);
+  if (cache) {
+    await cache.put(pageKey(url), copy);
+  }
 }
 
 // The kept copy as served offline: <html> says it is a copy, and of when.
@@ -94,9 +107,10 @@ async function markedCopy(kept) {
 }
 
 async function fetchAndKeep(request) {
+  const since = session;
   const response = await fetch(request);
   if (isKeepable(response)) {
-    await keepPage(request.url, response);
+    await keepPage(request.url, response, since);
   } else if (response.type === "opaqueredirect" || response.redirected || response.status === 403) {
     // Sent to the login page (a navigation gets the redirect itself, opaque): this session is over,
     // its pages must not outlive it.
@@ -134,9 +148,10 @@ function blankPoster() {
 
 async function posterImage(request) {
   try {
+    const since = session;
     const response = await fetch(request);
-    if (isKeepable(response)) {
-      const cache = await caches.open(MEDIA_CACHE);
+    const cache = isKeepable(response) ? await cacheOfSession(MEDIA_CACHE, since) : null;
+    if (cache) {
       await cache.put(request, response.clone());
       const keys = await cache.keys();
       // Oldest first: keys come in the order they were put.
