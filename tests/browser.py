@@ -160,7 +160,7 @@ class _ConnectionsOpened:
             wrapper.close()
 
 
-EXPECT_TIMEOUT_MS = 15_000
+BROWSER_TIMEOUT_MS = 15_000
 
 
 @pytest.fixture(scope="session")
@@ -169,7 +169,7 @@ def _browsers():
     # `expect` waits as long as the pages' own calls (15 s, below), not its default 5 s: CI runs both
     # suites at once on two cores, and a page polling every 2 s (the Allociné import's state) could
     # miss 5 s there.
-    sync_api.expect.set_options(timeout=EXPECT_TIMEOUT_MS)
+    sync_api.expect.set_options(timeout=BROWSER_TIMEOUT_MS)
     browsers = _Browsers(sync_api)
     yield browsers
     browsers.stop()
@@ -201,7 +201,7 @@ def page(request, monkeypatch, chromium_extra_args, unjudged_asset_origins, _bro
         browser.new_context = watched_context
         try:
             context = browser.new_context(locale="fr-FR", accept_downloads=True)
-            context.set_default_timeout(EXPECT_TIMEOUT_MS)
+            context.set_default_timeout(BROWSER_TIMEOUT_MS)
             yield context.new_page()
         finally:
             del browser.new_context
